@@ -1,0 +1,161 @@
+package io.peftflow.core.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.nn.Embedding;
+import io.peftflow.core.nn.Linear;
+import io.peftflow.core.nn.Module;
+import java.util.List;
+
+/**
+ * A causal language model: the root of the module tree (name ""), holding its parameters in one NDManager.
+ * Forward results attach to the manager of the inputs (DJL attaches results to the first operand), so a
+ * caller that creates its inputs in a per-step sub-manager frees all temporaries by closing it.
+ */
+public abstract class CausalLM extends Module implements AutoCloseable {
+    private static final float MASKED = -1e9f;
+
+    protected final ModelConfig config;
+    protected final NDManager manager;
+    protected final DataType dtype;
+
+    protected CausalLM(ModelConfig config, NDManager manager, DataType dtype) {
+        super("");
+        this.config = config;
+        this.manager = manager;
+        this.dtype = dtype;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The manager that owns the parameters. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** FLOAT32, or FLOAT16 on CUDA. */
+    public DataType dtype() {
+        return dtype;
+    }
+
+    /** {@code lm_head}, sharing the embedding matrix when the config ties them. */
+    protected static Linear newLmHead(ModelConfig c, Embedding embeddings) {
+        return c.tieWordEmbeddings() ? new Linear("lm_head", embeddings.weight())
+                : new Linear("lm_head", c.hiddenSize(), c.vocabSize(), false, false);
+    }
+
+    /** {@code model.embed_tokens} or {@code transformer.wte}. */
+    public abstract Embedding embedTokens();
+
+    /** {@code lm_head}; its weight is the embedding's when tied. */
+    public abstract Linear lmHead();
+
+    public abstract List<? extends DecoderLayer> layers();
+
+    /** Adds learned position embeddings (GPT-2); identity for RoPE models. */
+    protected abstract NDArray addPositions(NDArray hidden, NDArray positions);
+
+    /** RoPE cos/sin for these positions, or null. */
+    protected abstract NDArray[] rotary(NDArray positions);
+
+    protected abstract NDArray finalNorm(NDArray hidden);
+
+    /** Token embeddings {@code [B, T, hidden]} of ids {@code [B, T]}, e.g. to prepend virtual tokens. */
+    public NDArray embed(NDArray inputIds) {
+        return embedTokens().forward(inputIds);
+    }
+
+    /** Logits {@code [B, T, vocab]} for unpadded ids {@code [B, T]}. */
+    public NDArray forward(NDArray inputIds) {
+        return forward(ForwardArgs.ids(inputIds));
+    }
+
+    /** Logits {@code [B, T, vocab]} in the model dtype. */
+    public NDArray forward(ForwardArgs args) {
+        return lmHead().forward(hiddenStates(args));
+    }
+
+    /** The final normed hidden states {@code [B, T, hidden]} (input of the LM head or a classifier head). */
+    public NDArray hiddenStates(ForwardArgs args) {
+        NDArray h = args.inputsEmbeds() != null ? args.inputsEmbeds() : embed(requireIds(args));
+        if (h.getDataType() != dtype) {
+            h = h.toType(dtype, false);
+        }
+        long b = h.getShape().get(0);
+        int t = Math.toIntExact(h.getShape().get(1));
+        KvCache cache = args.cache();
+        int past = cache == null ? 0 : cache.length();
+        NDArray mask2d = args.attentionMask();
+        if (mask2d != null && !mask2d.getShape().equals(new Shape(b, past + t))) {
+            throw new PeftCoreException("attention mask shape " + mask2d.getShape() + " must be [batch, past + seq] = ["
+                    + b + ", " + (past + t) + "]");
+        }
+        if (past + t > config.maxPositions() && config.isGpt2()) {
+            throw new PeftCoreException("sequence of " + (past + t) + " tokens exceeds the model's "
+                    + config.maxPositions() + " positions");
+        }
+        NDArray positions = args.positionIds() != null ? args.positionIds() : defaultPositions(h, mask2d, past, t);
+        h = addPositions(h, positions);
+        NDArray[] cs = rotary(positions);
+        NDArray full = causalMask(h, mask2d, b, t, past, 0);
+        NDArray sliding = config.slidingWindow() > 0 ? causalMask(h, mask2d, b, t, past, config.slidingWindow()) : null;
+        LayerInput in = new LayerInput(cs == null ? null : cs[0], cs == null ? null : cs[1], full, sliding, cache);
+        for (DecoderLayer layer : layers()) {
+            h = layer.forward(h, in);
+        }
+        if (cache != null) {
+            cache.advance(t);
+        }
+        return finalNorm(h);
+    }
+
+    private NDArray requireIds(ForwardArgs args) {
+        if (args.inputIds() == null) {
+            throw new PeftCoreException("forward needs inputIds or inputsEmbeds");
+        }
+        return args.inputIds();
+    }
+
+    private static NDArray defaultPositions(NDArray like, NDArray mask2d, int past, int t) {
+        if (mask2d != null) {
+            // Left padding: real tokens count from 0, as generate() does; pads get 0 (they are masked anyway).
+            NDArray pos = mask2d.toType(DataType.INT64, false).cumSum(1).sub(1).maximum(0);
+            return past == 0 ? pos : pos.get(":, " + past + ":");
+        }
+        return like.getManager().arange(past, past + t).toType(DataType.INT64, false)
+                .toDevice(like.getDevice(), false).expandDims(0);
+    }
+
+    /** Additive fp32 mask {@code [B|1, 1, T, past+T]}: causal, optionally windowed, and padding. */
+    private static NDArray causalMask(NDArray like, NDArray mask2d, long b, int t, int past, int window) {
+        NDManager m = like.getManager();
+        int s = past + t;
+        NDArray q = m.arange(past, s).toDevice(like.getDevice(), false).reshape(t, 1);
+        NDArray k = m.arange(0, s).toDevice(like.getDevice(), false).reshape(1, s);
+        NDArray allowed = k.lte(q);
+        if (window > 0) {
+            allowed = allowed.logicalAnd(q.sub(k).lt(window));
+        }
+        allowed = allowed.reshape(1, 1, t, s);
+        if (mask2d != null) {
+            allowed = allowed.logicalAnd(mask2d.neq(0).reshape(b, 1, 1, s));
+        }
+        return allowed.toType(DataType.FLOAT32, false).sub(1).mul(-MASKED);
+    }
+
+    /** Releases all parameters. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,68 @@
+package io.peftflow.core.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Inputs of one forward pass. Exactly one of {@code inputIds} ({@code [B, T]} int64) and
+ * {@code inputsEmbeds} ({@code [B, T, hidden]}, e.g. virtual prompt tokens prepended to embedded ids) is set.
+ * {@code attentionMask} is {@code [B, past + T]} with 1 for real tokens and 0 for padding;
+ * {@code positionIds} ({@code [B, T]}) default to {@code cumsum(mask) - 1}, or {@code past .. past + T - 1}.
+ */
+public final class ForwardArgs {
+    private NDArray inputIds;
+    private NDArray inputsEmbeds;
+    private NDArray attentionMask;
+    private NDArray positionIds;
+    private KvCache cache;
+
+    private ForwardArgs() {
+    }
+
+    public static ForwardArgs ids(NDArray inputIds) {
+        ForwardArgs a = new ForwardArgs();
+        a.inputIds = inputIds;
+        return a;
+    }
+
+    public static ForwardArgs embeds(NDArray inputsEmbeds) {
+        ForwardArgs a = new ForwardArgs();
+        a.inputsEmbeds = inputsEmbeds;
+        return a;
+    }
+
+    public ForwardArgs attentionMask(NDArray mask) {
+        this.attentionMask = mask;
+        return this;
+    }
+
+    public ForwardArgs positionIds(NDArray positions) {
+        this.positionIds = positions;
+        return this;
+    }
+
+    /** Reads and extends this cache (generation); null for training. */
+    public ForwardArgs cache(KvCache kvCache) {
+        this.cache = kvCache;
+        return this;
+    }
+
+    public NDArray inputIds() {
+        return inputIds;
+    }
+
+    public NDArray inputsEmbeds() {
+        return inputsEmbeds;
+    }
+
+    public NDArray attentionMask() {
+        return attentionMask;
+    }
+
+    public NDArray positionIds() {
+        return positionIds;
+    }
+
+    public KvCache cache() {
+        return cache;
+    }
+}

@@ -1,0 +1,177 @@
+package io.peftflow.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.peftflow.core.nn.Activations;
+import io.peftflow.core.nn.Embedding;
+import io.peftflow.core.nn.Linear;
+import io.peftflow.core.nn.Module;
+import io.peftflow.core.nn.ModuleList;
+import io.peftflow.core.nn.RmsNorm;
+import java.util.List;
+
+/**
+ * LlamaForCausalLM, also serving MistralForCausalLM (sliding window) and Qwen2ForCausalLM (q/k/v bias):
+ * grouped-query attention with RoPE, RMSNorm, SwiGLU MLP, tied or untied LM head. Module paths are HF's:
+ * {@code model.embed_tokens}, {@code model.layers.i.self_attn.{q,k,v,o}_proj},
+ * {@code model.layers.i.mlp.{gate,up,down}_proj}, {@code model.layers.i.{input,post_attention}_layernorm},
+ * {@code model.norm}, {@code lm_head}.
+ */
+public final class LlamaForCausalLM extends CausalLM {
+    private final Base base;
+    private final Linear lmHead;
+    private final float[] invFreq;
+
+    public LlamaForCausalLM(ModelConfig c, NDManager manager, DataType dtype) {
+        super(c, manager, dtype);
+        this.base = addChild("model", new Base("model", c));
+        this.lmHead = addChild("lm_head", newLmHead(c, base.embedTokens));
+        this.invFreq = Rope.invFreq(c);
+    }
+
+    @Override
+    public Embedding embedTokens() {
+        return base.embedTokens;
+    }
+
+    @Override
+    public Linear lmHead() {
+        return lmHead;
+    }
+
+    @Override
+    public List<Layer> layers() {
+        return base.layers.items();
+    }
+
+    @Override
+    protected NDArray addPositions(NDArray hidden, NDArray positions) {
+        return hidden;
+    }
+
+    @Override
+    protected NDArray[] rotary(NDArray positions) {
+        return Rope.cosSin(positions, invFreq, dtype);
+    }
+
+    @Override
+    protected NDArray finalNorm(NDArray hidden) {
+        return base.norm.forward(hidden);
+    }
+
+    /** {@code model}: embeddings, layers, final norm. */
+    static final class Base extends Module {
+        final Embedding embedTokens;
+        final ModuleList<Layer> layers;
+        final RmsNorm norm;
+
+        Base(String name, ModelConfig c) {
+            super(name);
+            embedTokens = addChild("embed_tokens", new Embedding(childName("embed_tokens"), c.vocabSize(),
+                    c.hiddenSize()));
+            int[] idx = {0};
+            layers = addChild("layers", new ModuleList<>(childName("layers"), c.numLayers(),
+                    n -> new Layer(n, c, idx[0]++)));
+            norm = addChild("norm", new RmsNorm(childName("norm"), c.hiddenSize(), c.normEps()));
+        }
+    }
+
+    /** {@code model.layers.i}. */
+    public static final class Layer extends TransformerBlock {
+        private final RmsNorm inputNorm;
+        private final SelfAttention attn;
+        private final RmsNorm postNorm;
+        private final Mlp mlp;
+
+        Layer(String name, ModelConfig c, int index) {
+            super(name, index);
+            inputNorm = addChild("input_layernorm", new RmsNorm(childName("input_layernorm"), c.hiddenSize(),
+                    c.normEps()));
+            attn = addChild("self_attn", new SelfAttention(childName("self_attn"), c, index));
+            postNorm = addChild("post_attention_layernorm", new RmsNorm(childName("post_attention_layernorm"),
+                    c.hiddenSize(), c.normEps()));
+            mlp = addChild("mlp", new Mlp(childName("mlp"), c));
+        }
+
+        @Override
+        protected NDArray attentionBranch(NDArray hidden, LayerInput in) {
+            return attn.forward(inputNorm.forward(hidden), in);
+        }
+
+        @Override
+        protected NDArray mlpBranch(NDArray hidden) {
+            return mlp.forward(postNorm.forward(hidden));
+        }
+
+        @Override
+        public SelfAttention attention() {
+            return attn;
+        }
+
+        @Override
+        public Mlp mlp() {
+            return mlp;
+        }
+    }
+
+    /** {@code model.layers.i.self_attn}. */
+    public static final class SelfAttention extends Module {
+        private final Linear q;
+        private final Linear k;
+        private final Linear v;
+        private final Linear o;
+        private final int layer;
+        private final int heads;
+        private final int kvHeads;
+        private final int headDim;
+        private final boolean sliding;
+        private final float scale;
+
+        SelfAttention(String name, ModelConfig c, int layer) {
+            super(name);
+            this.layer = layer;
+            this.heads = c.numHeads();
+            this.kvHeads = c.numKvHeads();
+            this.headDim = c.headDim();
+            this.sliding = c.slidingLayers()[layer];
+            this.scale = (float) (1.0 / Math.sqrt(headDim));
+            q = addChild("q_proj", new Linear(childName("q_proj"), c.hiddenSize(), (long) heads * headDim,
+                    c.qkvBias(), false));
+            k = addChild("k_proj", new Linear(childName("k_proj"), c.hiddenSize(), (long) kvHeads * headDim,
+                    c.qkvBias(), false));
+            v = addChild("v_proj", new Linear(childName("v_proj"), c.hiddenSize(), (long) kvHeads * headDim,
+                    c.qkvBias(), false));
+            o = addChild("o_proj", new Linear(childName("o_proj"), (long) heads * headDim, c.hiddenSize(),
+                    c.outputBias(), false));
+        }
+
+        NDArray forward(NDArray x, LayerInput in) {
+            NDArray qs = Rope.apply(AttentionOps.splitHeads(q.forward(x), heads, headDim), in.cos(), in.sin());
+            NDArray ks = Rope.apply(AttentionOps.splitHeads(k.forward(x), kvHeads, headDim), in.cos(), in.sin());
+            NDArray vs = AttentionOps.splitHeads(v.forward(x), kvHeads, headDim);
+            return o.forward(AttentionOps.attend(qs, ks, vs, in, layer, sliding, scale));
+        }
+    }
+
+    /** {@code model.layers.i.mlp}: {@code down(silu(gate(x)) * up(x))}. */
+    public static final class Mlp extends Module {
+        private final Linear gate;
+        private final Linear up;
+        private final Linear down;
+
+        Mlp(String name, ModelConfig c) {
+            super(name);
+            gate = addChild("gate_proj", new Linear(childName("gate_proj"), c.hiddenSize(), c.intermediateSize(),
+                    c.mlpBias(), false));
+            up = addChild("up_proj", new Linear(childName("up_proj"), c.hiddenSize(), c.intermediateSize(),
+                    c.mlpBias(), false));
+            down = addChild("down_proj", new Linear(childName("down_proj"), c.intermediateSize(), c.hiddenSize(),
+                    c.mlpBias(), false));
+        }
+
+        NDArray forward(NDArray x) {
+            return down.forward(Activations.silu(gate.forward(x)).mul(up.forward(x)));
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.peftflow.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+
+/** Rotary position embeddings as transformers computes them (rotate-half layout, fp32 angles). */
+final class Rope {
+    private Rope() {
+    }
+
+    /** Inverse frequencies for head size {@code dim}, with the config's scaling applied (in fp32, like HF). */
+    static float[] invFreq(ModelConfig c) {
+        int dim = c.headDim();
+        float[] inv = new float[dim / 2];
+        for (int i = 0; i < inv.length; i++) {
+            inv[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (float) (2 * i) / dim));
+        }
+        ModelConfig.RopeScaling s = c.ropeScaling();
+        if (s == null) {
+            return inv;
+        }
+        if (s.type().equals("linear")) {
+            for (int i = 0; i < inv.length; i++) {
+                inv[i] = (float) (inv[i] / s.factor());
+            }
+            return inv;
+        }
+        // llama3: long wavelengths divided by factor, short kept, the band between interpolated smoothly.
+        double lowWavelen = s.originalMaxPositions() / s.lowFreqFactor();
+        double highWavelen = s.originalMaxPositions() / s.highFreqFactor();
+        for (int i = 0; i < inv.length; i++) {
+            double wavelen = 2 * Math.PI / inv[i];
+            if (wavelen > lowWavelen) {
+                inv[i] = (float) (inv[i] / s.factor());
+            } else if (wavelen >= highWavelen) {
+                double smooth = (s.originalMaxPositions() / wavelen - s.lowFreqFactor())
+                        / (s.highFreqFactor() - s.lowFreqFactor());
+                inv[i] = (float) ((1 - smooth) * inv[i] / s.factor() + smooth * inv[i]);
+            }
+        }
+        return inv;
+    }
+
+    /** cos and sin {@code [B, 1, T, D]} for positions {@code [B, T]}, in {@code dtype}. */
+    static NDArray[] cosSin(NDArray positions, float[] invFreq, DataType dtype) {
+        NDArray inv = positions.getManager().create(invFreq).toDevice(positions.getDevice(), false);
+        NDArray freqs = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(inv);
+        NDArray emb = freqs.concat(freqs, -1).expandDims(1);
+        NDArray cos = emb.cos();
+        NDArray sin = emb.sin();
+        if (dtype != DataType.FLOAT32) {
+            cos = cos.toType(dtype, false);
+            sin = sin.toType(dtype, false);
+        }
+        return new NDArray[] {cos, sin};
+    }
+
+    /** {@code x * cos + rotate_half(x) * sin} for {@code x = [B, H, T, D]}. */
+    static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
+        NDList h = AttentionOps.splitLast(x, 2);
+        NDArray rotated = h.get(1).neg().concat(h.get(0), -1);
+        return x.mul(cos).add(rotated.mul(sin));
+    }
+}

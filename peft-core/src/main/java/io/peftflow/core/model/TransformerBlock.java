@@ -1,0 +1,46 @@
+package io.peftflow.core.model;
+
+import ai.djl.ndarray.NDArray;
+import io.peftflow.core.nn.HookList;
+import io.peftflow.core.nn.Module;
+
+/** A pre-norm residual block, {@code h += attn(norm(h)); h += mlp(norm(h))}, with the two insertion points. */
+public abstract class TransformerBlock extends Module implements DecoderLayer {
+    private final int index;
+    private final HookList afterAttention = new HookList();
+    private final HookList afterMlp = new HookList();
+
+    protected TransformerBlock(String name, int index) {
+        super(name);
+        this.index = index;
+    }
+
+    /** Pre-norm and attention, without the residual. */
+    protected abstract NDArray attentionBranch(NDArray hidden, LayerInput in);
+
+    /** Pre-norm and MLP, without the residual. */
+    protected abstract NDArray mlpBranch(NDArray hidden);
+
+    @Override
+    public final NDArray forward(NDArray hidden, LayerInput in) {
+        NDArray a = attentionBranch(hidden, in);
+        NDArray h = hidden.add(afterAttention.isEmpty() ? a : afterAttention.apply(a, hidden));
+        NDArray m = mlpBranch(h);
+        return h.add(afterMlp.isEmpty() ? m : afterMlp.apply(m, h));
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public HookList afterAttention() {
+        return afterAttention;
+    }
+
+    @Override
+    public HookList afterMlp() {
+        return afterMlp;
+    }
+}

@@ -1,0 +1,42 @@
+package io.peftflow.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.core.checkpoint.Json;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+
+/** The reference checkpoints made by peft-core/reference/make_fixtures.py. */
+public final class Fixtures {
+    public static final String[] MODELS = {"llama_gqa_tied", "llama3_untied_sharded", "qwen2_bias", "mistral_sliding",
+        "gpt2"};
+
+    private Fixtures() {
+    }
+
+    public static Path dir(String name) {
+        try {
+            return Path.of(Fixtures.class.getResource("/fixtures/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static JsonNode expected(String name) {
+        return Json.read(dir(name).resolve("expected.json"));
+    }
+
+    public static long[][] longs(JsonNode rows) {
+        long[][] out = new long[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            out[i] = new long[rows.get(i).size()];
+            for (int j = 0; j < out[i].length; j++) {
+                out[i][j] = rows.get(i).get(j).asLong();
+            }
+        }
+        return out;
+    }
+
+    public static long[] flat(long[][] rows) {
+        return java.util.Arrays.stream(rows).flatMapToLong(java.util.Arrays::stream).toArray();
+    }
+}
