@@ -1,0 +1,16 @@
+package io.peftflow.events;
+
+/** Kafka topic names: the one place they are spelled. */
+public final class Topics {
+    /** dataset-service announces each dataset version once all of it is stored. */
+    public static final String DATASET_VERSIONS = "peftflow.dataset-versions";
+    /** Requests to train an adapter (from the gateway, or the registry's retrain policy). */
+    public static final String TRAINING_REQUESTS = "peftflow.training-requests";
+    /** trainer-service's job lifecycle: progress, metrics, completion, failure. */
+    public static final String TRAINING_EVENTS = "peftflow.training-events";
+    /** registry-service's adapter versions and promotions. */
+    public static final String ADAPTER_EVENTS = "peftflow.adapter-events";
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# The local stack without Docker: PostgreSQL 15 (Debian), Kafka 4.1.2 in KRaft mode and an S3 server (s3proxy),
+# all on loopback with their data under .stack/. Usage: scripts/stack.sh up|down|status
+# Idempotent: `up` starts only what is not running; `down` stops only what `up` started.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STACK_DIR=${PEFTFLOW_STACK_DIR:-$ROOT/.stack}
+PG_PORT=${PEFTFLOW_PG_PORT:-15432}
+KAFKA_PORT=${PEFTFLOW_KAFKA_PORT:-19092}
+KAFKA_CONTROLLER_PORT=${PEFTFLOW_KAFKA_CONTROLLER_PORT:-19093}
+S3_PORT=${PEFTFLOW_S3_PORT:-19000}
+# The same credentials MinIO gets in docker-compose.yml and k8s/.
+S3_ACCESS_KEY=${PEFTFLOW_S3_ACCESS_KEY:-peftflow}
+S3_SECRET_KEY=${PEFTFLOW_S3_SECRET_KEY:-peftflow-secret}
+DB_USER=peftflow
+DB_PASSWORD=peftflow
+DATABASES=(dataset trainer registry dataset_test trainer_test registry_test)
+PG_BIN=/usr/lib/postgresql/15/bin
+
+PIDS=$STACK_DIR/pids
+LOGS=$STACK_DIR/logs
+
+say() { printf '[stack] %s\n' "$*"; }
+die() { printf '[stack] ERROR: %s\n' "$*" >&2; exit 1; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The pid recorded for a component, if that process is alive and is ours (its command line names our stack dir).
+our_pid() {
+  local f=$PIDS/$1.pid pid
+  [ -f "$f" ] || return 1
+  pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$STACK_DIR"; then
+    echo "$pid"
+  else
+    rm -f "$f"
+    return 1
+  fi
+}
+
+require_free() { # port what
+  if port_open "$1"; then
+    local who
+    who=$(ss -ltnp "sport = :$1" 2>/dev/null | awk 'NR>1{print $NF}' | head -1)
+    die "port $1 for $2 is taken by another process ${who:-(unknown)}; stop it or set PEFTFLOW_*_PORT"
+  fi
+}
+
+# Waits for a started server's port; gives up at once if the process died.
+wait_listening() { # name port seconds
+  local pid
+  pid=$(cat "$PIDS/$1.pid")
+  for _ in $(seq 1 $(($3 * 5))); do
+    port_open "$2" && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  tail -20 "$LOGS/$1.log" >&2
+  die "$1 did not open port $2; see $LOGS/$1.log"
+}
+
+wait_for() { # what seconds command...
+  local what=$1 secs=$2; shift 2
+  for _ in $(seq 1 $((secs * 5))); do
+    if "$@"; then return 0; fi
+    sleep 0.2
+  done
+  return 1
+}
+
+java_bin() {
+  command -v java >/dev/null || die "java not found: install a Java 17 JDK (apt-get install openjdk-17-jdk-headless)"
+  echo java
+}
+
+# One classpath per JVM server, resolved from Maven Central through the project's wrapper and cached.
+classpath() { # profile
+  local file=$STACK_DIR/$1.classpath
+  if [ ! -s "$file" ]; then
+    say "resolving $1 from Maven Central (first run only)" >&2
+    "$ROOT/mvnw" -B -q -f "$ROOT/scripts/stack/pom.xml" -P"$1" dependency:build-classpath \
+      -Dmdep.outputFile="$file" >"$LOGS/$1-resolve.log" 2>&1 \
+      || die "could not resolve $1's jars; see $LOGS/$1-resolve.log"
+  fi
+  cat "$file"
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+PGDATA=$STACK_DIR/postgres
+PG_SOCKETS=$STACK_DIR/run
+
+pg_running() { [ -f "$PGDATA/postmaster.pid" ] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
+
+psql_admin() { runuser -u postgres -- "$PG_BIN/psql" -h "$PG_SOCKETS" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+pg_up() {
+  if [ ! -x "$PG_BIN/postgres" ]; then
+    say "installing PostgreSQL 15 (apt-get)"
+    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15; } >"$LOGS/postgres-install.log" 2>&1 \
+      || die "could not install postgresql-15; see $LOGS/postgres-install.log"
+  fi
+  id postgres >/dev/null 2>&1 || die "user 'postgres' missing: the postgresql-15 package did not install cleanly"
+  mkdir -p "$PGDATA" "$PG_SOCKETS"
+  touch "$LOGS/postgres.log"
+  chown postgres:postgres "$PGDATA" "$PG_SOCKETS" "$LOGS/postgres.log"
+  chmod 700 "$PGDATA"
+  runuser -u postgres -- test -w "$PGDATA" \
+    || die "user postgres cannot reach $PGDATA: every folder above it needs o+x"
+  if pg_running; then
+    say "PostgreSQL already running on 127.0.0.1:$PG_PORT"
+  else
+    require_free "$PG_PORT" PostgreSQL
+    if [ ! -f "$PGDATA/PG_VERSION" ]; then
+      runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA" -U postgres --encoding=UTF8 --locale=C.UTF-8 \
+        --auth-local=trust --auth-host=scram-sha-256 >"$LOGS/postgres-initdb.log" 2>&1 \
+        || die "initdb failed; see $LOGS/postgres-initdb.log"
+    fi
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$LOGS/postgres.log" -w -t 60 \
+      -o "-p $PG_PORT -k $PG_SOCKETS -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null \
+      || die "PostgreSQL did not start; see $LOGS/postgres.log"
+    say "PostgreSQL started on 127.0.0.1:$PG_PORT"
+  fi
+  psql_admin <<SQL >/dev/null
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
+    CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD';
+  END IF;
+END \$\$;
+SQL
+  for db in "${DATABASES[@]}"; do
+    if [ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
+      psql_admin -c "CREATE DATABASE $db OWNER $DB_USER" >/dev/null
+    fi
+  done
+}
+
+pg_down() {
+  if pg_running; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
+    say "PostgreSQL stopped"
+  fi
+}
+
+# ---------------------------------------------------------------- Kafka (KRaft, one combined node)
+KAFKA_DIR=$STACK_DIR/kafka
+
+kafka_up() {
+  if our_pid kafka >/dev/null; then
+    say "Kafka already running on 127.0.0.1:$KAFKA_PORT"
+    return
+  fi
+  require_free "$KAFKA_PORT" Kafka
+  require_free "$KAFKA_CONTROLLER_PORT" "the Kafka controller"
+  local cp java
+  cp=$(classpath kafka)
+  java=$(java_bin)
+  mkdir -p "$KAFKA_DIR/data"
+  cat >"$KAFKA_DIR/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$KAFKA_DIR/data
+num.partitions=3
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+EOF
+  if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
+    local cluster_id
+    cluster_id=$("$java" -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
+    "$java" -cp "$cp" -Dlog4j2.configurationFile="$ROOT/scripts/stack/log4j2-kafka.xml" kafka.tools.StorageTool format \
+      -t "$cluster_id" -c "$KAFKA_DIR/server.properties" >"$LOGS/kafka-format.log" 2>&1 \
+      || die "formatting Kafka's storage failed; see $LOGS/kafka-format.log"
+  fi
+  nohup "$java" -Xms256m -Xmx512m -XX:+UseG1GC -Dpeftflow.stack="$STACK_DIR" \
+    -Dlog4j2.configurationFile="$ROOT/scripts/stack/log4j2-kafka.xml" \
+    -cp "$cp" kafka.Kafka "$KAFKA_DIR/server.properties" >"$LOGS/kafka.log" 2>&1 &
+  echo $! >"$PIDS/kafka.pid"
+  wait_listening kafka "$KAFKA_PORT" 60
+  wait_for Kafka 60 grep -q "Kafka Server started" "$LOGS/kafka.log" || die "Kafka did not finish starting; see $LOGS/kafka.log"
+  say "Kafka started on 127.0.0.1:$KAFKA_PORT"
+}
+
+# ---------------------------------------------------------------- S3 (s3proxy on the filesystem)
+S3_DIR=$STACK_DIR/s3
+
+s3_up() {
+  if our_pid s3proxy >/dev/null; then
+    say "S3 already running on http://127.0.0.1:$S3_PORT"
+    return
+  fi
+  require_free "$S3_PORT" "the S3 server"
+  local cp java
+  cp=$(classpath s3proxy)
+  java=$(java_bin)
+  mkdir -p "$S3_DIR/data"
+  cat >"$S3_DIR/s3proxy.properties" <<EOF
+s3proxy.endpoint=http://127.0.0.1:$S3_PORT
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$S3_ACCESS_KEY
+s3proxy.credential=$S3_SECRET_KEY
+jclouds.provider=filesystem-nio2
+jclouds.identity=local
+jclouds.credential=local
+jclouds.filesystem.basedir=$S3_DIR/data
+EOF
+  nohup "$java" -Xmx256m -Dpeftflow.stack="$STACK_DIR" -Dlogback.configurationFile="$ROOT/scripts/stack/logback-s3proxy.xml" \
+    -cp "$cp" org.gaul.s3proxy.Main --properties "$S3_DIR/s3proxy.properties" >"$LOGS/s3proxy.log" 2>&1 &
+  echo $! >"$PIDS/s3proxy.pid"
+  wait_listening s3proxy "$S3_PORT" 60
+  say "S3 started on http://127.0.0.1:$S3_PORT"
+}
+
+# ---------------------------------------------------------------- commands
+stop_pid() { # name
+  local pid
+  if pid=$(our_pid "$1"); then
+    kill "$pid"
+    wait_for "$1" 30 bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
+    rm -f "$PIDS/$1.pid"
+    say "$1 stopped"
+  fi
+}
+
+up() {
+  mkdir -p "$PIDS" "$LOGS"
+  pg_up
+  kafka_up
+  s3_up
+  status
+}
+
+down() {
+  stop_pid s3proxy
+  stop_pid kafka
+  pg_down
+}
+
+status() {
+  local pg=down kafka=down s3=down
+  pg_running && pg=up
+  our_pid kafka >/dev/null && kafka=up
+  our_pid s3proxy >/dev/null && s3=up
+  say "PostgreSQL $pg  jdbc:postgresql://127.0.0.1:$PG_PORT/{dataset,trainer,registry}  user $DB_USER"
+  say "Kafka      $kafka  127.0.0.1:$KAFKA_PORT"
+  say "S3         $s3  http://127.0.0.1:$S3_PORT  key $S3_ACCESS_KEY"
+  [ "$pg$kafka$s3" = upupup ]
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,33 @@
+package io.peftflow.kit.outbox;
+
+import io.peftflow.events.CloudEvent;
+import io.peftflow.events.EventCodec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.time.OffsetDateTime;
+
+/**
+ * Records events inside the caller's transaction; {@link OutboxRelay} publishes them after commit.
+ * With Kafka down the caller's work still commits, and nothing announced is lost.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    /** Must run inside the transaction that makes the announced change. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void enqueue(String topic, String recordKey, CloudEvent event) {
+        OutboxEvent row = new OutboxEvent();
+        row.id = event.id();
+        row.topic = topic;
+        row.recordKey = recordKey;
+        row.payload = EventCodec.encode(event);
+        row.createdAt = OffsetDateTime.now();
+        row.persist();
+    }
+
+    /** Events not yet acknowledged by Kafka. */
+    public long pending() {
+        return OutboxEvent.count("sentAt is null");
+    }
+}

@@ -1,0 +1,40 @@
+package io.peftflow.kit.outbox;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.OffsetDateTime;
+
+/** An event written in the same transaction as the state change it announces, relayed to Kafka later. */
+@Entity
+@Table(name = "outbox_event")
+public class OutboxEvent extends PanacheEntityBase {
+    /** The CloudEvent id: stable across redeliveries, so consumers de-duplicate on it. */
+    @Id
+    public String id;
+
+    @Column(nullable = false)
+    public String topic;
+
+    /** Kafka record key: the aggregate id, so one aggregate's events stay in order on one partition. */
+    @Column(name = "record_key", nullable = false)
+    public String recordKey;
+
+    @Column(nullable = false, columnDefinition = "text")
+    public String payload;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    @Column(name = "sent_at")
+    public OffsetDateTime sentAt;
+
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(name = "last_error", columnDefinition = "text")
+    public String lastError;
+}

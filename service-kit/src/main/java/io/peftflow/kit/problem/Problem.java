@@ -1,0 +1,31 @@
+package io.peftflow.kit.problem;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+
+/**
+ * An RFC 9457 problem detail, the body of every peftflow error response.
+ *
+ * @param errors the individual findings (e.g. rejected lines) behind a 4xx, when there are several
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(String type, String title, int status, String detail, String instance, List<?> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    public static final MediaType PROBLEM_JSON = MediaType.valueOf(MEDIA_TYPE);
+
+    public static Problem of(Response.StatusType status, String detail) {
+        return new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), detail, null, List.of());
+    }
+
+    public Problem withErrors(List<?> findings) {
+        return new Problem(type, title, status, detail, instance, findings);
+    }
+
+    public Response toResponse() {
+        return Response.status(status).type(PROBLEM_JSON).entity(this).build();
+    }
+}

@@ -1,0 +1,40 @@
+package io.peftflow.kit.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every exception that leaves a resource into problem+json. Client mistakes keep their 4xx;
+ * anything unexpected is logged and answered 500 without internals.
+ */
+public class ProblemMappers {
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return e.problem().toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        if (status.getStatusCode() >= 500) {
+            LOG.error("request failed", e);
+        }
+        return Problem.of(status, e.getMessage()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e) {
+        return Problem.of(Response.Status.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage()).toResponse();
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e) {
+        LOG.error("unexpected failure", e);
+        return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "internal error; see the service log").toResponse();
+    }
+}

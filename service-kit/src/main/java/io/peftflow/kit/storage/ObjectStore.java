@@ -1,0 +1,131 @@
+package io.peftflow.kit.storage;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.errors.ErrorResponseException;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The S3 buckets of a service. Objects are immutable in peftflow's layouts (a new version gets a new key),
+ * so the API is put/get/stat/delete with no in-place update.
+ */
+@ApplicationScoped
+public class ObjectStore {
+    /** S3's minimum multipart part size; objects of unknown length stream in parts of this size. */
+    private static final long PART_SIZE = 16L * 1024 * 1024;
+
+    private final ObjectStoreConfig config;
+    private MinioClient client;
+
+    public ObjectStore(ObjectStoreConfig config) {
+        this.config = config;
+    }
+
+    @PostConstruct
+    void connect() {
+        client = MinioClient.builder()
+                .endpoint(config.endpoint())
+                .credentials(config.accessKey(), config.secretKey())
+                .region(config.region())
+                .build();
+    }
+
+    /** Creates the configured buckets that do not exist yet. Idempotent. */
+    public void ensureBuckets() {
+        for (String bucket : config.buckets()) {
+            call("create bucket " + bucket, () -> {
+                if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                }
+                return null;
+            });
+        }
+    }
+
+    /** Whether every configured bucket exists: the readiness check. */
+    public boolean bucketsExist() {
+        for (String bucket : config.buckets()) {
+            boolean exists = call("check bucket " + bucket,
+                    () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
+            if (!exists) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Stores {@code body} at {@code bucket/key}. {@code size} -1 streams an unknown length in parts.
+     * Returns the object's ETag.
+     */
+    public String put(String bucket, String key, InputStream body, long size, String contentType,
+                      Map<String, String> metadata) {
+        return call("put s3://" + bucket + "/" + key, () -> client.putObject(PutObjectArgs.builder()
+                .bucket(bucket).object(key)
+                .stream(body, size, size < 0 ? PART_SIZE : -1)
+                .contentType(contentType)
+                .userMetadata(metadata)
+                .build()).etag());
+    }
+
+    public String put(String bucket, String key, byte[] body, String contentType) {
+        return put(bucket, key, new java.io.ByteArrayInputStream(body), body.length, contentType, Map.of());
+    }
+
+    /** Opens the object for reading; the caller closes the stream. */
+    public InputStream get(String bucket, String key) {
+        return call("get s3://" + bucket + "/" + key,
+                () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+    }
+
+    /** The object's size, ETag and metadata, or empty when there is no such object. */
+    public Optional<StatObjectResponse> stat(String bucket, String key) {
+        try {
+            return Optional.of(client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchObject".equals(e.errorResponse().code())) {
+                return Optional.empty();
+            }
+            throw new ObjectStoreException("stat s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new ObjectStoreException("stat s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the object; removing a missing object is not an error (S3 semantics). */
+    public void delete(String bucket, String key) {
+        call("delete s3://" + bucket + "/" + key, () -> {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            return null;
+        });
+    }
+
+    public static String uri(String bucket, String key) {
+        return "s3://" + bucket + "/" + key;
+    }
+
+    private interface S3Call<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> T call(String what, S3Call<T> call) {
+        try {
+            return call.run();
+        } catch (ObjectStoreException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ObjectStoreException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+}
