@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The local stack without Docker: PostgreSQL 15 (Debian), Kafka 4.1.2 in KRaft mode and an S3 server (s3proxy),
-# all on loopback with their data under .stack/. Usage: scripts/stack.sh up|down|status
+# all on loopback with their data under .stack/.
+# Usage: scripts/stack.sh up|down [postgres|kafka|s3]...   scripts/stack.sh status
 # Idempotent: `up` starts only what is not running; `down` stops only what `up` started.
+# Naming components lets tests stop and restart one server (e.g. Kafka, for the outbox).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -233,18 +235,33 @@ stop_pid() { # name
   fi
 }
 
+COMPONENTS=(postgres kafka s3)
+
 up() {
   mkdir -p "$PIDS" "$LOGS"
-  pg_up
-  kafka_up
-  s3_up
-  status
+  local c
+  for c in "${@:-${COMPONENTS[@]}}"; do
+    case $c in
+      postgres) pg_up ;;
+      kafka) kafka_up ;;
+      s3) s3_up ;;
+      *) die "unknown component '$c' (postgres, kafka, s3)" ;;
+    esac
+  done
+  [ $# -gt 0 ] || status
 }
 
 down() {
-  stop_pid s3proxy
-  stop_pid kafka
-  pg_down
+  local c components=("$@")
+  [ $# -gt 0 ] || components=(s3 kafka postgres)
+  for c in "${components[@]}"; do
+    case $c in
+      postgres) pg_down ;;
+      kafka) stop_pid kafka ;;
+      s3) stop_pid s3proxy ;;
+      *) die "unknown component '$c' (postgres, kafka, s3)" ;;
+    esac
+  done
 }
 
 status() {
@@ -258,9 +275,11 @@ status() {
   [ "$pg$kafka$s3" = upupup ]
 }
 
-case "${1:-}" in
-  up) up ;;
-  down) down ;;
+cmd=${1:-}
+shift || true
+case $cmd in
+  up) up "$@" ;;
+  down) down "$@" ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down [postgres|kafka|s3]... | status" >&2; exit 2 ;;
 esac
