@@ -32,6 +32,7 @@ public class OutboxRelay {
 
     private final KafkaProducer<String, String> producer;
     private final Duration sendTimeout;
+    private volatile boolean stopping;
 
     public OutboxRelay(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                        @ConfigProperty(name = "peftflow.outbox.send-timeout", defaultValue = "10s") Duration sendTimeout) {
@@ -51,6 +52,9 @@ public class OutboxRelay {
     @Scheduled(every = "${peftflow.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     @Transactional
     public void relay() {
+        if (stopping) {
+            return;
+        }
         List<OutboxEvent> batch = OutboxEvent.<OutboxEvent>find("sentAt is null order by createdAt, id")
                 .withLock(LockModeType.PESSIMISTIC_WRITE)
                 .withHint("jakarta.persistence.lock.timeout", LockOptions.SKIP_LOCKED)
@@ -75,7 +79,8 @@ public class OutboxRelay {
         }
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    void onStop(@Observes @jakarta.annotation.Priority(1) ShutdownEvent event) {
+        stopping = true;
         producer.close(Duration.ofSeconds(5));
     }
 }
