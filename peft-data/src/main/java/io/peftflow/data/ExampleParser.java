@@ -1,0 +1,282 @@
+package io.peftflow.data;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses one JSONL line into an {@link Example}, or says why it is not one. Token streaming (no tree), so a
+ * line costs one pass; duplicate keys and nesting beyond the limit are rejected by the parser itself.
+ * Unknown top-level keys are allowed and skipped. Thread-safe.
+ */
+public final class ExampleParser {
+    private final JsonFactory factory;
+    private final int maxNestingDepth;
+    /** Field values of the line being parsed; reused per thread to keep the hot loop allocation-light. */
+    private final ThreadLocal<Fields> fields = ThreadLocal.withInitial(Fields::new);
+
+    public ExampleParser(ParserLimits limits) {
+        this.maxNestingDepth = limits.maxNestingDepth();
+        this.factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxNestingDepth())
+                        .maxStringLength(limits.maxLineBytes())
+                        .build())
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+    }
+
+    /** Parses {@code len} bytes of UTF-8 at {@code off}: one line without its line break. */
+    public ParsedLine parse(long line, byte[] bytes, int off, int len) {
+        try (JsonParser p = factory.createParser(bytes, off, len)) {
+            String problem = readObject(p);
+            if (problem != null) {
+                return new ParsedLine.Invalid(line, problem);
+            }
+            if (p.nextToken() != null) {
+                return new ParsedLine.Invalid(line, "more than one JSON value on the line");
+            }
+            return fields.get().toExample(line);
+        } catch (StreamConstraintsException e) {
+            return new ParsedLine.Invalid(line, "JSON nested deeper than " + maxNestingDepth + " levels");
+        } catch (JsonParseException e) {
+            return new ParsedLine.Invalid(line, jsonError(e));
+        } catch (IOException e) {
+            // A byte array source cannot fail to read; whatever Jackson throws is about the content.
+            return new ParsedLine.Invalid(line, "unreadable line: " + e.getMessage());
+        }
+    }
+
+    private String readObject(JsonParser p) throws IOException {
+        Fields f = fields.get();
+        f.clear();
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return "not a JSON object";
+        }
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            String problem = switch (name) {
+                case "instruction", "input", "output", "question", "answer", "prompt", "completion" ->
+                        f.putString(name, p, value);
+                case "label" -> f.putLabel(p, value);
+                case "messages" -> readMessages(p, value, f);
+                default -> {
+                    p.skipChildren();
+                    yield null;
+                }
+            };
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return t == JsonToken.END_OBJECT ? null : "not a JSON object";
+    }
+
+    private static String readMessages(JsonParser p, JsonToken value, Fields f) throws IOException {
+        f.messagesSeen = true;
+        if (value != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return "field 'messages' must be an array, got " + describe(value);
+        }
+        int index = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            String where = "messages[" + index + "]";
+            if (t != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return where + " must be an object, got " + describe(t);
+            }
+            String role = null;
+            String content = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if (name.equals("role") || name.equals("content")) {
+                    if (v != JsonToken.VALUE_STRING) {
+                        p.skipChildren();
+                        return where + "." + name + " must be a string, got " + describe(v);
+                    }
+                    if (name.equals("role")) {
+                        role = p.getText();
+                    } else {
+                        content = p.getText();
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (role == null) {
+                return where + " has no 'role'";
+            }
+            if (!Turn.ROLES.contains(role)) {
+                return where + ".role must be one of system, user, assistant, got '" + abbreviate(role) + "'";
+            }
+            if (content == null) {
+                return where + " has no 'content'";
+            }
+            if (content.isBlank()) {
+                return where + ".content is empty";
+            }
+            f.turns.add(new Turn(role, content));
+            index++;
+        }
+        return null;
+    }
+
+    private static String describe(JsonToken t) {
+        if (t == null) {
+            return "nothing";
+        }
+        return switch (t) {
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            case START_ARRAY -> "an array";
+            case START_OBJECT -> "an object";
+            default -> t.asString();
+        };
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+
+    /** Jackson's message without its source excerpt (which would echo the caller's data back in reports). */
+    private static String jsonError(JsonParseException e) {
+        String m = e.getOriginalMessage();
+        if (m != null && m.startsWith("Duplicate field")) {
+            return "duplicate key " + m.substring("Duplicate field".length()).trim();
+        }
+        if (m != null && (m.contains("UTF-8") || m.contains("UTF8"))) {
+            return "invalid UTF-8: " + m;
+        }
+        return "malformed JSON at column " + e.getLocation().getColumnNr() + ": " + m;
+    }
+
+    /** The values one line declares, collected in one pass, validated together once the object is closed. */
+    private static final class Fields {
+        String instruction, input, output, question, answer, prompt, completion, label;
+        boolean messagesSeen;
+        final List<Turn> turns = new ArrayList<>(4);
+
+        void clear() {
+            instruction = input = output = question = answer = prompt = completion = label = null;
+            messagesSeen = false;
+            turns.clear();
+        }
+
+        String putString(String name, JsonParser p, JsonToken value) throws IOException {
+            if (value != JsonToken.VALUE_STRING) {
+                p.skipChildren();
+                return "field '" + name + "' must be a string, got " + describe(value);
+            }
+            String text = p.getText();
+            switch (name) {
+                case "instruction" -> instruction = text;
+                case "input" -> input = text;
+                case "output" -> output = text;
+                case "question" -> question = text;
+                case "answer" -> answer = text;
+                case "prompt" -> prompt = text;
+                default -> completion = text;
+            }
+            return null;
+        }
+
+        /** Labels may be strings, numbers or booleans (class ids are often ints); they become text. */
+        String putLabel(JsonParser p, JsonToken value) throws IOException {
+            if (value == JsonToken.VALUE_STRING || value.isNumeric() || value.isBoolean()) {
+                label = p.getText();
+                return label.isBlank() ? "field 'label' is empty" : null;
+            }
+            p.skipChildren();
+            return "field 'label' must be a string, number or boolean, got " + describe(value);
+        }
+
+        ParsedLine toExample(long line) {
+            ExampleFormat format = null;
+            for (ExampleFormat candidate : ExampleFormat.values()) {
+                if (has(candidate.signature())) {
+                    if (format != null) {
+                        return new ParsedLine.Invalid(line, "ambiguous format: both '" + format.signature()
+                                + "' and '" + candidate.signature() + "' present");
+                    }
+                    format = candidate;
+                }
+            }
+            if (format == null) {
+                return new ParsedLine.Invalid(line, "no known format: expected keys " + ExampleFormat.describeAll());
+            }
+            for (String key : format.required()) {
+                if (!has(key)) {
+                    return new ParsedLine.Invalid(line, "missing field '" + key + "'");
+                }
+            }
+            List<Turn> result;
+            switch (format) {
+                case CHAT -> {
+                    if (turns.isEmpty()) {
+                        return new ParsedLine.Invalid(line, "field 'messages' is empty");
+                    }
+                    if (turns.stream().noneMatch(Turn::isAssistant)) {
+                        return new ParsedLine.Invalid(line, "messages have no assistant turn");
+                    }
+                    result = List.copyOf(turns);
+                }
+                case INSTRUCTION -> {
+                    String problem = firstEmpty("instruction", instruction, "output", output);
+                    if (problem != null) {
+                        return new ParsedLine.Invalid(line, problem);
+                    }
+                    String user = input == null || input.isBlank() ? instruction : instruction + "\n\n" + input;
+                    result = List.of(new Turn(Turn.USER, user), new Turn(Turn.ASSISTANT, output));
+                }
+                case QUESTION_ANSWER -> {
+                    String problem = firstEmpty("question", question, "answer", answer);
+                    if (problem != null) {
+                        return new ParsedLine.Invalid(line, problem);
+                    }
+                    result = List.of(new Turn(Turn.USER, question), new Turn(Turn.ASSISTANT, answer));
+                }
+                default -> {
+                    String problem = firstEmpty("prompt", prompt, "completion", completion);
+                    if (problem != null) {
+                        return new ParsedLine.Invalid(line, problem);
+                    }
+                    result = List.of(new Turn(Turn.USER, prompt), new Turn(Turn.ASSISTANT, completion));
+                }
+            }
+            return new ParsedLine.Valid(line, new Example(format, result, label));
+        }
+
+        private boolean has(String key) {
+            return switch (key) {
+                case "messages" -> messagesSeen;
+                case "instruction" -> instruction != null;
+                case "output" -> output != null;
+                case "question" -> question != null;
+                case "answer" -> answer != null;
+                case "prompt" -> prompt != null;
+                case "completion" -> completion != null;
+                default -> false;
+            };
+        }
+
+        private static String firstEmpty(String name1, String value1, String name2, String value2) {
+            if (value1.isBlank()) {
+                return "field '" + name1 + "' is empty";
+            }
+            return value2.isBlank() ? "field '" + name2 + "' is empty" : null;
+        }
+    }
+}
