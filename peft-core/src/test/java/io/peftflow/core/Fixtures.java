@@ -28,10 +28,15 @@ public final class Fixtures {
     public static long[][] longs(JsonNode rows) {
         long[][] out = new long[rows.size()][];
         for (int i = 0; i < rows.size(); i++) {
-            out[i] = new long[rows.get(i).size()];
-            for (int j = 0; j < out[i].length; j++) {
-                out[i][j] = rows.get(i).get(j).asLong();
-            }
+            out[i] = row(rows.get(i));
+        }
+        return out;
+    }
+
+    public static long[] row(JsonNode values) {
+        long[] out = new long[values.size()];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = values.get(j).asLong();
         }
         return out;
     }

@@ -24,7 +24,10 @@ public final class Models {
     private Models() {
     }
 
-    /** An uninitialised model of the config's architecture, its parameters to live in {@code manager}. */
+    /**
+     * An uninitialised model of the config's architecture, its parameters to live in {@code manager}. With a null
+     * manager it is a weightless skeleton: names and shapes only (the planner uses that).
+     */
     public static CausalLM create(ModelConfig config, NDManager manager, DataType dtype) {
         return switch (config.architecture().family()) {
             case LLAMA -> new LlamaForCausalLM(config, manager, dtype);
