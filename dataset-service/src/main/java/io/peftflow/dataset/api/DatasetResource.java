@@ -1,0 +1,173 @@
+package io.peftflow.dataset.api;
+
+import io.peftflow.dataset.Problems;
+import io.peftflow.dataset.catalog.DatasetService;
+import io.peftflow.dataset.catalog.DatasetVersion;
+import io.peftflow.dataset.storage.DatasetObjects;
+import io.peftflow.dataset.storage.VersionKeys;
+import io.peftflow.dataset.upload.RawUpload;
+import io.peftflow.dataset.upload.UploadService;
+import io.peftflow.dataset.upload.UploadSpooler;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+
+/** The dataset API: thin over {@link UploadService} and {@link DatasetService}; the tenant is the {@code X-Tenant} header. */
+@Path("/datasets")
+@Produces(MediaType.APPLICATION_JSON)
+public class DatasetResource {
+    static final String NDJSON = "application/x-ndjson";
+
+    private final UploadService uploads;
+    private final DatasetService datasets;
+    private final DatasetObjects objects;
+
+    public DatasetResource(UploadService uploads, DatasetService datasets, DatasetObjects objects) {
+        this.uploads = uploads;
+        this.datasets = datasets;
+        this.objects = objects;
+    }
+
+    /** Upload as multipart form field {@code file} (Quarkus has already spooled it to disk). */
+    @POST
+    @Path("/{name}/versions")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response uploadForm(@BeanParam UploadParams params, @RestForm("file") FileUpload file, UriInfo uri) {
+        var request = params.toRequest();
+        if (file == null) {
+            throw Problems.badRequest("multipart upload needs a form field 'file'");
+        }
+        try {
+            return created(uploads.upload(request, UploadSpooler.adopt(file.uploadedFile(), uploads.maxUploadBytes())), uri);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Upload as the raw body: JSONL, or gzip-compressed JSONL (recognised by its magic bytes). */
+    @POST
+    @Path("/{name}/versions")
+    @Consumes({NDJSON, "application/jsonl", "application/json", "text/plain", "application/gzip", MediaType.APPLICATION_OCTET_STREAM})
+    public Response uploadBody(@BeanParam UploadParams params, @RestHeader("Content-Length") Long contentLength,
+                               InputStream body, UriInfo uri) {
+        var request = params.toRequest();
+        long max = uploads.maxUploadBytes();
+        if (contentLength != null && contentLength > max) {
+            throw UploadSpooler.tooLarge(max);
+        }
+        java.nio.file.Path spool = null;
+        try {
+            spool = Files.createTempFile(uploads.workDir(), "raw-", ".upload");
+            RawUpload raw = UploadSpooler.spool(body, spool, max);
+            return created(uploads.upload(request, raw), uri);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(spool);
+        }
+    }
+
+    private Response created(UploadService.Outcome outcome, UriInfo uri) {
+        DatasetVersion v = outcome.version();
+        return Response.created(uri.getAbsolutePathBuilder().path(Integer.toString(v.version)).build())
+                .entity(Views.VersionView.of(v, objects, outcome.droppedLines())).build();
+    }
+
+    @GET
+    public List<Views.DatasetView> list(@RestHeader("X-Tenant") String tenant) {
+        return datasets.list(Names.tenant(tenant)).stream().map(Views.DatasetView::of).toList();
+    }
+
+    @GET
+    @Path("/{name}")
+    public Views.DatasetDetail get(@RestHeader("X-Tenant") String tenant, @RestPath String name) {
+        List<DatasetVersion> versions = datasets.versions(Names.tenant(tenant), Names.dataset(name));
+        var dataset = versions.get(0).dataset;
+        return new Views.DatasetDetail(dataset.name, dataset.validationFraction, dataset.createdAt, views(versions));
+    }
+
+    @GET
+    @Path("/{name}/versions")
+    public List<Views.VersionView> versions(@RestHeader("X-Tenant") String tenant, @RestPath String name) {
+        return views(datasets.versions(Names.tenant(tenant), Names.dataset(name)));
+    }
+
+    @GET
+    @Path("/{name}/versions/{version}")
+    public Views.VersionView version(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
+        return Views.VersionView.of(datasets.version(Names.tenant(tenant), Names.dataset(name), number(version)), objects, null);
+    }
+
+    /** The full report: summary and every rejected line. */
+    @GET
+    @Path("/{name}/versions/{version}/report")
+    public Response report(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
+        DatasetVersion v = datasets.servable(Names.tenant(tenant), Names.dataset(name), number(version));
+        return Response.ok(objects.get(v.keys().report()), MediaType.APPLICATION_JSON).build();
+    }
+
+    @GET
+    @Path("/{name}/versions/{version}/splits/{split}")
+    @Produces(NDJSON)
+    public Response split(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version,
+                          @RestPath String split) {
+        if (!VersionKeys.TRAIN.equals(split) && !VersionKeys.VALIDATION.equals(split)) {
+            throw Problems.badRequest("split must be train or validation, got '" + split + "'");
+        }
+        DatasetVersion v = datasets.servable(Names.tenant(tenant), Names.dataset(name), number(version));
+        return Response.ok(objects.get(v.keys().split(split)), NDJSON)
+                .header("Content-Disposition", "attachment; filename=\"" + name + "-v" + v.version + "-" + split + ".jsonl\"")
+                .build();
+    }
+
+    /** Soft delete. */
+    @DELETE
+    @Path("/{name}/versions/{version}")
+    public Response delete(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
+        datasets.delete(Names.tenant(tenant), Names.dataset(name), number(version));
+        return Response.noContent().build();
+    }
+
+    private List<Views.VersionView> views(List<DatasetVersion> versions) {
+        return versions.stream().map(v -> Views.VersionView.of(v, objects, null)).toList();
+    }
+
+    private static int number(String version) {
+        try {
+            int n = Integer.parseInt(version);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw Problems.badRequest("version must be a positive integer, got '" + version + "'");
+    }
+
+    private static void deleteQuietly(java.nio.file.Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a leftover temp file is harmless; the upload's outcome matters more
+            }
+        }
+    }
+}

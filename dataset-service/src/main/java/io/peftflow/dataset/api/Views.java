@@ -1,0 +1,42 @@
+package io.peftflow.dataset.api;
+
+import io.peftflow.dataset.catalog.DatasetRepository;
+import io.peftflow.dataset.catalog.DatasetVersion;
+import io.peftflow.dataset.storage.DatasetObjects;
+import io.peftflow.dataset.validation.LineError;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON bodies of the API. */
+final class Views {
+    private Views() {
+    }
+
+    record DatasetView(String name, int latestVersion, long versions, double validationFraction, OffsetDateTime createdAt) {
+        static DatasetView of(DatasetRepository.Listing listing) {
+            return new DatasetView(listing.dataset().name, listing.latestVersion(), listing.versions(),
+                    listing.dataset().validationFraction, listing.dataset().createdAt);
+        }
+    }
+
+    record DatasetDetail(String name, double validationFraction, OffsetDateTime createdAt, List<VersionView> versions) {
+    }
+
+    /**
+     * @param droppedLines only in an upload's answer: the first lines dropped with {@code on_invalid=drop}
+     */
+    record VersionView(String dataset, int version, String status, String format, String balance, long seed,
+                       String baseModel, long rawBytes, long lines, long invalidLines, long trainExamples,
+                       long validationExamples, Map<String, String> sha256, Map<String, String> uris,
+                       Map<String, Object> summary, OffsetDateTime createdAt, OffsetDateTime readyAt,
+                       OffsetDateTime deletedAt, List<LineError> droppedLines) {
+
+        static VersionView of(DatasetVersion v, DatasetObjects objects, List<LineError> droppedLines) {
+            return new VersionView(v.dataset.name, v.version, v.status.wireName(), v.format, v.balance, v.seed,
+                    v.baseModel, v.rawBytes, v.lines, v.invalidLines, v.trainExamples, v.validationExamples,
+                    v.sha256(), objects.uris(v.keys()), v.summary, v.createdAt, v.readyAt, v.deletedAt, droppedLines);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.peftflow.dataset.catalog;
+
+import io.peftflow.kit.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.core.Response;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** Reading and soft-deleting a tenant's datasets and versions; a tenant never sees another's. */
+@ApplicationScoped
+public class DatasetService {
+    private final DatasetRepository datasets;
+    private final VersionRepository versions;
+
+    public DatasetService(DatasetRepository datasets, VersionRepository versions) {
+        this.datasets = datasets;
+        this.versions = versions;
+    }
+
+    @Transactional
+    public List<DatasetRepository.Listing> list(String tenant) {
+        return datasets.listVisible(tenant);
+    }
+
+    /** The visible versions, oldest first; 404 when the dataset has none. */
+    @Transactional
+    public List<DatasetVersion> versions(String tenant, String name) {
+        List<DatasetVersion> list = versions.listVisible(tenant, name);
+        if (list.isEmpty()) {
+            throw new ProblemException(Response.Status.NOT_FOUND, "no dataset '" + name + "'");
+        }
+        return list;
+    }
+
+    @Transactional
+    public DatasetVersion version(String tenant, String name, int version) {
+        return versions.findVisible(tenant, name, version).orElseThrow(() ->
+                new ProblemException(Response.Status.NOT_FOUND, "no version " + version + " of dataset '" + name + "'"));
+    }
+
+    /** A version whose objects may be served: 410 once deleted. */
+    @Transactional
+    public DatasetVersion servable(String tenant, String name, int version) {
+        DatasetVersion v = version(tenant, name, version);
+        if (v.status == VersionStatus.DELETED) {
+            throw new ProblemException(Response.Status.GONE, "version " + version + " of dataset '" + name + "' was deleted");
+        }
+        return v;
+    }
+
+    /** Soft delete: the metadata stays (trained adapters refer to it), the splits are no longer served. Idempotent. */
+    @Transactional
+    public void delete(String tenant, String name, int version) {
+        DatasetVersion v = version(tenant, name, version);
+        if (v.status != VersionStatus.DELETED) {
+            v.status = VersionStatus.DELETED;
+            v.deletedAt = OffsetDateTime.now();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.peftflow.dataset.catalog;
+
+import java.util.Locale;
+
+/** Lifecycle of a version: only {@code ready} and {@code deleted} are ever visible through the API. */
+public enum VersionStatus {
+    /** Number taken, objects being stored. */
+    PROCESSING,
+    READY,
+    /** Storing failed and was cleaned up after a crash (see {@code StaleUploadSweeper}). */
+    FAILED,
+    /** Soft-deleted: metadata kept, splits no longer served. */
+    DELETED;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,49 @@
+package io.peftflow.dataset.events;
+
+import io.peftflow.dataset.catalog.DatasetVersion;
+import io.peftflow.dataset.storage.DatasetObjects;
+import io.peftflow.dataset.storage.VersionKeys;
+import io.peftflow.dataset.validation.ValidatedUpload;
+import io.peftflow.events.CloudEvent;
+import io.peftflow.events.EventCodec;
+import io.peftflow.events.EventTypes;
+import io.peftflow.events.Topics;
+import io.peftflow.events.dataset.DatasetVersionReady;
+import io.peftflow.kit.outbox.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Announces a ready version through the outbox, in the transaction that makes it ready. */
+@ApplicationScoped
+public class VersionReadyEvents {
+    static final String SOURCE = "/dataset-service";
+
+    private final Outbox outbox;
+    private final DatasetObjects objects;
+
+    public VersionReadyEvents(Outbox outbox, DatasetObjects objects) {
+        this.outbox = outbox;
+        this.objects = objects;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public CloudEvent announce(DatasetVersion version, VersionKeys keys, ValidatedUpload upload) {
+        String tenant = version.dataset.tenant;
+        String name = version.dataset.name;
+        Map<String, Map<String, Long>> labels = new LinkedHashMap<>();
+        upload.labels().forEach((label, counts) -> labels.put(label,
+                Map.of("train", counts.get("train"), "validation", counts.get("validation"))));
+        DatasetVersionReady payload = new DatasetVersionReady(tenant, name, version.version, version.id,
+                version.format, version.balance, version.seed, version.dataset.validationFraction, version.baseModel,
+                objects.uris(keys), version.sha256(), upload.counts(), labels, upload.classWeights(), upload.lengthUnit(), upload.lengths(),
+                version.createdAt);
+        CloudEvent event = EventCodec.wrap(SOURCE, EventTypes.DATASET_VERSION_READY,
+                "datasets/" + tenant + "/" + name + "/" + version.version, payload)
+                .withId(DatasetVersionReady.eventId(tenant, name, version.version));
+        outbox.enqueue(Topics.DATASET_VERSIONS, tenant + "/" + name, event);
+        return event;
+    }
+}
