@@ -1,5 +1,6 @@
 package io.peftflow.core.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -50,10 +51,15 @@ public final class Models {
      * frozen (base weights of a PEFT run); call {@code setTrainable(true)} for full fine-tuning.
      */
     public static CausalLM load(Checkpoint ckpt, LoadOptions options) {
+        return load(ckpt, options.device(), options.dtype());
+    }
+
+    /** Without the device/dtype policy check, so tests can run the fp16 code path on CPU. */
+    static CausalLM load(Checkpoint ckpt, Device device, DataType dtype) {
         ModelConfig config = ModelConfig.parse(ckpt.config(), ckpt.configPath());
         WeightStore weights = ckpt.weights();
-        NDManager manager = NDManager.newBaseManager(options.device());
-        CausalLM model = create(config, manager, options.dtype());
+        NDManager manager = NDManager.newBaseManager(device);
+        CausalLM model = create(config, manager, dtype);
         try {
             Set<String> used = new HashSet<>();
             for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
@@ -69,7 +75,7 @@ public final class Models {
                     throw new PeftCoreException("shape mismatch: checkpoint has " + info + ", model expects "
                             + e.getValue().shape(), file, key);
                 }
-                NDArray a = weights.load(key, manager, options.dtype(), options.device());
+                NDArray a = weights.load(key, manager, dtype, device);
                 e.getValue().set(a);
                 e.getValue().setTrainable(false);
             }
