@@ -1,0 +1,25 @@
+package io.peftflow.core.tuners;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.peftflow.core.model.CausalLM;
+import io.peftflow.core.planner.PeftSpec;
+
+/**
+ * The configuration of one PEFT method (like PEFT's {@code PeftConfig}). It validates itself on construction,
+ * builds its layers on a model, and counts the trainable parameters it adds; being a {@link PeftSpec}, the
+ * planner counts from the same code that creates the parameters.
+ */
+public interface AdapterConfig extends PeftSpec {
+    /** PEFT's {@code peft_type} ({@code LORA}, {@code PROMPT_TUNING}) or this project's ({@code BOTTLENECK}). */
+    String peftType();
+
+    /**
+     * Creates the adapter's parameters on {@code model} (initialised from {@code seed}, in fp32 on the model's
+     * device) and attaches its hooks, enabled. Throws {@link io.peftflow.core.PeftCoreException} when it does not
+     * fit the model (no matching target module, say).
+     */
+    Adapter attach(CausalLM model, String adapterName, long seed);
+
+    /** The {@code adapter_config.json} content, with only the keys this method uses. */
+    ObjectNode toJson(String baseModelNameOrPath);
+}

@@ -1,0 +1,100 @@
+package io.peftflow.core.tuners;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.checkpoint.Json;
+import io.peftflow.core.model.CausalLM;
+import io.peftflow.core.nn.Parameter;
+import io.peftflow.core.safetensors.SafetensorsFile;
+import io.peftflow.core.safetensors.SafetensorsWriter;
+import io.peftflow.core.safetensors.TensorInfo;
+import io.peftflow.core.tuners.bottleneck.BottleneckConfig;
+import io.peftflow.core.tuners.lora.LoraConfig;
+import io.peftflow.core.tuners.prompt.PromptTuningConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The adapter directory layout HF PEFT uses for every method: {@code adapter_config.json} (with
+ * {@code peft_type}) beside {@code adapter_model.safetensors} holding F32 tensors under the method's saved keys.
+ */
+public final class AdapterFiles {
+    public static final String CONFIG = "adapter_config.json";
+    public static final String WEIGHTS = "adapter_model.safetensors";
+
+    private AdapterFiles() {
+    }
+
+    public static void save(Adapter adapter, Path dir, String baseModelNameOrPath) {
+        try {
+            Files.createDirectories(dir);
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(),
+                    adapter.configJson(baseModelNameOrPath));
+        } catch (IOException e) {
+            throw new PeftCoreException("cannot write adapter config: " + e.getMessage(), dir.resolve(CONFIG), null, e);
+        }
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        adapter.savedParameters().forEach((k, p) -> tensors.put(k, p.array()));
+        SafetensorsWriter.write(dir.resolve(WEIGHTS), tensors);
+    }
+
+    /** The config of a saved adapter, by its {@code peft_type}. */
+    public static AdapterConfig readConfig(Path dir) {
+        Path file = dir.resolve(CONFIG);
+        JsonNode json = Json.read(file);
+        String type = json.path("peft_type").asText("");
+        try {
+            return switch (type) {
+                case LoraConfig.PEFT_TYPE -> LoraConfig.fromJson(json);
+                case PromptTuningConfig.PEFT_TYPE -> PromptTuningConfig.fromJson(json);
+                case BottleneckConfig.PEFT_TYPE -> BottleneckConfig.fromJson(json);
+                default -> throw new PeftCoreException("unsupported peft_type '" + type + "' (supported: "
+                        + LoraConfig.PEFT_TYPE + ", " + PromptTuningConfig.PEFT_TYPE + ", "
+                        + BottleneckConfig.PEFT_TYPE + ")", file, null);
+            };
+        } catch (PeftCoreException e) {
+            throw e.file() != null ? e : new PeftCoreException(e.getMessage(), file, e.tensor(), e);
+        }
+    }
+
+    /** Loads the saved tensors into {@code adapter}: same key set, same shapes, or an error naming the key. */
+    static void loadWeights(Adapter adapter, Path dir, CausalLM model) {
+        Path file = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(file) && Files.isRegularFile(dir.resolve("adapter_model.bin"))) {
+            throw new PeftCoreException("only safetensors adapters are supported; re-save with "
+                    + "save_pretrained(safe_serialization=True)", dir.resolve("adapter_model.bin"), null);
+        }
+        Map<String, Parameter> expected = adapter.savedParameters();
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            Set<String> missing = new TreeSet<>(expected.keySet());
+            missing.removeAll(f.tensors().keySet());
+            Set<String> unexpected = new TreeSet<>(f.tensors().keySet());
+            unexpected.removeAll(expected.keySet());
+            if (!missing.isEmpty() || !unexpected.isEmpty()) {
+                String first = !missing.isEmpty() ? missing.iterator().next() : unexpected.iterator().next();
+                throw new PeftCoreException("adapter weights do not fit " + adapter.config().peftType()
+                        + " adapter " + adapter.name() + ": missing keys " + missing + ", unexpected keys "
+                        + unexpected, file, first);
+            }
+            for (Map.Entry<String, Parameter> e : expected.entrySet()) {
+                TensorInfo info = f.info(e.getKey());
+                Parameter p = e.getValue();
+                if (!Arrays.equals(info.shape(), p.shape().getShape())) {
+                    throw new PeftCoreException("shape mismatch: file has " + Arrays.toString(info.shape())
+                            + ", the adapter config gives " + p.shape(), file, e.getKey());
+                }
+                NDArray old = p.array();
+                p.set(f.load(e.getKey(), model.manager(), DataType.FLOAT32, model.device()));
+                old.close();
+            }
+        }
+    }
+}

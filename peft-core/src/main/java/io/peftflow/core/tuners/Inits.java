@@ -1,0 +1,57 @@
+package io.peftflow.core.tuners;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.peftflow.core.nn.Parameter;
+import java.util.SplittableRandom;
+
+/**
+ * Seeded initialisation of adapter parameters, generated in Java from (seed, parameter name): the same seed gives
+ * the same adapter whatever the device, the order of injection or the other adapters present.
+ */
+public final class Inits {
+    private Inits() {
+    }
+
+    /** Uniform in {@code [-bound, bound)}. */
+    public static void uniform(Parameter p, NDManager manager, long seed, double bound) {
+        SplittableRandom rnd = random(seed, p);
+        float[] v = new float[Math.toIntExact(p.numel())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
+        }
+        set(p, manager, v);
+    }
+
+    /**
+     * torch's {@code kaiming_uniform_(w, a=sqrt(5))} on a {@code [out, in]} weight: gain {@code sqrt(2/(1+a^2))}
+     * times {@code sqrt(3/fan_in)} equals {@code 1/sqrt(fan_in)}.
+     */
+    public static void kaimingUniformSqrt5(Parameter p, NDManager manager, long seed) {
+        uniform(p, manager, seed, 1.0 / Math.sqrt(p.shape().get(1)));
+    }
+
+    /** Normal with mean 0 and standard deviation {@code std}. */
+    public static void normal(Parameter p, NDManager manager, long seed, double std) {
+        SplittableRandom rnd = random(seed, p);
+        float[] v = new float[Math.toIntExact(p.numel())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (rnd.nextGaussian() * std);
+        }
+        set(p, manager, v);
+    }
+
+    public static void zeros(Parameter p, NDManager manager) {
+        p.set(manager.zeros(p.shape()));
+    }
+
+    private static void set(Parameter p, NDManager manager, float[] values) {
+        NDArray a = manager.create(values, p.shape());
+        p.set(a);
+    }
+
+    private static SplittableRandom random(long seed, Parameter p) {
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ p.name().hashCode());
+    }
+
+}

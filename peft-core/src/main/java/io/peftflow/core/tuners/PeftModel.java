@@ -1,0 +1,226 @@
+package io.peftflow.core.tuners;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.model.CausalLM;
+import io.peftflow.core.model.CausalLmLoss;
+import io.peftflow.core.model.ForwardArgs;
+import io.peftflow.core.nn.Parameter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A frozen base model with named adapters, like PEFT's {@code PeftModel}. Several adapters can be active at once
+ * (a language adapter stacked with a domain adapter); active adapters apply in the order they were added, each
+ * on the previous one's output. Only active adapters' parameters are trainable ({@code requires_grad}); base
+ * weights never are. Does not own the base model: close that yourself.
+ */
+public final class PeftModel {
+    private final CausalLM base;
+    private final Map<String, Adapter> adapters = new LinkedHashMap<>();
+
+    public PeftModel(CausalLM base) {
+        this.base = base;
+        base.setTrainable(false);
+    }
+
+    public CausalLM base() {
+        return base;
+    }
+
+    /** Creates an adapter from {@code config}, seeded, and makes it active alongside those already active. */
+    public Adapter add(String name, AdapterConfig config, long seed) {
+        if (name == null || !name.matches("[A-Za-z0-9_-]+")) {
+            throw new PeftCoreException("adapter name must be letters, digits, '_' or '-', got '" + name + "'");
+        }
+        if (adapters.containsKey(name)) {
+            throw new PeftCoreException("an adapter named " + name + " already exists");
+        }
+        Adapter adapter = config.attach(base, name, seed);
+        adapters.put(name, adapter);
+        try {
+            checkOneInputAdapter();
+        } catch (PeftCoreException e) {
+            remove(name);
+            throw e;
+        }
+        refreshTrainable();
+        return adapter;
+    }
+
+    /** Saves one adapter as {@code adapter_config.json} + {@code adapter_model.safetensors} (F32). */
+    public void save(String name, Path dir, String baseModelNameOrPath) {
+        AdapterFiles.save(adapter(name), dir, baseModelNameOrPath);
+    }
+
+    /**
+     * Loads an adapter saved by {@link #save} or by HF PEFT, active, under {@code name}. Every saved key must match
+     * a parameter the config creates and vice versa; otherwise the error names the key and the file.
+     */
+    public Adapter load(Path dir, String name) {
+        AdapterConfig config = AdapterFiles.readConfig(dir);
+        Adapter adapter = add(name, config, 0);
+        try {
+            AdapterFiles.loadWeights(adapter, dir, base);
+        } catch (RuntimeException e) {
+            remove(name);
+            throw e;
+        }
+        return adapter;
+    }
+
+    public Adapter adapter(String name) {
+        Adapter a = adapters.get(name);
+        if (a == null) {
+            throw new PeftCoreException("no adapter named " + name + "; adapters: " + adapters.keySet());
+        }
+        return a;
+    }
+
+    public List<String> adapterNames() {
+        return List.copyOf(adapters.keySet());
+    }
+
+    /** Makes exactly these adapters active (in their order of addition); the others stay loaded but off. */
+    public void setActive(String... names) {
+        Set<String> wanted = Set.of(names);
+        wanted.forEach(this::adapter);
+        adapters.values().forEach(a -> a.setEnabled(wanted.contains(a.name())));
+        checkOneInputAdapter();
+        refreshTrainable();
+    }
+
+    public void enable(String name) {
+        adapter(name).setEnabled(true);
+        try {
+            checkOneInputAdapter();
+        } catch (PeftCoreException e) {
+            adapter(name).setEnabled(false);
+            throw e;
+        }
+        refreshTrainable();
+    }
+
+    public void disable(String name) {
+        adapter(name).setEnabled(false);
+        refreshTrainable();
+    }
+
+    public List<String> activeAdapters() {
+        return adapters.values().stream().filter(Adapter::isEnabled).map(Adapter::name).toList();
+    }
+
+    /** Detaches and frees an adapter. */
+    public void remove(String name) {
+        adapter(name).detach();
+        adapters.remove(name);
+    }
+
+    /** Dropout on (true) or off (false, the default) in every adapter. */
+    public void train(boolean training) {
+        adapters.values().forEach(a -> a.setTraining(training));
+    }
+
+    /** Logits {@code [B, P+T, V]}: with an active prompt adapter the first P positions are its virtual tokens. */
+    public NDArray forward(ForwardArgs args) {
+        return base.forward(prepareInputs(args));
+    }
+
+    /** Final hidden states {@code [B, P+T, H]} (for a classification head). */
+    public NDArray hiddenStates(ForwardArgs args) {
+        return base.hiddenStates(prepareInputs(args));
+    }
+
+    /**
+     * Next-token loss as PEFT computes it for causal LMs: labels {@code [B, T]} get {@link #virtualTokens()}
+     * ignored positions in front, so virtual tokens never count.
+     */
+    public CausalLmLoss.Result loss(ForwardArgs args, NDArray labels) {
+        NDArray logits = forward(args);
+        int p = virtualTokens();
+        if (p == 0) {
+            return CausalLmLoss.compute(logits, labels);
+        }
+        NDArray ignored = labels.getManager().full(new Shape(labels.getShape().get(0), p),
+                (int) CausalLmLoss.IGNORE_INDEX).toType(DataType.INT64, false);
+        return CausalLmLoss.compute(logits, NDArrays.concat(new NDList(ignored, labels.toType(DataType.INT64, false)),
+                1));
+    }
+
+    /** Virtual tokens the active prompt adapter prepends (0 without one). */
+    public int virtualTokens() {
+        return activeInputAdapter().map(InputAdapter::virtualTokens).orElse(0);
+    }
+
+    /** Base parameters plus every adapter's, each once (PEFT's "all params"). */
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> all = new LinkedHashMap<>(base.namedParameters());
+        Map<Parameter, Boolean> seen = new IdentityHashMap<>();
+        all.values().forEach(p -> seen.put(p, Boolean.TRUE));
+        for (Adapter a : adapters.values()) {
+            a.parameters().forEach((n, p) -> {
+                if (seen.put(p, Boolean.TRUE) == null) {
+                    all.put(n, p);
+                }
+            });
+        }
+        return all;
+    }
+
+    /** What the optimizer updates: the active adapters' parameters. */
+    public List<Parameter> trainableParameters() {
+        return namedParameters().values().stream().filter(Parameter::isTrainable).toList();
+    }
+
+    public long trainableParameterCount() {
+        return trainableParameters().stream().mapToLong(Parameter::numel).sum();
+    }
+
+    public long parameterCount() {
+        return namedParameters().values().stream().mapToLong(Parameter::numel).sum();
+    }
+
+    /** PEFT's {@code print_trainable_parameters} line, same counts and format. */
+    public String trainableParametersReport() {
+        long trainable = trainableParameterCount();
+        long all = parameterCount();
+        return String.format(Locale.ROOT, "trainable params: %,d || all params: %,d || trainable%%: %.4f", trainable,
+                all, 100.0 * trainable / all);
+    }
+
+    private ForwardArgs prepareInputs(ForwardArgs args) {
+        return activeInputAdapter().map(a -> a.prepend(base, args)).orElse(args);
+    }
+
+    private Optional<InputAdapter> activeInputAdapter() {
+        return adapters.values().stream().filter(a -> a instanceof InputAdapter && a.isEnabled())
+                .map(InputAdapter.class::cast).findFirst();
+    }
+
+    private void checkOneInputAdapter() {
+        List<String> active = new ArrayList<>();
+        adapters.values().stream().filter(a -> a instanceof InputAdapter && a.isEnabled())
+                .forEach(a -> active.add(a.name()));
+        if (active.size() > 1) {
+            throw new PeftCoreException("only one prompt adapter can be active at a time, got " + active
+                    + "; disable one first");
+        }
+    }
+
+    private void refreshTrainable() {
+        for (Adapter a : adapters.values()) {
+            a.parameters().values().forEach(p -> p.setTrainable(a.isEnabled()));
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.peftflow.core.tuners;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.model.CausalLM;
+import io.peftflow.core.nn.Linear;
+import io.peftflow.core.nn.Module;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Which {@link Linear}s an adapter targets, matched as HF PEFT does: a list of names, each equal to a module's full
+ * path or to its last dotted parts ({@code q_proj} matches {@code model.layers.0.self_attn.q_proj}); a regex that
+ * must match the full path; or {@code all-linear}, every Linear but the output head. Unlike PEFT, each listed name
+ * must match something, so a misspelt entry beside a correct one is reported rather than silently ignored.
+ */
+public record TargetModules(List<String> names, String regex) {
+    public static final String ALL_LINEAR = "all-linear";
+
+    public TargetModules {
+        if ((names == null) == (regex == null)) {
+            throw new PeftCoreException("target_modules must be either a list of names or one regex / all-linear");
+        }
+        if (names != null) {
+            names = List.copyOf(names);
+            if (names.isEmpty() || names.stream().anyMatch(n -> n == null || n.isBlank())) {
+                throw new PeftCoreException("target_modules must list at least one non-empty name, got " + names);
+            }
+        } else {
+            try {
+                Pattern.compile(regex);
+            } catch (PatternSyntaxException e) {
+                throw new PeftCoreException("target_modules regex does not compile: " + regex, e);
+            }
+        }
+    }
+
+    public static TargetModules of(String... names) {
+        return new TargetModules(List.of(names), null);
+    }
+
+    public static TargetModules of(List<String> names) {
+        return new TargetModules(names, null);
+    }
+
+    public static TargetModules regex(String fullMatch) {
+        return new TargetModules(null, fullMatch);
+    }
+
+    public static TargetModules allLinear() {
+        return regex(ALL_LINEAR);
+    }
+
+    /** PEFT's JSON form: an array of names, or a string (regex or {@code all-linear}). */
+    public static TargetModules fromJson(JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw new PeftCoreException("target_modules is missing");
+        }
+        if (node.isTextual()) {
+            return regex(node.asText());
+        }
+        List<String> names = new ArrayList<>();
+        node.forEach(n -> names.add(n.asText()));
+        return of(names);
+    }
+
+    public JsonNode toJson() {
+        if (regex != null) {
+            return JsonNodeFactory.instance.textNode(regex);
+        }
+        var arr = JsonNodeFactory.instance.arrayNode();
+        names.forEach(arr::add);
+        return arr;
+    }
+
+    /** The targeted Linears in module order; an exception naming what did not match or is not a Linear. */
+    public List<Linear> resolve(CausalLM model) {
+        String outputHead = model.lmHead().name();
+        List<Linear> hits = new ArrayList<>();
+        Set<String> unmatched = names == null ? new TreeSet<>() : new TreeSet<>(names);
+        for (Module m : model.namedModules().values()) {
+            if (ALL_LINEAR.equals(regex) && m instanceof Linear l && !l.name().equals(outputHead)) {
+                hits.add(l);
+                continue;
+            }
+            if (!matches(m.name())) {
+                continue;
+            }
+            if (!(m instanceof Linear l)) {
+                throw new PeftCoreException("target module " + m.name() + " is a " + m.getClass().getSimpleName()
+                        + "; only Linear layers can be targeted", null, m.name());
+            }
+            hits.add(l);
+            if (names != null) {
+                unmatched.removeIf(n -> isSuffix(m.name(), n));
+            }
+        }
+        if (!unmatched.isEmpty() || hits.isEmpty()) {
+            throw new PeftCoreException("target modules " + (unmatched.isEmpty() ? describe() : unmatched)
+                    + " not found in " + model.config().architecture().hfName() + "; its Linear layers end in "
+                    + linearSuffixes(model));
+        }
+        return hits;
+    }
+
+    private boolean matches(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        if (ALL_LINEAR.equals(regex)) {
+            return false;
+        }
+        if (regex != null) {
+            return name.matches(regex);
+        }
+        return names.stream().anyMatch(n -> isSuffix(name, n));
+    }
+
+    private static boolean isSuffix(String name, String target) {
+        return name.equals(target) || name.endsWith("." + target);
+    }
+
+    private String describe() {
+        return names != null ? names.toString() : "'" + regex + "'";
+    }
+
+    private static Set<String> linearSuffixes(CausalLM model) {
+        Set<String> out = new TreeSet<>();
+        for (Linear l : model.modulesOfType(Linear.class)) {
+            out.add(l.name().substring(l.name().lastIndexOf('.') + 1));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,208 @@
+package io.peftflow.core.tuners.lora;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.norm.Dropout;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.model.CausalLM;
+import io.peftflow.core.nn.Linear;
+import io.peftflow.core.nn.Parameter;
+import io.peftflow.core.tuners.Adapter;
+import io.peftflow.core.tuners.Dense;
+import io.peftflow.core.tuners.Fp32;
+import io.peftflow.core.tuners.Inits;
+import io.peftflow.core.tuners.ModuleDict;
+import io.peftflow.core.tuners.ModulesToSave;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * LoRA on each targeted Linear, as PEFT's {@code lora.Linear}: {@code y = base(x) + B(A(dropout(x))) * scaling}
+ * with {@code A} {@code [r, in]} kaiming-uniform (a = sqrt 5, i.e. uniform(+-1/sqrt(in))) and {@code B}
+ * {@code [out, r]} zeros, so a new adapter leaves the model unchanged. In-model names follow PEFT
+ * ({@code q_proj.lora_A.<adapter>.weight}); {@link #merge()} folds {@code B A * scaling} into the base weight
+ * (transposed for GPT-2 Conv1D) and {@link #unmerge()} takes it out again.
+ */
+public final class LoraAdapter implements Adapter {
+    private record Layer(Linear target, ModuleDict dictA, ModuleDict dictB, Dense a, Dense b) {
+    }
+
+    private final String name;
+    private final LoraConfig config;
+    private final CausalLM model;
+    private final List<Layer> layers = new ArrayList<>();
+    private final ModulesToSave modulesToSave;
+    private final float scaling;
+    private boolean enabled = true;
+    private boolean training;
+    private boolean merged;
+
+    private LoraAdapter(String name, LoraConfig config, CausalLM model, ModulesToSave modulesToSave) {
+        this.name = name;
+        this.config = config;
+        this.model = model;
+        this.modulesToSave = modulesToSave;
+        this.scaling = (float) config.scaling();
+    }
+
+    static LoraAdapter attach(LoraConfig config, CausalLM model, String name, long seed) {
+        List<Linear> targets = config.targetModules().resolve(model);
+        LoraAdapter adapter = new LoraAdapter(name, config, model,
+                ModulesToSave.attach(model, name, config.modulesToSave()));
+        NDManager manager = model.manager();
+        for (Linear l : targets) {
+            ModuleDict dictA = ModuleDict.under(l, "lora_A");
+            ModuleDict dictB = ModuleDict.under(l, "lora_B");
+            Dense a = dictA.registerModule(name, new Dense(dictA.childName(name), l.inFeatures(), config.r(), false));
+            Dense b = dictB.registerModule(name, new Dense(dictB.childName(name), config.r(), l.outFeatures(), false));
+            Inits.kaimingUniformSqrt5(a.weight(), manager, seed);
+            Inits.zeros(b.weight(), manager);
+            adapter.layers.add(new Layer(l, dictA, dictB, a, b));
+            l.hooks().add(name, (out, in) -> out.add(Fp32.like(adapter.delta(in, a, b), out)));
+        }
+        return adapter;
+    }
+
+    private NDArray delta(NDArray in, Dense a, Dense b) {
+        NDArray x = Fp32.of(in);
+        if (training && config.loraDropout() > 0) {
+            x = Dropout.dropout(x, (float) config.loraDropout(), true).singletonOrThrow();
+        }
+        return b.forward(a.forward(x)).mul(scaling);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public LoraConfig config() {
+        return config;
+    }
+
+    /** The targeted Linears' full names. */
+    public List<String> targetNames() {
+        return layers.stream().map(l -> l.target().name()).toList();
+    }
+
+    @Override
+    public ObjectNode configJson(String baseModelNameOrPath) {
+        ObjectNode n = config.toJson(baseModelNameOrPath);
+        if (layers.stream().anyMatch(l -> l.target().fanInFanOut())) {
+            n.put("fan_in_fan_out", true);
+        }
+        return n;
+    }
+
+    @Override
+    public Map<String, Parameter> parameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        for (Layer l : layers) {
+            out.put(l.a().weight().name(), l.a().weight());
+            out.put(l.b().weight().name(), l.b().weight());
+        }
+        modulesToSave.parameters(out);
+        return out;
+    }
+
+    @Override
+    public Map<String, Parameter> savedParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        for (Layer l : layers) {
+            String prefix = "base_model.model." + l.target().name();
+            out.put(prefix + ".lora_A.weight", l.a().weight());
+            out.put(prefix + ".lora_B.weight", l.b().weight());
+        }
+        modulesToSave.savedParameters(out);
+        return out;
+    }
+
+    /** The trained copies of {@code modules_to_save}, by original module path. */
+    public Map<String, Dense> modulesToSave() {
+        return modulesToSave.copies();
+    }
+
+    @Override
+    public void setEnabled(boolean on) {
+        if (merged) {
+            throw new PeftCoreException("LoRA adapter " + name + " is merged into the base weights; unmerge it first");
+        }
+        layers.forEach(l -> l.target().hooks().setEnabled(name, on));
+        modulesToSave.setEnabled(on);
+        enabled = on;
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    @Override
+    public void setTraining(boolean on) {
+        training = on;
+    }
+
+    public boolean isMerged() {
+        return merged;
+    }
+
+    /** Adds {@code B A * scaling} to each base weight and switches the hooks off (inference without overhead). */
+    public void merge() {
+        if (merged) {
+            throw new PeftCoreException("LoRA adapter " + name + " is already merged");
+        }
+        if (!enabled) {
+            throw new PeftCoreException("LoRA adapter " + name + " is disabled; enable it before merging");
+        }
+        for (Layer l : layers) {
+            applyDelta(l, 1);
+            l.target().hooks().setEnabled(name, false);
+        }
+        merged = true;
+    }
+
+    /** Subtracts what {@link #merge()} added (exact up to fp rounding) and switches the hooks back on. */
+    public void unmerge() {
+        if (!merged) {
+            throw new PeftCoreException("LoRA adapter " + name + " is not merged");
+        }
+        for (Layer l : layers) {
+            applyDelta(l, -1);
+            l.target().hooks().setEnabled(name, true);
+        }
+        merged = false;
+    }
+
+    private void applyDelta(Layer l, int sign) {
+        NDArray w = l.target().weight().array();
+        try (NDManager scope = w.getManager().newSubManager()) {
+            NDArray b = l.b().weight().array().duplicate();
+            b.attach(scope);
+            NDArray delta = b.matMul(l.a().weight().array()).mul(sign * scaling);
+            if (l.target().fanInFanOut()) {
+                delta = delta.transpose();
+            }
+            w.addi(delta.toType(w.getDataType(), false));
+        }
+    }
+
+    @Override
+    public void detach() {
+        if (merged) {
+            unmerge();
+        }
+        for (Layer l : layers) {
+            l.target().hooks().remove(name);
+            l.dictA().removeFrom(l.target(), name);
+            l.dictB().removeFrom(l.target(), name);
+            l.a().weight().array().close();
+            l.b().weight().array().close();
+        }
+        layers.clear();
+        modulesToSave.detach();
+    }
+}

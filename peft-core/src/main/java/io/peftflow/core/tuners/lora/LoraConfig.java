@@ -1,0 +1,136 @@
+package io.peftflow.core.tuners.lora;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.checkpoint.Json;
+import io.peftflow.core.model.CausalLM;
+import io.peftflow.core.tuners.AdapterConfig;
+import io.peftflow.core.tuners.ModulesToSave;
+import io.peftflow.core.tuners.TargetModules;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * LoRA as HF PEFT configures it ({@code LoraConfig}): rank {@code r}, {@code lora_alpha} (scaling
+ * {@code alpha / r}, or {@code alpha / sqrt(r)} with {@code use_rslora}), {@code lora_dropout} on the adapter
+ * input while training, {@code target_modules}, and optional {@code modules_to_save}. Bias is always "none".
+ */
+public record LoraConfig(int r, double loraAlpha, double loraDropout, boolean useRslora, TargetModules targetModules,
+                         List<String> modulesToSave) implements AdapterConfig {
+    public static final String PEFT_TYPE = "LORA";
+
+    public LoraConfig {
+        if (r <= 0) {
+            throw new PeftCoreException("LoRA rank r must be positive, got " + r);
+        }
+        if (!(loraAlpha > 0) || Double.isInfinite(loraAlpha)) {
+            throw new PeftCoreException("lora_alpha must be a positive number, got " + loraAlpha);
+        }
+        if (!(loraDropout >= 0 && loraDropout < 1)) {
+            throw new PeftCoreException("lora_dropout must be in [0, 1), got " + loraDropout);
+        }
+        if (targetModules == null) {
+            throw new PeftCoreException("LoRA needs target_modules");
+        }
+        modulesToSave = modulesToSave == null ? List.of() : List.copyOf(modulesToSave);
+    }
+
+    /** r, alpha, no dropout, no rsLoRA, no modules to save. */
+    public LoraConfig(int r, double loraAlpha, TargetModules targetModules) {
+        this(r, loraAlpha, 0, false, targetModules, List.of());
+    }
+
+    public LoraConfig withDropout(double dropout) {
+        return new LoraConfig(r, loraAlpha, dropout, useRslora, targetModules, modulesToSave);
+    }
+
+    public LoraConfig withRslora(boolean rslora) {
+        return new LoraConfig(r, loraAlpha, loraDropout, rslora, targetModules, modulesToSave);
+    }
+
+    public LoraConfig withModulesToSave(List<String> modules) {
+        return new LoraConfig(r, loraAlpha, loraDropout, useRslora, targetModules, modules);
+    }
+
+    /** The factor on {@code B A x}. */
+    public double scaling() {
+        return useRslora ? loraAlpha / Math.sqrt(r) : loraAlpha / r;
+    }
+
+    @Override
+    public String peftType() {
+        return PEFT_TYPE;
+    }
+
+    @Override
+    public LoraAdapter attach(CausalLM model, String adapterName, long seed) {
+        return LoraAdapter.attach(this, model, adapterName, seed);
+    }
+
+    /** PEFT's count with {@code bias="none"}: {@code r * (in + out)} per targeted Linear, plus modules to save. */
+    @Override
+    public long trainableParameters(CausalLM skeleton) {
+        long lora = targetModules.resolve(skeleton).stream().mapToLong(l -> (long) r * (l.inFeatures()
+                + l.outFeatures())).sum();
+        return lora + ModulesToSave.count(skeleton, modulesToSave);
+    }
+
+    /**
+     * Keys PEFT has read since its early releases, plus {@code use_rslora}; {@code modules_to_save} only when set.
+     * The adapter adds {@code fan_in_fan_out} when its targets are GPT-2 Conv1D layers.
+     */
+    @Override
+    public ObjectNode toJson(String baseModelNameOrPath) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("peft_type", PEFT_TYPE);
+        n.put("task_type", "CAUSAL_LM");
+        n.put("base_model_name_or_path", baseModelNameOrPath);
+        n.put("r", r);
+        putNumber(n, "lora_alpha", loraAlpha);
+        n.put("lora_dropout", loraDropout);
+        n.put("use_rslora", useRslora);
+        n.set("target_modules", targetModules.toJson());
+        n.put("bias", "none");
+        if (!modulesToSave.isEmpty()) {
+            modulesToSave.forEach(n.putArray("modules_to_save")::add);
+        }
+        return n;
+    }
+
+    /** Reads PEFT's {@code adapter_config.json}, rejecting LoRA variants peft-core does not implement. */
+    public static LoraConfig fromJson(JsonNode n) {
+        if (!n.path("bias").asText("none").equals("none")) {
+            throw new PeftCoreException("LoRA bias '" + n.path("bias").asText() + "' is not supported (only \"none\")");
+        }
+        for (String flag : new String[] {"use_dora", "use_qalora"}) {
+            if (n.path(flag).asBoolean(false)) {
+                throw new PeftCoreException(flag + " is not supported");
+            }
+        }
+        for (String map : new String[] {"rank_pattern", "alpha_pattern"}) {
+            if (n.path(map).size() > 0) {
+                throw new PeftCoreException(map + " is not supported: " + n.get(map));
+            }
+        }
+        if (!n.path("layers_to_transform").isNull() && !n.path("layers_to_transform").isMissingNode()) {
+            throw new PeftCoreException("layers_to_transform is not supported");
+        }
+        if (!n.has("r")) {
+            throw new PeftCoreException("adapter_config.json has no r");
+        }
+        List<String> toSave = new ArrayList<>();
+        n.path("modules_to_save").forEach(m -> toSave.add(m.asText()));
+        return new LoraConfig(n.get("r").asInt(), n.path("lora_alpha").asDouble(8), n.path("lora_dropout").asDouble(0),
+                n.path("use_rslora").asBoolean(false), TargetModules.fromJson(n.get("target_modules")), toSave);
+    }
+
+    /** Integers as JSON integers (PEFT writes {@code lora_alpha: 16}, not 16.0). */
+    private static void putNumber(ObjectNode n, String key, double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            n.put(key, (long) v);
+        } else {
+            n.put(key, v);
+        }
+    }
+}
