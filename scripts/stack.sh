@@ -76,6 +76,16 @@ java_bin() {
   echo java
 }
 
+# Starts a JVM server in the background, records its pid, waits for its port. The stack dir on its
+# command line is how our_pid recognises it later.
+start_jvm() { # name port java-args...
+  local name=$1 port=$2
+  shift 2
+  nohup "$(java_bin)" -Dpeftflow.stack="$STACK_DIR" "$@" >"$LOGS/$name.log" 2>&1 &
+  echo $! >"$PIDS/$name.pid"
+  wait_listening "$name" "$port" 60
+}
+
 # One classpath per JVM server, resolved from Maven Central through the project's wrapper and cached.
 classpath() { # profile
   local file=$STACK_DIR/$1.classpath
@@ -185,11 +195,9 @@ EOF
       -t "$cluster_id" -c "$KAFKA_DIR/server.properties" >"$LOGS/kafka-format.log" 2>&1 \
       || die "formatting Kafka's storage failed; see $LOGS/kafka-format.log"
   fi
-  nohup "$java" -Xms256m -Xmx512m -XX:+UseG1GC -Dpeftflow.stack="$STACK_DIR" \
+  start_jvm kafka "$KAFKA_PORT" -Xms256m -Xmx512m -XX:+UseG1GC \
     -Dlog4j2.configurationFile="$ROOT/scripts/stack/log4j2-kafka.xml" \
-    -cp "$cp" kafka.Kafka "$KAFKA_DIR/server.properties" >"$LOGS/kafka.log" 2>&1 &
-  echo $! >"$PIDS/kafka.pid"
-  wait_listening kafka "$KAFKA_PORT" 60
+    -cp "$cp" kafka.Kafka "$KAFKA_DIR/server.properties"
   wait_for Kafka 60 grep -q "Kafka Server started" "$LOGS/kafka.log" || die "Kafka did not finish starting; see $LOGS/kafka.log"
   say "Kafka started on 127.0.0.1:$KAFKA_PORT"
 }
@@ -203,9 +211,8 @@ s3_up() {
     return
   fi
   require_free "$S3_PORT" "the S3 server"
-  local cp java
+  local cp
   cp=$(classpath s3proxy)
-  java=$(java_bin)
   mkdir -p "$S3_DIR/data"
   cat >"$S3_DIR/s3proxy.properties" <<EOF
 s3proxy.endpoint=http://127.0.0.1:$S3_PORT
@@ -217,10 +224,8 @@ jclouds.identity=local
 jclouds.credential=local
 jclouds.filesystem.basedir=$S3_DIR/data
 EOF
-  nohup "$java" -Xmx256m -Dpeftflow.stack="$STACK_DIR" -Dlogback.configurationFile="$ROOT/scripts/stack/logback-s3proxy.xml" \
-    -cp "$cp" org.gaul.s3proxy.Main --properties "$S3_DIR/s3proxy.properties" >"$LOGS/s3proxy.log" 2>&1 &
-  echo $! >"$PIDS/s3proxy.pid"
-  wait_listening s3proxy "$S3_PORT" 60
+  start_jvm s3proxy "$S3_PORT" -Xmx256m -Dlogback.configurationFile="$ROOT/scripts/stack/logback-s3proxy.xml" \
+    -cp "$cp" org.gaul.s3proxy.Main --properties "$S3_DIR/s3proxy.properties"
   say "S3 started on http://127.0.0.1:$S3_PORT"
 }
 
