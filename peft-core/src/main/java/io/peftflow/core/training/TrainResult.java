@@ -1,0 +1,34 @@
+package io.peftflow.core.training;
+
+import io.peftflow.core.evaluation.LossMetrics;
+import java.util.List;
+
+/**
+ * How a run ended.
+ *
+ * @param losses the loss of every update from step 1, including those before a resume
+ * @param evaluations eval metrics by the step they were taken at
+ * @param bestStep the step of the lowest eval loss (0 without evaluation)
+ */
+public record TrainResult(Status status, int steps, List<Double> losses, List<Evaluation> evaluations, int bestStep,
+                          long tokens, double seconds, int skippedSteps) {
+    public enum Status { COMPLETED, EARLY_STOPPED, CANCELLED }
+
+    public record Evaluation(int step, LossMetrics metrics) {
+    }
+
+    public TrainResult {
+        losses = List.copyOf(losses);
+        evaluations = List.copyOf(evaluations);
+    }
+
+    public double firstLoss() {
+        return losses.isEmpty() ? Double.NaN : losses.get(0);
+    }
+
+    /** Mean of the last {@code n} losses (smooths the batch-to-batch noise). */
+    public double lastLoss(int n) {
+        return losses.subList(Math.max(0, losses.size() - n), losses.size()).stream().mapToDouble(d -> d).average()
+                .orElse(Double.NaN);
+    }
+}

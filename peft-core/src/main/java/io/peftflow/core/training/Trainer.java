@@ -1,0 +1,269 @@
+package io.peftflow.core.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.evaluation.Evaluator;
+import io.peftflow.core.evaluation.LossMetrics;
+import io.peftflow.core.model.CausalLmLoss;
+import io.peftflow.core.training.TrainerCheckpoint.TrainerState;
+import io.peftflow.core.training.data.Batch;
+import io.peftflow.core.training.data.EncodedDataset;
+import io.peftflow.core.training.data.LengthBatcher;
+import io.peftflow.core.training.data.Sequence;
+import io.peftflow.core.training.optim.AdamW;
+import io.peftflow.core.training.optim.LossScaler;
+import io.peftflow.core.training.optim.LrSchedule;
+import io.peftflow.core.tuners.PeftModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Trains the active adapters of a {@link PeftModel} on tokenised sequences: length-bucketed batches in a seeded
+ * order, gradient accumulation normalised by labelled tokens, global-norm clipping, AdamW with warmup and decay,
+ * dynamic loss scaling when the base is fp16, evaluation and early stopping, cancellation, and checkpoints from
+ * which {@link #resume} continues with the same loss curve as an uninterrupted run.
+ *
+ * <pre>{@code
+ * Trainer t = new Trainer(peft, config, tokenizer.padId().orElse(0L))
+ *         .listener(progress -> log(progress)).cancellation(flag::get).checkpoints(dir);
+ * TrainResult r = t.train(train, validation);       // or t.resume(dir, train, validation)
+ * }</pre>
+ */
+public final class Trainer {
+    /** Overflowing fp16 steps in a row (or NaN fp32 losses) after which training stops with an error. */
+    static final int MAX_CONSECUTIVE_SKIPS = 25;
+
+    private final PeftModel model;
+    private final TrainingConfig config;
+    private final long padId;
+    private TrainingListener listener = TrainingListener.NONE;
+    private BooleanSupplier cancelled = () -> false;
+    private Path checkpointDir;
+
+    public Trainer(PeftModel model, TrainingConfig config, long padId) {
+        this.model = model;
+        this.config = config;
+        this.padId = padId;
+    }
+
+    public Trainer listener(TrainingListener l) {
+        this.listener = l;
+        return this;
+    }
+
+    /** Checked before every update; when true the run ends (status CANCELLED) after writing a checkpoint. */
+    public Trainer cancellation(BooleanSupplier flag) {
+        this.cancelled = flag;
+        return this;
+    }
+
+    /** Where periodic ({@link TrainingConfig#checkpointEvery()}) and final checkpoints go; null for none. */
+    public Trainer checkpoints(Path dir) {
+        this.checkpointDir = dir;
+        return this;
+    }
+
+    /** A fresh run; {@code eval} may be null (no evaluation, no early stopping). */
+    public TrainResult train(EncodedDataset train, EncodedDataset eval) {
+        TrainerState start = new TrainerState(0, 0, 0, config.initialLossScale(), 0, 0, Double.MAX_VALUE, 0, 0, 0,
+                0, List.of(), List.of(), fingerprint(train), config);
+        return run(train, eval, start, null);
+    }
+
+    /** Continues from a checkpoint written by this trainer on the same data and config. */
+    public TrainResult resume(Path checkpoint, EncodedDataset train, EncodedDataset eval) {
+        TrainerState state = TrainerCheckpoint.readState(checkpoint);
+        if (state.dataFingerprint() != fingerprint(train)) {
+            throw new PeftCoreException("checkpoint was made on different training data", checkpoint, null);
+        }
+        if (!state.config().equals(config)) {
+            throw new PeftCoreException("checkpoint was made with another training config: " + state.config(),
+                    checkpoint, null);
+        }
+        return run(train, eval, state, checkpoint);
+    }
+
+    private TrainResult run(EncodedDataset train, EncodedDataset eval, TrainerState s, Path restoreFrom) {
+        NDManager pm = model.base().manager();
+        Engine.getInstance().setRandomSeed((int) config.seed());
+        AdamW opt = new AdamW(model.trainableParameters(), config.beta1(), config.beta2(), config.eps(),
+                config.weightDecay(), pm);
+        LossScaler scaler = new LossScaler(model.base().dtype() == DataType.FLOAT16, config.initialLossScale(),
+                config.lossScaleGrowthInterval());
+        if (restoreFrom != null) {
+            TrainerCheckpoint.restore(restoreFrom, s, opt, pm);
+            scaler.restore(s.lossScale(), s.goodSteps());
+        }
+        LengthBatcher batcher = new LengthBatcher(train.sequences(), config.batchSize(), config.bucketBatches(),
+                config.seed());
+        int total = config.totalSteps(batcher.batchesPerEpoch());
+        LrSchedule schedule = new LrSchedule(config.schedule(), config.learningRate(), config.warmupSteps(), total);
+        Loop loop = new Loop(s, batcher);
+        long started = System.nanoTime();
+        long tokensThisRun = 0;
+        int consecutiveSkips = 0;
+        TrainResult.Status status = TrainResult.Status.COMPLETED;
+        model.train(true);
+        try {
+            while (loop.step < total) {
+                if (cancelled.getAsBoolean()) {
+                    status = TrainResult.Status.CANCELLED;
+                    break;
+                }
+                // Dropout draws from the engine RNG: re-seeding per step makes a resumed run draw the same masks.
+                Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + loop.step));
+                List<List<Sequence>> micro = loop.nextMicroBatches(config.gradientAccumulation());
+                long labelled = 0;
+                for (List<Sequence> mb : micro) {
+                    for (Sequence q : mb) {
+                        labelled += q.labelled();
+                    }
+                }
+                double lossSum = 0;
+                long tokens = 0;
+                for (List<Sequence> mb : micro) {
+                    try (NDManager scope = pm.newSubManager();
+                         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        Batch batch = Batch.collate(mb, padId, scope);
+                        CausalLmLoss.Result r = model.loss(batch.args(), batch.labels());
+                        gc.backward(r.sum().mul(scaler.scale() / Math.max(1, labelled)));
+                        lossSum += r.sum().getFloat();
+                        tokens += batch.tokens();
+                    }
+                }
+                double loss = lossSum / Math.max(1, labelled);
+                float unscale = 1f / scaler.scale();
+                float norm = Double.isFinite(loss) ? opt.gradNorm(unscale) : Float.NaN;
+                boolean finite = Float.isFinite(norm);
+                double lr = schedule.at(loop.step);
+                if (scaler.update(finite)) {
+                    double clip = config.maxGradNorm() > 0 && norm > config.maxGradNorm()
+                            ? config.maxGradNorm() / (norm + 1e-6) : 1;
+                    opt.step(lr, unscale * clip);
+                    consecutiveSkips = 0;
+                } else {
+                    opt.zeroGradients();
+                    loop.skipped++;
+                    if (!scaler.enabled() || ++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+                        throw new PeftCoreException(String.format(java.util.Locale.ROOT,
+                                "training diverged at step %d (epoch %d): loss %s, gradient norm %s%s; lower the"
+                                        + " learning rate or check the data", loop.step + 1, loop.epoch, loss, norm,
+                                scaler.enabled() ? " for " + consecutiveSkips + " fp16 steps in a row (loss scale "
+                                        + scaler.scale() + ")" : ""));
+                    }
+                }
+                loop.step++;
+                loop.tokens += tokens;
+                tokensThisRun += tokens;
+                loop.losses.add(loss);
+                double secs = (System.nanoTime() - started) / 1e9;
+                listener.onStep(new StepProgress(loop.step, total, loop.epoch, loss, lr, norm, scaler.scale(),
+                        !finite, tokensThisRun / Math.max(secs, 1e-9),
+                        secs / (loop.step - s.step()) * (total - loop.step)));
+                boolean last = loop.step == total;
+                if (eval != null && (config.evalEvery() > 0 && loop.step % config.evalEvery() == 0 || last)) {
+                    if (evaluate(eval, loop)) {
+                        status = TrainResult.Status.EARLY_STOPPED;
+                        break;
+                    }
+                }
+                if (checkpointDir != null && config.checkpointEvery() > 0 && loop.step % config.checkpointEvery() == 0
+                        && !last) {
+                    save(loop, scaler, opt);
+                }
+            }
+        } finally {
+            model.train(false);
+        }
+        if (checkpointDir != null) {
+            save(loop, scaler, opt);
+        }
+        return new TrainResult(status, loop.step, loop.losses, loop.evaluations, loop.bestStep, loop.tokens,
+                (System.nanoTime() - started) / 1e9, loop.skipped);
+    }
+
+    /** Evaluates and updates early stopping; true when patience ran out. */
+    private boolean evaluate(EncodedDataset eval, Loop loop) {
+        model.train(false);
+        LossMetrics m = Evaluator.loss(model, eval, config.batchSize(), padId);
+        model.train(true);
+        loop.evaluations.add(new TrainResult.Evaluation(loop.step, m));
+        listener.onEvaluation(loop.step, m);
+        if (m.loss() < loop.bestEvalLoss - config.earlyStoppingMinDelta()) {
+            loop.bestEvalLoss = m.loss();
+            loop.bestStep = loop.step;
+            loop.evalsSinceBest = 0;
+            return false;
+        }
+        return config.earlyStoppingPatience() > 0 && ++loop.evalsSinceBest >= config.earlyStoppingPatience();
+    }
+
+    private void save(Loop loop, LossScaler scaler, AdamW opt) {
+        TrainerCheckpoint.save(checkpointDir, new TrainerState(loop.step, loop.epoch, loop.cursor, scaler.scale(),
+                scaler.goodSteps(), opt.steps(), loop.bestEvalLoss, loop.bestStep, loop.evalsSinceBest, loop.skipped,
+                loop.tokens, loop.losses, loop.evaluations, loop.fingerprint, config), opt);
+        listener.onCheckpoint(loop.step, checkpointDir);
+    }
+
+    /** Order-sensitive hash of the token ids, to refuse resuming on other data. */
+    static long fingerprint(EncodedDataset data) {
+        long h = 1125899906842597L;
+        for (Sequence s : data.sequences()) {
+            h = 31 * h + Arrays.hashCode(s.ids());
+            h = 31 * h + Arrays.hashCode(s.labels());
+        }
+        return h;
+    }
+
+    /** The mutable position of a run. */
+    private static final class Loop {
+        final LengthBatcher batcher;
+        final long fingerprint;
+        final List<Double> losses;
+        final List<TrainResult.Evaluation> evaluations;
+        int step;
+        int epoch;
+        int cursor;
+        int skipped;
+        long tokens;
+        double bestEvalLoss;
+        int bestStep;
+        int evalsSinceBest;
+        List<List<Sequence>> epochBatches;
+
+        Loop(TrainerState s, LengthBatcher batcher) {
+            this.batcher = batcher;
+            this.fingerprint = s.dataFingerprint();
+            this.losses = new ArrayList<>(s.losses());
+            this.evaluations = new ArrayList<>(s.evaluations());
+            this.step = s.step();
+            this.epoch = s.epoch();
+            this.cursor = s.cursor();
+            this.skipped = s.skippedSteps();
+            this.tokens = s.tokens();
+            this.bestEvalLoss = s.bestEvalLoss();
+            this.bestStep = s.bestStep();
+            this.evalsSinceBest = s.evalsSinceBest();
+            this.epochBatches = batcher.epoch(epoch);
+        }
+
+        List<List<Sequence>> nextMicroBatches(int n) {
+            List<List<Sequence>> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                if (cursor == epochBatches.size()) {
+                    epoch++;
+                    cursor = 0;
+                    epochBatches = batcher.epoch(epoch);
+                }
+                out.add(epochBatches.get(cursor++));
+            }
+            return out;
+        }
+    }
+}

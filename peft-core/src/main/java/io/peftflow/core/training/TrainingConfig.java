@@ -1,0 +1,188 @@
+package io.peftflow.core.training;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.checkpoint.Json;
+import io.peftflow.core.training.optim.LrSchedule;
+
+/**
+ * Hyperparameters of one run, with HF Trainer-like defaults. {@code maxSteps} counts optimizer updates (each of
+ * {@code gradientAccumulation} micro-batches of {@code batchSize}); when 0, {@code epochs} passes over the data.
+ *
+ * @param maxGradNorm global-norm clip; 0 turns clipping off
+ * @param evalEvery evaluate every this many updates (0: only at the end)
+ * @param earlyStoppingPatience stop after this many evaluations without an eval-loss improvement (0: never)
+ * @param checkpointEvery write a resumable checkpoint every this many updates (0: never)
+ * @param bucketBatches batches per length bucket (see {@link io.peftflow.core.training.data.LengthBatcher})
+ * @param initialLossScale / lossScaleGrowthInterval dynamic loss scaling, used when the model is fp16
+ */
+public record TrainingConfig(long seed, double learningRate, double weightDecay, double beta1, double beta2,
+                             double eps, LrSchedule.Kind schedule, int warmupSteps, int maxSteps, int epochs,
+                             int batchSize, int gradientAccumulation, double maxGradNorm, int evalEvery,
+                             int earlyStoppingPatience, double earlyStoppingMinDelta, int checkpointEvery,
+                             int bucketBatches, float initialLossScale, int lossScaleGrowthInterval) {
+
+    public TrainingConfig {
+        check(learningRate > 0, "learning rate must be > 0");
+        check(weightDecay >= 0, "weight decay must be >= 0");
+        check(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "betas must be in [0, 1)");
+        check(eps > 0, "eps must be > 0");
+        check(maxSteps > 0 || epochs > 0, "set max steps or epochs (> 0)");
+        check(maxSteps >= 0 && epochs >= 0 && warmupSteps >= 0, "steps, epochs and warmup must be >= 0");
+        check(batchSize >= 1 && gradientAccumulation >= 1, "batch size and gradient accumulation must be >= 1");
+        check(maxGradNorm >= 0, "max grad norm must be >= 0");
+        check(evalEvery >= 0 && earlyStoppingPatience >= 0 && checkpointEvery >= 0, "intervals must be >= 0");
+        check(bucketBatches >= 1, "bucket batches must be >= 1");
+        check(initialLossScale >= 1 && lossScaleGrowthInterval >= 1, "loss scale >= 1, growth interval >= 1");
+    }
+
+    /** lr 2e-4, no weight decay, betas 0.9/0.999, eps 1e-8, cosine, 1 epoch, batch 8, clip 1.0, fp16 scale 2^16. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.seed = seed;
+        b.learningRate = learningRate;
+        b.weightDecay = weightDecay;
+        b.beta1 = beta1;
+        b.beta2 = beta2;
+        b.eps = eps;
+        b.schedule = schedule;
+        b.warmupSteps = warmupSteps;
+        b.maxSteps = maxSteps;
+        b.epochs = epochs;
+        b.batchSize = batchSize;
+        b.gradientAccumulation = gradientAccumulation;
+        b.maxGradNorm = maxGradNorm;
+        b.evalEvery = evalEvery;
+        b.earlyStoppingPatience = earlyStoppingPatience;
+        b.earlyStoppingMinDelta = earlyStoppingMinDelta;
+        b.checkpointEvery = checkpointEvery;
+        b.bucketBatches = bucketBatches;
+        b.initialLossScale = initialLossScale;
+        b.lossScaleGrowthInterval = lossScaleGrowthInterval;
+        return b;
+    }
+
+    /** Mutable builder; {@link #build()} validates. */
+    public static final class Builder {
+        private long seed = 42;
+        private double learningRate = 2e-4;
+        private double weightDecay;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double eps = 1e-8;
+        private LrSchedule.Kind schedule = LrSchedule.Kind.COSINE;
+        private int warmupSteps;
+        private int maxSteps;
+        private int epochs = 1;
+        private int batchSize = 8;
+        private int gradientAccumulation = 1;
+        private double maxGradNorm = 1.0;
+        private int evalEvery;
+        private int earlyStoppingPatience;
+        private double earlyStoppingMinDelta;
+        private int checkpointEvery;
+        private int bucketBatches = 16;
+        private float initialLossScale = 65536f;
+        private int lossScaleGrowthInterval = 2000;
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder learningRate(double v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder weightDecay(double v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder betas(double b1, double b2) {
+            beta1 = b1;
+            beta2 = b2;
+            return this;
+        }
+
+        public Builder schedule(LrSchedule.Kind kind, int warmup) {
+            schedule = kind;
+            warmupSteps = warmup;
+            return this;
+        }
+
+        public Builder maxSteps(int v) {
+            maxSteps = v;
+            return this;
+        }
+
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
+
+        public Builder batch(int size, int accumulation) {
+            batchSize = size;
+            gradientAccumulation = accumulation;
+            return this;
+        }
+
+        public Builder maxGradNorm(double v) {
+            maxGradNorm = v;
+            return this;
+        }
+
+        public Builder evaluation(int every, int patience, double minDelta) {
+            evalEvery = every;
+            earlyStoppingPatience = patience;
+            earlyStoppingMinDelta = minDelta;
+            return this;
+        }
+
+        public Builder checkpointEvery(int v) {
+            checkpointEvery = v;
+            return this;
+        }
+
+        public Builder lossScale(float initial, int growthInterval) {
+            initialLossScale = initial;
+            lossScaleGrowthInterval = growthInterval;
+            return this;
+        }
+
+        public TrainingConfig build() {
+            return new TrainingConfig(seed, learningRate, weightDecay, beta1, beta2, eps, schedule, warmupSteps,
+                    maxSteps, epochs, batchSize, gradientAccumulation, maxGradNorm, evalEvery, earlyStoppingPatience,
+                    earlyStoppingMinDelta, checkpointEvery, bucketBatches, initialLossScale, lossScaleGrowthInterval);
+        }
+    }
+
+    /** Updates for a dataset of {@code batchesPerEpoch} micro-batches per epoch. */
+    public int totalSteps(int batchesPerEpoch) {
+        return maxSteps > 0 ? maxSteps : Math.max(1, epochs * batchesPerEpoch / gradientAccumulation);
+    }
+
+    /** All fields, for manifests and checkpoints. */
+    public ObjectNode toJson() {
+        return Json.MAPPER.valueToTree(this);
+    }
+
+    public static TrainingConfig fromJson(com.fasterxml.jackson.databind.JsonNode node) {
+        try {
+            return Json.MAPPER.treeToValue(node, TrainingConfig.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            throw new PeftCoreException("invalid training config: " + e.getMessage(), e);
+        }
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new PeftCoreException(message);
+        }
+    }
+}

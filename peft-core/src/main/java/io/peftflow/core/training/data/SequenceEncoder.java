@@ -1,0 +1,116 @@
+package io.peftflow.core.training.data;
+
+import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.model.CausalLmLoss;
+import io.peftflow.core.tokenizer.Tokenizer;
+import io.peftflow.data.Example;
+import io.peftflow.data.PromptTemplate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Renders examples with a prompt template and tokenises them for causal-LM training: BOS, then each run of
+ * context or trained text encoded on its own (so the context is tokenised exactly as
+ * {@link PromptTemplate#renderPrompt} is at generation time), then EOS as a trained token. Labels are the
+ * trained tokens only, unless {@code trainOnPrompt}.
+ *
+ * @param template null for each example's format default
+ * @param maxLength the most tokens a sequence may have (the context, minus any virtual tokens)
+ */
+public record SequenceEncoder(Tokenizer tokenizer, PromptTemplate template, int maxLength, OverLongPolicy overLong,
+                              boolean trainOnPrompt) {
+
+    public SequenceEncoder {
+        if (maxLength < 2) {
+            throw new PeftCoreException("max length must be at least 2 tokens, got " + maxLength);
+        }
+    }
+
+    /** The template used for {@code example}. */
+    public PromptTemplate templateFor(Example example) {
+        return template != null ? template : PromptTemplate.defaultFor(example.format());
+    }
+
+    /** Encodes all examples; an empty input or an empty result is an error. */
+    public EncodedDataset encode(List<Example> examples) {
+        if (examples.isEmpty()) {
+            throw new PeftCoreException("the dataset is empty: no examples to train or evaluate on");
+        }
+        List<Sequence> out = new ArrayList<>(examples.size());
+        int truncated = 0;
+        int skipped = 0;
+        for (int i = 0; i < examples.size(); i++) {
+            Sequence s = encodeFull(i, examples.get(i));
+            if (s.length() > maxLength) {
+                switch (overLong) {
+                    case FAIL -> throw new PeftCoreException("example " + i + " has " + s.length()
+                            + " tokens, more than the " + maxLength + " that fit the context (policy FAIL;"
+                            + " use TRUNCATE or SKIP)");
+                    case SKIP -> {
+                        skipped++;
+                        continue;
+                    }
+                    case TRUNCATE -> {
+                        truncated++;
+                        s = new Sequence(i, Arrays.copyOf(s.ids(), maxLength), Arrays.copyOf(s.labels(), maxLength));
+                        if (s.labelled() == 0) {
+                            skipped++;
+                            continue;
+                        }
+                    }
+                }
+            }
+            out.add(s);
+        }
+        if (out.isEmpty()) {
+            throw new PeftCoreException("the dataset is empty after encoding: all " + examples.size()
+                    + " examples were longer than " + maxLength + " tokens (" + skipped + " skipped)");
+        }
+        return new EncodedDataset(out, examples.size(), truncated, skipped);
+    }
+
+    /** BOS and the rendered prompt up to the final response: what generation starts from. */
+    public long[] promptIds(Example example) {
+        long[] tokens = tokenizer.encode(templateFor(example).renderPrompt(example), false);
+        if (tokenizer.bosId().isEmpty()) {
+            return tokens;
+        }
+        long[] out = new long[tokens.length + 1];
+        out[0] = tokenizer.bosId().get();
+        System.arraycopy(tokens, 0, out, 1, tokens.length);
+        return out;
+    }
+
+    private Sequence encodeFull(int index, Example example) {
+        List<PromptTemplate.Segment> segments = templateFor(example).render(example);
+        long[] ids = new long[64];
+        long[] labels = new long[64];
+        int n = 0;
+        if (tokenizer.bosId().isPresent()) {
+            ids[n] = tokenizer.bosId().get();
+            labels[n++] = CausalLmLoss.IGNORE_INDEX;
+        }
+        int i = 0;
+        while (i < segments.size()) {
+            boolean trained = segments.get(i).trained();
+            StringBuilder run = new StringBuilder();
+            for (; i < segments.size() && segments.get(i).trained() == trained; i++) {
+                run.append(segments.get(i).text());
+            }
+            long[] tokens = tokenizer.encode(run.toString(), false);
+            if (n + tokens.length + 1 > ids.length) {
+                ids = Arrays.copyOf(ids, 2 * (n + tokens.length + 1));
+                labels = Arrays.copyOf(labels, ids.length);
+            }
+            for (long t : tokens) {
+                ids[n] = t;
+                labels[n++] = trained || trainOnPrompt ? t : CausalLmLoss.IGNORE_INDEX;
+            }
+        }
+        long eos = tokenizer.eosId().orElseThrow(() -> new PeftCoreException("the tokenizer has no EOS token"));
+        ids[n] = eos;
+        labels[n++] = eos;
+        return new Sequence(index, Arrays.copyOf(ids, n), Arrays.copyOf(labels, n));
+    }
+}
