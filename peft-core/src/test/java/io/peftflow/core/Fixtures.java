@@ -13,6 +13,11 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /** For {@code @MethodSource("io.peftflow.core.Fixtures#models")}. */
+    public static String[] models() {
+        return MODELS;
+    }
+
     public static Path dir(String name) {
         try {
             return Path.of(Fixtures.class.getResource("/fixtures/" + name).toURI());

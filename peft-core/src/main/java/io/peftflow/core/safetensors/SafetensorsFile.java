@@ -145,9 +145,15 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new PeftCoreException("truncated safetensors file: tensor ends at byte " + end
                     + " of a data section of " + dataSize + " bytes", path, name);
         }
-        if (info.byteSize() != info.numel() * dtype.bytes()) {
+        long expected;
+        try {
+            expected = Math.multiplyExact(info.numel(), dtype.bytes());
+        } catch (ArithmeticException e) {
+            throw new PeftCoreException("corrupt shape " + shapeNode + " overflows", path, name, e);
+        }
+        if (info.byteSize() != expected) {
             throw new PeftCoreException("tensor byte size " + info.byteSize() + " does not match " + info
-                    + " (" + info.numel() * dtype.bytes() + " bytes)", path, name);
+                    + " (" + expected + " bytes)", path, name);
         }
         return info;
     }

@@ -13,10 +13,11 @@ import java.util.Arrays;
  */
 public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
 
+    /** Element count; {@link ArithmeticException} if a corrupt shape overflows a long. */
     public long numel() {
         long n = 1;
         for (long d : shape) {
-            n *= d;
+            n = Math.multiplyExact(n, d);
         }
         return n;
     }

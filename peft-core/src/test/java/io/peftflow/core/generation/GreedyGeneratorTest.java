@@ -12,12 +12,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** KV-cached greedy decoding reproduces transformers' greedy tokens (computed there by full recompute). */
 class GreedyGeneratorTest {
-    static String[] models() {
-        return Fixtures.MODELS;
-    }
-
     @ParameterizedTest
-    @MethodSource("models")
+    @MethodSource("io.peftflow.core.Fixtures#models")
     void cachedGreedyMatchesReference(String name) {
         var exp = Fixtures.expected(name);
         long[] prompt = Fixtures.row(exp.get("greedy_prompt"));

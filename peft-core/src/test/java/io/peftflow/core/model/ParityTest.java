@@ -16,12 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ParityTest {
     static final double TOL = 1e-4;
 
-    static String[] models() {
-        return Fixtures.MODELS;
-    }
-
     @ParameterizedTest
-    @MethodSource("models")
+    @MethodSource("io.peftflow.core.Fixtures#models")
     void logitsMatchTransformers(String name) {
         JsonNode exp = Fixtures.expected(name);
         long[][] ids = Fixtures.longs(exp.get("input_ids"));

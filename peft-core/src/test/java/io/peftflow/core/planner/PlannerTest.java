@@ -50,13 +50,9 @@ class PlannerTest {
         assertTrue(gib > 8 && gib < 40, "estimate " + gib + " GiB");
     }
 
-    static List<String> fixtures() {
-        return List.of(Fixtures.MODELS);
-    }
-
     /** PEFT's counts recorded by make_fixtures.py, incl. GPT-2 Conv1D, tied heads, head_dim != hidden/heads. */
     @ParameterizedTest
-    @MethodSource("fixtures")
+    @MethodSource("io.peftflow.core.Fixtures#models")
     void matchesPeftOnFixtures(String name) {
         JsonNode exp = Fixtures.expected(name);
         JsonNode lora = exp.get("lora");

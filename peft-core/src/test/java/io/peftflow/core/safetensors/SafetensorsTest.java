@@ -124,6 +124,7 @@ class SafetensorsTest {
         assertEquals("w", size.tensor());
         assertTrue(size.getMessage().contains("does not match"));
         assertEquals("w", fails(raw(ok.replace("[0,16]", "[16,0]"), 16)).tensor());
+        assertEquals("w", fails(raw(ok.replace("[2,2]", "[4611686018427387904,4]"), 16)).tensor());
         try (SafetensorsFile f = SafetensorsFile.open(raw(ok, 16))) {
             PeftCoreException absent = assertThrows(PeftCoreException.class, () -> f.info("nope"));
             assertEquals("nope", absent.tensor());

@@ -2,10 +2,12 @@ package io.peftflow.core.tiny;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
 import io.peftflow.core.model.Models;
@@ -54,6 +56,17 @@ class TinyModelTest {
             assertEquals(TinyModel.CHAT_TEMPLATE, tok.chatTemplate().orElseThrow());
             assertEquals(6L, tok.tokenId("<|assistant|>").orElseThrow());
         }
+    }
+
+    @Test
+    void brokenTokenizerIsAPeftCoreException() throws Exception {
+        Path broken = tmp.resolve("broken");
+        TinyModel.write(broken);
+        Files.writeString(broken.resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\", \"vocab\": 3}}");
+        PeftCoreException e = assertThrows(PeftCoreException.class, () -> Tokenizer.load(broken).close());
+        assertEquals(broken.resolve("tokenizer.json"), e.file());
+        Files.delete(broken.resolve("tokenizer.json"));
+        assertThrows(PeftCoreException.class, () -> Tokenizer.load(broken).close());
     }
 
     @Test
