@@ -6,16 +6,17 @@ import io.peftflow.core.nn.Parameter;
 import java.util.SplittableRandom;
 
 /**
- * Seeded initialisation of adapter parameters, generated in Java from (seed, parameter name): the same seed gives
- * the same adapter whatever the device, the order of injection or the other adapters present.
+ * Seeded initialisation of adapter parameters, generated in Java from (seed, key), the key naming the parameter's
+ * place without the adapter's name ({@code model.layers.0.self_attn.q_proj.lora_A}): the same seed gives the same
+ * adapter whatever its name, the device, the order of injection or the other adapters present.
  */
 public final class Inits {
     private Inits() {
     }
 
     /** Uniform in {@code [-bound, bound)}. */
-    public static void uniform(Parameter p, NDManager manager, long seed, double bound) {
-        SplittableRandom rnd = random(seed, p);
+    public static void uniform(Parameter p, NDManager manager, long seed, String key, double bound) {
+        SplittableRandom rnd = random(seed, key);
         float[] v = new float[Math.toIntExact(p.numel())];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
@@ -27,13 +28,13 @@ public final class Inits {
      * torch's {@code kaiming_uniform_(w, a=sqrt(5))} on a {@code [out, in]} weight: gain {@code sqrt(2/(1+a^2))}
      * times {@code sqrt(3/fan_in)} equals {@code 1/sqrt(fan_in)}.
      */
-    public static void kaimingUniformSqrt5(Parameter p, NDManager manager, long seed) {
-        uniform(p, manager, seed, 1.0 / Math.sqrt(p.shape().get(1)));
+    public static void kaimingUniformSqrt5(Parameter p, NDManager manager, long seed, String key) {
+        uniform(p, manager, seed, key, 1.0 / Math.sqrt(p.shape().get(1)));
     }
 
     /** Normal with mean 0 and standard deviation {@code std}. */
-    public static void normal(Parameter p, NDManager manager, long seed, double std) {
-        SplittableRandom rnd = random(seed, p);
+    public static void normal(Parameter p, NDManager manager, long seed, String key, double std) {
+        SplittableRandom rnd = random(seed, key);
         float[] v = new float[Math.toIntExact(p.numel())];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (rnd.nextGaussian() * std);
@@ -50,8 +51,8 @@ public final class Inits {
         p.set(a);
     }
 
-    private static SplittableRandom random(long seed, Parameter p) {
-        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ p.name().hashCode());
+    private static SplittableRandom random(long seed, String key) {
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ key.hashCode());
     }
 
 }

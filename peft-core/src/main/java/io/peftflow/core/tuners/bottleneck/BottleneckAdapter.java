@@ -60,15 +60,16 @@ public final class BottleneckAdapter implements Adapter {
     private void addPoint(Module layer, String local, HookList hooks, long hidden, long m, NDManager manager,
                           long seed) {
         ModuleDict adapters = ModuleDict.under(ModuleDict.under(layer, local), "adapters");
+        String key = adapters.name();
         ModuleDict unit = adapters.registerModule(name, new ModuleDict(adapters.childName(name)));
         ModuleDict downSeq = unit.registerModule("adapter_down", new ModuleDict(unit.childName("adapter_down")));
         Dense down = downSeq.registerModule("0", new Dense(downSeq.childName("0"), hidden, m, true));
         Dense up = unit.registerModule("adapter_up", new Dense(unit.childName("adapter_up"), m, hidden, true));
         if ("bert".equals(config.initWeights())) {
-            Inits.normal(down.weight(), manager, seed, 0.02);
-            Inits.normal(up.weight(), manager, seed, 0.02);
+            Inits.normal(down.weight(), manager, seed, key + ".adapter_down", 0.02);
+            Inits.normal(up.weight(), manager, seed, key + ".adapter_up", 0.02);
         } else {
-            Inits.kaimingUniformSqrt5(down.weight(), manager, seed);
+            Inits.kaimingUniformSqrt5(down.weight(), manager, seed, key + ".adapter_down");
             Inits.zeros(up.weight(), manager);
         }
         Inits.zeros(down.bias(), manager);

@@ -58,7 +58,7 @@ public final class LoraAdapter implements Adapter {
             ModuleDict dictB = ModuleDict.under(l, "lora_B");
             Dense a = dictA.registerModule(name, new Dense(dictA.childName(name), l.inFeatures(), config.r(), false));
             Dense b = dictB.registerModule(name, new Dense(dictB.childName(name), config.r(), l.outFeatures(), false));
-            Inits.kaimingUniformSqrt5(a.weight(), manager, seed);
+            Inits.kaimingUniformSqrt5(a.weight(), manager, seed, l.name() + ".lora_A");
             Inits.zeros(b.weight(), manager);
             adapter.layers.add(new Layer(l, dictA, dictB, a, b));
             l.hooks().add(name, (out, in) -> out.add(Fp32.like(adapter.delta(in, a, b), out)));

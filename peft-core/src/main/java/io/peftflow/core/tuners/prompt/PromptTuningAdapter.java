@@ -38,7 +38,7 @@ public final class PromptTuningAdapter implements InputAdapter {
         NDManager manager = model.manager();
         long[] ids = config.initIds();
         if (ids == null) {
-            Inits.normal(p, manager, seed, 1.0);
+            Inits.normal(p, manager, seed, "prompt_encoder.embedding", 1.0);
         } else {
             long vocab = model.config().vocabSize();
             for (long id : ids) {
