@@ -18,10 +18,29 @@ import java.util.List;
  * left-padded so every row's next token sits in the last column. Used for exact-match evaluation.
  */
 public final class GreedyGenerator {
+    /**
+     * Embeddings put in front of every prompt on the first step (prompt tuning's virtual tokens); they are
+     * attended to through the KV cache afterwards.
+     */
+    public interface Prefix {
+        /** Number of virtual tokens. */
+        int length();
+
+        /** {@code [batch, length(), hidden]} in the model dtype, created in {@code scope}. */
+        NDArray embeddings(NDManager scope, int batch);
+    }
+
     private final CausalLM model;
+    private final Prefix prefix;
 
     public GreedyGenerator(CausalLM model) {
+        this(model, null);
+    }
+
+    /** A generator whose prompts all start with {@code prefix} (null for none). */
+    public GreedyGenerator(CausalLM model, Prefix prefix) {
         this.model = model;
+        this.prefix = prefix;
     }
 
     /** New tokens for one prompt, stopping after an id in {@code stop} (included) or {@code maxNewTokens}. */
@@ -39,15 +58,18 @@ public final class GreedyGenerator {
         if (prompts.stream().anyMatch(p -> p.length == 0)) {
             throw new PeftCoreException("cannot generate from an empty prompt");
         }
-        int limit = model.config().maxPositions();
-        int steps = Math.max(0, Math.min(maxNewTokens, limit - longest));
+        int virtual = prefix == null ? 0 : prefix.length();
+        int steps = Math.max(0, Math.min(maxNewTokens, model.config().maxPositions() - virtual - longest));
+        int width = virtual + longest + steps;
         long[] ids = new long[b * longest];
-        long[] mask = new long[b * (longest + steps)];
+        long[] mask = new long[b * width];
         for (int r = 0; r < b; r++) {
             long[] p = prompts.get(r);
             int pad = longest - p.length;
             System.arraycopy(p, 0, ids, r * longest + pad, p.length);
-            Arrays.fill(mask, r * (longest + steps) + pad, (r + 1) * (longest + steps), 1);
+            // Layout per row: virtual tokens, left padding, prompt, generated tokens.
+            Arrays.fill(mask, r * width, r * width + virtual, 1);
+            Arrays.fill(mask, r * width + virtual + pad, (r + 1) * width, 1);
         }
         List<List<Long>> out = new ArrayList<>();
         for (int r = 0; r < b; r++) {
@@ -57,17 +79,21 @@ public final class GreedyGenerator {
         long[] stopIds = stop.stream().mapToLong(Number::longValue).toArray();
         try (NDManager gen = model.manager().newSubManager();
              KvCache cache = new KvCache(gen, model.layers().size())) {
-            NDArray fullMask = gen.create(mask, new Shape(b, longest + steps));
+            NDArray fullMask = gen.create(mask, new Shape(b, width));
             NDArray next = gen.create(ids, new Shape(b, longest));
             for (int s = 0; s < steps; s++) {
                 long[] chosen;
                 try (NDManager step = gen.newSubManager()) {
                     // Inputs move into the step scope so that everything of this step is freed with it.
                     next.attach(step);
-                    int seen = cache.length() + (int) next.getShape().get(1);
+                    boolean first = s == 0 && virtual > 0;
+                    int seen = cache.length() + (int) next.getShape().get(1) + (first ? virtual : 0);
                     NDArray m = fullMask.get(":, :" + seen);
                     m.attach(step);
-                    NDArray logits = model.forward(ForwardArgs.ids(next).attentionMask(m).cache(cache));
+                    ForwardArgs args = first
+                            ? ForwardArgs.embeds(prefix.embeddings(step, b).concat(model.embed(next), 1))
+                            : ForwardArgs.ids(next);
+                    NDArray logits = model.forward(args.attentionMask(m).cache(cache));
                     chosen = logits.get(":, -1, :").argMax(-1).toType(DataType.INT64, false).toLongArray();
                 }
                 boolean all = true;

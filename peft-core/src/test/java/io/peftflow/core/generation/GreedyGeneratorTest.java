@@ -2,11 +2,15 @@ package io.peftflow.core.generation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.Fixtures;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
 import io.peftflow.core.model.Models;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,6 +33,29 @@ class GreedyGeneratorTest {
             longer[2] = 9;
             List<long[]> both = g.generate(List.of(prompt, longer), want.length, List.of());
             assertArrayEquals(want, both.get(0), name + " batched");
+        }
+    }
+
+    /** Virtual tokens that are the embeddings of real ids generate exactly what those ids in front would. */
+    @Test
+    void embeddingPrefixEqualsTheSameIdsInFront() {
+        long[] prefixIds = {11, 12, 13};
+        long[] prompt = {40, 41, 42, 43};
+        long[] joined = {11, 12, 13, 40, 41, 42, 43};
+        try (CausalLM model = Models.load(Fixtures.dir("llama3_untied_sharded"), LoadOptions.cpu())) {
+            GreedyGenerator.Prefix prefix = new GreedyGenerator.Prefix() {
+                @Override
+                public int length() {
+                    return prefixIds.length;
+                }
+
+                @Override
+                public NDArray embeddings(NDManager scope, int batch) {
+                    return model.embed(scope.create(prefixIds, new Shape(1, prefixIds.length))).repeat(0, batch);
+                }
+            };
+            long[] want = new GreedyGenerator(model).generate(joined, 6, List.of());
+            assertArrayEquals(want, new GreedyGenerator(model, prefix).generate(prompt, 6, List.of()));
         }
     }
 }
