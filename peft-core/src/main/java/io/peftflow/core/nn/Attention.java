@@ -22,9 +22,10 @@ public final class Attention {
         long d = q.getShape().get(3);
         long kv = k.getShape().get(1);
         long s = k.getShape().get(2);
-        // Fold the query heads of a kv group into the sequence axis instead of repeating K and V in memory.
-        NDArray qg = q.reshape(b, kv, (h / kv) * t, d);
-        NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).mul(scale).reshape(b, h, t, s);
+        // Fold the query heads of a kv group into the sequence axis instead of repeating K and V in memory;
+        // scale the queries ([.., T, D]) rather than the scores ([.., T, S]): one smaller kernel per layer.
+        NDArray qg = q.mul(scale).reshape(b, kv, (h / kv) * t, d);
+        NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).reshape(b, h, t, s);
         if (scores.getDataType() != DataType.FLOAT32) {
             scores = scores.toType(DataType.FLOAT32, false);
         }

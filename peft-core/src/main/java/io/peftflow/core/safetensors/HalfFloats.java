@@ -60,14 +60,4 @@ public final class HalfFloats {
         }
         return (short) (sign | half);
     }
-
-    /** fp32 to bf16 with round-to-nearest-even (NaN kept quiet). */
-    public static short floatToBf16(float f) {
-        int x = Float.floatToRawIntBits(f);
-        if (Float.isNaN(f)) {
-            return (short) ((x >>> 16) | 0x40);
-        }
-        int lsb = (x >>> 16) & 1;
-        return (short) ((x + 0x7fff + lsb) >>> 16);
-    }
 }
