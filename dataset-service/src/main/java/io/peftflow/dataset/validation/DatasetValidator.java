@@ -130,6 +130,7 @@ public final class DatasetValidator {
         }
         int k = labelNames.size();
         long[] trainBefore = Arrays.copyOf(trainCounts, k);
+        long[] validationByLabel = Arrays.copyOf(validationCounts, k);
         BalancePlan plan = BalancePlan.of(labelled ? options.balance() : BalanceStrategy.NONE, trainBefore,
                 options.seed(), limits.maxOversampleFactor());
         MessageDigest trainDigest = Sha256.newDigest();
@@ -161,7 +162,7 @@ public final class DatasetValidator {
                 Map<String, Long> perLabel = new LinkedHashMap<>();
                 perLabel.put("trainBeforeBalancing", trainBefore[i]);
                 perLabel.put("train", after[i]);
-                perLabel.put("validation", validationCounts[i]);
+                perLabel.put("validation", validationByLabel[i]);
                 labels.put(labelNames.get(i), perLabel);
                 if (options.balance() == BalanceStrategy.CLASS_WEIGHTS && trainBefore[i] > 0) {
                     classWeights.put(labelNames.get(i), Math.round(weights[i] * 1e6) / 1e6);

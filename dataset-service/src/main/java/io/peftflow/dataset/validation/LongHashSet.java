@@ -7,7 +7,7 @@ package io.peftflow.dataset.validation;
  */
 public final class LongHashSet {
     /** 0 marks an empty slot; a real 0 is stored as this instead (one more collision in 2^64, accepted). */
-    private static final long ZERO_SUBSTITUTE = 0x9E3779B97F4A7C15L;
+    private static final long ZERO_SUBSTITUTE = 0x7F4A7C159E3779B1L;
 
     private long[] slots = new long[1 << 12];
     private int size;

@@ -1,0 +1,127 @@
+package io.peftflow.dataset.api;
+
+import io.peftflow.events.CloudEvent;
+import io.peftflow.events.EventCodec;
+import io.peftflow.events.EventTypes;
+import io.peftflow.events.Topics;
+import io.peftflow.events.dataset.DatasetVersionReady;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static io.peftflow.dataset.api.TestData.labelled;
+import static io.peftflow.dataset.api.TestData.lines;
+import static io.peftflow.dataset.api.TestData.uniqueName;
+import static io.peftflow.dataset.api.UploadApiTest.upload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** The version-ready event on Kafka: its content, and its delivery through the outbox across a broker outage. */
+@QuarkusTest
+class VersionEventTest {
+    private static final String TENANT = "events";
+
+    @Inject
+    Stored stored;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void readyVersionIsAnnouncedWithItsContent() {
+        String name = uniqueName("evt");
+        JsonPath v = upload(TENANT, name, lines(0, 40, i -> labelled(i, i % 4 == 0 ? "travel" : "food")), "?balance=class_weights&seed=9");
+        CloudEvent event = consume(DatasetVersionReady.eventId(TENANT, name, 1), Duration.ofSeconds(60));
+        assertEquals(EventTypes.DATASET_VERSION_READY, event.type());
+        assertEquals("datasets/" + TENANT + "/" + name + "/1", event.subject());
+        DatasetVersionReady ready = EventCodec.payload(event, DatasetVersionReady.class);
+        assertEquals(TENANT, ready.tenant());
+        assertEquals(name, ready.dataset());
+        assertEquals(1, ready.version());
+        assertEquals("prompt_completion", ready.format());
+        assertEquals(v.getMap("uris"), ready.uris());
+        assertEquals(v.getMap("sha256"), ready.sha256());
+        assertEquals(40L, ready.counts().get("valid"));
+        assertEquals(v.getLong("trainExamples"), ready.counts().get("train"));
+        assertEquals(v.getLong("summary.labels.food.validation"), ready.labels().get("food").get("validation"));
+        assertEquals(Map.of("food", v.getDouble("summary.classWeights.food"), "travel", v.getDouble("summary.classWeights.travel")),
+                ready.classWeights());
+        assertEquals("characters", ready.lengthUnit());
+        assertEquals("class_weights", ready.balance());
+    }
+
+    /** Stops the broker, uploads (which must still succeed), restarts it, and waits for the event. */
+    @Test
+    void outboxDeliversAfterKafkaComesBack() throws Exception {
+        String name = uniqueName("outage");
+        String eventId = DatasetVersionReady.eventId(TENANT, name, 1);
+        try {
+            stack("down", "kafka");
+            upload(TENANT, name, lines(0, 20, i -> labelled(i, "x")), "");
+            Thread.sleep(2000);
+            assertEquals(1, stored.count("select count(*) from outbox_event where id = ? and sent_at is null", eventId),
+                    "event waits in the outbox while Kafka is down");
+        } finally {
+            stack("up", "kafka");
+        }
+        consume(eventId, Duration.ofSeconds(90));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (stored.count("select count(*) from outbox_event where id = ? and sent_at is not null", eventId) == 0) {
+            assertTrue(System.nanoTime() < deadline, "outbox row never marked sent");
+            Thread.sleep(200);
+        }
+    }
+
+    private CloudEvent consume(String eventId, Duration timeout) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "dataset-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.DATASET_VERSIONS));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    CloudEvent event = EventCodec.decode(record.value());
+                    if (event.id().equals(eventId)) {
+                        return event;
+                    }
+                }
+            }
+        }
+        return fail("event " + eventId + " never reached " + Topics.DATASET_VERSIONS);
+    }
+
+    /** Runs scripts/stack.sh from the repository root (found above the module's working directory). */
+    private static void stack(String... args) throws IOException, InterruptedException {
+        File root = new File(System.getProperty("user.dir")).getAbsoluteFile();
+        while (root != null && !new File(root, "scripts/stack.sh").isFile()) {
+            root = root.getParentFile();
+        }
+        if (root == null) {
+            fail("no scripts/stack.sh above " + System.getProperty("user.dir"));
+        }
+        List<String> command = new java.util.ArrayList<>(List.of("bash", "scripts/stack.sh"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(root).inheritIO().start();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroy();
+            fail("scripts/stack.sh " + String.join(" ", args) + " failed");
+        }
+    }
+}

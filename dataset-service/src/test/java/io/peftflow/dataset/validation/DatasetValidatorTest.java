@@ -1,0 +1,151 @@
+package io.peftflow.dataset.validation;
+
+import io.peftflow.data.Example;
+import io.peftflow.data.ExampleParser;
+import io.peftflow.data.ParsedLine;
+import io.peftflow.data.ParserLimits;
+import io.peftflow.dataset.balancing.BalanceStrategy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DatasetValidatorTest {
+    static final ValidationLimits LIMITS = new ValidationLimits(new ParserLimits(4096, 16), 10, 1000, 20, 1000, 20, 64,
+            9, 10, 100);
+
+    @TempDir
+    Path tmp;
+
+    private ValidatedUpload run(String jsonl, boolean drop, BalanceStrategy balance) throws Exception {
+        ValidationOptions options = new ValidationOptions(drop, balance, 0.2, 5, 11, null, LengthCounter.CHARACTERS);
+        return new DatasetValidator(LIMITS, options, new ExampleParser(LIMITS.parser()))
+                .run(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)), tmp);
+    }
+
+    static String qa(int i, String label) {
+        return "{\"question\":\"what is item " + i + "?\",\"answer\":\"" + label + "\"}\n";
+    }
+
+    @Test
+    void splitsBalancesAndCountsExactly() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 900; i++) {
+            sb.append(qa(i, "food"));
+        }
+        for (int i = 900; i < 1000; i++) {
+            sb.append(qa(i, "travel"));
+        }
+        try (ValidatedUpload up = run(sb.toString(), false, BalanceStrategy.OVERSAMPLE)) {
+            Map<String, Map<String, Long>> labels = up.labels();
+            long foodTrain = labels.get("food").get("trainBeforeBalancing");
+            assertEquals(foodTrain, labels.get("food").get("train"));
+            assertEquals(foodTrain, labels.get("travel").get("train"), "travel oversampled to food's count");
+            assertEquals(1000, labels.get("food").get("trainBeforeBalancing") + labels.get("food").get("validation")
+                    + labels.get("travel").get("trainBeforeBalancing") + labels.get("travel").get("validation"));
+            assertEquals(2 * foodTrain, Files.readAllLines(up.train()).size());
+            long validation = Files.readAllLines(up.validation()).size();
+            assertEquals(up.counts().get("validation"), validation);
+            assertTrue(validation > 140 && validation < 260, "about 20%: " + validation);
+            Set<String> train = new HashSet<>(Files.readAllLines(up.train()));
+            for (String line : Files.readAllLines(up.validation())) {
+                assertFalse(train.contains(line), "validation line also in train: " + line);
+            }
+            assertEquals("response", up.summary().get("labelSource"));
+            assertTrue(((List<?>) up.summary().get("warnings")).stream().anyMatch(w -> w.toString().contains("imbalanced")));
+        }
+    }
+
+    @Test
+    void duplicatesAreDroppedAndNearDuplicatesReported() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            sb.append(qa(i, "a"));
+        }
+        sb.append("{\"answer\":\"a\",\"question\":\"what is item 3?\"}\n");   // same content, other key order
+        sb.append("{\"question\":\"What is ITEM 4\",\"answer\":\"a!\"}\n");  // case and punctuation only
+        try (ValidatedUpload up = run(sb.toString(), false, BalanceStrategy.NONE)) {
+            assertEquals(1, up.counts().get("duplicates"));
+            assertEquals(1, up.counts().get("nearDuplicates"));
+            assertEquals(21, up.counts().get("train") + up.counts().get("validation"));
+            assertEquals(List.of(21L), up.summary().get("duplicateLines"));
+            assertEquals(List.of(22L), up.summary().get("nearDuplicateLines"));
+        }
+    }
+
+    @Test
+    void rejectModeFailsOnTheFirstBadLineButReportsTheFirstFew() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            sb.append(i % 10 == 3 ? "{broken\n" : qa(i, "x"));
+        }
+        ValidationRejected e = assertThrows(ValidationRejected.class, () -> run(sb.toString(), false, BalanceStrategy.NONE));
+        assertEquals("3 of 30 lines are invalid (on_invalid=reject)", e.getMessage());
+        assertEquals(List.of(4L, 14L, 24L), e.errors().stream().map(LineError::line).toList());
+        assertEquals(0, tmp.toFile().list().length, "nothing left on disk");
+    }
+
+    @Test
+    void dropModeKeepsTheRestAndSpillsEveryError() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            sb.append(i % 10 == 3 ? "{broken\n" : qa(i, "x"));
+        }
+        try (ValidatedUpload up = run(sb.toString(), true, BalanceStrategy.NONE)) {
+            assertEquals(27, up.counts().get("train") + up.counts().get("validation"));
+            assertEquals(3, up.firstErrors().size());
+            String spill = Files.readString(up.errors());
+            assertTrue(spill.startsWith("{\"line\":4,"), spill);
+            assertEquals(3, spill.split("\\},\\{").length);
+        }
+    }
+
+    @Test
+    void tooFewExamplesOrUnlabelledBalancingAreRejected() {
+        ValidationRejected few = assertThrows(ValidationRejected.class, () -> run(qa(1, "a") + qa(2, "b"), false, BalanceStrategy.NONE));
+        assertEquals("only 2 valid examples in 2 lines; at least 10 are needed", few.getMessage());
+        ValidationRejected empty = assertThrows(ValidationRejected.class, () -> run("", false, BalanceStrategy.NONE));
+        assertEquals("the file is empty; at least 10 are needed", empty.getMessage());
+
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            sb.append(qa(i, "answer number " + i));
+        }
+        ValidationRejected unlabelled = assertThrows(ValidationRejected.class, () -> run(sb.toString(), false, BalanceStrategy.UNDERSAMPLE));
+        assertTrue(unlabelled.getMessage().startsWith("balance=undersample needs a label"), unlabelled.getMessage());
+    }
+
+    @Test
+    void contentHashesIgnoreLayoutButNotContent() {
+        var a = example("{\"question\":\"Hi there\",\"answer\":\"x\"}");
+        var b = example("{\"answer\":\"x\", \"question\":\"Hi there\"}");
+        var c = example("{\"question\":\"hi, THERE\",\"answer\":\"x\"}");
+        assertEquals(ContentHash.exact(a), ContentHash.exact(b));
+        assertTrue(ContentHash.exact(a) != ContentHash.exact(c));
+        assertEquals(ContentHash.near(a), ContentHash.near(c));
+        LongHashSet set = new LongHashSet();
+        for (long i = 0; i < 100_000; i++) {
+            assertTrue(set.add(i * 0x9E3779B97F4A7C15L));
+        }
+        assertFalse(set.add(0));
+        assertFalse(set.add(99_999 * 0x9E3779B97F4A7C15L));
+        assertEquals(100_000, set.size());
+    }
+
+    private static Example example(String line) {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        return ((ParsedLine.Valid) new ExampleParser(ParserLimits.DEFAULT).parse(1, bytes, 0, bytes.length)).example();
+    }
+}
