@@ -1,0 +1,128 @@
+package io.peftflow.core.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.peftflow.core.checkpoint.Json;
+import io.peftflow.core.model.CausalLM;
+import io.peftflow.core.model.LoadOptions;
+import io.peftflow.core.model.ModelConfig;
+import io.peftflow.core.model.Models;
+import io.peftflow.core.nn.Parameter;
+import io.peftflow.core.tiny.TinyModel;
+import io.peftflow.core.tokenizer.Tokenizer;
+import io.peftflow.core.training.StepProgress;
+import io.peftflow.core.training.TrainResult;
+import io.peftflow.core.training.Trainer;
+import io.peftflow.core.training.TrainingConfig;
+import io.peftflow.core.training.TrainingListener;
+import io.peftflow.core.training.data.EncodedDataset;
+import io.peftflow.core.training.data.OverLongPolicy;
+import io.peftflow.core.training.data.Sequence;
+import io.peftflow.core.training.data.SequenceEncoder;
+import io.peftflow.core.tuners.PeftModel;
+import io.peftflow.core.tuners.TargetModules;
+import io.peftflow.core.tuners.lora.LoraConfig;
+import io.peftflow.data.Example;
+import io.peftflow.data.ExampleFormat;
+import io.peftflow.data.Turn;
+import io.peftflow.data.sample.TransactionDataset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * LoRA training throughput through the real {@link Trainer} (AdamW, clipping, fp16 loss scaling).
+ * {@code tiny}: the embedded default model on the generated transaction data, fp32 on the CPU.
+ * {@code tinyllama}: the TinyLlama-1.1B shape with random weights, fp16 on CUDA, LoRA r=16 alpha=32 on q,k,v,o,
+ * batch 8 x 512 random tokens (all labelled), as the HF PEFT peer in {@code bench/train-throughput/peft_bench.py}.
+ * Usage: {@code TrainThroughputBench tiny|tinyllama [steps] [warmup]}; prints one RESULT line.
+ */
+public final class TrainThroughputBench {
+    public static void main(String[] args) throws Exception {
+        String which = args.length > 0 ? args[0] : "tiny";
+        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        Path tmp = Files.createTempDirectory("bench");
+        boolean big = which.equals("tinyllama");
+        Engine.getInstance().setRandomSeed(0);
+        try (CausalLM model = big ? tinyLlama() : Models.load(TinyModel.write(tmp.resolve("tiny")), LoadOptions.cpu())) {
+            PeftModel peft = new PeftModel(model);
+            peft.add("default", new LoraConfig(big ? 16 : 8, big ? 32 : 16,
+                    TargetModules.of("q_proj", "k_proj", "v_proj", "o_proj")), 1);
+            EncodedDataset data = big ? randomTokens(8 * (steps + warmup), 512, 32000) : transactions(tmp);
+            int batch = big ? 8 : 16;
+            TrainingConfig cfg = TrainingConfig.builder().learningRate(1e-4).maxSteps(steps + warmup)
+                    .batch(batch, 1).build();
+            long[] stamps = new long[steps + warmup + 1];
+            long[] tokens = new long[steps + warmup + 1];
+            stamps[0] = System.nanoTime();
+            TrainResult r = new Trainer(peft, cfg, 0).listener(new TrainingListener() {
+                long seen;
+
+                @Override
+                public void onStep(StepProgress p) {
+                    stamps[p.step()] = System.nanoTime();
+                    seen += 0;
+                }
+            }).train(data, null);
+            // Tokens per step are the batch's real tokens; the random-token batches are all full.
+            double secs = (stamps[steps + warmup] - stamps[warmup]) / 1e9;
+            double[] ms = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                ms[i] = (stamps[warmup + i + 1] - stamps[warmup + i]) / 1e6;
+            }
+            Arrays.sort(ms);
+            long measuredTokens = big ? (long) steps * batch * 512 : r.tokens() * steps / (steps + warmup);
+            System.out.printf(Locale.ROOT, "RESULT peft-core %s %s: %s; %d steps after %d warmup: %.0f tokens/s,"
+                            + " median %.1f ms/step, loss %.3f -> %.3f, skipped %d%n", which, model.device(),
+                    peft.trainableParametersReport(), steps, warmup, measuredTokens / secs, ms[steps / 2],
+                    r.firstLoss(), r.lastLoss(3), r.skippedSteps());
+        }
+    }
+
+    private static CausalLM tinyLlama() {
+        ObjectNode c = Json.MAPPER.createObjectNode();
+        c.putArray("architectures").add("LlamaForCausalLM");
+        c.put("model_type", "llama").put("vocab_size", 32000).put("hidden_size", 2048)
+                .put("intermediate_size", 5632).put("num_hidden_layers", 22).put("num_attention_heads", 32)
+                .put("num_key_value_heads", 4).put("max_position_embeddings", 2048).put("rms_norm_eps", 1e-5)
+                .put("rope_theta", 10000.0).put("hidden_act", "silu").put("tie_word_embeddings", false);
+        ModelConfig mc = ModelConfig.parse(c, Path.of("config.json"));
+        NDManager m = NDManager.newBaseManager(Device.gpu());
+        CausalLM model = Models.create(mc, m, DataType.FLOAT16);
+        for (Parameter p : model.namedParameters().values()) {
+            p.set(p.name().endsWith("norm.weight") ? m.ones(p.shape(), DataType.FLOAT16)
+                    : m.randomNormal(0, 0.02f, p.shape(), DataType.FLOAT32).toType(DataType.FLOAT16, false));
+        }
+        return model;
+    }
+
+    private static EncodedDataset randomTokens(int n, int length, int vocab) {
+        Random r = new Random(0);
+        List<Sequence> seqs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long[] ids = new long[length];
+            for (int j = 0; j < length; j++) {
+                ids[j] = r.nextInt(vocab);
+            }
+            seqs.add(new Sequence(i, ids, ids.clone()));
+        }
+        return new EncodedDataset(seqs, n, 0, 0);
+    }
+
+    private static EncodedDataset transactions(Path tmp) {
+        try (Tokenizer tok = Tokenizer.load(tmp.resolve("tiny"))) {
+            List<Example> ex = TransactionDataset.generate(512, 1).stream()
+                    .map(t -> new Example(ExampleFormat.PROMPT_COMPLETION, List.of(new Turn(Turn.USER, t.prompt()),
+                            new Turn(Turn.ASSISTANT, " " + t.category())), null)).toList();
+            return new SequenceEncoder(tok, null, tok.maxLength(), OverLongPolicy.FAIL, false).encode(ex);
+        }
+    }
+}
