@@ -103,7 +103,7 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, boolean us
         if (!n.path("bias").asText("none").equals("none")) {
             throw new PeftCoreException("LoRA bias '" + n.path("bias").asText() + "' is not supported (only \"none\")");
         }
-        for (String flag : new String[] {"use_dora", "use_qalora"}) {
+        for (String flag : new String[] {"use_dora", "use_qalora", "lora_bias"}) {
             if (n.path(flag).asBoolean(false)) {
                 throw new PeftCoreException(flag + " is not supported");
             }
@@ -113,8 +113,11 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, boolean us
                 throw new PeftCoreException(map + " is not supported: " + n.get(map));
             }
         }
-        if (!n.path("layers_to_transform").isNull() && !n.path("layers_to_transform").isMissingNode()) {
-            throw new PeftCoreException("layers_to_transform is not supported");
+        for (String option : new String[] {"layers_to_transform", "exclude_modules", "target_parameters",
+            "layer_replication"}) {
+            if (!n.path(option).isNull() && !n.path(option).isMissingNode()) {
+                throw new PeftCoreException(option + " is not supported: " + n.get(option));
+            }
         }
         if (!n.has("r")) {
             throw new PeftCoreException("adapter_config.json has no r");
