@@ -117,7 +117,7 @@ public final class ExampleParser {
             if (role == null) {
                 return where + " has no 'role'";
             }
-            if (!Turn.ROLES.contains(role)) {
+            if (!Turn.isRole(role)) {
                 return where + ".role must be one of system, user, assistant, got '" + abbreviate(role) + "'";
             }
             if (content == null) {

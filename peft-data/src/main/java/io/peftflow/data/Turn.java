@@ -15,6 +15,14 @@ public record Turn(String role, String content) {
         Objects.requireNonNull(content, "content");
     }
 
+    /** Whether {@code role} is one of {@link #ROLES}; a switch, since this runs once per turn of every line. */
+    public static boolean isRole(String role) {
+        return switch (role) {
+            case SYSTEM, USER, ASSISTANT -> true;
+            default -> false;
+        };
+    }
+
     public boolean isAssistant() {
         return ASSISTANT.equals(role);
     }

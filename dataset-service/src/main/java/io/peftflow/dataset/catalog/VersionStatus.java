@@ -7,7 +7,7 @@ public enum VersionStatus {
     /** Number taken, objects being stored. */
     PROCESSING,
     READY,
-    /** Storing failed and was cleaned up after a crash (see {@code StaleUploadSweeper}). */
+    /** Left processing by a crashed upload; its objects were deleted by {@code StaleUploadSweeper}. */
     FAILED,
     /** Soft-deleted: metadata kept, splits no longer served. */
     DELETED;
