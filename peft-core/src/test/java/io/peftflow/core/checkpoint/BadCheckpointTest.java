@@ -1,5 +1,6 @@
 package io.peftflow.core.checkpoint;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,8 +52,8 @@ class BadCheckpointTest {
         Json.MAPPER.writeValue(cfg.toFile(), edit.apply(c));
     }
 
-    /** Rewrites model.safetensors with one tensor replaced (or removed when replacement is null). */
-    private static void editWeights(Path dir, String name, java.util.function.Function<NDManager, NDArray> replace) {
+    /** Rewrites model.safetensors after {@code edit} changed its tensors (by name, in file order). */
+    private static void rewriteWeights(Path dir, BiConsumer<NDManager, Map<String, NDArray>> edit) {
         Path file = dir.resolve("model.safetensors");
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Map<String, NDArray> all = new LinkedHashMap<>();
@@ -60,13 +62,39 @@ class BadCheckpointTest {
                     all.put(n, f.load(n, m, ai.djl.ndarray.types.DataType.FLOAT32, Device.cpu()));
                 }
             }
+            edit.accept(m, all);
+            SafetensorsWriter.write(file, all);
+        }
+    }
+
+    /** One tensor replaced, or removed when {@code replace} returns null. */
+    private static void editWeights(Path dir, String name, java.util.function.Function<NDManager, NDArray> replace) {
+        rewriteWeights(dir, (m, all) -> {
             NDArray r = replace.apply(m);
             if (r == null) {
                 all.remove(name);
             } else {
                 all.put(name, r);
             }
-            SafetensorsWriter.write(file, all);
+        });
+    }
+
+    /** The original GPT-2 upload: keys without "transformer.", plus causal-mask buffers the model ignores. */
+    @Test
+    void legacyGpt2LayoutLoadsToTheSameModel() throws IOException {
+        Path legacy = copy("gpt2");
+        rewriteWeights(legacy, (m, all) -> {
+            Map<String, NDArray> renamed = new LinkedHashMap<>();
+            all.forEach((k, v) -> renamed.put(k.replaceFirst("^transformer\\.", ""), v));
+            renamed.put("h.0.attn.bias", m.ones(new ai.djl.ndarray.types.Shape(1, 1, 64, 64)));
+            all.clear();
+            all.putAll(renamed);
+        });
+        try (var a = Models.load(Fixtures.dir("gpt2"), LoadOptions.cpu());
+             var b = Models.load(legacy, LoadOptions.cpu());
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray ids = m.create(new long[] {5, 9, 200, 17}, new ai.djl.ndarray.types.Shape(1, 4));
+            assertArrayEquals(a.forward(ids).toFloatArray(), b.forward(ids).toFloatArray());
         }
     }
 

@@ -45,9 +45,9 @@ class PlannerTest {
         Plan.Memory m = p.memory();
         assertEquals(1_100_048_384L * 2, m.weights());
         assertEquals(4_505_600L * 16, m.adapter() + m.gradients() + m.optimizer());
-        // Same order as what PEFT's fp16 eager run was measured at (20.2 GiB) on the H200.
+        // PEFT's fp16 eager run of this configuration peaked at 20.2 GiB on the H200; the estimate is 23.0 GiB.
         double gib = m.total() / (double) (1L << 30);
-        assertTrue(gib > 8 && gib < 40, "estimate " + gib + " GiB");
+        assertTrue(gib > 18 && gib < 26, "estimate " + gib + " GiB");
     }
 
     /** PEFT's counts recorded by make_fixtures.py, incl. GPT-2 Conv1D, tied heads, head_dim != hidden/heads. */
