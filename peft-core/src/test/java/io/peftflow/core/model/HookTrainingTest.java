@@ -151,6 +151,7 @@ class HookTrainingTest {
                 p.subi(update);
                 update.close();
                 g.subi(g);
+                g.close(); // getGradient() returns a new handle each call, attached to the parameter's manager
             }
         }
     }
