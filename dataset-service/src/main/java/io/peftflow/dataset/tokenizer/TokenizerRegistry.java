@@ -1,8 +1,6 @@
 package io.peftflow.dataset.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import io.peftflow.data.Example;
-import io.peftflow.data.Turn;
 import io.peftflow.dataset.DatasetConfig;
 import io.peftflow.dataset.Problems;
 import io.peftflow.dataset.validation.LengthCounter;
@@ -41,21 +39,7 @@ public class TokenizerRegistry {
             throw Problems.badRequest("base_model must look like name or org/name, got '" + baseModel + "'");
         }
         HuggingFaceTokenizer tokenizer = tokenizers.computeIfAbsent(baseModel, this::load);
-        return new LengthCounter() {
-            @Override
-            public String unit() {
-                return "tokens";
-            }
-
-            @Override
-            public int count(Example example) {
-                int n = 0;
-                for (Turn turn : example.turns()) {
-                    n += tokenizer.encode(turn.content(), false, false).getIds().length;
-                }
-                return n;
-            }
-        };
+        return LengthCounter.perTurn("tokens", text -> tokenizer.encode(text, false, false).getIds().length);
     }
 
     private HuggingFaceTokenizer load(String baseModel) {

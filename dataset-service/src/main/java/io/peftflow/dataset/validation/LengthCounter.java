@@ -3,6 +3,8 @@ package io.peftflow.dataset.validation;
 import io.peftflow.data.Example;
 import io.peftflow.data.Turn;
 
+import java.util.function.ToIntFunction;
+
 /** How long an example is: tokens of the target base model's tokenizer, or characters when none is named. */
 public interface LengthCounter {
 
@@ -12,19 +14,24 @@ public interface LengthCounter {
     int count(Example example);
 
     /** Unicode code points of all turns' contents. */
-    LengthCounter CHARACTERS = new LengthCounter() {
-        @Override
-        public String unit() {
-            return "characters";
-        }
+    LengthCounter CHARACTERS = perTurn("characters", s -> s.codePointCount(0, s.length()));
 
-        @Override
-        public int count(Example example) {
-            int n = 0;
-            for (Turn turn : example.turns()) {
-                n += turn.content().codePointCount(0, turn.content().length());
+    /** The sum of {@code measure} over the contents of the example's turns. */
+    static LengthCounter perTurn(String unit, ToIntFunction<String> measure) {
+        return new LengthCounter() {
+            @Override
+            public String unit() {
+                return unit;
             }
-            return n;
-        }
-    };
+
+            @Override
+            public int count(Example example) {
+                int n = 0;
+                for (Turn turn : example.turns()) {
+                    n += measure.applyAsInt(turn.content());
+                }
+                return n;
+            }
+        };
+    }
 }
