@@ -8,7 +8,7 @@ import io.peftflow.core.model.DecoderLayer;
 import io.peftflow.core.nn.HookList;
 import io.peftflow.core.nn.Module;
 import io.peftflow.core.nn.Parameter;
-import io.peftflow.core.tuners.Adapter;
+import io.peftflow.core.tuners.BaseAdapter;
 import io.peftflow.core.tuners.Dense;
 import io.peftflow.core.tuners.Fp32;
 import io.peftflow.core.tuners.Inits;
@@ -24,22 +24,17 @@ import java.util.Map;
  * {@code model.layers.<i>.output_adapters.adapters.<name>.adapter_down.0.weight}, {@code ...adapter_up.bias},
  * and {@code attention_adapters} for the Houlsby adapter after attention.
  */
-public final class BottleneckAdapter implements Adapter {
+public final class BottleneckAdapter extends BaseAdapter<BottleneckConfig> {
     static final String ATTENTION = "attention_adapters";
     static final String OUTPUT = "output_adapters";
 
     private record Point(Module layer, String local, HookList hooks, ModuleDict adapters, Dense down, Dense up) {
     }
 
-    private final String name;
-    private final BottleneckConfig config;
     private final List<Point> points = new ArrayList<>();
-    private boolean enabled = true;
-    private boolean training;
 
     private BottleneckAdapter(String name, BottleneckConfig config) {
-        this.name = name;
-        this.config = config;
+        super(name, config);
     }
 
     static BottleneckAdapter attach(BottleneckConfig config, CausalLM model, String name, long seed) {
@@ -61,11 +56,11 @@ public final class BottleneckAdapter implements Adapter {
                           long seed) {
         ModuleDict adapters = ModuleDict.under(ModuleDict.under(layer, local), "adapters");
         String key = adapters.name();
-        ModuleDict unit = adapters.registerModule(name, new ModuleDict(adapters.childName(name)));
+        ModuleDict unit = adapters.registerModule(name(), new ModuleDict(adapters.childName(name())));
         ModuleDict downSeq = unit.registerModule("adapter_down", new ModuleDict(unit.childName("adapter_down")));
         Dense down = downSeq.registerModule("0", new Dense(downSeq.childName("0"), hidden, m, true));
         Dense up = unit.registerModule("adapter_up", new Dense(unit.childName("adapter_up"), m, hidden, true));
-        if ("bert".equals(config.initWeights())) {
+        if ("bert".equals(config().initWeights())) {
             Inits.normal(down.weight(), manager, seed, key + ".adapter_down", 0.02);
             Inits.normal(up.weight(), manager, seed, key + ".adapter_up", 0.02);
         } else {
@@ -74,31 +69,22 @@ public final class BottleneckAdapter implements Adapter {
         }
         Inits.zeros(down.bias(), manager);
         Inits.zeros(up.bias(), manager);
-        boolean seeWholeOutput = config.originalLnBefore();
+        boolean seeWholeOutput = config().originalLnBefore();
         // The block adds the residual h itself, so the hook returns the sub-layer output plus the adapter's term.
-        hooks.add(name, (sub, h) -> sub.add(bottleneck(seeWholeOutput ? sub.add(h) : sub, down, up)));
+        hooks.add(name(), (sub, h) -> sub.add(bottleneck(seeWholeOutput ? sub.add(h) : sub, down, up)));
         points.add(new Point(layer, local, hooks, adapters, down, up));
     }
 
     private NDArray bottleneck(NDArray x, Dense down, Dense up) {
-        NDArray y = up.forward(config.activate(down.forward(Fp32.of(x))));
-        if (config.scaling() != 1.0) {
-            y = y.mul(config.scaling());
+        BottleneckConfig c = config();
+        NDArray y = up.forward(c.activate(down.forward(Fp32.of(x))));
+        if (c.scaling() != 1.0) {
+            y = y.mul(c.scaling());
         }
-        if (training && config.dropout() > 0) {
-            y = Dropout.dropout(y, (float) config.dropout(), true).singletonOrThrow();
+        if (isTraining() && c.dropout() > 0) {
+            y = Dropout.dropout(y, (float) c.dropout(), true).singletonOrThrow();
         }
         return Fp32.like(y, x);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public BottleneckConfig config() {
-        return config;
     }
 
     @Override
@@ -120,28 +106,17 @@ public final class BottleneckAdapter implements Adapter {
     }
 
     @Override
-    public void setEnabled(boolean on) {
-        points.forEach(p -> p.hooks().setEnabled(name, on));
-        enabled = on;
-    }
-
-    @Override
-    public boolean isEnabled() {
-        return enabled;
-    }
-
-    @Override
-    public void setTraining(boolean on) {
-        training = on;
+    protected void switchHooks(boolean on) {
+        points.forEach(p -> p.hooks().setEnabled(name(), on));
     }
 
     @Override
     public void detach() {
         parameters().values().forEach(param -> param.array().close());
         for (Point p : points) {
-            p.hooks().remove(name);
+            p.hooks().remove(name());
             ModuleDict pointDict = (ModuleDict) p.layer().children().get(p.local());
-            p.adapters().removeFrom(pointDict, name);
+            p.adapters().removeFrom(pointDict, name());
             if (pointDict.children().isEmpty()) {
                 p.layer().unregisterModule(p.local());
             }

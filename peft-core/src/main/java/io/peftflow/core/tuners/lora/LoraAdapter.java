@@ -8,7 +8,7 @@ import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.nn.Linear;
 import io.peftflow.core.nn.Parameter;
-import io.peftflow.core.tuners.Adapter;
+import io.peftflow.core.tuners.BaseAdapter;
 import io.peftflow.core.tuners.Dense;
 import io.peftflow.core.tuners.Fp32;
 import io.peftflow.core.tuners.Inits;
@@ -26,32 +26,25 @@ import java.util.Map;
  * ({@code q_proj.lora_A.<adapter>.weight}); {@link #merge()} folds {@code B A * scaling} into the base weight
  * (transposed for GPT-2 Conv1D) and {@link #unmerge()} takes it out again.
  */
-public final class LoraAdapter implements Adapter {
+public final class LoraAdapter extends BaseAdapter<LoraConfig> {
     private record Layer(Linear target, ModuleDict dictA, ModuleDict dictB, Dense a, Dense b) {
     }
 
-    private final String name;
-    private final LoraConfig config;
-    private final CausalLM model;
     private final List<Layer> layers = new ArrayList<>();
     private final ModulesToSave modulesToSave;
     private final float scaling;
-    private boolean enabled = true;
-    private boolean training;
     private boolean merged;
 
-    private LoraAdapter(String name, LoraConfig config, CausalLM model, ModulesToSave modulesToSave) {
-        this.name = name;
-        this.config = config;
-        this.model = model;
+    private LoraAdapter(String name, LoraConfig config, ModulesToSave modulesToSave) {
+        super(name, config);
         this.modulesToSave = modulesToSave;
         this.scaling = (float) config.scaling();
     }
 
     static LoraAdapter attach(LoraConfig config, CausalLM model, String name, long seed) {
         List<Linear> targets = config.targetModules().resolve(model);
-        LoraAdapter adapter = new LoraAdapter(name, config, model,
-                ModulesToSave.attach(model, name, config.modulesToSave()));
+        LoraAdapter adapter = new LoraAdapter(name, config, ModulesToSave.attach(model, name,
+                config.modulesToSave()));
         NDManager manager = model.manager();
         for (Linear l : targets) {
             ModuleDict dictA = ModuleDict.under(l, "lora_A");
@@ -68,20 +61,10 @@ public final class LoraAdapter implements Adapter {
 
     private NDArray delta(NDArray in, Dense a, Dense b) {
         NDArray x = Fp32.of(in);
-        if (training && config.loraDropout() > 0) {
-            x = Dropout.dropout(x, (float) config.loraDropout(), true).singletonOrThrow();
+        if (isTraining() && config().loraDropout() > 0) {
+            x = Dropout.dropout(x, (float) config().loraDropout(), true).singletonOrThrow();
         }
         return b.forward(a.forward(x)).mul(scaling);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public LoraConfig config() {
-        return config;
     }
 
     /** The targeted Linears' full names. */
@@ -91,7 +74,7 @@ public final class LoraAdapter implements Adapter {
 
     @Override
     public ObjectNode configJson(String baseModelNameOrPath) {
-        ObjectNode n = config.toJson(baseModelNameOrPath);
+        ObjectNode n = config().toJson(baseModelNameOrPath);
         if (layers.stream().anyMatch(l -> l.target().fanInFanOut())) {
             n.put("fan_in_fan_out", true);
         }
@@ -127,23 +110,12 @@ public final class LoraAdapter implements Adapter {
     }
 
     @Override
-    public void setEnabled(boolean on) {
+    protected void switchHooks(boolean on) {
         if (merged) {
-            throw new PeftCoreException("LoRA adapter " + name + " is merged into the base weights; unmerge it first");
+            throw new PeftCoreException("LoRA adapter " + name() + " is merged into the base weights; unmerge it first");
         }
-        layers.forEach(l -> l.target().hooks().setEnabled(name, on));
+        layers.forEach(l -> l.target().hooks().setEnabled(name(), on));
         modulesToSave.setEnabled(on);
-        enabled = on;
-    }
-
-    @Override
-    public boolean isEnabled() {
-        return enabled;
-    }
-
-    @Override
-    public void setTraining(boolean on) {
-        training = on;
     }
 
     public boolean isMerged() {
@@ -153,14 +125,14 @@ public final class LoraAdapter implements Adapter {
     /** Adds {@code B A * scaling} to each base weight and switches the hooks off (inference without overhead). */
     public void merge() {
         if (merged) {
-            throw new PeftCoreException("LoRA adapter " + name + " is already merged");
+            throw new PeftCoreException("LoRA adapter " + name() + " is already merged");
         }
-        if (!enabled) {
-            throw new PeftCoreException("LoRA adapter " + name + " is disabled; enable it before merging");
+        if (!isEnabled()) {
+            throw new PeftCoreException("LoRA adapter " + name() + " is disabled; enable it before merging");
         }
         for (Layer l : layers) {
             applyDelta(l, 1);
-            l.target().hooks().setEnabled(name, false);
+            l.target().hooks().setEnabled(name(), false);
         }
         merged = true;
     }
@@ -168,11 +140,11 @@ public final class LoraAdapter implements Adapter {
     /** Subtracts what {@link #merge()} added (exact up to fp rounding) and switches the hooks back on. */
     public void unmerge() {
         if (!merged) {
-            throw new PeftCoreException("LoRA adapter " + name + " is not merged");
+            throw new PeftCoreException("LoRA adapter " + name() + " is not merged");
         }
         for (Layer l : layers) {
             applyDelta(l, -1);
-            l.target().hooks().setEnabled(name, true);
+            l.target().hooks().setEnabled(name(), true);
         }
         merged = false;
     }
@@ -196,9 +168,9 @@ public final class LoraAdapter implements Adapter {
             unmerge();
         }
         for (Layer l : layers) {
-            l.target().hooks().remove(name);
-            l.dictA().removeFrom(l.target(), name);
-            l.dictB().removeFrom(l.target(), name);
+            l.target().hooks().remove(name());
+            l.dictA().removeFrom(l.target(), name());
+            l.dictB().removeFrom(l.target(), name());
             l.a().weight().array().close();
             l.b().weight().array().close();
         }

@@ -9,6 +9,7 @@ import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.ForwardArgs;
 import io.peftflow.core.nn.Parameter;
+import io.peftflow.core.tuners.BaseAdapter;
 import io.peftflow.core.tuners.Fp32;
 import io.peftflow.core.tuners.InputAdapter;
 import io.peftflow.core.tuners.Inits;
@@ -19,15 +20,11 @@ import java.util.Map;
  * {@code prompt_encoder.<adapter>.embedding.weight}, saved as {@code prompt_embeddings}) prepended to the input
  * embeddings, with the attention mask extended by P ones. Not part of the base model's module tree, as in PEFT.
  */
-public final class PromptTuningAdapter implements InputAdapter {
-    private final String name;
-    private final PromptTuningConfig config;
+public final class PromptTuningAdapter extends BaseAdapter<PromptTuningConfig> implements InputAdapter {
     private final Parameter embedding;
-    private boolean enabled = true;
 
     private PromptTuningAdapter(String name, PromptTuningConfig config, Parameter embedding) {
-        this.name = name;
-        this.config = config;
+        super(name, config);
         this.embedding = embedding;
     }
 
@@ -83,17 +80,7 @@ public final class PromptTuningAdapter implements InputAdapter {
 
     @Override
     public int virtualTokens() {
-        return config.numVirtualTokens();
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public PromptTuningConfig config() {
-        return config;
+        return config().numVirtualTokens();
     }
 
     /** The embedding table {@code [P, hidden]}. */
@@ -103,7 +90,7 @@ public final class PromptTuningAdapter implements InputAdapter {
 
     @Override
     public ObjectNode configJson(String baseModelNameOrPath) {
-        ObjectNode n = config.toJson(baseModelNameOrPath);
+        ObjectNode n = config().toJson(baseModelNameOrPath);
         n.put("token_dim", embedding.shape().get(1));
         return n;
     }
@@ -118,19 +105,9 @@ public final class PromptTuningAdapter implements InputAdapter {
         return Map.of("prompt_embeddings", embedding);
     }
 
+    /** Input adapters have no hooks: {@link io.peftflow.core.tuners.PeftModel} asks whether it is enabled. */
     @Override
-    public void setEnabled(boolean on) {
-        enabled = on;
-    }
-
-    @Override
-    public boolean isEnabled() {
-        return enabled;
-    }
-
-    @Override
-    public void setTraining(boolean training) {
-        // no dropout in prompt tuning
+    protected void switchHooks(boolean on) {
     }
 
     @Override
