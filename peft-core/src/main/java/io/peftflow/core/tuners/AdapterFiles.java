@@ -56,9 +56,10 @@ public final class AdapterFiles {
                 case LoraConfig.PEFT_TYPE -> LoraConfig.fromJson(json);
                 case PromptTuningConfig.PEFT_TYPE -> PromptTuningConfig.fromJson(json);
                 case BottleneckConfig.PEFT_TYPE -> BottleneckConfig.fromJson(json);
+                case ClassificationHeadConfig.PEFT_TYPE -> ClassificationHeadConfig.fromJson(json);
                 default -> throw new PeftCoreException("unsupported peft_type '" + type + "' (supported: "
                         + LoraConfig.PEFT_TYPE + ", " + PromptTuningConfig.PEFT_TYPE + ", "
-                        + BottleneckConfig.PEFT_TYPE + ")", file, null);
+                        + BottleneckConfig.PEFT_TYPE + ", " + ClassificationHeadConfig.PEFT_TYPE + ")", file, null);
             };
         } catch (PeftCoreException e) {
             throw e.file() != null ? e : new PeftCoreException(e.getMessage(), file, e.tensor(), e);
