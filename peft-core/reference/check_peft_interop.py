@@ -6,15 +6,17 @@ Run once on a machine with torch + transformers + peft (CPU is enough):
 (a) Java -> PEFT: every FIXTURES/peft_interop/java_*/ (written by InteropFixtureWriter) is loaded with
     PeftModel.from_pretrained; its keys must equal PEFT's own state-dict keys for that config (no missing, no
     unexpected) and PEFT's logits must match the Java logits saved beside it (max abs diff <= 1e-4, real tokens).
+    java_merged_* (a merged LoRA export) is loaded by transformers alone, with no missing or unexpected keys.
 (b) PEFT -> Java: LoRA (Llama, GPT-2 Conv1D with rsLoRA) and prompt-tuning adapters made by PEFT (seeded, LoRA B
-    non-zero) are saved with save_pretrained into OUTDIR/peft_interop/peft_*/ with their logits
-    (logits.safetensors); PeftInteropTest loads them into peft-core and matches the logits.
-OUTDIR/interop_result.json records versions, keys and max abs diffs; OUTDIR/peft_fixtures.tar holds (b).
+    non-zero) are saved with save_pretrained, with their logits (logits.safetensors), into
+    OUTDIR/peft_fixtures.tar (peft_interop/peft_*/); PeftInteropTest loads them into peft-core and matches the logits.
+OUTDIR/interop_result.json records versions, keys and max abs diffs.
 """
 import json
 import os
 import sys
 import tarfile
+import tempfile
 import traceback
 import warnings
 
@@ -29,7 +31,7 @@ from peft import LoraConfig, PeftModel, PromptTuningConfig, get_peft_model, get_
 FIX = sys.argv[1]
 OUT = sys.argv[2]
 INTEROP = os.path.join(FIX, "peft_interop")
-MADE = os.path.join(OUT, "peft_interop")
+MADE = os.path.join(tempfile.mkdtemp(), "peft_interop")  # only the tar goes to OUT
 TOL = 1e-4
 VERSIONS = {"torch": torch.__version__, "transformers": transformers.__version__, "peft": peft.__version__,
             "safetensors": safetensors.__version__}
@@ -96,6 +98,20 @@ def check_java(name):
     return entry
 
 
+def check_java_merged(name):
+    """A merged LoRA export is a plain checkpoint: transformers alone loads it and gives the adapter's logits."""
+    d = os.path.join(INTEROP, name)
+    model, info = AutoModelForCausalLM.from_pretrained(d, attn_implementation="eager", dtype=torch.float32,
+                                                       output_loading_info=True)
+    fixture = "gpt2" if name.endswith("gpt2") else "llama_gqa_tied"
+    got, mask = logits_of(model.eval(), fixture, False)
+    want = load_file(os.path.join(d, "logits.safetensors"))["logits"]
+    entry = {"fixture": fixture, "missing": sorted(info["missing_keys"]), "unexpected": sorted(info["unexpected_keys"]),
+             "max_abs_diff": max_diff(got, want, mask)}
+    entry["ok"] = not entry["missing"] and not entry["unexpected"] and entry["max_abs_diff"] <= TOL
+    return entry
+
+
 def make_peft(name, fixture, config, seed):
     torch.manual_seed(seed)
     model = get_peft_model(base(fixture), config)
@@ -121,7 +137,8 @@ def make_peft(name, fixture, config, seed):
 for name in sorted(os.listdir(INTEROP)):
     if name.startswith("java_"):
         try:
-            result["java_to_peft"][name] = check_java(name)
+            check = check_java_merged if name.startswith("java_merged_") else check_java
+            result["java_to_peft"][name] = check(name)
         except Exception:
             result["java_to_peft"][name] = {"ok": False, "error": traceback.format_exc()}
         print(name, json.dumps(result["java_to_peft"][name], indent=1)[:3000], flush=True)

@@ -14,6 +14,7 @@ import io.peftflow.core.model.LoadOptions;
 import io.peftflow.core.model.Models;
 import io.peftflow.core.safetensors.SafetensorsFile;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -51,6 +52,21 @@ class PeftInteropTest {
                 assertEquals(made.get("trainable").asLong(), peft.trainableParameterCount(), "PEFT's count");
                 assertEquals(made.get("total").asLong(), peft.parameterCount(), "PEFT's count");
             }
+        }
+    }
+
+    /** The merged LoRA export (which transformers loaded on the GPU machine) gives the adapter's logits. */
+    @Test
+    void mergedExportGivesTheAdaptersLogits() {
+        Path dir = Fixtures.dir("peft_interop").resolve("java_merged_llama");
+        float[] want;
+        try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("logits.safetensors"))) {
+            want = f.readFloats("logits");
+        }
+        long[][] mask = Fixtures.longs(Fixtures.expected("llama_gqa_tied").get("attention_mask"));
+        try (CausalLM model = Models.load(dir, LoadOptions.cpu())) {
+            float[] got = floats(model.manager(), s -> model.forward(fixtureArgs("llama_gqa_tied", s)));
+            assertTrue(maxDiffOnRealTokens(got, want, mask, model.config().vocabSize()) <= TOL);
         }
     }
 
