@@ -12,10 +12,10 @@ public final class Fp32 {
     }
 
     public static NDArray of(NDArray x) {
-        return x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        return io.peftflow.core.nn.Casts.to(x, DataType.FLOAT32);
     }
 
     public static NDArray like(NDArray y, NDArray target) {
-        return y.getDataType() == target.getDataType() ? y : y.toType(target.getDataType(), false);
+        return io.peftflow.core.nn.Casts.to(y, target.getDataType());
     }
 }

@@ -80,6 +80,14 @@ public final class PeftModel {
         return adapter;
     }
 
+    /**
+     * Replaces an existing adapter's weights with saved ones (resuming from a checkpoint). The saved config must
+     * give the same keys and shapes; the adapter keeps its name, state and place in the stack.
+     */
+    public void loadWeights(String name, Path dir) {
+        AdapterFiles.loadWeights(adapter(name), dir, base);
+    }
+
     public Adapter adapter(String name) {
         Adapter a = adapters.get(name);
         if (a == null) {

@@ -303,6 +303,11 @@ class LoraTest {
             peft.load(dir, "reloaded");
             float[] got = floats(model.manager(), s -> peft.forward(fixtureArgs(fixture, s)));
             assertEquals(0, maxAbsDiff(want, got));
+            // Resuming: a fresh adapter of the same config takes the saved weights in place.
+            peft.remove("reloaded");
+            peft.add("resumed", LoraConfig.fromJson(Json.read(dir.resolve(AdapterFiles.CONFIG))), 99);
+            peft.loadWeights("resumed", dir);
+            assertEquals(0, maxAbsDiff(want, floats(model.manager(), s -> peft.forward(fixtureArgs(fixture, s)))));
         }
     }
 
