@@ -1,6 +1,7 @@
 package io.peftflow.core.tuners;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.planner.PeftSpec;
 
@@ -22,4 +23,12 @@ public interface AdapterConfig extends PeftSpec {
 
     /** The {@code adapter_config.json} content, with only the keys this method uses. */
     ObjectNode toJson(String baseModelNameOrPath);
+
+    /** The keys every method's config starts with: {@code peft_type} and {@code base_model_name_or_path}. */
+    default ObjectNode jsonHeader(String baseModelNameOrPath) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("peft_type", peftType());
+        n.put("base_model_name_or_path", baseModelNameOrPath);
+        return n;
+    }
 }

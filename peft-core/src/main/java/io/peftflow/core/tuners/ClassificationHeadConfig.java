@@ -3,7 +3,6 @@ package io.peftflow.core.tuners;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.PeftCoreException;
-import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.model.CausalLM;
 
 /**
@@ -38,9 +37,7 @@ public record ClassificationHeadConfig(int numLabels) implements AdapterConfig {
 
     @Override
     public ObjectNode toJson(String baseModelNameOrPath) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("peft_type", PEFT_TYPE);
-        n.put("base_model_name_or_path", baseModelNameOrPath);
+        ObjectNode n = jsonHeader(baseModelNameOrPath);
         n.put("num_labels", numLabels);
         return n;
     }

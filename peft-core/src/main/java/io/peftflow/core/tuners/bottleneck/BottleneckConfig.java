@@ -5,7 +5,6 @@ import ai.djl.nn.Activation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.PeftCoreException;
-import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.nn.Activations;
 import io.peftflow.core.tuners.AdapterConfig;
@@ -131,9 +130,7 @@ public record BottleneckConfig(String architecture, double reductionFactor, Stri
     /** peft-core's own format (AdapterHub's config keys); documented in docs/adapter-formats.md. */
     @Override
     public ObjectNode toJson(String baseModelNameOrPath) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("peft_type", PEFT_TYPE);
-        n.put("base_model_name_or_path", baseModelNameOrPath);
+        ObjectNode n = jsonHeader(baseModelNameOrPath);
         n.put("architecture", architecture);
         n.put("mh_adapter", mhAdapter());
         n.put("output_adapter", outputAdapter());

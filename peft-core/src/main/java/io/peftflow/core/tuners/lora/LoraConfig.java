@@ -3,7 +3,6 @@ package io.peftflow.core.tuners.lora;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.PeftCoreException;
-import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.tuners.AdapterConfig;
 import io.peftflow.core.tuners.ModulesToSave;
@@ -82,10 +81,8 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, boolean us
      */
     @Override
     public ObjectNode toJson(String baseModelNameOrPath) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("peft_type", PEFT_TYPE);
+        ObjectNode n = jsonHeader(baseModelNameOrPath);
         n.put("task_type", "CAUSAL_LM");
-        n.put("base_model_name_or_path", baseModelNameOrPath);
         n.put("r", r);
         putNumber(n, "lora_alpha", loraAlpha);
         n.put("lora_dropout", loraDropout);

@@ -3,7 +3,6 @@ package io.peftflow.core.tuners.prompt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.PeftCoreException;
-import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.tokenizer.Tokenizer;
 import io.peftflow.core.tuners.AdapterConfig;
@@ -70,10 +69,8 @@ public record PromptTuningConfig(int numVirtualTokens, String initText, long[] i
 
     @Override
     public ObjectNode toJson(String baseModelNameOrPath) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("peft_type", PEFT_TYPE);
+        ObjectNode n = jsonHeader(baseModelNameOrPath);
         n.put("task_type", "CAUSAL_LM");
-        n.put("base_model_name_or_path", baseModelNameOrPath);
         n.put("num_virtual_tokens", numVirtualTokens);
         n.put("num_transformer_submodules", 1);
         n.put("prompt_tuning_init", initText == null ? "RANDOM" : "TEXT");
