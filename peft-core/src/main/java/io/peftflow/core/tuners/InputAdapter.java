@@ -1,5 +1,6 @@
 package io.peftflow.core.tuners;
 
+import io.peftflow.core.generation.GreedyGenerator;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.ForwardArgs;
 
@@ -10,4 +11,7 @@ public interface InputAdapter extends Adapter {
 
     /** The inputs with the virtual tokens in front: embeddings {@code [B, P+T, H]} and a mask {@code [B, P+T]}. */
     ForwardArgs prepend(CausalLM model, ForwardArgs args);
+
+    /** The virtual tokens as a KV-cached generation prefix. */
+    GreedyGenerator.Prefix generationPrefix(CausalLM model);
 }

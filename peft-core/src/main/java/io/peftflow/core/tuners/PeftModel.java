@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.generation.GreedyGenerator;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.CausalLmLoss;
 import io.peftflow.core.model.ForwardArgs;
@@ -164,6 +165,14 @@ public final class PeftModel {
                 (int) CausalLmLoss.IGNORE_INDEX).toType(DataType.INT64, false);
         return CausalLmLoss.compute(logits, NDArrays.concat(new NDList(ignored, labels.toType(DataType.INT64, false)),
                 1));
+    }
+
+    /**
+     * Greedy, KV-cached generation through the active adapters: layer adapters act through the base model's hooks,
+     * an active prompt adapter's virtual tokens go in front of every prompt.
+     */
+    public GreedyGenerator generator() {
+        return new GreedyGenerator(base, activeInputAdapter().map(a -> a.generationPrefix(base)).orElse(null));
     }
 
     /** Virtual tokens the active prompt adapter prepends (0 without one). */

@@ -6,11 +6,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.generation.GreedyGenerator;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.ForwardArgs;
 import io.peftflow.core.nn.Parameter;
 import io.peftflow.core.tuners.BaseAdapter;
-import io.peftflow.core.tuners.Fp32;
 import io.peftflow.core.tuners.InputAdapter;
 import io.peftflow.core.tuners.Inits;
 import java.util.Map;
@@ -56,17 +56,15 @@ public final class PromptTuningAdapter extends BaseAdapter<PromptTuningConfig> i
     @Override
     public ForwardArgs prepend(CausalLM model, ForwardArgs args) {
         if (args.cache() != null) {
-            throw new PeftCoreException("prompt tuning runs without a KV cache: pass the whole sequence");
+            throw new PeftCoreException("prompt tuning's forward takes the whole sequence; generate with "
+                    + "PeftModel.generator(), which keeps the virtual tokens in the KV cache");
         }
         NDArray embeds = args.inputsEmbeds() != null ? args.inputsEmbeds() : model.embed(args.inputIds());
         NDManager m = embeds.getManager();
         long b = embeds.getShape().get(0);
         long t = embeds.getShape().get(1);
         int p = virtualTokens();
-        // zeros + prompt: the step's array comes first, so the result and its graph stay in the step's scope.
-        NDArray prompt = Fp32.like(m.zeros(new Shape(b, p, embeds.getShape().get(2)), DataType.FLOAT32)
-                .add(embedding.array()), embeds);
-        ForwardArgs out = ForwardArgs.embeds(prompt.concat(embeds, 1));
+        ForwardArgs out = ForwardArgs.embeds(promptEmbeddings(m, b, embeds.getDataType()).concat(embeds, 1));
         NDArray mask = args.attentionMask();
         NDArray ones = m.ones(new Shape(b, p), mask == null ? DataType.INT64 : mask.getDataType());
         out.attentionMask(mask == null ? m.ones(new Shape(b, p + t), DataType.INT64) : ones.concat(mask, 1));
@@ -76,6 +74,29 @@ public final class PromptTuningAdapter extends BaseAdapter<PromptTuningConfig> i
             out.positionIds(virtual.concat(pos.add(p), 1));
         }
         return out;
+    }
+
+    /** {@code [batch, P, hidden]} in {@code dtype}, differentiable, in {@code scope}. */
+    private NDArray promptEmbeddings(NDManager scope, long batch, DataType dtype) {
+        // zeros + prompt: the scope's array comes first, so the result and its graph stay in the scope.
+        NDArray prompt = scope.zeros(new Shape(batch, virtualTokens(), embedding.shape().get(1)), DataType.FLOAT32)
+                .add(embedding.array());
+        return prompt.getDataType() == dtype ? prompt : prompt.toType(dtype, false);
+    }
+
+    @Override
+    public GreedyGenerator.Prefix generationPrefix(CausalLM model) {
+        return new GreedyGenerator.Prefix() {
+            @Override
+            public int length() {
+                return virtualTokens();
+            }
+
+            @Override
+            public NDArray embeddings(NDManager scope, int batch) {
+                return promptEmbeddings(scope, batch, model.dtype());
+            }
+        };
     }
 
     @Override

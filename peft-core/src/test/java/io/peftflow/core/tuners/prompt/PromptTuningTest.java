@@ -109,6 +109,26 @@ class PromptTuningTest {
         }
     }
 
+    /** KV-cached generation with the virtual tokens as a prefix equals greedy decoding by full recompute. */
+    @Test
+    void generatorKeepsTheVirtualTokensInTheCache() {
+        try (CausalLM model = Models.load(Fixtures.dir(LLAMA), LoadOptions.cpu())) {
+            PeftModel peft = new PeftModel(model);
+            peft.add("p", PromptTuningConfig.random(4), 1);
+            long[] prompt = Arrays.copyOf(Fixtures.longs(Fixtures.expected(LLAMA).get("input_ids"))[0], 6);
+            long[] seq = prompt.clone();
+            for (int i = 0; i < 5; i++) {
+                long[] cur = seq;
+                float[] last = floats(model.manager(), s -> peft.forward(ForwardArgs.ids(s.create(cur,
+                        new Shape(1, cur.length)))).get(":, -1, :").argMax(-1).toType(DataType.FLOAT32, false));
+                seq = Arrays.copyOf(seq, seq.length + 1);
+                seq[seq.length - 1] = (long) last[0];
+            }
+            long[] want = Arrays.copyOfRange(seq, prompt.length, seq.length);
+            assertArrayEquals(want, peft.generator().generate(prompt, 5, java.util.List.of()));
+        }
+    }
+
     @Test
     void gradientReachesOnlyThePromptAndSwitchingWorks() {
         try (CausalLM model = Models.load(Fixtures.dir(LLAMA), LoadOptions.cpu())) {
