@@ -6,6 +6,7 @@ import io.peftflow.dataset.validation.DatasetValidator;
 import io.peftflow.dataset.validation.LengthCounter;
 import io.peftflow.dataset.validation.ValidatedUpload;
 import io.peftflow.dataset.validation.ValidationLimits;
+import io.peftflow.dataset.validation.ValidationOptions;
 import io.peftflow.data.ParserLimits;
 
 import java.io.BufferedInputStream;
@@ -20,7 +21,7 @@ import java.util.SplittableRandom;
 /**
  * dataset-service's validation + balancing + split (DatasetValidator, exactly as the service runs it, minus
  * S3 and PostgreSQL) against a plain Jackson streaming parse of the same file, the practical ceiling.
- * Usage: DatasetValidationBench <file.jsonl> <megabytes> <work dir> [rounds]
+ * Usage: DatasetValidationBench <file.jsonl> <megabytes> <work dir> [rounds] [balance strategy]
  * Generates the file (a seeded, imbalanced transaction-classification chat dataset) when it is missing.
  */
 public final class DatasetValidationBench {
@@ -34,16 +35,18 @@ public final class DatasetValidationBench {
         long megabytes = Long.parseLong(args[1]);
         Path work = Path.of(args[2]);
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        BalanceStrategy balance = args.length > 4 ? BalanceStrategy.parse(args[4]).orElseThrow() : BalanceStrategy.OVERSAMPLE;
         if (!Files.exists(file) || Files.size(file) < megabytes << 20) {
             generate(file, megabytes << 20);
         }
         double mb = Files.size(file) / 1e6;
-        System.out.printf(Locale.ROOT, "file %s: %.1f MB, max heap %d MB, %d processor(s)%n", file, mb,
-                Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "file %s: %.1f MB, balance %s, max heap %d MB, %d processor(s)%n", file, mb,
+                balance.wireName(), Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
         for (int round = 1; round <= rounds; round++) {
             double jackson = time(() -> jacksonParse(file));
             long[] kept = new long[1];
-            double validator = time(() -> kept[0] = validate(file, work));
+            System.gc();
+            double validator = time(() -> kept[0] = validate(file, work, balance));
             System.out.printf(Locale.ROOT, "round %d: jackson %.1f MB/s (%.1f s) | validate+balance+split %.1f MB/s (%.1f s), "
                             + "%d train lines | ratio %.2f%n", round, mb / jackson, jackson, mb / validator, validator, kept[0],
                     jackson / validator);
@@ -74,10 +77,10 @@ public final class DatasetValidationBench {
         }
     }
 
-    private static long validate(Path file, Path work) throws Exception {
+    private static long validate(Path file, Path work, BalanceStrategy balance) throws Exception {
         ParserLimits parser = ParserLimits.DEFAULT;
         ValidationLimits limits = new ValidationLimits(parser, 10, 1000, 20, 1000, 20, 64, 9, 10, 100);
-        var options = new io.peftflow.dataset.validation.ValidationOptions(true, BalanceStrategy.OVERSAMPLE, 0.1, 1, 2,
+        var options = new ValidationOptions(true, balance, 0.1, 1, 2,
                 null, LengthCounter.CHARACTERS);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
              ValidatedUpload up = new DatasetValidator(limits, options, new ExampleParser(parser)).run(in, work)) {

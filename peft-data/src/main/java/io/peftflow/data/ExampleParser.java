@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 
 import java.io.IOException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -87,13 +87,11 @@ public final class ExampleParser {
             p.skipChildren();
             return "field 'messages' must be an array, got " + describe(value);
         }
-        int index = 0;
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            String where = "messages[" + index + "]";
             if (t != JsonToken.START_OBJECT) {
                 p.skipChildren();
-                return where + " must be an object, got " + describe(t);
+                return where(f) + " must be an object, got " + describe(t);
             }
             String role = null;
             String content = null;
@@ -103,7 +101,7 @@ public final class ExampleParser {
                 if (name.equals("role") || name.equals("content")) {
                     if (v != JsonToken.VALUE_STRING) {
                         p.skipChildren();
-                        return where + "." + name + " must be a string, got " + describe(v);
+                        return where(f) + "." + name + " must be a string, got " + describe(v);
                     }
                     if (name.equals("role")) {
                         role = p.getText();
@@ -115,21 +113,25 @@ public final class ExampleParser {
                 }
             }
             if (role == null) {
-                return where + " has no 'role'";
+                return where(f) + " has no 'role'";
             }
             if (!Turn.isRole(role)) {
-                return where + ".role must be one of system, user, assistant, got '" + abbreviate(role) + "'";
+                return where(f) + ".role must be one of system, user, assistant, got '" + abbreviate(role) + "'";
             }
             if (content == null) {
-                return where + " has no 'content'";
+                return where(f) + " has no 'content'";
             }
             if (content.isBlank()) {
-                return where + ".content is empty";
+                return where(f) + ".content is empty";
             }
-            f.turns.add(new Turn(role, content));
-            index++;
+            f.addTurn(new Turn(role, content));
         }
         return null;
+    }
+
+    /** The message being read, for error messages (built only when there is an error). */
+    private static String where(Fields f) {
+        return "messages[" + f.turnCount + "]";
     }
 
     private static String describe(JsonToken t) {
@@ -167,12 +169,20 @@ public final class ExampleParser {
     private static final class Fields {
         String instruction, input, output, question, answer, prompt, completion, label;
         boolean messagesSeen;
-        final List<Turn> turns = new ArrayList<>(4);
+        Turn[] turns = new Turn[4];
+        int turnCount;
 
         void clear() {
             instruction = input = output = question = answer = prompt = completion = label = null;
             messagesSeen = false;
-            turns.clear();
+            turnCount = 0;
+        }
+
+        void addTurn(Turn turn) {
+            if (turnCount == turns.length) {
+                turns = Arrays.copyOf(turns, turnCount * 2);
+            }
+            turns[turnCount++] = turn;
         }
 
         String putString(String name, JsonParser p, JsonToken value) throws IOException {
@@ -225,13 +235,13 @@ public final class ExampleParser {
             List<Turn> result;
             switch (format) {
                 case CHAT -> {
-                    if (turns.isEmpty()) {
+                    if (turnCount == 0) {
                         return new ParsedLine.Invalid(line, "field 'messages' is empty");
                     }
-                    if (turns.stream().noneMatch(Turn::isAssistant)) {
+                    if (!hasAssistant()) {
                         return new ParsedLine.Invalid(line, "messages have no assistant turn");
                     }
-                    result = List.copyOf(turns);
+                    result = List.of(Arrays.copyOf(turns, turnCount));
                 }
                 case INSTRUCTION -> {
                     String problem = firstEmpty("instruction", instruction, "output", output);
@@ -257,6 +267,15 @@ public final class ExampleParser {
                 }
             }
             return new ParsedLine.Valid(line, new Example(format, result, label));
+        }
+
+        private boolean hasAssistant() {
+            for (int i = 0; i < turnCount; i++) {
+                if (turns[i].isAssistant()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private boolean has(String key) {

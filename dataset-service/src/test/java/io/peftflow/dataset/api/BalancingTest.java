@@ -55,9 +55,11 @@ class BalancingTest {
         // Same data, same seed: the same train split, byte for byte.
         JsonPath again = upload(TENANT, name, IMBALANCED, "?balance=oversample&seed=7");
         assertEquals(v.getString("sha256.train"), again.getString("sha256.train"));
-        JsonPath otherSeed = upload(TENANT, name, IMBALANCED, "?balance=oversample&seed=8");
-        assertNotEquals(v.getString("sha256.train"), otherSeed.getString("sha256.train"));
-        assertEquals(v.getString("sha256.validation"), otherSeed.getString("sha256.validation"));
+        // Another seed picks other examples (undersampling always draws; oversampling only for the remainder).
+        JsonPath seven = upload(TENANT, name, IMBALANCED, "?balance=undersample&seed=7");
+        JsonPath eight = upload(TENANT, name, IMBALANCED, "?balance=undersample&seed=8");
+        assertNotEquals(seven.getString("sha256.train"), eight.getString("sha256.train"));
+        assertEquals(v.getString("sha256.validation"), eight.getString("sha256.validation"));
     }
 
     @Test

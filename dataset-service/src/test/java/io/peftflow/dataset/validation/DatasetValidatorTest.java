@@ -19,6 +19,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,14 +75,15 @@ class DatasetValidatorTest {
         for (int i = 0; i < 20; i++) {
             sb.append(qa(i, "a"));
         }
+        sb.append(qa(3, "a"));                                                    // the same line again
         sb.append("{\"answer\":\"a\",\"question\":\"what is item 3?\"}\n");   // same content, other key order
         sb.append("{\"question\":\"What is ITEM 4\",\"answer\":\"a!\"}\n");  // case and punctuation only
         try (ValidatedUpload up = run(sb.toString(), false, BalanceStrategy.NONE)) {
             assertEquals(1, up.counts().get("duplicates"));
-            assertEquals(1, up.counts().get("nearDuplicates"));
-            assertEquals(21, up.counts().get("train") + up.counts().get("validation"));
+            assertEquals(2, up.counts().get("nearDuplicates"));
+            assertEquals(22, up.counts().get("train") + up.counts().get("validation"));
             assertEquals(List.of(21L), up.summary().get("duplicateLines"));
-            assertEquals(List.of(22L), up.summary().get("nearDuplicateLines"));
+            assertEquals(List.of(22L, 23L), up.summary().get("nearDuplicateLines"));
         }
     }
 
@@ -128,20 +130,29 @@ class DatasetValidatorTest {
     }
 
     @Test
-    void contentHashesIgnoreLayoutButNotContent() {
-        var a = example("{\"question\":\"Hi there\",\"answer\":\"x\"}");
-        var b = example("{\"answer\":\"x\", \"question\":\"Hi there\"}");
-        var c = example("{\"question\":\"hi, THERE\",\"answer\":\"x\"}");
-        assertEquals(ContentHash.exact(a), ContentHash.exact(b));
-        assertTrue(ContentHash.exact(a) != ContentHash.exact(c));
-        assertEquals(ContentHash.near(a), ContentHash.near(c));
-        LongHashSet set = new LongHashSet();
+    void nearHashIgnoresCaseSpacingAndPunctuationButNotWords() {
+        assertEquals(ContentHash.near(example("{\"question\":\"Hi there\",\"answer\":\"x\"}")),
+                ContentHash.near(example("{\"answer\":\"X!\", \"question\":\"hi,   THERE\",\"label\":\"l\"}")));
+        assertNotEquals(ContentHash.near(example("{\"question\":\"Hi there\",\"answer\":\"x\"}")),
+                ContentHash.near(example("{\"question\":\"Hit here\",\"answer\":\"x\"}")));
+        byte[] line = "{\"question\":\"Hi there\",\"answer\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] other = "{\"question\":\"Hi there\",\"answer\":\"y\"}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(ContentHash.line(line, 0, line.length), ContentHash.line(line.clone(), 0, line.length));
+        assertNotEquals(ContentHash.line(line, 0, line.length), ContentHash.line(other, 0, other.length));
+        assertNotEquals(ContentHash.line(line, 0, line.length - 1), ContentHash.line(line, 0, line.length));
+    }
+
+    @Test
+    void duplicateIndexTellsExactFromNear() {
+        DuplicateIndex index = new DuplicateIndex();
         for (long i = 0; i < 100_000; i++) {
-            assertTrue(set.add(i * 0x9E3779B97F4A7C15L));
+            assertEquals(DuplicateIndex.Seen.NEW, index.add(i * 0x9E3779B97F4A7C15L, i));
         }
-        assertFalse(set.add(0));
-        assertFalse(set.add(99_999 * 0x9E3779B97F4A7C15L));
-        assertEquals(100_000, set.size());
+        assertEquals(DuplicateIndex.Seen.EXACT_DUPLICATE, index.add(0, 0));
+        assertEquals(DuplicateIndex.Seen.NEAR_DUPLICATE, index.add(0, 1));
+        assertEquals(DuplicateIndex.Seen.EXACT_DUPLICATE, index.add(0, 1));
+        assertEquals(DuplicateIndex.Seen.EXACT_DUPLICATE, index.add(99_999 * 0x9E3779B97F4A7C15L, 99_999));
+        assertEquals(100_001, index.size());
     }
 
     private static Example example(String line) {
