@@ -9,6 +9,7 @@ import io.peftflow.dataset.validation.ValidatedUpload;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
@@ -40,9 +41,9 @@ final class ReportWriter {
         try (OutputStream out = new BufferedOutputStream(new DigestOutputStream(Files.newOutputStream(file), digest))) {
             // {...summary} becomes {...summary,"errors":[<spill>]}
             out.write(head, 0, head.length - 1);
-            out.write(",\"errors\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(",\"errors\":[".getBytes(StandardCharsets.US_ASCII));
             Files.copy(upload.errors(), out);
-            out.write("]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write("]}".getBytes(StandardCharsets.US_ASCII));
         }
         return new Written(file, Sha256.hex(digest));
     }
