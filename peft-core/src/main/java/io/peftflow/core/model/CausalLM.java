@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.nn.Casts;
 import io.peftflow.core.nn.Embedding;
 import io.peftflow.core.nn.Linear;
 import io.peftflow.core.nn.Module;
@@ -89,7 +90,7 @@ public abstract class CausalLM extends Module implements AutoCloseable {
     public NDArray hiddenStates(ForwardArgs args) {
         NDArray h = args.inputsEmbeds() != null ? args.inputsEmbeds() : embed(requireIds(args));
         if (h.getDataType() != dtype) {
-            h = h.toType(dtype, false);
+            h = Casts.to(h, dtype);
         }
         long b = h.getShape().get(0);
         int t = Math.toIntExact(h.getShape().get(1));
@@ -136,7 +137,7 @@ public abstract class CausalLM extends Module implements AutoCloseable {
                 .toDevice(like.getDevice(), false).expandDims(0);
     }
 
-    /** Additive fp32 mask {@code [B|1, 1, T, past+T]}: causal, optionally windowed, and padding. */
+    /** Additive mask {@code [B|1, 1, T, past+T]} in the model dtype: causal, optionally windowed, and padding. */
     private static NDArray causalMask(NDArray like, NDArray mask2d, long b, int t, int past, int window) {
         NDManager m = like.getManager();
         int s = past + t;
@@ -150,7 +151,10 @@ public abstract class CausalLM extends Module implements AutoCloseable {
         if (mask2d != null) {
             allowed = allowed.logicalAnd(mask2d.neq(0).reshape(b, 1, 1, s));
         }
-        return allowed.toType(DataType.FLOAT32, false).sub(1).mul(-MASKED);
+        // fp16 scores take the mask in fp16 (see Attention): -1e9 would be -inf there, and a fully masked padding
+        // row of -inf turns into NaN; -3e4 still zeroes exp() and stays finite.
+        float masked = like.getDataType() == DataType.FLOAT16 ? -3e4f : MASKED;
+        return allowed.toType(like.getDataType(), false).sub(1).mul(-masked);
     }
 
     /** Releases all parameters. */

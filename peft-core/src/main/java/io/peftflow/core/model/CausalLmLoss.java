@@ -2,6 +2,7 @@ package io.peftflow.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import io.peftflow.core.nn.Casts;
 
 /**
  * Next-token cross-entropy with an ignore index, as transformers computes it: logits at position t predict
@@ -32,7 +33,7 @@ public final class CausalLmLoss {
         long t = logits.getShape().get(1);
         NDArray lg = logits.get(":, :" + (t - 1) + ", :");
         if (lg.getDataType() != DataType.FLOAT32) {
-            lg = lg.toType(DataType.FLOAT32, false);
+            lg = Casts.to(lg, DataType.FLOAT32);
         }
         NDArray target = labels.toType(DataType.INT64, false).get(":, 1:");
         NDArray valid = target.neq(IGNORE_INDEX);

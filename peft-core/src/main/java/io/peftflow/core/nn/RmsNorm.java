@@ -17,10 +17,10 @@ public class RmsNorm extends Module {
 
     public NDArray forward(NDArray x) {
         DataType in = x.getDataType();
-        NDArray h = in == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        NDArray h = in == DataType.FLOAT32 ? x : Casts.to(x, DataType.FLOAT32);
         NDArray inv = h.pow(2).mean(new int[] {-1}, true).add(eps).sqrt().pow(-1);
         NDArray normed = h.mul(inv);
-        return (in == DataType.FLOAT32 ? normed : normed.toType(in, false)).mul(weight.array());
+        return (in == DataType.FLOAT32 ? normed : Casts.to(normed, in)).mul(weight.array());
     }
 
     public Parameter weight() {
