@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.checkpoint.Json;
+import io.peftflow.core.device.Devices;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
 import io.peftflow.core.model.ModelConfig;
@@ -45,6 +46,9 @@ import java.util.Random;
  * Usage: {@code TrainThroughputBench tiny|tinyllama [steps] [warmup]}; prints one RESULT line.
  */
 public final class TrainThroughputBench {
+    /** Sequence length; {@code -Dbench.seq} and {@code -Dbench.layers} shrink the shape for a CPU smoke run. */
+    static final int SEQ = Integer.getInteger("bench.seq", 512);
+
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 ? args[0] : "tiny";
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
@@ -56,20 +60,16 @@ public final class TrainThroughputBench {
             PeftModel peft = new PeftModel(model);
             peft.add("default", new LoraConfig(big ? 16 : 8, big ? 32 : 16,
                     TargetModules.of("q_proj", "k_proj", "v_proj", "o_proj")), 1);
-            EncodedDataset data = big ? randomTokens(8 * (steps + warmup), 512, 32000) : transactions(tmp);
+            EncodedDataset data = big ? randomTokens(8 * (steps + warmup), SEQ, 32000) : transactions(tmp);
             int batch = big ? 8 : 16;
             TrainingConfig cfg = TrainingConfig.builder().learningRate(1e-4).maxSteps(steps + warmup)
                     .batch(batch, 1).build();
             long[] stamps = new long[steps + warmup + 1];
-            long[] tokens = new long[steps + warmup + 1];
             stamps[0] = System.nanoTime();
             TrainResult r = new Trainer(peft, cfg, 0).listener(new TrainingListener() {
-                long seen;
-
                 @Override
                 public void onStep(StepProgress p) {
                     stamps[p.step()] = System.nanoTime();
-                    seen += 0;
                 }
             }).train(data, null);
             // Tokens per step are the batch's real tokens; the random-token batches are all full.
@@ -79,7 +79,7 @@ public final class TrainThroughputBench {
                 ms[i] = (stamps[warmup + i + 1] - stamps[warmup + i]) / 1e6;
             }
             Arrays.sort(ms);
-            long measuredTokens = big ? (long) steps * batch * 512 : r.tokens() * steps / (steps + warmup);
+            long measuredTokens = big ? (long) steps * batch * SEQ : r.tokens() * steps / (steps + warmup);
             System.out.printf(Locale.ROOT, "RESULT peft-core %s %s: %s; %d steps after %d warmup: %.0f tokens/s,"
                             + " median %.1f ms/step, loss %.3f -> %.3f, skipped %d%n", which, model.device(),
                     peft.trainableParametersReport(), steps, warmup, measuredTokens / secs, ms[steps / 2],
@@ -91,15 +91,18 @@ public final class TrainThroughputBench {
         ObjectNode c = Json.MAPPER.createObjectNode();
         c.putArray("architectures").add("LlamaForCausalLM");
         c.put("model_type", "llama").put("vocab_size", 32000).put("hidden_size", 2048)
-                .put("intermediate_size", 5632).put("num_hidden_layers", 22).put("num_attention_heads", 32)
+                .put("intermediate_size", 5632).put("num_hidden_layers", Integer.getInteger("bench.layers", 22)).put("num_attention_heads", 32)
                 .put("num_key_value_heads", 4).put("max_position_embeddings", 2048).put("rms_norm_eps", 1e-5)
                 .put("rope_theta", 10000.0).put("hidden_act", "silu").put("tie_word_embeddings", false);
         ModelConfig mc = ModelConfig.parse(c, Path.of("config.json"));
-        NDManager m = NDManager.newBaseManager(Device.gpu());
-        CausalLM model = Models.create(mc, m, DataType.FLOAT16);
+        Device device = Devices.pick();
+        // -Dbench.fp16=true runs the CUDA dtype path on the CPU (torch has half kernels there), to debug it.
+        DataType dtype = Boolean.getBoolean("bench.fp16") ? DataType.FLOAT16 : Devices.defaultDtype(device);
+        NDManager m = NDManager.newBaseManager(device);
+        CausalLM model = Models.create(mc, m, dtype);
         for (Parameter p : model.namedParameters().values()) {
-            p.set(p.name().endsWith("norm.weight") ? m.ones(p.shape(), DataType.FLOAT16)
-                    : m.randomNormal(0, 0.02f, p.shape(), DataType.FLOAT32).toType(DataType.FLOAT16, false));
+            p.set(p.name().endsWith("norm.weight") ? m.ones(p.shape(), dtype)
+                    : m.randomNormal(0, 0.02f, p.shape(), dtype));
         }
         return model;
     }

@@ -1,0 +1,52 @@
+package io.peftflow.core.training;
+
+import io.peftflow.core.model.CausalLM;
+import io.peftflow.core.model.LoadOptions;
+import io.peftflow.core.model.Models;
+import io.peftflow.core.tiny.TinyModel;
+import io.peftflow.core.tokenizer.Tokenizer;
+import io.peftflow.core.training.data.EncodedDataset;
+import io.peftflow.core.training.data.OverLongPolicy;
+import io.peftflow.core.training.data.SequenceEncoder;
+import io.peftflow.data.Example;
+import io.peftflow.data.ExampleFormat;
+import io.peftflow.data.Turn;
+import io.peftflow.data.sample.TransactionDataset;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The embedded tiny model and the generated transaction data, shared by the training tests. */
+final class TinySetup implements AutoCloseable {
+    final Path dir;
+    final CausalLM model;
+    final Tokenizer tokenizer;
+    final SequenceEncoder encoder;
+
+    TinySetup(Path tmp) {
+        dir = TinyModel.write(tmp.resolve("tiny"));
+        model = Models.load(dir, LoadOptions.cpu());
+        tokenizer = Tokenizer.load(dir);
+        encoder = new SequenceEncoder(tokenizer, null, tokenizer.maxLength(), OverLongPolicy.FAIL, false);
+    }
+
+    static List<Example> examples(int n, long seed) {
+        return TransactionDataset.generate(n, seed).stream()
+                .map(t -> new Example(ExampleFormat.PROMPT_COMPLETION,
+                        List.of(new Turn(Turn.USER, t.prompt()), new Turn(Turn.ASSISTANT, " " + t.category())), null))
+                .toList();
+    }
+
+    EncodedDataset encode(List<Example> examples) {
+        return encoder.encode(examples);
+    }
+
+    long pad() {
+        return tokenizer.padId().orElse(0L);
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        model.close();
+    }
+}

@@ -1,0 +1,107 @@
+package io.peftflow.core.training.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.peftflow.core.nn.Parameter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OptimTest {
+
+    @Test
+    void adamWMatchesTorchFormulaWithDecayOnlyOnWeights() {
+        float[] w0 = {0.5f, -1.0f, 2.0f};
+        float[] g = {0.1f, -0.3f, 0.2f};
+        double lr = 0.01;
+        double wd = 0.1;
+        double scale = 0.5;  // e.g. clip coefficient / loss scale
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter weight = param(m, "layer.lora_A.default.weight", w0);
+            Parameter bias = param(m, "layer.adapter_down.bias", w0);
+            AdamW opt = new AdamW(List.of(weight, bias), 0.9, 0.999, 1e-8, wd, m);
+            double[] mw = new double[3];
+            double[] vw = new double[3];
+            double[] pw = {w0[0], w0[1], w0[2]};
+            double[] pb = pw.clone();
+            double[] mb = new double[3];
+            double[] vb = new double[3];
+            for (int t = 1; t <= 3; t++) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(weight.array().mul(m.create(g)).sum().add(bias.array().mul(m.create(g)).sum()));
+                }
+                assertEquals(scale * Math.sqrt(2 * (0.01 + 0.09 + 0.04)), opt.gradNorm((float) scale), 1e-6);
+                opt.step(lr, scale);
+                reference(pw, mw, vw, g, t, lr, wd, scale);
+                reference(pb, mb, vb, g, t, lr, 0, scale);
+                assertArrayEquals(toFloat(pw), weight.array().toFloatArray(), 1e-6f, "decayed weight, step " + t);
+                assertArrayEquals(toFloat(pb), bias.array().toFloatArray(), 1e-6f, "bias without decay, step " + t);
+                assertArrayEquals(new float[3], weight.array().getGradient().toFloatArray(), "gradients zeroed");
+            }
+        }
+    }
+
+    @Test
+    void decayRulesScheduleAndLossScaler() {
+        assertTrue(AdamW.decays("model.layers.0.self_attn.q_proj.lora_B.default.weight"));
+        assertTrue(AdamW.decays("prompt_encoder.default.embedding.weight"));
+        assertFalse(AdamW.decays("model.layers.0.input_layernorm.weight"));
+        assertFalse(AdamW.decays("model.norm.weight"));
+        assertFalse(AdamW.decays("transformer.h.0.ln_1.weight"));
+        assertFalse(AdamW.decays("model.layers.0.adapter.up.bias"));
+
+        LrSchedule cos = new LrSchedule(LrSchedule.Kind.COSINE, 1.0, 10, 110);
+        assertEquals(0.0, cos.at(0));
+        assertEquals(0.5, cos.at(5), 1e-12);
+        assertEquals(1.0, cos.at(10), 1e-12);
+        assertEquals(0.5, cos.at(60), 1e-12);
+        assertEquals(0.0, cos.at(110), 1e-12);
+        assertEquals(0.5, new LrSchedule(LrSchedule.Kind.LINEAR, 1.0, 0, 100).at(50), 1e-12);
+
+        LossScaler s = new LossScaler(true, 1024, 2);
+        assertFalse(s.update(false));
+        assertEquals(512, s.scale());
+        assertTrue(s.update(true));
+        assertTrue(s.update(true));
+        assertEquals(1024, s.scale(), "doubles after 2 good steps");
+        LossScaler off = new LossScaler(false, 1024, 2);
+        assertEquals(1, off.scale());
+        assertFalse(off.update(false));
+        assertEquals(1, off.scale());
+    }
+
+    private static Parameter param(NDManager m, String name, float[] values) {
+        Parameter p = new Parameter(name, new Shape(values.length));
+        p.set(m.create(values));
+        p.setTrainable(true);
+        return p;
+    }
+
+    /** torch.optim.AdamW, with the gradient multiplied by {@code scale}. */
+    private static void reference(double[] p, double[] m, double[] v, float[] g, int t, double lr, double wd,
+                                  double scale) {
+        for (int i = 0; i < p.length; i++) {
+            double gi = g[i] * scale;
+            p[i] *= 1 - lr * wd;
+            m[i] = 0.9 * m[i] + 0.1 * gi;
+            v[i] = 0.999 * v[i] + 0.001 * gi * gi;
+            double mh = m[i] / (1 - Math.pow(0.9, t));
+            double vh = v[i] / (1 - Math.pow(0.999, t));
+            p[i] -= lr * mh / (Math.sqrt(vh) + 1e-8);
+        }
+    }
+
+    private static float[] toFloat(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
+    }
+}
