@@ -3,10 +3,12 @@ package io.peftflow.dataset.api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.stream.Stream;
@@ -80,6 +82,18 @@ class MalformedUploadTest {
         given().header("X-Tenant", TENANT).multiPart("file", name + ".jsonl", body, "application/x-ndjson")
                 .when().post("/datasets/{name}/versions", dataset)
                 .then().statusCode(status).contentType("application/problem+json");
+        assertNothingStored(dataset);
+    }
+
+    /** Without a Content-Length (chunked), the limit is enforced while the body streams in. */
+    @Test
+    void overSizeChunkedBodyIs413() {
+        String dataset = TestData.uniqueName("chunked");
+        given().header("X-Tenant", TENANT).contentType("application/x-ndjson")
+                .body(new ByteArrayInputStream(utf8(lines(0, 60_000, i -> qa(i, "yes")))))
+                .when().post("/datasets/{name}/versions", dataset)
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("detail", containsString("upload larger than the limit"));
         assertNothingStored(dataset);
     }
 
