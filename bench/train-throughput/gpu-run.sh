@@ -9,7 +9,8 @@ WARMUP=${2:-5}
 LOG=${OUT:-/tmp}/train-throughput.log
 if [ ! -f /root/libtorch/libtorch.so ]; then
   mkdir -p /root/libtorch
-  cat /root/gpu/c* | LD_LIBRARY_PATH=/root/jre/zbin /root/jre/zbin/zstd -d --long=30 | tar -x -C /root/libtorch
+  cat $(ls /root/gpu/* | sort) | LD_LIBRARY_PATH=/root/jre/zbin /root/jre/zbin/zstd -d --long=30 \
+    | tar -x -C /root/libtorch
 fi
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader | tee -a "$LOG"
 peak() {  # peak LABEL CMD...: runs CMD while sampling device memory; prints its RESULT line and the peak
@@ -26,6 +27,7 @@ peak() {  # peak LABEL CMD...: runs CMD while sampling device memory; prints its
 export PYTHONUNBUFFERED=1
 peak hf-peft-bf16-sdpa python3 bench/train-throughput/peft_bench.py bf16-sdpa "$STEPS" "$WARMUP"
 peak hf-peft-fp16-eager python3 bench/train-throughput/peft_bench.py fp16-eager "$STEPS" "$WARMUP"
+CP=$([ -d /root/cp ] && echo /root/cp || echo .bench-cp)
 export PYTORCH_LIBRARY_PATH=/root/libtorch PYTORCH_VERSION=2.5.1 PYTORCH_FLAVOR=cu124 DJL_CACHE_DIR=/root/djl-cache
-peak peft-core-fp16 /root/jre/bin/java -Xmx4g -Dai.djl.offline=true -cp ".bench-cp/*" io.peftflow.core.bench.TrainThroughputBench \
+peak peft-core-fp16 /root/jre/bin/java -Xmx4g -Dai.djl.offline=true -cp "$CP/*" io.peftflow.core.bench.TrainThroughputBench \
   tinyllama "$STEPS" "$WARMUP"

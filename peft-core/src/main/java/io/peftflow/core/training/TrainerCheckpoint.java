@@ -42,7 +42,9 @@ public final class TrainerCheckpoint {
             Map<String, NDArray> weights = new LinkedHashMap<>();
             optimizer.parameters().forEach(p -> weights.put(p.name(), p.array()));
             SafetensorsWriter.write(dir.resolve(WEIGHTS), weights);
-            SafetensorsWriter.write(dir.resolve(OPTIMIZER), optimizer.state());
+            try (NDManager scope = optimizer.parameters().get(0).array().getManager().newSubManager()) {
+                SafetensorsWriter.write(dir.resolve(OPTIMIZER), optimizer.state(scope));
+            }
             Path tmp = dir.resolve(STATE + ".tmp");
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), state.toJson());
             Files.move(tmp, dir.resolve(STATE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -82,7 +84,7 @@ public final class TrainerCheckpoint {
             for (String name : o.tensors().keySet()) {
                 moments.put(name, o.load(name, scope, DataType.FLOAT32, manager.getDevice()));
             }
-            optimizer.restore(moments, state.optimizerSteps());
+            optimizer.restore(moments, state.optimizerSteps(), scope);
         }
     }
 

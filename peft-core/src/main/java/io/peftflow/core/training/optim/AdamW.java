@@ -1,11 +1,13 @@
 package io.peftflow.core.training.optim;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.nn.Parameter;
 import java.util.ArrayList;
@@ -15,11 +17,13 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * AdamW (Loshchilov &amp; Hutter, torch's {@code AdamW}) with decoupled weight decay, updating fp32 parameters in
- * place. Gradient unscaling (loss scale, token normalisation) and global-norm clipping are folded into one factor
- * on the gradient, so a step makes no pass over the gradients beyond the moment updates. Per-step scalars are
- * created once per step and shared by all parameters (DJL creates a tensor for every {@code mul(Number)}), and
- * every temporary lives in a per-step sub-manager.
+ * AdamW (Loshchilov &amp; Hutter, torch's {@code AdamW}) with decoupled weight decay over fp32 parameters. Like torch's
+ * multi-tensor ("foreach") path it works on all parameters at once: each step gathers parameters and gradients into
+ * one flat buffer each (one concat kernel apiece), updates the flat moments and parameters with a dozen kernels
+ * whatever the number of tensors, and copies the results back into the parameters' own arrays (hooks keep reading
+ * those). Gradient unscaling (loss scale, token normalisation) and global-norm clipping are folded into one factor
+ * on the gradient. Per-step scalars are created once per step (DJL creates a tensor for every
+ * {@code mul(Number)}), and every temporary lives in a per-step sub-manager.
  *
  * <p>Weight decay skips biases and normalisation weights, as the HF Trainer decides by name; adapter weights (LoRA
  * A/B, bottleneck projections, prompt embeddings) are decayed like any other weight.
@@ -30,9 +34,11 @@ public final class AdamW {
             "bias|layernorm|rmsnorm|(?:^|\\.)norm(?:$|\\.)|_norm(?:$|\\.)|(?:^|\\.)ln_");
 
     private final List<Parameter> params;
-    private final boolean[] decay;
-    private final NDArray[] m;
-    private final NDArray[] v;
+    private final long[] offsets;
+    private final NDArray m;
+    private final NDArray v;
+    /** 1 where the element's parameter is decayed, else 0; null when nothing is. */
+    private final NDArray decayMask;
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -52,11 +58,9 @@ public final class AdamW {
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.manager = manager;
-        int n = params.size();
-        decay = new boolean[n];
-        m = new NDArray[n];
-        v = new NDArray[n];
-        for (int i = 0; i < n; i++) {
+        offsets = new long[params.size() + 1];
+        float[] mask = null;
+        for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             if (p.array().getDataType() != DataType.FLOAT32) {
                 // Adapters keep fp32 master weights on every device; the fp16 base stays frozen.
@@ -64,10 +68,21 @@ public final class AdamW {
                         + "; only fp32 parameters can be trained (load the base in fp32 to train base weights)",
                         null, p.name());
             }
-            decay[i] = decays(p.name());
-            m[i] = manager.zeros(p.shape(), DataType.FLOAT32, p.array().getDevice());
-            v[i] = manager.zeros(p.shape(), DataType.FLOAT32, p.array().getDevice());
+            offsets[i + 1] = offsets[i] + p.numel();
         }
+        Device device = params.get(0).array().getDevice();
+        Shape flat = new Shape(offsets[params.size()]);
+        m = manager.zeros(flat, DataType.FLOAT32, device);
+        v = manager.zeros(flat, DataType.FLOAT32, device);
+        if (weightDecay != 0) {
+            mask = new float[Math.toIntExact(flat.size())];
+            for (int i = 0; i < params.size(); i++) {
+                if (decays(params.get(i).name())) {
+                    java.util.Arrays.fill(mask, (int) offsets[i], (int) offsets[i + 1], 1f);
+                }
+            }
+        }
+        decayMask = mask == null ? null : manager.create(mask).toDevice(device, false);
     }
 
     /** True unless the name is a bias or a normalisation weight. */
@@ -90,13 +105,8 @@ public final class AdamW {
      */
     public float gradNorm(float gradScale) {
         try (NDManager scope = manager.newSubManager()) {
-            NDList squares = new NDList(params.size());
-            for (Parameter p : params) {
-                NDArray g = grad(p, scope);
-                squares.add(g.square().sum());
-            }
-            double sum = NDArrays.stack(squares).sum().getFloat();
-            return (float) (Math.sqrt(sum) * gradScale);
+            NDArray g = flatGradients(scope);
+            return (float) (Math.sqrt(g.square().sum().getFloat()) * gradScale);
         }
     }
 
@@ -109,24 +119,17 @@ public final class AdamW {
         double bc1 = 1 - Math.pow(beta1, steps);
         double bc2 = 1 - Math.pow(beta2, steps);
         try (NDManager scope = manager.newSubManager()) {
-            NDArray b1 = scalar(scope, beta1);
-            NDArray b2 = scalar(scope, beta2);
-            NDArray gm = scalar(scope, (1 - beta1) * gradScale);
-            NDArray gv = scalar(scope, (1 - beta2) * gradScale * gradScale);
-            NDArray invSqrtBc2 = scalar(scope, 1 / Math.sqrt(bc2));
-            NDArray epsT = scalar(scope, eps);
-            NDArray stepSize = scalar(scope, -lr / bc1);
-            NDArray shrink = scalar(scope, 1 - lr * weightDecay);
+            NDArray g = flatGradients(scope);
+            NDArray p = flat(scope, params.stream().map(Parameter::array).toList());
+            m.muli(scalar(scope, beta1)).addi(g.mul(scalar(scope, (1 - beta1) * gradScale)));
+            v.muli(scalar(scope, beta2)).addi(g.square().muli(scalar(scope, (1 - beta2) * gradScale * gradScale)));
+            if (decayMask != null) {
+                p.subi(p.mul(decayMask).muli(scalar(scope, lr * weightDecay)));
+            }
+            NDArray denom = scoped(v.sqrt(), scope).muli(scalar(scope, 1 / Math.sqrt(bc2))).addi(scalar(scope, eps));
+            p.addi(scoped(m.div(denom), scope).muli(scalar(scope, -lr / bc1)));
             for (int i = 0; i < params.size(); i++) {
-                NDArray p = params.get(i).array();
-                NDArray g = grad(params.get(i), scope);
-                m[i].muli(b1).addi(g.mul(gm));
-                v[i].muli(b2).addi(g.square().muli(gv));
-                if (decay[i] && weightDecay != 0) {
-                    p.muli(shrink);
-                }
-                NDArray denom = v[i].sqrt().muli(invSqrtBc2).addi(epsT);
-                p.addi(m[i].div(denom).muli(stepSize));
+                params.get(i).array().set(new NDIndex("..."), slice(p, i, scope));
             }
         }
         zeroGradients();
@@ -141,28 +144,28 @@ public final class AdamW {
         }
     }
 
-    /** Moment estimates by {@code <name>.exp_avg} / {@code <name>.exp_avg_sq}, for checkpoints. */
-    public Map<String, NDArray> state() {
+    /** Moment estimates by {@code <name>.exp_avg} / {@code <name>.exp_avg_sq}: views attached to {@code scope}. */
+    public Map<String, NDArray> state(NDManager scope) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
-            out.put(params.get(i).name() + ".exp_avg", m[i]);
-            out.put(params.get(i).name() + ".exp_avg_sq", v[i]);
+            out.put(params.get(i).name() + ".exp_avg", slice(m, i, scope));
+            out.put(params.get(i).name() + ".exp_avg_sq", slice(v, i, scope));
         }
         return out;
     }
 
-    /** Restores {@link #state()} and the step count; every parameter's moments must be present. */
-    public void restore(Map<String, NDArray> saved, int savedSteps) {
+    /** Restores {@link #state} and the step count; every parameter's moments must be present. */
+    public void restore(Map<String, NDArray> saved, int savedSteps, NDManager scope) {
         List<String> missing = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
             NDArray sm = saved.get(params.get(i).name() + ".exp_avg");
             NDArray sv = saved.get(params.get(i).name() + ".exp_avg_sq");
-            if (sm == null || sv == null || !sm.getShape().equals(m[i].getShape())) {
+            if (sm == null || sv == null || !sm.getShape().equals(params.get(i).shape())) {
                 missing.add(params.get(i).name());
                 continue;
             }
-            m[i].set(new NDIndex("..."), sm.toDevice(m[i].getDevice(), false));
-            v[i].set(new NDIndex("..."), sv.toDevice(v[i].getDevice(), false));
+            slice(m, i, scope).set(new NDIndex("..."), sm.toDevice(m.getDevice(), false));
+            slice(v, i, scope).set(new NDIndex("..."), sv.toDevice(v.getDevice(), false));
         }
         if (!missing.isEmpty()) {
             throw new PeftCoreException("optimizer state does not match the trainable parameters: " + missing);
@@ -170,13 +173,40 @@ public final class AdamW {
         this.steps = savedSteps;
     }
 
+    /** Parameter {@code i}'s part of a flat buffer, shaped like it: a view, attached to {@code scope}. */
+    private NDArray slice(NDArray flat, int i, NDManager scope) {
+        NDArray part = scoped(flat.get(new NDIndex().addSliceDim(offsets[i], offsets[i + 1])), scope);
+        return scoped(part.reshape(params.get(i).shape()), scope);
+    }
+
+    /** Moves a result that DJL attached to a long-lived operand's manager into the step scope. */
+    private static NDArray scoped(NDArray a, NDManager scope) {
+        a.attach(scope);
+        return a;
+    }
+
+    private NDArray flatGradients(NDManager scope) {
+        List<NDArray> grads = new ArrayList<>(params.size());
+        for (Parameter p : params) {
+            grads.add(grad(p, scope));
+        }
+        return flat(scope, grads);
+    }
+
+    /** One 1-D concatenation in {@code scope} (reshapes are views; the concat is one kernel). */
+    private static NDArray flat(NDManager scope, List<NDArray> arrays) {
+        NDList parts = new NDList(arrays.size());
+        for (NDArray a : arrays) {
+            parts.add(scoped(a.reshape(-1), scope));
+        }
+        return NDArrays.concat(parts);
+    }
+
     private static NDArray grad(Parameter p, NDManager scope) {
-        NDArray g = p.array().getGradient();
-        g.attach(scope);
-        return g;
+        return scoped(p.array().getGradient(), scope);
     }
 
     private NDArray scalar(NDManager scope, double value) {
-        return scope.create((float) value).toDevice(params.get(0).array().getDevice(), false);
+        return scope.create((float) value).toDevice(m.getDevice(), false);
     }
 }
