@@ -7,20 +7,13 @@ import io.peftflow.core.evaluation.ExactMatch;
 import io.peftflow.core.evaluation.LossMetrics;
 import io.peftflow.core.training.data.EncodedDataset;
 import io.peftflow.core.training.optim.LrSchedule;
-import io.peftflow.core.tuners.AdapterConfig;
 import io.peftflow.core.tuners.PeftModel;
-import io.peftflow.core.tuners.TargetModules;
-import io.peftflow.core.tuners.bottleneck.BottleneckConfig;
-import io.peftflow.core.tuners.lora.LoraConfig;
-import io.peftflow.core.tuners.prompt.PromptTuningConfig;
 import io.peftflow.data.Example;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,18 +24,11 @@ class MethodsLearnTest {
     @TempDir
     Path tmp;
 
-    static Stream<Arguments> methods() {
-        return Stream.of(
-                Arguments.of("lora", new LoraConfig(8, 16, TargetModules.of("q_proj", "k_proj", "v_proj", "o_proj")),
-                        1e-2, 120),
-                Arguments.of("seq_bn", BottleneckConfig.seqBn(), 1e-2, 120),
-                Arguments.of("double_seq_bn", BottleneckConfig.doubleSeqBn(), 1e-2, 120),
-                Arguments.of("prompt_tuning", PromptTuningConfig.random(8), 3e-2, 120));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("methods")
-    void tunedBeatsBase(String method, AdapterConfig config, double lr, int steps) {
+    @ParameterizedTest
+    @EnumSource(MethodPreset.class)
+    void tunedBeatsBase(MethodPreset preset) {
+        String method = preset.wireName();
+        int steps = 120;
         try (TinySetup s = new TinySetup(tmp)) {
             List<Example> trainEx = TinySetup.examples(400, 1);
             List<Example> valEx = TinySetup.examples(100, 2);
@@ -51,9 +37,9 @@ class MethodsLearnTest {
             PeftModel peft = new PeftModel(s.model);
             LossMetrics baseLoss = Evaluator.loss(peft, val, 32, s.pad());
             ExactMatch base = Evaluator.exactMatch(peft, s.encoder, valEx, 6, 50);
-            peft.add("default", config, 7);
-            TrainingConfig tc = TrainingConfig.builder().learningRate(lr).schedule(LrSchedule.Kind.COSINE, 10)
-                    .maxSteps(steps).batch(16, 1).seed(3).build();
+            peft.add("default", preset.config(), 7);
+            TrainingConfig tc = TrainingConfig.builder().learningRate(preset.learningRate())
+                    .schedule(LrSchedule.Kind.COSINE, 10).maxSteps(steps).batch(16, 1).seed(3).build();
             long t0 = System.nanoTime();
             TrainResult r = new Trainer(peft, tc, s.pad()).train(train, val);
             double secs = (System.nanoTime() - t0) / 1e9;
