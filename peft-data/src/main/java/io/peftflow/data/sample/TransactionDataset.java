@@ -94,6 +94,17 @@ public final class TransactionDataset {
         }
     }
 
+    /** {@code TransactionDataset FILE [N=1200] [SEED=42]}: writes the sample dataset (the demo uploads it). */
+    public static void main(String[] args) {
+        if (args.length < 1) {
+            System.err.println("usage: TransactionDataset FILE [N] [SEED]");
+            System.exit(2);
+        }
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : 1200;
+        long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
+        System.out.println("wrote " + n + " transactions to " + write(Path.of(args[0]), n, seed));
+    }
+
     private static Category pick(double u) {
         double acc = 0;
         for (Category c : CATEGORIES) {
