@@ -3,11 +3,8 @@ package io.peftflow.core.evaluation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.PeftCoreException;
-import io.peftflow.core.generation.GreedyGenerator;
 import io.peftflow.core.model.CausalLmLoss;
-import io.peftflow.core.model.ForwardArgs;
 import io.peftflow.core.training.data.Batch;
 import io.peftflow.core.training.data.EncodedDataset;
 import io.peftflow.core.training.data.Sequence;
@@ -15,7 +12,6 @@ import io.peftflow.core.training.data.SequenceEncoder;
 import io.peftflow.core.tuners.PeftModel;
 import io.peftflow.data.Example;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +68,7 @@ public final class Evaluator {
         for (int from = 0; from < examples.size(); from += batchSize) {
             List<Example> chunk = examples.subList(from, Math.min(examples.size(), from + batchSize));
             List<long[]> prompts = chunk.stream().map(encoder::promptIds).toList();
-            List<long[]> answers = generate(model, prompts, maxNewTokens, stop);
+            List<long[]> answers = model.generator().generate(prompts, maxNewTokens, stop);
             for (int i = 0; i < chunk.size(); i++) {
                 String expected = chunk.get(i).response().trim();
                 boolean hit = encoder.tokenizer().decode(answers.get(i)).trim().equals(expected);
@@ -83,57 +79,5 @@ public final class Evaluator {
             }
         }
         return new ExactMatch(correct, examples.size(), perLabel);
-    }
-
-    /**
-     * Greedy tokens per prompt: KV-cached on the base model (layer adapters act through its hooks), or, with
-     * virtual tokens in front, by re-running the whole left-padded sequence each step (answers are a few tokens).
-     */
-    static List<long[]> generate(PeftModel model, List<long[]> prompts, int maxNewTokens, List<Long> stop) {
-        if (model.virtualTokens() == 0) {
-            return new GreedyGenerator(model.base()).generate(prompts, maxNewTokens, stop);
-        }
-        int b = prompts.size();
-        int longest = prompts.stream().mapToInt(x -> x.length).max().orElse(0);
-        int steps = Math.max(0, Math.min(maxNewTokens,
-                model.base().config().maxPositions() - model.virtualTokens() - longest));
-        int width = longest + steps;
-        long[] ids = new long[b * width];
-        long[] mask = new long[b * width];
-        for (int r = 0; r < b; r++) {
-            long[] p = prompts.get(r);
-            System.arraycopy(p, 0, ids, r * width + longest - p.length, p.length);
-            Arrays.fill(mask, r * width + longest - p.length, r * width + longest, 1);
-        }
-        List<long[]> out = new ArrayList<>();
-        boolean[] done = new boolean[b];
-        int[] lengths = new int[b];
-        for (int s = 0; s < steps; s++) {
-            int seen = longest + s;
-            long[] chosen;
-            try (NDManager scope = model.base().manager().newSubManager()) {
-                NDArray in = scope.create(ids, new Shape(b, width)).get(":, :" + seen);
-                NDArray m = scope.create(mask, new Shape(b, width)).get(":, :" + seen);
-                NDArray logits = model.forward(ForwardArgs.ids(in).attentionMask(m));
-                chosen = logits.get(":, -1, :").argMax(-1).toType(DataType.INT64, false).toLongArray();
-            }
-            boolean all = true;
-            for (int r = 0; r < b; r++) {
-                if (!done[r]) {
-                    ids[r * width + seen] = chosen[r];
-                    mask[r * width + seen] = 1;
-                    lengths[r]++;
-                    done[r] = stop.contains(chosen[r]);
-                }
-                all &= done[r];
-            }
-            if (all) {
-                break;
-            }
-        }
-        for (int r = 0; r < b; r++) {
-            out.add(Arrays.copyOfRange(ids, r * width + longest, r * width + longest + lengths[r]));
-        }
-        return out;
     }
 }
