@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# LoRA training throughput of peft-core on this machine's CPU: the embedded tiny model on the generated
+# transaction data through the real Trainer (fp32). Usage: bench/train-throughput/run.sh [steps] [warmup] [threads]
+# Also builds .bench-cp/ (git-ignored), the classpath that the GPU run (gpu-run.sh) carries to the device.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+./mvnw -B -o -q -pl peft-core test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-train.cp >/dev/null
+rm -rf .bench-cp && mkdir .bench-cp
+for j in $(tr ':' '\n' < target/bench-train.cp | grep -vE 'native-cpu|junit|opentest|apiguardian|tokenizers'); do
+  cp "$j" .bench-cp/
+done
+(cd peft-core/target/classes && jar cf ../../../.bench-cp/peft-core.jar .)
+(cd peft-core/target/test-classes && jar cf ../../../.bench-cp/peft-core-bench.jar io/peftflow/core/bench)
+export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$PWD/target/djl-cache}
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+OMP_NUM_THREADS=${3:-2} java -Dai.djl.offline=true -cp "peft-core/target/test-classes:peft-core/target/classes:$(cat target/bench-train.cp)" \
+  io.peftflow.core.bench.TrainThroughputBench tiny "${1:-60}" "${2:-10}" 2>&1 | grep RESULT
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
