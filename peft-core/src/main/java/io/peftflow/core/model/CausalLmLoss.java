@@ -3,6 +3,7 @@ package io.peftflow.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import io.peftflow.core.nn.Casts;
+import io.peftflow.core.nn.Scalars;
 
 /**
  * Next-token cross-entropy with an ignore index, as transformers computes it: logits at position t predict
@@ -24,7 +25,7 @@ public final class CausalLmLoss {
     public record Result(NDArray sum, long count) {
         /** Mean loss; NaN-free zero when nothing is labelled. */
         public NDArray mean() {
-            return sum.div(Math.max(count, 1));
+            return Scalars.div(sum, Math.max(count, 1));
         }
     }
 

@@ -17,8 +17,8 @@ public final class Activations {
 
     /** GPT-2's tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
     public static NDArray geluNew(NDArray x) {
-        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) GELU_C);
-        return x.mul(inner.tanh().add(1f)).mul(0.5f);
+        NDArray inner = Scalars.mul(Scalars.mul(Scalars.pow(x, 3), 0.044715f).add(x), GELU_C);
+        return Scalars.mul(x.mul(inner.tanh().add(1f)), 0.5f);
     }
 
     /** The exact (erf) GELU, HF's "gelu". */

@@ -24,7 +24,7 @@ public final class Attention {
         long s = k.getShape().get(2);
         // Fold the query heads of a kv group into the sequence axis instead of repeating K and V in memory;
         // scale the queries ([.., T, D]) rather than the scores ([.., T, S]): one smaller kernel per layer.
-        NDArray qg = q.mul(scale).reshape(b, kv, (h / kv) * t, d);
+        NDArray qg = Scalars.mul(q, scale).reshape(b, kv, (h / kv) * t, d);
         NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).reshape(b, h, t, s);
         if (mask != null) {
             scores = scores.add(mask);

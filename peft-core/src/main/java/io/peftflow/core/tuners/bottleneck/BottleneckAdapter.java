@@ -79,7 +79,7 @@ public final class BottleneckAdapter extends BaseAdapter<BottleneckConfig> {
         BottleneckConfig c = config();
         NDArray y = up.forward(c.activate(down.forward(Fp32.of(x))));
         if (c.scaling() != 1.0) {
-            y = y.mul(c.scaling());
+            y = io.peftflow.core.nn.Scalars.mul(y, c.scaling());
         }
         if (isTraining() && c.dropout() > 0) {
             y = Dropout.dropout(y, (float) c.dropout(), true).singletonOrThrow();

@@ -64,7 +64,7 @@ public final class LoraAdapter extends BaseAdapter<LoraConfig> {
         if (isTraining() && config().loraDropout() > 0) {
             x = Dropout.dropout(x, (float) config().loraDropout(), true).singletonOrThrow();
         }
-        return b.forward(a.forward(x)).mul(scaling);
+        return io.peftflow.core.nn.Scalars.mul(b.forward(a.forward(x)), scaling);
     }
 
     /** The targeted Linears' full names. */
