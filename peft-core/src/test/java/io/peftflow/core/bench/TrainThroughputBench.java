@@ -27,8 +27,6 @@ import io.peftflow.core.tuners.PeftModel;
 import io.peftflow.core.tuners.TargetModules;
 import io.peftflow.core.tuners.lora.LoraConfig;
 import io.peftflow.data.Example;
-import io.peftflow.data.ExampleFormat;
-import io.peftflow.data.Turn;
 import io.peftflow.data.sample.TransactionDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,8 +121,7 @@ public final class TrainThroughputBench {
     private static EncodedDataset transactions(Path tmp) {
         try (Tokenizer tok = Tokenizer.load(tmp.resolve("tiny"))) {
             List<Example> ex = TransactionDataset.generate(512, 1).stream()
-                    .map(t -> new Example(ExampleFormat.PROMPT_COMPLETION, List.of(new Turn(Turn.USER, t.prompt()),
-                            new Turn(Turn.ASSISTANT, " " + t.category())), null)).toList();
+                    .map(TransactionDataset.Transaction::toExample).toList();
             return new SequenceEncoder(tok, null, tok.maxLength(), OverLongPolicy.FAIL, false).encode(ex);
         }
     }

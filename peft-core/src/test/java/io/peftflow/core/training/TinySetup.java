@@ -9,8 +9,6 @@ import io.peftflow.core.training.data.EncodedDataset;
 import io.peftflow.core.training.data.OverLongPolicy;
 import io.peftflow.core.training.data.SequenceEncoder;
 import io.peftflow.data.Example;
-import io.peftflow.data.ExampleFormat;
-import io.peftflow.data.Turn;
 import io.peftflow.data.sample.TransactionDataset;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,10 +28,7 @@ final class TinySetup implements AutoCloseable {
     }
 
     static List<Example> examples(int n, long seed) {
-        return TransactionDataset.generate(n, seed).stream()
-                .map(t -> new Example(ExampleFormat.PROMPT_COMPLETION,
-                        List.of(new Turn(Turn.USER, t.prompt()), new Turn(Turn.ASSISTANT, " " + t.category())), null))
-                .toList();
+        return TransactionDataset.generate(n, seed).stream().map(TransactionDataset.Transaction::toExample).toList();
     }
 
     EncodedDataset encode(List<Example> examples) {

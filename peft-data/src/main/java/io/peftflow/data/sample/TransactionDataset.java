@@ -2,6 +2,9 @@ package io.peftflow.data.sample;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.peftflow.data.Example;
+import io.peftflow.data.ExampleFormat;
+import io.peftflow.data.Turn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +51,12 @@ public final class TransactionDataset {
         /** The prompt the model completes. */
         public String prompt() {
             return "Transaction: " + description + "\nCategory:";
+        }
+
+        /** The example the JSONL line parses to: a user turn (the prompt) and an assistant turn (" category"). */
+        public Example toExample() {
+            return new Example(ExampleFormat.PROMPT_COMPLETION,
+                    List.of(new Turn(Turn.USER, prompt()), new Turn(Turn.ASSISTANT, " " + category)), null);
         }
 
         /** The prompt/completion JSONL line. */

@@ -23,11 +23,13 @@ class TransactionDatasetTest {
         String a = TransactionDataset.jsonl(2000, 7);
         assertEquals(a, TransactionDataset.jsonl(2000, 7), "same seed, same lines");
         assertNotEquals(a, TransactionDataset.jsonl(2000, 8));
+        java.util.List<TransactionDataset.Transaction> generated = TransactionDataset.generate(2000, 7);
         Map<String, Integer> counts = new HashMap<>();
         try (JsonlReader r = new JsonlReader(new ByteArrayInputStream(a.getBytes(StandardCharsets.UTF_8)),
                 ParserLimits.DEFAULT)) {
             for (ParsedLine line; (line = r.next()) != null; ) {
                 ParsedLine.Valid v = assertInstanceOf(ParsedLine.Valid.class, line);
+                assertEquals(generated.get((int) v.line() - 1).toExample(), v.example(), "toExample = parsed line");
                 counts.merge(v.example().response().trim(), 1, Integer::sum);
             }
             assertEquals(ExampleFormat.PROMPT_COMPLETION, r.format());
