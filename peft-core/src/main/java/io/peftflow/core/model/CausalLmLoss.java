@@ -3,7 +3,6 @@ package io.peftflow.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import io.peftflow.core.nn.Casts;
-import io.peftflow.core.nn.Scalars;
 
 /**
  * Next-token cross-entropy with an ignore index, as transformers computes it: logits at position t predict
@@ -25,7 +24,8 @@ public final class CausalLmLoss {
     public record Result(NDArray sum, long count) {
         /** Mean loss; NaN-free zero when nothing is labelled. */
         public NDArray mean() {
-            return Scalars.div(sum, Math.max(count, 1));
+            // A per-batch value: a tensor in the batch's scope, alive through backward (see Scalars).
+            return sum.div(sum.getManager().create((float) Math.max(count, 1)));
         }
     }
 

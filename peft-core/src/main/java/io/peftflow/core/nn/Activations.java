@@ -18,7 +18,7 @@ public final class Activations {
     /** GPT-2's tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
     public static NDArray geluNew(NDArray x) {
         NDArray inner = Scalars.mul(Scalars.mul(Scalars.pow(x, 3), 0.044715f).add(x), GELU_C);
-        return Scalars.mul(x.mul(inner.tanh().add(1f)), 0.5f);
+        return Scalars.mul(x.mul(Scalars.add(inner.tanh(), 1)), 0.5f);
     }
 
     /** The exact (erf) GELU, HF's "gelu". */

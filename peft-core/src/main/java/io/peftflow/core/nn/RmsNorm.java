@@ -18,7 +18,7 @@ public class RmsNorm extends Module {
     public NDArray forward(NDArray x) {
         DataType in = x.getDataType();
         NDArray h = in == DataType.FLOAT32 ? x : Casts.to(x, DataType.FLOAT32);
-        NDArray inv = Scalars.pow(Scalars.pow(h, 2).mean(new int[] {-1}, true).add(eps).sqrt(), -1);
+        NDArray inv = Scalars.pow(Scalars.add(Scalars.pow(h, 2).mean(new int[] {-1}, true), eps).sqrt(), -1);
         NDArray normed = h.mul(inv);
         return (in == DataType.FLOAT32 ? normed : Casts.to(normed, in)).mul(weight.array());
     }

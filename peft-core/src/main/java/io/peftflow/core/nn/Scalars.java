@@ -1,21 +1,38 @@
 package io.peftflow.core.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Arithmetic with a constant that autograd may read during backward. DJL 0.33's {@code mul/div/pow(Number)} make
- * the constant a tensor (on the CPU over a Java direct buffer), use it and close it at once; autograd keeps that
- * tensor for backward, but the buffer is freed by the next garbage collection, so backward reads freed memory
- * (NaN gradients that come and go with GC timing). Constants made here belong to {@code x}'s manager and live until
- * that scope closes, after backward.
+ * Arithmetic with constants, for forward code. DJL 0.33's {@code add/mul/div/pow(Number)} make the constant a new
+ * tensor each call, which costs twice: on CUDA the host-to-device copy of a pageable 4-byte buffer synchronises the
+ * stream (hundreds of stalls per forward), and the tensor is closed at once although autograd keeps it for backward
+ * (on the CPU its direct buffer is then freed by GC: NaN gradients that come and go with GC timing). Constants made
+ * here are created once per device and value and live for the JVM: use them for fixed values (a model's scale, eps,
+ * exponents), not for values that change every step (those belong in the step's scope, like {@code step.create(v)}).
  */
 public final class Scalars {
+    private record Key(Device device, float value) {
+    }
+
+    private static final Map<Device, NDManager> OWNERS = new ConcurrentHashMap<>();
+    private static final Map<Key, NDArray> CONSTANTS = new ConcurrentHashMap<>();
+
     private Scalars() {
     }
 
-    /** A 0-d fp32 constant in {@code like}'s manager (it does not widen fp16 operands). */
+    /** A shared 0-d fp32 constant on {@code like}'s device (0-d operands do not widen fp16 tensors). */
     public static NDArray constant(NDArray like, double value) {
-        return like.getManager().create((float) value);
+        Device device = like.getDevice();
+        return CONSTANTS.computeIfAbsent(new Key(device, (float) value),
+                k -> OWNERS.computeIfAbsent(device, NDManager::newBaseManager).create(k.value()));
+    }
+
+    public static NDArray add(NDArray x, double value) {
+        return x.add(constant(x, value));
     }
 
     public static NDArray mul(NDArray x, double value) {

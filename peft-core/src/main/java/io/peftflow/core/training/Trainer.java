@@ -8,7 +8,6 @@ import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.evaluation.Evaluator;
 import io.peftflow.core.evaluation.LossMetrics;
 import io.peftflow.core.model.CausalLmLoss;
-import io.peftflow.core.nn.Scalars;
 import io.peftflow.core.training.TrainerCheckpoint.TrainerState;
 import io.peftflow.core.training.data.Batch;
 import io.peftflow.core.training.data.EncodedDataset;
@@ -133,7 +132,8 @@ public final class Trainer {
                          GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         Batch batch = Batch.collate(mb, padId, scope);
                         CausalLmLoss.Result r = model.loss(batch.args(), batch.labels());
-                        gc.backward(Scalars.mul(r.sum(), scaler.scale() / Math.max(1, labelled)));
+                        // The factor changes every step: a step-scoped tensor, alive through backward (see nn.Scalars).
+                        gc.backward(r.sum().mul(scope.create(scaler.scale() / Math.max(1, labelled))));
                         lossSum += r.sum().getFloat();
                         tokens += batch.tokens();
                     }

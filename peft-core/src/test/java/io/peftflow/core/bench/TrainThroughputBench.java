@@ -5,7 +5,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.GradientCollector;
 import io.peftflow.core.checkpoint.Json;
+import io.peftflow.core.model.CausalLmLoss;
+import io.peftflow.core.training.data.Batch;
+import io.peftflow.core.training.optim.AdamW;
 import io.peftflow.core.device.Devices;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
@@ -78,11 +83,56 @@ public final class TrainThroughputBench {
             }
             Arrays.sort(ms);
             long measuredTokens = big ? (long) steps * batch * SEQ : r.tokens() * steps / (steps + warmup);
+            if (Boolean.getBoolean("bench.breakdown")) {
+                breakdown(peft, data.sequences().subList(0, batch));
+            }
             System.out.printf(Locale.ROOT, "RESULT peft-core %s %s: %s; %d steps after %d warmup: %.0f tokens/s,"
                             + " median %.1f ms/step, loss %.3f -> %.3f, skipped %d%n", which, model.device(),
                     peft.trainableParametersReport(), steps, warmup, measuredTokens / secs, ms[steps / 2],
                     r.firstLoss(), r.lastLoss(3), r.skippedSteps());
         }
+    }
+
+    /**
+     * Median milliseconds of a step's parts on one batch, each ended by a device-to-host read: forward + loss without
+     * autograd, forward + loss + backward, gradient norm + AdamW; "issue" is the host time until the forward call
+     * returns, before any sync (close to the synced time means the host, not the device, bounds the step).
+     */
+    private static void breakdown(PeftModel peft, List<Sequence> seqs) {
+        AdamW opt = new AdamW(peft.trainableParameters(), 0.9, 0.999, 1e-8, 0, peft.base().manager());
+        int n = 10;
+        double[][] t = new double[4][n];
+        for (int i = 0; i < n + 2; i++) {
+            try (NDManager scope = peft.base().manager().newSubManager()) {
+                Batch b = Batch.collate(seqs, 0, scope);
+                long t0 = System.nanoTime();
+                NDArray logits = peft.forward(b.args());
+                long t1 = System.nanoTime();
+                CausalLmLoss.compute(logits, b.labels()).sum().getFloat();
+                long t2 = System.nanoTime();
+                long t3;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray loss = peft.loss(b.args(), b.labels()).sum();
+                    gc.backward(loss);
+                    loss.getFloat();
+                    t3 = System.nanoTime();
+                }
+                opt.step(1e-9, opt.gradNorm(1f) > 0 ? 1e-6 : 0);
+                long t4 = System.nanoTime();
+                if (i >= 2) {
+                    t[0][i - 2] = (t1 - t0) / 1e6;
+                    t[1][i - 2] = (t2 - t0) / 1e6;
+                    t[2][i - 2] = (t3 - t2) / 1e6;
+                    t[3][i - 2] = (t4 - t3) / 1e6;
+                }
+            }
+        }
+        for (double[] row : t) {
+            Arrays.sort(row);
+        }
+        System.out.printf(Locale.ROOT, "RESULT breakdown ms (median of %d): forward issue %.1f, forward+loss %.1f,"
+                + " forward+loss+backward %.1f, grad norm+AdamW %.1f%n", n, t[0][n / 2], t[1][n / 2], t[2][n / 2],
+                t[3][n / 2]);
     }
 
     private static CausalLM tinyLlama() {
