@@ -12,7 +12,6 @@ import io.peftflow.dataset.balancing.BalanceStrategy;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,7 +97,7 @@ public final class DatasetValidator {
         ExampleFormat format;
         long lines;
         try (JsonlReader reader = new JsonlReader(jsonl, limits.parser(), parser);
-             DataOutputStream trainSpill = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spill), IO_BUFFER));
+             TrainSpill trainSpill = new TrainSpill(spill, IO_BUFFER);
              OutputStream validationOut = new BufferedOutputStream(
                      new DigestOutputStream(Files.newOutputStream(validationFile), validationDigest), IO_BUFFER);
              OutputStream errorsOut = new BufferedOutputStream(Files.newOutputStream(errors), IO_BUFFER)) {
@@ -186,7 +185,7 @@ public final class DatasetValidator {
                 summary, dir);
     }
 
-    private LineError accept(ParsedLine.Valid ok, JsonlReader reader, DataOutputStream trainSpill,
+    private LineError accept(ParsedLine.Valid ok, JsonlReader reader, TrainSpill trainSpill,
                              OutputStream validationOut) throws IOException {
         Example example = ok.example();
         int length = options.lengths().count(example);
@@ -218,9 +217,7 @@ public final class DatasetValidator {
         } else {
             train++;
             trainCounts = count(trainCounts, label);
-            trainSpill.writeInt(label);
-            trainSpill.writeInt(reader.lineLength());
-            trainSpill.write(reader.lineBuffer(), reader.lineOffset(), reader.lineLength());
+            trainSpill.write(label, reader.lineBuffer(), reader.lineOffset(), reader.lineLength());
         }
         return null;
     }
