@@ -25,9 +25,4 @@ public class Outbox {
         row.createdAt = OffsetDateTime.now();
         row.persist();
     }
-
-    /** Events not yet acknowledged by Kafka. */
-    public long pending() {
-        return OutboxEvent.count("sentAt is null");
-    }
 }

@@ -12,9 +12,11 @@ import io.minio.errors.ErrorResponseException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The S3 buckets of a service. Objects are immutable in peftflow's layouts (a new version gets a new key),
@@ -24,6 +26,9 @@ import java.util.Optional;
 public class ObjectStore {
     /** S3's minimum multipart part size; objects of unknown length stream in parts of this size. */
     private static final long PART_SIZE = 16L * 1024 * 1024;
+
+    /** S3's error codes for an absent object (MinIO says NoSuchKey, some servers NoSuchObject). */
+    private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchObject");
 
     private final ObjectStoreConfig config;
     private MinioClient client;
@@ -71,7 +76,7 @@ public class ObjectStore {
      */
     public String put(String bucket, String key, InputStream body, long size, String contentType,
                       Map<String, String> metadata) {
-        return call("put s3://" + bucket + "/" + key, () -> client.putObject(PutObjectArgs.builder()
+        return call("put " + uri(bucket, key), () -> client.putObject(PutObjectArgs.builder()
                 .bucket(bucket).object(key)
                 .stream(body, size, size < 0 ? PART_SIZE : -1)
                 .contentType(contentType)
@@ -80,12 +85,12 @@ public class ObjectStore {
     }
 
     public String put(String bucket, String key, byte[] body, String contentType) {
-        return put(bucket, key, new java.io.ByteArrayInputStream(body), body.length, contentType, Map.of());
+        return put(bucket, key, new ByteArrayInputStream(body), body.length, contentType, Map.of());
     }
 
     /** Opens the object for reading; the caller closes the stream. */
     public InputStream get(String bucket, String key) {
-        return call("get s3://" + bucket + "/" + key,
+        return call("get " + uri(bucket, key),
                 () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
     }
 
@@ -93,19 +98,17 @@ public class ObjectStore {
     public Optional<StatObjectResponse> stat(String bucket, String key) {
         try {
             return Optional.of(client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
-        } catch (ErrorResponseException e) {
-            if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchObject".equals(e.errorResponse().code())) {
+        } catch (Exception e) {
+            if (e instanceof ErrorResponseException response && MISSING.contains(response.errorResponse().code())) {
                 return Optional.empty();
             }
-            throw new ObjectStoreException("stat s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
-        } catch (Exception e) {
-            throw new ObjectStoreException("stat s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+            throw new ObjectStoreException("stat " + uri(bucket, key) + " failed: " + e.getMessage(), e);
         }
     }
 
     /** Removes the object; removing a missing object is not an error (S3 semantics). */
     public void delete(String bucket, String key) {
-        call("delete s3://" + bucket + "/" + key, () -> {
+        call("delete " + uri(bucket, key), () -> {
             client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
             return null;
         });
