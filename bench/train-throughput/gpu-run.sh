@@ -29,5 +29,11 @@ peak hf-peft-bf16-sdpa python3 bench/train-throughput/peft_bench.py bf16-sdpa "$
 peak hf-peft-fp16-eager python3 bench/train-throughput/peft_bench.py fp16-eager "$STEPS" "$WARMUP"
 CP=$([ -d /root/cp ] && echo /root/cp || echo .bench-cp)
 export PYTORCH_LIBRARY_PATH=/root/libtorch PYTORCH_VERSION=2.5.1 PYTORCH_FLAVOR=cu124 DJL_CACHE_DIR=/root/djl-cache
-peak peft-core-fp16 /root/jre/bin/java -Xmx4g -Dai.djl.offline=true -Dbench.breakdown=true -cp "$CP/*" io.peftflow.core.bench.TrainThroughputBench \
+peak peft-core-fp16 /root/jre/bin/java -Xmx4g -Dai.djl.offline=true -cp "$CP/*" io.peftflow.core.bench.TrainThroughputBench \
   tinyllama "$STEPS" "$WARMUP"
+# Again with the step breakdown (a second optimizer and graph: its memory peak is not the run's).
+peak peft-core-fp16-breakdown /root/jre/bin/java -Xmx4g -Dai.djl.offline=true -Dbench.breakdown=true -cp "$CP/*" \
+  io.peftflow.core.bench.TrainThroughputBench tinyllama 10 3
+# Host cost alone: the same model on 8 x 16 tokens, where the device work is negligible.
+peak peft-core-fp16-host /root/jre/bin/java -Xmx4g -Dai.djl.offline=true -Dbench.breakdown=true -Dbench.seq=16 -cp "$CP/*" \
+  io.peftflow.core.bench.TrainThroughputBench tinyllama 10 3

@@ -4,7 +4,7 @@
 # Also builds .bench-cp/ (git-ignored), the classpath that the GPU run (gpu-run.sh) carries to the device.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-./mvnw -B -o -q -pl peft-core test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-train.cp >/dev/null
+./mvnw -B -o -q -pl peft-core test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/target/bench-train.cp" >/dev/null
 rm -rf .bench-cp && mkdir .bench-cp
 for j in $(tr ':' '\n' < target/bench-train.cp | grep -vE 'native-cpu|junit|opentest|apiguardian|tokenizers'); do
   cp "$j" .bench-cp/

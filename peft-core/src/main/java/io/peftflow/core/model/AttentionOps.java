@@ -26,10 +26,7 @@ final class AttentionOps {
             values = full[1];
         }
         NDArray mask = sliding && in.slidingMask() != null ? in.slidingMask() : in.fullMask();
-        NDArray o = Attention.scaledDotProduct(q, keys, values, mask, scale);
-        long b = o.getShape().get(0);
-        long t = o.getShape().get(2);
-        return o.transpose(0, 2, 1, 3).reshape(b, t, -1);
+        return Attention.scaledDotProduct(q, keys, values, mask, scale);
     }
 
     /** Splits the last axis into {@code n} equal parts (DJL's split takes no negative axis). */

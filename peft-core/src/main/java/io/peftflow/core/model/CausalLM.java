@@ -10,6 +10,7 @@ import io.peftflow.core.nn.Casts;
 import io.peftflow.core.nn.Embedding;
 import io.peftflow.core.nn.Linear;
 import io.peftflow.core.nn.Module;
+import io.peftflow.core.nn.Scalars;
 import java.util.List;
 
 /**
@@ -105,11 +106,17 @@ public abstract class CausalLM extends Module implements AutoCloseable {
             throw new PeftCoreException("sequence of " + (past + t) + " tokens exceeds the model's "
                     + config.maxPositions() + " positions");
         }
-        NDArray positions = args.positionIds() != null ? args.positionIds() : defaultPositions(h, mask2d, past, t);
+        // Without a cache, padding that only follows the real tokens, and a window (if any) covering the sequence,
+        // causal attention needs no mask: the fused kernel then runs its fastest (flash) path.
+        boolean causalOnly = past == 0 && (mask2d == null || args.rightPadded())
+                && (config.slidingWindow() <= 0 || t <= config.slidingWindow());
+        NDArray positions = args.positionIds() != null ? args.positionIds()
+                : defaultPositions(h, causalOnly ? null : mask2d, past, t);
         h = addPositions(h, positions);
         NDArray[] cs = rotary(positions);
-        NDArray full = causalMask(h, mask2d, b, t, past, 0);
-        NDArray sliding = config.slidingWindow() > 0 ? causalMask(h, mask2d, b, t, past, config.slidingWindow()) : null;
+        NDArray full = causalOnly ? null : causalMask(h, mask2d, b, t, past, 0);
+        NDArray sliding = !causalOnly && config.slidingWindow() > 0
+                ? causalMask(h, mask2d, b, t, past, config.slidingWindow()) : null;
         LayerInput in = new LayerInput(cs == null ? null : cs[0], cs == null ? null : cs[1], full, sliding, cache);
         for (DecoderLayer layer : layers()) {
             h = layer.forward(h, in);
@@ -154,7 +161,7 @@ public abstract class CausalLM extends Module implements AutoCloseable {
         // fp16 scores take the mask in fp16 (see Attention): -1e9 would be -inf there, and a fully masked padding
         // row of -inf turns into NaN; -3e4 still zeroes exp() and stays finite.
         float masked = like.getDataType() == DataType.FLOAT16 ? -3e4f : MASKED;
-        return allowed.toType(like.getDataType(), false).sub(1).mul(-masked);
+        return Scalars.mul(Scalars.add(allowed.toType(like.getDataType(), false), -1), -masked);
     }
 
     /** Releases all parameters. */

@@ -14,6 +14,7 @@ public final class ForwardArgs {
     private NDArray attentionMask;
     private NDArray positionIds;
     private KvCache cache;
+    private boolean rightPadded;
 
     private ForwardArgs() {
     }
@@ -37,6 +38,16 @@ public final class ForwardArgs {
 
     public ForwardArgs positionIds(NDArray positions) {
         this.positionIds = positions;
+        return this;
+    }
+
+    /**
+     * Declares that the mask pads only after each sequence's real tokens (training batches). Causal attention then
+     * already keeps padding out of every real token's view, so the forward drops the mask and runs the fused causal
+     * kernel; outputs at padded positions differ from a masked forward and must be ignored (labels -100).
+     */
+    public ForwardArgs rightPadded(boolean padsOnlyOnTheRight) {
+        this.rightPadded = padsOnlyOnTheRight;
         return this;
     }
 
@@ -64,5 +75,9 @@ public final class ForwardArgs {
 
     public KvCache cache() {
         return cache;
+    }
+
+    public boolean rightPadded() {
+        return rightPadded;
     }
 }

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
  *
  * @param cos RoPE cosines {@code [B|1, 1, T, D]} (null for learned positions)
  * @param sin RoPE sines, like cos
- * @param fullMask additive causal + padding mask {@code [B|1, 1, T, S]}
+ * @param fullMask additive causal + padding mask {@code [B|1, 1, T, S]}, or null when causal attention needs none
  * @param slidingMask the same restricted to the sliding window, or null
  * @param cache the KV cache, or null
  */

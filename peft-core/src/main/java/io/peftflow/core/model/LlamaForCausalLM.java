@@ -3,8 +3,8 @@ package io.peftflow.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.peftflow.core.nn.Activations;
 import io.peftflow.core.nn.Embedding;
+import io.peftflow.core.nn.Kernels;
 import io.peftflow.core.nn.Linear;
 import io.peftflow.core.nn.Module;
 import io.peftflow.core.nn.ModuleList;
@@ -21,13 +21,14 @@ import java.util.List;
 public final class LlamaForCausalLM extends CausalLM {
     private final Base base;
     private final Linear lmHead;
-    private final float[] invFreq;
+    private final NDArray invFreq;
 
     public LlamaForCausalLM(ModelConfig c, NDManager manager, DataType dtype) {
         super(c, manager, dtype);
         this.base = addChild("model", new Base("model", c));
         this.lmHead = addChild("lm_head", newLmHead(c, base.embedTokens));
-        this.invFreq = Rope.invFreq(c);
+        // null for the planner's parameter-free skeletons, which never run a forward
+        this.invFreq = manager == null ? null : manager.create(Rope.invFreq(c));
     }
 
     @Override
@@ -122,7 +123,6 @@ public final class LlamaForCausalLM extends CausalLM {
         private final Linear v;
         private final Linear o;
         private final int layer;
-        private final int heads;
         private final int kvHeads;
         private final int headDim;
         private final boolean sliding;
@@ -131,7 +131,7 @@ public final class LlamaForCausalLM extends CausalLM {
         SelfAttention(String name, ModelConfig c, int layer) {
             super(name);
             this.layer = layer;
-            this.heads = c.numHeads();
+            int heads = c.numHeads();
             this.kvHeads = c.numKvHeads();
             this.headDim = c.headDim();
             this.sliding = c.slidingLayers()[layer];
@@ -147,8 +147,8 @@ public final class LlamaForCausalLM extends CausalLM {
         }
 
         NDArray forward(NDArray x, LayerInput in) {
-            NDArray qs = Rope.apply(AttentionOps.splitHeads(q.forward(x), heads, headDim), in.cos(), in.sin());
-            NDArray ks = Rope.apply(AttentionOps.splitHeads(k.forward(x), kvHeads, headDim), in.cos(), in.sin());
+            NDArray qs = Rope.apply(q.forward(x), in.cos(), in.sin());
+            NDArray ks = Rope.apply(k.forward(x), in.cos(), in.sin());
             NDArray vs = AttentionOps.splitHeads(v.forward(x), kvHeads, headDim);
             return o.forward(AttentionOps.attend(qs, ks, vs, in, layer, sliding, scale));
         }
@@ -171,7 +171,7 @@ public final class LlamaForCausalLM extends CausalLM {
         }
 
         NDArray forward(NDArray x) {
-            return down.forward(Activations.silu(gate.forward(x)).mul(up.forward(x)));
+            return down.forward(Kernels.swiglu(gate.forward(x), up.forward(x)));
         }
     }
 }

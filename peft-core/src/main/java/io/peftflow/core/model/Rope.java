@@ -1,8 +1,8 @@
 package io.peftflow.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import io.peftflow.core.nn.Kernels;
 
 /** Rotary position embeddings as transformers computes them (rotate-half layout, fp32 angles). */
 final class Rope {
@@ -42,10 +42,12 @@ final class Rope {
         return inv;
     }
 
-    /** cos and sin {@code [B, 1, T, D]} for positions {@code [B, T]}, in {@code dtype}. */
-    static NDArray[] cosSin(NDArray positions, float[] invFreq, DataType dtype) {
-        NDArray inv = positions.getManager().create(invFreq).toDevice(positions.getDevice(), false);
-        NDArray freqs = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(inv);
+    /**
+     * cos and sin {@code [B, 1, T, D]} for positions {@code [B, T]}, in {@code dtype}; {@code invFreq} (fp32, on the
+     * positions' device) is made once per model, as a per-forward host-to-device copy would stall the stream.
+     */
+    static NDArray[] cosSin(NDArray positions, NDArray invFreq, DataType dtype) {
+        NDArray freqs = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(invFreq);
         NDArray emb = freqs.concat(freqs, -1).expandDims(1);
         NDArray cos = emb.cos();
         NDArray sin = emb.sin();
@@ -56,10 +58,8 @@ final class Rope {
         return new NDArray[] {cos, sin};
     }
 
-    /** {@code x * cos + rotate_half(x) * sin} for {@code x = [B, H, T, D]}. */
+    /** Splits {@code [B, T, n*D]} projections into heads {@code [B, n, T, D]} and rotates them. */
     static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
-        NDList h = AttentionOps.splitLast(x, 2);
-        NDArray rotated = h.get(1).neg().concat(h.get(0), -1);
-        return x.mul(cos).add(rotated.mul(sin));
+        return Kernels.rope(x, cos, sin);
     }
 }

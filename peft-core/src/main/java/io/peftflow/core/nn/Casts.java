@@ -1,15 +1,23 @@
 package io.peftflow.core.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Dtype casts that autograd can see. DJL 0.33's {@code toType} runs under {@code torch::NoGradGuard}, so a cast
- * inside a forward cuts the graph: on an fp16 model nothing before the cast gets a gradient. Copying into an
- * uninitialised array of the target dtype ({@code copy_}) casts the same way and is differentiable.
+ * inside a forward cuts the graph: on an fp16 model nothing before the cast gets a gradient. These go through
+ * {@link Kernels#castLike}, against a shared 0-d array of the target dtype.
  */
 public final class Casts {
+    private record Key(Device device, DataType dtype) {
+    }
+
+    private static final Map<Key, NDArray> DTYPE_TOKENS = new ConcurrentHashMap<>();
+
     private Casts() {
     }
 
@@ -18,8 +26,8 @@ public final class Casts {
         if (x.getDataType() == dtype) {
             return x;
         }
-        NDArray out = x.getManager().create(x.getShape(), dtype, x.getDevice());
-        out.set(new NDIndex("..."), x);
-        return out;
+        NDArray token = DTYPE_TOKENS.computeIfAbsent(new Key(x.getDevice(), dtype),
+                k -> Scalars.owner(k.device()).zeros(new Shape(), k.dtype()));
+        return Kernels.castLike(x, token);
     }
 }

@@ -27,8 +27,12 @@ public final class Scalars {
     /** A shared 0-d fp32 constant on {@code like}'s device (0-d operands do not widen fp16 tensors). */
     public static NDArray constant(NDArray like, double value) {
         Device device = like.getDevice();
-        return CONSTANTS.computeIfAbsent(new Key(device, (float) value),
-                k -> OWNERS.computeIfAbsent(device, NDManager::newBaseManager).create(k.value()));
+        return CONSTANTS.computeIfAbsent(new Key(device, (float) value), k -> owner(device).create(k.value()));
+    }
+
+    /** The JVM-lifetime manager that owns this package's shared arrays on {@code device}. */
+    static NDManager owner(Device device) {
+        return OWNERS.computeIfAbsent(device, NDManager::newBaseManager);
     }
 
     public static NDArray add(NDArray x, double value) {

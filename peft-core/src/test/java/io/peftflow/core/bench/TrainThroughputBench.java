@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
@@ -94,9 +95,9 @@ public final class TrainThroughputBench {
     }
 
     /**
-     * Median milliseconds of a step's parts on one batch, each ended by a device-to-host read: forward + loss without
-     * autograd, forward + loss + backward, gradient norm + AdamW; "issue" is the host time until the forward call
-     * returns, before any sync (close to the synced time means the host, not the device, bounds the step).
+     * Median milliseconds of a step's parts on one batch under autograd, each ended by a device-to-host read:
+     * forward (issue: host time until the call returns, before any sync; synced: with the loss read), backward, and
+     * gradient norm + AdamW. Issue close to synced means the host, not the device, bounds the forward.
      */
     private static void breakdown(PeftModel peft, List<Sequence> seqs) {
         AdamW opt = new AdamW(peft.trainableParameters(), 0.9, 0.999, 1e-8, 0, peft.base().manager());
@@ -105,14 +106,17 @@ public final class TrainThroughputBench {
         for (int i = 0; i < n + 2; i++) {
             try (NDManager scope = peft.base().manager().newSubManager()) {
                 Batch b = Batch.collate(seqs, 0, scope);
-                long t0 = System.nanoTime();
-                NDArray logits = peft.forward(b.args());
-                long t1 = System.nanoTime();
-                CausalLmLoss.compute(logits, b.labels()).sum().getFloat();
-                long t2 = System.nanoTime();
+                long t0;
+                long t1;
+                long t2;
                 long t3;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray loss = peft.loss(b.args(), b.labels()).sum();
+                    t0 = System.nanoTime();
+                    NDArray logits = peft.forward(b.args());
+                    t1 = System.nanoTime();
+                    NDArray loss = CausalLmLoss.compute(logits, b.labels()).sum();
+                    loss.getFloat();
+                    t2 = System.nanoTime();
                     gc.backward(loss);
                     loss.getFloat();
                     t3 = System.nanoTime();
@@ -130,9 +134,69 @@ public final class TrainThroughputBench {
         for (double[] row : t) {
             Arrays.sort(row);
         }
-        System.out.printf(Locale.ROOT, "RESULT breakdown ms (median of %d): forward issue %.1f, forward+loss %.1f,"
-                + " forward+loss+backward %.1f, grad norm+AdamW %.1f%n", n, t[0][n / 2], t[1][n / 2], t[2][n / 2],
-                t[3][n / 2]);
+        System.out.printf(Locale.ROOT, "RESULT breakdown ms (median of %d): forward issue %.1f, forward+loss synced %.1f,"
+                + " backward %.1f, grad norm+AdamW %.1f%n", n, t[0][n / 2], t[1][n / 2], t[2][n / 2], t[3][n / 2]);
+        hostCosts(peft.base().manager());
+    }
+
+    /**
+     * Host cost per call on tiny {@code [8, 64]} tensors of the model's device and dtype, 2,000 calls each (then one
+     * sync): a view (no kernel), an elementwise DJL op (one kernel), the same under autograd plus the backward of a
+     * 500-op chain (per node), and a one-kernel TorchScript method.
+     */
+    private static void hostCosts(NDManager owner) {
+        int n = 2000;
+        try (NDManager m = owner.newSubManager()) {
+            DataType dt = Devices.defaultDtype(m.getDevice());
+            NDArray x = m.ones(new Shape(8, 64), dt);
+            NDArray y = m.ones(new Shape(8, 64), dt);
+            double view = perCall(m, n, s -> x.reshape(64, 8));
+            double add = perCall(m, n, s -> x.add(y));
+            double kernel = perCall(m, n, s -> io.peftflow.core.nn.Kernels.swiglu(x, y));
+            NDArray leaf = m.ones(new Shape(8, 64), DataType.FLOAT32);
+            leaf.setRequiresGradient(true);
+            double chainIssue;
+            double backward;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector();
+                 NDManager s = m.newSubManager()) {
+                NDArray h = io.peftflow.core.nn.Casts.to(leaf, dt);
+                h.attach(s);
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 500; i++) {
+                    h = h.add(y);
+                    h.attach(s);
+                }
+                NDArray sum = h.sum();
+                sum.getFloat();
+                long t1 = System.nanoTime();
+                gc.backward(sum);
+                leaf.getGradient().sum().getFloat();
+                long t2 = System.nanoTime();
+                chainIssue = (t1 - t0) / 1e3 / 500;
+                backward = (t2 - t1) / 1e3 / 500;
+            }
+            System.out.printf(Locale.ROOT, "RESULT host us per call on %s: view %.1f, add %.1f, add under autograd %.1f"
+                    + " (backward %.1f per node), TorchScript swiglu %.1f%n", m.getDevice(), view, add, chainIssue,
+                    backward, kernel);
+        }
+    }
+
+    private static double perCall(NDManager m, int n, java.util.function.Function<NDManager, NDArray> op) {
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            try (NDManager s = m.newSubManager()) {
+                NDArray last = null;
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    last = op.apply(s);
+                    last.attach(s);
+                }
+                long t1 = System.nanoTime();
+                last.sum().getFloat();
+                best = Math.min(best, (t1 - t0) / 1e3 / n);
+            }
+        }
+        return best;
     }
 
     private static CausalLM tinyLlama() {

@@ -43,6 +43,6 @@ public record Batch(NDArray ids, NDArray mask, NDArray labels, long tokens, long
     }
 
     public ForwardArgs args() {
-        return ForwardArgs.ids(ids).attentionMask(mask);
+        return ForwardArgs.ids(ids).attentionMask(mask).rightPadded(true);
     }
 }

@@ -1,14 +1,11 @@
 package io.peftflow.core.training.optim;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.nn.Kernels;
 import io.peftflow.core.nn.Parameter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,12 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * AdamW (Loshchilov &amp; Hutter, torch's {@code AdamW}) with decoupled weight decay over fp32 parameters. Like torch's
- * multi-tensor ("foreach") path it works on all parameters at once: each step gathers parameters and gradients into
- * one flat buffer each (one concat kernel apiece), updates the flat moments and parameters with a dozen kernels
- * whatever the number of tensors, and copies the results back into the parameters' own arrays (hooks keep reading
- * those). Gradient unscaling (loss scale, token normalisation) and global-norm clipping are folded into one factor
- * on the gradient. Per-step scalars are created once per step (DJL creates a tensor for every
- * {@code mul(Number)}), and every temporary lives in a per-step sub-manager.
+ * multi-tensor ("foreach") path it updates all parameters with a handful of multi-tensor kernels in one call
+ * ({@link Kernels#adamw}), whatever the number of tensors, in place (hooks keep reading the same arrays). Gradient
+ * unscaling (loss scale, token normalisation) and global-norm clipping are folded into one factor on the gradient.
  *
  * <p>Weight decay skips biases and normalisation weights, as the HF Trainer decides by name; adapter weights (LoRA
  * A/B, bottleneck projections, prompt embeddings) are decayed like any other weight.
@@ -34,11 +28,10 @@ public final class AdamW {
             "bias|layernorm|rmsnorm|(?:^|\\.)norm(?:$|\\.)|_norm(?:$|\\.)|(?:^|\\.)ln_");
 
     private final List<Parameter> params;
-    private final long[] offsets;
-    private final NDArray m;
-    private final NDArray v;
-    /** 1 where the element's parameter is decayed, else 0; null when nothing is. */
-    private final NDArray decayMask;
+    private final List<NDArray> arrays;
+    private final List<NDArray> decayed;
+    private final List<NDArray> m;
+    private final List<NDArray> v;
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -58,31 +51,29 @@ public final class AdamW {
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.manager = manager;
-        offsets = new long[params.size() + 1];
-        float[] mask = null;
-        for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i);
-            if (p.array().getDataType() != DataType.FLOAT32) {
+        List<NDArray> all = new ArrayList<>();
+        List<NDArray> decay = new ArrayList<>();
+        List<NDArray> first = new ArrayList<>();
+        List<NDArray> second = new ArrayList<>();
+        for (Parameter p : params) {
+            NDArray a = p.array();
+            if (a.getDataType() != DataType.FLOAT32) {
                 // Adapters keep fp32 master weights on every device; the fp16 base stays frozen.
-                throw new PeftCoreException("trainable parameter is " + p.array().getDataType()
+                throw new PeftCoreException("trainable parameter is " + a.getDataType()
                         + "; only fp32 parameters can be trained (load the base in fp32 to train base weights)",
                         null, p.name());
             }
-            offsets[i + 1] = offsets[i] + p.numel();
-        }
-        Device device = params.get(0).array().getDevice();
-        Shape flat = new Shape(offsets[params.size()]);
-        m = manager.zeros(flat, DataType.FLOAT32, device);
-        v = manager.zeros(flat, DataType.FLOAT32, device);
-        if (weightDecay != 0) {
-            mask = new float[Math.toIntExact(flat.size())];
-            for (int i = 0; i < params.size(); i++) {
-                if (decays(params.get(i).name())) {
-                    java.util.Arrays.fill(mask, (int) offsets[i], (int) offsets[i + 1], 1f);
-                }
+            all.add(a);
+            if (weightDecay != 0 && decays(p.name())) {
+                decay.add(a);
             }
+            first.add(manager.zeros(a.getShape(), DataType.FLOAT32, a.getDevice()));
+            second.add(manager.zeros(a.getShape(), DataType.FLOAT32, a.getDevice()));
         }
-        decayMask = mask == null ? null : manager.create(mask).toDevice(device, false);
+        arrays = List.copyOf(all);
+        decayed = List.copyOf(decay);
+        m = List.copyOf(first);
+        v = List.copyOf(second);
     }
 
     /** True unless the name is a bias or a normalisation weight. */
@@ -105,8 +96,7 @@ public final class AdamW {
      */
     public float gradNorm(float gradScale) {
         try (NDManager scope = manager.newSubManager()) {
-            NDArray g = flatGradients(scope);
-            return (float) (Math.sqrt(g.square().sum().getFloat()) * gradScale);
+            return Kernels.globalNorm(gradients(scope)).getFloat() * gradScale;
         }
     }
 
@@ -119,28 +109,17 @@ public final class AdamW {
         double bc1 = 1 - Math.pow(beta1, steps);
         double bc2 = 1 - Math.pow(beta2, steps);
         try (NDManager scope = manager.newSubManager()) {
-            NDArray g = flatGradients(scope);
-            NDArray p = flat(scope, params.stream().map(Parameter::array).toList());
-            m.muli(scalar(scope, beta1)).addi(g.mul(scalar(scope, (1 - beta1) * gradScale)));
-            v.muli(scalar(scope, beta2)).addi(g.square().muli(scalar(scope, (1 - beta2) * gradScale * gradScale)));
-            if (decayMask != null) {
-                p.subi(p.mul(decayMask).muli(scalar(scope, lr * weightDecay)));
-            }
-            NDArray denom = scoped(v.sqrt(), scope).muli(scalar(scope, 1 / Math.sqrt(bc2))).addi(scalar(scope, eps));
-            p.addi(scoped(m.div(denom), scope).muli(scalar(scope, -lr / bc1)));
-            for (int i = 0; i < params.size(); i++) {
-                params.get(i).array().set(new NDIndex("..."), slice(p, i, scope));
-            }
+            List<NDArray> grads = gradients(scope);
+            Kernels.adamw(arrays, grads, m, v, decayed, gradScale, beta1, beta2, eps, 1 - lr * weightDecay,
+                    lr / bc1, Math.sqrt(bc2));
+            Kernels.zero(grads);
         }
-        zeroGradients();
     }
 
     /** Sets every gradient to 0 (also when it holds inf/NaN, which {@code g - g} would keep). */
     public void zeroGradients() {
         try (NDManager scope = manager.newSubManager()) {
-            for (Parameter p : params) {
-                grad(p, scope).set(new NDIndex("..."), 0f);
-            }
+            Kernels.zero(gradients(scope));
         }
     }
 
@@ -148,8 +127,8 @@ public final class AdamW {
     public Map<String, NDArray> state(NDManager scope) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
-            out.put(params.get(i).name() + ".exp_avg", slice(m, i, scope));
-            out.put(params.get(i).name() + ".exp_avg_sq", slice(v, i, scope));
+            out.put(params.get(i).name() + ".exp_avg", view(m.get(i), scope));
+            out.put(params.get(i).name() + ".exp_avg_sq", view(v.get(i), scope));
         }
         return out;
     }
@@ -164,8 +143,8 @@ public final class AdamW {
                 missing.add(params.get(i).name());
                 continue;
             }
-            slice(m, i, scope).set(new NDIndex("..."), sm.toDevice(m.getDevice(), false));
-            slice(v, i, scope).set(new NDIndex("..."), sv.toDevice(v.getDevice(), false));
+            m.get(i).set(new NDIndex("..."), sm.toDevice(m.get(i).getDevice(), false));
+            v.get(i).set(new NDIndex("..."), sv.toDevice(v.get(i).getDevice(), false));
         }
         if (!missing.isEmpty()) {
             throw new PeftCoreException("optimizer state does not match the trainable parameters: " + missing);
@@ -173,40 +152,21 @@ public final class AdamW {
         this.steps = savedSteps;
     }
 
-    /** Parameter {@code i}'s part of a flat buffer, shaped like it: a view, attached to {@code scope}. */
-    private NDArray slice(NDArray flat, int i, NDManager scope) {
-        NDArray part = scoped(flat.get(new NDIndex().addSliceDim(offsets[i], offsets[i + 1])), scope);
-        return scoped(part.reshape(params.get(i).shape()), scope);
+    /** A view of a long-lived array whose closing (with {@code scope}) leaves the array alone. */
+    private static NDArray view(NDArray a, NDManager scope) {
+        NDArray view = a.reshape(a.getShape());
+        view.attach(scope);
+        return view;
     }
 
-    /** Moves a result that DJL attached to a long-lived operand's manager into the step scope. */
-    private static NDArray scoped(NDArray a, NDManager scope) {
-        a.attach(scope);
-        return a;
-    }
-
-    private NDArray flatGradients(NDManager scope) {
+    /** The parameters' gradient arrays (sharing storage with the gradients autograd accumulates into). */
+    private List<NDArray> gradients(NDManager scope) {
         List<NDArray> grads = new ArrayList<>(params.size());
-        for (Parameter p : params) {
-            grads.add(grad(p, scope));
-        }
-        return flat(scope, grads);
-    }
-
-    /** One 1-D concatenation in {@code scope} (reshapes are views; the concat is one kernel). */
-    private static NDArray flat(NDManager scope, List<NDArray> arrays) {
-        NDList parts = new NDList(arrays.size());
         for (NDArray a : arrays) {
-            parts.add(scoped(a.reshape(-1), scope));
+            NDArray g = a.getGradient();
+            g.attach(scope);
+            grads.add(g);
         }
-        return NDArrays.concat(parts);
-    }
-
-    private static NDArray grad(Parameter p, NDManager scope) {
-        return scoped(p.array().getGradient(), scope);
-    }
-
-    private NDArray scalar(NDManager scope, double value) {
-        return scope.create((float) value).toDevice(m.getDevice(), false);
+        return grads;
     }
 }

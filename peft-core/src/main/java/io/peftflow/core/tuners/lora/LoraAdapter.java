@@ -6,11 +6,12 @@ import ai.djl.nn.norm.Dropout;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.model.CausalLM;
+import io.peftflow.core.nn.Kernels;
 import io.peftflow.core.nn.Linear;
 import io.peftflow.core.nn.Parameter;
+import io.peftflow.core.nn.Scalars;
 import io.peftflow.core.tuners.BaseAdapter;
 import io.peftflow.core.tuners.Dense;
-import io.peftflow.core.tuners.Fp32;
 import io.peftflow.core.tuners.Inits;
 import io.peftflow.core.tuners.ModuleDict;
 import io.peftflow.core.tuners.ModulesToSave;
@@ -54,17 +55,18 @@ public final class LoraAdapter extends BaseAdapter<LoraConfig> {
             Inits.kaimingUniformSqrt5(a.weight(), manager, seed, l.name() + ".lora_A");
             Inits.zeros(b.weight(), manager);
             adapter.layers.add(new Layer(l, dictA, dictB, a, b));
-            l.hooks().add(name, (out, in) -> out.add(Fp32.like(adapter.delta(in, a, b), out)));
+            l.hooks().add(name, (out, in) -> adapter.addDelta(out, in, a, b));
         }
         return adapter;
     }
 
-    private NDArray delta(NDArray in, Dense a, Dense b) {
-        NDArray x = Fp32.of(in);
+    /** {@code out + B(A(dropout(x))) * scaling}, fused; on an fp16 base the adapter matmuls run in fp16. */
+    private NDArray addDelta(NDArray out, NDArray in, Dense a, Dense b) {
+        NDArray x = in;
         if (isTraining() && config().loraDropout() > 0) {
             x = Dropout.dropout(x, (float) config().loraDropout(), true).singletonOrThrow();
         }
-        return io.peftflow.core.nn.Scalars.mul(b.forward(a.forward(x)), scaling);
+        return Kernels.lora(out, x, a.weight().array(), b.weight().array(), Scalars.constant(out, scaling));
     }
 
     /** The targeted Linears' full names. */

@@ -9,6 +9,7 @@ import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.generation.GreedyGenerator;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.ForwardArgs;
+import io.peftflow.core.nn.Casts;
 import io.peftflow.core.nn.Parameter;
 import io.peftflow.core.tuners.BaseAdapter;
 import io.peftflow.core.tuners.InputAdapter;
@@ -67,7 +68,8 @@ public final class PromptTuningAdapter extends BaseAdapter<PromptTuningConfig> i
         ForwardArgs out = ForwardArgs.embeds(promptEmbeddings(m, b, embeds.getDataType()).concat(embeds, 1));
         NDArray mask = args.attentionMask();
         NDArray ones = m.ones(new Shape(b, p), mask == null ? DataType.INT64 : mask.getDataType());
-        out.attentionMask(mask == null ? m.ones(new Shape(b, p + t), DataType.INT64) : ones.concat(mask, 1));
+        out.attentionMask(mask == null ? m.ones(new Shape(b, p + t), DataType.INT64) : ones.concat(mask, 1))
+                .rightPadded(args.rightPadded());
         if (args.positionIds() != null) {
             NDArray pos = args.positionIds().toType(DataType.INT64, false);
             NDArray virtual = m.arange(0, p).toType(DataType.INT64, false).expandDims(0).repeat(0, b);
@@ -81,7 +83,7 @@ public final class PromptTuningAdapter extends BaseAdapter<PromptTuningConfig> i
         // zeros + prompt: the scope's array comes first, so the result and its graph stay in the scope.
         NDArray prompt = scope.zeros(new Shape(batch, virtualTokens(), embedding.shape().get(1)), DataType.FLOAT32)
                 .add(embedding.array());
-        return prompt.getDataType() == dtype ? prompt : prompt.toType(dtype, false);
+        return Casts.to(prompt, dtype);
     }
 
     @Override

@@ -1,0 +1,222 @@
+package io.peftflow.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import io.peftflow.core.PeftCoreException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Fused operations run as TorchScript inside libtorch. Why: DJL 0.33 exposes no fused attention, cross-entropy or
+ * multi-tensor optimizer kernels, and every DJL operation costs a JNI round trip plus Java bookkeeping, which on a
+ * GPU made the forward pass bound by the host. Each method here is one call that runs several aten operations (and
+ * {@code scaled_dot_product_attention}, i.e. flash or memory-efficient attention on CUDA), differentiable under a
+ * {@code GradientCollector} like any DJL operation; results attach to the first input's manager.
+ *
+ * <p>The module is compiled once per JVM from {@code kernels.py} (TorchScript source beside this class), packed
+ * here into the archive layout {@code torch.jit.load} reads, so no Python or pre-built model file is involved. It
+ * holds no tensors and serves every device. Graph optimisation is off: the profiling executor would re-specialise
+ * for every new batch shape and fuse through runtime-compiled CUDA code, for no gain on these short methods.
+ */
+public final class Kernels {
+    private static final String SOURCE = "kernels.py";
+    private static final String CLASS_NAME = "Kernels";
+
+    private static volatile PtSymbolBlock module;
+    private static final Map<String, NDArray> SELECTORS = new ConcurrentHashMap<>();
+    /** The executor setting is per thread in libtorch. */
+    private static final ThreadLocal<Boolean> PLAIN_EXECUTOR = ThreadLocal.withInitial(() -> {
+        JniUtils.setGraphExecutorOptimize(false);
+        return Boolean.TRUE;
+    });
+
+    private Kernels() {
+    }
+
+    /** Llama's RMSNorm: {@code weight * (x / rms(x))} normalised in fp32, cast back before the weight. */
+    public static NDArray rmsNorm(NDArray x, NDArray weight, NDArray eps) {
+        return run("rms_norm", x, weight, eps).singletonOrThrow();
+    }
+
+    /** Rotary embedding (rotate-half layout) of {@code [B, T, n*D]} projections; returns {@code [B, n, T, D]}. */
+    public static NDArray rope(NDArray x, NDArray cos, NDArray sin) {
+        return run("rope", x, cos, sin).singletonOrThrow();
+    }
+
+    /**
+     * Causal attention of {@code [B, H, T, D]} queries to {@code [B, KV, T, D]} keys and values (H a multiple of KV,
+     * query head h reading kv head h / (H / KV)), scale 1/sqrt(D); returns {@code [B, T, H*D]}.
+     */
+    public static NDArray causalAttention(NDArray q, NDArray k, NDArray v) {
+        return run("causal_attention", q, k, v).singletonOrThrow();
+    }
+
+    /** Like {@link #causalAttention} over {@code S} keys with an additive mask broadcastable to [B, H, T, S]. */
+    public static NDArray maskedAttention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        return run("masked_attention", q, k, v, mask).singletonOrThrow();
+    }
+
+    /**
+     * {@code out + (x A^T B^T) * scaling}: the LoRA matmuls run in the activations' dtype (fp16 on CUDA, as PEFT under
+     * autocast) through casts of the fp32 weights that gradients pass; the sum comes back in {@code out}'s dtype.
+     */
+    public static NDArray lora(NDArray out, NDArray x, NDArray a, NDArray b, NDArray scaling) {
+        return run("lora", out, x, a, b, scaling).singletonOrThrow();
+    }
+
+    /** {@code silu(gate) * up}. */
+    public static NDArray swiglu(NDArray gate, NDArray up) {
+        return run("swiglu", gate, up).singletonOrThrow();
+    }
+
+    /** {@code x} in {@code like}'s dtype, differentiable (DJL's {@code toType} runs without autograd). */
+    public static NDArray castLike(NDArray x, NDArray like) {
+        return run("cast_like", x, like).singletonOrThrow();
+    }
+
+    /**
+     * Next-token cross-entropy in fp32 over logits {@code [B, T, V]} and labels {@code [B, T]} (position t predicts
+     * label t+1, -100 ignored): the summed loss and the number of counted labels, both 0-d.
+     */
+    public static NDList causalLmLoss(NDArray logits, NDArray labels) {
+        return run("causal_lm_loss", logits, labels);
+    }
+
+    /** The global L2 norm of {@code tensors} (0-d fp32), without autograd. */
+    public static NDArray globalNorm(List<NDArray> tensors) {
+        List<IValue> args = new ArrayList<>(List.of(IValue.listFrom(pt(tensors))));
+        try (IValue out = runNoGrad("grad_norm", args)) {
+            return out.toTensor((PtNDManager) tensors.get(0).getManager());
+        }
+    }
+
+    /** Sets every tensor to 0 in place (also those holding inf or NaN). */
+    public static void zero(List<NDArray> tensors) {
+        runNoGrad("zero_", new ArrayList<>(List.of(IValue.listFrom(pt(tensors))))).close();
+    }
+
+    /**
+     * One AdamW update in place over all tensors at once (torch's multi-tensor path): {@code decayed} (a subset of
+     * {@code params}) are first multiplied by {@code decayFactor} = 1 - lr * weight decay; gradients are used times
+     * {@code gradScale}; {@code p -= stepSize * m / (sqrt(v) / biasCorrection2Sqrt + eps)}.
+     */
+    public static void adamw(List<NDArray> params, List<NDArray> grads, List<NDArray> expAvgs,
+                             List<NDArray> expAvgSqs, List<NDArray> decayed, double gradScale, double beta1,
+                             double beta2, double eps, double decayFactor, double stepSize,
+                             double biasCorrection2Sqrt) {
+        List<IValue> args = new ArrayList<>(List.of(IValue.listFrom(pt(params)), IValue.listFrom(pt(grads)),
+                IValue.listFrom(pt(expAvgs)), IValue.listFrom(pt(expAvgSqs)), IValue.listFrom(pt(decayed)),
+                IValue.from(gradScale), IValue.from(beta1), IValue.from(beta2), IValue.from(eps),
+                IValue.from(decayFactor), IValue.from(stepSize), IValue.from(biasCorrection2Sqrt)));
+        runNoGrad("adamw_", args).close();
+    }
+
+    /** Runs a method under the current autograd mode (the selector array names it; DJL passes it on by name). */
+    private static NDList run(String method, NDArray... inputs) {
+        NDList in = new NDList(inputs.length + 1);
+        for (NDArray x : inputs) {
+            in.add(x);
+        }
+        in.add(SELECTORS.computeIfAbsent(method, Kernels::selector));
+        PLAIN_EXECUTOR.get();
+        return IValueUtils.forward(module(), in, true);
+    }
+
+    /** Runs a method with autograd off; closes the arguments. */
+    private static IValue runNoGrad(String method, List<IValue> args) {
+        PLAIN_EXECUTOR.get();
+        try {
+            return IValueUtils.runMethod(module(), method, args.toArray(IValue[]::new));
+        } finally {
+            args.forEach(IValue::close);
+        }
+    }
+
+    private static PtNDArray[] pt(List<NDArray> arrays) {
+        return arrays.stream().map(a -> (PtNDArray) a).toArray(PtNDArray[]::new);
+    }
+
+    private static NDArray selector(String method) {
+        NDArray s = Scalars.owner(ai.djl.Device.cpu()).create(0f);
+        s.setName("module_method:" + method);
+        return s;
+    }
+
+    private static PtSymbolBlock module() {
+        PtSymbolBlock m = module;
+        if (m == null) {
+            synchronized (Kernels.class) {
+                if (module == null) {
+                    module = load();
+                }
+                m = module;
+            }
+        }
+        return m;
+    }
+
+    private static PtSymbolBlock load() {
+        try (InputStream src = Kernels.class.getResourceAsStream(SOURCE)) {
+            if (src == null) {
+                throw new PeftCoreException("kernel source " + SOURCE + " missing from the classpath");
+            }
+            byte[] archive = archive(src.readAllBytes());
+            PtNDManager owner = (PtNDManager) Scalars.owner(ai.djl.Device.cpu());
+            return JniUtils.loadModule(owner, new ByteArrayInputStream(archive), false, false);
+        } catch (IOException | RuntimeException e) {
+            throw new PeftCoreException("cannot compile the TorchScript kernels (" + SOURCE + "): " + e.getMessage(),
+                    null, null, e);
+        }
+    }
+
+    /**
+     * The archive {@code torch.jit.save} would write for a module of class {@code __torch__.Kernels} with only the
+     * {@code training} attribute: its pickled state, the class source, empty constants and the format version.
+     */
+    static byte[] archive(byte[] source) throws IOException {
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        // pickle protocol 2: GLOBAL __torch__.Kernels, EMPTY_TUPLE NEWOBJ, {'training': True} BUILD, STOP
+        state.write(new byte[] {(byte) 0x80, 2, 'c'});
+        state.write(("__torch__\n" + CLASS_NAME + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        state.write(new byte[] {')', (byte) 0x81, '}', 'X', 8, 0, 0, 0});
+        state.write("training".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        state.write(new byte[] {(byte) 0x88, 's', 'b', '.'});
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            stored(zip, "kernels/data.pkl", state.toByteArray());
+            stored(zip, "kernels/code/__torch__.py", source);
+            stored(zip, "kernels/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
+            stored(zip, "kernels/version", "3\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return out.toByteArray();
+    }
+
+    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(data.length);
+        e.setCompressedSize(data.length);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        e.setCrc(crc.getValue());
+        zip.putNextEntry(e);
+        zip.write(data);
+        zip.closeEntry();
+    }
+}

@@ -1,0 +1,66 @@
+# TorchScript source of io.peftflow.core.nn.Kernels, compiled by libtorch at first use (see Kernels.java).
+# Each method replaces several DJL calls with one, runs under autograd, and reaches kernels DJL does not expose
+# (scaled_dot_product_attention, fused cross-entropy, multi-tensor optimizer updates).
+class Kernels(Module):
+  __parameters__ = []
+  __buffers__ = []
+  training : bool
+  def forward(self: __torch__.Kernels, x: Tensor) -> Tensor:
+    return x
+  def rms_norm(self: __torch__.Kernels, x: Tensor, weight: Tensor, eps: Tensor) -> Tensor:
+    h = x.float()
+    h = h * torch.rsqrt(h.pow(2).mean(-1, keepdim=True) + eps)
+    return weight * h.to(x.dtype)
+  def rope(self: __torch__.Kernels, x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
+    d = cos.size(-1)
+    h = x.reshape(x.size(0), x.size(1), -1, d).transpose(1, 2)
+    half = d // 2
+    rotated = torch.cat([torch.neg(h[:, :, :, half:]), h[:, :, :, :half]], -1)
+    return h * cos + rotated * sin
+  def causal_attention(self: __torch__.Kernels, q: Tensor, k: Tensor, v: Tensor) -> Tensor:
+    o = torch.scaled_dot_product_attention(q, self._repeat_kv(k, q), self._repeat_kv(v, q), None, 0.0, True)
+    return self._merge_heads(o)
+  def masked_attention(self: __torch__.Kernels, q: Tensor, k: Tensor, v: Tensor, mask: Tensor) -> Tensor:
+    o = torch.scaled_dot_product_attention(q, self._repeat_kv(k, q), self._repeat_kv(v, q), mask, 0.0, False)
+    return self._merge_heads(o)
+  def _repeat_kv(self: __torch__.Kernels, kv: Tensor, q: Tensor) -> Tensor:
+    groups = q.size(1) // kv.size(1)
+    if groups == 1:
+      return kv
+    b = kv.size(0)
+    n = kv.size(1)
+    s = kv.size(2)
+    d = kv.size(3)
+    return kv.unsqueeze(2).expand(b, n, groups, s, d).reshape(b, n * groups, s, d)
+  def _merge_heads(self: __torch__.Kernels, o: Tensor) -> Tensor:
+    return o.transpose(1, 2).reshape(o.size(0), o.size(2), o.size(1) * o.size(3))
+  def lora(self: __torch__.Kernels, out: Tensor, x: Tensor, a: Tensor, b: Tensor, scaling: Tensor) -> Tensor:
+    delta = torch.linear(torch.linear(x, a.to(x.dtype)), b.to(x.dtype))
+    return out + (delta * scaling).to(out.dtype)
+  def swiglu(self: __torch__.Kernels, gate: Tensor, up: Tensor) -> Tensor:
+    return torch.silu(gate) * up
+  def cast_like(self: __torch__.Kernels, x: Tensor, like: Tensor) -> Tensor:
+    return x.to(like.dtype)
+  def causal_lm_loss(self: __torch__.Kernels, logits: Tensor, labels: Tensor) -> Tuple[Tensor, Tensor]:
+    v = logits.size(-1)
+    lg = logits[:, :-1, :].reshape(-1, v).float()
+    target = labels[:, 1:].reshape(-1)
+    total = torch.cross_entropy_loss(lg, target, None, 2, -100, 0.0)
+    return total, torch.ne(target, -100).sum()
+  def grad_norm(self: __torch__.Kernels, grads: List[Tensor]) -> Tensor:
+    return torch.stack(torch._foreach_norm(grads, 2)).float().pow(2).sum().sqrt()
+  def zero_(self: __torch__.Kernels, tensors: List[Tensor]) -> int:
+    torch._foreach_zero_(tensors)
+    return len(tensors)
+  def adamw_(self: __torch__.Kernels, params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor], decayed: List[Tensor], grad_scale: float, beta1: float, beta2: float, eps: float, decay_factor: float, step_size: float, bias_correction2_sqrt: float) -> int:
+    if len(decayed) > 0:
+      torch._foreach_mul_(decayed, decay_factor)
+    g = torch._foreach_mul(grads, grad_scale)
+    torch._foreach_lerp_(exp_avgs, g, 1.0 - beta1)
+    torch._foreach_mul_(exp_avg_sqs, beta2)
+    torch._foreach_addcmul_(exp_avg_sqs, g, g, 1.0 - beta2)
+    denom = torch._foreach_sqrt(exp_avg_sqs)
+    torch._foreach_div_(denom, bias_correction2_sqrt)
+    torch._foreach_add_(denom, eps)
+    torch._foreach_addcdiv_(params, exp_avgs, denom, -step_size)
+    return len(params)
