@@ -9,12 +9,14 @@ import io.peftflow.core.training.data.Batch;
 import io.peftflow.core.training.data.EncodedDataset;
 import io.peftflow.core.training.data.Sequence;
 import io.peftflow.core.training.data.SequenceEncoder;
+import io.peftflow.core.tuners.ClassificationHead;
 import io.peftflow.core.tuners.PeftModel;
 import io.peftflow.data.Example;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -25,8 +27,14 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    /** Eval loss, perplexity and token accuracy over {@code data}, in batches sorted by length. */
+    /**
+     * Eval loss, perplexity and token accuracy over {@code data}, in batches sorted by length. For class-labelled
+     * data, {@link #classification}'s loss and accuracy (over sequences), as the trainer's evaluations report them.
+     */
     public static LossMetrics loss(PeftModel model, EncodedDataset data, int batchSize, long padId) {
+        if (headFor(model, data).isPresent()) {
+            return classification(model, data, batchSize, padId).asLossMetrics();
+        }
         List<Sequence> sorted = new ArrayList<>(data.sequences());
         sorted.sort(Comparator.comparingInt(Sequence::length));
         double sum = 0;
@@ -51,6 +59,68 @@ public final class Evaluator {
         }
         double loss = sum / Math.max(1, count);
         return new LossMetrics(loss, Math.exp(loss), (double) correct / Math.max(1, count), count);
+    }
+
+    /**
+     * Cross-entropy and argmax accuracy of the active {@link ClassificationHead} on class-labelled data. Before
+     * training, a new head is at chance: that is the base model's score for sequence classification.
+     */
+    public static ClassificationMetrics classification(PeftModel model, EncodedDataset data, int batchSize,
+                                                       long padId) {
+        ClassificationHead head = headFor(model, data).orElseThrow(() -> new PeftCoreException(
+                "classification metrics need class-labelled data (SequenceEncoder.encodeClasses)"));
+        List<Sequence> sorted = new ArrayList<>(data.sequences());
+        sorted.sort(Comparator.comparingInt(Sequence::length));
+        Map<String, int[]> perLabel = new TreeMap<>();
+        double sum = 0;
+        int correct = 0;
+        for (int from = 0; from < sorted.size(); from += batchSize) {
+            List<Sequence> chunk = sorted.subList(from, Math.min(sorted.size(), from + batchSize));
+            try (NDManager scope = model.base().manager().newSubManager()) {
+                Batch batch = Batch.collate(chunk, padId, scope);
+                NDArray logits = head.logits(model, batch.args());
+                sum += ClassificationHead.crossEntropySum(logits, Sequence.classIndices(chunk, scope)).getFloat();
+                long[] predicted = logits.argMax(-1).toType(DataType.INT64, false).toLongArray();
+                for (int i = 0; i < chunk.size(); i++) {
+                    boolean hit = predicted[i] == chunk.get(i).classIndex();
+                    int[] c = perLabel.computeIfAbsent(data.classLabels().get(chunk.get(i).classIndex()),
+                            k -> new int[2]);
+                    c[0] += hit ? 1 : 0;
+                    c[1]++;
+                    correct += hit ? 1 : 0;
+                }
+            }
+        }
+        return new ClassificationMetrics(sum / sorted.size(), correct, sorted.size(), perLabel);
+    }
+
+    /**
+     * The classification head the loss on {@code data} goes through: the active one for class-labelled data, none
+     * for causal-LM data. A mismatch (no active head or several, a head with fewer labels than the data, a head
+     * active on causal-LM data, whose weight no loss would reach) is an error that says what to change.
+     */
+    public static Optional<ClassificationHead> headFor(PeftModel model, EncodedDataset data) {
+        List<ClassificationHead> heads = model.activeAdapters().stream().map(model::adapter)
+                .filter(ClassificationHead.class::isInstance).map(ClassificationHead.class::cast).toList();
+        if (!data.isClassification()) {
+            if (!heads.isEmpty()) {
+                throw new PeftCoreException("classification head '" + heads.get(0).name() + "' is active but the"
+                        + " data has no class labels: encode it with SequenceEncoder.encodeClasses, or disable the"
+                        + " head to train or evaluate the language-model loss");
+            }
+            return Optional.empty();
+        }
+        if (heads.size() != 1) {
+            throw new PeftCoreException("class-labelled data needs exactly one active classification head, got "
+                    + heads.stream().map(ClassificationHead::name).toList() + "; add one with new"
+                    + " ClassificationHeadConfig(" + data.classLabels().size() + ")");
+        }
+        ClassificationHead head = heads.get(0);
+        if (head.config().numLabels() < data.classLabels().size()) {
+            throw new PeftCoreException("classification head '" + head.name() + "' has " + head.config().numLabels()
+                    + " labels but the data has " + data.classLabels().size() + ": " + data.classLabels());
+        }
+        return Optional.of(head);
     }
 
     /**

@@ -80,7 +80,8 @@ public final class RunManifest {
         root.putObject("result").put("status", result.status().name()).put("steps", result.steps())
                 .put("first_loss", result.firstLoss()).put("last_loss", result.lastLoss(10))
                 .put("tokens", result.tokens()).put("seconds", result.seconds())
-                .put("skipped_steps", result.skippedSteps()).put("best_step", result.bestStep());
+                .put("skipped_steps", result.skippedSteps()).put("best_step", result.bestStep())
+                .put("weights_step", result.weightsStep());
         return this;
     }
 

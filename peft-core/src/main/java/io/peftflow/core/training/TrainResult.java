@@ -9,9 +9,11 @@ import java.util.List;
  * @param losses the loss of every update from step 1, including those before a resume
  * @param evaluations eval metrics by the step they were taken at
  * @param bestStep the step of the lowest eval loss (0 without evaluation)
+ * @param weightsStep the step whose weights the trainable parameters hold now: {@code bestStep} when the run
+ *     restored them ({@link TrainingConfig#restoreBestWeights()}), else {@code steps}
  */
 public record TrainResult(Status status, int steps, List<Double> losses, List<Evaluation> evaluations, int bestStep,
-                          long tokens, double seconds, int skippedSteps) {
+                          int weightsStep, long tokens, double seconds, int skippedSteps) {
     public enum Status { COMPLETED, EARLY_STOPPED, CANCELLED }
 
     public record Evaluation(int step, LossMetrics metrics) {

@@ -1,13 +1,13 @@
 package io.peftflow.core.training;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.evaluation.Evaluator;
 import io.peftflow.core.evaluation.LossMetrics;
-import io.peftflow.core.model.CausalLmLoss;
 import io.peftflow.core.training.TrainerCheckpoint.TrainerState;
 import io.peftflow.core.training.data.Batch;
 import io.peftflow.core.training.data.EncodedDataset;
@@ -16,6 +16,7 @@ import io.peftflow.core.training.data.Sequence;
 import io.peftflow.core.training.optim.AdamW;
 import io.peftflow.core.training.optim.LossScaler;
 import io.peftflow.core.training.optim.LrSchedule;
+import io.peftflow.core.tuners.ClassificationHead;
 import io.peftflow.core.tuners.PeftModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +27,14 @@ import java.util.function.BooleanSupplier;
 /**
  * Trains the active adapters of a {@link PeftModel} on tokenised sequences: length-bucketed batches in a seeded
  * order, gradient accumulation normalised by labelled tokens, global-norm clipping, AdamW with warmup and decay,
- * dynamic loss scaling when the base is fp16, evaluation and early stopping, cancellation, and checkpoints from
- * which {@link #resume} continues with the same loss curve as an uninterrupted run.
+ * dynamic loss scaling when the base is fp16, evaluation and early stopping, the best evaluation's weights at the
+ * end, cancellation, and checkpoints from which {@link #resume} continues with the same loss curve as an
+ * uninterrupted run.
+ *
+ * <p>The loss follows the data: next-token cross-entropy for causal-LM data, or, for class-labelled data
+ * ({@link io.peftflow.core.training.data.SequenceEncoder#encodeClasses}), cross-entropy of the active
+ * {@link ClassificationHead}'s logits, normalised by the sequences of an update; the other active adapters train
+ * through the head (PEFT's {@code SEQ_CLS}).
  *
  * <pre>{@code
  * Trainer t = new Trainer(peft, config, tokenizer.padId().orElse(0L))
@@ -69,20 +76,24 @@ public final class Trainer {
         return this;
     }
 
-    /** A fresh run; {@code eval} may be null (no evaluation, no early stopping). */
+    /** A fresh run; {@code eval} may be null (no evaluation, no early stopping, no best weights to restore). */
     public TrainResult train(EncodedDataset train, EncodedDataset eval) {
         TrainerState start = new TrainerState(0, 0, 0, config.initialLossScale(), 0, 0, Double.MAX_VALUE, 0, 0, 0,
                 0, List.of(), List.of(), fingerprint(train), config);
         return run(train, eval, start, null);
     }
 
-    /** Continues from a checkpoint written by this trainer on the same data and config. */
+    /**
+     * Continues from a checkpoint written by this trainer on the same data and config ({@code restoreBestWeights}
+     * may differ: it does not change the steps, only what the run ends on). The best weights so far come back from
+     * the checkpoint, so a resumed run ends on the same weights as an uninterrupted one.
+     */
     public TrainResult resume(Path checkpoint, EncodedDataset train, EncodedDataset eval) {
         TrainerState state = TrainerCheckpoint.readState(checkpoint);
         if (state.dataFingerprint() != fingerprint(train)) {
             throw new PeftCoreException("checkpoint was made on different training data", checkpoint, null);
         }
-        if (!state.config().equals(config)) {
+        if (!state.config().toBuilder().restoreBestWeights(config.restoreBestWeights()).build().equals(config)) {
             throw new PeftCoreException("checkpoint was made with another training config: " + state.config(),
                     checkpoint, null);
         }
@@ -90,16 +101,30 @@ public final class Trainer {
     }
 
     private TrainResult run(EncodedDataset train, EncodedDataset eval, TrainerState s, Path restoreFrom) {
+        ClassificationHead head = Evaluator.headFor(model, train).orElse(null);
+        if (eval != null && !eval.classLabels().equals(train.classLabels())) {
+            throw new PeftCoreException("evaluation data has class labels " + eval.classLabels()
+                    + " but the training data has " + train.classLabels() + " (encode both with one label list)");
+        }
         NDManager pm = model.base().manager();
         Engine.getInstance().setRandomSeed((int) config.seed());
         AdamW opt = new AdamW(model.trainableParameters(), config.beta1(), config.beta2(), config.eps(),
                 config.weightDecay(), pm);
         LossScaler scaler = new LossScaler(model.base().dtype() == DataType.FLOAT16, config.initialLossScale(),
                 config.lossScaleGrowthInterval());
-        if (restoreFrom != null) {
-            TrainerCheckpoint.restore(restoreFrom, s, opt, pm);
-            scaler.restore(s.lossScale(), s.goodSteps());
+        try (BestWeights best = new BestWeights(opt.parameters(), pm, config.restoreBestWeights())) {
+            if (restoreFrom != null) {
+                TrainerCheckpoint.restore(restoreFrom, s, opt, pm);
+                scaler.restore(s.lossScale(), s.goodSteps());
+                best.load(restoreFrom, s.bestStep());
+            }
+            return run(train, eval, s, head, opt, scaler, best);
         }
+    }
+
+    private TrainResult run(EncodedDataset train, EncodedDataset eval, TrainerState s, ClassificationHead head,
+                            AdamW opt, LossScaler scaler, BestWeights best) {
+        NDManager pm = model.base().manager();
         LengthBatcher batcher = new LengthBatcher(train.sequences(), config.batchSize(), config.bucketBatches(),
                 config.seed());
         int total = config.totalSteps(batcher.batchesPerEpoch());
@@ -119,10 +144,11 @@ public final class Trainer {
                 // Dropout draws from the engine RNG: re-seeding per step makes a resumed run draw the same masks.
                 Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + loop.step));
                 List<List<Sequence>> micro = loop.nextMicroBatches(config.gradientAccumulation());
+                // What the update's loss is a mean over: labelled tokens, or sequences for classification.
                 long labelled = 0;
                 for (List<Sequence> mb : micro) {
                     for (Sequence q : mb) {
-                        labelled += q.labelled();
+                        labelled += head != null ? 1 : q.labelled();
                     }
                 }
                 double lossSum = 0;
@@ -131,10 +157,13 @@ public final class Trainer {
                     try (NDManager scope = pm.newSubManager();
                          GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         Batch batch = Batch.collate(mb, padId, scope);
-                        CausalLmLoss.Result r = model.loss(batch.args(), batch.labels());
+                        NDArray sum = head != null
+                                ? ClassificationHead.crossEntropySum(head.logits(model, batch.args()),
+                                        Sequence.classIndices(mb, scope))
+                                : model.loss(batch.args(), batch.labels()).sum();
                         // The factor changes every step: a step-scoped tensor, alive through backward (see nn.Scalars).
-                        gc.backward(r.sum().mul(scope.create(scaler.scale() / Math.max(1, labelled))));
-                        lossSum += r.sum().getFloat();
+                        gc.backward(sum.mul(scope.create(scaler.scale() / Math.max(1, labelled))));
+                        lossSum += sum.getFloat();
                         tokens += batch.tokens();
                     }
                 }
@@ -169,28 +198,32 @@ public final class Trainer {
                         secs / (loop.step - s.step()) * (total - loop.step)));
                 boolean last = loop.step == total;
                 if (eval != null && (config.evalEvery() > 0 && loop.step % config.evalEvery() == 0 || last)) {
-                    if (evaluate(eval, loop)) {
+                    if (evaluate(eval, loop, best)) {
                         status = TrainResult.Status.EARLY_STOPPED;
                         break;
                     }
                 }
                 if (checkpointDir != null && config.checkpointEvery() > 0 && loop.step % config.checkpointEvery() == 0
                         && !last) {
-                    save(loop, scaler, opt);
+                    save(loop, scaler, opt, best);
                 }
             }
         } finally {
             model.train(false);
         }
         if (checkpointDir != null) {
-            save(loop, scaler, opt);
+            // Before restoring: the checkpoint keeps the last weights, which resuming continues from.
+            save(loop, scaler, opt, best);
         }
-        return new TrainResult(status, loop.step, loop.losses, loop.evaluations, loop.bestStep, loop.tokens,
-                (System.nanoTime() - started) / 1e9, loop.skipped);
+        // A cancelled run keeps its last weights: it is meant to be resumed, not used.
+        int weightsStep = status != TrainResult.Status.CANCELLED && best.step() != loop.step && best.restore()
+                ? best.step() : loop.step;
+        return new TrainResult(status, loop.step, loop.losses, loop.evaluations, loop.bestStep, weightsStep,
+                loop.tokens, (System.nanoTime() - started) / 1e9, loop.skipped);
     }
 
-    /** Evaluates and updates early stopping; true when patience ran out. */
-    private boolean evaluate(EncodedDataset eval, Loop loop) {
+    /** Evaluates, keeps the best weights and updates early stopping; true when patience ran out. */
+    private boolean evaluate(EncodedDataset eval, Loop loop, BestWeights best) {
         model.train(false);
         LossMetrics m = Evaluator.loss(model, eval, config.batchSize(), padId);
         model.train(true);
@@ -200,15 +233,16 @@ public final class Trainer {
             loop.bestEvalLoss = m.loss();
             loop.bestStep = loop.step;
             loop.evalsSinceBest = 0;
+            best.capture(loop.step);
             return false;
         }
         return config.earlyStoppingPatience() > 0 && ++loop.evalsSinceBest >= config.earlyStoppingPatience();
     }
 
-    private void save(Loop loop, LossScaler scaler, AdamW opt) {
+    private void save(Loop loop, LossScaler scaler, AdamW opt, BestWeights best) {
         TrainerCheckpoint.save(checkpointDir, new TrainerState(loop.step, loop.epoch, loop.cursor, scaler.scale(),
                 scaler.goodSteps(), opt.steps(), loop.bestEvalLoss, loop.bestStep, loop.evalsSinceBest, loop.skipped,
-                loop.tokens, loop.losses, loop.evaluations, loop.fingerprint, config), opt);
+                loop.tokens, loop.losses, loop.evaluations, loop.fingerprint, config), opt, best);
         listener.onCheckpoint(loop.step, checkpointDir);
     }
 
@@ -218,6 +252,10 @@ public final class Trainer {
         for (Sequence s : data.sequences()) {
             h = 31 * h + Arrays.hashCode(s.ids());
             h = 31 * h + Arrays.hashCode(s.labels());
+            if (s.hasClass()) {
+                // Only for classification data, so causal-LM fingerprints (and their checkpoints) stay valid.
+                h = 31 * h + s.classIndex();
+            }
         }
         return h;
     }

@@ -21,21 +21,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A resumable training checkpoint directory: {@value #WEIGHTS} (the trainable parameters by name, F32),
- * {@value #OPTIMIZER} (AdamW moments) and {@value #STATE} (step, data position, loss scale, early-stopping state,
- * the loss curve so far, the config and a data fingerprint). The random state needs no saving: data order is a
+ * A resumable training checkpoint directory: {@value #WEIGHTS} (the trainable parameters by name, F32, as they are
+ * at the checkpoint's step: what training continues from), {@value #OPTIMIZER} (AdamW moments), {@value #BEST} (the
+ * trainable parameters at the best evaluation so far, when {@link TrainingConfig#restoreBestWeights()} and there
+ * was one) and {@value #STATE} (step, data position, loss scale, early-stopping state, the loss curve so far, the
+ * config and a data fingerprint). The random state needs no saving: data order is a
  * function of (seed, epoch) and the engine RNG (dropout) is re-seeded from (seed, step) before every update.
  */
 public final class TrainerCheckpoint {
     public static final String WEIGHTS = "trainable.safetensors";
     public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String STATE = "trainer_state.json";
+    public static final String BEST = BestWeights.FILE;
 
     private TrainerCheckpoint() {
     }
 
     /** Writes a checkpoint of {@code state}; the state file goes last, so a directory with it is complete. */
-    static void save(Path dir, TrainerState state, AdamW optimizer) {
+    static void save(Path dir, TrainerState state, AdamW optimizer, BestWeights best) {
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve(STATE));
@@ -45,6 +48,7 @@ public final class TrainerCheckpoint {
             try (NDManager scope = optimizer.parameters().get(0).array().getManager().newSubManager()) {
                 SafetensorsWriter.write(dir.resolve(OPTIMIZER), optimizer.state(scope));
             }
+            best.save(dir);
             Path tmp = dir.resolve(STATE + ".tmp");
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), state.toJson());
             Files.move(tmp, dir.resolve(STATE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -99,6 +103,10 @@ public final class TrainerCheckpoint {
 
         static TrainerState fromJson(JsonNode node) {
             try {
+                if (node instanceof ObjectNode o && o.has("config")) {
+                    // Through TrainingConfig's parser, which gives fields newer than the checkpoint their defaults.
+                    node = o.deepCopy().set("config", TrainingConfig.fromJson(o.get("config")).toJson());
+                }
                 return Json.MAPPER.treeToValue(node, TrainerState.class);
             } catch (IOException | IllegalArgumentException e) {
                 throw new PeftCoreException("invalid " + STATE + ": " + e.getMessage(), e);

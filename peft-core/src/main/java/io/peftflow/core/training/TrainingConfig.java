@@ -12,15 +12,20 @@ import io.peftflow.core.training.optim.LrSchedule;
  * @param maxGradNorm global-norm clip; 0 turns clipping off
  * @param evalEvery evaluate every this many updates (0: only at the end)
  * @param earlyStoppingPatience stop after this many evaluations without an eval-loss improvement (0: never)
+ * @param earlyStoppingMinDelta an evaluation improves only when its loss is below the best by more than this
  * @param checkpointEvery write a resumable checkpoint every this many updates (0: never)
  * @param bucketBatches batches per length bucket (see {@link io.peftflow.core.training.data.LengthBatcher})
  * @param initialLossScale / lossScaleGrowthInterval dynamic loss scaling, used when the model is fp16
+ * @param restoreBestWeights when a run with evaluation completes or stops early, the trainable parameters end at
+ *     the best evaluation's values (HF Trainer's {@code load_best_model_at_end}); a cancelled run keeps its last
+ *     weights, so that it can be resumed. Absent from JSON written before it existed: true.
  */
 public record TrainingConfig(long seed, double learningRate, double weightDecay, double beta1, double beta2,
                              double eps, LrSchedule.Kind schedule, int warmupSteps, int maxSteps, int epochs,
                              int batchSize, int gradientAccumulation, double maxGradNorm, int evalEvery,
                              int earlyStoppingPatience, double earlyStoppingMinDelta, int checkpointEvery,
-                             int bucketBatches, float initialLossScale, int lossScaleGrowthInterval) {
+                             int bucketBatches, float initialLossScale, int lossScaleGrowthInterval,
+                             boolean restoreBestWeights) {
 
     public TrainingConfig {
         check(learningRate > 0, "learning rate must be > 0");
@@ -32,11 +37,16 @@ public record TrainingConfig(long seed, double learningRate, double weightDecay,
         check(batchSize >= 1 && gradientAccumulation >= 1, "batch size and gradient accumulation must be >= 1");
         check(maxGradNorm >= 0, "max grad norm must be >= 0");
         check(evalEvery >= 0 && earlyStoppingPatience >= 0 && checkpointEvery >= 0, "intervals must be >= 0");
+        check(earlyStoppingMinDelta >= 0 && Double.isFinite(earlyStoppingMinDelta),
+                "early-stopping min delta must be finite and >= 0");
         check(bucketBatches >= 1, "bucket batches must be >= 1");
         check(initialLossScale >= 1 && lossScaleGrowthInterval >= 1, "loss scale >= 1, growth interval >= 1");
     }
 
-    /** lr 2e-4, no weight decay, betas 0.9/0.999, eps 1e-8, cosine, 1 epoch, batch 8, clip 1.0, fp16 scale 2^16. */
+    /**
+     * lr 2e-4, no weight decay, betas 0.9/0.999, eps 1e-8, cosine, 1 epoch, batch 8, clip 1.0, fp16 scale 2^16,
+     * restore the best weights.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -63,6 +73,7 @@ public record TrainingConfig(long seed, double learningRate, double weightDecay,
         b.bucketBatches = bucketBatches;
         b.initialLossScale = initialLossScale;
         b.lossScaleGrowthInterval = lossScaleGrowthInterval;
+        b.restoreBestWeights = restoreBestWeights;
         return b;
     }
 
@@ -88,6 +99,7 @@ public record TrainingConfig(long seed, double learningRate, double weightDecay,
         private int bucketBatches = 16;
         private float initialLossScale = 65536f;
         private int lossScaleGrowthInterval = 2000;
+        private boolean restoreBestWeights = true;
 
         public Builder seed(long v) {
             seed = v;
@@ -155,10 +167,17 @@ public record TrainingConfig(long seed, double learningRate, double weightDecay,
             return this;
         }
 
+        /** End on the best evaluation's weights (default) or, with false, on the last step's. */
+        public Builder restoreBestWeights(boolean v) {
+            restoreBestWeights = v;
+            return this;
+        }
+
         public TrainingConfig build() {
             return new TrainingConfig(seed, learningRate, weightDecay, beta1, beta2, eps, schedule, warmupSteps,
                     maxSteps, epochs, batchSize, gradientAccumulation, maxGradNorm, evalEvery, earlyStoppingPatience,
-                    earlyStoppingMinDelta, checkpointEvery, bucketBatches, initialLossScale, lossScaleGrowthInterval);
+                    earlyStoppingMinDelta, checkpointEvery, bucketBatches, initialLossScale, lossScaleGrowthInterval,
+                    restoreBestWeights);
         }
     }
 
@@ -172,8 +191,13 @@ public record TrainingConfig(long seed, double learningRate, double weightDecay,
         return Json.MAPPER.valueToTree(this);
     }
 
+    /** Parses {@link #toJson}; fields added since a checkpoint or manifest was written take their defaults. */
     public static TrainingConfig fromJson(com.fasterxml.jackson.databind.JsonNode node) {
         try {
+            if (node instanceof ObjectNode o && !o.has("restoreBestWeights")) {
+                // Jackson would read a missing boolean as false; the default is true.
+                node = o.deepCopy().put("restoreBestWeights", true);
+            }
             return Json.MAPPER.treeToValue(node, TrainingConfig.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
             throw new PeftCoreException("invalid training config: " + e.getMessage(), e);

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Sequence classification from the last real token's final hidden state (as transformers does), through a trained
  * {@code score} projection. It leaves the LM's forward alone; other active adapters (LoRA, prompt) shape the
- * hidden states it reads.
+ * hidden states it reads, and train through it. The trainer uses it when it is active and the data carries class
+ * labels ({@link io.peftflow.core.training.data.SequenceEncoder#encodeClasses}).
  */
 public final class ClassificationHead extends BaseAdapter<ClassificationHeadConfig> {
     private final Dense score;
@@ -47,6 +48,14 @@ public final class ClassificationHead extends BaseAdapter<ClassificationHeadConf
             last = hidden.gather(index.reshape(b, 1, 1).repeat(2, h), 1).squeeze(1);
         }
         return score.forward(Fp32.of(last));
+    }
+
+    /**
+     * Summed cross-entropy of label logits {@code [B, C]} against class indices {@code [B]} (int64). A sum, not a
+     * mean: the trainer divides by the sequences of a whole update, as it divides the LM loss by its tokens.
+     */
+    public static NDArray crossEntropySum(NDArray logits, NDArray classes) {
+        return logits.logSoftmax(-1).gather(classes.reshape(classes.getShape().get(0), 1), 1).sum().neg();
     }
 
     public Parameter weight() {

@@ -8,12 +8,13 @@ import io.peftflow.data.PromptTemplate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * Renders examples with a prompt template and tokenises them for causal-LM training: BOS, then each run of
  * context or trained text encoded on its own (so the context is tokenised exactly as
  * {@link PromptTemplate#renderPrompt} is at generation time), then EOS as a trained token. Labels are the
- * trained tokens only, unless {@code trainOnPrompt}.
+ * trained tokens only, unless {@code trainOnPrompt}. {@link #encodeClasses} encodes for sequence classification.
  *
  * @param template null for each example's format default
  * @param maxLength the most tokens a sequence may have (the context, minus any virtual tokens)
@@ -32,8 +33,46 @@ public record SequenceEncoder(Tokenizer tokenizer, PromptTemplate template, int 
         return template != null ? template : PromptTemplate.defaultFor(example.format());
     }
 
-    /** Encodes all examples; an empty input or an empty result is an error. */
+    /** Encodes all examples for causal-LM training; an empty input or an empty result is an error. */
     public EncodedDataset encode(List<Example> examples) {
+        return encodeAll(examples, List.of(), this::encodeFull);
+    }
+
+    /**
+     * Encodes examples for sequence classification (PEFT's {@code SEQ_CLS}): each becomes its prompt as generation
+     * sees it ({@link #promptIds}, no labelled token) plus the index of its class ({@link #classOf}) in
+     * {@code labels}. The label list is fixed by the caller, so that train and validation data and a saved head
+     * agree on what each index means. A class outside the list is an error naming the example. Over-long prompts
+     * follow the policy; TRUNCATE keeps the head, as transformers' tokenizer truncation does.
+     */
+    public EncodedDataset encodeClasses(List<Example> examples, List<String> labels) {
+        if (labels.size() < 2 || labels.stream().distinct().count() != labels.size()) {
+            throw new PeftCoreException("a label list needs at least 2 distinct labels, got " + labels);
+        }
+        return encodeAll(examples, labels, (i, example) -> {
+            String label = classOf(example);
+            int index = labels.indexOf(label);
+            if (index < 0) {
+                throw new PeftCoreException("example " + i + " has label '" + label + "', which is not in the label"
+                        + " list " + labels);
+            }
+            long[] ids = promptIds(example);
+            long[] none = new long[ids.length];
+            Arrays.fill(none, CausalLmLoss.IGNORE_INDEX);
+            return new Sequence(i, ids, none, index);
+        });
+    }
+
+    /**
+     * An example's class: its {@code label} field when it has one, else its response (a classifier-style
+     * completion such as {@code " dining"}), trimmed either way.
+     */
+    public static String classOf(Example example) {
+        return (example.label() != null ? example.label() : example.response()).trim();
+    }
+
+    private EncodedDataset encodeAll(List<Example> examples, List<String> classLabels,
+                                     BiFunction<Integer, Example, Sequence> encodeOne) {
         if (examples.isEmpty()) {
             throw new PeftCoreException("the dataset is empty: no examples to train or evaluate on");
         }
@@ -41,7 +80,7 @@ public record SequenceEncoder(Tokenizer tokenizer, PromptTemplate template, int 
         int truncated = 0;
         int skipped = 0;
         for (int i = 0; i < examples.size(); i++) {
-            Sequence s = encodeFull(i, examples.get(i));
+            Sequence s = encodeOne.apply(i, examples.get(i));
             if (s.length() > maxLength) {
                 switch (overLong) {
                     case FAIL -> throw new PeftCoreException("example " + i + " has " + s.length()
@@ -53,8 +92,9 @@ public record SequenceEncoder(Tokenizer tokenizer, PromptTemplate template, int 
                     }
                     case TRUNCATE -> {
                         truncated++;
-                        s = new Sequence(i, Arrays.copyOf(s.ids(), maxLength), Arrays.copyOf(s.labels(), maxLength));
-                        if (s.labelled() == 0) {
+                        s = new Sequence(i, Arrays.copyOf(s.ids(), maxLength), Arrays.copyOf(s.labels(), maxLength),
+                                s.classIndex());
+                        if (!s.hasClass() && s.labelled() == 0) {
                             skipped++;
                             continue;
                         }
@@ -67,7 +107,7 @@ public record SequenceEncoder(Tokenizer tokenizer, PromptTemplate template, int 
             throw new PeftCoreException("the dataset is empty after encoding: all " + examples.size()
                     + " examples were longer than " + maxLength + " tokens (" + skipped + " skipped)");
         }
-        return new EncodedDataset(out, examples.size(), truncated, skipped);
+        return new EncodedDataset(out, examples.size(), truncated, skipped, classLabels);
     }
 
     /** BOS and the rendered prompt up to the final response: what generation starts from. */
