@@ -43,14 +43,15 @@ final class Rope {
     }
 
     /**
-     * cos and sin {@code [B, 1, T, D]} for positions {@code [B, T]}, in {@code dtype}; {@code invFreq} (fp32, on the
+     * cos and signed sin (first half negated, see {@link Kernels#rope}) {@code [B, 1, T, D]} for positions
+     * {@code [B, T]}, in {@code dtype}; {@code invFreq} (fp32, on the
      * positions' device) is made once per model, as a per-forward host-to-device copy would stall the stream.
      */
     static NDArray[] cosSin(NDArray positions, NDArray invFreq, DataType dtype) {
         NDArray freqs = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(invFreq);
-        NDArray emb = freqs.concat(freqs, -1).expandDims(1);
-        NDArray cos = emb.cos();
-        NDArray sin = emb.sin();
+        NDArray cos = freqs.concat(freqs, -1).expandDims(1).cos();
+        NDArray sinHalf = freqs.sin();
+        NDArray sin = sinHalf.neg().concat(sinHalf, -1).expandDims(1);
         if (dtype != DataType.FLOAT32) {
             cos = cos.toType(dtype, false);
             sin = sin.toType(dtype, false);

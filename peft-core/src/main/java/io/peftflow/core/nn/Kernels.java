@@ -54,9 +54,12 @@ public final class Kernels {
         return run("rms_norm", x, weight, eps).singletonOrThrow();
     }
 
-    /** Rotary embedding (rotate-half layout) of {@code [B, T, n*D]} projections; returns {@code [B, n, T, D]}. */
-    public static NDArray rope(NDArray x, NDArray cos, NDArray sin) {
-        return run("rope", x, cos, sin).singletonOrThrow();
+    /**
+     * Rotary embedding (rotate-half layout) of {@code [B, T, n*D]} projections; returns {@code [B, n, T, D]}.
+     * {@code signedSin} is sin with its first half negated (the sign rotate_half puts on the second half of x).
+     */
+    public static NDArray rope(NDArray x, NDArray cos, NDArray signedSin) {
+        return run("rope", x, cos, signedSin).singletonOrThrow();
     }
 
     /**
@@ -73,8 +76,8 @@ public final class Kernels {
     }
 
     /**
-     * {@code out + (x A^T B^T) * scaling}: the LoRA matmuls run in the activations' dtype (fp16 on CUDA, as PEFT under
-     * autocast) through casts of the fp32 weights that gradients pass; the sum comes back in {@code out}'s dtype.
+     * {@code out + x A^T (scaling B)^T}: the LoRA matmuls run in the activations' dtype (fp16 on CUDA, as PEFT under
+     * autocast) through casts of the fp32 weights that gradients pass; {@code out} and {@code x} share a dtype.
      */
     public static NDArray lora(NDArray out, NDArray x, NDArray a, NDArray b, NDArray scaling) {
         return run("lora", out, x, a, b, scaling).singletonOrThrow();
@@ -106,9 +109,22 @@ public final class Kernels {
         }
     }
 
-    /** Sets every tensor to 0 in place (also those holding inf or NaN). */
-    public static void zero(List<NDArray> tensors) {
-        runNoGrad("zero_", new ArrayList<>(List.of(IValue.listFrom(pt(tensors))))).close();
+    /**
+     * Gradients of the scalar {@code loss} with respect to {@code params} (zeros for those it does not reach), in
+     * {@code scope}: returned rather than accumulated into each parameter's {@code .grad}, which saves an accumulate
+     * kernel per parameter and the zeroing between steps.
+     */
+    public static List<NDArray> gradients(NDArray loss, List<NDArray> params, NDManager scope) {
+        List<IValue> args = new ArrayList<>(List.of(IValue.from((PtNDArray) loss), IValue.listFrom(pt(params))));
+        try (IValue out = runNoGrad("gradients", args)) {
+            return List.of(out.toTensorArray((PtNDManager) scope));
+        }
+    }
+
+    /** {@code total[i] += more[i]} in place. */
+    public static void accumulate(List<NDArray> total, List<NDArray> more) {
+        runNoGrad("accumulate_", new ArrayList<>(List.of(IValue.listFrom(pt(total)), IValue.listFrom(pt(more)))))
+                .close();
     }
 
     /**

@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.evaluation.Evaluator;
 import io.peftflow.core.evaluation.LossMetrics;
+import io.peftflow.core.nn.Kernels;
 import io.peftflow.core.training.TrainerCheckpoint.TrainerState;
 import io.peftflow.core.training.data.Batch;
 import io.peftflow.core.training.data.EncodedDataset;
@@ -153,39 +154,52 @@ public final class Trainer {
                 }
                 double lossSum = 0;
                 long tokens = 0;
-                for (List<Sequence> mb : micro) {
-                    try (NDManager scope = pm.newSubManager();
-                         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        Batch batch = Batch.collate(mb, padId, scope);
-                        NDArray sum = head != null
-                                ? ClassificationHead.crossEntropySum(head.logits(model, batch.args()),
-                                        Sequence.classIndices(mb, scope))
-                                : model.loss(batch.args(), batch.labels()).sum();
-                        // The factor changes every step: a step-scoped tensor, alive through backward (see nn.Scalars).
-                        gc.backward(sum.mul(scope.create(scaler.scale() / Math.max(1, labelled))));
-                        lossSum += sum.getFloat();
-                        tokens += batch.tokens();
-                    }
-                }
-                double loss = lossSum / Math.max(1, labelled);
-                float unscale = 1f / scaler.scale();
-                float norm = Double.isFinite(loss) ? opt.gradNorm(unscale) : Float.NaN;
-                boolean finite = Float.isFinite(norm);
+                double loss;
+                float norm;
                 double lr = schedule.at(loop.step);
-                if (scaler.update(finite)) {
-                    double clip = config.maxGradNorm() > 0 && norm > config.maxGradNorm()
-                            ? config.maxGradNorm() / (norm + 1e-6) : 1;
-                    opt.step(lr, unscale * clip);
-                    consecutiveSkips = 0;
-                } else {
-                    opt.zeroGradients();
-                    loop.skipped++;
-                    if (!scaler.enabled() || ++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
-                        throw new PeftCoreException(String.format(java.util.Locale.ROOT,
-                                "training diverged at step %d (epoch %d): loss %s, gradient norm %s%s; lower the"
-                                        + " learning rate or check the data", loop.step + 1, loop.epoch, loss, norm,
-                                scaler.enabled() ? " for " + consecutiveSkips + " fp16 steps in a row (loss scale "
-                                        + scaler.scale() + ")" : ""));
+                boolean finite;
+                try (NDManager stepScope = pm.newSubManager()) {
+                    List<NDArray> grads = null;
+                    for (List<Sequence> mb : micro) {
+                        // The collector only switches autograd on; Kernels.gradients runs the backward.
+                        try (NDManager scope = pm.newSubManager();
+                             GradientCollector ignored = Engine.getInstance().newGradientCollector()) {
+                            Batch batch = Batch.collate(mb, padId, scope);
+                            // The factor changes every step: a step-scoped tensor, alive through backward (see
+                            // nn.Scalars), copied before the forward, as a copy after it would wait for it.
+                            NDArray factor = scope.create(scaler.scale() / Math.max(1, labelled));
+                            NDArray sum = head != null
+                                    ? ClassificationHead.crossEntropySum(head.logits(model, batch.args()),
+                                            Sequence.classIndices(mb, scope))
+                                    : model.loss(batch.args(), batch.labels()).sum();
+                            List<NDArray> g = Kernels.gradients(sum.mul(factor), opt.arrays(), stepScope);
+                            if (grads == null) {
+                                grads = g;
+                            } else {
+                                Kernels.accumulate(grads, g);
+                            }
+                            lossSum += sum.getFloat();
+                            tokens += batch.tokens();
+                        }
+                    }
+                    loss = lossSum / Math.max(1, labelled);
+                    float unscale = 1f / scaler.scale();
+                    norm = Double.isFinite(loss) ? opt.gradNorm(grads, unscale) : Float.NaN;
+                    finite = Float.isFinite(norm);
+                    if (scaler.update(finite)) {
+                        double clip = config.maxGradNorm() > 0 && norm > config.maxGradNorm()
+                                ? config.maxGradNorm() / (norm + 1e-6) : 1;
+                        opt.step(grads, lr, unscale * clip);
+                        consecutiveSkips = 0;
+                    } else {
+                        loop.skipped++;
+                        if (!scaler.enabled() || ++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+                            throw new PeftCoreException(String.format(java.util.Locale.ROOT,
+                                    "training diverged at step %d (epoch %d): loss %s, gradient norm %s%s; lower the"
+                                            + " learning rate or check the data", loop.step + 1, loop.epoch, loss,
+                                    norm, scaler.enabled() ? " for " + consecutiveSkips
+                                            + " fp16 steps in a row (loss scale " + scaler.scale() + ")" : ""));
+                        }
                     }
                 }
                 loop.step++;

@@ -11,12 +11,12 @@ class Kernels(Module):
     h = x.float()
     h = h * torch.rsqrt(h.pow(2).mean(-1, keepdim=True) + eps)
     return weight * h.to(x.dtype)
-  def rope(self: __torch__.Kernels, x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
+  def rope(self: __torch__.Kernels, x: Tensor, cos: Tensor, signed_sin: Tensor) -> Tensor:
+    # rotate_half(h) * sin == roll(h, D/2) * signed_sin (first half negated): 3 kernels instead of 5 (neg, cat)
     d = cos.size(-1)
-    h = x.reshape(x.size(0), x.size(1), -1, d).transpose(1, 2)
-    half = d // 2
-    rotated = torch.cat([torch.neg(h[:, :, :, half:]), h[:, :, :, :half]], -1)
-    return h * cos + rotated * sin
+    h = x.reshape(x.size(0), x.size(1), -1, d)
+    rolled = torch.roll(h, [d // 2], [-1])
+    return torch.addcmul(h.transpose(1, 2) * cos, rolled.transpose(1, 2), signed_sin)
   def causal_attention(self: __torch__.Kernels, q: Tensor, k: Tensor, v: Tensor) -> Tensor:
     o = torch.scaled_dot_product_attention(q, self._repeat_kv(k, q), self._repeat_kv(v, q), None, 0.0, True)
     return self._merge_heads(o)
@@ -35,8 +35,11 @@ class Kernels(Module):
   def _merge_heads(self: __torch__.Kernels, o: Tensor) -> Tensor:
     return o.transpose(1, 2).reshape(o.size(0), o.size(2), o.size(1) * o.size(3))
   def lora(self: __torch__.Kernels, out: Tensor, x: Tensor, a: Tensor, b: Tensor, scaling: Tensor) -> Tensor:
-    delta = torch.linear(torch.linear(x, a.to(x.dtype)), b.to(x.dtype))
-    return out + (delta * scaling).to(out.dtype)
+    # scaling goes into the small [out, r] B before its cast, and addmm adds the delta to out in its matmul
+    xa = torch.matmul(x, a.to(x.dtype).t())
+    bs = (b * scaling).to(x.dtype)
+    n = out.size(-1)
+    return torch.addmm(out.reshape(-1, n), xa.reshape(-1, xa.size(-1)), bs.t()).reshape(out.size())
   def swiglu(self: __torch__.Kernels, gate: Tensor, up: Tensor) -> Tensor:
     return torch.silu(gate) * up
   def cast_like(self: __torch__.Kernels, x: Tensor, like: Tensor) -> Tensor:
@@ -47,11 +50,22 @@ class Kernels(Module):
     target = labels[:, 1:].reshape(-1)
     total = torch.cross_entropy_loss(lg, target, None, 2, -100, 0.0)
     return total, torch.ne(target, -100).sum()
+  def gradients(self: __torch__.Kernels, loss: Tensor, params: List[Tensor]) -> List[Tensor]:
+    # returned, not accumulated into .grad: no per-parameter accumulate or zeroing kernels
+    grads = torch.autograd.grad([loss], params, None, None, False, True)
+    out: List[Tensor] = []
+    for i in range(len(params)):
+      g = grads[i]
+      if g is None:
+        out.append(torch.zeros_like(params[i]))
+      else:
+        out.append(g)
+    return out
+  def accumulate_(self: __torch__.Kernels, total: List[Tensor], more: List[Tensor]) -> int:
+    torch._foreach_add_(total, more)
+    return len(total)
   def grad_norm(self: __torch__.Kernels, grads: List[Tensor]) -> Tensor:
     return torch.stack(torch._foreach_norm(grads, 2)).float().pow(2).sum().sqrt()
-  def zero_(self: __torch__.Kernels, tensors: List[Tensor]) -> int:
-    torch._foreach_zero_(tensors)
-    return len(tensors)
   def adamw_(self: __torch__.Kernels, params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor], decayed: List[Tensor], grad_scale: float, beta1: float, beta2: float, eps: float, decay_factor: float, step_size: float, bias_correction2_sqrt: float) -> int:
     if len(decayed) > 0:
       torch._foreach_mul_(decayed, decay_factor)

@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
 /**
  * AdamW (Loshchilov &amp; Hutter, torch's {@code AdamW}) with decoupled weight decay over fp32 parameters. Like torch's
  * multi-tensor ("foreach") path it updates all parameters with a handful of multi-tensor kernels in one call
- * ({@link Kernels#adamw}), whatever the number of tensors, in place (hooks keep reading the same arrays). Gradient
- * unscaling (loss scale, token normalisation) and global-norm clipping are folded into one factor on the gradient.
+ * ({@link Kernels#adamw}), whatever the number of tensors, in place (hooks keep reading the same arrays). Gradients
+ * come from {@link Kernels#gradients}; their unscaling (loss scale, token normalisation) and global-norm clipping are
+ * folded into one factor.
  *
  * <p>Weight decay skips biases and normalisation weights, as the HF Trainer decides by name; adapter weights (LoRA
  * A/B, bottleneck projections, prompt embeddings) are decayed like any other weight.
@@ -90,37 +91,33 @@ public final class AdamW {
         return steps;
     }
 
+    /** The parameters' arrays in order: what {@link Kernels#gradients} is asked for. */
+    public List<NDArray> arrays() {
+        return arrays;
+    }
+
     /**
      * The L2 norm of all gradients together, times {@code gradScale}; NaN or infinite when any gradient is.
      * One device-to-host read.
      */
-    public float gradNorm(float gradScale) {
+    public float gradNorm(List<NDArray> grads, float gradScale) {
         try (NDManager scope = manager.newSubManager()) {
-            return Kernels.globalNorm(gradients(scope)).getFloat() * gradScale;
+            NDArray norm = Kernels.globalNorm(grads);
+            norm.attach(scope);
+            return norm.getFloat() * gradScale;
         }
     }
 
     /**
-     * One update with learning rate {@code lr}, using {@code gradient * gradScale} as the gradient (fold the loss
-     * scale, the token normalisation and the clipping coefficient into it). Zeroes the gradients afterwards.
+     * One update with learning rate {@code lr}, using {@code grads[i] * gradScale} as parameter i's gradient (fold the
+     * loss scale, the token normalisation and the clipping coefficient into it).
      */
-    public void step(double lr, double gradScale) {
+    public void step(List<NDArray> grads, double lr, double gradScale) {
         steps++;
         double bc1 = 1 - Math.pow(beta1, steps);
         double bc2 = 1 - Math.pow(beta2, steps);
-        try (NDManager scope = manager.newSubManager()) {
-            List<NDArray> grads = gradients(scope);
-            Kernels.adamw(arrays, grads, m, v, decayed, gradScale, beta1, beta2, eps, 1 - lr * weightDecay,
-                    lr / bc1, Math.sqrt(bc2));
-            Kernels.zero(grads);
-        }
-    }
-
-    /** Sets every gradient to 0 (also when it holds inf/NaN, which {@code g - g} would keep). */
-    public void zeroGradients() {
-        try (NDManager scope = manager.newSubManager()) {
-            Kernels.zero(gradients(scope));
-        }
+        Kernels.adamw(arrays, grads, m, v, decayed, gradScale, beta1, beta2, eps, 1 - lr * weightDecay, lr / bc1,
+                Math.sqrt(bc2));
     }
 
     /** Moment estimates by {@code <name>.exp_avg} / {@code <name>.exp_avg_sq}: views attached to {@code scope}. */
@@ -157,16 +154,5 @@ public final class AdamW {
         NDArray view = a.reshape(a.getShape());
         view.attach(scope);
         return view;
-    }
-
-    /** The parameters' gradient arrays (sharing storage with the gradients autograd accumulates into). */
-    private List<NDArray> gradients(NDManager scope) {
-        List<NDArray> grads = new ArrayList<>(params.size());
-        for (NDArray a : arrays) {
-            NDArray g = a.getGradient();
-            g.attach(scope);
-            grads.add(g);
-        }
-        return grads;
     }
 }

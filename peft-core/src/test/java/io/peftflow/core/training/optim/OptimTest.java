@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.peftflow.core.nn.Kernels;
 import io.peftflow.core.nn.Parameter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,16 +35,17 @@ class OptimTest {
             double[] mb = new double[3];
             double[] vb = new double[3];
             for (int t = 1; t <= 3; t++) {
+                List<NDArray> grads;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    gc.backward(weight.array().mul(m.create(g)).sum().add(bias.array().mul(m.create(g)).sum()));
+                    grads = Kernels.gradients(weight.array().mul(m.create(g)).sum()
+                            .add(bias.array().mul(m.create(g)).sum()), opt.arrays(), m);
                 }
-                assertEquals(scale * Math.sqrt(2 * (0.01 + 0.09 + 0.04)), opt.gradNorm((float) scale), 1e-6);
-                opt.step(lr, scale);
+                assertEquals(scale * Math.sqrt(2 * (0.01 + 0.09 + 0.04)), opt.gradNorm(grads, (float) scale), 1e-6);
+                opt.step(grads, lr, scale);
                 reference(pw, mw, vw, g, t, lr, wd, scale);
                 reference(pb, mb, vb, g, t, lr, 0, scale);
                 assertArrayEquals(toFloat(pw), weight.array().toFloatArray(), 1e-6f, "decayed weight, step " + t);
                 assertArrayEquals(toFloat(pb), bias.array().toFloatArray(), 1e-6f, "bias without decay, step " + t);
-                assertArrayEquals(new float[3], weight.array().getGradient().toFloatArray(), "gradients zeroed");
             }
         }
     }
