@@ -37,3 +37,7 @@ peak peft-core-fp16-breakdown /root/jre/bin/java -Xmx4g -Dai.djl.offline=true -D
 # Host cost alone: the same model on 8 x 16 tokens, where the device work is negligible.
 peak peft-core-fp16-host /root/jre/bin/java -Xmx4g -Dai.djl.offline=true -Dbench.breakdown=true -Dbench.seq=16 -cp "$CP/*" \
   io.peftflow.core.bench.TrainThroughputBench tinyllama 10 3
+# A second round of the two headline configurations, to show the call-to-call spread side by side.
+peak hf-peft-bf16-sdpa-round2 python3 bench/train-throughput/peft_bench.py bf16-sdpa "$STEPS" "$WARMUP"
+peak peft-core-fp16-round2 /root/jre/bin/java -Xmx4g -Dai.djl.offline=true -cp "$CP/*" io.peftflow.core.bench.TrainThroughputBench \
+  tinyllama "$STEPS" "$WARMUP"
