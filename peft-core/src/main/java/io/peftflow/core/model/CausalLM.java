@@ -84,7 +84,10 @@ public abstract class CausalLM extends Module implements AutoCloseable {
 
     /** Logits {@code [B, T, vocab]} in the model dtype. */
     public NDArray forward(ForwardArgs args) {
-        return lmHead().forward(hiddenStates(args));
+        NDArray hidden = hiddenStates(args);
+        NDArray logits = lmHead().forward(hidden);
+        release(hidden, logits);
+        return logits;
     }
 
     /** The final normed hidden states {@code [B, T, hidden]} (input of the LM head or a classifier head). */
@@ -118,13 +121,20 @@ public abstract class CausalLM extends Module implements AutoCloseable {
         NDArray sliding = !causalOnly && config.slidingWindow() > 0
                 ? causalMask(h, mask2d, b, t, past, config.slidingWindow()) : null;
         LayerInput in = new LayerInput(cs == null ? null : cs[0], cs == null ? null : cs[1], full, sliding, cache);
+        NDArray callers = args.inputsEmbeds();
         for (DecoderLayer layer : layers()) {
-            h = layer.forward(h, in);
+            NDArray next = layer.forward(h, in);
+            if (h != callers) {
+                release(h, next);
+            }
+            h = next;
         }
         if (cache != null) {
             cache.advance(t);
         }
-        return finalNorm(h);
+        NDArray normed = finalNorm(h);
+        release(h, normed);
+        return normed;
     }
 
     private NDArray requireIds(ForwardArgs args) {

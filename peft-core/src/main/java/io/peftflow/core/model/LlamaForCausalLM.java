@@ -97,12 +97,18 @@ public final class LlamaForCausalLM extends CausalLM {
 
         @Override
         protected NDArray attentionBranch(NDArray hidden, LayerInput in) {
-            return attn.forward(inputNorm.forward(hidden), in);
+            NDArray x = inputNorm.forward(hidden);
+            NDArray out = attn.forward(x, in);
+            release(x, out);
+            return out;
         }
 
         @Override
         protected NDArray mlpBranch(NDArray hidden) {
-            return mlp.forward(postNorm.forward(hidden));
+            NDArray x = postNorm.forward(hidden);
+            NDArray out = mlp.forward(x);
+            release(x, out);
+            return out;
         }
 
         @Override
@@ -147,10 +153,25 @@ public final class LlamaForCausalLM extends CausalLM {
         }
 
         NDArray forward(NDArray x, LayerInput in) {
-            NDArray qs = Rope.apply(q.forward(x), in.cos(), in.sin());
-            NDArray ks = Rope.apply(k.forward(x), in.cos(), in.sin());
+            NDArray qp = q.forward(x);
+            NDArray qs = Rope.apply(qp, in.cos(), in.sin());
+            release(qp, qs);
+            NDArray kp = k.forward(x);
+            NDArray ks = Rope.apply(kp, in.cos(), in.sin());
+            release(kp, ks);
             NDArray vs = AttentionOps.splitHeads(v.forward(x), kvHeads, headDim);
-            return o.forward(AttentionOps.attend(qs, ks, vs, in, layer, sliding, scale));
+            NDArray context = AttentionOps.attend(qs, ks, vs, in, layer, sliding, scale);
+            NDArray out = o.forward(context);
+            release(context, out);
+            if (in.cache() == null) {
+                // the cache keeps the rotated keys and the values; without one they are done with
+                release(qs, out);
+                release(ks, out);
+                release(vs, out);
+            } else {
+                release(qs, out);
+            }
+            return out;
         }
     }
 
@@ -171,7 +192,14 @@ public final class LlamaForCausalLM extends CausalLM {
         }
 
         NDArray forward(NDArray x) {
-            return down.forward(Kernels.swiglu(gate.forward(x), up.forward(x)));
+            NDArray g = gate.forward(x);
+            NDArray u = up.forward(x);
+            NDArray s = Kernels.swiglu(g, u);
+            release(g, s);
+            release(u, s);
+            NDArray out = down.forward(s);
+            release(s, out);
+            return out;
         }
     }
 }

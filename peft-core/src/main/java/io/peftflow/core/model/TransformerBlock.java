@@ -24,9 +24,17 @@ public abstract class TransformerBlock extends Module implements DecoderLayer {
     @Override
     public final NDArray forward(NDArray hidden, LayerInput in) {
         NDArray a = attentionBranch(hidden, in);
-        NDArray h = hidden.add(afterAttention.isEmpty() ? a : afterAttention.apply(a, hidden));
+        NDArray adapted = afterAttention.isEmpty() ? a : afterAttention.apply(a, hidden);
+        NDArray h = hidden.add(adapted);
+        release(a, null);
+        release(adapted, a);
         NDArray m = mlpBranch(h);
-        return h.add(afterMlp.isEmpty() ? m : afterMlp.apply(m, h));
+        NDArray adaptedMlp = afterMlp.isEmpty() ? m : afterMlp.apply(m, h);
+        NDArray out = h.add(adaptedMlp);
+        release(m, null);
+        release(adaptedMlp, m);
+        release(h, null);
+        return out;
     }
 
     @Override

@@ -26,8 +26,12 @@ public final class Casts {
         if (x.getDataType() == dtype) {
             return x;
         }
-        NDArray token = DTYPE_TOKENS.computeIfAbsent(new Key(x.getDevice(), dtype),
+        return Kernels.castLike(x, token(x.getDevice(), dtype));
+    }
+
+    /** A shared 0-d array of {@code dtype} on {@code device}: what kernels read a target dtype from. */
+    static NDArray token(Device device, DataType dtype) {
+        return DTYPE_TOKENS.computeIfAbsent(new Key(device, dtype),
                 k -> Scalars.owner(k.device()).zeros(new Shape(), k.dtype()));
-        return Kernels.castLike(x, token);
     }
 }

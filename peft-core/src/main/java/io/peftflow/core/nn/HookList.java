@@ -54,11 +54,19 @@ public final class HookList {
         return hooks.isEmpty();
     }
 
+    /**
+     * Applies the enabled hooks in order. Intermediate results between two hooks are closed once the next hook has
+     * used them (see {@link Module#release}); {@code output} and {@code input} stay the caller's.
+     */
     public NDArray apply(NDArray output, NDArray input) {
         NDArray out = output;
         for (Map.Entry<String, Hook> e : hooks.entrySet()) {
             if (!disabled.contains(e.getKey())) {
-                out = e.getValue().apply(out, input);
+                NDArray next = e.getValue().apply(out, input);
+                if (out != output) {
+                    Module.release(out, next);
+                }
+                out = next;
             }
         }
         return out;

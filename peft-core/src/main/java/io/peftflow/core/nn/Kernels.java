@@ -3,6 +3,7 @@ package io.peftflow.core.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
@@ -81,6 +82,35 @@ public final class Kernels {
      */
     public static NDArray lora(NDArray out, NDArray x, NDArray a, NDArray b, NDArray scaling) {
         return run("lora", out, x, a, b, scaling).singletonOrThrow();
+    }
+
+    /** {@link #lora} with {@code a} and {@code scaling * b} already in x's dtype (from {@link #packRows}). */
+    public static NDArray loraPacked(NDArray out, NDArray x, NDArray a, NDArray scaledB) {
+        return run("lora_packed", out, x, a, scaledB).singletonOrThrow();
+    }
+
+    /**
+     * {@code rows} (same trailing shape) times {@code scale} (0-d), cast to {@code dtype} with one concatenation,
+     * one multiply and one cast, differentiable; returns one view per input, in order, attached to {@code scope}.
+     */
+    public static NDList packRows(List<NDArray> rows, NDArray scale, DataType dtype, NDManager scope) {
+        NDList in = new NDList(rows.size() + 3);
+        for (NDArray r : rows) {
+            r.setName("rows[]");
+            in.add(r);
+        }
+        in.add(scale);
+        in.add(Casts.token(scale.getDevice(), dtype));
+        in.add(SELECTORS.computeIfAbsent("pack_rows", Kernels::selector));
+        PLAIN_EXECUTOR.get();
+        try {
+            NDList out = IValueUtils.forward(module(), in, true);
+            out.attach(scope);
+            return out;
+        } finally {
+            // DJL groups inputs into lists by name; the rows are long-lived arrays, so the name must not stay.
+            rows.forEach(r -> r.setName(null));
+        }
     }
 
     /** {@code silu(gate) * up}. */

@@ -38,7 +38,12 @@ public class Linear extends Module {
 
     public NDArray forward(NDArray x) {
         NDArray y = baseForward(x);
-        return hooks.isEmpty() ? y : hooks.apply(y, x);
+        if (hooks.isEmpty()) {
+            return y;
+        }
+        NDArray out = hooks.apply(y, x);
+        release(y, out);
+        return out;
     }
 
     /** The output without hooks (the frozen base layer's contribution). */

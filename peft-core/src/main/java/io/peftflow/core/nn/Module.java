@@ -1,5 +1,6 @@
 package io.peftflow.core.nn;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.PeftCoreException;
 import java.util.ArrayList;
@@ -15,6 +16,18 @@ import java.util.Map;
  * Parameter names are {@code <module path>.<local name>}, exactly the checkpoint's tensor keys.
  */
 public abstract class Module {
+    /**
+     * Closes {@code temporary} unless it is {@code result}: forward code calls this on its own intermediates once
+     * nothing in Java reads them again. Autograd keeps its own references to what backward needs, so this only drops
+     * what the step scope would otherwise hold until the step ends (on a GPU, gigabytes of activations: the
+     * projections before their adapters, the MLP's inner activations, the residual stream of every layer).
+     */
+    public static void release(NDArray temporary, NDArray result) {
+        if (temporary != result) {
+            temporary.close();
+        }
+    }
+
     private final String name;
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package io.peftflow.core.tuners;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.nn.Parameter;
 import java.util.Map;
@@ -34,6 +36,17 @@ public interface Adapter {
 
     /** Turns dropout on (training) or off. */
     void setTraining(boolean training);
+
+    /**
+     * Called by {@link PeftModel} before each forward pass with the pass's scope and activation dtype: an adapter may
+     * prepare per-pass state there (LoRA packs its weights), which must live in {@code scope}.
+     */
+    default void beforeForward(NDManager scope, DataType activations) {
+    }
+
+    /** Called after each forward pass that {@link #beforeForward} opened. */
+    default void afterForward() {
+    }
 
     /** Removes the hooks and modules from the model and frees the parameters. */
     void detach();

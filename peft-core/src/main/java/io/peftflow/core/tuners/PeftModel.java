@@ -143,12 +143,26 @@ public final class PeftModel {
 
     /** Logits {@code [B, P+T, V]}: with an active prompt adapter the first P positions are its virtual tokens. */
     public NDArray forward(ForwardArgs args) {
-        return base.forward(prepareInputs(args));
+        ForwardArgs in = prepareInputs(args);
+        return withActiveAdapters(in, () -> base.forward(in));
     }
 
     /** Final hidden states {@code [B, P+T, H]} (for a classification head). */
     public NDArray hiddenStates(ForwardArgs args) {
-        return base.hiddenStates(prepareInputs(args));
+        ForwardArgs in = prepareInputs(args);
+        return withActiveAdapters(in, () -> base.hiddenStates(in));
+    }
+
+    /** Runs a forward pass between the active adapters' {@code beforeForward} and {@code afterForward}. */
+    private NDArray withActiveAdapters(ForwardArgs in, java.util.function.Supplier<NDArray> pass) {
+        NDArray anchor = in.inputIds() != null ? in.inputIds() : in.inputsEmbeds();
+        List<Adapter> active = adapters.values().stream().filter(Adapter::isEnabled).toList();
+        active.forEach(a -> a.beforeForward(anchor.getManager(), base.dtype()));
+        try {
+            return pass.get();
+        } finally {
+            active.forEach(Adapter::afterForward);
+        }
     }
 
     /**
@@ -158,13 +172,13 @@ public final class PeftModel {
     public CausalLmLoss.Result loss(ForwardArgs args, NDArray labels) {
         NDArray logits = forward(args);
         int p = virtualTokens();
-        if (p == 0) {
-            return CausalLmLoss.compute(logits, labels);
-        }
-        NDArray ignored = labels.getManager().full(new Shape(labels.getShape().get(0), p),
-                (int) CausalLmLoss.IGNORE_INDEX).toType(DataType.INT64, false);
-        return CausalLmLoss.compute(logits, NDArrays.concat(new NDList(ignored, labels.toType(DataType.INT64, false)),
-                1));
+        NDArray shifted = p == 0 ? labels : NDArrays.concat(new NDList(labels.getManager().full(
+                new Shape(labels.getShape().get(0), p), (int) CausalLmLoss.IGNORE_INDEX).toType(DataType.INT64, false),
+                labels.toType(DataType.INT64, false)), 1);
+        CausalLmLoss.Result r = CausalLmLoss.compute(logits, shifted);
+        // The loss keeps what its backward needs; the [B, T, V] logits handle is done with.
+        logits.close();
+        return r;
     }
 
     /**

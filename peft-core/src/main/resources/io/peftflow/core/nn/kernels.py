@@ -40,15 +40,27 @@ class Kernels(Module):
     bs = (b * scaling).to(x.dtype)
     n = out.size(-1)
     return torch.addmm(out.reshape(-1, n), xa.reshape(-1, xa.size(-1)), bs.t()).reshape(out.size())
+  def lora_packed(self: __torch__.Kernels, out: Tensor, x: Tensor, a: Tensor, bs: Tensor) -> Tensor:
+    # a and bs (scaling B) already in x's dtype, from pack_rows
+    xa = torch.matmul(x, a.t())
+    n = out.size(-1)
+    return torch.addmm(out.reshape(-1, n), xa.reshape(-1, xa.size(-1)), bs.t()).reshape(out.size())
+  def pack_rows(self: __torch__.Kernels, rows: List[Tensor], scale: Tensor, like: Tensor) -> List[Tensor]:
+    # one concatenation, multiply and cast for many small weights (differentiable), then views of the result
+    packed = (torch.cat(rows, 0) * scale).to(like.dtype)
+    sizes: List[int] = []
+    for t in rows:
+      sizes.append(t.size(0))
+    return torch.split_with_sizes(packed, sizes, 0)
   def swiglu(self: __torch__.Kernels, gate: Tensor, up: Tensor) -> Tensor:
     return torch.silu(gate) * up
   def cast_like(self: __torch__.Kernels, x: Tensor, like: Tensor) -> Tensor:
     return x.to(like.dtype)
   def causal_lm_loss(self: __torch__.Kernels, logits: Tensor, labels: Tensor) -> Tuple[Tensor, Tensor]:
+    # labels shifted left with -100 appended, as transformers' ForCausalLMLoss: the logits need no sliced copy
     v = logits.size(-1)
-    lg = logits[:, :-1, :].reshape(-1, v).float()
-    target = labels[:, 1:].reshape(-1)
-    total = torch.cross_entropy_loss(lg, target, None, 2, -100, 0.0)
+    target = torch.constant_pad_nd(labels[:, 1:], [0, 1], -100).reshape(-1)
+    total = torch.cross_entropy_loss(logits.reshape(-1, v).float(), target, None, 2, -100, 0.0)
     return total, torch.ne(target, -100).sum()
   def gradients(self: __torch__.Kernels, loss: Tensor, params: List[Tensor]) -> List[Tensor]:
     # returned, not accumulated into .grad: no per-parameter accumulate or zeroing kernels

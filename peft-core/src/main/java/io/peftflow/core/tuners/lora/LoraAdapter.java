@@ -1,7 +1,9 @@
 package io.peftflow.core.tuners.lora;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.norm.Dropout;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.PeftCoreException;
@@ -35,6 +37,9 @@ public final class LoraAdapter extends BaseAdapter<LoraConfig> {
     private final ModulesToSave modulesToSave;
     private final float scaling;
     private boolean merged;
+    /** This forward pass's A and scaling * B in the activations' dtype, by layer (null outside PeftModel passes). */
+    private NDArray[] packedA;
+    private NDArray[] packedB;
 
     private LoraAdapter(String name, LoraConfig config, ModulesToSave modulesToSave) {
         super(name, config);
@@ -54,19 +59,58 @@ public final class LoraAdapter extends BaseAdapter<LoraConfig> {
             Dense b = dictB.registerModule(name, new Dense(dictB.childName(name), config.r(), l.outFeatures(), false));
             Inits.kaimingUniformSqrt5(a.weight(), manager, seed, l.name() + ".lora_A");
             Inits.zeros(b.weight(), manager);
+            int index = adapter.layers.size();
             adapter.layers.add(new Layer(l, dictA, dictB, a, b));
-            l.hooks().add(name, (out, in) -> adapter.addDelta(out, in, a, b));
+            l.hooks().add(name, (out, in) -> adapter.addDelta(out, in, index));
         }
         return adapter;
     }
 
     /** {@code out + B(A(dropout(x))) * scaling}, fused; on an fp16 base the adapter matmuls run in fp16. */
-    private NDArray addDelta(NDArray out, NDArray in, Dense a, Dense b) {
+    private NDArray addDelta(NDArray out, NDArray in, int index) {
         NDArray x = in;
         if (isTraining() && config().loraDropout() > 0) {
             x = Dropout.dropout(x, (float) config().loraDropout(), true).singletonOrThrow();
         }
-        return Kernels.lora(out, x, a.weight().array(), b.weight().array(), Scalars.constant(out, scaling));
+        if (packedA != null) {
+            return Kernels.loraPacked(out, x, packedA[index], packedB[index]);
+        }
+        Layer l = layers.get(index);
+        return Kernels.lora(out, x, l.a().weight().array(), l.b().weight().array(), Scalars.constant(out, scaling));
+    }
+
+    /**
+     * Casts all A and {@code scaling * B} to the activations' dtype once for the pass, each group in one
+     * concatenation (gradients flow back to the fp32 weights through it): per target that saves two casts and a
+     * multiply forward and backward, the largest share of the kernels LoRA launches (docs/BENCHMARKS.md).
+     */
+    @Override
+    public void beforeForward(NDManager scope, DataType activations) {
+        if (merged || layers.isEmpty()) {
+            return;
+        }
+        NDArray any = layers.get(0).a().weight().array();
+        packedB = Kernels.packRows(layers.stream().map(l -> l.b().weight().array()).toList(),
+                Scalars.constant(any, scaling), activations, scope).toArray(new NDArray[0]);
+        packedA = new NDArray[layers.size()];
+        // A is [r, in]: one concatenation per input width
+        Map<Long, List<Integer>> byWidth = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            byWidth.computeIfAbsent(layers.get(i).target().inFeatures(), k -> new ArrayList<>()).add(i);
+        }
+        for (List<Integer> group : byWidth.values()) {
+            NDList packed = Kernels.packRows(group.stream().map(i -> layers.get(i).a().weight().array()).toList(),
+                    Scalars.constant(any, 1), activations, scope);
+            for (int j = 0; j < group.size(); j++) {
+                packedA[group.get(j)] = packed.get(j);
+            }
+        }
+    }
+
+    @Override
+    public void afterForward() {
+        packedA = null;
+        packedB = null;
     }
 
     /** The targeted Linears' full names. */
