@@ -21,7 +21,7 @@ peak() {  # peak LABEL CMD...: runs CMD while sampling device memory; prints its
   base=$(nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits | head -1)
   nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 50 > /tmp/mem.txt &
   s=$!
-  "$@" > "/tmp/$label.log" 2>&1 || tail -20 "/tmp/$label.log"
+  "$@" > "/tmp/$label.log" 2>&1 || tail -20 "/tmp/$label.log" | tee -a "$LOG"
   kill $s
   grep RESULT "/tmp/$label.log" | sed "s/^/[$label] /" | tee -a "$LOG"
   echo "PEAK $label $(sort -n /tmp/mem.txt | tail -1) MiB used at peak, $base MiB before" | tee -a "$LOG"
@@ -29,7 +29,12 @@ peak() {  # peak LABEL CMD...: runs CMD while sampling device memory; prints its
 export PYTHONUNBUFFERED=1
 CP=$([ -d /root/cp ] && echo /root/cp || echo .bench-cp)
 export PYTORCH_LIBRARY_PATH=/root/libtorch PYTORCH_VERSION=2.5.1 PYTORCH_FLAVOR=cu124 DJL_CACHE_DIR=/root/djl-cache
-core() { /root/jre/bin/java -Xmx4g -Dai.djl.offline=true "$@" -cp "$CP/*" io.peftflow.core.bench.TrainThroughputBench tinyllama; }
+core() {  # core STEPS WARMUP [-Dprop=value...]
+  local steps=$1 warmup=$2
+  shift 2
+  /root/jre/bin/java -Xmx4g -Dai.djl.offline=true "$@" -cp "$CP/*" io.peftflow.core.bench.TrainThroughputBench \
+    tinyllama "$steps" "$warmup"
+}
 # The headline pair alternates for ROUNDS rounds (PEFT's and peft-core's speed both drift between and within calls
 # on this machine), then PEFT fp16 eager once and peft-core once more with the step breakdown.
 for r in $(seq 1 "${ROUNDS:-3}"); do
@@ -38,4 +43,4 @@ for r in $(seq 1 "${ROUNDS:-3}"); do
 done
 peak hf-peft-fp16-eager python3 bench/train-throughput/peft_bench.py fp16-eager "$STEPS" "$WARMUP"
 # With the breakdown and the host-cost probe (a second optimizer and graph: its memory peak is not the run's).
-peak peft-core-fp16-breakdown core -Dbench.breakdown=true 10 3
+peak peft-core-fp16-breakdown core 10 3 -Dbench.breakdown=true
