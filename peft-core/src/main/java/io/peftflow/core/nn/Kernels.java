@@ -1,5 +1,6 @@
 package io.peftflow.core.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -25,15 +26,15 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Fused operations run as TorchScript inside libtorch. Why: DJL 0.33 exposes no fused attention, cross-entropy or
- * multi-tensor optimizer kernels, and every DJL operation costs a JNI round trip plus Java bookkeeping, which on a
- * GPU made the forward pass bound by the host. Each method here is one call that runs several aten operations (and
+ * multi-tensor optimizer kernels, and a training step on a GPU is bound by the host's cost per operation and per
+ * launched kernel (docs/BENCHMARKS.md). Each method here is one call that runs several aten operations (and
  * {@code scaled_dot_product_attention}, i.e. flash or memory-efficient attention on CUDA), differentiable under a
  * {@code GradientCollector} like any DJL operation; results attach to the first input's manager.
  *
  * <p>The module is compiled once per JVM from {@code kernels.py} (TorchScript source beside this class), packed
  * here into the archive layout {@code torch.jit.load} reads, so no Python or pre-built model file is involved. It
- * holds no tensors and serves every device. Graph optimisation is off: the profiling executor would re-specialise
- * for every new batch shape and fuse through runtime-compiled CUDA code, for no gain on these short methods.
+ * holds no tensors and serves every device. Graph optimisation is off: the profiling executor re-specialises for
+ * every new batch shape, and with its fuser on the H200 step measured slower, not faster.
  */
 public final class Kernels {
     private static final String SOURCE = "kernels.py";
@@ -199,7 +200,7 @@ public final class Kernels {
     }
 
     private static NDArray selector(String method) {
-        NDArray s = Scalars.owner(ai.djl.Device.cpu()).create(0f);
+        NDArray s = Scalars.owner(Device.cpu()).create(0f);
         s.setName("module_method:" + method);
         return s;
     }
@@ -223,7 +224,7 @@ public final class Kernels {
                 throw new PeftCoreException("kernel source " + SOURCE + " missing from the classpath");
             }
             byte[] archive = archive(src.readAllBytes());
-            PtNDManager owner = (PtNDManager) Scalars.owner(ai.djl.Device.cpu());
+            PtNDManager owner = (PtNDManager) Scalars.owner(Device.cpu());
             return JniUtils.loadModule(owner, new ByteArrayInputStream(archive), false, false);
         } catch (IOException | RuntimeException e) {
             throw new PeftCoreException("cannot compile the TorchScript kernels (" + SOURCE + "): " + e.getMessage(),

@@ -35,13 +35,10 @@ class Kernels(Module):
   def _merge_heads(self: __torch__.Kernels, o: Tensor) -> Tensor:
     return o.transpose(1, 2).reshape(o.size(0), o.size(2), o.size(1) * o.size(3))
   def lora(self: __torch__.Kernels, out: Tensor, x: Tensor, a: Tensor, b: Tensor, scaling: Tensor) -> Tensor:
-    # scaling goes into the small [out, r] B before its cast, and addmm adds the delta to out in its matmul
-    xa = torch.matmul(x, a.to(x.dtype).t())
-    bs = (b * scaling).to(x.dtype)
-    n = out.size(-1)
-    return torch.addmm(out.reshape(-1, n), xa.reshape(-1, xa.size(-1)), bs.t()).reshape(out.size())
+    # scaling goes into the small [out, r] B before its cast
+    return self.lora_packed(out, x, a.to(x.dtype), (b * scaling).to(x.dtype))
   def lora_packed(self: __torch__.Kernels, out: Tensor, x: Tensor, a: Tensor, bs: Tensor) -> Tensor:
-    # a and bs (scaling B) already in x's dtype, from pack_rows
+    # a and bs (scaling B) already in x's dtype; addmm adds the delta to out in its matmul
     xa = torch.matmul(x, a.t())
     n = out.size(-1)
     return torch.addmm(out.reshape(-1, n), xa.reshape(-1, xa.size(-1)), bs.t()).reshape(out.size())
