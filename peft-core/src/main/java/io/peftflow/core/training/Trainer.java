@@ -109,11 +109,11 @@ public final class Trainer {
         }
         NDManager pm = model.base().manager();
         Engine.getInstance().setRandomSeed((int) config.seed());
-        AdamW opt = new AdamW(model.trainableParameters(), config.beta1(), config.beta2(), config.eps(),
-                config.weightDecay(), pm);
         LossScaler scaler = new LossScaler(model.base().dtype() == DataType.FLOAT16, config.initialLossScale(),
                 config.lossScaleGrowthInterval());
-        try (BestWeights best = new BestWeights(opt.parameters(), pm, config.restoreBestWeights())) {
+        try (AdamW opt = new AdamW(model.trainableParameters(), config.beta1(), config.beta2(), config.eps(),
+                config.weightDecay(), pm);
+             BestWeights best = new BestWeights(opt.parameters(), pm, config.restoreBestWeights())) {
             if (restoreFrom != null) {
                 TrainerCheckpoint.restore(restoreFrom, s, opt, pm);
                 scaler.restore(s.lossScale(), s.goodSteps());

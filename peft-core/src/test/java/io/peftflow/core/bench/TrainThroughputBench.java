@@ -137,6 +137,7 @@ public final class TrainThroughputBench {
         }
         System.out.printf(Locale.ROOT, "RESULT breakdown ms (median of %d): forward issue %.1f, forward+loss synced %.1f,"
                 + " backward %.1f, grad norm+AdamW %.1f%n", n, t[0][n / 2], t[1][n / 2], t[2][n / 2], t[3][n / 2]);
+        opt.close();
         hostCosts(peft.base().manager());
     }
 

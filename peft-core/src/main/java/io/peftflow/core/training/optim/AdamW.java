@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * <p>Weight decay skips biases and normalisation weights, as the HF Trainer decides by name; adapter weights (LoRA
  * A/B, bottleneck projections, prompt embeddings) are decayed like any other weight.
  */
-public final class AdamW {
+public final class AdamW implements AutoCloseable {
     /** transformers' {@code Trainer.get_decay_parameter_names} patterns, on the full parameter name. */
     private static final Pattern NO_DECAY = Pattern.compile(
             "bias|layernorm|rmsnorm|(?:^|\\.)norm(?:$|\\.)|_norm(?:$|\\.)|(?:^|\\.)ln_");
@@ -40,9 +40,12 @@ public final class AdamW {
     private final NDManager manager;
     private int steps;
 
-    /** @param manager owns the moment estimates (the parameters' device) */
+    /**
+     * @param parent the parameters' device; the moment estimates live in a sub-manager of it that {@link #close()}
+     *     frees (a model serving many runs keeps none of them)
+     */
     public AdamW(List<Parameter> params, double beta1, double beta2, double eps, double weightDecay,
-                 NDManager manager) {
+                 NDManager parent) {
         if (params.isEmpty()) {
             throw new PeftCoreException("nothing to train: the model has no trainable parameters");
         }
@@ -51,7 +54,7 @@ public final class AdamW {
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
-        this.manager = manager;
+        this.manager = parent.newSubManager();
         List<NDArray> all = new ArrayList<>();
         List<NDArray> decay = new ArrayList<>();
         List<NDArray> first = new ArrayList<>();
@@ -75,6 +78,12 @@ public final class AdamW {
         decayed = List.copyOf(decay);
         m = List.copyOf(first);
         v = List.copyOf(second);
+    }
+
+    /** Frees the moment estimates. */
+    @Override
+    public void close() {
+        manager.close();
     }
 
     /** True unless the name is a bias or a normalisation weight. */

@@ -51,6 +51,18 @@ class OptimTest {
     }
 
     @Test
+    void momentsAreFreedOnClose() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter w = param(m, "layer.lora_A.default.weight", new float[] {1f, 2f, 3f});
+            int before = m.getManagedArrays().size();
+            try (AdamW opt = new AdamW(List.of(w), 0.9, 0.999, 1e-8, 0, m)) {
+                assertTrue(m.getManagedArrays().size() > before, "moments allocated under the parameters' manager");
+            }
+            assertEquals(before, m.getManagedArrays().size(), "closing the optimizer frees its moments");
+        }
+    }
+
+    @Test
     void decayRulesScheduleAndLossScaler() {
         assertTrue(AdamW.decays("model.layers.0.self_attn.q_proj.lora_B.default.weight"));
         assertTrue(AdamW.decays("prompt_encoder.default.embedding.weight"));
