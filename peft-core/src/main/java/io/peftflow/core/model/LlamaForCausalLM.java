@@ -163,13 +163,11 @@ public final class LlamaForCausalLM extends CausalLM {
             NDArray context = AttentionOps.attend(qs, ks, vs, in, layer, sliding, scale);
             NDArray out = o.forward(context);
             release(context, out);
+            release(qs, out);
             if (in.cache() == null) {
                 // the cache keeps the rotated keys and the values; without one they are done with
-                release(qs, out);
                 release(ks, out);
                 release(vs, out);
-            } else {
-                release(qs, out);
             }
             return out;
         }

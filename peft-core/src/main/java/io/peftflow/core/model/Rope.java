@@ -44,8 +44,8 @@ final class Rope {
 
     /**
      * cos and signed sin (first half negated, see {@link Kernels#rope}) {@code [B, 1, T, D]} for positions
-     * {@code [B, T]}, in {@code dtype}; {@code invFreq} (fp32, on the
-     * positions' device) is made once per model, as a per-forward host-to-device copy would stall the stream.
+     * {@code [B, T]}, in {@code dtype}; {@code invFreq} (fp32, on the positions' device) is made once per model, as a
+     * per-forward host-to-device copy would stall the stream.
      */
     static NDArray[] cosSin(NDArray positions, NDArray invFreq, DataType dtype) {
         NDArray freqs = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(invFreq);

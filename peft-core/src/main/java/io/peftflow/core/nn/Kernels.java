@@ -16,7 +16,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,17 +94,15 @@ public final class Kernels {
      * one multiply and one cast, differentiable; returns one view per input, in order, attached to {@code scope}.
      */
     public static NDList packRows(List<NDArray> rows, NDArray scale, DataType dtype, NDManager scope) {
-        NDList in = new NDList(rows.size() + 3);
-        for (NDArray r : rows) {
-            r.setName("rows[]");
-            in.add(r);
+        NDArray[] in = new NDArray[rows.size() + 2];
+        for (int i = 0; i < rows.size(); i++) {
+            in[i] = rows.get(i);
+            in[i].setName("rows[]");
         }
-        in.add(scale);
-        in.add(Casts.token(scale.getDevice(), dtype));
-        in.add(SELECTORS.computeIfAbsent("pack_rows", Kernels::selector));
-        PLAIN_EXECUTOR.get();
+        in[rows.size()] = scale;
+        in[rows.size() + 1] = Casts.token(scale.getDevice(), dtype);
         try {
-            NDList out = IValueUtils.forward(module(), in, true);
+            NDList out = run("pack_rows", in);
             out.attach(scope);
             return out;
         } finally {
@@ -134,8 +131,7 @@ public final class Kernels {
 
     /** The global L2 norm of {@code tensors} (0-d fp32), without autograd. */
     public static NDArray globalNorm(List<NDArray> tensors) {
-        List<IValue> args = new ArrayList<>(List.of(IValue.listFrom(pt(tensors))));
-        try (IValue out = runNoGrad("grad_norm", args)) {
+        try (IValue out = runNoGrad("grad_norm", IValue.listFrom(pt(tensors)))) {
             return out.toTensor((PtNDManager) tensors.get(0).getManager());
         }
     }
@@ -146,16 +142,14 @@ public final class Kernels {
      * kernel per parameter and the zeroing between steps.
      */
     public static List<NDArray> gradients(NDArray loss, List<NDArray> params, NDManager scope) {
-        List<IValue> args = new ArrayList<>(List.of(IValue.from((PtNDArray) loss), IValue.listFrom(pt(params))));
-        try (IValue out = runNoGrad("gradients", args)) {
+        try (IValue out = runNoGrad("gradients", IValue.from((PtNDArray) loss), IValue.listFrom(pt(params)))) {
             return List.of(out.toTensorArray((PtNDManager) scope));
         }
     }
 
     /** {@code total[i] += more[i]} in place. */
     public static void accumulate(List<NDArray> total, List<NDArray> more) {
-        runNoGrad("accumulate_", new ArrayList<>(List.of(IValue.listFrom(pt(total)), IValue.listFrom(pt(more)))))
-                .close();
+        runNoGrad("accumulate_", IValue.listFrom(pt(total)), IValue.listFrom(pt(more))).close();
     }
 
     /**
@@ -167,11 +161,10 @@ public final class Kernels {
                              List<NDArray> expAvgSqs, List<NDArray> decayed, double gradScale, double beta1,
                              double beta2, double eps, double decayFactor, double stepSize,
                              double biasCorrection2Sqrt) {
-        List<IValue> args = new ArrayList<>(List.of(IValue.listFrom(pt(params)), IValue.listFrom(pt(grads)),
-                IValue.listFrom(pt(expAvgs)), IValue.listFrom(pt(expAvgSqs)), IValue.listFrom(pt(decayed)),
-                IValue.from(gradScale), IValue.from(beta1), IValue.from(beta2), IValue.from(eps),
-                IValue.from(decayFactor), IValue.from(stepSize), IValue.from(biasCorrection2Sqrt)));
-        runNoGrad("adamw_", args).close();
+        runNoGrad("adamw_", IValue.listFrom(pt(params)), IValue.listFrom(pt(grads)), IValue.listFrom(pt(expAvgs)),
+                IValue.listFrom(pt(expAvgSqs)), IValue.listFrom(pt(decayed)), IValue.from(gradScale),
+                IValue.from(beta1), IValue.from(beta2), IValue.from(eps), IValue.from(decayFactor),
+                IValue.from(stepSize), IValue.from(biasCorrection2Sqrt)).close();
     }
 
     /** Runs a method under the current autograd mode (the selector array names it; DJL passes it on by name). */
@@ -186,12 +179,14 @@ public final class Kernels {
     }
 
     /** Runs a method with autograd off; closes the arguments. */
-    private static IValue runNoGrad(String method, List<IValue> args) {
+    private static IValue runNoGrad(String method, IValue... args) {
         PLAIN_EXECUTOR.get();
         try {
-            return IValueUtils.runMethod(module(), method, args.toArray(IValue[]::new));
+            return IValueUtils.runMethod(module(), method, args);
         } finally {
-            args.forEach(IValue::close);
+            for (IValue a : args) {
+                a.close();
+            }
         }
     }
 

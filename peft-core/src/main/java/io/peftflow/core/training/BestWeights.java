@@ -3,7 +3,6 @@ package io.peftflow.core.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.nn.Parameter;
 import io.peftflow.core.safetensors.SafetensorsFile;
@@ -106,14 +105,8 @@ final class BestWeights implements AutoCloseable {
             }
             for (int i = 0; i < params.size(); i++) {
                 Parameter p = params.get(i);
-                if (!f.tensors().containsKey(p.name())) {
-                    throw new PeftCoreException("best weights lack trainable parameter " + p.name(), file, p.name());
-                }
-                NDArray value = f.load(p.name(), scope, DataType.FLOAT32, p.array().getDevice());
-                if (!value.getShape().equals(p.shape())) {
-                    throw new PeftCoreException("shape " + value.getShape() + " != " + p.shape(), file, p.name());
-                }
-                copies.get(i).set(new NDIndex("..."), value);
+                TrainerCheckpoint.copySaved(f, file, p, copies.get(i), scope,
+                        "best weights lack trainable parameter " + p.name());
             }
         }
         step = bestStep;

@@ -73,16 +73,8 @@ public final class TrainerCheckpoint {
              SafetensorsFile w = SafetensorsFile.open(dir.resolve(WEIGHTS));
              SafetensorsFile o = SafetensorsFile.open(dir.resolve(OPTIMIZER))) {
             for (Parameter p : params) {
-                if (!w.tensors().containsKey(p.name())) {
-                    throw new PeftCoreException("checkpoint lacks trainable parameter " + p.name()
-                            + " (was it made with another adapter config?)", dir.resolve(WEIGHTS), p.name());
-                }
-                NDArray value = w.load(p.name(), scope, DataType.FLOAT32, p.array().getDevice());
-                if (!value.getShape().equals(p.shape())) {
-                    throw new PeftCoreException("shape " + value.getShape() + " != " + p.shape(),
-                            dir.resolve(WEIGHTS), p.name());
-                }
-                p.array().set(new NDIndex("..."), value);
+                copySaved(w, dir.resolve(WEIGHTS), p, p.array(), scope, "checkpoint lacks trainable parameter "
+                        + p.name() + " (was it made with another adapter config?)");
             }
             Map<String, NDArray> moments = new HashMap<>();
             for (String name : o.tensors().keySet()) {
@@ -90,6 +82,22 @@ public final class TrainerCheckpoint {
             }
             optimizer.restore(moments, state.optimizerSteps(), scope);
         }
+    }
+
+    /**
+     * Copies parameter {@code p}'s value saved in {@code f} (at {@code file}) into {@code target}, in place, after
+     * checking it is there ({@code missing} is the error otherwise) and has the parameter's shape.
+     */
+    static void copySaved(SafetensorsFile f, Path file, Parameter p, NDArray target, NDManager scope,
+                          String missing) {
+        if (!f.tensors().containsKey(p.name())) {
+            throw new PeftCoreException(missing, file, p.name());
+        }
+        NDArray value = f.load(p.name(), scope, DataType.FLOAT32, p.array().getDevice());
+        if (!value.getShape().equals(p.shape())) {
+            throw new PeftCoreException("shape " + value.getShape() + " != " + p.shape(), file, p.name());
+        }
+        target.set(new NDIndex("..."), value);
     }
 
     /** Resumable state of a {@link Trainer}. */

@@ -107,14 +107,10 @@ public final class AdamW implements AutoCloseable {
 
     /**
      * The L2 norm of all gradients together, times {@code gradScale}; NaN or infinite when any gradient is.
-     * One device-to-host read.
+     * One device-to-host read; the 0-d norm is freed with the gradients' manager.
      */
     public float gradNorm(List<NDArray> grads, float gradScale) {
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray norm = Kernels.globalNorm(grads);
-            norm.attach(scope);
-            return norm.getFloat() * gradScale;
-        }
+        return Kernels.globalNorm(grads).getFloat() * gradScale;
     }
 
     /**
