@@ -96,6 +96,7 @@ public class JobRunner {
                 }
                 return queue.cancelled(lease);
             }
+            queue.renew(lease, running.progress.latest()); // the last step's progress is always in the log
             return succeed(job, lease, result, dir);
         } catch (PeftCoreException | InputException e) {
             LOG.warnf("job %s failed on its input: %s", job.id, e.getMessage());
