@@ -44,6 +44,12 @@ public interface TrainerConfig {
     @WithDefault("1s")
     Duration validationInterval();
 
+    /**
+     * A worker that finds no job for this long exits (status 0): the mode of one-shot worker pods, e.g. a KEDA
+     * ScaledJob that starts a pod per queued job. Absent: the worker waits for jobs forever.
+     */
+    Optional<Duration> exitWhenIdle();
+
     /** Claims of one job before it fails as a system error (a job that kills its workers must not loop). */
     @WithDefault("5")
     int maxAttempts();

@@ -28,7 +28,7 @@ class CancelTest {
         stack.known(TENANT, dataset, 1, 40, 10);
         String id = Api.post(TENANT, "/fine-tuning/jobs", Api.loraJob(dataset, 5000, 3)).then().statusCode(201)
                 .extract().path("id");
-        TestStack.await(Duration.ofSeconds(120), "a checkpoint of job " + id, () ->
+        TestStack.await(Duration.ofSeconds(240), "a checkpoint of job " + id, () ->
                 !given().header("X-Tenant", TENANT).get("/fine-tuning/jobs/" + id + "/checkpoints").then()
                         .statusCode(200).extract().jsonPath().getList("data").isEmpty());
         given().header("X-Tenant", TENANT).post("/fine-tuning/jobs/" + id + "/cancel").then().statusCode(200);

@@ -35,7 +35,7 @@ class IdempotencyTest {
         // Another tenant's key space is its own; and a tenant never sees another's job.
         given().header("X-Tenant", "other-" + TENANT).get("/fine-tuning/jobs/" + id).then().statusCode(404);
         given().header("X-Tenant", TENANT).post("/fine-tuning/jobs/" + id + "/cancel").then().statusCode(200);
-        Api.awaitStatus(TENANT, id, "cancelled", java.time.Duration.ofSeconds(60));
+        Api.awaitStatus(TENANT, id, "cancelled", java.time.Duration.ofSeconds(120));
         given().header("X-Tenant", TENANT).post("/fine-tuning/jobs/" + id + "/cancel").then().statusCode(200)
                 .body("status", is("cancelled"));
     }

@@ -28,10 +28,10 @@ class KafkaOutageTest {
         stack.known(TENANT, dataset, 1, 40, 10);
         String id = Api.post(TENANT, "/fine-tuning/jobs", Api.loraJob(dataset, 30, 10)).then().statusCode(201)
                 .extract().path("id");
-        Api.awaitStatus(TENANT, id, java.util.Set.of("running"), Duration.ofSeconds(60));
+        Api.awaitStatus(TENANT, id, java.util.Set.of("running"), Duration.ofSeconds(180));
         try {
             TestStack.stack("down", "kafka");
-            Api.awaitStatus(TENANT, id, "succeeded", Duration.ofSeconds(120));
+            Api.awaitStatus(TENANT, id, "succeeded", Duration.ofSeconds(300));
             assertTrue(stack.count("select count(*) from outbox_event where record_key = ? and sent_at is null and payload like ?",
                     TENANT + "/" + id, "%" + EventTypes.TRAINING_JOB_SUCCEEDED + "%") == 1, "succeeded event waits in the outbox");
         } finally {

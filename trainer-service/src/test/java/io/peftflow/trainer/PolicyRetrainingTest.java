@@ -49,7 +49,7 @@ class PolicyRetrainingTest {
 
         TestStack.await(Duration.ofSeconds(30), "the policy's job", () -> jobIds(dataset).size() == 1);
         String id = jobIds(dataset).get(0);
-        JsonPath job = Api.awaitStatus(TENANT, id, "succeeded", Duration.ofSeconds(90));
+        JsonPath job = Api.awaitStatus(TENANT, id, "succeeded", Duration.ofSeconds(300));
         assertEquals("policy", job.getString("origin"));
         assertEquals(1, job.getInt("dataset.version"));
         assertEquals(6, job.getInt("result.steps"));

@@ -53,9 +53,9 @@ class TrainingRequestTest {
         String id = JobService.jobId(TENANT, r.requestId());
         TestStack.await(Duration.ofSeconds(30), "the request's job", () ->
                 stack.count("select count(*) from fine_tuning_job where id = ?", id) == 1);
-        JsonPath running = Api.awaitStatus(TENANT, id, java.util.Set.of("running", "succeeded"), Duration.ofSeconds(60));
+        JsonPath running = Api.awaitStatus(TENANT, id, java.util.Set.of("running", "succeeded"), Duration.ofSeconds(180));
         long startedAt = System.nanoTime();
-        JsonPath done = Api.awaitStatus(TENANT, id, "succeeded", Duration.ofSeconds(120));
+        JsonPath done = Api.awaitStatus(TENANT, id, "succeeded", Duration.ofSeconds(300));
         assertTrue(System.nanoTime() - startedAt > Duration.ofSeconds(3).toNanos() || "succeeded".equals(running.getString("status")),
                 "the job trained longer than max.poll.interval.ms");
         assertEquals(1, done.getInt("attempt"));

@@ -73,6 +73,8 @@ public class JobRunner {
         volatile boolean lost;
         /** Set when this worker shuts down: give the job back instead of cancelling it. */
         volatile boolean released;
+        /** Set once the run's outcome is being recorded: the heartbeat leaves it alone from then on. */
+        volatile boolean finishing;
 
         Running(Lease lease) {
             this.lease = lease;
@@ -86,6 +88,7 @@ public class JobRunner {
         Path dir = workDir.resolve(job.id + "-" + lease.attempt());
         try {
             RunResult result = train(claim, running, dir);
+            running.finishing = true;
             if (running.lost) {
                 return JobQueue.Outcome.LOST;
             }

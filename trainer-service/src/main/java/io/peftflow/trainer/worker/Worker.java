@@ -6,6 +6,7 @@ import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.trainer.jobs.JobsQueued;
 import io.peftflow.trainer.queue.JobQueue;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,10 +71,17 @@ public class Worker {
         String device = Devices.pick(config.device()).toString();
         Path workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "peftflow-trainer"))
                 .resolve("runs");
+        long idleSince = System.nanoTime();
         while (!stopping) {
             try {
                 Optional<JobQueue.Claim> claim = queue.claim(workerId, device);
                 if (claim.isEmpty()) {
+                    if (config.exitWhenIdle().isPresent()
+                            && System.nanoTime() - idleSince > config.exitWhenIdle().get().toNanos()) {
+                        LOG.infof("worker %s: no job for %s, exiting", workerId, config.exitWhenIdle().get());
+                        Quarkus.asyncExit(0);
+                        return;
+                    }
                     wake.drainPermits();
                     wake.tryAcquire(config.poll().toMillis(), TimeUnit.MILLISECONDS);
                     continue;
@@ -85,6 +93,7 @@ public class Worker {
                     LOG.infof("job %s: %s", claim.get().lease().jobId(), outcome.name().toLowerCase(Locale.ROOT));
                 } finally {
                     current = null;
+                    idleSince = System.nanoTime();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -100,7 +109,7 @@ public class Worker {
     /** Renews the lease, publishes progress, and stops the run on a cancel request or a lost lease. */
     private void beat() {
         JobRunner.Running running = current;
-        if (running == null) {
+        if (running == null || running.finishing) {
             return;
         }
         try {
