@@ -12,6 +12,7 @@ import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.trainer.validation.FieldError;
 import io.peftflow.trainer.validation.JobValidator;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.Consumes;
@@ -160,6 +161,7 @@ public class JobResource {
     @GET
     @Path("/{id}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking // the job lookup before the stream needs a transaction, which the IO thread may not start
     public Multi<OutboundSseEvent> stream(@RestHeader("X-Tenant") String tenantHeader, @RestPath String id,
                                           @RestHeader("Last-Event-ID") String lastEventId, @Context Sse sse) {
         String tenant = ApiProblems.tenant(tenantHeader);
