@@ -49,12 +49,28 @@ public record ExactMatch(int correct, int total, Map<String, int[]> perLabel) {
      * sort order), scored on {@code examples}. Its accuracy is that answer's share; its macro accuracy is 1/k when
      * the answer is one of the k answers present, else 0.
      */
-    public static ExactMatch majority(List<Example> train, List<Example> examples) {
+    public static Majority majority(List<Example> train, List<Example> examples) {
         String top = train.stream().collect(Collectors.groupingBy(ExactMatch::answer, TreeMap::new,
                         Collectors.counting())).entrySet().stream()
                 .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(
                         Comparator.reverseOrder())))
                 .map(Map.Entry::getKey).orElse("");
-        return score(examples, examples.stream().map(e -> top).toList());
+        return new Majority(top, score(examples, examples.stream().map(e -> top).toList()));
+    }
+
+    /** The majority-class baseline: the answer it always gives and how that scores. */
+    public record Majority(String answer, ExactMatch exactMatch) {
+        public double accuracy() {
+            return exactMatch.accuracy();
+        }
+
+        public double macroAccuracy() {
+            return exactMatch.macroAccuracy();
+        }
+
+        /** How many distinct answers the scored examples have (k). */
+        public int answers() {
+            return exactMatch.perLabel().size();
+        }
     }
 }

@@ -100,8 +100,9 @@ public final class RunManifest {
     }
 
     /** The majority-class baseline on the validation split ({@link ExactMatch#majority}), beside base and tuned. */
-    public RunManifest majorityBaseline(ExactMatch majority) {
-        putExact(section("metrics").putObject("majority_class"), majority);
+    public RunManifest majorityBaseline(ExactMatch.Majority majority) {
+        putExact(section("metrics").putObject("majority_class").put("answer", majority.answer()),
+                majority.exactMatch());
         return this;
     }
 

@@ -15,7 +15,8 @@ import java.util.Map;
  * @param tokensPerSecond real tokens of applied updates per second of this run's training
  * @param base the base model's metrics on the validation split
  * @param tuned the trained adapter's, on the same split; null when CANCELLED
- * @param majorityBaseline exact match of always answering the training split's most frequent answer
+ * @param majorityBaseline always answering the training split's most frequent answer: that answer and its exact
+ *     match and macro exact match on the validation split
  * @param trainableParameters the adapter's trainable parameter count
  * @param adapterDir the PEFT-format adapter directory; null when CANCELLED (nothing final to register)
  * @param adapterFiles its files with size and SHA-256; empty when CANCELLED
@@ -25,7 +26,7 @@ import java.util.Map;
  * @param training the trainer's own record (loss curve, evaluations, best step, skipped fp16 steps)
  */
 public record RunResult(TrainResult.Status status, int steps, double tokensPerSecond, EvalMetrics base,
-                        EvalMetrics tuned, ExactMatch majorityBaseline, long trainableParameters, Path adapterDir,
+                        EvalMetrics tuned, ExactMatch.Majority majorityBaseline, long trainableParameters, Path adapterDir,
                         List<OutputFile> adapterFiles, Path checkpointDir, Path manifest, Map<String, String> versions,
                         TrainResult training) {
     public RunResult {

@@ -76,7 +76,7 @@ public final class TrainCommand {
                 r.status(), r.trainableParameters(), r.steps(), r.tokensPerSecond());
         System.out.printf(Locale.ROOT, "%-14s %10s %10s %10s %12s %12s%n", "model", "eval loss", "perplexity",
                 "token acc", "exact match", "macro exact");
-        print("majority class", null, r.majorityBaseline());
+        print("majority class", null, r.majorityBaseline().exactMatch());
         print("base", r.base(), r.base().exactMatch());
         if (r.tuned() != null) {
             print("tuned", r.tuned(), r.tuned().exactMatch());

@@ -38,9 +38,9 @@ class MethodsLearnTest {
                 .method(preset.wireName(), preset.hyperparameters()).training(tc).device("cpu")
                 .output(tmp.resolve("run")).build();
         RunResult r = new TrainingRun(spec).run();
-        ExactMatch majority = r.majorityBaseline();
+        ExactMatch.Majority majority = r.majorityBaseline();
         ExactMatch tuned = r.tuned().exactMatch();
-        int k = majority.perLabel().size();
+        int k = majority.answers();
         TrainResult t = r.training();
         System.out.printf(Locale.ROOT, "%s: %d trainable; train loss %.3f -> %.3f in %d steps (%.1f s, %.0f tok/s);"
                         + " eval loss %.3f -> %.3f; exact match base %.2f, majority %.2f, tuned %.2f;"

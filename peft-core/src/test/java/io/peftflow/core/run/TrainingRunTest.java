@@ -115,6 +115,7 @@ class TrainingRunTest {
                 .get("base_model_name_or_path").asText());
         JsonNode majority = manifest.get("metrics").get("majority_class");
         assertEquals(done.majorityBaseline().accuracy(), majority.get("exact_match").asDouble());
+        assertEquals(done.majorityBaseline().answer(), majority.get("answer").asText());
         assertTrue(done.majorityBaseline().accuracy() > 0, "the majority answer is right for some examples");
         assertEquals("0.33.0", done.versions().get("djl"));
     }
