@@ -88,7 +88,7 @@ class SequenceClassificationTest {
             // An explicit label field wins over the response.
             Example labelled = new Example(ExampleFormat.PROMPT_COMPLETION, List.of(new Turn(Turn.USER, "x"),
                     new Turn(Turn.ASSISTANT, " y")), "b");
-            assertEquals("b", SequenceEncoder.classOf(labelled));
+            assertEquals("b", labelled.classLabel());
             assertEquals(1, s.encoder.encodeClasses(List.of(labelled), List.of("a", "b")).sequences().get(0)
                     .classIndex());
 
