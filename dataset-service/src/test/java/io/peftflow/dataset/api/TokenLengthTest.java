@@ -1,9 +1,9 @@
 package io.peftflow.dataset.api;
 
 import io.peftflow.core.tokenizer.Tokenizer;
-import io.peftflow.core.training.data.EncodedDataset;
-import io.peftflow.core.training.data.OverLongPolicy;
-import io.peftflow.core.training.data.SequenceEncoder;
+import io.peftflow.core.data.EncodedDataset;
+import io.peftflow.core.data.OverLongPolicy;
+import io.peftflow.core.data.SequenceEncoder;
 import io.peftflow.data.Example;
 import io.peftflow.data.JsonlReader;
 import io.peftflow.data.ParsedLine;

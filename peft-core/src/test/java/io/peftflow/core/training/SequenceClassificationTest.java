@@ -1,5 +1,6 @@
 package io.peftflow.core.training;
 
+import io.peftflow.core.run.MethodPreset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +9,8 @@ import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.evaluation.ClassificationMetrics;
 import io.peftflow.core.evaluation.Evaluator;
 import io.peftflow.core.nn.Parameter;
-import io.peftflow.core.training.data.EncodedDataset;
-import io.peftflow.core.training.data.SequenceEncoder;
+import io.peftflow.core.data.EncodedDataset;
+import io.peftflow.core.data.SequenceEncoder;
 import io.peftflow.core.training.optim.LrSchedule;
 import io.peftflow.core.tuners.ClassificationHeadConfig;
 import io.peftflow.core.tuners.PeftModel;

@@ -1,4 +1,4 @@
-package io.peftflow.core.training.data;
+package io.peftflow.core.data;
 
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.model.CausalLmLoss;
@@ -87,7 +87,7 @@ public record SequenceEncoder(Tokenizer tokenizer, PromptTemplate template, int 
                         truncated++;
                         s = new Sequence(i, Arrays.copyOf(s.ids(), maxLength), Arrays.copyOf(s.labels(), maxLength),
                                 s.classIndex());
-                        if (!s.hasClass() && s.labelled() == 0) {
+                        if (!s.hasClass() && s.lossTokens(0) == 0) {
                             skipped++;
                             continue;
                         }
