@@ -35,7 +35,7 @@ final class Repository {
         }
     }
 
-    /** `kubectl kustomize k8s/overlays/<overlay>`, one node per document (rendered once per JVM). */
+    /** `kubectl kustomize k8s/overlays/<overlay>`, one node per document (rendered once per JVM, like compose's). */
     static List<JsonNode> rendered(String overlay) {
         return RENDERED.computeIfAbsent(overlay,
                 o -> parseAll(run("kubectl", "kustomize", ROOT.resolve("k8s/overlays/" + o).toString())));
@@ -43,7 +43,8 @@ final class Repository {
 
     /** docker-compose.yml as docker-compose resolves it (anchors merged, env files read, profiles included). */
     static JsonNode composeConfig() {
-        return parseAll(run("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(), "config")).get(0);
+        return RENDERED.computeIfAbsent("docker-compose.yml",
+                f -> parseAll(run("docker-compose", "-f", ROOT.resolve(f).toString(), "config"))).get(0);
     }
 
     static List<JsonNode> parseAll(String yaml) {
