@@ -190,6 +190,46 @@ class DeploymentConsistencyTest {
     }
 
     @Test
+    void everySecretReferenceNamesAKeyOfTheDocumentedSecrets() {
+        // The local overlay's example Secrets document the names and keys production creates by hand.
+        Map<String, Set<String>> documented = Repository.rendered("local").stream()
+                .filter(d -> d.path("kind").asText().equals("Secret"))
+                .collect(Collectors.toMap(d -> d.at("/metadata/name").asText(), d -> {
+                    Set<String> keys = new TreeSet<>();
+                    d.path("stringData").fieldNames().forEachRemaining(keys::add);
+                    d.path("data").fieldNames().forEachRemaining(keys::add);
+                    return keys;
+                }));
+        for (String overlay : Repository.overlays()) {
+            List<String> references = new ArrayList<>();
+            Repository.rendered(overlay).forEach(d -> collectSecretReferences(d, references));
+            assertFalse(references.isEmpty());
+            for (String ref : references) {
+                String name = ref.substring(0, ref.indexOf('/'));
+                String key = ref.substring(ref.indexOf('/') + 1);
+                assertTrue(documented.getOrDefault(name, Set.of()).contains(key) || key.isEmpty() && documented.containsKey(name),
+                        overlay + ": Secret " + name + " key " + key + " is not in k8s/components/example-secrets");
+            }
+        }
+    }
+
+    /** secretKeyRef (name/key), KEDA's secretTargetRef (name/key) and CloudNativePG's initdb secret (name/). */
+    private static void collectSecretReferences(JsonNode node, List<String> out) {
+        if (node.isObject()) {
+            if (node.has("secretKeyRef")) {
+                out.add(node.at("/secretKeyRef/name").asText() + "/" + node.at("/secretKeyRef/key").asText());
+            }
+            if (node.has("parameter") && node.has("name") && node.has("key")) {
+                out.add(node.path("name").asText() + "/" + node.path("key").asText());
+            }
+            if (node.has("initdb") && node.at("/initdb/secret/name").isTextual()) {
+                out.add(node.at("/initdb/secret/name").asText() + "/");
+            }
+        }
+        node.forEach(child -> collectSecretReferences(child, out));
+    }
+
+    @Test
     void theBucketsEveryServiceUsesAreCreated() {
         Matcher list = Pattern.compile("BUCKETS=\"([^\"]+)\"").matcher(Repository.read("k8s/components/minio/create-buckets.sh"));
         assertTrue(list.find());
