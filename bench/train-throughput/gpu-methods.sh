@@ -9,6 +9,6 @@ fi
 export PYTORCH_LIBRARY_PATH=/root/libtorch PYTORCH_VERSION=2.5.1 PYTORCH_FLAVOR=cu124 DJL_CACHE_DIR=/root/djl-cache
 for m in lora seq_bn double_seq_bn prompt_tuning; do
   echo "== $m"
-  /root/jre/bin/java -Xmx4g -Dai.djl.offline=true -cp '/root/cp/*:/root/extra/*' io.peftflow.core.training.TrainCommand \
+  /root/jre/bin/java -Xmx4g -Dai.djl.offline=true -cp '/root/cp/*:/root/extra/*' io.peftflow.core.run.TrainCommand \
     --method $m --out /tmp/out-$m 2>&1 | grep -vE "WARN|INFO" | tail -6
 done
