@@ -3,7 +3,7 @@ package io.peftflow.registry;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.manifest.RunManifest;
-import io.peftflow.core.training.TrainCommand;
+import io.peftflow.core.run.TrainCommand;
 import io.peftflow.core.tuners.AdapterFiles;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.JobSucceeded;

@@ -104,11 +104,11 @@ final class Views {
 
     /** A version in the versions listing: no lineage, no files. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record VersionSummary(int version, String status, String method, String baseModel, DatasetRef dataset,
-                          Map<String, Object> metrics, String promotion, String failureReason,
+    record VersionSummary(int version, String status, String jobId, String method, String baseModel,
+                          DatasetRef dataset, Map<String, Object> metrics, String promotion, String failureReason,
                           OffsetDateTime createdAt) {
         static VersionSummary of(AdapterVersion v) {
-            return new VersionSummary(v.version, v.status.wireName(), v.method, v.baseModel,
+            return new VersionSummary(v.version, v.status.wireName(), v.jobId, v.method, v.baseModel,
                     v.datasetName == null ? null : new DatasetRef(v.datasetName, v.datasetVersion), v.metrics,
                     v.promotionReason, v.failureReason, v.createdAt);
         }

@@ -48,9 +48,10 @@ public final class Promoter {
         }
         double gain = policy.direction().improvement(value, current);
         boolean better = gain > 0 && gain >= policy.minImprovement();
-        String comparison = String.format(Locale.ROOT, "%s %s vs champion %s (%s is better): improvement %s, %s %s",
+        String verdict = better ? "meets the minimum " : gain > 0 ? "below the minimum " : "not better than the champion";
+        String comparison = String.format(Locale.ROOT, "%s %s vs champion %s (%s is better): improvement %s, %s%s",
                 metric.wireName(), format(value), format(current), policy.direction().wireName(), format(gain),
-                better ? "meets the minimum" : "below the minimum", format(policy.minImprovement()));
+                verdict, gain > 0 ? format(policy.minImprovement()) : "");
         return new Decision(better, value, current, comparison);
     }
 

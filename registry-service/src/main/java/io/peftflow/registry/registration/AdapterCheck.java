@@ -3,6 +3,7 @@ package io.peftflow.registry.registration;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.model.ModelConfig;
+import io.peftflow.core.run.TrainingRun;
 import io.peftflow.core.tuners.AdapterFiles;
 import io.peftflow.registry.storage.AdapterObjects;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,8 +26,11 @@ public class AdapterCheck {
         this.objects = objects;
     }
 
-    /** Passes, or throws {@link RegistrationRejected} saying what does not fit, by file and tensor. */
-    public void check(StagedAdapter staged, String baseModel, String adapterName) {
+    /**
+     * Passes, or throws {@link RegistrationRejected} saying what does not fit, by file and tensor. Adapters are checked
+     * under the name peft-core's training runs save them with (bottleneck keys contain it).
+     */
+    public void check(StagedAdapter staged, String baseModel) {
         if (baseModel == null || baseModel.isBlank()) {
             throw new RegistrationRejected("the job names no base model");
         }
@@ -39,7 +43,7 @@ public class AdapterCheck {
         }
         try {
             ModelConfig base = ModelConfig.parse(Json.read(config), config);
-            AdapterFiles.verify(staged.dir(), base, adapterName);
+            AdapterFiles.verify(staged.dir(), base, TrainingRun.ADAPTER_NAME);
         } catch (PeftCoreException e) {
             throw new RegistrationRejected("does not fit base model '" + baseModel + "': "
                     + e.getMessage().replace(staged.dir() + "/", "").replace("base-config.json.tmp",

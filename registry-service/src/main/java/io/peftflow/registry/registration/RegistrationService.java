@@ -84,7 +84,7 @@ public class RegistrationService {
         String rejected = null;
         try {
             staged = StagedAdapter.fetch(job, objects, workDir);
-            check.check(staged, baseModel(job), methodName(job));
+            check.check(staged, baseModel(job));
         } catch (RegistrationRejected e) {
             rejected = e.getMessage();
         }
