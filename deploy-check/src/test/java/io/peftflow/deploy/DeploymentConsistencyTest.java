@@ -153,6 +153,11 @@ class DeploymentConsistencyTest {
                 .filter(v -> v.startsWith("jdbc:postgresql:")).findFirst().orElseThrow();
         assertEquals(database.substring(database.lastIndexOf('/') + 1), trigger.at("/metadata/dbName").asText(),
                 "KEDA counts jobs in the workers' database");
+        // KEDA's operator runs in its own namespace: the host must name peftflow's namespace.
+        String pgHost = find(Repository.rendered("production"), "ConfigMap", "peftflow-config").orElseThrow()
+                .at("/data/PEFTFLOW_PG_HOST").asText();
+        assertEquals(pgHost + "." + scaledJob.at("/metadata/namespace").asText() + ".svc",
+                trigger.at("/metadata/host").asText());
     }
 
     @Test
