@@ -3,11 +3,13 @@ package io.peftflow.core.safetensors;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.nn.Kernels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -191,6 +193,9 @@ public final class SafetensorsFile implements AutoCloseable {
         }
         DataType target = info.dtype().isFloating() ? floatType : info.dtype().djl();
         Shape shape = new Shape(info.shape());
+        if (info.dtype() == DType.BF16 || (info.dtype() == DType.F16 && target != DataType.FLOAT16)) {
+            return loadHalfWords(info, manager, target, shape, device);
+        }
         if (device.isGpu()) {
             // Stage through host memory one tensor at a time; only this tensor is ever doubled.
             try (NDManager host = manager.newSubManager(Device.cpu())) {
@@ -201,6 +206,35 @@ public final class SafetensorsFile implements AutoCloseable {
             }
         }
         return loadOnCpu(info, manager, target, shape);
+    }
+
+    /**
+     * A 16-bit float tensor stored in another width than wanted: its raw words go to the device as they are (one
+     * tensor on the host at a time, 2 bytes an element) and are widened or converted there, by libtorch: bf16 through
+     * {@link Kernels#fromBf16Bits} (DJL cannot hold bf16 arrays), so a bf16 checkpoint loads to fp16 on a GPU without
+     * a wider copy on the host and without a per-element conversion in Java.
+     */
+    private NDArray loadHalfWords(TensorInfo info, NDManager manager, DataType target, Shape shape, Device device) {
+        boolean bf16 = info.dtype() == DType.BF16;
+        try (NDManager host = manager.newSubManager(Device.cpu())) {
+            // bf16 words go in pairs into int32s (the odd one out, if any, is padded with zero)
+            NDArray words = bf16 ? host.zeros(new Shape((info.numel() + 1) / 2), DataType.INT32)
+                    : host.create(shape, DataType.FLOAT16, Device.cpu());
+            if (info.numel() > 0) {
+                ByteBuffer dst = words.toByteBuffer(true);
+                dst.limit(Math.toIntExact(info.byteSize()));
+                try {
+                    readFully(channel, dst, dataStart + info.begin(), path, info.name());
+                } catch (IOException e) {
+                    throw new PeftCoreException("cannot read tensor: " + e.getMessage(), path, info.name(), e);
+                }
+            }
+            NDArray there = device.isGpu() ? words.toDevice(device, false) : words;
+            NDArray out = bf16 ? Kernels.fromBf16Bits(there, target).get(new NDIndex("0:{}", info.numel()))
+                    .reshape(shape) : there.toType(target, false);
+            out.attach(manager);
+            return out;
+        }
     }
 
     private NDArray loadOnCpu(TensorInfo info, NDManager manager, DataType target, Shape shape) {

@@ -42,6 +42,41 @@ class Kernels(Module):
     xa = torch.matmul(x, a.t())
     n = out.size(-1)
     return torch.addmm(out.reshape(-1, n), xa.reshape(-1, xa.size(-1)), bs.t()).reshape(out.size())
+  def llama_layer(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tensor:
+    # a whole Llama decoder layer (causal, no cache) in one call: fused q/k/v and gate/up matmuls, LoRA per target
+    # (a: [r, in], b: scaling * B [out, r]; empty when the target has none)
+    x = self.rms_norm(h, ln1, eps)
+    qd = wo.size(1)
+    kvd = (wqkv.size(0) - qd) // 2
+    qkv = torch.linear(x, wqkv)
+    q = self._lora_opt(qkv.narrow(-1, 0, qd), x, aq, bq)
+    k = self._lora_opt(qkv.narrow(-1, qd, kvd), x, ak, bk)
+    v = self._lora_opt(qkv.narrow(-1, qd + kvd, kvd), x, av, bv)
+    d = cos.size(-1)
+    heads = v.reshape(v.size(0), v.size(1), -1, d).transpose(1, 2)
+    att = self.causal_attention(self.rope(q, cos, sin), self.rope(k, cos, sin), heads)
+    h = h + self._lora_opt(torch.linear(att, wo), att, ao, bo)
+    x = self.rms_norm(h, ln2, eps)
+    inter = wgu.size(0) // 2
+    gu = torch.linear(x, wgu)
+    g = self._lora_opt(gu.narrow(-1, 0, inter), x, ag, bg)
+    u = self._lora_opt(gu.narrow(-1, inter, inter), x, au, bu)
+    s = torch.silu(g) * u
+    return h + self._lora_opt(torch.linear(s, wd), s, ad, bd)
+  def _lora_opt(self: __torch__.Kernels, out: Tensor, x: Tensor, a: Tensor, bs: Tensor) -> Tensor:
+    if a.numel() == 0:
+      return out
+    return self.lora_packed(out, x, a, bs)
+  def from_bf16_bits(self: __torch__.Kernels, pairs: Tensor, like: Tensor) -> Tensor:
+    # int32 words each holding two little-endian bfloat16 values, decoded arithmetically in fp32 (exact), flat, cast to
+    # like's dtype: TorchScript here has no view as another dtype, and DJL holds neither bf16 nor int16 arrays
+    i = torch.stack([pairs & 65535, (pairs >> 16) & 65535], -1).reshape(-1)
+    e = (i >> 7) & 255
+    m = (i & 127).float()
+    normal = (m + 128.0) * torch.exp2((e - 134).float())
+    v = torch.where(e == 0, m * 9.183549615799121e-41, normal)
+    v = torch.where(e == 255, torch.where(m == 0.0, torch.full_like(v, float("inf")), torch.full_like(v, float("nan"))), v)
+    return torch.where((i >> 15) == 1, -v, v).to(like.dtype)
   def pack_rows(self: __torch__.Kernels, rows: List[Tensor], scale: Tensor, like: Tensor) -> List[Tensor]:
     # one concatenation, multiply and cast for many small weights (differentiable), then views of the result
     packed = (torch.cat(rows, 0) * scale).to(like.dtype)

@@ -49,6 +49,35 @@ class SafetensorsTest {
     }
 
     @Test
+    void everyBf16WordDecodesExactlyInLibtorch() throws Exception {
+        int n = 0xffff;   // odd: the last word has no partner in its int32
+        ByteBuffer data = ByteBuffer.allocate(2 * n).order(ByteOrder.LITTLE_ENDIAN);
+        for (int bits = 0; bits < n; bits++) {
+            data.putShort((short) bits);
+        }
+        byte[] header = ("{\"w\":{\"dtype\":\"BF16\",\"shape\":[" + n + "],\"data_offsets\":[0," + 2 * n + "]}}")
+                .getBytes(StandardCharsets.UTF_8);
+        Path file = tmp.resolve("bf16.safetensors");
+        ByteBuffer all = ByteBuffer.allocate(8 + header.length + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
+        all.putLong(header.length).put(header).put(data.array());
+        Files.write(file, all.array());
+        try (SafetensorsFile f = SafetensorsFile.open(file);
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            float[] got = f.load("w", m, DataType.FLOAT32, Device.cpu()).toFloatArray();
+            assertEquals(n, got.length);
+            for (int bits = 0; bits < n; bits++) {
+                float want = HalfFloats.bf16ToFloat((short) bits);
+                assertTrue(Float.isNaN(want) ? Float.isNaN(got[bits]) : want == got[bits] || (want == 0 && got[bits] == 0),
+                        "bf16 " + Integer.toHexString(bits) + ": " + got[bits] + " != " + want);
+            }
+            // fp16 straight from bf16: the same values rounded once, as torch's bf16 -> fp16 cast does
+            float[] half = f.load("w", m, DataType.FLOAT16, Device.cpu()).toType(DataType.FLOAT32, false).toFloatArray();
+            assertEquals(HalfFloats.f16ToFloat(HalfFloats.floatToF16(HalfFloats.bf16ToFloat((short) 0x3f81))),
+                    half[0x3f81]);
+        }
+    }
+
+    @Test
     void halfConversionsRoundTripEveryHalf() {
         for (int bits = 0; bits < 0x10000; bits++) {
             float v = HalfFloats.f16ToFloat((short) bits);
