@@ -134,13 +134,14 @@ public final class Kernels {
     }
 
     /**
-     * 16-bit words that hold bfloat16 values (stored as an fp16 array: DJL cannot hold bf16 tensors) converted to
-     * {@code dtype} on their device, without autograd; the bf16 view exists only inside libtorch.
+     * bfloat16 values packed two to an int32 word (DJL can hold neither bf16 nor int16 arrays), decoded on their device
+     * into a flat array of {@code dtype} (the bf16 view exists only inside libtorch), without autograd; element 1 is
+     * the largest finite magnitude (0-d fp32), so that a caller can refuse values {@code dtype} cannot hold.
      */
-    public static NDArray fromBf16Bits(NDArray bits, DataType dtype) {
-        try (IValue out = runNoGrad("from_bf16_bits", IValue.from((PtNDArray) bits),
-                IValue.from((PtNDArray) Casts.token(bits.getDevice(), dtype)))) {
-            return out.toTensor((PtNDManager) bits.getManager());
+    public static NDList fromBf16Bits(NDArray pairs, DataType dtype) {
+        try (IValue out = runNoGrad("from_bf16_bits", IValue.from((PtNDArray) pairs),
+                IValue.from((PtNDArray) Casts.token(pairs.getDevice(), dtype)))) {
+            return out.toNDList((PtNDManager) pairs.getManager());
         }
     }
 

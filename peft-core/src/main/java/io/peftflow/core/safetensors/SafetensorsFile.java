@@ -2,6 +2,7 @@ package io.peftflow.core.safetensors;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -230,10 +231,30 @@ public final class SafetensorsFile implements AutoCloseable {
                 }
             }
             NDArray there = device.isGpu() ? words.toDevice(device, false) : words;
-            NDArray out = bf16 ? Kernels.fromBf16Bits(there, target).get(new NDIndex("0:{}", info.numel()))
-                    .reshape(shape) : there.toType(target, false);
+            if (!bf16) {
+                NDArray out = there.toType(target, false);
+                out.attach(manager);
+                return out;
+            }
+            NDList decoded = Kernels.fromBf16Bits(there, target);
+            if (target == DataType.FLOAT16) {
+                checkHalfRange(decoded.get(1).getFloat(), info);
+            }
+            NDArray out = decoded.get(0).get(new NDIndex("0:{}", info.numel())).reshape(shape);
             out.attach(manager);
             return out;
+        }
+    }
+
+    /**
+     * bf16 and fp32 reach far beyond fp16's largest value: a weight that would turn into infinity is refused rather
+     * than loaded (what to do instead is in the message and in docs/BENCHMARKS.md, 7B).
+     */
+    private void checkHalfRange(float magnitude, TensorInfo info) {
+        if (Math.abs(magnitude) > HalfFloats.MAX_HALF) {
+            throw new PeftCoreException("holds a value of magnitude " + Math.abs(magnitude) + ", beyond float16's "
+                    + HalfFloats.MAX_HALF + ": load this checkpoint in FLOAT32 (new LoadOptions(device, FLOAT32), "
+                    + "twice the memory) instead of FLOAT16", path, info.name());
         }
     }
 
@@ -271,6 +292,9 @@ public final class SafetensorsFile implements AutoCloseable {
             while (chunk.hasRemaining()) {
                 float f = readAsFloat(chunk, info.dtype());
                 if (target == DataType.FLOAT16) {
+                    if (Math.abs(f) > HalfFloats.MAX_HALF && Float.isFinite(f)) {
+                        checkHalfRange(f, info);
+                    }
                     dst.putShort(HalfFloats.floatToF16(f));
                 } else {
                     dst.putFloat(f);

@@ -67,7 +67,7 @@ class Kernels(Module):
     if a.numel() == 0:
       return out
     return self.lora_packed(out, x, a, bs)
-  def from_bf16_bits(self: __torch__.Kernels, pairs: Tensor, like: Tensor) -> Tensor:
+  def from_bf16_bits(self: __torch__.Kernels, pairs: Tensor, like: Tensor) -> Tuple[Tensor, Tensor]:
     # int32 words each holding two little-endian bfloat16 values, decoded arithmetically in fp32 (exact), flat, cast to
     # like's dtype: TorchScript here has no view as another dtype, and DJL holds neither bf16 nor int16 arrays
     i = torch.stack([pairs & 65535, (pairs >> 16) & 65535], -1).reshape(-1)
@@ -76,7 +76,9 @@ class Kernels(Module):
     normal = (m + 128.0) * torch.exp2((e - 134).float())
     v = torch.where(e == 0, m * 9.183549615799121e-41, normal)
     v = torch.where(e == 255, torch.where(m == 0.0, torch.full_like(v, float("inf")), torch.full_like(v, float("nan"))), v)
-    return torch.where((i >> 15) == 1, -v, v).to(like.dtype)
+    # also the largest finite magnitude, so the caller can refuse what the target dtype cannot hold
+    biggest = torch.where(torch.isfinite(v), v, torch.zeros_like(v)).max()
+    return torch.where((i >> 15) == 1, -v, v).to(like.dtype), biggest
   def pack_rows(self: __torch__.Kernels, rows: List[Tensor], scale: Tensor, like: Tensor) -> List[Tensor]:
     # one concatenation, multiply and cast for many small weights (differentiable), then views of the result
     packed = (torch.cat(rows, 0) * scale).to(like.dtype)
