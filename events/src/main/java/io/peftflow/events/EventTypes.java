@@ -10,6 +10,23 @@ public final class EventTypes {
     /** A dataset version is stored and visible: {@link io.peftflow.events.dataset.DatasetVersionReady}. */
     public static final String DATASET_VERSION_READY = PREFIX + "dataset.version-ready.v1";
 
+    /** A request to train: {@link io.peftflow.events.training.TrainingRequested}. */
+    public static final String TRAINING_REQUESTED = PREFIX + "training.requested.v1";
+    /** {@link io.peftflow.events.training.JobQueued}. */
+    public static final String TRAINING_JOB_QUEUED = PREFIX + "training.job-queued.v1";
+    /** {@link io.peftflow.events.training.JobStarted}. */
+    public static final String TRAINING_JOB_STARTED = PREFIX + "training.job-started.v1";
+    /** {@link io.peftflow.events.training.JobProgress}. */
+    public static final String TRAINING_PROGRESS = PREFIX + "training.progress.v1";
+    /** {@link io.peftflow.events.training.CheckpointSaved}. */
+    public static final String TRAINING_CHECKPOINT_SAVED = PREFIX + "training.checkpoint-saved.v1";
+    /** {@link io.peftflow.events.training.JobSucceeded}. */
+    public static final String TRAINING_JOB_SUCCEEDED = PREFIX + "training.job-succeeded.v1";
+    /** {@link io.peftflow.events.training.JobFailed}. */
+    public static final String TRAINING_JOB_FAILED = PREFIX + "training.job-failed.v1";
+    /** {@link io.peftflow.events.training.JobCancelled}. */
+    public static final String TRAINING_JOB_CANCELLED = PREFIX + "training.job-cancelled.v1";
+
     private EventTypes() {
     }
 }

@@ -14,16 +14,24 @@ class DatasetVersionReadyTest {
 
     @Test
     void payloadRoundTripsAndItsIdIsStablePerVersion() {
+        String prefix = "s3://peftflow-datasets/acme/tx/v3/";
         DatasetVersionReady ready = new DatasetVersionReady("acme", "tx", 3, 41, "chat", "class_weights", 7, 0.1, null,
-                Map.of("train", "s3://peftflow-datasets/acme/tx/v3/train.jsonl"), Map.of("train", "ab"),
-                Map.of("train", 9L), Map.of("food", Map.of("train", 9L, "validation", 1L)), Map.of("food", 1.0),
-                "characters", Map.of("max", 12.0), OffsetDateTime.of(2026, 11, 28, 18, 0, 0, 0, ZoneOffset.UTC));
+                new DatasetVersionReady.VersionObjects(prefix + "raw.jsonl", prefix + "train.jsonl",
+                        prefix + "validation.jsonl", prefix + "report.json"),
+                new DatasetVersionReady.VersionObjects("aa", "ab", "ac", "ad"),
+                new DatasetVersionReady.Counts(10, 10, 0, 0, 0, 9, 1),
+                Map.of("food", new DatasetVersionReady.LabelCounts(9, 1)), Map.of("food", 1.0), "characters",
+                new DatasetVersionReady.Lengths(3, 12, 7.5, 7, 12),
+                OffsetDateTime.of(2026, 11, 28, 18, 0, 0, 0, ZoneOffset.UTC));
         CloudEvent event = EventCodec.wrap("/dataset-service", EventTypes.DATASET_VERSION_READY, "datasets/acme/tx/3", ready)
                 .withId(DatasetVersionReady.eventId("acme", "tx", 3));
-        CloudEvent decoded = EventCodec.decode(EventCodec.encode(event));
+        String json = EventCodec.encode(event);
+        CloudEvent decoded = EventCodec.decode(json);
         assertEquals(ready, EventCodec.payload(decoded, DatasetVersionReady.class));
         assertEquals(DatasetVersionReady.eventId("acme", "tx", 3), decoded.id());
         assertEquals(36, decoded.id().length());
         assertNotEquals(DatasetVersionReady.eventId("acme", "tx", 4), decoded.id());
+        assertEquals(prefix + "train.jsonl", decoded.data().path("uris").path("train").asText());
+        assertEquals(9, decoded.data().path("labels").path("food").path("train").asLong());
     }
 }

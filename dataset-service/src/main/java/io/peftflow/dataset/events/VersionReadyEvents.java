@@ -33,17 +33,33 @@ public class VersionReadyEvents {
     public CloudEvent announce(DatasetVersion version, VersionKeys keys, ValidatedUpload upload) {
         String tenant = version.dataset.tenant;
         String name = version.dataset.name;
-        Map<String, Map<String, Long>> labels = new LinkedHashMap<>();
+        Map<String, DatasetVersionReady.LabelCounts> labels = new LinkedHashMap<>();
         upload.labels().forEach((label, counts) -> labels.put(label,
-                Map.of("train", counts.get("train"), "validation", counts.get("validation"))));
+                new DatasetVersionReady.LabelCounts(counts.get("train"), counts.get("validation"))));
         DatasetVersionReady payload = new DatasetVersionReady(tenant, name, version.version, version.id,
                 version.format, version.balance, version.seed, version.dataset.validationFraction, version.baseModel,
-                objects.uris(keys), version.sha256(), upload.counts(), labels, upload.classWeights(), upload.lengthUnit(), upload.lengths(),
-                version.createdAt);
+                objects(objects.uris(keys)), objects(version.sha256()), counts(upload.counts()), labels,
+                upload.classWeights(), upload.lengthUnit(), lengths(upload.lengths()), version.createdAt);
         CloudEvent event = EventCodec.wrap(SOURCE, EventTypes.DATASET_VERSION_READY,
                 "datasets/" + tenant + "/" + name + "/" + version.version, payload)
                 .withId(DatasetVersionReady.eventId(tenant, name, version.version));
         outbox.enqueue(Topics.DATASET_VERSIONS, tenant + "/" + name, event);
         return event;
+    }
+
+    private static DatasetVersionReady.VersionObjects objects(Map<String, String> byName) {
+        return new DatasetVersionReady.VersionObjects(byName.get("raw"), byName.get("train"), byName.get("validation"),
+                byName.get("report"));
+    }
+
+    private static DatasetVersionReady.Counts counts(Map<String, Long> c) {
+        return new DatasetVersionReady.Counts(c.get("lines"), c.get("valid"), c.get("invalid"), c.get("duplicates"),
+                c.get("nearDuplicates"), c.get("train"), c.get("validation"));
+    }
+
+    /** Null when no example was counted (the statistics are then undefined). */
+    private static DatasetVersionReady.Lengths lengths(Map<String, Double> l) {
+        return l.isEmpty() ? null : new DatasetVersionReady.Lengths(l.get("min"), l.get("max"), l.get("mean"),
+                l.get("p50"), l.get("p95"));
     }
 }

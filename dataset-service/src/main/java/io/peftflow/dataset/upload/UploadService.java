@@ -186,7 +186,6 @@ public class UploadService {
         header.put("onInvalid", request.dropInvalid() ? "drop" : "reject");
         header.put("seed", request.seed());
         header.put("baseModel", request.baseModel());
-        header.put("maxLength", request.maxLength());
         return header;
     }
 }

@@ -6,6 +6,7 @@ import io.peftflow.data.ExampleFormat;
 import io.peftflow.data.ExampleParser;
 import io.peftflow.data.JsonlReader;
 import io.peftflow.data.ParsedLine;
+import io.peftflow.data.PromptTemplate;
 import io.peftflow.dataset.balancing.BalancePlan;
 import io.peftflow.dataset.balancing.BalanceStrategy;
 
@@ -176,6 +177,9 @@ public final class DatasetValidator {
         summary.put("balance", options.balance().wireName());
         summary.put("classWeights", classWeights);
         summary.put("lengthUnit", options.lengths().unit());
+        summary.put("lengthTemplate", PromptTemplate.defaultFor(format).name());
+        summary.put("lengthMeasure", options.lengths().measured());
+        summary.put("maxLength", options.maxLength());
         summary.put("lengths", lengths.summary());
         summary.put("duplicateLines", duplicateLines);
         summary.put("nearDuplicateLines", nearDuplicateLines);
@@ -191,7 +195,9 @@ public final class DatasetValidator {
         int length = options.lengths().count(example);
         if (options.maxLength() != null && length > options.maxLength()) {
             return new LineError(ok.line(), "example is " + length + " " + options.lengths().unit()
-                    + " long, over max_length " + options.maxLength());
+                    + " long as trained (" + PromptTemplate.defaultFor(example.format()).name() + " template"
+                    + (options.lengths().tokenizer().eosId().isPresent() ? ", BOS and EOS included" : "")
+                    + "), over max_length " + options.maxLength());
         }
         long near = ContentHash.near(example);
         switch (seen.add(near, ContentHash.line(reader.lineBuffer(), reader.lineOffset(), reader.lineLength()))) {
@@ -233,17 +239,18 @@ public final class DatasetValidator {
         }
     }
 
-    /** The example's label id: its {@code label}, else its response when short; -1 when it has neither. */
+    /**
+     * The example's label id ({@link Example#classLabel}): its {@code label}, else its response when short; -1 when
+     * it has neither.
+     */
     private int labelId(Example example) {
-        String label = example.label();
-        if (label == null) {
-            String response = example.response();
-            if (response.length() > limits.maxLabelLength()) {
+        String label = example.classLabel();
+        if (example.label() == null) {
+            if (label.length() > limits.maxLabelLength()) {
                 unlabelled++;
                 return -1;
             }
             inferredLabels++;
-            label = response;
         }
         Integer id = labelIds.get(label);
         if (id != null) {

@@ -54,11 +54,13 @@ class VersionEventTest {
         assertEquals(name, ready.dataset());
         assertEquals(1, ready.version());
         assertEquals("prompt_completion", ready.format());
-        assertEquals(v.getMap("uris"), ready.uris());
-        assertEquals(v.getMap("sha256"), ready.sha256());
-        assertEquals(40L, ready.counts().get("valid"));
-        assertEquals(v.getLong("trainExamples"), ready.counts().get("train"));
-        assertEquals(v.getLong("summary.labels.food.validation"), ready.labels().get("food").get("validation"));
+        assertEquals(v.getString("uris.train"), ready.uris().train());
+        assertEquals(v.getString("uris.report"), ready.uris().report());
+        assertEquals(v.getString("sha256.validation"), ready.sha256().validation());
+        assertEquals(v.getString("sha256.raw"), ready.sha256().raw());
+        assertEquals(40L, ready.counts().valid());
+        assertEquals(v.getLong("trainExamples"), ready.counts().train());
+        assertEquals(v.getLong("summary.labels.food.validation"), ready.labels().get("food").validation());
         assertEquals(Map.of("food", v.getDouble("summary.classWeights.food"), "travel", v.getDouble("summary.classWeights.travel")),
                 ready.classWeights());
         assertEquals("characters", ready.lengthUnit());

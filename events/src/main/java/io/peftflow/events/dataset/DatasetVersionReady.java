@@ -1,9 +1,9 @@
 package io.peftflow.events.dataset;
 
-import java.nio.charset.StandardCharsets;
+import io.peftflow.events.EventIds;
+
 import java.time.OffsetDateTime;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Payload of {@link io.peftflow.events.EventTypes#DATASET_VERSION_READY}: a dataset version whose raw upload,
@@ -11,14 +11,11 @@ import java.util.UUID;
  *
  * @param versionId     the version's database id
  * @param format        the example format of every line, e.g. {@code question_answer}
- * @param uris          S3 URIs by object: {@code raw}, {@code train}, {@code validation}, {@code report}
+ * @param uris          S3 URIs of the stored objects
  * @param sha256        hex SHA-256 of the same objects
- * @param counts        line and example counts: {@code lines}, {@code valid}, {@code invalid}, {@code duplicates},
- *                      {@code nearDuplicates}, {@code train}, {@code validation}
- * @param labels        per label: {@code train} (after balancing) and {@code validation} counts; empty when unlabelled
+ * @param labels        per label: train (after balancing) and validation counts; empty when unlabelled
  * @param classWeights  per label weight for the trainer's loss (strategy {@code class_weights}); else empty
  * @param lengthUnit    {@code tokens} (of {@code baseModel}'s tokenizer) or {@code characters}
- * @param lengths       {@code min}, {@code max}, {@code mean}, {@code p50}, {@code p95} example length
  */
 public record DatasetVersionReady(
         String tenant,
@@ -30,21 +27,34 @@ public record DatasetVersionReady(
         long seed,
         double validationFraction,
         String baseModel,
-        Map<String, String> uris,
-        Map<String, String> sha256,
-        Map<String, Long> counts,
-        Map<String, Map<String, Long>> labels,
+        VersionObjects uris,
+        VersionObjects sha256,
+        Counts counts,
+        Map<String, LabelCounts> labels,
         Map<String, Double> classWeights,
         String lengthUnit,
-        Map<String, Double> lengths,
+        Lengths lengths,
         OffsetDateTime createdAt) {
 
-    /**
-     * The CloudEvent id: a name-based UUID of tenant, dataset and version, so it is the same on every
-     * redelivery and fits the outbox's id column whatever the name lengths.
-     */
+    /** One value per stored object of a version (its URI, or its SHA-256). */
+    public record VersionObjects(String raw, String train, String validation, String report) {
+    }
+
+    /** Line and example counts of the upload and its splits. */
+    public record Counts(long lines, long valid, long invalid, long duplicates, long nearDuplicates, long train,
+                         long validation) {
+    }
+
+    /** A label's examples in the train split (after balancing) and in the validation split. */
+    public record LabelCounts(long train, long validation) {
+    }
+
+    /** Example length statistics in {@code lengthUnit}. */
+    public record Lengths(double min, double max, double mean, double p50, double p95) {
+    }
+
+    /** The CloudEvent id: the same for every redelivery of this version's announcement. */
     public static String eventId(String tenant, String dataset, int version) {
-        String name = "dataset-version-ready/" + tenant + "/" + dataset + "/v" + version;
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+        return EventIds.of("dataset-version-ready", tenant, dataset, "v" + version);
     }
 }

@@ -10,9 +10,6 @@ import io.peftflow.core.nn.Parameter;
 import io.peftflow.core.safetensors.SafetensorsFile;
 import io.peftflow.core.safetensors.SafetensorsWriter;
 import io.peftflow.core.safetensors.TensorInfo;
-import io.peftflow.core.tuners.bottleneck.BottleneckConfig;
-import io.peftflow.core.tuners.lora.LoraConfig;
-import io.peftflow.core.tuners.prompt.PromptTuningConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,15 +49,7 @@ public final class AdapterFiles {
         JsonNode json = Json.read(file);
         String type = json.path("peft_type").asText("");
         try {
-            return switch (type) {
-                case LoraConfig.PEFT_TYPE -> LoraConfig.fromJson(json);
-                case PromptTuningConfig.PEFT_TYPE -> PromptTuningConfig.fromJson(json);
-                case BottleneckConfig.PEFT_TYPE -> BottleneckConfig.fromJson(json);
-                case ClassificationHeadConfig.PEFT_TYPE -> ClassificationHeadConfig.fromJson(json);
-                default -> throw new PeftCoreException("unsupported peft_type '" + type + "' (supported: "
-                        + LoraConfig.PEFT_TYPE + ", " + PromptTuningConfig.PEFT_TYPE + ", "
-                        + BottleneckConfig.PEFT_TYPE + ", " + ClassificationHeadConfig.PEFT_TYPE + ")", file, null);
-            };
+            return PeftMethods.forPeftType(type).fromSaved(json);
         } catch (PeftCoreException e) {
             throw e.file() != null ? e : new PeftCoreException(e.getMessage(), file, e.tensor(), e);
         }

@@ -42,6 +42,11 @@ public final class Inits {
         set(p, manager, v);
     }
 
+    /** {@code n} token ids drawn uniformly from {@code [0, vocab)} (prompt tuning's SAMPLE_VOCAB init). */
+    public static long[] sampleIds(int n, long vocab, long seed, String key) {
+        return random(seed, key).longs(n, 0, vocab).toArray();
+    }
+
     public static void zeros(Parameter p, NDManager manager) {
         p.set(manager.zeros(p.shape()));
     }

@@ -1,4 +1,4 @@
-package io.peftflow.core.training;
+package io.peftflow.core.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.manifest.RunManifest;
+import io.peftflow.core.training.TrainerCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

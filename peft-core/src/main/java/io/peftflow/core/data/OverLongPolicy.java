@@ -1,4 +1,4 @@
-package io.peftflow.core.training.data;
+package io.peftflow.core.data;
 
 /** What to do with an example whose tokens exceed the model's context. */
 public enum OverLongPolicy {

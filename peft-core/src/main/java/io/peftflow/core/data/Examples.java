@@ -1,4 +1,4 @@
-package io.peftflow.core.training.data;
+package io.peftflow.core.data;
 
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.data.Example;

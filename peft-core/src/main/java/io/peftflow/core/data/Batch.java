@@ -1,4 +1,4 @@
-package io.peftflow.core.training.data;
+package io.peftflow.core.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,9 +12,8 @@ import java.util.List;
  * Right-padded {@code [B, T]} ids, attention mask (1 = token) and labels (padding = ignore index).
  *
  * @param tokens real (unpadded) tokens in the batch
- * @param labelled tokens that carry loss (labels after the first position, as the loss shifts them)
  */
-public record Batch(NDArray ids, NDArray mask, NDArray labels, long tokens, long labelled) {
+public record Batch(NDArray ids, NDArray mask, NDArray labels, long tokens) {
 
     /** Collates {@code sequences} into arrays of {@code manager}. */
     public static Batch collate(List<Sequence> sequences, long padId, NDManager manager) {
@@ -26,20 +25,16 @@ public record Batch(NDArray ids, NDArray mask, NDArray labels, long tokens, long
         Arrays.fill(ids, padId);
         Arrays.fill(labels, CausalLmLoss.IGNORE_INDEX);
         long tokens = 0;
-        long labelled = 0;
         for (int i = 0; i < b; i++) {
             Sequence s = sequences.get(i);
             System.arraycopy(s.ids(), 0, ids, i * t, s.length());
             System.arraycopy(s.labels(), 0, labels, i * t, s.length());
             Arrays.fill(mask, i * t, i * t + s.length(), 1);
             tokens += s.length();
-            for (int j = 1; j < s.length(); j++) {
-                labelled += s.labels()[j] == CausalLmLoss.IGNORE_INDEX ? 0 : 1;
-            }
         }
         Shape shape = new Shape(b, t);
         return new Batch(manager.create(ids, shape), manager.create(mask, shape), manager.create(labels, shape),
-                tokens, labelled);
+                tokens);
     }
 
     public ForwardArgs args() {

@@ -1,20 +1,21 @@
-package io.peftflow.core.training.data;
+package io.peftflow.core.data;
 
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.model.CausalLmLoss;
 import io.peftflow.core.tokenizer.Tokenizer;
 import io.peftflow.data.Example;
 import io.peftflow.data.PromptTemplate;
+import io.peftflow.data.TrainedSequence;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiFunction;
 
 /**
- * Renders examples with a prompt template and tokenises them for causal-LM training: BOS, then each run of
- * context or trained text encoded on its own (so the context is tokenised exactly as
- * {@link PromptTemplate#renderPrompt} is at generation time), then EOS as a trained token. Labels are the
- * trained tokens only, unless {@code trainOnPrompt}. {@link #encodeClasses} encodes for sequence classification.
+ * Renders examples with a prompt template and tokenises them for causal-LM training as peft-data's
+ * {@link TrainedSequence} defines (BOS, context and trained runs each tokenised on their own, EOS trained), the
+ * length dataset-service validates. Labels are the trained tokens only, unless {@code trainOnPrompt}.
+ * {@link #encodeClasses} encodes for sequence classification.
  *
  * @param template null for each example's format default
  * @param maxLength the most tokens a sequence may have (the context, minus any virtual tokens)
@@ -40,7 +41,7 @@ public record SequenceEncoder(Tokenizer tokenizer, PromptTemplate template, int 
 
     /**
      * Encodes examples for sequence classification (PEFT's {@code SEQ_CLS}): each becomes its prompt as generation
-     * sees it ({@link #promptIds}, no labelled token) plus the index of its class ({@link #classOf}) in
+     * sees it ({@link #promptIds}, no labelled token) plus the index of its class ({@link Example#classLabel}) in
      * {@code labels}. The label list is fixed by the caller, so that train and validation data and a saved head
      * agree on what each index means. A class outside the list is an error naming the example. Over-long prompts
      * follow the policy; TRUNCATE keeps the head, as transformers' tokenizer truncation does.
@@ -50,7 +51,7 @@ public record SequenceEncoder(Tokenizer tokenizer, PromptTemplate template, int 
             throw new PeftCoreException("a label list needs at least 2 distinct labels, got " + labels);
         }
         return encodeAll(examples, labels, (i, example) -> {
-            String label = classOf(example);
+            String label = example.classLabel();
             int index = labels.indexOf(label);
             if (index < 0) {
                 throw new PeftCoreException("example " + i + " has label '" + label + "', which is not in the label"
@@ -61,14 +62,6 @@ public record SequenceEncoder(Tokenizer tokenizer, PromptTemplate template, int 
             Arrays.fill(none, CausalLmLoss.IGNORE_INDEX);
             return new Sequence(i, ids, none, index);
         });
-    }
-
-    /**
-     * An example's class: its {@code label} field when it has one, else its response (a classifier-style
-     * completion such as {@code " dining"}), trimmed either way.
-     */
-    public static String classOf(Example example) {
-        return (example.label() != null ? example.label() : example.response()).trim();
     }
 
     private EncodedDataset encodeAll(List<Example> examples, List<String> classLabels,
@@ -94,7 +87,7 @@ public record SequenceEncoder(Tokenizer tokenizer, PromptTemplate template, int 
                         truncated++;
                         s = new Sequence(i, Arrays.copyOf(s.ids(), maxLength), Arrays.copyOf(s.labels(), maxLength),
                                 s.classIndex());
-                        if (!s.hasClass() && s.labelled() == 0) {
+                        if (!s.hasClass() && s.lossTokens(0) == 0) {
                             skipped++;
                             continue;
                         }
@@ -123,34 +116,16 @@ public record SequenceEncoder(Tokenizer tokenizer, PromptTemplate template, int 
     }
 
     private Sequence encodeFull(int index, Example example) {
-        List<PromptTemplate.Segment> segments = templateFor(example).render(example);
-        long[] ids = new long[64];
-        long[] labels = new long[64];
-        int n = 0;
-        if (tokenizer.bosId().isPresent()) {
-            ids[n] = tokenizer.bosId().get();
-            labels[n++] = CausalLmLoss.IGNORE_INDEX;
+        if (tokenizer.eosId().isEmpty()) {
+            throw new PeftCoreException("the tokenizer has no EOS token");
         }
-        int i = 0;
-        while (i < segments.size()) {
-            boolean trained = segments.get(i).trained();
-            StringBuilder run = new StringBuilder();
-            for (; i < segments.size() && segments.get(i).trained() == trained; i++) {
-                run.append(segments.get(i).text());
-            }
-            long[] tokens = tokenizer.encode(run.toString(), false);
-            if (n + tokens.length + 1 > ids.length) {
-                ids = Arrays.copyOf(ids, 2 * (n + tokens.length + 1));
-                labels = Arrays.copyOf(labels, ids.length);
-            }
-            for (long t : tokens) {
-                ids[n] = t;
-                labels[n++] = trained || trainOnPrompt ? t : CausalLmLoss.IGNORE_INDEX;
-            }
+        TrainedSequence sequence = TrainedSequence.encode(example, templateFor(example), tokenizer);
+        long[] ids = sequence.ids();
+        long[] labels = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            boolean bos = i == 0 && sequence.bos();
+            labels[i] = sequence.trained()[i] || (trainOnPrompt && !bos) ? ids[i] : CausalLmLoss.IGNORE_INDEX;
         }
-        long eos = tokenizer.eosId().orElseThrow(() -> new PeftCoreException("the tokenizer has no EOS token"));
-        ids[n] = eos;
-        labels[n++] = eos;
-        return new Sequence(index, Arrays.copyOf(ids, n), Arrays.copyOf(labels, n));
+        return new Sequence(index, ids, labels);
     }
 }

@@ -1,4 +1,4 @@
-package io.peftflow.core.training.data;
+package io.peftflow.core.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -30,10 +30,23 @@ public record Sequence(int source, long[] ids, long[] labels, int classIndex) {
         return classIndex != NO_CLASS;
     }
 
+    /** Tokens with a label (not {@link CausalLmLoss#IGNORE_INDEX}). */
     public int labelled() {
+        return countLabelled(0);
+    }
+
+    /**
+     * The labels the shifted next-token loss uses, its normaliser: all but the first, which no position predicts,
+     * unless {@code virtualTokens} come first (prompt tuning), whose last one predicts it.
+     */
+    public int lossTokens(int virtualTokens) {
+        return countLabelled(virtualTokens > 0 ? 0 : 1);
+    }
+
+    private int countLabelled(int from) {
         int n = 0;
-        for (long l : labels) {
-            n += l == CausalLmLoss.IGNORE_INDEX ? 0 : 1;
+        for (int i = from; i < labels.length; i++) {
+            n += labels[i] == CausalLmLoss.IGNORE_INDEX ? 0 : 1;
         }
         return n;
     }

@@ -1,4 +1,4 @@
-package io.peftflow.core.training.data;
+package io.peftflow.core.data;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,0 +1,48 @@
+package io.peftflow.events.training;
+
+import io.peftflow.events.EventTypes;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * {@code training.job-succeeded}: the adapter is trained and stored. Everything registry-service needs to register
+ * it as a version: its files (checked against their SHA-256 on arrival), metrics and lineage.
+ *
+ * @param adapterFiles the PEFT adapter directory: {@code adapter_config.json}, {@code adapter_model.safetensors}
+ * @param manifest     peft-core's run manifest ({@code manifest.json})
+ * @param metricsFile  {@code metrics.json}: the same {@code metrics} as a file beside the adapter
+ */
+public record JobSucceeded(String jobId, String tenant, String adapterName, List<StoredFile> adapterFiles,
+                           StoredFile manifest, StoredFile metricsFile, RunMetrics metrics, Lineage lineage,
+                           long trainableParameters, int steps, OffsetDateTime finishedAt) implements TrainingJobEvent {
+
+    public JobSucceeded {
+        adapterFiles = List.copyOf(adapterFiles);
+    }
+
+    /** An object in S3 with its hex SHA-256 and size. */
+    public record StoredFile(String name, String uri, String sha256, long bytes) {
+    }
+
+    /**
+     * Where the adapter came from.
+     *
+     * @param method the method's wire name and its full PEFT config as saved in {@code adapter_config.json}
+     * @param libraries versions of peft-core, DJL and PyTorch that trained it
+     */
+    public record Lineage(DatasetRef dataset, BaseModel baseModel, TrainingRequested.MethodSpec method,
+                          TrainingSettings training, long seed, Libraries libraries) {
+    }
+
+    /** A base model by its registry name and the hash of its weights. */
+    public record BaseModel(String id, String weightsSha256) {
+    }
+
+    public record Libraries(String peftCore, String djl, String pytorch) {
+    }
+
+    @Override
+    public String type() {
+        return EventTypes.TRAINING_JOB_SUCCEEDED;
+    }
+}
