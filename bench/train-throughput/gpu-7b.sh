@@ -14,6 +14,7 @@ BATCH=${BATCH:-4}
 SEQ=${SEQ:-1024}
 DIR=/root/llama7b-${LAYERS:-32}
 source bench/train-throughput/gpu-common.sh
+warm_up
 if [ ! -f "$DIR/config.json" ]; then
   python3 bench/train-throughput/make_llama7b.py "$DIR" "${LAYERS:-32}" | tee -a "$LOG"
 fi

@@ -8,6 +8,7 @@ if [ ! -f /root/libtorch/libtorch.so ]; then
   mkdir -p /root/libtorch
   cat $(ls /root/gpu/* | sort) | LD_LIBRARY_PATH=/root/jre/zbin /root/jre/zbin/zstd -d --long=30 \
     | tar -x -C /root/libtorch
+  sync
 fi
 export PYTHONUNBUFFERED=1
 export PYTORCH_LIBRARY_PATH=/root/libtorch PYTORCH_VERSION=2.5.1 PYTORCH_FLAVOR=cu124 DJL_CACHE_DIR=/root/djl-cache
@@ -28,4 +29,12 @@ core() {  # core MODEL STEPS WARMUP [-Dprop=value...]: MODEL is tinyllama or a c
   shift 3
   /root/jre/bin/java -Xmx4g -Dai.djl.offline=true "$@" -cp "$CP/*" io.peftflow.core.bench.TrainThroughputBench \
     "$model" "$steps" "$warmup"
+}
+warm_up() {  # once per machine, discarded: the first JVM extracts DJL's natives into its cache, the first Python run
+  # loads torch from a cold disk; neither belongs to a training step
+  if [ ! -f /tmp/warm ]; then
+    core tinyllama 2 1 > "$RAW/warm-up-peft-core.log" 2>&1
+    python3 bench/train-throughput/peft_bench.py bf16-sdpa 2 1 > "$RAW/warm-up-hf-peft.log" 2>&1
+    touch /tmp/warm
+  fi
 }

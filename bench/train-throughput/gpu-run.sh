@@ -10,6 +10,7 @@ cd "$(dirname "$0")/../.."
 STEPS=${1:-20}
 WARMUP=${2:-5}
 source bench/train-throughput/gpu-common.sh
+warm_up
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader | tee -a "$LOG"
 run() {  # run CONTENDER ROUND
   case $1 in

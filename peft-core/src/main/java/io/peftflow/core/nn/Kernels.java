@@ -135,14 +135,12 @@ public final class Kernels {
 
     /**
      * bfloat16 values packed two to an int32 word (DJL can hold neither bf16 nor int16 arrays), decoded on their device
-     * into a flat array of {@code dtype} (the bf16 view exists only inside libtorch), without autograd; element 1 is
+     * into a flat array of {@code dtype} (the bf16 view exists only inside libtorch); element 1 is
      * the largest finite magnitude (0-d fp32), so that a caller can refuse values {@code dtype} cannot hold.
      */
     public static NDList fromBf16Bits(NDArray pairs, DataType dtype) {
-        try (IValue out = runNoGrad("from_bf16_bits", IValue.from((PtNDArray) pairs),
-                IValue.from((PtNDArray) Casts.token(pairs.getDevice(), dtype)))) {
-            return out.toNDList((PtNDManager) pairs.getManager());
-        }
+        // not through runNoGrad: that runs in inference mode, whose outputs autograd may not save for backward
+        return run("from_bf16_bits", pairs, Casts.token(pairs.getDevice(), dtype));
     }
 
     /** {@code silu(gate) * up}. */

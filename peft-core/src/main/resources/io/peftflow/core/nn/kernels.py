@@ -48,13 +48,13 @@ class Kernels(Module):
     x = self.rms_norm(h, ln1, eps)
     qd = wo.size(1)
     kvd = (wqkv.size(0) - qd) // 2
-    qkv = torch.linear(x, wqkv)
-    q = self._lora_opt(qkv.narrow(-1, 0, qd), x, aq, bq)
-    k = self._lora_opt(qkv.narrow(-1, qd, kvd), x, ak, bk)
-    v = self._lora_opt(qkv.narrow(-1, qd + kvd, kvd), x, av, bv)
+    qkv = self._qkv_lora(torch.linear(x, wqkv), x, qd, kvd, aq, bq, ak, bk, av, bv)
     d = cos.size(-1)
+    # RoPE once over the q and k heads together, then split
+    qk = self.rope(qkv.narrow(-1, 0, qd + kvd), cos, sin)
+    v = qkv.narrow(-1, qd + kvd, kvd)
     heads = v.reshape(v.size(0), v.size(1), -1, d).transpose(1, 2)
-    att = self.causal_attention(self.rope(q, cos, sin), self.rope(k, cos, sin), heads)
+    att = self.causal_attention(qk.narrow(1, 0, qd // d), qk.narrow(1, qd // d, kvd // d), heads)
     h = h + self._lora_opt(torch.linear(att, wo), att, ao, bo)
     x = self.rms_norm(h, ln2, eps)
     inter = wgu.size(0) // 2
@@ -63,6 +63,22 @@ class Kernels(Module):
     u = self._lora_opt(gu.narrow(-1, inter, inter), x, au, bu)
     s = torch.silu(g) * u
     return h + self._lora_opt(torch.linear(s, wd), s, ad, bd)
+  def _qkv_lora(self: __torch__.Kernels, qkv: Tensor, x: Tensor, qd: int, kvd: int, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor) -> Tensor:
+    # the q, k and v updates as one: x [A_q; A_k; A_v]^T times the block-diagonal of the B's (a target without one
+    # contributes no rows to A and no columns to B)
+    if aq.numel() + ak.numel() + av.numel() == 0:
+      return qkv
+    a = torch.cat([self._rows(aq, x.size(-1)), self._rows(ak, x.size(-1)), self._rows(av, x.size(-1))], 0)
+    b = torch.block_diag([self._cols(bq, qd), self._cols(bk, kvd), self._cols(bv, kvd)])
+    return self.lora_packed(qkv, x, a, b)
+  def _rows(self: __torch__.Kernels, a: Tensor, width: int) -> Tensor:
+    if a.numel() == 0:
+      return a.new_zeros([0, width])
+    return a
+  def _cols(self: __torch__.Kernels, b: Tensor, height: int) -> Tensor:
+    if b.numel() == 0:
+      return b.new_zeros([height, 0])
+    return b
   def _lora_opt(self: __torch__.Kernels, out: Tensor, x: Tensor, a: Tensor, bs: Tensor) -> Tensor:
     if a.numel() == 0:
       return out

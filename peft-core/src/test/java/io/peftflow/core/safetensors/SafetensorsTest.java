@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import io.peftflow.core.Fixtures;
 import io.peftflow.core.PeftCoreException;
 import java.nio.ByteBuffer;
@@ -80,6 +82,14 @@ class SafetensorsTest {
             float[] halves = half.toType(DataType.FLOAT32, false).toFloatArray();
             for (int i = 0; i < small.length; i++) {
                 assertEquals(HalfFloats.f16ToFloat(HalfFloats.floatToF16(HalfFloats.bf16ToFloat(small[i]))), halves[i]);
+            }
+            // a loaded weight is an ordinary tensor that autograd can save for backward
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray x = m.ones(new Shape(2, 3));
+                x.setRequiresGradient(true);
+                NDArray w = f.load("small", m, DataType.FLOAT32, Device.cpu());
+                gc.backward(x.mul(w).sum());
+                assertArrayEquals(w.toFloatArray(), x.getGradient().toFloatArray());
             }
             // most bf16 values lie beyond fp16's range: the load names the tensor and says what to do instead
             PeftCoreException e = assertThrows(PeftCoreException.class,
