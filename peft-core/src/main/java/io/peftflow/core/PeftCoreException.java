@@ -4,12 +4,14 @@ import java.nio.file.Path;
 
 /**
  * The one exception type peft-core throws for bad input: missing or truncated files, corrupt headers,
- * unknown architectures, shape or dtype mismatches. The message names the file and tensor when known, so a
- * user can tell which checkpoint file is broken without a debugger.
+ * unknown architectures, shape or dtype mismatches, invalid hyperparameters. The message names the file, tensor or
+ * config field when known, so a user can tell which checkpoint file is broken without a debugger, and a service can
+ * answer a bad request with the field at fault ({@link #field()}).
  */
 public class PeftCoreException extends RuntimeException {
     private final transient Path file;
     private final String tensor;
+    private final String field;
 
     public PeftCoreException(String message) {
         this(message, null, null, null);
@@ -27,6 +29,22 @@ public class PeftCoreException extends RuntimeException {
         super(describe(message, file, tensor), cause);
         this.file = file;
         this.tensor = tensor;
+        this.field = null;
+    }
+
+    private PeftCoreException(String field, String message) {
+        super(message);
+        this.file = null;
+        this.tensor = null;
+        this.field = field;
+    }
+
+    /**
+     * An invalid config value: {@code field} is its key as the config's JSON spells it ({@code r},
+     * {@code lora_alpha}, {@code learningRate}); the message says what is wrong and should start with the key.
+     */
+    public static PeftCoreException invalidField(String field, String message) {
+        return new PeftCoreException(field, message);
     }
 
     private static String describe(String message, Path file, String tensor) {
@@ -48,5 +66,10 @@ public class PeftCoreException extends RuntimeException {
     /** The tensor at fault, or null. */
     public String tensor() {
         return tensor;
+    }
+
+    /** The config field at fault (its JSON key), or null. */
+    public String field() {
+        return field;
     }
 }

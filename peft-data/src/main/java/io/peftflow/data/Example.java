@@ -7,7 +7,7 @@ import java.util.List;
  * single-turn formats become one user turn and one assistant turn (an instruction's {@code input} is appended
  * to the instruction after a blank line).
  *
- * @param label the explicit {@code label} field, or null; see {@link #response()} for label-like responses
+ * @param label the explicit {@code label} field as written, or null; {@link #classLabel()} is the label training uses
  */
 public record Example(ExampleFormat format, List<Turn> turns, String label) {
 
@@ -23,5 +23,13 @@ public record Example(ExampleFormat format, List<Turn> turns, String label) {
             }
         }
         throw new IllegalStateException("an example always has an assistant turn");
+    }
+
+    /**
+     * The example's class as training and validation use it: its {@code label} field, else its response (a
+     * classifier-style completion such as {@code " dining"}), trimmed either way.
+     */
+    public String classLabel() {
+        return (label != null ? label : response()).trim();
     }
 }

@@ -6,6 +6,8 @@ import io.peftflow.data.ExampleFormat;
 import io.peftflow.data.ExampleParser;
 import io.peftflow.data.JsonlReader;
 import io.peftflow.data.ParsedLine;
+import io.peftflow.data.PromptTemplate;
+import io.peftflow.data.Turn;
 import io.peftflow.dataset.balancing.BalancePlan;
 import io.peftflow.dataset.balancing.BalanceStrategy;
 
@@ -66,6 +68,7 @@ public final class DatasetValidator {
     private long train;
     private long validation;
     private long inferredLabels;
+    private long trailingTurns;
     private long unlabelled;
     private boolean labelOverflow;
 
@@ -137,6 +140,10 @@ public final class DatasetValidator {
         if (kept < limits.warnExamples()) {
             warnings.add("only " + kept + " examples; at least " + limits.warnExamples() + " are recommended");
         }
+        if (trailingTurns > 0) {
+            warnings.add(trailingTurns + " chat examples end on a user or system turn; nothing after their last"
+                    + " assistant turn is trained (on_trailing_turn=reject refuses them)");
+        }
         if (validation == 0) {
             warnings.add("the validation split is empty; raise validation_fraction or add examples");
         }
@@ -170,12 +177,16 @@ public final class DatasetValidator {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("format", format.wireName());
         summary.put("counts", counts);
+        summary.put("trailingTurnExamples", trailingTurns);
         summary.put("labelSource", !labelled ? "none" : inferredLabels > 0 ? "response" : "label");
         summary.put("labels", labels);
         summary.put("imbalance", imbalance);
         summary.put("balance", options.balance().wireName());
         summary.put("classWeights", classWeights);
         summary.put("lengthUnit", options.lengths().unit());
+        summary.put("lengthTemplate", PromptTemplate.defaultFor(format).name());
+        summary.put("lengthMeasure", options.lengths().measured());
+        summary.put("maxLength", options.maxLength());
         summary.put("lengths", lengths.summary());
         summary.put("duplicateLines", duplicateLines);
         summary.put("nearDuplicateLines", nearDuplicateLines);
@@ -188,10 +199,17 @@ public final class DatasetValidator {
     private LineError accept(ParsedLine.Valid ok, JsonlReader reader, TrainSpill trainSpill,
                              OutputStream validationOut) throws IOException {
         Example example = ok.example();
+        boolean trailing = endsOnPrompt(example);
+        if (trailing && options.rejectTrailingTurns()) {
+            return new LineError(ok.line(), "chat ends on a " + last(example).role() + " turn, which is never trained"
+                    + " (on_trailing_turn=reject)");
+        }
         int length = options.lengths().count(example);
         if (options.maxLength() != null && length > options.maxLength()) {
             return new LineError(ok.line(), "example is " + length + " " + options.lengths().unit()
-                    + " long, over max_length " + options.maxLength());
+                    + " long as trained (" + PromptTemplate.defaultFor(example.format()).name() + " template"
+                    + (options.lengths().tokenizer().eosId().isPresent() ? ", BOS and EOS included" : "")
+                    + "), over max_length " + options.maxLength());
         }
         long near = ContentHash.near(example);
         switch (seen.add(near, ContentHash.line(reader.lineBuffer(), reader.lineOffset(), reader.lineLength()))) {
@@ -206,6 +224,9 @@ public final class DatasetValidator {
             }
             case NEW -> {
             }
+        }
+        if (trailing) {
+            trailingTurns++;
         }
         lengths.add(length);
         int label = labelId(example);
@@ -222,6 +243,15 @@ public final class DatasetValidator {
         return null;
     }
 
+    /** A chat whose last turn is the user's or the system's: the trainer renders it but learns nothing from that turn. */
+    private static boolean endsOnPrompt(Example example) {
+        return example.format() == ExampleFormat.CHAT && !last(example).isAssistant();
+    }
+
+    private static Turn last(Example example) {
+        return example.turns().get(example.turns().size() - 1);
+    }
+
     private void reject(LineError error, OutputStream errorsOut) throws IOException {
         if (invalid > 0) {
             errorsOut.write(',');
@@ -233,17 +263,18 @@ public final class DatasetValidator {
         }
     }
 
-    /** The example's label id: its {@code label}, else its response when short; -1 when it has neither. */
+    /**
+     * The example's label id ({@link Example#classLabel}): its {@code label}, else its response when short; -1 when
+     * it has neither.
+     */
     private int labelId(Example example) {
-        String label = example.label();
-        if (label == null) {
-            String response = example.response();
-            if (response.length() > limits.maxLabelLength()) {
+        String label = example.classLabel();
+        if (example.label() == null) {
+            if (label.length() > limits.maxLabelLength()) {
                 unlabelled++;
                 return -1;
             }
             inferredLabels++;
-            label = response;
         }
         Integer id = labelIds.get(label);
         if (id != null) {

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.model.CausalLmLoss;
-import io.peftflow.core.training.data.Batch;
-import io.peftflow.core.training.data.EncodedDataset;
-import io.peftflow.core.training.data.Sequence;
-import io.peftflow.core.training.data.SequenceEncoder;
+import io.peftflow.core.data.Batch;
+import io.peftflow.core.data.EncodedDataset;
+import io.peftflow.core.data.Sequence;
+import io.peftflow.core.data.SequenceEncoder;
 import io.peftflow.core.tuners.ClassificationHead;
 import io.peftflow.core.tuners.PeftModel;
 import io.peftflow.data.Example;
@@ -125,7 +125,7 @@ public final class Evaluator {
 
     /**
      * Generates greedily from each example's prompt (as {@code encoder} renders it) and compares the decoded answer
-     * with the example's response, both trimmed.
+     * with the example's reference answer ({@link ExactMatch#answer}), both trimmed.
      */
     public static ExactMatch exactMatch(PeftModel model, SequenceEncoder encoder, List<Example> examples,
                                         int maxNewTokens, int batchSize) {
@@ -133,21 +133,21 @@ public final class Evaluator {
             throw new PeftCoreException("no examples to evaluate");
         }
         List<Long> stop = encoder.tokenizer().stopIds();
-        Map<String, int[]> perLabel = new TreeMap<>();
-        int correct = 0;
+        List<String> predicted = new ArrayList<>(examples.size());
         for (int from = 0; from < examples.size(); from += batchSize) {
             List<Example> chunk = examples.subList(from, Math.min(examples.size(), from + batchSize));
             List<long[]> prompts = chunk.stream().map(encoder::promptIds).toList();
-            List<long[]> answers = model.generator().generate(prompts, maxNewTokens, stop);
-            for (int i = 0; i < chunk.size(); i++) {
-                String expected = chunk.get(i).response().trim();
-                boolean hit = encoder.tokenizer().decode(answers.get(i)).trim().equals(expected);
-                int[] c = perLabel.computeIfAbsent(expected, k -> new int[2]);
-                c[0] += hit ? 1 : 0;
-                c[1]++;
-                correct += hit ? 1 : 0;
+            for (long[] answer : model.generator().generate(prompts, maxNewTokens, stop)) {
+                predicted.add(encoder.tokenizer().decode(answer));
             }
         }
-        return new ExactMatch(correct, examples.size(), perLabel);
+        return ExactMatch.score(examples, predicted);
+    }
+
+    /** Enough new tokens for the longest reference answer of {@code examples} and the end token, at most 256. */
+    public static int answerTokens(SequenceEncoder encoder, List<Example> examples) {
+        int longest = examples.stream().mapToInt(e -> encoder.tokenizer().encode(ExactMatch.answer(e), false).length)
+                .max().orElse(0);
+        return Math.min(256, longest + 2);
     }
 }

@@ -1,11 +1,18 @@
 package io.peftflow.core.evaluation;
 
+import io.peftflow.data.Example;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
- * Greedy-generation exact match against the reference responses (whitespace-trimmed).
+ * Greedy-generation exact match against the reference answers ({@link #answer}), with its per-answer breakdown;
+ * {@link #majority} is the same measure for always giving the most frequent training answer, the baseline a
+ * classifier has to beat.
  *
- * @param perLabel reference response -> {correct, total}, to see the tail classes of imbalanced data
+ * @param perLabel reference answer -> {correct, total}, to see the tail classes of imbalanced data
  */
 public record ExactMatch(int correct, int total, Map<String, int[]> perLabel) {
     public double accuracy() {
@@ -15,5 +22,55 @@ public record ExactMatch(int correct, int total, Map<String, int[]> perLabel) {
     /** Mean of the per-label accuracies (every class counts the same, whatever its share). */
     public double macroAccuracy() {
         return perLabel.values().stream().mapToDouble(c -> (double) c[0] / c[1]).average().orElse(0);
+    }
+
+    /** The reference answer exact match compares with: the example's response, whitespace-trimmed. */
+    public static String answer(Example example) {
+        return example.response().trim();
+    }
+
+    /** Scores {@code predicted} answers (trimmed) against {@code examples}' references, in order. */
+    public static ExactMatch score(List<Example> examples, List<String> predicted) {
+        Map<String, int[]> perLabel = new TreeMap<>();
+        int correct = 0;
+        for (int i = 0; i < examples.size(); i++) {
+            String expected = answer(examples.get(i));
+            boolean hit = predicted.get(i).trim().equals(expected);
+            int[] c = perLabel.computeIfAbsent(expected, k -> new int[2]);
+            c[0] += hit ? 1 : 0;
+            c[1]++;
+            correct += hit ? 1 : 0;
+        }
+        return new ExactMatch(correct, examples.size(), perLabel);
+    }
+
+    /**
+     * The majority-class baseline: always answering the most frequent answer of {@code train} (ties: the first in
+     * sort order), scored on {@code examples}. Its accuracy is that answer's share; its macro accuracy is 1/k when
+     * the answer is one of the k answers present, else 0.
+     */
+    public static Majority majority(List<Example> train, List<Example> examples) {
+        String top = train.stream().collect(Collectors.groupingBy(ExactMatch::answer, TreeMap::new,
+                        Collectors.counting())).entrySet().stream()
+                .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(
+                        Comparator.reverseOrder())))
+                .map(Map.Entry::getKey).orElse("");
+        return new Majority(top, score(examples, examples.stream().map(e -> top).toList()));
+    }
+
+    /** The majority-class baseline: the answer it always gives and how that scores. */
+    public record Majority(String answer, ExactMatch exactMatch) {
+        public double accuracy() {
+            return exactMatch.accuracy();
+        }
+
+        public double macroAccuracy() {
+            return exactMatch.macroAccuracy();
+        }
+
+        /** How many distinct answers the scored examples have (k). */
+        public int answers() {
+            return exactMatch.perLabel().size();
+        }
     }
 }

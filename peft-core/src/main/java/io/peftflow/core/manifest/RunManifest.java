@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.evaluation.ExactMatch;
-import io.peftflow.core.evaluation.LossMetrics;
+import io.peftflow.core.evaluation.EvalMetrics;
 import io.peftflow.core.training.TrainResult;
 import io.peftflow.core.training.TrainingConfig;
-import io.peftflow.core.training.data.EncodedDataset;
-import io.peftflow.core.training.data.SequenceEncoder;
+import io.peftflow.core.data.EncodedDataset;
+import io.peftflow.core.data.SequenceEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -44,9 +44,12 @@ public final class RunManifest {
                 .put("pytorch", Engine.getInstance().getVersion()).put("java", Runtime.version().toString());
     }
 
-    /** The base checkpoint: its config's hash and one hash over all its weight files (name and content). */
-    public RunManifest baseModel(Path dir, String device, String dtype) {
-        ObjectNode b = root.putObject("base_model").put("path", dir.toString()).put("device", device)
+    /**
+     * The base checkpoint: its id (lineage), local path, config hash and one hash over all its weight files (name and
+     * content).
+     */
+    public RunManifest baseModel(Path dir, String id, String device, String dtype) {
+        ObjectNode b = root.putObject("base_model").put("id", id).put("path", dir.toString()).put("device", device)
                 .put("dtype", dtype);
         b.put("config_sha256", sha256(dir.resolve("config.json")));
         b.put("weights_sha256", sha256Files(dir, ".safetensors"));
@@ -80,20 +83,32 @@ public final class RunManifest {
         root.putObject("result").put("status", result.status().name()).put("steps", result.steps())
                 .put("first_loss", result.firstLoss()).put("last_loss", result.lastLoss(10))
                 .put("tokens", result.tokens()).put("seconds", result.seconds())
+                .put("tokens_per_second", result.tokensPerSecond())
                 .put("skipped_steps", result.skippedSteps()).put("best_step", result.bestStep())
                 .put("weights_step", result.weightsStep());
         return this;
     }
 
     /** Metrics of one model ({@code base} or {@code tuned}) on the validation split. */
-    public RunManifest metrics(String which, LossMetrics loss, ExactMatch exact) {
-        ObjectNode m = section("metrics").putObject(which).put("eval_loss", loss.loss())
-                .put("perplexity", loss.perplexity()).put("token_accuracy", loss.tokenAccuracy());
-        if (exact != null) {
-            m.put("exact_match", exact.accuracy()).put("exact_match_macro", exact.macroAccuracy())
-                    .put("examples", exact.total());
+    public RunManifest metrics(String which, EvalMetrics metrics) {
+        ObjectNode m = section("metrics").putObject(which).put("eval_loss", metrics.evalLoss())
+                .put("perplexity", metrics.perplexity()).put("token_accuracy", metrics.tokenAccuracy());
+        if (metrics.exactMatch() != null) {
+            putExact(m, metrics.exactMatch());
         }
         return this;
+    }
+
+    /** The majority-class baseline on the validation split ({@link ExactMatch#majority}), beside base and tuned. */
+    public RunManifest majorityBaseline(ExactMatch.Majority majority) {
+        putExact(section("metrics").putObject("majority_class").put("answer", majority.answer()),
+                majority.exactMatch());
+        return this;
+    }
+
+    private static void putExact(ObjectNode m, ExactMatch exact) {
+        m.put("exact_match", exact.accuracy()).put("exact_match_macro", exact.macroAccuracy())
+                .put("examples", exact.total()).put("answers", exact.perLabel().size());
     }
 
     private ObjectNode section(String name) {

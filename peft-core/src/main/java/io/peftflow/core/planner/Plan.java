@@ -5,6 +5,13 @@ package io.peftflow.core.planner;
  * ({@code totalParameters} includes the adapter). Memory in bytes; see {@link Planner} for the model.
  */
 public record Plan(long baseParameters, long trainableParameters, long totalParameters, Memory memory) {
+    /** What the CUDA context and libtorch's kernels take on the device before any tensor (about 0.5 GiB). */
+    public static final long CUDA_CONTEXT_BYTES = 512L << 20;
+
+    /** True when the estimate plus the CUDA context fits {@code deviceBytes} of device memory. */
+    public boolean fits(long deviceBytes) {
+        return memory.total() + CUDA_CONTEXT_BYTES <= deviceBytes;
+    }
 
     /** Trainable share in percent, as PEFT prints it. */
     public double trainablePercent() {

@@ -9,14 +9,14 @@ import java.nio.file.Path;
 
 /**
  * Plans a PEFT run from {@code config.json} alone: builds the model's module tree without weights (no
- * engine, no memory) and counts what a {@link PeftSpec} adds, then estimates GPU memory.
+ * engine, no memory) and counts what a {@link PeftSpec} (an adapter config) adds, then estimates GPU memory.
  * <p>
  * Activation estimate, per layer and token, in the run's dtype: the saved inputs of both norms, q/k/v, the
  * attention output and o_proj input, and the MLP's gate/up/activation/product ({@code 6H + 2*KV*D + 4I}
- * elements); per layer and head, the T x T scores and probabilities kept in fp32 plus the probabilities in the
- * run's dtype; plus the logits in the run's dtype and two fp32 copies for the loss. Eager attention (no
- * flash kernel in DJL), no activation checkpointing. It is an estimate: allocator slack and the CUDA context
- * (~0.5 GiB) come on top.
+ * elements), plus the fp32 log-sum-exp per head that the fused attention kernel keeps (torch's
+ * {@code scaled_dot_product_attention}, flash or memory-efficient on CUDA: no {@code T x T} tensor); plus the
+ * logits in the run's dtype and two fp32 copies for the loss. No activation checkpointing. It is an estimate:
+ * allocator slack comes on top, and the CUDA context is {@link Plan#CUDA_CONTEXT_BYTES}.
  */
 public final class Planner {
     private Planner() {
@@ -33,10 +33,9 @@ public final class Planner {
         long bytes = dtype.getNumOfBytes();
         long tokens = (long) batch * seq;
         long h = config.hiddenSize();
-        long perTokenLayer = 6 * h + 2L * config.numKvHeads() * config.headDim() + 4L * config.intermediateSize();
-        long scores = (long) batch * config.numHeads() * seq * seq * (4 + 4 + bytes);
-        long activations = config.numLayers() * (tokens * perTokenLayer * bytes + scores)
-                + tokens * config.vocabSize() * (bytes + 8);
+        long perTokenLayer = (6 * h + 2L * config.numKvHeads() * config.headDim() + 4L * config.intermediateSize())
+                * bytes + 4L * config.numHeads();
+        long activations = config.numLayers() * tokens * perTokenLayer + tokens * config.vocabSize() * (bytes + 8);
         Plan.Memory memory = new Plan.Memory(base * bytes, trainable * 4, trainable * 4, trainable * 8, activations);
         return new Plan(base, trainable, base + trainable, memory);
     }

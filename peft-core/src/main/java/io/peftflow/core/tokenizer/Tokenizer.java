@@ -6,10 +6,11 @@ import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.checkpoint.Checkpoint;
 import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.model.ModelConfig;
+import io.peftflow.data.SpecialTokens;
+import io.peftflow.data.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ import java.util.Set;
  * {@code generation_config.json}, and the model's context length as maximum length. It never truncates
  * silently (DJL's default cuts at 512 tokens): callers compare lengths with {@link #maxLength()} and decide.
  */
-public final class Tokenizer implements AutoCloseable {
+public final class Tokenizer implements TextTokenizer, AutoCloseable {
     private final HuggingFaceTokenizer hf;
     private final int maxLength;
     private final Map<String, Long> specialIds;
@@ -71,10 +72,10 @@ public final class Tokenizer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new PeftCoreException("cannot load tokenizer: " + e.getMessage(), file, null, e);
         }
-        Map<String, Long> ids = tokenIds(tokJson);
-        Long bos = special(tc, "bos_token", ids, config.bosTokenId());
-        Long eos = special(tc, "eos_token", ids, config.eosTokenIds().isEmpty() ? null : config.eosTokenIds().get(0));
-        Long pad = special(tc, "pad_token", ids, config.padTokenId());
+        Map<String, Long> ids = SpecialTokens.vocabulary(tokJson);
+        Long bos = SpecialTokens.id(tc, "bos_token", ids, config.bosTokenId());
+        Long eos = SpecialTokens.id(tc, "eos_token", ids, config.eosTokenIds().isEmpty() ? null : config.eosTokenIds().get(0));
+        Long pad = SpecialTokens.id(tc, "pad_token", ids, config.padTokenId());
         Set<Long> stops = new LinkedHashSet<>();
         ckpt.generationConfig().ifPresent(g -> intList(g.get("eos_token_id")).forEach(stops::add));
         config.eosTokenIds().forEach(i -> stops.add((long) i));
@@ -82,27 +83,6 @@ public final class Tokenizer implements AutoCloseable {
             stops.add(eos);
         }
         return new Tokenizer(hf, maxLength, ids, bos, eos, pad, List.copyOf(stops), chatTemplate(tc));
-    }
-
-    private static Map<String, Long> tokenIds(JsonNode tok) {
-        Map<String, Long> ids = new HashMap<>();
-        JsonNode vocab = tok.path("model").path("vocab");
-        if (vocab.isObject()) {
-            vocab.fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asLong()));
-        }
-        tok.path("added_tokens").forEach(t -> ids.put(t.path("content").asText(), t.path("id").asLong()));
-        return ids;
-    }
-
-    private static Long special(JsonNode tc, String key, Map<String, Long> ids, Integer fallback) {
-        JsonNode n = tc == null ? null : tc.get(key);
-        if (n != null && !n.isNull()) {
-            String content = n.isTextual() ? n.asText() : n.path("content").asText(null);
-            if (content != null && ids.containsKey(content)) {
-                return ids.get(content);
-            }
-        }
-        return fallback == null ? null : fallback.longValue();
     }
 
     private static String chatTemplate(JsonNode tc) {
@@ -141,6 +121,11 @@ public final class Tokenizer implements AutoCloseable {
         return hf.encode(text, addSpecialTokens, false).getIds();
     }
 
+    @Override
+    public long[] encodeText(String text) {
+        return encode(text, false);
+    }
+
     public String decode(long[] ids) {
         return hf.decode(ids, true);
     }
@@ -159,10 +144,12 @@ public final class Tokenizer implements AutoCloseable {
         return Optional.ofNullable(specialIds.get(token));
     }
 
+    @Override
     public Optional<Long> bosId() {
         return Optional.ofNullable(bos);
     }
 
+    @Override
     public Optional<Long> eosId() {
         return Optional.ofNullable(eos);
     }

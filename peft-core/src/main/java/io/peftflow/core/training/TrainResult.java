@@ -11,9 +11,13 @@ import java.util.List;
  * @param bestStep the step of the lowest eval loss (0 without evaluation)
  * @param weightsStep the step whose weights the trainable parameters hold now: {@code bestStep} when the run
  *     restored them ({@link TrainingConfig#restoreBestWeights()}), else {@code steps}
+ * @param tokens real tokens of the applied updates, including those before a resume (skipped fp16 steps trained
+ *     nothing and are not counted)
+ * @param seconds wall time of this run (since it started or resumed)
+ * @param tokensPerSecond tokens of the updates applied in this run per second of it
  */
 public record TrainResult(Status status, int steps, List<Double> losses, List<Evaluation> evaluations, int bestStep,
-                          int weightsStep, long tokens, double seconds, int skippedSteps) {
+                          int weightsStep, long tokens, double seconds, double tokensPerSecond, int skippedSteps) {
     public enum Status { COMPLETED, EARLY_STOPPED, CANCELLED }
 
     public record Evaluation(int step, LossMetrics metrics) {

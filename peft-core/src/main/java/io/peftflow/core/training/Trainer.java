@@ -10,10 +10,10 @@ import io.peftflow.core.evaluation.Evaluator;
 import io.peftflow.core.evaluation.LossMetrics;
 import io.peftflow.core.nn.Kernels;
 import io.peftflow.core.training.TrainerCheckpoint.TrainerState;
-import io.peftflow.core.training.data.Batch;
-import io.peftflow.core.training.data.EncodedDataset;
-import io.peftflow.core.training.data.LengthBatcher;
-import io.peftflow.core.training.data.Sequence;
+import io.peftflow.core.data.Batch;
+import io.peftflow.core.data.EncodedDataset;
+import io.peftflow.core.data.LengthBatcher;
+import io.peftflow.core.data.Sequence;
 import io.peftflow.core.training.optim.AdamW;
 import io.peftflow.core.training.optim.LossScaler;
 import io.peftflow.core.training.optim.LrSchedule;
@@ -33,7 +33,7 @@ import java.util.function.BooleanSupplier;
  * uninterrupted run.
  *
  * <p>The loss follows the data: next-token cross-entropy for causal-LM data, or, for class-labelled data
- * ({@link io.peftflow.core.training.data.SequenceEncoder#encodeClasses}), cross-entropy of the active
+ * ({@link io.peftflow.core.data.SequenceEncoder#encodeClasses}), cross-entropy of the active
  * {@link ClassificationHead}'s logits, normalised by the sequences of an update; the other active adapters train
  * through the head (PEFT's {@code SEQ_CLS}).
  *
@@ -108,18 +108,20 @@ public final class Trainer {
                     + " but the training data has " + train.classLabels() + " (encode both with one label list)");
         }
         NDManager pm = model.base().manager();
-        Engine.getInstance().setRandomSeed((int) config.seed());
-        LossScaler scaler = new LossScaler(model.base().dtype() == DataType.FLOAT16, config.initialLossScale(),
-                config.lossScaleGrowthInterval());
-        try (AdamW opt = new AdamW(model.trainableParameters(), config.beta1(), config.beta2(), config.eps(),
-                config.weightDecay(), pm);
-             BestWeights best = new BestWeights(opt.parameters(), pm, config.restoreBestWeights())) {
-            if (restoreFrom != null) {
-                TrainerCheckpoint.restore(restoreFrom, s, opt, pm);
-                scaler.restore(s.lossScale(), s.goodSteps());
-                best.load(restoreFrom, s.bestStep());
+        try (TrainingSlot slot = TrainingSlot.acquire("Trainer")) {
+            Engine.getInstance().setRandomSeed((int) config.seed());
+            LossScaler scaler = new LossScaler(model.base().dtype() == DataType.FLOAT16, config.initialLossScale(),
+                    config.lossScaleGrowthInterval());
+            try (AdamW opt = new AdamW(model.trainableParameters(), config.beta1(), config.beta2(), config.eps(),
+                    config.weightDecay(), pm);
+                 BestWeights best = new BestWeights(opt.parameters(), pm, config.restoreBestWeights())) {
+                if (restoreFrom != null) {
+                    TrainerCheckpoint.restore(restoreFrom, s, opt, pm);
+                    scaler.restore(s.lossScale(), s.goodSteps());
+                    best.load(restoreFrom, s.bestStep());
+                }
+                return run(train, eval, s, head, opt, scaler, best);
             }
-            return run(train, eval, s, head, opt, scaler, best);
         }
     }
 
@@ -149,7 +151,7 @@ public final class Trainer {
                 long labelled = 0;
                 for (List<Sequence> mb : micro) {
                     for (Sequence q : mb) {
-                        labelled += head != null ? 1 : q.labelled();
+                        labelled += head != null ? 1 : q.lossTokens(model.virtualTokens());
                     }
                 }
                 double lossSum = 0;
@@ -198,13 +200,19 @@ public final class Trainer {
                                     "training diverged at step %d (epoch %d): loss %s, gradient norm %s%s; lower the"
                                             + " learning rate or check the data", loop.step + 1, loop.epoch, loss,
                                     norm, scaler.enabled() ? " for " + consecutiveSkips
-                                            + " fp16 steps in a row (loss scale " + scaler.scale() + ")" : ""));
+                                            + " fp16 steps in a row (loss scale " + scaler.scale() + ")"
+                                            + (Double.isFinite(loss) ? "" : "; a non-finite fp16 loss is an overflow"
+                                            + " in the float16 forward, which loss scaling cannot fix: load the base"
+                                            + " model in FLOAT32 (new LoadOptions(device, DataType.FLOAT32))") : ""));
                         }
                     }
                 }
                 loop.step++;
-                loop.tokens += tokens;
-                tokensThisRun += tokens;
+                if (finite) {
+                    // A skipped fp16 step trained nothing: its tokens do not count toward throughput.
+                    loop.tokens += tokens;
+                    tokensThisRun += tokens;
+                }
                 loop.losses.add(loss);
                 double secs = (System.nanoTime() - started) / 1e9;
                 listener.onStep(new StepProgress(loop.step, total, loop.epoch, loss, lr, norm, scaler.scale(),
@@ -232,8 +240,9 @@ public final class Trainer {
         // A cancelled run keeps its last weights: it is meant to be resumed, not used.
         int weightsStep = status != TrainResult.Status.CANCELLED && best.step() != loop.step && best.restore()
                 ? best.step() : loop.step;
+        double seconds = (System.nanoTime() - started) / 1e9;
         return new TrainResult(status, loop.step, loop.losses, loop.evaluations, loop.bestStep, weightsStep,
-                loop.tokens, (System.nanoTime() - started) / 1e9, loop.skipped);
+                loop.tokens, seconds, tokensThisRun / Math.max(seconds, 1e-9), loop.skipped);
     }
 
     /** Evaluates, keeps the best weights and updates early stopping; true when patience ran out. */

@@ -14,7 +14,7 @@ import io.peftflow.core.training.optim.LrSchedule;
  * @param earlyStoppingPatience stop after this many evaluations without an eval-loss improvement (0: never)
  * @param earlyStoppingMinDelta an evaluation improves only when its loss is below the best by more than this
  * @param checkpointEvery write a resumable checkpoint every this many updates (0: never)
- * @param bucketBatches batches per length bucket (see {@link io.peftflow.core.training.data.LengthBatcher})
+ * @param bucketBatches batches per length bucket (see {@link io.peftflow.core.data.LengthBatcher})
  * @param initialLossScale / lossScaleGrowthInterval dynamic loss scaling, used when the model is fp16
  * @param restoreBestWeights when a run with evaluation completes or stops early, the trainable parameters end at
  *     the best evaluation's values (HF Trainer's {@code load_best_model_at_end}); a cancelled run keeps its last
@@ -28,19 +28,26 @@ public record TrainingConfig(long seed, double learningRate, double weightDecay,
                              boolean restoreBestWeights) {
 
     public TrainingConfig {
-        check(learningRate > 0, "learning rate must be > 0");
-        check(weightDecay >= 0, "weight decay must be >= 0");
-        check(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "betas must be in [0, 1)");
-        check(eps > 0, "eps must be > 0");
-        check(maxSteps > 0 || epochs > 0, "set max steps or epochs (> 0)");
-        check(maxSteps >= 0 && epochs >= 0 && warmupSteps >= 0, "steps, epochs and warmup must be >= 0");
-        check(batchSize >= 1 && gradientAccumulation >= 1, "batch size and gradient accumulation must be >= 1");
-        check(maxGradNorm >= 0, "max grad norm must be >= 0");
-        check(evalEvery >= 0 && earlyStoppingPatience >= 0 && checkpointEvery >= 0, "intervals must be >= 0");
-        check(earlyStoppingMinDelta >= 0 && Double.isFinite(earlyStoppingMinDelta),
-                "early-stopping min delta must be finite and >= 0");
-        check(bucketBatches >= 1, "bucket batches must be >= 1");
-        check(initialLossScale >= 1 && lossScaleGrowthInterval >= 1, "loss scale >= 1, growth interval >= 1");
+        check(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "must be > 0");
+        check(weightDecay >= 0, "weightDecay", "must be >= 0");
+        check(beta1 >= 0 && beta1 < 1, "beta1", "must be in [0, 1)");
+        check(beta2 >= 0 && beta2 < 1, "beta2", "must be in [0, 1)");
+        check(eps > 0, "eps", "must be > 0");
+        check(maxSteps > 0 || epochs > 0, "maxSteps", "or epochs must be > 0");
+        check(maxSteps >= 0, "maxSteps", "must be >= 0");
+        check(epochs >= 0, "epochs", "must be >= 0");
+        check(warmupSteps >= 0, "warmupSteps", "must be >= 0");
+        check(batchSize >= 1, "batchSize", "must be >= 1");
+        check(gradientAccumulation >= 1, "gradientAccumulation", "must be >= 1");
+        check(maxGradNorm >= 0, "maxGradNorm", "must be >= 0 (0: no clipping)");
+        check(evalEvery >= 0, "evalEvery", "must be >= 0");
+        check(earlyStoppingPatience >= 0, "earlyStoppingPatience", "must be >= 0");
+        check(checkpointEvery >= 0, "checkpointEvery", "must be >= 0");
+        check(earlyStoppingMinDelta >= 0 && Double.isFinite(earlyStoppingMinDelta), "earlyStoppingMinDelta",
+                "must be finite and >= 0");
+        check(bucketBatches >= 1, "bucketBatches", "must be >= 1");
+        check(initialLossScale >= 1, "initialLossScale", "must be >= 1");
+        check(lossScaleGrowthInterval >= 1, "lossScaleGrowthInterval", "must be >= 1");
     }
 
     /**
@@ -204,9 +211,10 @@ public record TrainingConfig(long seed, double learningRate, double weightDecay,
         }
     }
 
-    private static void check(boolean ok, String message) {
+    /** An error naming the field as this record's JSON does. */
+    private static void check(boolean ok, String field, String problem) {
         if (!ok) {
-            throw new PeftCoreException(message);
+            throw PeftCoreException.invalidField(field, field + " " + problem);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.planner.PeftSpec;
+import io.peftflow.core.tokenizer.Tokenizer;
 
 /**
  * The configuration of one PEFT method (like PEFT's {@code PeftConfig}). It validates itself on construction,
@@ -20,6 +21,14 @@ public interface AdapterConfig extends PeftSpec {
      * fit the model (no matching target module, say).
      */
     Adapter attach(CausalLM model, String adapterName, long seed);
+
+    /**
+     * This config ready for a model whose tokenizer is {@code tokenizer}: a config that names text (prompt tuning's
+     * TEXT init) tokenizes it here; the others return themselves.
+     */
+    default AdapterConfig forTokenizer(Tokenizer tokenizer) {
+        return this;
+    }
 
     /** The {@code adapter_config.json} content, with only the keys this method uses. */
     ObjectNode toJson(String baseModelNameOrPath);

@@ -11,7 +11,7 @@ import java.util.Map;
  * Sequence classification from the last real token's final hidden state (as transformers does), through a trained
  * {@code score} projection. It leaves the LM's forward alone; other active adapters (LoRA, prompt) shape the
  * hidden states it reads, and train through it. The trainer uses it when it is active and the data carries class
- * labels ({@link io.peftflow.core.training.data.SequenceEncoder#encodeClasses}).
+ * labels ({@link io.peftflow.core.data.SequenceEncoder#encodeClasses}).
  */
 public final class ClassificationHead extends BaseAdapter<ClassificationHeadConfig> {
     private final Dense score;

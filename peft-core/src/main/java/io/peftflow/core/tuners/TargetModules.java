@@ -21,21 +21,25 @@ import java.util.regex.PatternSyntaxException;
  */
 public record TargetModules(List<String> names, String regex) {
     public static final String ALL_LINEAR = "all-linear";
+    /** The config key its errors name. */
+    public static final String FIELD = "target_modules";
 
     public TargetModules {
         if ((names == null) == (regex == null)) {
-            throw new PeftCoreException("target_modules must be either a list of names or one regex / all-linear");
+            throw PeftCoreException.invalidField(FIELD,
+                    "target_modules must be either a list of names or one regex / all-linear");
         }
         if (names != null) {
             names = List.copyOf(names);
             if (names.isEmpty() || names.stream().anyMatch(n -> n == null || n.isBlank())) {
-                throw new PeftCoreException("target_modules must list at least one non-empty name, got " + names);
+                throw PeftCoreException.invalidField(FIELD,
+                        "target_modules must list at least one non-empty name, got " + names);
             }
         } else {
             try {
                 Pattern.compile(regex);
             } catch (PatternSyntaxException e) {
-                throw new PeftCoreException("target_modules regex does not compile: " + regex, e);
+                throw PeftCoreException.invalidField(FIELD, "target_modules regex does not compile: " + regex);
             }
         }
     }
@@ -59,10 +63,14 @@ public record TargetModules(List<String> names, String regex) {
     /** PEFT's JSON form: an array of names, or a string (regex or {@code all-linear}). */
     public static TargetModules fromJson(JsonNode node) {
         if (node == null || node.isNull()) {
-            throw new PeftCoreException("target_modules is missing");
+            throw PeftCoreException.invalidField(FIELD, "target_modules is missing");
         }
         if (node.isTextual()) {
             return regex(node.asText());
+        }
+        if (!node.isArray()) {
+            throw PeftCoreException.invalidField(FIELD, "target_modules must be a list of names or a string, got "
+                    + node);
         }
         List<String> names = new ArrayList<>();
         node.forEach(n -> names.add(n.asText()));
@@ -92,8 +100,8 @@ public record TargetModules(List<String> names, String regex) {
                 continue;
             }
             if (!(m instanceof Linear l)) {
-                throw new PeftCoreException("target module " + m.name() + " is a " + m.getClass().getSimpleName()
-                        + "; only Linear layers can be targeted", null, m.name());
+                throw PeftCoreException.invalidField(FIELD, "target_modules: " + m.name() + " is a "
+                        + m.getClass().getSimpleName() + "; only Linear layers can be targeted");
             }
             hits.add(l);
             if (names != null) {
@@ -101,7 +109,8 @@ public record TargetModules(List<String> names, String regex) {
             }
         }
         if (!unmatched.isEmpty() || hits.isEmpty()) {
-            throw new PeftCoreException("target modules " + (unmatched.isEmpty() ? describe() : unmatched)
+            throw PeftCoreException.invalidField(FIELD, "target_modules "
+                    + (unmatched.isEmpty() ? describe() : unmatched)
                     + " not found in " + model.config().architecture().hfName() + "; its Linear layers end in "
                     + linearSuffixes(model));
         }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.index.NDIndex;
 import io.peftflow.core.PeftCoreException;
-import io.peftflow.core.training.data.EncodedDataset;
-import io.peftflow.core.training.data.OverLongPolicy;
-import io.peftflow.core.training.data.Sequence;
-import io.peftflow.core.training.data.SequenceEncoder;
+import io.peftflow.core.data.EncodedDataset;
+import io.peftflow.core.data.OverLongPolicy;
+import io.peftflow.core.data.Sequence;
+import io.peftflow.core.data.SequenceEncoder;
 import io.peftflow.core.tuners.PeftModel;
 import io.peftflow.core.tuners.TargetModules;
 import io.peftflow.core.tuners.lora.LoraConfig;

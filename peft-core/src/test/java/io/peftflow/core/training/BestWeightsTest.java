@@ -1,5 +1,6 @@
 package io.peftflow.core.training;
 
+import io.peftflow.core.run.MethodPreset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +13,7 @@ import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.evaluation.Evaluator;
 import io.peftflow.core.evaluation.LossMetrics;
 import io.peftflow.core.nn.Parameter;
-import io.peftflow.core.training.data.EncodedDataset;
+import io.peftflow.core.data.EncodedDataset;
 import io.peftflow.core.training.optim.LrSchedule;
 import io.peftflow.core.tuners.ClassificationHeadConfig;
 import io.peftflow.core.tuners.PeftModel;

@@ -1,8 +1,9 @@
 package io.peftflow.core.training;
 
+import io.peftflow.core.run.MethodPreset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.peftflow.core.training.data.EncodedDataset;
+import io.peftflow.core.data.EncodedDataset;
 import io.peftflow.core.tuners.PeftModel;
 import java.nio.file.Path;
 import java.util.ArrayList;

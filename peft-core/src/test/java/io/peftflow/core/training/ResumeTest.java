@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.nn.Parameter;
-import io.peftflow.core.training.data.EncodedDataset;
+import io.peftflow.core.data.EncodedDataset;
 import io.peftflow.core.tuners.PeftModel;
 import io.peftflow.core.tuners.TargetModules;
 import io.peftflow.core.tuners.lora.LoraConfig;

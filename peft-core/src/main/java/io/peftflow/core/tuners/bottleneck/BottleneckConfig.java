@@ -8,6 +8,7 @@ import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.nn.Activations;
 import io.peftflow.core.tuners.AdapterConfig;
+import io.peftflow.core.tuners.ConfigReader;
 import java.util.List;
 import java.util.Locale;
 
@@ -35,21 +36,27 @@ public record BottleneckConfig(String architecture, double reductionFactor, Stri
 
     public BottleneckConfig {
         if (!SEQ_BN.equals(architecture) && !DOUBLE_SEQ_BN.equals(architecture)) {
-            throw new PeftCoreException("bottleneck architecture must be " + SEQ_BN + " or " + DOUBLE_SEQ_BN + ", got "
-                    + architecture);
+            throw PeftCoreException.invalidField("architecture", "architecture must be " + SEQ_BN + " or "
+                    + DOUBLE_SEQ_BN + ", got " + architecture);
         }
         if (!(reductionFactor > 0) || Double.isInfinite(reductionFactor)) {
-            throw new PeftCoreException("reduction_factor must be a positive number, got " + reductionFactor);
+            throw PeftCoreException.invalidField("reduction_factor", "reduction_factor must be a positive number, got "
+                    + reductionFactor);
         }
         nonLinearity = nonLinearity == null ? null : nonLinearity.toLowerCase(Locale.ROOT);
         if (!NON_LINEARITIES.contains(nonLinearity)) {
-            throw new PeftCoreException("non_linearity must be one of " + NON_LINEARITIES + ", got " + nonLinearity);
+            throw PeftCoreException.invalidField("non_linearity", "non_linearity must be one of " + NON_LINEARITIES
+                    + ", got " + nonLinearity);
         }
         if (!"bert".equals(initWeights) && !"mam_adapter".equals(initWeights)) {
-            throw new PeftCoreException("init_weights must be bert or mam_adapter, got " + initWeights);
+            throw PeftCoreException.invalidField("init_weights", "init_weights must be bert or mam_adapter, got "
+                    + initWeights);
         }
         if (!(dropout >= 0 && dropout < 1)) {
-            throw new PeftCoreException("adapter dropout must be in [0, 1), got " + dropout);
+            throw PeftCoreException.invalidField("dropout", "dropout must be in [0, 1), got " + dropout);
+        }
+        if (!Double.isFinite(scaling)) {
+            throw PeftCoreException.invalidField("scaling", "scaling must be a finite number, got " + scaling);
         }
     }
 
@@ -146,11 +153,38 @@ public record BottleneckConfig(String architecture, double reductionFactor, Stri
     }
 
     public static BottleneckConfig fromJson(JsonNode n) {
-        if (!n.has("architecture")) {
-            throw new PeftCoreException("bottleneck adapter_config.json has no architecture");
+        ConfigReader c = ConfigReader.saved(n, "bottleneck");
+        if (!c.has("architecture")) {
+            throw c.invalid("architecture", "is missing from the bottleneck adapter_config.json");
         }
-        return new BottleneckConfig(n.get("architecture").asText(), n.path("reduction_factor").asDouble(16),
-                n.path("non_linearity").asText("relu"), n.path("init_weights").asText("bert"),
-                n.path("scaling").asDouble(1.0), n.path("dropout").asDouble(0));
+        return read(c, c.text("architecture", null));
+    }
+
+    /**
+     * AdapterHub's config keys for {@code architecture} ({@code seq_bn} or {@code double_seq_bn}), its defaults for
+     * that architecture where a key is absent. The placement keys follow from the architecture; a value that
+     * contradicts it is an error naming the key.
+     */
+    static BottleneckConfig read(ConfigReader c, String architecture) {
+        c.ignore("peft_type", "base_model_name_or_path");
+        if (!c.text("architecture", architecture).equals(architecture)) {
+            throw c.invalid("architecture", "is " + c.text("architecture", null) + " but the method is " + architecture);
+        }
+        BottleneckConfig defaults = DOUBLE_SEQ_BN.equals(architecture) ? doubleSeqBn() : seqBn();
+        BottleneckConfig config = new BottleneckConfig(architecture,
+                c.number("reduction_factor", defaults.reductionFactor()),
+                c.text("non_linearity", defaults.nonLinearity()), c.text("init_weights", defaults.initWeights()),
+                c.number("scaling", defaults.scaling()), c.number("dropout", defaults.dropout()));
+        boolean[] placement = {config.mhAdapter(), config.outputAdapter(), config.originalLnBefore(), true, true};
+        String[] keys = {"mh_adapter", "output_adapter", "original_ln_before", "original_ln_after",
+            "residual_before_ln"};
+        for (int i = 0; i < keys.length; i++) {
+            if (c.bool(keys[i], placement[i]) != placement[i]) {
+                throw c.invalid(keys[i], "must be " + placement[i] + " for " + architecture
+                        + " (other placements are not supported)");
+            }
+        }
+        c.finish();
+        return config;
     }
 }

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.tuners.AdapterConfig;
+import io.peftflow.core.tuners.ConfigReader;
 import io.peftflow.core.tuners.ModulesToSave;
 import io.peftflow.core.tuners.TargetModules;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,16 +21,18 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, boolean us
 
     public LoraConfig {
         if (r <= 0) {
-            throw new PeftCoreException("LoRA rank r must be positive, got " + r);
+            throw PeftCoreException.invalidField("r", "r (the LoRA rank) must be > 0, got " + r);
         }
         if (!(loraAlpha > 0) || Double.isInfinite(loraAlpha)) {
-            throw new PeftCoreException("lora_alpha must be a positive number, got " + loraAlpha);
+            throw PeftCoreException.invalidField("lora_alpha", "lora_alpha must be a positive number, got "
+                    + loraAlpha);
         }
         if (!(loraDropout >= 0 && loraDropout < 1)) {
-            throw new PeftCoreException("lora_dropout must be in [0, 1), got " + loraDropout);
+            throw PeftCoreException.invalidField("lora_dropout", "lora_dropout must be in [0, 1), got "
+                    + loraDropout);
         }
         if (targetModules == null) {
-            throw new PeftCoreException("LoRA needs target_modules");
+            throw PeftCoreException.invalidField("target_modules", "LoRA needs target_modules");
         }
         modulesToSave = modulesToSave == null ? List.of() : List.copyOf(modulesToSave);
     }
@@ -97,32 +99,45 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, boolean us
 
     /** Reads PEFT's {@code adapter_config.json}, rejecting LoRA variants peft-core does not implement. */
     public static LoraConfig fromJson(JsonNode n) {
-        if (!n.path("bias").asText("none").equals("none")) {
-            throw new PeftCoreException("LoRA bias '" + n.path("bias").asText() + "' is not supported (only \"none\")");
+        ConfigReader c = ConfigReader.saved(n, "lora");
+        if (!c.has("r")) {
+            throw c.invalid("r", "is missing from adapter_config.json");
+        }
+        return read(c);
+    }
+
+    /**
+     * PEFT's keys, its defaults where it has them ({@code r} 8, {@code lora_alpha} 8, no dropout); LoRA variants
+     * peft-core does not implement are errors naming their key. {@code target_modules} defaults to
+     * {@code ["q_proj", "v_proj"]}, PEFT's choice for the Llama, Mistral and Qwen2 families.
+     */
+    static LoraConfig read(ConfigReader c) {
+        c.ignore("peft_type", "base_model_name_or_path", "task_type", "fan_in_fan_out", "inference_mode");
+        if (!c.text("bias", "none").equals("none")) {
+            throw c.invalid("bias", "'" + c.text("bias", "") + "' is not supported (only \"none\")");
         }
         for (String flag : new String[] {"use_dora", "use_qalora", "lora_bias"}) {
-            if (n.path(flag).asBoolean(false)) {
-                throw new PeftCoreException(flag + " is not supported");
+            if (c.has(flag) && c.node(flag).asBoolean(false)) {
+                throw c.invalid(flag, "is not supported");
             }
         }
         for (String map : new String[] {"rank_pattern", "alpha_pattern"}) {
-            if (n.path(map).size() > 0) {
-                throw new PeftCoreException(map + " is not supported: " + n.get(map));
+            if (c.has(map) && c.node(map).size() > 0) {
+                throw c.invalid(map, "is not supported: " + c.node(map));
             }
         }
         for (String option : new String[] {"layers_to_transform", "exclude_modules", "target_parameters",
             "layer_replication"}) {
-            if (!n.path(option).isNull() && !n.path(option).isMissingNode()) {
-                throw new PeftCoreException(option + " is not supported: " + n.get(option));
+            if (c.has(option)) {
+                throw c.invalid(option, "is not supported: " + c.node(option));
             }
         }
-        if (!n.has("r")) {
-            throw new PeftCoreException("adapter_config.json has no r");
-        }
-        List<String> toSave = new ArrayList<>();
-        n.path("modules_to_save").forEach(m -> toSave.add(m.asText()));
-        return new LoraConfig(n.get("r").asInt(), n.path("lora_alpha").asDouble(8), n.path("lora_dropout").asDouble(0),
-                n.path("use_rslora").asBoolean(false), TargetModules.fromJson(n.get("target_modules")), toSave);
+        TargetModules targets = c.has("target_modules") ? TargetModules.fromJson(c.node("target_modules"))
+                : TargetModules.of("q_proj", "v_proj");
+        LoraConfig config = new LoraConfig(c.integer("r", 8), c.number("lora_alpha", 8), c.number("lora_dropout", 0),
+                c.bool("use_rslora", false), targets, c.texts("modules_to_save"));
+        c.finish();
+        return config;
     }
 
     /** Integers as JSON integers (PEFT writes {@code lora_alpha: 16}, not 16.0). */

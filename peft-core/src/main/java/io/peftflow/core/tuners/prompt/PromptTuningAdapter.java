@@ -34,7 +34,9 @@ public final class PromptTuningAdapter extends BaseAdapter<PromptTuningConfig> i
         Parameter p = new Parameter("prompt_encoder." + name + ".embedding.weight",
                 new Shape(config.numVirtualTokens(), hidden));
         NDManager manager = model.manager();
-        long[] ids = config.initIds();
+        long[] ids = config.init() == PromptTuningConfig.Init.SAMPLE_VOCAB
+                ? Inits.sampleIds(config.numVirtualTokens(), model.config().vocabSize(), seed, "prompt_encoder.init")
+                : config.initIds();
         if (ids == null) {
             Inits.normal(p, manager, seed, "prompt_encoder.embedding", 1.0);
         } else {
@@ -43,6 +45,9 @@ public final class PromptTuningAdapter extends BaseAdapter<PromptTuningConfig> i
                 if (id < 0 || id >= vocab) {
                     throw new PeftCoreException("prompt init token id " + id + " is outside the vocabulary of " + vocab);
                 }
+            }
+            if (manager == null) { // a skeleton has shapes only
+                return new PromptTuningAdapter(name, config, p);
             }
             try (NDManager scope = manager.newSubManager()) {
                 NDArray rows = model.embed(scope.create(ids, new Shape(ids.length)));

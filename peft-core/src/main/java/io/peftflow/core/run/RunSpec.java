@@ -1,0 +1,135 @@
+package io.peftflow.core.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.data.OverLongPolicy;
+import io.peftflow.core.training.TrainingConfig;
+import io.peftflow.core.tuners.AdapterConfig;
+import io.peftflow.core.tuners.PeftMethods;
+import java.nio.file.Path;
+
+/**
+ * One training job, all on local disk: what a worker has after downloading the base model and the dataset splits.
+ *
+ * @param baseModelDir a Hugging Face checkpoint directory (config.json, tokenizer.json, *.safetensors)
+ * @param baseModelId the base model's name for lineage ({@code base_model_name_or_path} in the adapter config and
+ *     the manifest), e.g. {@code TinyLlama/TinyLlama-1.1B-Chat-v1.0} or a registry URI
+ * @param trainFile / validationFile JSONL examples (peft-data's formats)
+ * @param method the method's job name ({@link PeftMethods#names()}: lora, seq_bn, double_seq_bn, prompt_tuning)
+ * @param adapterConfig that method's config ({@link PeftMethods#config} builds it from JSON hyperparameters)
+ * @param training hyperparameters of the optimisation, including the seed
+ * @param device "auto" (CUDA when visible, else CPU), "cpu", "cuda" or "cuda:N"; fp16 on CUDA, fp32 on CPU
+ * @param outputDir where {@code adapter/}, {@code checkpoint/} and {@code manifest.json} go
+ * @param resumeFrom a checkpoint directory of an earlier run of this spec to continue from (its step counter
+ *     continues), or null
+ * @param maxLength the most tokens a sequence may have; 0 for the tokenizer's context
+ * @param overLong what to do with longer examples
+ * @param trainOnPrompt whether prompt tokens carry loss too
+ */
+public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Path validationFile, String method,
+                      AdapterConfig adapterConfig, TrainingConfig training, String device, Path outputDir,
+                      Path resumeFrom, int maxLength, OverLongPolicy overLong, boolean trainOnPrompt) {
+    public RunSpec {
+        require(baseModelDir, "baseModelDir");
+        require(trainFile, "trainFile");
+        require(validationFile, "validationFile");
+        require(adapterConfig, "adapterConfig");
+        require(training, "training");
+        require(outputDir, "outputDir");
+        require(overLong, "overLong");
+        PeftMethods.named(method);
+        baseModelId = baseModelId == null || baseModelId.isBlank() ? baseModelDir.toString() : baseModelId;
+        device = device == null || device.isBlank() ? "auto" : device;
+        if (maxLength < 0) {
+            throw PeftCoreException.invalidField("maxLength", "maxLength must be >= 0 (0: the model's), got "
+                    + maxLength);
+        }
+    }
+
+    public long seed() {
+        return training.seed();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static void require(Object v, String field) {
+        if (v == null) {
+            throw PeftCoreException.invalidField(field, field + " is required");
+        }
+    }
+
+    /** Mutable builder; {@link #build()} validates. Defaults: device auto, the model's context, TRUNCATE. */
+    public static final class Builder {
+        private Path baseModelDir;
+        private String baseModelId;
+        private Path trainFile;
+        private Path validationFile;
+        private String method;
+        private AdapterConfig adapterConfig;
+        private TrainingConfig training;
+        private String device = "auto";
+        private Path outputDir;
+        private Path resumeFrom;
+        private int maxLength;
+        private OverLongPolicy overLong = OverLongPolicy.TRUNCATE;
+        private boolean trainOnPrompt;
+
+        public Builder baseModel(Path dir, String id) {
+            baseModelDir = dir;
+            baseModelId = id;
+            return this;
+        }
+
+        public Builder data(Path train, Path validation) {
+            trainFile = train;
+            validationFile = validation;
+            return this;
+        }
+
+        /** The method and its config. */
+        public Builder method(String name, AdapterConfig config) {
+            method = name;
+            adapterConfig = config;
+            return this;
+        }
+
+        /** The method and its config from JSON hyperparameters (PEFT's keys; errors name the key). */
+        public Builder method(String name, JsonNode hyperparameters) {
+            return method(name, PeftMethods.config(name, hyperparameters));
+        }
+
+        public Builder training(TrainingConfig config) {
+            training = config;
+            return this;
+        }
+
+        public Builder device(String spec) {
+            device = spec;
+            return this;
+        }
+
+        public Builder output(Path dir) {
+            outputDir = dir;
+            return this;
+        }
+
+        public Builder resumeFrom(Path checkpointDir) {
+            resumeFrom = checkpointDir;
+            return this;
+        }
+
+        public Builder encoding(int maxTokens, OverLongPolicy policy, boolean onPrompt) {
+            maxLength = maxTokens;
+            overLong = policy;
+            trainOnPrompt = onPrompt;
+            return this;
+        }
+
+        public RunSpec build() {
+            return new RunSpec(baseModelDir, baseModelId, trainFile, validationFile, method, adapterConfig, training,
+                    device, outputDir, resumeFrom, maxLength, overLong, trainOnPrompt);
+        }
+    }
+}
