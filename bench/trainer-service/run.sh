@@ -17,9 +17,9 @@ export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$ROOT/target/djl-cache}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
-java -Xmx1g -Dquarkus.http.port="$DS_PORT" -jar dataset-service/target/quarkus-app/quarkus-run.jar >"$OUT/dataset-service.log" 2>&1 &
+java -Xmx1g -Dpeftflow.gateway-secret-required=false -Dquarkus.http.port="$DS_PORT" -jar dataset-service/target/quarkus-app/quarkus-run.jar >"$OUT/dataset-service.log" 2>&1 &
 pids+=($!)
-java -Xmx1g -Dai.djl.offline=true -Dquarkus.http.port="$TR_PORT" -Dpeftflow.trainer.device=cpu \
+java -Xmx1g -Dai.djl.offline=true -Dpeftflow.gateway-secret-required=false -Dquarkus.http.port="$TR_PORT" -Dpeftflow.trainer.device=cpu \
   -Dpeftflow.trainer.worker-gpu=false -Dpeftflow.trainer.work-dir="$OUT/work" \
   -jar trainer-service/target/quarkus-app/quarkus-run.jar >"$OUT/trainer-service.log" 2>&1 &
 pids+=($!)

@@ -165,7 +165,7 @@ class WorkerKillIT {
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:" + PG + "/trainer_test",
                 "-Dpeftflow.trainer.lease=3s", "-Dpeftflow.trainer.heartbeat=500ms", "-Dpeftflow.trainer.poll=100ms",
                 "-Dpeftflow.trainer.device=cpu", "-Dpeftflow.trainer.worker-gpu=false",
-                "-Dpeftflow.trainer.worker-device-memory=2G", "-Dpeftflow.outbox.poll-interval=200ms",
+                "-Dpeftflow.trainer.worker-device-memory=2G", "-Dpeftflow.gateway-secret-required=false", "-Dpeftflow.outbox.poll-interval=200ms",
                 "-Dpeftflow.s3.buckets=peftflow-checkpoints,peftflow-models,peftflow-datasets",
                 "-Dpeftflow.trainer.work-dir=" + new File(module, "target/kill-it/" + name),
                 "-jar", jar.getPath());

@@ -6,17 +6,15 @@ import io.peftflow.trainer.validation.InvalidRequest;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.peftflow.kit.names.Names;
+
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Request errors as problem+json whose {@code errors} name each field: 400 for a body of the wrong shape, 422 for
  * values that do not make a job (unknown dataset, version, model or method, bad hyperparameters, a plan too big).
  */
 public class ApiProblems {
-    static final String DEFAULT_TENANT = "default";
-    private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-
     @ServerExceptionMapper
     public Response badRequest(Requests.BadRequest e) {
         return problem(Response.Status.BAD_REQUEST, e.errors);
@@ -34,13 +32,10 @@ public class ApiProblems {
 
     /** The {@code X-Tenant} header's tenant; absent means {@code default}. */
     static String tenant(String header) {
-        if (header == null || header.isEmpty()) {
-            return DEFAULT_TENANT;
+        if (header != null && !header.isEmpty() && !Names.valid(header)) {
+            throw new Requests.BadRequest(List.of(new FieldError("X-Tenant", "X-Tenant must match " + Names.NAME.pattern())));
         }
-        if (!TENANT.matcher(header).matches()) {
-            throw new Requests.BadRequest(List.of(new FieldError("X-Tenant", "X-Tenant must match " + TENANT.pattern())));
-        }
-        return header;
+        return Names.tenant(header);
     }
 
     static int limit(Integer limit) {

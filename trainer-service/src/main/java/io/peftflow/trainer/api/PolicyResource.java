@@ -16,8 +16,9 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 
+import io.peftflow.kit.names.Names;
+
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * {@code /fine-tuning/policies/{dataset}}: retrain the dataset's adapter on each new version. The recipe is validated
@@ -26,8 +27,6 @@ import java.util.regex.Pattern;
 @Path("/fine-tuning/policies/{dataset}")
 @Produces(MediaType.APPLICATION_JSON)
 public class PolicyResource {
-    private static final Pattern DATASET = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-
     private final PolicyService policies;
     private final JobValidator validator;
     private final TrainerConfig config;
@@ -61,8 +60,8 @@ public class PolicyResource {
     }
 
     private static String dataset(String name) {
-        if (!DATASET.matcher(name).matches()) {
-            throw new Requests.BadRequest(List.of(new FieldError("dataset", "dataset must match " + DATASET.pattern())));
+        if (!Names.valid(name)) {
+            throw new Requests.BadRequest(List.of(new FieldError("dataset", "dataset must match " + Names.NAME.pattern())));
         }
         return name;
     }

@@ -5,6 +5,7 @@ import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.TrainingRequested;
+import io.peftflow.kit.names.Names;
 import io.peftflow.trainer.jobs.JobService;
 import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.trainer.jobs.Recipe;
@@ -14,7 +15,6 @@ import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.util.regex.Pattern;
 
 /**
  * {@code peftflow.training-requests}: inserts the request's job (status {@code validating_files}, keyed on the
@@ -24,7 +24,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class TrainingRequestConsumer {
     private static final Logger LOG = Logger.getLogger(TrainingRequestConsumer.class);
-    private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private final JobService jobs;
 
@@ -48,7 +47,7 @@ public class TrainingRequestConsumer {
             LOG.errorf("skipping an unreadable record on training-requests: %s", e.getMessage());
             return;
         }
-        if (r.tenant() == null || !TENANT.matcher(r.tenant()).matches() || r.dataset() == null) {
+        if (!Names.valid(r.tenant()) || r.dataset() == null) {
             LOG.errorf("skipping training request %s: no valid tenant or dataset", event.id());
             return;
         }

@@ -8,6 +8,7 @@ import io.peftflow.core.training.TrainingConfig;
 import io.peftflow.core.tuners.AdapterConfig;
 import io.peftflow.core.tuners.PeftMethods;
 import io.peftflow.events.training.DatasetRef;
+import io.peftflow.kit.names.Names;
 import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.datasets.KnownVersion;
 import io.peftflow.trainer.datasets.KnownVersions;
@@ -28,7 +29,6 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class JobValidator {
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern ADAPTER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final KnownVersions versions;
@@ -48,8 +48,8 @@ public class JobValidator {
      */
     @Transactional
     public DatasetRef dataset(String tenant, String name, int version) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw InvalidRequest.of("dataset", "dataset must be a dataset name matching " + NAME.pattern() + ", got "
+        if (!Names.valid(name)) {
+            throw InvalidRequest.of("dataset", "dataset must be a dataset name matching " + Names.NAME.pattern() + ", got "
                     + quote(name));
         }
         if (!versions.anyVersion(tenant, name)) {
