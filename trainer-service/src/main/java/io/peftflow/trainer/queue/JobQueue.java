@@ -124,18 +124,21 @@ public class JobQueue {
     public boolean checkpointSaved(Lease lease, int step, String uri, Double trainLoss) {
         Optional<FineTuningJob> owned = owned(lease);
         owned.ifPresent(j -> {
+            j.leaseExpiresAt = OffsetDateTime.now().plus(config.lease());
+            j.lastCheckpointStep = step;
             JobCheckpoint c = JobCheckpoint.find("jobId = ?1 and step = ?2", j.id, step).firstResult();
-            if (c == null) {
-                c = new JobCheckpoint();
-                c.jobId = j.id;
-                c.step = step;
+            if (c != null) {
+                // The same step saved again (a cancel right after a periodic save): same files, already announced.
+                c.createdAt = OffsetDateTime.now();
+                return;
             }
+            c = new JobCheckpoint();
+            c.jobId = j.id;
+            c.step = step;
             c.uri = uri;
             c.trainLoss = trainLoss;
             c.createdAt = OffsetDateTime.now();
             c.persist();
-            j.lastCheckpointStep = step;
-            j.leaseExpiresAt = OffsetDateTime.now().plus(config.lease());
             events.publish(new CheckpointSaved(j.id, j.tenant, step, uri), "info", "Checkpoint at step " + step
                     + " saved to " + uri, lease.attempt(), step);
         });
