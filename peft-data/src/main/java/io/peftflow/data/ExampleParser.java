@@ -107,6 +107,10 @@ public final class ExampleParser {
                         role = p.getText();
                     } else {
                         content = p.getText();
+                        String problem = invalidUnicode(content);
+                        if (problem != null) {
+                            return where(f) + ".content holds " + problem;
+                        }
                     }
                 } else {
                     p.skipChildren();
@@ -147,6 +151,34 @@ public final class ExampleParser {
             case START_OBJECT -> "an object";
             default -> t.asString();
         };
+    }
+
+    /**
+     * Why {@code s} is not text a tokenizer can take, or null: a lone surrogate (JSON lets an escaped one such as
+     * "&#92;ud800" through; Jackson itself rejects one encoded in UTF-8 bytes) is no Unicode scalar value, and a
+     * noncharacter (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF) is reserved for a program's internal use, never text.
+     * Characters below U+D800 take one comparison, so this costs little next to parsing.
+     */
+    static String invalidUnicode(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < Character.MIN_SURROGATE) {
+                continue;
+            }
+            int start = i;
+            int cp = c;
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                cp = Character.toCodePoint(c, s.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                return String.format("invalid Unicode: a lone surrogate \\u%04X at character %d", cp,
+                        s.codePointCount(0, start) + 1);
+            }
+            if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) {
+                return String.format("invalid Unicode: the noncharacter U+%04X at character %d", cp,
+                        s.codePointCount(0, start) + 1);
+            }
+        }
+        return null;
     }
 
     static String abbreviate(String s) {
@@ -191,6 +223,10 @@ public final class ExampleParser {
                 return "field '" + name + "' must be a string, got " + describe(value);
             }
             String text = p.getText();
+            String problem = invalidUnicode(text);
+            if (problem != null) {
+                return "field '" + name + "' holds " + problem;
+            }
             switch (name) {
                 case "instruction" -> instruction = text;
                 case "input" -> input = text;
@@ -207,6 +243,10 @@ public final class ExampleParser {
         String putLabel(JsonParser p, JsonToken value) throws IOException {
             if (value == JsonToken.VALUE_STRING || value.isNumeric() || value.isBoolean()) {
                 label = p.getText();
+                String problem = invalidUnicode(label);
+                if (problem != null) {
+                    return "field 'label' holds " + problem;
+                }
                 return label.isBlank() ? "field 'label' is empty" : null;
             }
             p.skipChildren();

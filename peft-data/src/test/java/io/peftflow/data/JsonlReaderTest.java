@@ -103,6 +103,32 @@ class JsonlReaderTest {
     }
 
     @Test
+    void invalidUnicodeIsRejectedWhereverTextIs() throws IOException {
+        String[][] cases = {
+                {"{\"question\":\"ab\\ud800\",\"answer\":\"a\"}", "field 'question' holds invalid Unicode: a lone surrogate \\uD800 at character 3"},
+                {"{\"question\":\"q\",\"answer\":\"\\udc00x\"}", "field 'answer' holds invalid Unicode: a lone surrogate \\uDC00 at character 1"},
+                {"{\"question\":\"q\",\"answer\":\"a\",\"label\":\"x\\ud83d\"}", "field 'label' holds invalid Unicode: a lone surrogate"},
+                {"{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"\\ufdd0\"}]}",
+                        "messages[1].content holds invalid Unicode: the noncharacter U+FDD0 at character 1"},
+                {"{\"prompt\":\"\\ud83d\\ude00 \\uffff\",\"completion\":\"c\"}", "the noncharacter U+FFFF at character 3"},
+                {"{\"prompt\":\"p \\ud83f\\udffe\",\"completion\":\"c\"}", "the noncharacter U+1FFFE at character 3"},
+        };
+        for (String[] c : cases) {
+            String reason = reason(read(c[0]).get(0));
+            assertTrue(reason.contains(c[1]), () -> c[0] + " -> " + reason + " (wanted " + c[1] + ")");
+        }
+        // A surrogate encoded in UTF-8 bytes (CESU-8 style, ED A0 80) is Jackson's invalid UTF-8.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes("{\"question\":\"q".getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(new byte[]{(byte) 0xED, (byte) 0xA0, (byte) 0x80});
+        out.writeBytes("\",\"answer\":\"a\"}".getBytes(StandardCharsets.UTF_8));
+        String reason = reason(read(out.toByteArray(), ParserLimits.DEFAULT).get(0));
+        assertTrue(reason.contains("invalid UTF-8"), reason);
+        // Paired surrogates (an emoji) and ordinary non-ASCII text are fine.
+        assertInstanceOf(ParsedLine.Valid.class, read("{\"question\":\"caf\u00e9 \\ud83d\\ude00 \u4e2d\",\"answer\":\"a\"}").get(0));
+    }
+
+    @Test
     void bomCrlfAndBlankLinesKeepLineNumbersRight() throws IOException {
         String good = "{\"question\":\"q\",\"answer\":\"a\"}";
         List<ParsedLine> lines = read("\uFEFF" + good + "\r\n\r\n" + good + "\r\n   \n{oops}\r\n" + good);

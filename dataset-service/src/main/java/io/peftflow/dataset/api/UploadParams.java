@@ -21,6 +21,9 @@ public class UploadParams {
     @RestQuery("on_invalid")
     String onInvalid;
 
+    @RestQuery("on_trailing_turn")
+    String onTrailingTurn;
+
     @RestQuery
     String balance;
 
@@ -42,6 +45,11 @@ public class UploadParams {
             case "drop" -> true;
             default -> throw Problems.badRequest("on_invalid must be reject or drop, got '" + onInvalid + "'");
         };
+        boolean rejectTrailing = switch (onTrailingTurn == null ? "warn" : onTrailingTurn) {
+            case "warn" -> false;
+            case "reject" -> true;
+            default -> throw Problems.badRequest("on_trailing_turn must be warn or reject, got '" + onTrailingTurn + "'");
+        };
         BalanceStrategy strategy = balance == null ? BalanceStrategy.NONE : BalanceStrategy.parse(balance).orElseThrow(() ->
                 Problems.badRequest("balance must be none, oversample, undersample or class_weights, got '" + balance + "'"));
         Double fraction = null;
@@ -56,7 +64,7 @@ public class UploadParams {
         if (max != null && max <= 0) {
             throw Problems.badRequest("max_length must be positive, got " + maxLength);
         }
-        return new UploadRequest(Names.tenant(tenant), Names.dataset(name), drop, strategy, fraction, seedValue,
+        return new UploadRequest(Names.tenant(tenant), Names.dataset(name), drop, rejectTrailing, strategy, fraction, seedValue,
                 baseModel == null || baseModel.isEmpty() ? null : baseModel, max);
     }
 

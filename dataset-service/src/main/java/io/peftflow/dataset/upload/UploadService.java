@@ -84,7 +84,7 @@ public class UploadService {
     public Outcome upload(UploadRequest request, RawUpload raw) {
         SplitSettings split = splitSettings(request);
         LengthCounter lengths = request.baseModel() == null ? LengthCounter.CHARACTERS : tokenizers.counter(request.baseModel());
-        ValidationOptions options = new ValidationOptions(request.dropInvalid(), request.balance(), split.fraction(),
+        ValidationOptions options = new ValidationOptions(request.dropInvalid(), request.rejectTrailingTurns(), request.balance(), split.fraction(),
                 split.seed(), request.seed(), request.maxLength(), lengths);
         try (InputStream jsonl = raw.openJsonl(config.maxDecompressionRatio(), config.maxDecompressedBytes().asLongValue());
              ValidatedUpload validated = new DatasetValidator(limits, options, parser).run(jsonl, workDir())) {
@@ -184,6 +184,7 @@ public class UploadService {
         header.put("rawSha256", raw.sha256());
         header.put("rawBytes", raw.size());
         header.put("onInvalid", request.dropInvalid() ? "drop" : "reject");
+        header.put("onTrailingTurn", request.rejectTrailingTurns() ? "reject" : "warn");
         header.put("seed", request.seed());
         header.put("baseModel", request.baseModel());
         return header;

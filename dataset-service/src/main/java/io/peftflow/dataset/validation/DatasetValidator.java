@@ -7,6 +7,7 @@ import io.peftflow.data.ExampleParser;
 import io.peftflow.data.JsonlReader;
 import io.peftflow.data.ParsedLine;
 import io.peftflow.data.PromptTemplate;
+import io.peftflow.data.Turn;
 import io.peftflow.dataset.balancing.BalancePlan;
 import io.peftflow.dataset.balancing.BalanceStrategy;
 
@@ -67,6 +68,7 @@ public final class DatasetValidator {
     private long train;
     private long validation;
     private long inferredLabels;
+    private long trailingTurns;
     private long unlabelled;
     private boolean labelOverflow;
 
@@ -138,6 +140,10 @@ public final class DatasetValidator {
         if (kept < limits.warnExamples()) {
             warnings.add("only " + kept + " examples; at least " + limits.warnExamples() + " are recommended");
         }
+        if (trailingTurns > 0) {
+            warnings.add(trailingTurns + " chat examples end on a user or system turn; nothing after their last"
+                    + " assistant turn is trained (on_trailing_turn=reject refuses them)");
+        }
         if (validation == 0) {
             warnings.add("the validation split is empty; raise validation_fraction or add examples");
         }
@@ -171,6 +177,7 @@ public final class DatasetValidator {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("format", format.wireName());
         summary.put("counts", counts);
+        summary.put("trailingTurnExamples", trailingTurns);
         summary.put("labelSource", !labelled ? "none" : inferredLabels > 0 ? "response" : "label");
         summary.put("labels", labels);
         summary.put("imbalance", imbalance);
@@ -192,6 +199,11 @@ public final class DatasetValidator {
     private LineError accept(ParsedLine.Valid ok, JsonlReader reader, TrainSpill trainSpill,
                              OutputStream validationOut) throws IOException {
         Example example = ok.example();
+        boolean trailing = endsOnPrompt(example);
+        if (trailing && options.rejectTrailingTurns()) {
+            return new LineError(ok.line(), "chat ends on a " + last(example).role() + " turn, which is never trained"
+                    + " (on_trailing_turn=reject)");
+        }
         int length = options.lengths().count(example);
         if (options.maxLength() != null && length > options.maxLength()) {
             return new LineError(ok.line(), "example is " + length + " " + options.lengths().unit()
@@ -213,6 +225,9 @@ public final class DatasetValidator {
             case NEW -> {
             }
         }
+        if (trailing) {
+            trailingTurns++;
+        }
         lengths.add(length);
         int label = labelId(example);
         if (ContentHash.unit(near, options.splitSeed()) < options.validationFraction()) {
@@ -226,6 +241,15 @@ public final class DatasetValidator {
             trainSpill.write(label, reader.lineBuffer(), reader.lineOffset(), reader.lineLength());
         }
         return null;
+    }
+
+    /** A chat whose last turn is the user's or the system's: the trainer renders it but learns nothing from that turn. */
+    private static boolean endsOnPrompt(Example example) {
+        return example.format() == ExampleFormat.CHAT && !last(example).isAssistant();
+    }
+
+    private static Turn last(Example example) {
+        return example.turns().get(example.turns().size() - 1);
     }
 
     private void reject(LineError error, OutputStream errorsOut) throws IOException {

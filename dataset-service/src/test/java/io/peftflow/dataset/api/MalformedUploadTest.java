@@ -45,6 +45,14 @@ class MalformedUploadTest {
                 Arguments.of("mixed-formats", utf8(GOOD + "{\"prompt\":\"p\",\"completion\":\"c\"}\n"), 422, 13,
                         "format prompt_completion differs from the file's format question_answer (detected on line 1)"),
                 Arguments.of("invalid-utf8", invalidUtf8(), 422, 13, "invalid UTF-8"),
+                Arguments.of("lone-surrogate", utf8(GOOD + qa(99, "caf\\ud800") + "\n"), 422, 13,
+                        "field 'answer' holds invalid Unicode: a lone surrogate \\uD800 at character 4"),
+                Arguments.of("noncharacter", utf8(GOOD + qa(99, "x\\uffff") + "\n"), 422, 13,
+                        "field 'answer' holds invalid Unicode: the noncharacter U+FFFF at character 2"),
+                Arguments.of("trailing-user-turn-rejected", utf8(lines(0, 12, TestData::chat)
+                        + "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"yo\"},"
+                        + "{\"role\":\"user\",\"content\":\"and?\"}]}\n"), 422, 13,
+                        "chat ends on a user turn, which is never trained (on_trailing_turn=reject)"),
                 Arguments.of("crlf", utf8((GOOD + "{oops}\n").replace("\n", "\r\n")), 422, 13, "malformed JSON"),
                 Arguments.of("bom", utf8("\uFEFF" + GOOD + "[1]\n"), 422, 13, "not a JSON object"),
                 Arguments.of("blank-lines", utf8(GOOD + "\n  \n" + GOOD), 422, 13, "blank line"),
@@ -64,7 +72,7 @@ class MalformedUploadTest {
     void rejectedWithLineLevelReasonsAndNothingStored(String name, byte[] body, int status, int line, String reason) {
         String dataset = TestData.uniqueName(name);
         ValidatableResponse response = given().header("X-Tenant", TENANT).contentType("application/x-ndjson").body(body)
-                .when().post("/datasets/{name}/versions", dataset)
+                .when().post("/datasets/{name}/versions?on_trailing_turn=reject", dataset)
                 .then().statusCode(status).contentType("application/problem+json").body("status", equalTo(status));
         if (line > 0) {
             response.body("errors[0].line", equalTo(line)).body("errors[0].reason", containsString(reason))
@@ -80,7 +88,7 @@ class MalformedUploadTest {
     void sameAnswerAsMultipart(String name, byte[] body, int status, int line, String reason) {
         String dataset = TestData.uniqueName(name);
         given().header("X-Tenant", TENANT).multiPart("file", name + ".jsonl", body, "application/x-ndjson")
-                .when().post("/datasets/{name}/versions", dataset)
+                .when().post("/datasets/{name}/versions?on_trailing_turn=reject", dataset)
                 .then().statusCode(status).contentType("application/problem+json");
         assertNothingStored(dataset);
     }

@@ -31,7 +31,11 @@ class DatasetValidatorTest {
     Path tmp;
 
     private ValidatedUpload run(String jsonl, boolean drop, BalanceStrategy balance) throws Exception {
-        ValidationOptions options = new ValidationOptions(drop, balance, 0.2, 5, 11, null, LengthCounter.CHARACTERS);
+        return run(jsonl, drop, false, balance);
+    }
+
+    private ValidatedUpload run(String jsonl, boolean drop, boolean rejectTrailing, BalanceStrategy balance) throws Exception {
+        ValidationOptions options = new ValidationOptions(drop, rejectTrailing, balance, 0.2, 5, 11, null, LengthCounter.CHARACTERS);
         return new DatasetValidator(LIMITS, options, new ExampleParser(LIMITS.parser()))
                 .run(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)), tmp);
     }
@@ -66,6 +70,48 @@ class DatasetValidatorTest {
             }
             assertEquals("response", up.summary().get("labelSource"));
             assertTrue(((List<?>) up.summary().get("warnings")).stream().anyMatch(w -> w.toString().contains("imbalanced")));
+        }
+    }
+
+    static String chat(int i, String lastRole) {
+        return "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hi " + i
+                + "\"},{\"role\":\"assistant\",\"content\":\"Hello " + i + "\"}"
+                + (lastRole == null ? "" : ",{\"role\":\"" + lastRole + "\",\"content\":\"More " + i + "\"}") + "]}\n";
+    }
+
+    @Test
+    void chatsEndingOnAPromptAreCountedInAWarningOrRejected() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            sb.append(chat(i, i % 5 == 0 ? "user" : i == 7 ? "system" : null));
+        }
+        try (ValidatedUpload up = run(sb.toString(), false, BalanceStrategy.NONE)) {
+            assertEquals(20L, up.counts().get("valid"));
+            assertEquals(5L, up.summary().get("trailingTurnExamples"));
+            assertTrue(((List<?>) up.summary().get("warnings")).contains("5 chat examples end on a user or system turn;"
+                    + " nothing after their last assistant turn is trained (on_trailing_turn=reject refuses them)"));
+        }
+        ValidationRejected rejected = assertThrows(ValidationRejected.class,
+                () -> run(sb.toString(), false, true, BalanceStrategy.NONE));
+        assertEquals(List.of(1L, 6L, 8L, 11L, 16L), rejected.errors().stream().map(LineError::line).toList());
+        assertEquals("chat ends on a system turn, which is never trained (on_trailing_turn=reject)", rejected.errors().get(2).reason());
+        try (ValidatedUpload up = run(sb.toString(), true, true, BalanceStrategy.NONE)) {
+            assertEquals(15L, up.counts().get("valid"));
+            assertEquals(5L, up.counts().get("invalid"));
+            assertEquals(0L, up.summary().get("trailingTurnExamples"));
+        }
+    }
+
+    @Test
+    void lengthIsTheTemplatedText() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 10; i < 30; i++) {
+            sb.append(qa(i, "ab"));
+        }
+        try (ValidatedUpload up = run(sb.toString(), false, BalanceStrategy.NONE)) {
+            // "Question: what is item 10?\nAnswer: ab": the question-answer template's text, no special tokens
+            assertEquals(Map.of("min", 37.0, "max", 37.0, "mean", 37.0, "p50", 37.0, "p95", 37.0), up.lengths());
+            assertEquals("question-answer", up.summary().get("lengthTemplate"));
         }
     }
 

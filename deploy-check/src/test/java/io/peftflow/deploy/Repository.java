@@ -1,0 +1,122 @@
+package io.peftflow.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** The repository's deployment files, rendered the way users apply them: kustomize overlays and docker-compose. */
+final class Repository {
+    static final Path ROOT = findRoot();
+    static final YAMLMapper YAML = new YAMLMapper();
+
+    private static final Map<String, List<JsonNode>> RENDERED = new ConcurrentHashMap<>();
+
+    private Repository() {
+    }
+
+    /** The overlays under k8s/overlays, each one a `kubectl apply -k` target. */
+    static List<String> overlays() {
+        try (Stream<Path> dirs = Files.list(ROOT.resolve("k8s/overlays"))) {
+            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** `kubectl kustomize k8s/overlays/<overlay>`, one node per document (rendered once per JVM, like compose's). */
+    static List<JsonNode> rendered(String overlay) {
+        return RENDERED.computeIfAbsent(overlay,
+                o -> parseAll(run("kubectl", "kustomize", ROOT.resolve("k8s/overlays/" + o).toString())));
+    }
+
+    /** docker-compose.yml as docker-compose resolves it (anchors merged, env files read, profiles included). */
+    static JsonNode composeConfig() {
+        return RENDERED.computeIfAbsent("docker-compose.yml",
+                f -> parseAll(run("docker-compose", "-f", ROOT.resolve(f).toString(), "config"))).get(0);
+    }
+
+    static List<JsonNode> parseAll(String yaml) {
+        try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+            List<JsonNode> out = new ArrayList<>();
+            while (docs.hasNext()) {
+                JsonNode doc = docs.next();
+                if (doc != null && !doc.isNull() && !doc.isEmpty()) {
+                    out.add(doc);
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String read(String relativePath) {
+        try {
+            return Files.readString(ROOT.resolve(relativePath));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a command in the repository root; its stdout, or an AssertionError with its stderr. */
+    static String run(String... command) {
+        return runIn(ROOT, command);
+    }
+
+    static String runIn(Path dir, String... command) {
+        try {
+            Path err = Files.createTempFile("deploy-check", ".err");
+            try {
+                Process p = new ProcessBuilder(command).directory(dir.toFile())
+                        .redirectError(err.toFile()).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new AssertionError(String.join(" ", command) + " timed out");
+                }
+                if (p.exitValue() != 0) {
+                    throw new CommandFailed(String.join(" ", command) + " failed (exit " + p.exitValue() + "): "
+                            + Files.readString(err).strip());
+                }
+                return out;
+            } finally {
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A command that ran and said no (as opposed to one that could not run). */
+    static final class CommandFailed extends AssertionError {
+        CommandFailed(String message) {
+            super(message);
+        }
+    }
+
+    private static Path findRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("k8s/overlays"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("no k8s/overlays above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+}
