@@ -4,6 +4,7 @@ import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
 import io.peftflow.events.Topics;
+import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -67,6 +68,25 @@ class VersionEventTest {
                 ready.classWeights());
         assertEquals("characters", ready.lengthUnit());
         assertEquals("class_weights", ready.balance());
+    }
+
+    /** A soft delete is announced once, after the version's ready event, on the same key. */
+    @Test
+    void softDeleteIsAnnouncedOnce() {
+        String name = uniqueName("del");
+        upload(TENANT, name, lines(0, 20, i -> labelled(i, "x")), "");
+        for (int i = 0; i < 2; i++) {
+            given().header("X-Tenant", TENANT).when().delete("/datasets/{n}/versions/1", name).then().statusCode(204);
+        }
+        CloudEvent event = consume(DatasetVersionDeleted.eventId(TENANT, name, 1), Duration.ofSeconds(60));
+        assertEquals(EventTypes.DATASET_VERSION_DELETED, event.type());
+        DatasetVersionDeleted deleted = EventCodec.payload(event, DatasetVersionDeleted.class);
+        assertEquals(TENANT, deleted.tenant());
+        assertEquals(name, deleted.dataset());
+        assertEquals(1, deleted.version());
+        assertTrue(deleted.deletedAt() != null);
+        assertEquals(2, stored.count("select count(*) from outbox_event where record_key = ?", TENANT + "/" + name),
+                "one ready and one deleted event, however often it is deleted");
     }
 
     /**
