@@ -29,6 +29,13 @@ public final class EventTypes {
     /** {@link io.peftflow.events.training.JobCancelled}. */
     public static final String TRAINING_JOB_CANCELLED = PREFIX + "training.job-cancelled.v1";
 
+    /** {@link io.peftflow.events.adapter.AdapterVersionRegistered}. */
+    public static final String ADAPTER_VERSION_REGISTERED = PREFIX + "adapter.version-registered.v1";
+    /** {@link io.peftflow.events.adapter.AdapterPromoted}. */
+    public static final String ADAPTER_PROMOTED = PREFIX + "adapter.promoted.v1";
+    /** {@link io.peftflow.events.adapter.AdapterRegistrationFailed}. */
+    public static final String ADAPTER_REGISTRATION_FAILED = PREFIX + "adapter.registration-failed.v1";
+
     private EventTypes() {
     }
 }

@@ -1,6 +1,5 @@
 package io.peftflow.core.tuners;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.peftflow.core.nn.Parameter;
 import java.util.SplittableRandom;
@@ -8,7 +7,8 @@ import java.util.SplittableRandom;
 /**
  * Seeded initialisation of adapter parameters, generated in Java from (seed, key), the key naming the parameter's
  * place without the adapter's name ({@code model.layers.0.self_attn.q_proj.lora_A}): the same seed gives the same
- * adapter whatever its name, the device, the order of injection or the other adapters present.
+ * adapter whatever its name, the device, the order of injection or the other adapters present. A null manager is a
+ * weightless skeleton ({@code Models.create(config, null, ...)}): parameters keep their shapes and get no values.
  */
 public final class Inits {
     private Inits() {
@@ -16,6 +16,9 @@ public final class Inits {
 
     /** Uniform in {@code [-bound, bound)}. */
     public static void uniform(Parameter p, NDManager manager, long seed, String key, double bound) {
+        if (manager == null) {
+            return;
+        }
         SplittableRandom rnd = random(seed, key);
         float[] v = new float[Math.toIntExact(p.numel())];
         for (int i = 0; i < v.length; i++) {
@@ -34,6 +37,9 @@ public final class Inits {
 
     /** Normal with mean 0 and standard deviation {@code std}. */
     public static void normal(Parameter p, NDManager manager, long seed, String key, double std) {
+        if (manager == null) {
+            return;
+        }
         SplittableRandom rnd = random(seed, key);
         float[] v = new float[Math.toIntExact(p.numel())];
         for (int i = 0; i < v.length; i++) {
@@ -48,12 +54,15 @@ public final class Inits {
     }
 
     public static void zeros(Parameter p, NDManager manager) {
-        p.set(manager.zeros(p.shape()));
+        if (manager != null) {
+            p.set(manager.zeros(p.shape()));
+        }
     }
 
     private static void set(Parameter p, NDManager manager, float[] values) {
-        NDArray a = manager.create(values, p.shape());
-        p.set(a);
+        if (manager != null) {
+            p.set(manager.create(values, p.shape()));
+        }
     }
 
     private static SplittableRandom random(long seed, String key) {

@@ -42,9 +42,11 @@ public final class ModulesToSave {
             ModuleDict dict = ModuleDict.under(l, DICT);
             Dense copy = dict.registerModule(adapterName, new Dense(dict.childName(adapterName), l.inFeatures(),
                     l.outFeatures(), l.bias() != null));
-            copy.weight().set(l.weight().array().toType(DataType.FLOAT32, true));
-            if (l.bias() != null) {
-                copy.bias().set(l.bias().array().toType(DataType.FLOAT32, true));
+            if (l.weight().isInitialized()) { // a skeleton has shapes only
+                copy.weight().set(l.weight().array().toType(DataType.FLOAT32, true));
+                if (l.bias() != null) {
+                    copy.bias().set(l.bias().array().toType(DataType.FLOAT32, true));
+                }
             }
             l.hooks().add(adapterName + "." + DICT, (baseOut, in) -> Fp32.like(copy.forward(Fp32.of(in)), baseOut));
             out.copies.add(new Copy(l, dict, copy));

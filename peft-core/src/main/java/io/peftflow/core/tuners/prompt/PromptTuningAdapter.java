@@ -46,6 +46,9 @@ public final class PromptTuningAdapter extends BaseAdapter<PromptTuningConfig> i
                     throw new PeftCoreException("prompt init token id " + id + " is outside the vocabulary of " + vocab);
                 }
             }
+            if (manager == null) { // a skeleton has shapes only
+                return new PromptTuningAdapter(name, config, p);
+            }
             try (NDManager scope = manager.newSubManager()) {
                 NDArray rows = model.embed(scope.create(ids, new Shape(ids.length)));
                 NDArray copy = rows.toType(DataType.FLOAT32, true);

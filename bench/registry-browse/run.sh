@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Browsing the registry with 10,000 versions: wrk, 32 connections, directly against registry-service and through
+# the gateway, alternating for ROUNDS rounds; every round and the medians go to a log under results/.
+#
+# Needs: the local stack up (scripts/stack.sh up, same PEFTFLOW_*_PORT), wrk (apt-get install wrk) and the built
+# jars: ./mvnw -B -pl registry-service,gateway -am package -DskipTests
+#   bench/registry-browse/run.sh [ROUNDS=3] [DURATION=20s]
+# Env: REGISTRY_PORT (8283), GATEWAY_PORT (8280), API_KEY (sent to the gateway as a bearer token when set).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE=$ROOT/bench/registry-browse
+ROUNDS=${1:-3}
+DURATION=${2:-20s}
+REGISTRY_PORT=${REGISTRY_PORT:-8283}
+GATEWAY_PORT=${GATEWAY_PORT:-8280}
+PG_PORT=${PEFTFLOW_PG_PORT:-15432}
+LOG_DIR=$HERE/results
+mkdir -p "$LOG_DIR"
+LOG=$LOG_DIR/$(date -u +%Y%m%dT%H%M%SZ).log
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+wait_http() { # url
+  for _ in $(seq 1 120); do curl -fs -o /dev/null "$1" && return 0; sleep 1; done
+  echo "not answering: $1" >&2; exit 1
+}
+
+# Same JVM settings as ./peftflow's services.
+java -Xmx1g -Dquarkus.http.port="$REGISTRY_PORT" -jar "$ROOT/registry-service/target/quarkus-app/quarkus-run.jar" \
+  >"$LOG_DIR/registry-service.out" 2>&1 &
+PIDS+=($!)
+java -Xmx1g -Dquarkus.http.port="$GATEWAY_PORT" \
+  -Dpeftflow.gateway.routes.adapters="http://127.0.0.1:$REGISTRY_PORT" \
+  -jar "$ROOT/gateway/target/quarkus-app/quarkus-run.jar" >"$LOG_DIR/gateway.out" 2>&1 &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$REGISTRY_PORT/q/health/ready"
+wait_http "http://127.0.0.1:$GATEWAY_PORT/q/health/live"
+
+PGPASSWORD=peftflow psql -q -h 127.0.0.1 -p "$PG_PORT" -U peftflow -d registry -v ON_ERROR_STOP=1 \
+  -f "$HERE/seed.sql" | tee -a "$LOG"
+
+run() { # label url-prefix base-url
+  local out
+  out=$(PREFIX=$2 API_KEY=${API_KEY:-} wrk -t2 -c32 -d"$DURATION" --latency -s "$HERE/browse.lua" "$3")
+  echo "== $1" >>"$LOG"
+  echo "$out" >>"$LOG"
+  echo "$1 $(grep '^RESULT' <<<"$out")" | tee -a "$LOG"
+}
+
+{
+  echo "# registry browse $(date -u +%FT%TZ) rounds=$ROUNDS duration=$DURATION connections=32 threads=2"
+  echo "# $(nproc) cores; $(java -version 2>&1 | head -1); git $(git -C "$ROOT" rev-parse --short HEAD)"
+} | tee -a "$LOG"
+# Warm-up (JIT, connection pools), not recorded as a round.
+PREFIX= wrk -t2 -c32 -d10s -s "$HERE/browse.lua" "http://127.0.0.1:$REGISTRY_PORT" >/dev/null
+PREFIX=/v1 API_KEY=${API_KEY:-} wrk -t2 -c32 -d10s -s "$HERE/browse.lua" "http://127.0.0.1:$GATEWAY_PORT" >/dev/null
+for r in $(seq 1 "$ROUNDS"); do
+  if (( r % 2 == 1 )); then
+    run "round $r direct " "" "http://127.0.0.1:$REGISTRY_PORT"
+    run "round $r gateway" "/v1" "http://127.0.0.1:$GATEWAY_PORT"
+  else
+    run "round $r gateway" "/v1" "http://127.0.0.1:$GATEWAY_PORT"
+    run "round $r direct " "" "http://127.0.0.1:$REGISTRY_PORT"
+  fi
+done
+python3 - "$LOG" <<'PY' | tee -a "$LOG"
+import re, statistics, sys
+rows = {"direct": [], "gateway": []}
+for line in open(sys.argv[1]):
+    m = re.match(r"round \d+ (direct|gateway)\s+RESULT .*rps=([\d.]+) p50_ms=([\d.]+) p90_ms=([\d.]+) p99_ms=([\d.]+) errors=(\d+) non2xx=(\d+)", line)
+    if m:
+        rows[m.group(1)].append(tuple(float(x) for x in m.groups()[1:]))
+med = {k: [statistics.median(c) for c in zip(*v)] for k, v in rows.items() if v}
+for k, (rps, p50, p90, p99, err, non2xx) in med.items():
+    print(f"median {k:7s} rps={rps:.0f} p50_ms={p50:.2f} p90_ms={p90:.2f} p99_ms={p99:.2f} errors={err:.0f} non2xx={non2xx:.0f}")
+if len(med) == 2:
+    print(f"gateway/direct: rps {med['gateway'][0] / med['direct'][0]:.2f}x, p99 {med['gateway'][3] / med['direct'][3]:.2f}x")
+PY
+echo "raw log: $LOG"

@@ -1,0 +1,29 @@
+package io.peftflow.registry;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** registry-service's own settings. */
+@ConfigMapping(prefix = "peftflow.registry")
+public interface RegistryConfig {
+    /** Bucket of the registered versions, {@code <tenant>/<adapter>/v<N>/<file>}. */
+    @WithDefault("peftflow-adapters")
+    String bucket();
+
+    /** Bucket holding {@code <base model>/config.json}, which adapters are checked against. */
+    @WithDefault("peftflow-models")
+    String modelsBucket();
+
+    /** Where incoming files are staged for hashing and checking; the JVM's temp directory by default. */
+    Optional<Path> workDir();
+
+    /** Page size of listings without {@code limit}. */
+    @WithDefault("50")
+    int defaultPageSize();
+
+    @WithDefault("500")
+    int maxPageSize();
+}

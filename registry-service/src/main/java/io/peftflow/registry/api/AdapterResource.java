@@ -1,0 +1,301 @@
+package io.peftflow.registry.api;
+
+import io.peftflow.kit.names.Names;
+import io.peftflow.kit.problem.ProblemException;
+import io.peftflow.registry.RegistryConfig;
+import io.peftflow.registry.catalog.Adapter;
+import io.peftflow.registry.catalog.AdapterListing;
+import io.peftflow.registry.catalog.AdapterService;
+import io.peftflow.registry.catalog.AdapterVersion;
+import io.peftflow.registry.promotion.Direction;
+import io.peftflow.registry.promotion.Metric;
+import io.peftflow.registry.promotion.PromotionPolicy;
+import io.peftflow.registry.storage.AdapterObjects;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The adapter registry API: thin over {@link AdapterService}, {@link AdapterListing} and {@link Comparisons}; the
+ * tenant is the {@code X-Tenant} header. Every error is problem+json.
+ */
+@Path("/adapters")
+@Produces(MediaType.APPLICATION_JSON)
+public class AdapterResource {
+    private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
+    private static final int MAX_TAG_VALUE = 256;
+
+    private final AdapterService adapters;
+    private final AdapterListing listing;
+    private final AdapterObjects objects;
+    private final RegistryConfig config;
+
+    public AdapterResource(AdapterService adapters, AdapterListing listing, AdapterObjects objects,
+                           RegistryConfig config) {
+        this.adapters = adapters;
+        this.listing = listing;
+        this.objects = objects;
+        this.config = config;
+    }
+
+    /**
+     * The tenant's adapters with their headline version. Filters: {@code base_model}, {@code method}, {@code dataset}
+     * (of the headline), {@code tag} ({@code key} or {@code key=value}, on any listed version). {@code sort}: a
+     * metric (best first; {@code order=asc|desc} to override) or {@code name} (default).
+     */
+    @GET
+    public Views.Page<Views.AdapterSummary> list(@RestHeader("X-Tenant") String tenant,
+                                                 @RestQuery("base_model") String baseModel, @RestQuery String method,
+                                                 @RestQuery String dataset, @RestQuery String tag,
+                                                 @RestQuery String sort, @RestQuery String order,
+                                                 @RestQuery String limit, @RestQuery String cursor) {
+        Metric metric = sort == null || sort.equals("name") ? null : Metric.parse(sort).orElseThrow(() ->
+                badRequest("sort must be name or a metric " + Metric.names() + ", got '" + sort + "'"));
+        boolean ascending = order == null ? metric == null || metric.better() == Direction.LOWER
+                : switch (order) {
+                    case "asc" -> true;
+                    case "desc" -> false;
+                    default -> throw badRequest("order must be asc or desc, got '" + order + "'");
+                };
+        String tagKey = null;
+        String tagValue = null;
+        if (tag != null) {
+            int eq = tag.indexOf('=');
+            tagKey = tagKey(eq < 0 ? tag : tag.substring(0, eq));
+            tagValue = eq < 0 ? null : tag.substring(eq + 1);
+        }
+        int n = limit(limit);
+        List<AdapterListing.Row> rows = listing.list(new AdapterListing.Query(Names.tenant(tenant), baseModel, method,
+                dataset, tagKey, tagValue, metric, ascending, Cursors.adaptersAfter(cursor, metric), n + 1));
+        String next = rows.size() > n ? Cursors.adapters(metric, rows.get(n - 1)) : null;
+        return new Views.Page<>(rows.stream().limit(n).map(Views.AdapterSummary::of).toList(), next);
+    }
+
+    /** {@code /adapters/{name}}: the adapter; {@code /adapters/{name}@{alias}}: the version the alias points at. */
+    @GET
+    @Path("/{ref}")
+    public Object get(@RestHeader("X-Tenant") String tenant, @RestPath String ref) {
+        String t = Names.tenant(tenant);
+        int at = ref.indexOf('@');
+        if (at >= 0) {
+            String name = Names.check("adapter name", ref.substring(0, at));
+            String alias = Names.check("alias", ref.substring(at + 1));
+            return view(name, adapters.resolve(t, name, alias));
+        }
+        Adapter a = adapters.adapter(t, Names.check("adapter name", ref));
+        return Views.AdapterDetail.of(a, adapters.aliases(a));
+    }
+
+    @GET
+    @Path("/{name}/versions")
+    public Views.Page<Views.VersionSummary> versions(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+                                                     @RestQuery String limit, @RestQuery String cursor) {
+        int n = limit(limit);
+        List<AdapterVersion> page = adapters.versions(Names.tenant(tenant), Names.check("adapter name", name),
+                Cursors.versionsAfter(cursor), n + 1);
+        String next = page.size() > n ? Cursors.versions(page.get(n - 1).version) : null;
+        return new Views.Page<>(page.stream().limit(n).map(Views.VersionSummary::of).toList(), next);
+    }
+
+    @GET
+    @Path("/{name}/versions/{version}")
+    public Views.VersionView version(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+                                     @RestPath String version) {
+        String t = Names.tenant(tenant);
+        String n = Names.check("adapter name", name);
+        return view(n, adapters.detail(t, n, number(version)));
+    }
+
+    /** One file of a ready version, streamed from S3. */
+    @GET
+    @Path("/{name}/versions/{version}/files/{file}")
+    @Produces(MediaType.WILDCARD)
+    public Response file(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version,
+                         @RestPath String file) {
+        String t = Names.tenant(tenant);
+        AdapterVersion v = adapters.servable(t, Names.check("adapter name", name), number(version));
+        Map<String, Object> entry = v.files.stream().filter(f -> file.equals(f.get("name"))).findFirst()
+                .orElseThrow(() -> new ProblemException(Response.Status.NOT_FOUND, "version " + v.version
+                        + " of adapter '" + name + "' has no file '" + file + "'; it has " + v.fileNames()));
+        return Response.ok(objects.get(t, name, v.version, file), AdapterObjects.contentType(file))
+                .header("Content-Length", entry.get("bytes"))
+                .header("ETag", "\"" + entry.get("sha256") + "\"")
+                .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
+                .build();
+    }
+
+    /** The adapter directory as one zip, {@code <name>-v<N>/...}: unpack and point PEFT, vLLM or LoRAX at it. */
+    @GET
+    @Path("/{name}/versions/{version}/download")
+    @Produces("application/zip")
+    public Response download(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
+        String t = Names.tenant(tenant);
+        AdapterVersion v = adapters.servable(t, Names.check("adapter name", name), number(version));
+        String dir = name + "-v" + v.version;
+        List<String> files = v.fileNames();
+        StreamingOutput body = out -> objects.zip(t, name, v.version, dir, files, out);
+        return Response.ok(body, "application/zip")
+                .header("Content-Disposition", "attachment; filename=\"" + dir + ".zip\"").build();
+    }
+
+    @GET
+    @Path("/{name}/compare")
+    public Views.Comparison compare(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+                                    @RestQuery String a, @RestQuery String b) {
+        if (a == null || b == null) {
+            throw badRequest("compare needs ?a=<version>&b=<version>");
+        }
+        String t = Names.tenant(tenant);
+        String n = Names.check("adapter name", name);
+        return Comparisons.compare(n, adapters.detail(t, n, number(a)), adapters.detail(t, n, number(b)));
+    }
+
+    @GET
+    @Path("/{name}/aliases/{alias}")
+    public Views.AliasView alias(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+                                 @RestPath String alias) {
+        String t = Names.tenant(tenant);
+        String n = Names.check("adapter name", name);
+        String al = Names.check("alias", alias);
+        var history = adapters.history(t, n, al).stream().map(Views.Move::of).toList();
+        Integer current = adapters.aliases(adapters.adapter(t, n)).stream().filter(x -> x.alias.equals(al))
+                .map(x -> x.version).findFirst().orElse(null);
+        if (current == null && history.isEmpty()) {
+            throw new ProblemException(Response.Status.NOT_FOUND, "adapter '" + n + "' has no alias '" + al + "'");
+        }
+        return new Views.AliasView(al, current, history);
+    }
+
+    /** Points an alias at a ready version: promote, or roll back ({@code champion} moves announce a promotion). */
+    @PUT
+    @Path("/{name}/aliases/{alias}")
+    public Views.AliasView putAlias(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+                                    @RestPath String alias, Requests.AliasRequest body) {
+        String t = Names.tenant(tenant);
+        String n = Names.check("adapter name", name);
+        String al = Names.check("alias", alias);
+        if (body == null || body.version() == null || body.version() <= 0) {
+            throw badRequest("body must be {\"version\": <positive integer>, \"reason\": \"...\"}");
+        }
+        adapters.moveAlias(t, n, al, body.version(), body.reason());
+        return alias(tenant, name, alias);
+    }
+
+    @DELETE
+    @Path("/{name}/aliases/{alias}")
+    public Response deleteAlias(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String alias,
+                                @RestQuery String reason) {
+        adapters.deleteAlias(Names.tenant(tenant), Names.check("adapter name", name), Names.check("alias", alias),
+                reason);
+        return Response.noContent().build();
+    }
+
+    @PUT
+    @Path("/{name}/versions/{version}/tags/{key}")
+    public Map<String, String> putTag(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+                                      @RestPath String version, @RestPath String key, Requests.TagRequest body) {
+        String t = Names.tenant(tenant);
+        String n = Names.check("adapter name", name);
+        String k = tagKey(key);
+        if (body == null || body.value() == null || body.value().isEmpty() || body.value().length() > MAX_TAG_VALUE
+                || body.value().chars().anyMatch(Character::isISOControl)) {
+            throw badRequest("body must be {\"value\": \"...\"}: 1 to " + MAX_TAG_VALUE
+                    + " characters without control characters");
+        }
+        int v = number(version);
+        adapters.putTag(t, n, v, k, body.value());
+        return view(n, adapters.detail(t, n, v)).tags();
+    }
+
+    @DELETE
+    @Path("/{name}/versions/{version}/tags/{key}")
+    public Response deleteTag(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version,
+                              @RestPath String key) {
+        adapters.deleteTag(Names.tenant(tenant), Names.check("adapter name", name), number(version), tagKey(key));
+        return Response.noContent().build();
+    }
+
+    @PUT
+    @Path("/{name}/policy")
+    public Views.PolicyView putPolicy(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+                                      Requests.PolicyRequest body) {
+        if (body == null || body.metric() == null) {
+            throw badRequest("body must name a metric " + Metric.names());
+        }
+        Metric metric = Metric.parse(body.metric()).orElseThrow(() ->
+                badRequest("unknown metric '" + body.metric() + "'; known: " + Metric.names()));
+        Direction direction = body.direction() == null ? metric.better() : Direction.parse(body.direction())
+                .orElseThrow(() -> badRequest("direction must be higher or lower, got '" + body.direction() + "'"));
+        PromotionPolicy policy;
+        try {
+            policy = new PromotionPolicy(metric, direction, body.minImprovement() == null ? 0 : body.minImprovement(),
+                    body.mustBeatMajority() == null || body.mustBeatMajority());
+        } catch (IllegalArgumentException e) {
+            throw badRequest(e.getMessage());
+        }
+        Adapter a = adapters.setPolicy(Names.tenant(tenant), Names.check("adapter name", name), policy);
+        return Views.PolicyView.of(a.policy());
+    }
+
+    /** Archives the version: metadata kept, files no longer served. */
+    @DELETE
+    @Path("/{name}/versions/{version}")
+    public Response archive(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
+        adapters.archive(Names.tenant(tenant), Names.check("adapter name", name), number(version));
+        return Response.noContent().build();
+    }
+
+    private static Views.VersionView view(String name, AdapterService.VersionDetail d) {
+        return Views.VersionView.of(name, d.version(), d.aliases(), d.lineage(), d.tags());
+    }
+
+    private int limit(String limit) {
+        if (limit == null) {
+            return config.defaultPageSize();
+        }
+        try {
+            int n = Integer.parseInt(limit);
+            if (n >= 1 && n <= config.maxPageSize()) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw badRequest("limit must be an integer from 1 to " + config.maxPageSize() + ", got '" + limit + "'");
+    }
+
+    private static String tagKey(String key) {
+        if (key == null || !TAG_KEY.matcher(key).matches()) {
+            throw badRequest("tag key must match " + TAG_KEY.pattern() + ", got '" + key + "'");
+        }
+        return key;
+    }
+
+    private static int number(String version) {
+        try {
+            int n = Integer.parseInt(version);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw badRequest("version must be a positive integer, got '" + version + "'");
+    }
+
+    private static ProblemException badRequest(String detail) {
+        return new ProblemException(Response.Status.BAD_REQUEST, detail);
+    }
+}

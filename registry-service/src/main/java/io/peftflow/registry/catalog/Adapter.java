@@ -1,0 +1,61 @@
+package io.peftflow.registry.catalog;
+
+import io.peftflow.registry.promotion.PromotionPolicy;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.OffsetDateTime;
+
+/** A tenant's named adapter: the parent of its versions, aliases and promotion policy. */
+@Entity
+@Table(name = "adapter")
+public class Adapter extends PanacheEntityBase {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(nullable = false)
+    public String tenant;
+
+    @Column(nullable = false)
+    public String name;
+
+    /** The last version number handed out (taken under this row's lock). */
+    @Column(name = "last_version", nullable = false)
+    public int lastVersion;
+
+    /** The champion's row, else the latest ready version's: what listings show. */
+    @Column(name = "headline_version_id")
+    public Long headlineVersionId;
+
+    @Column(name = "policy_metric", nullable = false)
+    public String policyMetric;
+
+    @Column(name = "policy_direction", nullable = false)
+    public String policyDirection;
+
+    @Column(name = "policy_min_improvement", nullable = false)
+    public double policyMinImprovement;
+
+    @Column(name = "policy_must_beat_majority", nullable = false)
+    public boolean policyMustBeatMajority;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    public PromotionPolicy policy() {
+        return PromotionPolicy.of(policyMetric, policyDirection, policyMinImprovement, policyMustBeatMajority);
+    }
+
+    public void setPolicy(PromotionPolicy policy) {
+        policyMetric = policy.metric().wireName();
+        policyDirection = policy.direction().wireName();
+        policyMinImprovement = policy.minImprovement();
+        policyMustBeatMajority = policy.mustBeatMajority();
+    }
+}

@@ -1,0 +1,182 @@
+package io.peftflow.registry.catalog;
+
+import io.peftflow.kit.problem.ProblemException;
+import io.peftflow.registry.promotion.PromotionPolicy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.core.Response;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reading and changing a tenant's adapters through the API; a tenant never sees another's. Every change locks the
+ * adapter row first, so it serialises with registrations and other changes of the same adapter. A refused change
+ * (4xx) changes nothing.
+ */
+@ApplicationScoped
+public class AdapterService {
+    private final AdapterRepository adapters;
+    private final VersionRepository versions;
+    private final AliasService aliases;
+
+    public AdapterService(AdapterRepository adapters, VersionRepository versions, AliasService aliases) {
+        this.adapters = adapters;
+        this.versions = versions;
+        this.aliases = aliases;
+    }
+
+    @Transactional
+    public Adapter adapter(String tenant, String name) {
+        return adapters.findByName(tenant, name).orElseThrow(() -> noAdapter(name));
+    }
+
+    @Transactional
+    public AdapterVersion version(String tenant, String name, int version) {
+        return version(adapter(tenant, name), version);
+    }
+
+    private AdapterVersion version(Adapter adapter, int version) {
+        return versions.findVisible(adapter, version).orElseThrow(() -> new ProblemException(
+                Response.Status.NOT_FOUND, "no version " + version + " of adapter '" + adapter.name + "'"));
+    }
+
+    /** A version whose files may be served: 410 once archived, 409 when it failed registration. */
+    @Transactional
+    public AdapterVersion servable(String tenant, String name, int version) {
+        AdapterVersion v = version(tenant, name, version);
+        switch (v.status) {
+            case ARCHIVED -> throw new ProblemException(Response.Status.GONE,
+                    "version " + version + " of adapter '" + name + "' is archived; its files are no longer served");
+            case FAILED_REGISTRATION -> throw new ProblemException(Response.Status.CONFLICT,
+                    "version " + version + " of adapter '" + name + "' failed registration: " + v.failureReason);
+            default -> {
+                return v;
+            }
+        }
+    }
+
+    @Transactional
+    public List<AdapterVersion> versions(String tenant, String name, int afterVersion, int limit) {
+        return versions.page(adapter(tenant, name), afterVersion, limit);
+    }
+
+    /** A version with everything its detail view shows, read in one transaction. */
+    public record VersionDetail(AdapterVersion version, List<AdapterAlias> aliases, VersionLineage lineage,
+                                List<VersionTag> tags) {
+    }
+
+    @Transactional
+    public VersionDetail detail(String tenant, String name, int version) {
+        Adapter adapter = adapter(tenant, name);
+        return detail(adapter, version(adapter, version));
+    }
+
+    /** The detail of the version {@code alias} points at; 404 when there is no such alias. */
+    @Transactional
+    public VersionDetail resolve(String tenant, String name, String alias) {
+        Adapter adapter = adapter(tenant, name);
+        AdapterAlias a = aliases.find(adapter, alias).orElseThrow(() -> new ProblemException(
+                Response.Status.NOT_FOUND, "adapter '" + name + "' has no alias '" + alias + "'"));
+        return detail(adapter, version(adapter, a.version));
+    }
+
+    private VersionDetail detail(Adapter adapter, AdapterVersion v) {
+        return new VersionDetail(v, aliases.all(adapter), VersionLineage.findById(v.id),
+                VersionTag.list("versionId = ?1 order by key", v.id));
+    }
+
+    @Transactional
+    public List<AdapterAlias> aliases(Adapter adapter) {
+        return aliases.all(adapter);
+    }
+
+    @Transactional
+    public List<AliasMove> history(String tenant, String name, String alias) {
+        return aliases.history(adapter(tenant, name), alias);
+    }
+
+    /** Moves (or creates) an alias by hand: promote, or roll back to an earlier version. Only ready versions. */
+    @Transactional
+    public void moveAlias(String tenant, String name, String alias, int version, String reason) {
+        Adapter adapter = locked(tenant, name);
+        AdapterVersion v = version(adapter, version);
+        if (v.status != VersionStatus.READY) {
+            throw new ProblemException(Response.Status.CONFLICT, "version " + version + " of adapter '" + name
+                    + "' is " + v.status.wireName() + "; only ready versions can be aliased");
+        }
+        aliases.move(adapter, alias, v, AliasMove.API, reason);
+    }
+
+    @Transactional
+    public void deleteAlias(String tenant, String name, String alias, String reason) {
+        if (!aliases.delete(locked(tenant, name), alias, reason)) {
+            throw new ProblemException(Response.Status.NOT_FOUND, "adapter '" + name + "' has no alias '" + alias + "'");
+        }
+    }
+
+    @Transactional
+    public void putTag(String tenant, String name, int version, String key, String value) {
+        AdapterVersion v = version(locked(tenant, name), version);
+        VersionTag tag = VersionTag.<VersionTag>find("versionId = ?1 and key = ?2", v.id, key).firstResultOptional()
+                .orElseGet(VersionTag::new);
+        tag.versionId = v.id;
+        tag.key = key;
+        tag.value = value;
+        tag.createdAt = OffsetDateTime.now();
+        tag.persist();
+    }
+
+    @Transactional
+    public void deleteTag(String tenant, String name, int version, String key) {
+        AdapterVersion v = version(locked(tenant, name), version);
+        if (VersionTag.delete("versionId = ?1 and key = ?2", v.id, key) == 0) {
+            throw new ProblemException(Response.Status.NOT_FOUND, "version " + version + " of adapter '" + name
+                    + "' has no tag '" + key + "'");
+        }
+    }
+
+    @Transactional
+    public Adapter setPolicy(String tenant, String name, PromotionPolicy policy) {
+        Adapter adapter = locked(tenant, name);
+        adapter.setPolicy(policy);
+        return adapter;
+    }
+
+    /**
+     * Archives a version: metadata kept, files no longer served, aliases other than {@code champion} removed (with
+     * history). The champion cannot be archived: move the alias first. Idempotent.
+     */
+    @Transactional
+    public void archive(String tenant, String name, int version) {
+        Adapter adapter = locked(tenant, name);
+        AdapterVersion v = version(adapter, version);
+        if (v.status == VersionStatus.ARCHIVED) {
+            return;
+        }
+        Optional<AdapterAlias> champion = aliases.find(adapter, AdapterAlias.CHAMPION);
+        if (champion.isPresent() && champion.get().version == version) {
+            throw new ProblemException(Response.Status.CONFLICT, "version " + version + " is the champion of adapter '"
+                    + name + "'; move the champion alias before archiving it");
+        }
+        for (AdapterAlias a : aliases.all(adapter)) {
+            if (a.version == version) {
+                aliases.delete(adapter, a.alias, "version " + version + " archived");
+            }
+        }
+        v.status = VersionStatus.ARCHIVED;
+        v.archivedAt = OffsetDateTime.now();
+        if (v.id.equals(adapter.headlineVersionId)) {
+            adapter.headlineVersionId = versions.latestReady(adapter).map(x -> x.id).orElse(null);
+        }
+    }
+
+    private Adapter locked(String tenant, String name) {
+        return adapters.lock(tenant, name).orElseThrow(() -> noAdapter(name));
+    }
+
+    private static ProblemException noAdapter(String name) {
+        return new ProblemException(Response.Status.NOT_FOUND, "no adapter '" + name + "'");
+    }
+}

@@ -1,0 +1,34 @@
+package io.peftflow.registry.catalog;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Optional;
+
+@ApplicationScoped
+public class VersionRepository implements PanacheRepositoryBase<AdapterVersion, Long> {
+    /** What the API lists: a version whose files are still being copied does not exist yet. */
+    public static final List<VersionStatus> VISIBLE = List.of(VersionStatus.READY, VersionStatus.FAILED_REGISTRATION,
+            VersionStatus.ARCHIVED);
+
+    public Optional<AdapterVersion> findByJob(String tenant, String jobId) {
+        return find("tenant = ?1 and jobId = ?2", tenant, jobId).firstResultOptional();
+    }
+
+    public Optional<AdapterVersion> findVisible(Adapter adapter, int version) {
+        return find("adapter = ?1 and version = ?2 and status in ?3", adapter, version, VISIBLE).firstResultOptional();
+    }
+
+    /** A page of visible versions after {@code afterVersion}, ascending. */
+    public List<AdapterVersion> page(Adapter adapter, int afterVersion, int limit) {
+        return find("adapter = ?1 and version > ?2 and status in ?3 order by version", adapter, afterVersion, VISIBLE)
+                .page(0, limit).list();
+    }
+
+    /** The latest ready version: the headline of an adapter without a champion. */
+    public Optional<AdapterVersion> latestReady(Adapter adapter) {
+        return find("adapter = ?1 and status = ?2 order by version desc", adapter, VersionStatus.READY)
+                .firstResultOptional();
+    }
+}

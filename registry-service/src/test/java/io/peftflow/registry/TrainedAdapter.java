@@ -1,0 +1,113 @@
+package io.peftflow.registry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.peftflow.core.checkpoint.Json;
+import io.peftflow.core.manifest.RunManifest;
+import io.peftflow.core.run.TrainCommand;
+import io.peftflow.core.tuners.AdapterFiles;
+import io.peftflow.events.training.DatasetRef;
+import io.peftflow.events.training.JobSucceeded;
+import io.peftflow.events.training.RunMetrics;
+import io.peftflow.events.training.TrainingRequested;
+import io.peftflow.events.training.TrainingSettings;
+import io.peftflow.kit.storage.ObjectStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real LoRA adapter trained and saved by peft-core on its embedded tiny model (a few steps, once per test JVM), put
+ * where a trainer would leave it, and the {@code training.job-succeeded} events that point at it.
+ */
+public final class TrainedAdapter {
+    public static final String TRAINER_BUCKET = "peftflow-checkpoints";
+    public static final String MODELS_BUCKET = "peftflow-models";
+    public static final String BASE = "tiny-llama";
+    /** A base with twice the hidden size: the tiny adapter's shapes do not fit it. */
+    public static final String WIDE_BASE = "tiny-llama-wide";
+
+    private static Path run;
+
+    private TrainedAdapter() {
+    }
+
+    /** The run directory: {@code base/}, {@code adapter/}, {@code manifest.json}. */
+    public static synchronized Path run() {
+        if (run == null) {
+            Path out = Path.of("target/trained-adapter");
+            if (!Files.isRegularFile(out.resolve("adapter").resolve(AdapterFiles.WEIGHTS))) {
+                TrainCommand.main(new String[] {"--method", "lora", "--steps", "4", "--batch", "8", "--train-size",
+                    "32", "--validation-size", "8", "--out", out.toString()});
+            }
+            run = out;
+        }
+        return run;
+    }
+
+    /** Uploads the base configs (fitting and not) and the trained files under {@code jobs/<jobId>/}. */
+    public static void publishFiles(ObjectStore store, String jobId) {
+        Path r = run();
+        try {
+            store.put(MODELS_BUCKET, BASE + "/config.json", Files.readAllBytes(r.resolve("base/config.json")),
+                    "application/json");
+            ObjectNode wide = Json.read(r.resolve("base/config.json")).deepCopy();
+            wide.put("hidden_size", wide.get("hidden_size").asInt() * 2);
+            store.put(MODELS_BUCKET, WIDE_BASE + "/config.json", Json.MAPPER.writeValueAsBytes(wide),
+                    "application/json");
+            for (Path f : List.of(r.resolve("adapter/adapter_config.json"), r.resolve("adapter/adapter_model.safetensors"),
+                    r.resolve("manifest.json"))) {
+                store.put(TRAINER_BUCKET, "jobs/" + jobId + "/" + f.getFileName(), Files.readAllBytes(f),
+                        "application/octet-stream");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static RunMetrics metrics(double exactMatch, double majority) {
+        return new RunMetrics(new RunMetrics.EvalMetrics(20.1, 5e8, 0.01, 0.0, 0.0),
+                new RunMetrics.EvalMetrics(0.6, 1.8, 0.8, exactMatch, exactMatch * 0.9),
+                new RunMetrics.Baseline("groceries", majority, 0.2, 5));
+    }
+
+    /** The event a trainer sends for {@code jobId}'s files (published with {@link #publishFiles}). */
+    public static JobSucceeded succeeded(String tenant, String adapter, String jobId, String base, RunMetrics metrics) {
+        Path r = run();
+        List<JobSucceeded.StoredFile> adapterFiles = new ArrayList<>();
+        adapterFiles.add(stored(r.resolve("adapter/adapter_config.json"), jobId));
+        adapterFiles.add(stored(r.resolve("adapter/adapter_model.safetensors"), jobId));
+        ObjectNode config = Json.read(r.resolve("adapter/adapter_config.json")).deepCopy();
+        return new JobSucceeded(jobId, tenant, adapter, adapterFiles, stored(r.resolve("manifest.json"), jobId), null,
+                metrics, new JobSucceeded.Lineage(new DatasetRef("transactions", 1, "a".repeat(64), "b".repeat(64)),
+                new JobSucceeded.BaseModel(base, "c".repeat(64)),
+                new TrainingRequested.MethodSpec("lora", config),
+                new TrainingSettings(4, null, 8, 1e-2, null, null, null), 42,
+                new JobSucceeded.Libraries("0.1.0-SNAPSHOT", "0.33.0", "2.5.1")),
+                4096, 4, OffsetDateTime.now());
+    }
+
+    /** The same event with one file's listed hash replaced. */
+    public static JobSucceeded withWrongHash(JobSucceeded job) {
+        List<JobSucceeded.StoredFile> files = new ArrayList<>(job.adapterFiles());
+        JobSucceeded.StoredFile w = files.get(1);
+        files.set(1, new JobSucceeded.StoredFile(w.name(), w.uri(), "0".repeat(64), w.bytes()));
+        return new JobSucceeded(job.jobId(), job.tenant(), job.adapterName(), files, job.manifest(), job.metricsFile(),
+                job.metrics(), job.lineage(), job.trainableParameters(), job.steps(), job.finishedAt());
+    }
+
+
+    private static JobSucceeded.StoredFile stored(Path file, String jobId) {
+        try {
+            return new JobSucceeded.StoredFile(file.getFileName().toString(),
+                    ObjectStore.uri(TRAINER_BUCKET, "jobs/" + jobId + "/" + file.getFileName()),
+                    RunManifest.sha256(file), Files.size(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
