@@ -193,7 +193,7 @@ public class TestStack {
         List<String> command = new ArrayList<>(List.of("bash", "scripts/stack.sh"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).directory(root).inheritIO().start();
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroy();
             fail("scripts/stack.sh " + String.join(" ", args) + " failed");
         }
