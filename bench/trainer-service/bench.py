@@ -1,5 +1,6 @@
 """Driver of bench/trainer-service/run.sh: latency rounds, then alternating throughput rounds (see run.sh)."""
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -40,7 +41,8 @@ def classpath():
     global _cp
     if _cp is None:
         subprocess.run(["./mvnw", "-B", "-o", "-q", "-pl", "peft-data", "dependency:build-classpath",
-                        "-Dmdep.outputFile=target/bench-trainer/peft-data.cp"], check=True, stdout=subprocess.DEVNULL)
+                        "-Dmdep.outputFile=" + os.path.abspath("target/bench-trainer/peft-data.cp")], check=True,
+                       stdout=subprocess.DEVNULL)
         _cp = "peft-data/target/classes:" + open("target/bench-trainer/peft-data.cp").read().strip()
     return _cp
 
