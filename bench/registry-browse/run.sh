@@ -40,12 +40,21 @@ wait_http "http://127.0.0.1:$GATEWAY_PORT/q/health/live"
 PGPASSWORD=peftflow psql -q -h 127.0.0.1 -p "$PG_PORT" -U peftflow -d registry -v ON_ERROR_STOP=1 \
   -f "$HERE/seed.sql" | tee -a "$LOG"
 
+cpu_ms() { # pid: CPU time (user + system) the process has used, in ms
+  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$1/stat"
+}
+
+# Also records the CPU each JVM spent per request: on a shared machine the throughput depends on what else runs,
+# CPU per request much less (2 cores / CPU per request is the ceiling the services allow).
 run() { # label url-prefix base-url
-  local out
+  local out r0 g0 r1 g1 n
+  r0=$(cpu_ms "${PIDS[0]}"); g0=$(cpu_ms "${PIDS[1]}")
   out=$(PREFIX=$2 API_KEY=${API_KEY:-} wrk -t2 -c32 -d"$DURATION" --latency -s "$HERE/browse.lua" "$3")
-  echo "== $1" >>"$LOG"
+  r1=$(cpu_ms "${PIDS[0]}"); g1=$(cpu_ms "${PIDS[1]}")
+  n=$(grep -o 'requests=[0-9]*' <<<"$out" | head -1 | cut -d= -f2)
+  echo "== $1 (load average $(cut -d' ' -f1-3 /proc/loadavg))" >>"$LOG"
   echo "$out" >>"$LOG"
-  echo "$1 $(grep '^RESULT' <<<"$out")" | tee -a "$LOG"
+  echo "$1 $(grep '^RESULT' <<<"$out") registry_cpu_ms_per_req=$(awk -v a="$r0" -v b="$r1" -v n="$n" 'BEGIN{printf "%.2f", n ? (b-a)/n : 0}') gateway_cpu_ms_per_req=$(awk -v a="$g0" -v b="$g1" -v n="$n" 'BEGIN{printf "%.2f", n ? (b-a)/n : 0}') load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$LOG"
 }
 
 {
@@ -68,12 +77,13 @@ python3 - "$LOG" <<'PY' | tee -a "$LOG"
 import re, statistics, sys
 rows = {"direct": [], "gateway": []}
 for line in open(sys.argv[1]):
-    m = re.match(r"round \d+ (direct|gateway)\s+RESULT .*rps=([\d.]+) p50_ms=([\d.]+) p90_ms=([\d.]+) p99_ms=([\d.]+) errors=(\d+) non2xx=(\d+)", line)
+    m = re.match(r"round \d+ (direct|gateway)\s+RESULT .*rps=([\d.]+) p50_ms=([\d.]+) p90_ms=([\d.]+) p99_ms=([\d.]+) errors=(\d+) non2xx=(\d+) registry_cpu_ms_per_req=([\d.]+) gateway_cpu_ms_per_req=([\d.]+)", line)
     if m:
         rows[m.group(1)].append(tuple(float(x) for x in m.groups()[1:]))
 med = {k: [statistics.median(c) for c in zip(*v)] for k, v in rows.items() if v}
-for k, (rps, p50, p90, p99, err, non2xx) in med.items():
-    print(f"median {k:7s} rps={rps:.0f} p50_ms={p50:.2f} p90_ms={p90:.2f} p99_ms={p99:.2f} errors={err:.0f} non2xx={non2xx:.0f}")
+for k, (rps, p50, p90, p99, err, non2xx, rcpu, gcpu) in med.items():
+    print(f"median {k:7s} rps={rps:.0f} p50_ms={p50:.2f} p90_ms={p90:.2f} p99_ms={p99:.2f} errors={err:.0f} non2xx={non2xx:.0f}"
+          f" cpu_ms_per_req registry={rcpu:.2f} gateway={gcpu:.2f} (ceiling on 2 cores {2000 / (rcpu + gcpu):.0f} req/s)")
 if len(med) == 2:
     print(f"gateway/direct: rps {med['gateway'][0] / med['direct'][0]:.2f}x, p99 {med['gateway'][3] / med['direct'][3]:.2f}x")
 PY
