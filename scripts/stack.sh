@@ -17,7 +17,7 @@ S3_ACCESS_KEY=${PEFTFLOW_S3_ACCESS_KEY:-peftflow}
 S3_SECRET_KEY=${PEFTFLOW_S3_SECRET_KEY:-peftflow-secret}
 DB_USER=peftflow
 DB_PASSWORD=peftflow
-DATABASES=(dataset trainer registry dataset_test trainer_test registry_test)
+DATABASES=(dataset trainer registry gateway dataset_test trainer_test registry_test gateway_test)
 PG_BIN=/usr/lib/postgresql/15/bin
 
 PIDS=$STACK_DIR/pids
@@ -274,7 +274,7 @@ status() {
   pg_running && pg=up
   our_pid kafka >/dev/null && kafka=up
   our_pid s3proxy >/dev/null && s3=up
-  say "PostgreSQL $pg  jdbc:postgresql://127.0.0.1:$PG_PORT/{dataset,trainer,registry}  user $DB_USER"
+  say "PostgreSQL $pg  jdbc:postgresql://127.0.0.1:$PG_PORT/{dataset,trainer,registry,gateway}  user $DB_USER"
   say "Kafka      $kafka  127.0.0.1:$KAFKA_PORT"
   say "S3         $s3  http://127.0.0.1:$S3_PORT  key $S3_ACCESS_KEY"
   [ "$pg$kafka$s3" = upupup ]

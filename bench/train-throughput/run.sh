@@ -4,10 +4,14 @@
 # Also builds .bench-cp/ (git-ignored), the classpath that the GPU run (gpu-run.sh) carries to the device.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-./mvnw -B -o -q -pl peft-core test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/target/bench-train.cp" >/dev/null
+./mvnw -B -o -q -pl peft-core -am test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/target/bench-train.cp" >/dev/null
 rm -rf .bench-cp && mkdir .bench-cp
 for j in $(tr ':' '\n' < target/bench-train.cp | grep -vE 'native-cpu|junit|opentest|apiguardian|tokenizers'); do
-  cp "$j" .bench-cp/
+  if [ -d "$j" ]; then  # a reactor module's classes (peft-data)
+    (cd "$j" && jar cf "$OLDPWD/.bench-cp/$(basename "$(dirname "$(dirname "$j")")").jar" .)
+  else
+    cp "$j" .bench-cp/
+  fi
 done
 (cd peft-core/target/classes && jar cf ../../../.bench-cp/peft-core.jar .)
 (cd peft-core/target/test-classes && jar cf ../../../.bench-cp/peft-core-bench.jar io/peftflow/core/bench)

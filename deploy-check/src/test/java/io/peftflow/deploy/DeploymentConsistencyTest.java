@@ -133,6 +133,34 @@ class DeploymentConsistencyTest {
     }
 
     @Test
+    void gpuWorkersAreOnePodJobsWithOneGpuScaledFromTheQueue() {
+        JsonNode scaledJob = find(Repository.rendered("production"), "ScaledJob", "trainer-worker-gpu").orElseThrow();
+        JsonNode job = scaledJob.at("/spec/jobTargetRef");
+        assertEquals(1, job.path("parallelism").asInt());
+        assertEquals(1, job.path("completions").asInt());
+        assertTrue(job.path("activeDeadlineSeconds").asInt() >= 3600, "a deadline long enough to train");
+        assertTrue(job.path("backoffLimit").asInt() >= 1, "retries: the job resumes from its checkpoint");
+        JsonNode pod = job.at("/template/spec");
+        assertEquals("Never", pod.path("restartPolicy").asText());
+        JsonNode container = pod.at("/containers/0");
+        assertEquals("1", container.at("/resources/limits/nvidia.com~1gpu").asText());
+        assertTrue(pod.path("tolerations").toString().contains("\"key\":\"nvidia.com/gpu\""), pod.path("tolerations").toString());
+        assertFalse(pod.path("nodeSelector").isEmpty());
+        assertTrue(container.path("image").asText().endsWith("-gpu"), "the CUDA image");
+        JsonNode trigger = scaledJob.at("/spec/triggers/0");
+        assertEquals("postgresql", trigger.path("type").asText());
+        String database = container.path("env").findValues("value").stream().map(JsonNode::asText)
+                .filter(v -> v.startsWith("jdbc:postgresql:")).findFirst().orElseThrow();
+        assertEquals(database.substring(database.lastIndexOf('/') + 1), trigger.at("/metadata/dbName").asText(),
+                "KEDA counts jobs in the workers' database");
+        // KEDA's operator runs in its own namespace: the host must name peftflow's namespace.
+        String pgHost = find(Repository.rendered("production"), "ConfigMap", "peftflow-config").orElseThrow()
+                .at("/data/PEFTFLOW_PG_HOST").asText();
+        assertEquals(pgHost + "." + scaledJob.at("/metadata/namespace").asText() + ".svc",
+                trigger.at("/metadata/host").asText());
+    }
+
+    @Test
     void everyImageIsPinned() {
         List<String> images = new ArrayList<>();
         everywhere().forEach(c -> images.add(c + ": " + c.image()));

@@ -57,6 +57,13 @@ class RenderedManifestsTest {
     }
 
     @Test
+    void aMemoryLimitThatIsNoQuantityFails() {
+        ObjectNode scaledJob = copyOf("production", "ScaledJob", "trainer-worker-gpu");
+        ((ObjectNode) scaledJob.at("/spec/jobTargetRef/template/spec/containers/0/resources/limits")).put("memory", "48GB");
+        assertProblem(scaledJob, "resources.limits.memory: 48GB is not a Kubernetes quantity");
+    }
+
+    @Test
     void aMisspelledFieldInTheKedaScaledJobFails() {
         ObjectNode scaledJob = copyOf("production", "ScaledJob", "trainer-worker-gpu");
         ((ObjectNode) scaledJob.at("/spec")).put("pollingIntervall", 30);

@@ -3,12 +3,12 @@ package io.peftflow.gateway.routing;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
-/** problem+json answers for what goes wrong in the gateway itself (no route, upstream unreachable). */
-final class ProblemResponses {
+/** problem+json answers for what the gateway refuses or fails at itself (no key, no route, upstream unreachable). */
+public final class ProblemResponses {
     private ProblemResponses() {
     }
 
-    static void send(HttpServerResponse response, int status, String title, String detail) {
+    public static void send(HttpServerResponse response, int status, String title, String detail) {
         if (response.headWritten()) {
             // The upstream's status is already on the wire: all that is left is to cut the stream.
             response.reset();

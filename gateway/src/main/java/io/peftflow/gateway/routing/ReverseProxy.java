@@ -1,5 +1,8 @@
 package io.peftflow.gateway.routing;
 
+import io.peftflow.events.PlatformHeaders;
+import io.peftflow.gateway.config.GatewayConfig;
+import io.peftflow.gateway.trace.TraceContext;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -8,44 +11,56 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Streams each {@code /v1/...} request to the service that owns its first path segment and streams the
  * answer back: bodies are piped, never buffered, so multi-GB dataset uploads pass in constant memory.
+ * The service learns the tenant from the gateway only, and sees the shared secret that proves where the
+ * request came from.
  */
 @ApplicationScoped
 public class ReverseProxy {
-    static final String PREFIX = "/v1";
+    public static final String PREFIX = "/v1";
     private static final Logger LOG = Logger.getLogger(ReverseProxy.class);
     /** RFC 9110 §7.6.1: connection-specific headers are not forwarded. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host");
+    /** Set by the gateway alone: a client's own value is dropped (the key stays with the gateway too). */
+    private static final Set<String> GATEWAY_OWNED = Set.of(PlatformHeaders.TENANT.toLowerCase(),
+            PlatformHeaders.GATEWAY_SECRET.toLowerCase(), PlatformHeaders.REQUEST_ID.toLowerCase(),
+            PlatformHeaders.TRACEPARENT, "authorization");
 
     private final Routes routes;
+    private final GatewayConfig config;
+    private final Vertx vertx;
     private HttpClient client;
 
-    public ReverseProxy(Routes routes) {
+    public ReverseProxy(Routes routes, GatewayConfig config, Vertx vertx) {
         this.routes = routes;
+        this.config = config;
+        this.vertx = vertx;
     }
 
-    void register(@Observes Router router, Vertx vertx, GatewayConfig config) {
+    @PostConstruct
+    void connect() {
         client = vertx.createHttpClient(new HttpClientOptions()
-                .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setIdleTimeout((int) config.idleTimeout().toSeconds())
-                .setKeepAlive(true));
-        router.route(PREFIX + "/*").handler(this::forward);
+                        .setConnectTimeout((int) config.connectTimeout().toMillis())
+                        .setIdleTimeout((int) config.idleTimeout().toSeconds())
+                        .setKeepAlive(true),
+                // Vert.x keeps 5 connections per server by default: 32 clients then queue behind 5 sockets.
+                new PoolOptions().setHttp1MaxSize(config.upstreamConnections()));
     }
 
-    void forward(RoutingContext ctx) {
+    /** Forwards the request as {@code tenant}'s. */
+    public void forward(RoutingContext ctx, String tenant) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
         String path = request.path().substring(PREFIX.length());
@@ -56,16 +71,23 @@ public class ReverseProxy {
             return;
         }
         String uri = upstream.get() + path + (request.query() == null ? "" : "?" + request.query());
-        String requestId = request.headers().contains("X-Request-Id")
-                ? request.getHeader("X-Request-Id") : UUID.randomUUID().toString();
+        String requestId = TraceContext.requestId(request.getHeader(PlatformHeaders.REQUEST_ID));
 
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        copyHeaders(request.headers(), headers);
-        RequestOptions options = new RequestOptions().setMethod(request.method()).setAbsoluteURI(uri).setHeaders(headers)
-                .putHeader("X-Request-Id", requestId)
-                .putHeader("X-Forwarded-For", request.remoteAddress() == null ? "" : request.remoteAddress().host())
-                .putHeader("X-Forwarded-Proto", request.scheme())
-                .putHeader("X-Forwarded-Host", request.authority() == null ? "" : request.authority().toString());
+        request.headers().forEach(header -> {
+            String name = header.getKey().toLowerCase();
+            if (!HOP_BY_HOP.contains(name) && !GATEWAY_OWNED.contains(name)) {
+                headers.add(header.getKey(), header.getValue());
+            }
+        });
+        headers.set(PlatformHeaders.TENANT, tenant)
+                .set(PlatformHeaders.GATEWAY_SECRET, config.upstreamSecret())
+                .set(PlatformHeaders.REQUEST_ID, requestId)
+                .set(PlatformHeaders.TRACEPARENT, TraceContext.traceparent(request.getHeader(PlatformHeaders.TRACEPARENT)))
+                .set("X-Forwarded-For", request.remoteAddress() == null ? "" : request.remoteAddress().host())
+                .set("X-Forwarded-Proto", request.scheme())
+                .set("X-Forwarded-Host", request.authority() == null ? "" : request.authority().toString());
+        RequestOptions options = new RequestOptions().setMethod(request.method()).setAbsoluteURI(uri).setHeaders(headers);
 
         request.pause();
         client.request(options)
@@ -78,6 +100,7 @@ public class ReverseProxy {
                 .onSuccess(upstreamResponse -> relay(upstreamResponse, response, requestId))
                 .onFailure(failure -> {
                     LOG.warnf("request %s to %s failed: %s", requestId, uri, failure.getMessage());
+                    response.putHeader(PlatformHeaders.REQUEST_ID, requestId);
                     ProblemResponses.send(response, 502, "Bad Gateway",
                             "the service behind " + routes.prefixOf(path) + " did not answer: " + failure.getMessage());
                 });
@@ -86,8 +109,12 @@ public class ReverseProxy {
     private static void relay(HttpClientResponse upstream, HttpServerResponse response, String requestId) {
         response.setStatusCode(upstream.statusCode());
         response.setStatusMessage(upstream.statusMessage());
-        copyHeaders(upstream.headers(), response.headers());
-        response.putHeader("X-Request-Id", requestId);
+        upstream.headers().forEach(header -> {
+            if (!HOP_BY_HOP.contains(header.getKey().toLowerCase())) {
+                response.headers().add(header.getKey(), header.getValue());
+            }
+        });
+        response.putHeader(PlatformHeaders.REQUEST_ID, requestId);
         if (!upstream.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             response.setChunked(true);
         }
@@ -96,13 +123,5 @@ public class ReverseProxy {
 
     private static boolean hasBody(HttpServerRequest request) {
         return request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
-    }
-
-    private static void copyHeaders(MultiMap from, MultiMap to) {
-        from.forEach(header -> {
-            if (!HOP_BY_HOP.contains(header.getKey().toLowerCase())) {
-                to.add(header.getKey(), header.getValue());
-            }
-        });
     }
 }

@@ -1,5 +1,7 @@
 package io.peftflow.gateway.routing;
 
+import io.peftflow.gateway.config.GatewayConfig;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;

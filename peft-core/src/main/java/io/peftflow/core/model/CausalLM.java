@@ -56,6 +56,14 @@ public abstract class CausalLM extends Module implements AutoCloseable {
                 : new Linear("lm_head", c.hiddenSize(), c.vocabSize(), false, false);
     }
 
+    /**
+     * Concatenates the weights of Linears that share an input (Llama's q/k/v and gate/up) so that a training forward
+     * runs one matmul for each group ({@link io.peftflow.core.nn.FusedLinears}); {@link Models#load} calls it. The
+     * per-module parameters stay (as views). No-op where the architecture has no fused path.
+     */
+    public void fuseProjections() {
+    }
+
     /** {@code model.embed_tokens} or {@code transformer.wte}. */
     public abstract Embedding embedTokens();
 

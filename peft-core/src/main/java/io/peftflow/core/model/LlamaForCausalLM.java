@@ -4,11 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.peftflow.core.nn.Embedding;
+import io.peftflow.core.nn.FusedLinears;
 import io.peftflow.core.nn.Kernels;
 import io.peftflow.core.nn.Linear;
+import io.peftflow.core.nn.LowRank;
 import io.peftflow.core.nn.Module;
 import io.peftflow.core.nn.ModuleList;
 import io.peftflow.core.nn.RmsNorm;
+import io.peftflow.core.nn.Scalars;
 import java.util.List;
 
 /**
@@ -44,6 +47,13 @@ public final class LlamaForCausalLM extends CausalLM {
     @Override
     public List<Layer> layers() {
         return base.layers.items();
+    }
+
+    @Override
+    public void fuseProjections() {
+        for (Layer l : layers()) {
+            l.fuse();
+        }
     }
 
     @Override
@@ -84,15 +94,58 @@ public final class LlamaForCausalLM extends CausalLM {
         private final SelfAttention attn;
         private final RmsNorm postNorm;
         private final Mlp mlp;
+        private final float eps;
 
         Layer(String name, ModelConfig c, int index) {
             super(name, index);
+            eps = (float) c.normEps();
             inputNorm = addChild("input_layernorm", new RmsNorm(childName("input_layernorm"), c.hiddenSize(),
                     c.normEps()));
             attn = addChild("self_attn", new SelfAttention(childName("self_attn"), c, index));
             postNorm = addChild("post_attention_layernorm", new RmsNorm(childName("post_attention_layernorm"),
                     c.hiddenSize(), c.normEps()));
             mlp = addChild("mlp", new Mlp(childName("mlp"), c));
+        }
+
+        void fuse() {
+            if (hasBias()) {
+                return;
+            }
+            attn.qkv = FusedLinears.refresh(attn.qkv, attn.q, attn.k, attn.v);
+            mlp.gateUp = FusedLinears.refresh(mlp.gateUp, mlp.gate, mlp.up);
+        }
+
+        private boolean hasBias() {
+            return attn.q.bias() != null || attn.o.bias() != null || mlp.gate.bias() != null;
+        }
+
+        /**
+         * One kernel call for the whole layer (causal attention without a cache or mask, frozen fused weights, and on
+         * each Linear no hook or one LoRA update); the per-module path otherwise.
+         */
+        @Override
+        protected NDArray fusedForward(NDArray hidden, LayerInput in) {
+            if (in.cache() != null || in.fullMask() != null || in.slidingMask() != null || attn.qkv == null
+                    || mlp.gateUp == null) {
+                return null;
+            }
+            NDArray qkv = attn.qkv.weight();
+            NDArray gateUp = mlp.gateUp.weight();
+            if (qkv == null || gateUp == null || attn.o.weight().isTrainable() || mlp.down.weight().isTrainable()
+                    || inputNorm.weight().isTrainable() || postNorm.weight().isTrainable()) {
+                return null;
+            }
+            Linear[] targets = {attn.q, attn.k, attn.v, attn.o, mlp.gate, mlp.up, mlp.down};
+            LowRank[] updates = new LowRank[targets.length];
+            for (int i = 0; i < targets.length; i++) {
+                updates[i] = targets[i].lowRank();
+                if (updates[i] == null) {
+                    return null;
+                }
+            }
+            return Kernels.llamaLayer(hidden, inputNorm.weight().array(), qkv, attn.o.weight().array(),
+                    postNorm.weight().array(), gateUp, mlp.down.weight().array(), Scalars.constant(hidden, eps),
+                    in.cos(), in.sin(), updates);
         }
 
         @Override
@@ -133,6 +186,7 @@ public final class LlamaForCausalLM extends CausalLM {
         private final int headDim;
         private final boolean sliding;
         private final float scale;
+        private FusedLinears qkv;
 
         SelfAttention(String name, ModelConfig c, int layer) {
             super(name);
@@ -178,6 +232,7 @@ public final class LlamaForCausalLM extends CausalLM {
         private final Linear gate;
         private final Linear up;
         private final Linear down;
+        private FusedLinears gateUp;
 
         Mlp(String name, ModelConfig c) {
             super(name);

@@ -79,6 +79,7 @@ public final class Models {
                 e.getValue().set(a);
                 e.getValue().setTrainable(false);
             }
+            model.fuseProjections();
             long unused = weights.names().stream().filter(n -> !used.contains(n)).count();
             if (unused > 0) {
                 LOG.info("{}: ignored {} checkpoint tensors the model does not use (e.g. attention bias buffers)",

@@ -21,8 +21,19 @@ public abstract class TransformerBlock extends Module implements DecoderLayer {
     /** Pre-norm and MLP, without the residual. */
     protected abstract NDArray mlpBranch(NDArray hidden);
 
+    /** The whole block in one fused call, or null where that does not apply (the default: never). */
+    protected NDArray fusedForward(NDArray hidden, LayerInput in) {
+        return null;
+    }
+
     @Override
     public final NDArray forward(NDArray hidden, LayerInput in) {
+        if (afterAttention.enabled().isEmpty() && afterMlp.enabled().isEmpty()) {
+            NDArray fused = fusedForward(hidden, in);
+            if (fused != null) {
+                return fused;
+            }
+        }
         NDArray a = attentionBranch(hidden, in);
         NDArray adapted = afterAttention.isEmpty() ? a : afterAttention.apply(a, hidden);
         NDArray h = hidden.add(adapted);

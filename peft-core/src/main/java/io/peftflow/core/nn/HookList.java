@@ -54,6 +54,11 @@ public final class HookList {
         return hooks.isEmpty();
     }
 
+    /** The enabled hooks, in order. */
+    public List<Hook> enabled() {
+        return hooks.entrySet().stream().filter(e -> !disabled.contains(e.getKey())).map(Map.Entry::getValue).toList();
+    }
+
     /**
      * Applies the enabled hooks in order. Intermediate results between two hooks are closed once the next hook has
      * used them (see {@link Module#release}); {@code output} and {@code input} stay the caller's.

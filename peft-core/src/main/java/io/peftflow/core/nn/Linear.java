@@ -2,6 +2,7 @@ package io.peftflow.core.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 
 /**
  * {@code y = x W^T + b} with the weight stored as the checkpoint stores it: {@code [out, in]} for
@@ -55,6 +56,18 @@ public class Linear extends Module {
             return b == null ? y : y.add(b);
         }
         return ai.djl.nn.core.Linear.linear(x, w, b).singletonOrThrow();
+    }
+
+    /**
+     * The enabled hooks as one update for a fused kernel: {@link LowRank#NONE} without any, the update of a single
+     * {@link LowRankHook} that has one for this pass, else null (the hooks must run as hooks).
+     */
+    public LowRank lowRank() {
+        List<Hook> on = hooks.enabled();
+        if (on.isEmpty()) {
+            return LowRank.NONE;
+        }
+        return on.size() == 1 && on.get(0) instanceof LowRankHook h ? h.lowRank() : null;
     }
 
     public HookList hooks() {

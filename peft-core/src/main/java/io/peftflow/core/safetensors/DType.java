@@ -7,7 +7,7 @@ public enum DType {
     F64(8, DataType.FLOAT64),
     F32(4, DataType.FLOAT32),
     F16(2, DataType.FLOAT16),
-    // DJL can neither create nor convert to bf16 without killing the JVM: BF16 is widened in Java.
+    // DJL can neither create nor convert to bf16 without killing the JVM: BF16 words are converted inside libtorch.
     BF16(2, null),
     I64(8, DataType.INT64),
     I32(4, DataType.INT32),

@@ -2,6 +2,9 @@ package io.peftflow.core.safetensors;
 
 /** IEEE half and bfloat16 bit conversions (Java 17 has neither; DJL's bf16 path crashes the JVM). */
 public final class HalfFloats {
+    /** The largest finite float16 value. */
+    public static final float MAX_HALF = 65504f;
+
     private HalfFloats() {
     }
 

@@ -2,12 +2,15 @@ package io.peftflow.core.safetensors;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.nn.Kernels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -191,6 +194,9 @@ public final class SafetensorsFile implements AutoCloseable {
         }
         DataType target = info.dtype().isFloating() ? floatType : info.dtype().djl();
         Shape shape = new Shape(info.shape());
+        if (info.dtype() == DType.BF16 || (info.dtype() == DType.F16 && target != DataType.FLOAT16)) {
+            return loadHalfWords(info, manager, target, shape, device);
+        }
         if (device.isGpu()) {
             // Stage through host memory one tensor at a time; only this tensor is ever doubled.
             try (NDManager host = manager.newSubManager(Device.cpu())) {
@@ -201,6 +207,55 @@ public final class SafetensorsFile implements AutoCloseable {
             }
         }
         return loadOnCpu(info, manager, target, shape);
+    }
+
+    /**
+     * A 16-bit float tensor stored in another width than wanted: its raw words go to the device as they are (one
+     * tensor on the host at a time, 2 bytes an element) and are widened or converted there, by libtorch: bf16 through
+     * {@link Kernels#fromBf16Bits} (DJL cannot hold bf16 arrays), so a bf16 checkpoint loads to fp16 on a GPU without
+     * a wider copy on the host and without a per-element conversion in Java.
+     */
+    private NDArray loadHalfWords(TensorInfo info, NDManager manager, DataType target, Shape shape, Device device) {
+        boolean bf16 = info.dtype() == DType.BF16;
+        try (NDManager host = manager.newSubManager(Device.cpu())) {
+            // bf16 words go in pairs into int32s (the odd one out, if any, is padded with zero)
+            NDArray words = bf16 ? host.zeros(new Shape((info.numel() + 1) / 2), DataType.INT32)
+                    : host.create(shape, DataType.FLOAT16, Device.cpu());
+            if (info.numel() > 0) {
+                ByteBuffer dst = words.toByteBuffer(true);
+                dst.limit(Math.toIntExact(info.byteSize()));
+                try {
+                    readFully(channel, dst, dataStart + info.begin(), path, info.name());
+                } catch (IOException e) {
+                    throw new PeftCoreException("cannot read tensor: " + e.getMessage(), path, info.name(), e);
+                }
+            }
+            NDArray there = device.isGpu() ? words.toDevice(device, false) : words;
+            if (!bf16) {
+                NDArray out = there.toType(target, false);
+                out.attach(manager);
+                return out;
+            }
+            NDList decoded = Kernels.fromBf16Bits(there, target);
+            if (target == DataType.FLOAT16) {
+                checkHalfRange(decoded.get(1).getFloat(), info);
+            }
+            NDArray out = decoded.get(0).get(new NDIndex("0:{}", info.numel())).reshape(shape);
+            out.attach(manager);
+            return out;
+        }
+    }
+
+    /**
+     * bf16 and fp32 reach far beyond fp16's largest value: a weight that would turn into infinity is refused rather
+     * than loaded (what to do instead is in the message and in docs/BENCHMARKS.md, 7B).
+     */
+    private void checkHalfRange(float magnitude, TensorInfo info) {
+        if (Math.abs(magnitude) > HalfFloats.MAX_HALF) {
+            throw new PeftCoreException("holds a value of magnitude " + Math.abs(magnitude) + ", beyond float16's "
+                    + HalfFloats.MAX_HALF + ": load this checkpoint in FLOAT32 (new LoadOptions(device, FLOAT32), "
+                    + "twice the memory) instead of FLOAT16", path, info.name());
+        }
     }
 
     private NDArray loadOnCpu(TensorInfo info, NDManager manager, DataType target, Shape shape) {
@@ -237,6 +292,9 @@ public final class SafetensorsFile implements AutoCloseable {
             while (chunk.hasRemaining()) {
                 float f = readAsFloat(chunk, info.dtype());
                 if (target == DataType.FLOAT16) {
+                    if (Math.abs(f) > HalfFloats.MAX_HALF && Float.isFinite(f)) {
+                        checkHalfRange(f, info);
+                    }
                     dst.putShort(HalfFloats.floatToF16(f));
                 } else {
                     dst.putFloat(f);

@@ -200,7 +200,10 @@ public final class Trainer {
                                     "training diverged at step %d (epoch %d): loss %s, gradient norm %s%s; lower the"
                                             + " learning rate or check the data", loop.step + 1, loop.epoch, loss,
                                     norm, scaler.enabled() ? " for " + consecutiveSkips
-                                            + " fp16 steps in a row (loss scale " + scaler.scale() + ")" : ""));
+                                            + " fp16 steps in a row (loss scale " + scaler.scale() + ")"
+                                            + (Double.isFinite(loss) ? "" : "; a non-finite fp16 loss is an overflow"
+                                            + " in the float16 forward, which loss scaling cannot fix: load the base"
+                                            + " model in FLOAT32 (new LoadOptions(device, DataType.FLOAT32))") : ""));
                         }
                     }
                 }

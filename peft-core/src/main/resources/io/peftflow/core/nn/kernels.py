@@ -42,6 +42,59 @@ class Kernels(Module):
     xa = torch.matmul(x, a.t())
     n = out.size(-1)
     return torch.addmm(out.reshape(-1, n), xa.reshape(-1, xa.size(-1)), bs.t()).reshape(out.size())
+  def llama_layer(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tensor:
+    # a whole Llama decoder layer (causal, no cache) in one call: fused q/k/v and gate/up matmuls, LoRA per target
+    # (a: [r, in], b: scaling * B [out, r]; empty when the target has none)
+    x = self.rms_norm(h, ln1, eps)
+    qd = wo.size(1)
+    kvd = (wqkv.size(0) - qd) // 2
+    qkv = self._qkv_lora(torch.linear(x, wqkv), x, qd, kvd, aq, bq, ak, bk, av, bv)
+    d = cos.size(-1)
+    # RoPE once over the q and k heads together, then split
+    qk = self.rope(qkv.narrow(-1, 0, qd + kvd), cos, sin)
+    v = qkv.narrow(-1, qd + kvd, kvd)
+    heads = v.reshape(v.size(0), v.size(1), -1, d).transpose(1, 2)
+    att = self.causal_attention(qk.narrow(1, 0, qd // d), qk.narrow(1, qd // d, kvd // d), heads)
+    h = h + self._lora_opt(torch.linear(att, wo), att, ao, bo)
+    x = self.rms_norm(h, ln2, eps)
+    inter = wgu.size(0) // 2
+    gu = torch.linear(x, wgu)
+    g = self._lora_opt(gu.narrow(-1, 0, inter), x, ag, bg)
+    u = self._lora_opt(gu.narrow(-1, inter, inter), x, au, bu)
+    s = torch.silu(g) * u
+    return h + self._lora_opt(torch.linear(s, wd), s, ad, bd)
+  def _qkv_lora(self: __torch__.Kernels, qkv: Tensor, x: Tensor, qd: int, kvd: int, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor) -> Tensor:
+    # the q, k and v updates as one: x [A_q; A_k; A_v]^T times the block-diagonal of the B's (a target without one
+    # contributes no rows to A and no columns to B)
+    if aq.numel() + ak.numel() + av.numel() == 0:
+      return qkv
+    a = torch.cat([self._rows(aq, x.size(-1)), self._rows(ak, x.size(-1)), self._rows(av, x.size(-1))], 0)
+    b = torch.block_diag([self._cols(bq, qd), self._cols(bk, kvd), self._cols(bv, kvd)])
+    return self.lora_packed(qkv, x, a, b)
+  def _rows(self: __torch__.Kernels, a: Tensor, width: int) -> Tensor:
+    if a.numel() == 0:
+      return a.new_zeros([0, width])
+    return a
+  def _cols(self: __torch__.Kernels, b: Tensor, height: int) -> Tensor:
+    if b.numel() == 0:
+      return b.new_zeros([height, 0])
+    return b
+  def _lora_opt(self: __torch__.Kernels, out: Tensor, x: Tensor, a: Tensor, bs: Tensor) -> Tensor:
+    if a.numel() == 0:
+      return out
+    return self.lora_packed(out, x, a, bs)
+  def from_bf16_bits(self: __torch__.Kernels, pairs: Tensor, like: Tensor) -> Tuple[Tensor, Tensor]:
+    # int32 words each holding two little-endian bfloat16 values, decoded arithmetically in fp32 (exact), flat, cast to
+    # like's dtype: TorchScript here has no view as another dtype, and DJL holds neither bf16 nor int16 arrays
+    i = torch.stack([pairs & 65535, (pairs >> 16) & 65535], -1).reshape(-1)
+    e = (i >> 7) & 255
+    m = (i & 127).float()
+    normal = (m + 128.0) * torch.exp2((e - 134).float())
+    v = torch.where(e == 0, m * 9.183549615799121e-41, normal)
+    v = torch.where(e == 255, torch.where(m == 0.0, torch.full_like(v, float("inf")), torch.full_like(v, float("nan"))), v)
+    # also the largest finite magnitude, so the caller can refuse what the target dtype cannot hold
+    biggest = torch.where(torch.isfinite(v), v, torch.zeros_like(v)).max()
+    return torch.where((i >> 15) == 1, -v, v).to(like.dtype), biggest
   def pack_rows(self: __torch__.Kernels, rows: List[Tensor], scale: Tensor, like: Tensor) -> List[Tensor]:
     # one concatenation, multiply and cast for many small weights (differentiable), then views of the result
     packed = (torch.cat(rows, 0) * scale).to(like.dtype)

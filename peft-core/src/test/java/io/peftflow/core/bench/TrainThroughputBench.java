@@ -47,7 +47,9 @@ import java.util.Random;
  * {@code tiny}: the embedded default model on the generated transaction data, fp32 on the CPU.
  * {@code tinyllama}: the TinyLlama-1.1B shape with random weights, fp16 on CUDA, LoRA r=16 alpha=32 on q,k,v,o,
  * batch 8 x 512 random tokens (all labelled), as the HF PEFT peer in {@code bench/train-throughput/peft_bench.py}.
- * Usage: {@code TrainThroughputBench tiny|tinyllama [steps] [warmup]}; prints one RESULT line.
+ * A checkpoint directory instead: loaded with {@link LoadOptions#auto()} (bf16 on disk becomes fp16 on the GPU), the
+ * load time and host peak RSS printed, then the same LoRA run ({@code -Dbench.batch}, {@code -Dbench.seq}).
+ * Usage: {@code TrainThroughputBench tiny|tinyllama|<dir> [steps] [warmup]}; prints RESULT lines.
  */
 public final class TrainThroughputBench {
     /** Sequence length; {@code -Dbench.seq} and {@code -Dbench.layers} shrink the shape for a CPU smoke run. */
@@ -58,14 +60,24 @@ public final class TrainThroughputBench {
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         Path tmp = Files.createTempDirectory("bench");
-        boolean big = which.equals("tinyllama");
+        boolean checkpoint = Files.isDirectory(Path.of(which));
+        boolean big = which.equals("tinyllama") || checkpoint;
         Engine.getInstance().setRandomSeed(0);
-        try (CausalLM model = big ? tinyLlama() : Models.load(TinyModel.write(tmp.resolve("tiny")), LoadOptions.cpu())) {
+        long loadStart = System.nanoTime();
+        long rssBefore = rssKb("VmRSS");
+        try (CausalLM model = checkpoint ? Models.load(Path.of(which), LoadOptions.auto()) : big ? tinyLlama()
+                : Models.load(TinyModel.write(tmp.resolve("tiny")), LoadOptions.cpu())) {
+            if (checkpoint) {
+                System.out.printf(Locale.ROOT, "RESULT load %s to %s %s: %.1f s, host RSS %d MiB before, peak %d MiB%n",
+                        which, model.device(), model.dtype(), (System.nanoTime() - loadStart) / 1e9,
+                        rssBefore / 1024, rssKb("VmHWM") / 1024);
+            }
             PeftModel peft = new PeftModel(model);
             peft.add("default", new LoraConfig(big ? 16 : 8, big ? 32 : 16,
                     TargetModules.of("q_proj", "k_proj", "v_proj", "o_proj")), 1);
-            EncodedDataset data = big ? randomTokens(8 * (steps + warmup), SEQ, 32000) : transactions(tmp);
-            int batch = big ? 8 : 16;
+            int batch = Integer.getInteger("bench.batch", big ? 8 : 16);
+            EncodedDataset data = big ? randomTokens(batch * (steps + warmup), SEQ, model.config().vocabSize())
+                    : transactions(tmp);
             TrainingConfig cfg = TrainingConfig.builder().learningRate(1e-4).maxSteps(steps + warmup)
                     .batch(batch, 1).build();
             long[] stamps = new long[steps + warmup + 1];
@@ -87,10 +99,11 @@ public final class TrainThroughputBench {
             if (Boolean.getBoolean("bench.breakdown")) {
                 breakdown(peft, data.sequences().subList(0, batch));
             }
-            System.out.printf(Locale.ROOT, "RESULT peft-core %s %s: %s; %d steps after %d warmup: %.0f tokens/s,"
-                            + " median %.1f ms/step, loss %.3f -> %.3f, skipped %d%n", which, model.device(),
-                    peft.trainableParametersReport(), steps, warmup, measuredTokens / secs, ms[steps / 2],
-                    r.firstLoss(), r.lastLoss(3), r.skippedSteps());
+            System.out.printf(Locale.ROOT, "RESULT peft-core %s %s: %s; batch %d x %d; %d steps after %d warmup:"
+                            + " %.0f tokens/s, median %.1f ms/step, loss %.3f -> %.3f, skipped %d, host peak RSS %d MiB%n",
+                    which, model.device(), peft.trainableParametersReport(), batch, big ? SEQ : 0, steps, warmup,
+                    measuredTokens / secs, ms[steps / 2], r.firstLoss(), r.lastLoss(3), r.skippedSteps(),
+                    rssKb("VmHWM") / 1024);
         }
     }
 
@@ -218,7 +231,22 @@ public final class TrainThroughputBench {
             p.set(p.name().endsWith("norm.weight") ? m.ones(p.shape(), dtype)
                     : m.randomNormal(0, 0.02f, p.shape(), dtype));
         }
+        model.fuseProjections();   // what Models.load does
         return model;
+    }
+
+    /** A field of /proc/self/status in kB (VmRSS now, VmHWM the peak), or -1 where there is none. */
+    private static long rssKb(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private static EncodedDataset randomTokens(int n, int length, int vocab) {

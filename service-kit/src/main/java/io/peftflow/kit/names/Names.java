@@ -1,5 +1,6 @@
 package io.peftflow.kit.names;
 
+import io.peftflow.events.PlatformHeaders;
 import io.peftflow.kit.problem.ProblemException;
 import jakarta.ws.rs.core.Response;
 
@@ -11,7 +12,8 @@ import java.util.regex.Pattern;
  */
 public final class Names {
     public static final String DEFAULT_TENANT = "default";
-    public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    /** The tenant-name rule of the platform's headers (the gateway checks tenants against it too). */
+    public static final Pattern NAME = PlatformHeaders.TENANT_NAME;
 
     private Names() {
     }

@@ -10,6 +10,8 @@ import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.nn.Kernels;
 import io.peftflow.core.nn.Linear;
+import io.peftflow.core.nn.LowRank;
+import io.peftflow.core.nn.LowRankHook;
 import io.peftflow.core.nn.Parameter;
 import io.peftflow.core.nn.Scalars;
 import io.peftflow.core.tuners.BaseAdapter;
@@ -61,9 +63,29 @@ public final class LoraAdapter extends BaseAdapter<LoraConfig> {
             Inits.zeros(b.weight(), manager);
             int index = adapter.layers.size();
             adapter.layers.add(new Layer(l, dictA, dictB, a, b));
-            l.hooks().add(name, (out, in) -> adapter.addDelta(out, in, index));
+            l.hooks().add(name, adapter.new TargetHook(index));
         }
         return adapter;
+    }
+
+    /** The hook on one target: runs the delta, or hands this pass's packed weights to a fused layer kernel. */
+    private final class TargetHook implements LowRankHook {
+        private final int index;
+
+        TargetHook(int index) {
+            this.index = index;
+        }
+
+        @Override
+        public NDArray apply(NDArray output, NDArray input) {
+            return addDelta(output, input, index);
+        }
+
+        @Override
+        public LowRank lowRank() {
+            return packedA == null || (isTraining() && config().loraDropout() > 0) ? null
+                    : new LowRank(packedA[index], packedB[index]);
+        }
     }
 
     /** {@code out + B(A(dropout(x))) * scaling}, fused; on an fp16 base the adapter matmuls run in fp16. */

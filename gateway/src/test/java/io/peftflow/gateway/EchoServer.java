@@ -1,28 +1,23 @@
 package io.peftflow.gateway;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 
-import java.net.ServerSocket;
 import java.security.MessageDigest;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real HTTP service behind the gateway: echoes what reached it (method, path, query, forwarded headers,
- * body length and SHA-256) and streams N bytes on request. Route {@code adapters} points at a closed port.
+ * A real HTTP service behind the gateway: echoes what reached it (method, path, query, the headers the
+ * gateway sets or must drop, body length and SHA-256), streams N bytes on request, and serves a small
+ * OpenAPI document.
  */
-public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
-    private Vertx vertx;
-    private HttpServer server;
+final class EchoServer implements AutoCloseable {
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
 
-    @Override
-    public Map<String, String> start() {
-        vertx = Vertx.vertx();
+    EchoServer() throws Exception {
         server = vertx.createHttpServer().requestHandler(request -> {
             if (request.path().endsWith("/stream")) {
                 int bytes = Integer.parseInt(request.getParam("bytes"));
@@ -33,8 +28,18 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                 request.response().end();
                 return;
             }
-            if (request.path().endsWith("/q/health/live")) {
+            if (request.path().equals("/q/health/live")) {
                 request.response().end("{\"status\":\"UP\"}");
+                return;
+            }
+            if (request.path().equals("/q/openapi")) {
+                request.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+                        .put("openapi", "3.1.0")
+                        .put("paths", new JsonObject()
+                                .put("/echo/{anything}", new JsonObject().put("get", new JsonObject().put("summary", "echo")))
+                                .put("/q/health", new JsonObject()))
+                        .put("components", new JsonObject().put("schemas", new JsonObject().put("Echo", new JsonObject())))
+                        .encode());
                 return;
             }
             MessageDigest sha = sha256();
@@ -52,31 +57,27 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                             .put("path", request.path())
                             .put("query", request.query())
                             .put("tenant", request.getHeader("X-Tenant"))
+                            .put("tenantHeaders", request.headers().getAll("X-Tenant").size())
+                            .put("secret", request.getHeader("X-Peftflow-Gateway-Secret"))
+                            .put("authorization", request.getHeader("Authorization"))
                             .put("requestId", request.getHeader("X-Request-Id"))
+                            .put("traceparent", request.getHeader("traceparent"))
+                            .put("tracestate", request.getHeader("tracestate"))
                             .put("forwardedProto", request.getHeader("X-Forwarded-Proto"))
                             .put("length", length[0])
-                            .put("sha256", HexFormat.of().formatHex(sha.digest()))
+                            .put("sha256", java.util.HexFormat.of().formatHex(sha.digest()))
                             .encode()));
         });
-        try {
-            server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            return Map.of(
-                    "peftflow.gateway.routes.datasets", "http://127.0.0.1:" + server.actualPort(),
-                    "peftflow.gateway.routes.adapters", "http://127.0.0.1:" + closedPort());
-        } catch (Exception e) {
-            throw new IllegalStateException("echo upstream did not start", e);
-        }
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.actualPort();
     }
 
     @Override
-    public void stop() {
+    public void close() {
         vertx.close();
-    }
-
-    private static int closedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     static MessageDigest sha256() {

@@ -10,22 +10,25 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
+import io.smallrye.health.api.Wellness;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Ready when every service in the route table answers its liveness probe. */
-@Readiness
+/**
+ * Whether each service in the route table answers its liveness probe, at {@code /q/health/well}. Not part of
+ * readiness: a service that is down fails its own routes (502), and the gateway keeps serving the others.
+ */
+@Wellness
 @ApplicationScoped
-public class UpstreamsReadiness implements AsyncHealthCheck {
+public class UpstreamsHealth implements AsyncHealthCheck {
     private static final long TIMEOUT_MS = 2000;
 
     private final Routes routes;
     private final HttpClient client;
 
-    public UpstreamsReadiness(Routes routes, Vertx vertx) {
+    public UpstreamsHealth(Routes routes, Vertx vertx) {
         this.routes = routes;
         this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT_MS));
     }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The 7B benchmark on the H200: writes a random Llama-2-7B-shaped bf16 checkpoint (make_llama7b.py, sharded
+# safetensors, ~13.5 GB) once, then ROUNDS rounds (default 3) of peft-core (loads it to fp16 on the GPU) and HF PEFT
+# bf16+SDPA (from_pretrained to the GPU), alternating who goes first, LoRA r=16 alpha=32 on q,k,v,o at batch
+# BATCH x SEQ (default 4 x 1024); each run reports its load time, host peak RSS, tokens/s and device-memory peak;
+# medians.py computes the medians and ratios from this log.
+# Usage (after staging, carrying .bench-cp): [ROUNDS=3 BATCH=4 SEQ=1024 LAYERS=32] bench/train-throughput/gpu-7b.sh
+# [steps=10] [warmup=3]; the summary goes to $OUT/train-throughput.log, the raw logs to $OUT/raw-7b.tar.gz.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+STEPS=${1:-10}
+WARMUP=${2:-3}
+BATCH=${BATCH:-4}
+SEQ=${SEQ:-1024}
+DIR=/root/llama7b-${LAYERS:-32}
+source bench/train-throughput/gpu-common.sh
+warm_up
+if [ ! -f "$DIR/config.json" ]; then
+  python3 bench/train-throughput/make_llama7b.py "$DIR" "${LAYERS:-32}" | tee -a "$LOG"
+fi
+free -g | head -2 | tee -a "$LOG"
+for r in $(seq 1 "${ROUNDS:-3}"); do
+  first=$((r % 2))
+  for i in 1 0; do
+    if [ $i = $first ]; then
+      peak "peft-core-7b-fp16-r$r" core "$DIR" "$STEPS" "$WARMUP" -Dbench.batch="$BATCH" -Dbench.seq="$SEQ"
+    else
+      peak "hf-peft-7b-bf16-sdpa-r$r" python3 bench/train-throughput/peft_bench.py bf16-sdpa "$STEPS" "$WARMUP" \
+        "$DIR" "$BATCH" "$SEQ"
+    fi
+  done
+done
+python3 bench/train-throughput/medians.py "$LOG" peft-core-7b-fp16 hf-peft-7b-bf16-sdpa | tee -a "$LOG"
+tar -czf "${OUT:-/tmp}/raw-7b.tar.gz" -C "$RAW" .

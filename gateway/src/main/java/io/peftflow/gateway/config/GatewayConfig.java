@@ -1,0 +1,43 @@
+package io.peftflow.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The gateway's configuration: the route table, the secret it shows the services, keys and their limits. */
+@ConfigMapping(prefix = "peftflow.gateway")
+public interface GatewayConfig {
+    /** First path segment after {@code /v1} → base URL of the service that owns it. */
+    Map<String, String> routes();
+
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** Uploads and split downloads stream for a long time; only silence this long is an error. */
+    @WithDefault("300s")
+    Duration idleTimeout();
+
+    /** Connections kept to each service: enough that 32+ concurrent clients never queue for one. */
+    @WithDefault("128")
+    int upstreamConnections();
+
+    /** Sent to every service; they refuse requests without it (env {@code PEFTFLOW_GATEWAY_SECRET}). */
+    String upstreamSecret();
+
+    /** The bootstrap key of the admin API (env {@code PEFTFLOW_GATEWAY_ADMIN_KEY}); unset, the admin API is off. */
+    Optional<String> adminKey();
+
+    /** How long a key looked up in the database is trusted before it is looked up again (revocations on other replicas). */
+    @WithDefault("10s")
+    Duration keyCacheTtl();
+
+    /** Default rate limit of a new key: a token bucket of {@code burst} requests refilled at this rate. */
+    @WithDefault("6000")
+    int requestsPerMinute();
+
+    @WithDefault("200")
+    int burst();
+}

@@ -1,0 +1,106 @@
+package io.peftflow.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.peftflow.core.Fixtures;
+import io.peftflow.core.nn.Kernels;
+import io.peftflow.core.nn.Linear;
+import io.peftflow.core.nn.Parameter;
+import io.peftflow.core.tuners.PeftModel;
+import io.peftflow.core.tuners.TargetModules;
+import io.peftflow.core.tuners.lora.LoraConfig;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The loader fuses q/k/v and gate/up into one weight each, keeping the per-module weights as views of it; a Llama
+ * layer then runs as one kernel call, with the per-module forward's result.
+ */
+class FusedLayerTest {
+    @Test
+    void fusedLayerMatchesPerModuleForward() {
+        for (String name : List.of("llama_gqa_tied", "llama3_untied_sharded", "mistral_sliding")) {
+            try (CausalLM model = Models.load(Fixtures.dir(name), LoadOptions.cpu());
+                 NDManager s = model.manager().newSubManager()) {
+                LlamaForCausalLM.Layer layer = (LlamaForCausalLM.Layer) model.layers().get(1);
+                long hidden = model.config().hiddenSize();
+                NDArray h = s.randomNormal(0, 1, new Shape(2, 5, hidden), DataType.FLOAT32);
+                NDArray positions = s.arange(0, 5).toType(DataType.INT64, false).expandDims(0);
+                NDArray[] cs = Rope.cosSin(positions, s.create(Rope.invFreq(model.config())), DataType.FLOAT32);
+                LayerInput in = new LayerInput(cs[0], cs[1], null, null, null);
+
+                NDArray fused = layer.fusedForward(h, in);
+                assertNotNull(fused, name + ": fused path taken");
+                Linear q = (Linear) model.module("model.layers.1.self_attn.q_proj");
+                q.hooks().add("identity", (out, x) -> out);   // not a low-rank hook: per-module path
+                assertNull(layer.fusedForward(h, in), name + ": a plain hook falls back");
+                NDArray perModule = layer.forward(h, in);
+                q.hooks().remove("identity");
+                assertArrayEquals(perModule.toFloatArray(), fused.toFloatArray(), 2e-6f, name);
+            }
+        }
+    }
+
+    @Test
+    void loraInsideTheFusedLayerMatchesPerTargetHooks() {
+        // all seven targets; then q and v only (k's empty slot in the joint q/k/v update); then MLP only
+        for (List<String> targets : List.of(List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
+                "down_proj"), List.of("q_proj", "v_proj"), List.of("down_proj"))) {
+            try (CausalLM model = Models.load(Fixtures.dir("llama_gqa_tied"), LoadOptions.cpu());
+                 NDManager s = model.manager().newSubManager()) {
+                PeftModel peft = new PeftModel(model);
+                peft.add("default", new LoraConfig(4, 8, TargetModules.of(targets.toArray(String[]::new))), 7);
+                List<Parameter> params = peft.trainableParameters();
+                for (Parameter p : params) {
+                    p.array().set(new NDIndex("..."), model.manager().randomNormal(0, 0.1f, p.shape(), DataType.FLOAT32));
+                }
+                NDArray ids = s.create(new long[] {5, 9, 13, 17, 21, 25, 7, 11}, new Shape(2, 4));
+                float[][] fused = lossAndGrads(params, s, () -> peft.forward(ForwardArgs.ids(ids)), ids);
+                float[][] hooks = lossAndGrads(params, s, () -> model.forward(ForwardArgs.ids(ids)), ids);
+                for (int i = 0; i < fused.length; i++) {
+                    assertArrayEquals(hooks[i], fused[i], 2e-5f, targets + (i == 0 ? " loss" : " grad "
+                            + params.get(i - 1).name()));
+                }
+            }
+        }
+    }
+
+    /** The loss, then each parameter's gradient. */
+    private static float[][] lossAndGrads(List<Parameter> params, NDManager s, Supplier<NDArray> logits, NDArray ids) {
+        try (GradientCollector ignored = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = CausalLmLoss.compute(logits.get(), ids).sum();
+            List<NDArray> grads = Kernels.gradients(loss, params.stream().map(Parameter::array).toList(), s);
+            float[][] out = new float[params.size() + 1][];
+            out[0] = new float[] {loss.getFloat()};
+            for (int i = 0; i < params.size(); i++) {
+                out[i + 1] = grads.get(i).toFloatArray();
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void perModuleWeightsAreViewsOfTheFusedOne() {
+        try (CausalLM model = Models.load(Fixtures.dir("llama_gqa_tied"), LoadOptions.cpu());
+             NDManager s = model.manager().newSubManager()) {
+            Linear k = (Linear) model.module("model.layers.0.self_attn.k_proj");
+            NDArray ids = s.create(new long[] {5, 9, 13, 17}, new Shape(1, 4));
+            float before = model.forward(ids).sum().getFloat();
+            // an in-place change of one module's weight (what a LoRA merge does) reaches the fused matmul
+            k.weight().array().addi(s.ones(k.weight().shape()));
+            float after = model.forward(ids).sum().getFloat();
+            assertNotEquals(before, after, "the fused matmul saw the change");
+        }
+    }
+}
