@@ -5,7 +5,9 @@
 # Needs: the local stack up (scripts/stack.sh up, same PEFTFLOW_*_PORT), wrk (apt-get install wrk) and the built
 # jars: ./mvnw -B -pl registry-service,gateway -am package -DskipTests
 #   bench/registry-browse/run.sh [ROUNDS=3] [DURATION=20s]
-# Env: REGISTRY_PORT (8283), GATEWAY_PORT (8280), API_KEY (sent to the gateway as a bearer token when set).
+# Env: REGISTRY_PORT (8283), GATEWAY_PORT (8280). The gateway gets a fresh admin key and shared secret; the bench
+# creates an API key for tenant "bench" (rate limit far above what is measured) and sends it as a bearer token;
+# direct requests carry the shared secret and X-Tenant, as the gateway's forwarded requests do.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$ROOT/bench/registry-browse
@@ -26,16 +28,24 @@ wait_http() { # url
   echo "not answering: $1" >&2; exit 1
 }
 
+export PEFTFLOW_GATEWAY_SECRET=bench-secret-$RANDOM$RANDOM
+export PEFTFLOW_GATEWAY_ADMIN_KEY=bench-admin-$RANDOM$RANDOM
+SERVICE_LOGS=$(mktemp -d)
 # Same JVM settings as ./peftflow's services.
 java -Xmx1g -Dquarkus.http.port="$REGISTRY_PORT" -jar "$ROOT/registry-service/target/quarkus-app/quarkus-run.jar" \
-  >"$LOG_DIR/registry-service.out" 2>&1 &
+  >"$SERVICE_LOGS/registry-service.log" 2>&1 &
 PIDS+=($!)
 java -Xmx1g -Dquarkus.http.port="$GATEWAY_PORT" \
   -Dpeftflow.gateway.routes.adapters="http://127.0.0.1:$REGISTRY_PORT" \
-  -jar "$ROOT/gateway/target/quarkus-app/quarkus-run.jar" >"$LOG_DIR/gateway.out" 2>&1 &
+  -jar "$ROOT/gateway/target/quarkus-app/quarkus-run.jar" >"$SERVICE_LOGS/gateway.log" 2>&1 &
 PIDS+=($!)
+echo "service logs in $SERVICE_LOGS" 
 wait_http "http://127.0.0.1:$REGISTRY_PORT/q/health/ready"
 wait_http "http://127.0.0.1:$GATEWAY_PORT/q/health/live"
+API_KEY=$(curl -fsS -H "Authorization: Bearer $PEFTFLOW_GATEWAY_ADMIN_KEY" -H 'Content-Type: application/json' \
+  -d '{"tenant": "bench", "name": "browse bench", "requestsPerMinute": 100000000, "burst": 1000000}' \
+  "http://127.0.0.1:$GATEWAY_PORT/admin/keys" | python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])')
+export API_KEY
 
 PGPASSWORD=peftflow psql -q -h 127.0.0.1 -p "$PG_PORT" -U peftflow -d registry -v ON_ERROR_STOP=1 \
   -f "$HERE/seed.sql" | tee -a "$LOG"
@@ -49,7 +59,7 @@ cpu_ms() { # pid: CPU time (user + system) the process has used, in ms
 run() { # label url-prefix base-url
   local out r0 g0 r1 g1 n
   r0=$(cpu_ms "${PIDS[0]}"); g0=$(cpu_ms "${PIDS[1]}")
-  out=$(PREFIX=$2 API_KEY=${API_KEY:-} wrk -t2 -c32 -d"$DURATION" --latency -s "$HERE/browse.lua" "$3")
+  out=$(PREFIX=$2 wrk -t2 -c32 -d"$DURATION" --latency -s "$HERE/browse.lua" "$3")
   r1=$(cpu_ms "${PIDS[0]}"); g1=$(cpu_ms "${PIDS[1]}")
   n=$(grep -o 'requests=[0-9]*' <<<"$out" | head -1 | cut -d= -f2)
   echo "== $1 (load average $(cut -d' ' -f1-3 /proc/loadavg))" >>"$LOG"
@@ -63,7 +73,7 @@ run() { # label url-prefix base-url
 } | tee -a "$LOG"
 # Warm-up (JIT, connection pools), not recorded as a round.
 PREFIX= wrk -t2 -c32 -d10s -s "$HERE/browse.lua" "http://127.0.0.1:$REGISTRY_PORT" >/dev/null
-PREFIX=/v1 API_KEY=${API_KEY:-} wrk -t2 -c32 -d10s -s "$HERE/browse.lua" "http://127.0.0.1:$GATEWAY_PORT" >/dev/null
+PREFIX=/v1 wrk -t2 -c32 -d10s -s "$HERE/browse.lua" "http://127.0.0.1:$GATEWAY_PORT" >/dev/null
 for r in $(seq 1 "$ROUNDS"); do
   if (( r % 2 == 1 )); then
     run "round $r direct " "" "http://127.0.0.1:$REGISTRY_PORT"
