@@ -32,10 +32,10 @@ export PEFTFLOW_GATEWAY_SECRET=bench-secret-$RANDOM$RANDOM
 export PEFTFLOW_GATEWAY_ADMIN_KEY=bench-admin-$RANDOM$RANDOM
 SERVICE_LOGS=$(mktemp -d)
 # Same JVM settings as ./peftflow's services.
-java -Xmx1g -Dquarkus.http.port="$REGISTRY_PORT" -jar "$ROOT/registry-service/target/quarkus-app/quarkus-run.jar" \
+java -Xmx1g -Dquarkus.datasource.jdbc.acquisition-timeout=60S -Dquarkus.http.port="$REGISTRY_PORT" -jar "$ROOT/registry-service/target/quarkus-app/quarkus-run.jar" \
   >"$SERVICE_LOGS/registry-service.log" 2>&1 &
 PIDS+=($!)
-java -Xmx1g -Dquarkus.http.port="$GATEWAY_PORT" \
+java -Xmx1g -Dquarkus.datasource.jdbc.acquisition-timeout=60S -Dquarkus.http.port="$GATEWAY_PORT" \
   -Dpeftflow.gateway.routes.adapters="http://127.0.0.1:$REGISTRY_PORT" \
   -jar "$ROOT/gateway/target/quarkus-app/quarkus-run.jar" >"$SERVICE_LOGS/gateway.log" 2>&1 &
 PIDS+=($!)
