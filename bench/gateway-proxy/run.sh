@@ -51,12 +51,20 @@ PY
 curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/x-ndjson' \
   --data-binary "@$WORK/bench.jsonl" "$GW/v1/datasets/bench/versions" || true
 
-run() { # label url header...
+cpu() { # pid: user+system CPU seconds so far
+  awk '{print ($14 + $15) / 100}' "/proc/$1/stat"
+}
+
+run() { # label url header...: wrk, then the CPU seconds each JVM spent during the run
   local label=$1 url=$2; shift 2
-  local args=()
+  local args=() gw0 ds0
   for h in "$@"; do args+=(-H "$h"); done
   echo "### $label $url"
+  gw0=$(cpu "${pids[1]}"); ds0=$(cpu "${pids[0]}")
   wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency "${args[@]}" "$url"
+  awk -v g="$(cpu "${pids[1]}")" -v g0="$gw0" -v d="$(cpu "${pids[0]}")" -v d0="$ds0" \
+    'BEGIN { printf "cpu-seconds gateway %.2f dataset-service %.2f\n", g - g0, d - d0 }'
+  echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 {
@@ -75,6 +83,7 @@ python3 - "$LOG" <<'PY' | tee -a "$LOG"
 import re, statistics, sys
 text = open(sys.argv[1]).read()
 rows = {"direct": [], "gateway": []}
+cpu = {"direct": [], "gateway": []}
 for block in text.split("### ")[1:]:
     label = block.split()[0]
     if label not in rows:
@@ -84,10 +93,17 @@ for block in text.split("### ")[1:]:
         v, unit = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", block).groups()
         return float(v) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
     rows[label].append((rps, ms(50), ms(99)))
+    requests = int(re.search(r"(\d+) requests in", block).group(1))
+    gw, ds = map(float, re.search(r"cpu-seconds gateway ([\d.]+) dataset-service ([\d.]+)", block).groups())
+    cpu[label].append((gw / requests * 1e6, ds / requests * 1e6))
 for label, r in rows.items():
     print(f"{label:8s} rounds req/s {[round(x[0]) for x in r]}  p50 ms {[x[1] for x in r]}  p99 ms {[x[2] for x in r]}")
 d = [statistics.median(x[i] for x in rows["direct"]) for i in range(3)]
 g = [statistics.median(x[i] for x in rows["gateway"]) for i in range(3)]
+for label, c in cpu.items():
+    print(f"{label:8s} CPU µs per request: gateway {[round(x[0]) for x in c]}, dataset-service {[round(x[1]) for x in c]}")
+print(f"median CPU µs per request through the gateway: gateway {statistics.median(x[0] for x in cpu['gateway']):.0f}, "
+      f"dataset-service {statistics.median(x[1] for x in cpu['gateway']):.0f} (direct: dataset-service {statistics.median(x[1] for x in cpu['direct']):.0f})")
 print(f"median direct {d[0]:.0f} req/s p50 {d[1]:.2f} ms p99 {d[2]:.2f} ms | gateway {g[0]:.0f} req/s p50 {g[1]:.2f} ms p99 {g[2]:.2f} ms"
       f" | ratio {g[0]/d[0]:.2f}x, p99 +{g[2]-d[2]:.2f} ms")
 PY

@@ -7,5 +7,5 @@ source bench/train-throughput/gpu-common.sh
 for m in lora seq_bn double_seq_bn prompt_tuning; do
   echo "== $m"
   /root/jre/bin/java -Xmx4g -Dai.djl.offline=true -cp '/root/cp/*:/root/extra/*' io.peftflow.core.run.TrainCommand \
-    --method $m --out /tmp/out-$m 2>&1 | grep -vE "WARN|INFO" | tail -6
+    --method $m --out /tmp/out-$m 2>&1 | grep -vE "WARN|INFO" | tail -10
 done

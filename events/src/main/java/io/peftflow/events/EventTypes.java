@@ -9,6 +9,8 @@ public final class EventTypes {
 
     /** A dataset version is stored and visible: {@link io.peftflow.events.dataset.DatasetVersionReady}. */
     public static final String DATASET_VERSION_READY = PREFIX + "dataset.version-ready.v1";
+    /** A dataset version was soft-deleted: {@link io.peftflow.events.dataset.DatasetVersionDeleted}. */
+    public static final String DATASET_VERSION_DELETED = PREFIX + "dataset.version-deleted.v1";
 
     /** A request to train: {@link io.peftflow.events.training.TrainingRequested}. */
     public static final String TRAINING_REQUESTED = PREFIX + "training.requested.v1";

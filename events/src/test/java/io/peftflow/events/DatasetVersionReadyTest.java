@@ -1,5 +1,6 @@
 package io.peftflow.events;
 
+import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
 import org.junit.jupiter.api.Test;
 
@@ -33,5 +34,17 @@ class DatasetVersionReadyTest {
         assertNotEquals(DatasetVersionReady.eventId("acme", "tx", 4), decoded.id());
         assertEquals(prefix + "train.jsonl", decoded.data().path("uris").path("train").asText());
         assertEquals(9, decoded.data().path("labels").path("food").path("train").asLong());
+    }
+
+    @Test
+    void deletionRoundTripsWithItsOwnStableId() {
+        DatasetVersionDeleted deleted = new DatasetVersionDeleted("acme", "tx", 3, 41,
+                OffsetDateTime.of(2026, 11, 29, 9, 0, 0, 0, ZoneOffset.UTC));
+        CloudEvent event = EventCodec.wrap("/dataset-service", EventTypes.DATASET_VERSION_DELETED, "datasets/acme/tx/3", deleted)
+                .withId(DatasetVersionDeleted.eventId("acme", "tx", 3));
+        CloudEvent decoded = EventCodec.decode(EventCodec.encode(event));
+        assertEquals(deleted, EventCodec.payload(decoded, DatasetVersionDeleted.class));
+        assertEquals(DatasetVersionDeleted.eventId("acme", "tx", 3), decoded.id());
+        assertNotEquals(DatasetVersionReady.eventId("acme", "tx", 3), decoded.id());
     }
 }

@@ -2,6 +2,7 @@ package io.peftflow.dataset.catalog;
 
 import io.peftflow.kit.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response;
 
@@ -13,10 +14,12 @@ import java.util.List;
 public class DatasetService {
     private final DatasetRepository datasets;
     private final VersionRepository versions;
+    private final Event<VersionDeleted> deletions;
 
-    public DatasetService(DatasetRepository datasets, VersionRepository versions) {
+    public DatasetService(DatasetRepository datasets, VersionRepository versions, Event<VersionDeleted> deletions) {
         this.datasets = datasets;
         this.versions = versions;
+        this.deletions = deletions;
     }
 
     @Transactional
@@ -50,13 +53,18 @@ public class DatasetService {
         return v;
     }
 
-    /** Soft delete: the metadata stays (trained adapters refer to it), the splits are no longer served. Idempotent. */
+    /**
+     * Soft delete: the metadata stays (trained adapters refer to it), the splits are no longer served, and
+     * {@link VersionDeleted} is fired in this transaction (its observer writes the outbox event). Idempotent: a
+     * second delete changes and announces nothing.
+     */
     @Transactional
     public void delete(String tenant, String name, int version) {
         DatasetVersion v = version(tenant, name, version);
         if (v.status != VersionStatus.DELETED) {
             v.status = VersionStatus.DELETED;
             v.deletedAt = OffsetDateTime.now();
+            deletions.fire(new VersionDeleted(v));
         }
     }
 }

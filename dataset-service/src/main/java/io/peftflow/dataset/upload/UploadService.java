@@ -9,7 +9,7 @@ import io.peftflow.dataset.catalog.DatasetRepository;
 import io.peftflow.dataset.catalog.DatasetVersion;
 import io.peftflow.dataset.catalog.VersionRepository;
 import io.peftflow.dataset.catalog.VersionStatus;
-import io.peftflow.dataset.events.VersionReadyEvents;
+import io.peftflow.dataset.events.VersionEvents;
 import io.peftflow.dataset.storage.DatasetObjects;
 import io.peftflow.dataset.storage.VersionKeys;
 import io.peftflow.dataset.tokenizer.TokenizerRegistry;
@@ -48,13 +48,13 @@ public class UploadService {
     private final DatasetRepository datasets;
     private final VersionRepository versions;
     private final DatasetObjects objects;
-    private final VersionReadyEvents events;
+    private final VersionEvents events;
     private final TokenizerRegistry tokenizers;
     private final ExampleParser parser;
     private final ValidationLimits limits;
 
     public UploadService(DatasetConfig config, DatasetRepository datasets, VersionRepository versions,
-                         DatasetObjects objects, VersionReadyEvents events, TokenizerRegistry tokenizers) {
+                         DatasetObjects objects, VersionEvents events, TokenizerRegistry tokenizers) {
         this.config = config;
         this.datasets = datasets;
         this.versions = versions;
@@ -143,7 +143,7 @@ public class UploadService {
                 v.validationExamples = validated.counts().get("validation");
                 v.labelCounts = validated.labels();
                 v.summary = validated.summary();
-                events.announce(v, keys, validated);
+                events.ready(v, keys, validated);
                 return v;
             });
             return new Outcome(ready, validated.firstErrors());

@@ -173,6 +173,7 @@ public final class DatasetValidator {
                 }
             }
             imbalance.putAll(imbalance(trainBefore));
+            warnUnsplitLabels(trainBefore, validationByLabel);
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("format", format.wireName());
@@ -292,6 +293,23 @@ public final class DatasetValidator {
     private boolean isLabelled() {
         return unlabelled == 0 && !labelOverflow && !labelNames.isEmpty()
                 && (inferredLabels == 0 || labelNames.size() <= limits.labelSetMax());
+    }
+
+    /**
+     * The split is stratified in expectation only (each example's side is a seeded function of its content, so
+     * that it is the same in every version): a label of n examples gets n·f ± sqrt(n·f·(1−f)) validation examples.
+     * A label large enough to expect at least two that got none is worth a warning.
+     */
+    private void warnUnsplitLabels(long[] train, long[] validation) {
+        double f = options.validationFraction();
+        for (int i = 0; i < train.length; i++) {
+            long n = train[i] + validation[i];
+            if (f > 0 && validation[i] == 0 && n * f >= 2) {
+                warnings.add(String.format(Locale.ROOT, "label '%s' has no validation example among its %d (%.1f expected"
+                        + " at validation_fraction %s; the split is by content hash, stable across versions)",
+                        labelNames.get(i), n, n * f, f));
+            }
+        }
     }
 
     private Map<String, Object> imbalance(long[] counts) {

@@ -4,6 +4,7 @@ import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
 import io.peftflow.events.Topics;
+import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -27,6 +28,8 @@ import static io.peftflow.dataset.api.TestData.labelled;
 import static io.peftflow.dataset.api.TestData.lines;
 import static io.peftflow.dataset.api.TestData.uniqueName;
 import static io.peftflow.dataset.api.UploadApiTest.upload;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -67,15 +70,45 @@ class VersionEventTest {
         assertEquals("class_weights", ready.balance());
     }
 
-    /** Stops the broker, uploads (which must still succeed), restarts it, and waits for the event. */
+    /** A soft delete is announced once, after the version's ready event, on the same key. */
+    @Test
+    void softDeleteIsAnnouncedOnce() {
+        String name = uniqueName("del");
+        upload(TENANT, name, lines(0, 20, i -> labelled(i, "x")), "");
+        for (int i = 0; i < 2; i++) {
+            given().header("X-Tenant", TENANT).when().delete("/datasets/{n}/versions/1", name).then().statusCode(204);
+        }
+        CloudEvent event = consume(DatasetVersionDeleted.eventId(TENANT, name, 1), Duration.ofSeconds(60));
+        assertEquals(EventTypes.DATASET_VERSION_DELETED, event.type());
+        DatasetVersionDeleted deleted = EventCodec.payload(event, DatasetVersionDeleted.class);
+        assertEquals(TENANT, deleted.tenant());
+        assertEquals(name, deleted.dataset());
+        assertEquals(1, deleted.version());
+        assertTrue(deleted.deletedAt() != null);
+        assertEquals(2, stored.count("select count(*) from outbox_event where record_key = ?", TENANT + "/" + name),
+                "one ready and one deleted event, however often it is deleted");
+    }
+
+    /**
+     * Stops the broker: the service stays ready, uploads still succeed (201), Kafka's own check is down and the
+     * backlog gauge grows; after a restart the event is delivered.
+     */
     @Test
     void outboxDeliversAfterKafkaComesBack() throws Exception {
         String name = uniqueName("outage");
         String eventId = DatasetVersionReady.eventId(TENANT, name, 1);
         try {
             stack("down", "kafka");
+            given().when().get("/q/health/well").then().statusCode(503)
+                    .body("checks.find { it.name == 'Kafka (outbox relay)' }.status", is("DOWN"));
+            double before = pendingGauge();
             upload(TENANT, name, lines(0, 20, i -> labelled(i, "x")), "");
-            Thread.sleep(2000);
+            given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (pendingGauge() < before + 1) {
+                assertTrue(System.nanoTime() < deadline, "the backlog gauge never grew past " + before);
+                Thread.sleep(200);
+            }
             assertEquals(1, stored.count("select count(*) from outbox_event where id = ? and sent_at is null", eventId),
                     "event waits in the outbox while Kafka is down");
         } finally {
@@ -87,6 +120,12 @@ class VersionEventTest {
             assertTrue(System.nanoTime() < deadline, "outbox row never marked sent");
             Thread.sleep(200);
         }
+    }
+
+    private static double pendingGauge() {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("peftflow_outbox_pending ")).mapToDouble(l ->
+                Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(0);
     }
 
     private CloudEvent consume(String eventId, Duration timeout) {

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 /**
  * Greedy-generation exact match against the reference answers ({@link #answer}), with its per-answer breakdown;
- * {@link #majority} is the same measure for always giving the most frequent training answer, the baseline a
+ * {@link #majority} is the same measure for always giving the split's most frequent answer, the baseline a
  * classifier has to beat.
  *
  * @param perLabel reference answer -> {correct, total}, to see the tail classes of imbalanced data
@@ -45,12 +45,13 @@ public record ExactMatch(int correct, int total, Map<String, int[]> perLabel) {
     }
 
     /**
-     * The majority-class baseline: always answering the most frequent answer of {@code train} (ties: the first in
-     * sort order), scored on {@code examples}. Its accuracy is that answer's share; its macro accuracy is 1/k when
-     * the answer is one of the k answers present, else 0.
+     * The majority-class baseline: always answering the most frequent answer of {@code examples} themselves (ties:
+     * the first in sort order), the best any constant answer scores there. Taken from the evaluated split rather than
+     * the training split, so an oversampled (balanced) training split cannot lower the bar. Its accuracy is that
+     * answer's share; its macro accuracy is 1/k for the k answers present.
      */
-    public static Majority majority(List<Example> train, List<Example> examples) {
-        String top = train.stream().collect(Collectors.groupingBy(ExactMatch::answer, TreeMap::new,
+    public static Majority majority(List<Example> examples) {
+        String top = examples.stream().collect(Collectors.groupingBy(ExactMatch::answer, TreeMap::new,
                         Collectors.counting())).entrySet().stream()
                 .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(
                         Comparator.reverseOrder())))

@@ -15,8 +15,8 @@ import java.util.Map;
  * @param tokensPerSecond real tokens of applied updates per second of this run's training
  * @param base the base model's metrics on the validation split
  * @param tuned the trained adapter's, on the same split; null when CANCELLED
- * @param majorityBaseline always answering the training split's most frequent answer: that answer and its exact
- *     match and macro exact match on the validation split
+ * @param majorityBaseline always answering the validation split's most frequent answer (the best constant
+ *     answer): that answer and its exact match and macro exact match (1/k)
  * @param trainableParameters the adapter's trainable parameter count
  * @param adapterDir the PEFT-format adapter directory; null when CANCELLED (nothing final to register)
  * @param adapterFiles its files with size and SHA-256; empty when CANCELLED

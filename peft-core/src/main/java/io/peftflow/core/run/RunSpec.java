@@ -5,8 +5,10 @@ import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.data.OverLongPolicy;
 import io.peftflow.core.training.TrainingConfig;
 import io.peftflow.core.tuners.AdapterConfig;
+import io.peftflow.core.tuners.PeftMethod;
 import io.peftflow.core.tuners.PeftMethods;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * One training job, all on local disk: what a worker has after downloading the base model and the dataset splits.
@@ -37,7 +39,12 @@ public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Pat
         require(training, "training");
         require(outputDir, "outputDir");
         require(overLong, "overLong");
-        PeftMethods.named(method);
+        PeftMethod registered = PeftMethods.named(method);
+        if (!registered.peftType().equals(adapterConfig.peftType())) {
+            throw PeftCoreException.invalidField("method", "method " + method + " takes a " + registered.peftType()
+                    + " config, got " + adapterConfig.peftType());
+        }
+        method = method.toLowerCase(Locale.ROOT);
         baseModelId = baseModelId == null || baseModelId.isBlank() ? baseModelDir.toString() : baseModelId;
         device = device == null || device.isBlank() ? "auto" : device;
         if (maxLength < 0) {

@@ -1,5 +1,8 @@
 package io.peftflow.core.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.evaluation.EvalMetrics;
 import io.peftflow.core.evaluation.ExactMatch;
 import io.peftflow.core.evaluation.LossMetrics;
@@ -8,6 +11,7 @@ import io.peftflow.core.training.StepProgress;
 import io.peftflow.core.training.TrainingConfig;
 import io.peftflow.core.training.optim.LrSchedule;
 import io.peftflow.data.sample.TransactionDataset;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
@@ -22,7 +26,7 @@ import java.util.Map;
  * java -cp ... io.peftflow.core.run.TrainCommand [--method lora|seq_bn|double_seq_bn|prompt_tuning]
  *     [--steps 150] [--batch 16] [--lr preset] [--seed 42] [--out target/peftflow-train] [--device auto]
  *     [--model HF-DIR] [--train FILE.jsonl --validation FILE.jsonl] [--train-size 400] [--validation-size 100]
- *     [--resume CHECKPOINT-DIR]
+ *     [--resume CHECKPOINT-DIR] [--hyperparameters '{"r": 16, "lora_alpha": 32}' (PEFT's keys; default: the preset)]
  * </pre>
  */
 public final class TrainCommand {
@@ -48,7 +52,8 @@ public final class TrainCommand {
                 .schedule(LrSchedule.Kind.COSINE, 10).maxSteps(Integer.parseInt(a.getOrDefault("steps", "150")))
                 .batch(Integer.parseInt(a.getOrDefault("batch", "16")), 1).evaluation(50, 0, 0).build();
         RunSpec spec = RunSpec.builder().baseModel(modelDir, a.getOrDefault("model-id", modelDir.toString()))
-                .data(trainFile, valFile).method(method.wireName(), method.hyperparameters()).training(config)
+                .data(trainFile, valFile).method(method.wireName(), a.containsKey("hyperparameters")
+                        ? json(a.get("hyperparameters")) : method.hyperparameters()).training(config)
                 .device(a.getOrDefault("device", "auto")).output(out)
                 .resumeFrom(a.containsKey("resume") ? Path.of(a.get("resume")) : null).build();
         RunResult r = new TrainingRun(spec).listener(new RunListener() {
@@ -92,6 +97,14 @@ public final class TrainCommand {
                 m == null ? "-" : String.format(Locale.ROOT, "%.4g", m.perplexity()),
                 m == null ? "-" : String.format(Locale.ROOT, "%.3f", m.tokenAccuracy()), e.accuracy(),
                 e.macroAccuracy());
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw PeftCoreException.invalidField("hyperparameters", "--hyperparameters is not JSON: " + e.getMessage());
+        }
     }
 
     private static Map<String, String> parse(String[] argv) {

@@ -127,7 +127,7 @@ public final class TrainingRun {
         listener.onPhase(RunListener.Phase.BASE_EVALUATION);
         peft.setActive();
         EvalMetrics base = evaluate(peft, encoder, validation, validationExamples, batch, pad, answerTokens);
-        ExactMatch.Majority majority = ExactMatch.majority(trainExamples, validationExamples);
+        ExactMatch.Majority majority = ExactMatch.majority(validationExamples);
         peft.setActive(ADAPTER_NAME);
 
         listener.onPhase(RunListener.Phase.TRAINING);

@@ -99,9 +99,9 @@ public final class TrainThroughputBench {
             if (Boolean.getBoolean("bench.breakdown")) {
                 breakdown(peft, data.sequences().subList(0, batch));
             }
-            System.out.printf(Locale.ROOT, "RESULT peft-core %s %s: %s; batch %d x %d; %d steps after %d warmup:"
+            System.out.printf(Locale.ROOT, "RESULT peft-core %s %s: %s; batch %d%s; %d steps after %d warmup:"
                             + " %.0f tokens/s, median %.1f ms/step, loss %.3f -> %.3f, skipped %d, host peak RSS %d MiB%n",
-                    which, model.device(), peft.trainableParametersReport(), batch, big ? SEQ : 0, steps, warmup,
+                    which, model.device(), peft.trainableParametersReport(), batch, big ? " x " + SEQ : "", steps, warmup,
                     measuredTokens / secs, ms[steps / 2], r.firstLoss(), r.lastLoss(3), r.skippedSteps(),
                     rssKb("VmHWM") / 1024);
         }

@@ -175,6 +175,9 @@ class TrainingRunTest {
                 json("{\"prompt_tuning_init\": \"TEXT\"}")));
         assertField("method", () -> PeftMethods.config("ia3", json("{}")));
         assertField("learningRate", () -> TrainingConfig.builder().learningRate(0).build());
+        assertField("method", () -> spec(1, tmp).method("seq_bn", new LoraConfig(4, 8,
+                io.peftflow.core.tuners.TargetModules.of("q_proj"))).build());
+        assertEquals("lora", spec(1, tmp).method("LoRA", json("{}")).build().method());
 
         LoraConfig lora = (LoraConfig) PeftMethods.config("LoRA", json("{\"r\": 16, \"lora_alpha\": 32}"));
         assertEquals(new LoraConfig(16, 32, io.peftflow.core.tuners.TargetModules.of("q_proj", "v_proj")), lora);

@@ -23,6 +23,7 @@ public class Outbox {
         row.recordKey = recordKey;
         row.payload = EventCodec.encode(event);
         row.createdAt = OffsetDateTime.now();
+        row.nextAttemptAt = row.createdAt;
         row.persist();
     }
 }

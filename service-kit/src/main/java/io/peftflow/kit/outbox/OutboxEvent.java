@@ -16,6 +16,10 @@ public class OutboxEvent extends PanacheEntityBase {
     @Id
     public String id;
 
+    /** Insertion order from a database sequence: the relay sends a key's rows in this order. */
+    @Column(insertable = false, updatable = false)
+    public Long seq;
+
     @Column(nullable = false)
     public String topic;
 
@@ -32,9 +36,18 @@ public class OutboxEvent extends PanacheEntityBase {
     @Column(name = "sent_at")
     public OffsetDateTime sentAt;
 
+    /** Failed sends while Kafka was reachable. */
     @Column(nullable = false)
     public int attempts;
 
     @Column(name = "last_error", columnDefinition = "text")
     public String lastError;
+
+    /** Not retried before this (exponential backoff after a failure). */
+    @Column(name = "next_attempt_at", nullable = false)
+    public OffsetDateTime nextAttemptAt;
+
+    /** Set once the row failed {@code max-attempts} times: never sent, counted as dead-lettered. */
+    @Column(name = "dead_at")
+    public OffsetDateTime deadAt;
 }

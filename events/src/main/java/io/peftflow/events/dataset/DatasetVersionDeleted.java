@@ -1,0 +1,20 @@
+package io.peftflow.events.dataset;
+
+import io.peftflow.events.EventIds;
+
+import java.time.OffsetDateTime;
+
+/**
+ * Payload of {@link io.peftflow.events.EventTypes#DATASET_VERSION_DELETED}: a version was soft-deleted. Its
+ * metadata stays (adapters trained on it keep their lineage), its splits are no longer served: consumers stop
+ * scheduling training on it. Same topic and key as the version's ready event, so it arrives after it.
+ *
+ * @param versionId the version's database id, as in {@link DatasetVersionReady#versionId()}
+ */
+public record DatasetVersionDeleted(String tenant, String dataset, int version, long versionId, OffsetDateTime deletedAt) {
+
+    /** The CloudEvent id: the same for every redelivery of this deletion. */
+    public static String eventId(String tenant, String dataset, int version) {
+        return EventIds.of("dataset-version-deleted", tenant, dataset, "v" + version);
+    }
+}
