@@ -2,6 +2,8 @@ package io.peftflow.kit.outbox;
 
 import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
+import io.peftflow.events.PlatformHeaders;
+import io.peftflow.kit.trace.RequestTrace;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -23,6 +25,11 @@ public class Outbox {
         row.recordKey = recordKey;
         row.payload = EventCodec.encode(event);
         row.createdAt = OffsetDateTime.now();
+        RequestTrace.current().ifPresent(trace -> {
+            row.requestId = trace.headers().get(PlatformHeaders.REQUEST_ID);
+            row.traceparent = trace.headers().get(PlatformHeaders.TRACEPARENT);
+            row.tracestate = trace.headers().get(PlatformHeaders.TRACESTATE);
+        });
         row.nextAttemptAt = row.createdAt;
         row.persist();
     }

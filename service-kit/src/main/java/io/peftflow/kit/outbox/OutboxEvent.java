@@ -43,6 +43,16 @@ public class OutboxEvent extends PanacheEntityBase {
     @Column(name = "last_error", columnDefinition = "text")
     public String lastError;
 
+    /** The correlation id and W3C trace context of the request that caused the event; Kafka record headers. */
+    @Column(name = "request_id")
+    public String requestId;
+
+    @Column(name = "traceparent")
+    public String traceparent;
+
+    @Column(name = "tracestate", columnDefinition = "text")
+    public String tracestate;
+
     /** Not retried before this (exponential backoff after a failure). */
     @Column(name = "next_attempt_at", nullable = false)
     public OffsetDateTime nextAttemptAt;

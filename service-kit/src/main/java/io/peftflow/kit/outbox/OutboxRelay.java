@@ -1,5 +1,6 @@
 package io.peftflow.kit.outbox;
 
+import io.peftflow.events.PlatformHeaders;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -13,6 +14,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -154,7 +156,17 @@ public class OutboxRelay {
 
     /** The one place a row becomes a Kafka record (headers, e.g. trace context, belong here). */
     ProducerRecord<String, String> record(OutboxEvent row) {
-        return new ProducerRecord<>(row.topic, row.recordKey, row.payload);
+        ProducerRecord<String, String> record = new ProducerRecord<>(row.topic, row.recordKey, row.payload);
+        header(record, PlatformHeaders.REQUEST_ID, row.requestId);
+        header(record, PlatformHeaders.TRACEPARENT, row.traceparent);
+        header(record, PlatformHeaders.TRACESTATE, row.tracestate);
+        return record;
+    }
+
+    private static void header(ProducerRecord<String, String> record, String name, String value) {
+        if (value != null) {
+            record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** The broker answered but did not take the row: back off, or dead-letter after max-attempts. */
