@@ -25,7 +25,7 @@ TENANT=bench
 NAME=browse
 OUT=$ROOT/bench/dataset-browse/results
 mkdir -p "$OUT"
-LOG=$OUT/$(date -u +%Y%m%dT%H%M%SZ).log
+LOG=$OUT/$(date -u +%Y%m%dT%H%M%SZ).txt
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 headers=(-H "X-Tenant: $TENANT" -H "X-Peftflow-Gateway-Secret: $SECRET")
 [ -n "${EXTRA_HEADER:-}" ] && headers+=(-H "$EXTRA_HEADER")
@@ -34,7 +34,7 @@ contenders=("$@")
 if [ ${#contenders[@]} -eq 0 ]; then
   jar=$ROOT/dataset-service/target/quarkus-app/quarkus-run.jar
   [ -f "$jar" ] || { echo "build it first: ./mvnw -B -o -pl dataset-service -am package -DskipTests" >&2; exit 1; }
-  java ${JAVA_OPTS:--Xms512m -Xmx512m} -Dquarkus.http.port="$PORT" -Dai.djl.offline=true -jar "$jar" >"$OUT/service.log" 2>&1 &
+  java ${JAVA_OPTS:--Xms512m -Xmx512m} -Dquarkus.http.port="$PORT" -Dai.djl.offline=true -jar "$jar" >"$OUT/service.out" 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
   for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
