@@ -6,24 +6,9 @@ import jakarta.ws.rs.core.Response;
 
 import java.util.List;
 
-/** 422, which Jakarta REST 3.1's {@link Response.Status} lacks: well-formed request, unacceptable content. */
+/** Shorthands for the 4xx problems of dataset-service. */
 public final class Problems {
-    public static final Response.StatusType UNPROCESSABLE_CONTENT = new Response.StatusType() {
-        @Override
-        public int getStatusCode() {
-            return 422;
-        }
-
-        @Override
-        public Response.Status.Family getFamily() {
-            return Response.Status.Family.CLIENT_ERROR;
-        }
-
-        @Override
-        public String getReasonPhrase() {
-            return "Unprocessable Content";
-        }
-    };
+    public static final Response.StatusType UNPROCESSABLE_CONTENT = Problem.UNPROCESSABLE_CONTENT;
 
     private Problems() {
     }

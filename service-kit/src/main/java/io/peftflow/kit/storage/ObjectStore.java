@@ -2,18 +2,23 @@ package io.peftflow.kit.storage;
 
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
+import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -104,6 +109,26 @@ public class ObjectStore {
             }
             throw new ObjectStoreException("stat " + uri(bucket, key) + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** An object under a listed prefix: its full key, size and ETag. */
+    public record Listed(String key, long size, String etag) {
+    }
+
+    /** Every object whose key starts with {@code prefix}, at any depth, in key order. */
+    public List<Listed> list(String bucket, String prefix) {
+        return call("list " + uri(bucket, prefix), () -> {
+            List<Listed> out = new ArrayList<>();
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
+                    .recursive(true).build())) {
+                Item item = r.get();
+                if (!item.isDir()) {
+                    out.add(new Listed(item.objectName(), item.size(), item.etag()));
+                }
+            }
+            out.sort(java.util.Comparator.comparing(Listed::key));
+            return out;
+        });
     }
 
     /** Removes the object; removing a missing object is not an error (S3 semantics). */

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# trainer-service on the local stack, through the real dataset-service: (1) latency from an upload accepted by
+# dataset-service to its policy's job `running` in trainer-service; (2) the worker's training throughput next to
+# peft-core's own CPU bench (bench/train-throughput/run.sh) in the same run, alternating, same model, method, batch
+# and steps. Usage: bench/trainer-service/run.sh [latency rounds=20] [throughput rounds=3] [steps=60]
+# Needs the stack up (scripts/stack.sh up, with the same PEFTFLOW_*_PORT) and free HTTP ports
+# BENCH_DATASET_PORT (8181) and BENCH_TRAINER_PORT (8182).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+DS_PORT=${BENCH_DATASET_PORT:-8181}
+TR_PORT=${BENCH_TRAINER_PORT:-8182}
+OUT=${BENCH_OUT:-$ROOT/target/bench-trainer}
+mkdir -p "$OUT"
+./mvnw -B -o -q -pl dataset-service,trainer-service -am package -DskipTests >/dev/null
+export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$ROOT/target/djl-cache}
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+java -Xmx1g -Dpeftflow.gateway-secret-required=false -Dquarkus.http.port="$DS_PORT" -jar dataset-service/target/quarkus-app/quarkus-run.jar >"$OUT/dataset-service.log" 2>&1 &
+pids+=($!)
+java -Xmx1g -Dai.djl.offline=true -Dpeftflow.gateway-secret-required=false -Dquarkus.http.port="$TR_PORT" -Dpeftflow.trainer.device=cpu \
+  -Dpeftflow.trainer.worker-gpu=false -Dpeftflow.trainer.work-dir="$OUT/work" \
+  -jar trainer-service/target/quarkus-app/quarkus-run.jar >"$OUT/trainer-service.log" 2>&1 &
+pids+=($!)
+for port in "$DS_PORT" "$TR_PORT"; do
+  for _ in $(seq 1 180); do curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break; sleep 1; done
+done
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 bench/trainer-service/bench.py "$DS_PORT" "$TR_PORT" "${1:-20}" "${2:-3}" "${3:-60}"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,201 @@
+package io.peftflow.trainer.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.events.training.DatasetRef;
+import io.peftflow.events.training.TrainingRequested;
+import io.peftflow.kit.problem.ProblemException;
+import io.peftflow.trainer.TrainerConfig;
+import io.peftflow.trainer.jobs.FineTuningJob;
+import io.peftflow.trainer.jobs.JobEventRow;
+import io.peftflow.trainer.jobs.JobService;
+import io.peftflow.trainer.jobs.JobStatus;
+import io.peftflow.trainer.validation.FieldError;
+import io.peftflow.trainer.validation.JobValidator;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/** {@code /fine-tuning/jobs}, shaped like OpenAI's fine-tuning jobs API; the tenant is the {@code X-Tenant} header. */
+@Path("/fine-tuning/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+public class JobResource {
+    private static final Duration STREAM_POLL = Duration.ofMillis(300);
+
+    private final JobService jobs;
+    private final JobValidator validator;
+    private final TrainerConfig config;
+
+    public JobResource(JobService jobs, JobValidator validator, TrainerConfig config) {
+        this.jobs = jobs;
+        this.validator = validator;
+        this.config = config;
+    }
+
+    /**
+     * Validates the request completely, then queues its job. The same {@code Idempotency-Key} again returns the job it
+     * made (200); with a different request it is a 409.
+     */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(@RestHeader("X-Tenant") String tenantHeader, @RestHeader("Idempotency-Key") String key,
+                           JsonNode body, @Context UriInfo uri) {
+        String tenant = ApiProblems.tenant(tenantHeader);
+        if (key != null && (key.isBlank() || key.length() > 200)) {
+            throw new Requests.BadRequest(List.of(new FieldError("Idempotency-Key", "Idempotency-Key must have 1 to 200 characters")));
+        }
+        Requests.JobBody request = Requests.job(body, config.defaultBaseModel());
+        String requestId = key != null ? "key/" + key : "api/" + UUID.randomUUID();
+        String hash = JobService.requestHash(request.dataset(), request.version(), request.recipe());
+        FineTuningJob earlier = replay(tenant, requestId, hash);
+        if (earlier != null) {
+            return Response.ok(Views.JobView.of(earlier)).build();
+        }
+        validator.recipe(request.recipe());
+        JobService.Submitted submitted = QuarkusTransaction.requiringNew().call(() -> {
+            DatasetRef dataset = validator.dataset(tenant, request.dataset(), request.version());
+            return jobs.submit(tenant, requestId, hash, TrainingRequested.ORIGIN_API, dataset, request.recipe(),
+                    JobStatus.QUEUED, null);
+        });
+        if (!submitted.created()) {
+            // A concurrent request with the same key won the insert.
+            FineTuningJob same = replay(tenant, requestId, hash);
+            return Response.ok(Views.JobView.of(same)).build();
+        }
+        return Response.created(uri.getAbsolutePathBuilder().path(submitted.job().id).build())
+                .entity(Views.JobView.of(submitted.job())).build();
+    }
+
+    private FineTuningJob replay(String tenant, String requestId, String hash) {
+        FineTuningJob j = jobs.byRequest(tenant, requestId).orElse(null);
+        if (j != null && !j.requestHash.equals(hash)) {
+            throw new ProblemException(Response.Status.CONFLICT, "Idempotency-Key was used for a different request (job "
+                    + j.id + ")");
+        }
+        return j;
+    }
+
+    @GET
+    public Views.Page<Views.JobView> list(@RestHeader("X-Tenant") String tenant, @RestQuery String after,
+                                          @RestQuery Integer limit, @RestQuery String status, @RestQuery String dataset) {
+        int n = ApiProblems.limit(limit);
+        JobStatus s = null;
+        if (status != null) {
+            s = JobStatus.fromWire(status);
+            if (s == null) {
+                throw new Requests.BadRequest(List.of(new FieldError("status", "status must be one of "
+                        + java.util.Arrays.stream(JobStatus.values()).map(JobStatus::wire).toList())));
+            }
+        }
+        List<FineTuningJob> page = jobs.list(ApiProblems.tenant(tenant), after, n + 1, s, dataset);
+        List<Views.JobView> views = page.stream().limit(n).map(Views.JobView::of).toList();
+        return Views.Page.of(views, page.size() > n, Views.JobView::id);
+    }
+
+    @GET
+    @Path("/{id}")
+    public Views.JobView get(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
+        return Views.JobView.of(jobs.get(ApiProblems.tenant(tenant), id));
+    }
+
+    /**
+     * The job's event log, newest first as OpenAI lists it ({@code after}: an event id, older ones follow); with
+     * {@code order=asc}, oldest first after {@code after} — what a client following a job polls.
+     */
+    @GET
+    @Path("/{id}/events")
+    public Views.Page<Views.EventView> events(@RestHeader("X-Tenant") String tenant, @RestPath String id,
+                                              @RestQuery String after, @RestQuery Integer limit, @RestQuery String order) {
+        int n = ApiProblems.limit(limit);
+        long cursor = after == null ? -1 : Views.eventSeq(after);
+        if (after != null && cursor < 0) {
+            throw new Requests.BadRequest(List.of(new FieldError("after", "after must be an event id (ftevent-N)")));
+        }
+        List<JobEventRow> rows;
+        if ("asc".equals(order)) {
+            rows = jobs.events(ApiProblems.tenant(tenant), id, Math.max(cursor, 0), n + 1);
+        } else if (order == null || "desc".equals(order)) {
+            rows = jobs.eventsNewestFirst(ApiProblems.tenant(tenant), id, after == null ? null : cursor, n + 1);
+        } else {
+            throw new Requests.BadRequest(List.of(new FieldError("order", "order must be asc or desc")));
+        }
+        List<Views.EventView> views = rows.stream().limit(n).map(Views.EventView::of).toList();
+        return Views.Page.of(views, rows.size() > n, Views.EventView::id);
+    }
+
+    @GET
+    @Path("/{id}/checkpoints")
+    public Views.Page<Views.CheckpointView> checkpoints(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
+        return Views.Page.of(jobs.checkpoints(ApiProblems.tenant(tenant), id).stream().map(Views.CheckpointView::of)
+                .toList(), false, Views.CheckpointView::id);
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    public Views.JobView cancel(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
+        return Views.JobView.of(jobs.cancel(ApiProblems.tenant(tenant), id));
+    }
+
+    /**
+     * Server-Sent Events: every event of the job's log as it happens (the ones before included; resumable with
+     * {@code Last-Event-ID}), each named by its type with the event as JSON; the stream ends after the final status.
+     */
+    @GET
+    @Path("/{id}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking // the job lookup before the stream needs a transaction, which the IO thread may not start
+    public Multi<OutboundSseEvent> stream(@RestHeader("X-Tenant") String tenantHeader, @RestPath String id,
+                                          @RestHeader("Last-Event-ID") String lastEventId, @Context Sse sse) {
+        String tenant = ApiProblems.tenant(tenantHeader);
+        jobs.get(tenant, id);
+        long start = Math.max(0, Views.eventSeq(lastEventId));
+        return Multi.createBy().repeating()
+                .supplier(() -> new StreamCursor(start), c -> c.next(jobs, tenant, id))
+                .withDelay(STREAM_POLL)
+                .whilst(batch -> !batch.last())
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onItem().transformToIterable(StreamCursor.Batch::events)
+                .map(e -> sse.newEventBuilder().id(e.id()).name(e.type()).mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(Views.EventView.class, e).build());
+    }
+
+    /** Where a stream is in the job's log. */
+    static final class StreamCursor {
+        private long seq;
+
+        StreamCursor(long seq) {
+            this.seq = seq;
+        }
+
+        record Batch(List<Views.EventView> events, boolean last) {
+        }
+
+        Batch next(JobService jobs, String tenant, String id) {
+            // Read the status first: a final status seen here means all of the job's events are already in the log.
+            boolean finished = jobs.get(tenant, id).status.terminal();
+            List<JobEventRow> rows = jobs.events(tenant, id, seq, 500);
+            if (!rows.isEmpty()) {
+                seq = rows.get(rows.size() - 1).seq;
+            }
+            return new Batch(rows.stream().map(Views.EventView::of).toList(), finished && rows.size() < 500);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.peftflow.trainer.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.events.training.JobSucceeded;
+import io.peftflow.events.training.RunMetrics;
+import io.peftflow.events.training.TrainingSettings;
+import io.peftflow.trainer.jobs.FineTuningJob;
+import io.peftflow.trainer.jobs.JobCheckpoint;
+import io.peftflow.trainer.jobs.JobEventRow;
+import io.peftflow.trainer.jobs.JsonText;
+import io.peftflow.trainer.policies.RetrainingPolicy;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * What the API returns, shaped like OpenAI's fine-tuning objects ({@code object}, {@code id}, unix-second
+ * timestamps, {@code {"object": "list", "data": [...], "has_more": ...}} pages); JSON names are snake_case.
+ */
+final class Views {
+    private Views() {
+    }
+
+    record Page<T>(String object, List<T> data, boolean hasMore, String firstId, String lastId) {
+        static <T> Page<T> of(List<T> data, boolean hasMore, java.util.function.Function<T, String> id) {
+            return new Page<>("list", data, hasMore, data.isEmpty() ? null : id.apply(data.get(0)),
+                    data.isEmpty() ? null : id.apply(data.get(data.size() - 1)));
+        }
+    }
+
+    record DatasetView(String name, int version) {
+    }
+
+    record MethodView(String type, JsonNode hyperparameters) {
+    }
+
+    record ProgressView(int step, Integer totalSteps, Double trainLoss, int lastCheckpointStep) {
+    }
+
+    record ErrorView(String code, String message) {
+    }
+
+    record ResultView(List<JobSucceeded.StoredFile> adapterFiles, JobSucceeded.StoredFile manifest,
+                      JobSucceeded.StoredFile metricsFile, RunMetrics metrics, long trainableParameters, int steps,
+                      JobSucceeded.Lineage lineage) {
+    }
+
+    record JobView(String object, String id, String status, String model, DatasetView dataset, MethodView method,
+                   TrainingSettings training, long seed, String adapterName, String origin, Long createdAt,
+                   Long startedAt, Long finishedAt, int attempt, ProgressView progress, ErrorView error,
+                   ResultView result) {
+        static JobView of(FineTuningJob j) {
+            JobSucceeded s = j.succeeded();
+            return new JobView("fine_tuning.job", j.id, j.status.wire(), j.baseModel,
+                    new DatasetView(j.datasetName, j.datasetVersion), new MethodView(j.method, JsonText.tree(j.hyperparameters)),
+                    j.trainingSettings(), j.seed, j.adapterName, j.origin, unix(j.createdAt), unix(j.startedAt),
+                    unix(j.finishedAt), j.attempt, new ProgressView(j.step, j.totalSteps, j.trainLoss, j.lastCheckpointStep),
+                    j.errorMessage == null ? null : new ErrorView(j.errorKind == null ? "cancelled" : j.errorKind.toLowerCase(),
+                            j.errorMessage),
+                    s == null ? null : new ResultView(s.adapterFiles(), s.manifest(), s.metricsFile(), s.metrics(),
+                            s.trainableParameters(), s.steps(), s.lineage()));
+        }
+    }
+
+    record EventView(String object, String id, long createdAt, String level, String type, String message, JsonNode data) {
+        static EventView of(JobEventRow e) {
+            return new EventView("fine_tuning.job.event", eventId(e.seq), unix(e.createdAt), e.level, e.type, e.message,
+                    e.data == null ? null : JsonText.tree(e.data));
+        }
+    }
+
+    record CheckpointView(String object, String id, long createdAt, String fineTuningJobId, int stepNumber,
+                          Double trainLoss, String uri) {
+        static CheckpointView of(JobCheckpoint c) {
+            return new CheckpointView("fine_tuning.job.checkpoint", "ftckpt-" + c.jobId.substring("ftjob-".length())
+                    + "-" + c.step, unix(c.createdAt), c.jobId, c.step, c.trainLoss, c.uri);
+        }
+    }
+
+    record PolicyView(String object, String dataset, String model, MethodView method, TrainingSettings training,
+                      long seed, String adapterName, long minNewExamples, int debounceSeconds, Integer lastVersion,
+                      Long createdAt, Long updatedAt) {
+        static PolicyView of(RetrainingPolicy p) {
+            return new PolicyView("fine_tuning.policy", p.dataset, p.baseModel,
+                    new MethodView(p.method, JsonText.tree(p.hyperparameters)), p.recipe().training(), p.seed,
+                    p.adapterName, p.minNewExamples, p.debounceSeconds, p.lastVersion, unix(p.createdAt),
+                    unix(p.updatedAt));
+        }
+    }
+
+    static String eventId(long seq) {
+        return "ftevent-" + seq;
+    }
+
+    /** The event sequence number of an {@code ftevent-N} id; -1 when it is not one. */
+    static long eventSeq(String id) {
+        if (id != null && id.matches("ftevent-[0-9]{1,18}")) {
+            return Long.parseLong(id.substring("ftevent-".length()));
+        }
+        return -1;
+    }
+
+    static Long unix(OffsetDateTime t) {
+        return t == null ? null : t.toEpochSecond();
+    }
+}

@@ -1,0 +1,114 @@
+package io.peftflow.trainer.jobs;
+
+import io.peftflow.events.training.DatasetRef;
+import io.peftflow.events.training.JobSucceeded;
+import io.peftflow.events.training.TrainingSettings;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.OffsetDateTime;
+
+/** One fine-tuning job: its recipe, its dataset version, its place in the queue and how it ended. */
+@Entity
+@Table(name = "fine_tuning_job")
+public class FineTuningJob extends PanacheEntityBase {
+    @Id
+    public String id;
+
+    @Column(insertable = false, updatable = false)
+    public long seq;
+
+    public String tenant;
+
+    @Column(name = "request_id")
+    public String requestId;
+
+    @Column(name = "request_hash")
+    public String requestHash;
+
+    public String origin;
+
+    @Enumerated(EnumType.STRING)
+    public JobStatus status;
+
+    @Column(name = "adapter_name")
+    public String adapterName;
+
+    @Column(name = "dataset_name")
+    public String datasetName;
+
+    @Column(name = "dataset_version")
+    public int datasetVersion;
+
+    @Column(name = "base_model")
+    public String baseModel;
+
+    public String method;
+
+    public String hyperparameters;
+
+    public String training;
+
+    public long seed;
+
+    @Column(name = "created_at")
+    public OffsetDateTime createdAt;
+
+    @Column(name = "not_before")
+    public OffsetDateTime notBefore;
+
+    @Column(name = "started_at")
+    public OffsetDateTime startedAt;
+
+    @Column(name = "finished_at")
+    public OffsetDateTime finishedAt;
+
+    @Column(name = "worker_id")
+    public String workerId;
+
+    public int attempt;
+
+    @Column(name = "lease_expires_at")
+    public OffsetDateTime leaseExpiresAt;
+
+    public int step;
+
+    @Column(name = "total_steps")
+    public Integer totalSteps;
+
+    @Column(name = "train_loss")
+    public Double trainLoss;
+
+    @Column(name = "last_checkpoint_step")
+    public int lastCheckpointStep;
+
+    @Column(name = "error_kind")
+    public String errorKind;
+
+    @Column(name = "error_message")
+    public String errorMessage;
+
+    public String result;
+
+    public Recipe recipe() {
+        return new Recipe(baseModel, method, JsonText.tree(hyperparameters), trainingSettings(), seed, adapterName);
+    }
+
+    public TrainingSettings trainingSettings() {
+        return JsonText.read(training, TrainingSettings.class);
+    }
+
+    public DatasetRef datasetRef() {
+        return DatasetRef.of(datasetName, datasetVersion);
+    }
+
+    /** The JobSucceeded payload of a succeeded job, else null. */
+    public JobSucceeded succeeded() {
+        return JsonText.read(result, JobSucceeded.class);
+    }
+}

@@ -1,0 +1,183 @@
+package io.peftflow.trainer.jobs;
+
+import io.peftflow.events.EventIds;
+import io.peftflow.events.training.DatasetRef;
+import io.peftflow.events.training.JobCancelled;
+import io.peftflow.events.training.JobFailed;
+import io.peftflow.events.training.JobQueued;
+import io.peftflow.kit.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.core.Response;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/** Creating, reading and cancelling jobs; a tenant never sees another's. */
+@ApplicationScoped
+public class JobService {
+    private final JobRepository jobs;
+    private final JobEvents events;
+    private final Event<JobsQueued> queued;
+
+    public JobService(JobRepository jobs, JobEvents events, Event<JobsQueued> queued) {
+        this.jobs = jobs;
+        this.events = events;
+        this.queued = queued;
+    }
+
+    /** A job and whether this call created it (false: the request id had made it before). */
+    public record Submitted(FineTuningJob job, boolean created) {
+    }
+
+    /** The job id of a request: the same on every redelivery of the request. */
+    public static String jobId(String tenant, String requestId) {
+        return "ftjob-" + EventIds.of("fine-tuning-job", tenant, requestId).replace("-", "").substring(0, 24);
+    }
+
+    /**
+     * What makes two requests with one idempotency key the same request: the dataset as asked for ({@code version} 0
+     * for the latest) and the recipe.
+     */
+    public static String requestHash(String dataset, int requestedVersion, Recipe recipe) {
+        try {
+            byte[] canonical = JsonText.write(new Object[] {dataset, requestedVersion, recipe}).getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Inserts the job of a request unless the request made one already. A QUEUED job announces itself and wakes a
+     * worker; a VALIDATING_FILES job waits for {@code RequestValidation}.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Submitted submit(String tenant, String requestId, String requestHash, String origin, DatasetRef dataset,
+                            Recipe recipe, JobStatus status, OffsetDateTime notBefore) {
+        FineTuningJob j = new FineTuningJob();
+        j.id = jobId(tenant, requestId);
+        j.tenant = tenant;
+        j.requestId = requestId;
+        j.requestHash = requestHash;
+        j.origin = origin;
+        j.status = status;
+        j.adapterName = recipe.adapterName();
+        j.datasetName = dataset.name();
+        j.datasetVersion = dataset.version();
+        j.baseModel = recipe.baseModel();
+        j.method = recipe.method();
+        j.hyperparameters = JsonText.write(recipe.hyperparameters());
+        j.training = JsonText.write(recipe.training());
+        j.seed = recipe.seed();
+        j.createdAt = OffsetDateTime.now();
+        j.notBefore = notBefore == null ? j.createdAt : notBefore;
+        if (!jobs.insertIfAbsent(j)) {
+            return new Submitted(jobs.findByRequest(tenant, requestId).orElseThrow(() -> new IllegalStateException(
+                    "job " + j.id + " conflicts with a job of another request")), false);
+        }
+        FineTuningJob created = jobs.findById(j.id);
+        if (status == JobStatus.QUEUED) {
+            announceQueued(created);
+        }
+        return new Submitted(created, true);
+    }
+
+    /** A validated job enters the queue. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void announceQueued(FineTuningJob j) {
+        events.publish(new JobQueued(j.id, j.tenant, j.adapterName, j.datasetRef(), j.baseModel, j.method, j.origin,
+                OffsetDateTime.now()), "info", "Job queued: " + j.method + " on " + j.datasetName + " v"
+                + j.datasetVersion + " with base model " + j.baseModel);
+        queued.fire(new JobsQueued());
+    }
+
+    /** Fails a job that never ran (its request did not validate). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void reject(FineTuningJob j, String reason) {
+        j.status = JobStatus.FAILED;
+        j.finishedAt = OffsetDateTime.now();
+        j.errorKind = JobFailed.Kind.USER_ERROR.name();
+        j.errorMessage = reason;
+        events.publish(new JobFailed(j.id, j.tenant, JobFailed.Kind.USER_ERROR, reason, 0, j.finishedAt), "error",
+                "Job failed: " + reason);
+    }
+
+    /** Cancels a job no worker holds, e.g. a queued job superseded by a newer dataset version. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void cancelUnstarted(FineTuningJob j, String why) {
+        j.status = JobStatus.CANCELLED;
+        j.finishedAt = OffsetDateTime.now();
+        j.errorMessage = why;
+        events.publish(new JobCancelled(j.id, j.tenant, j.lastCheckpointStep, j.finishedAt), "info",
+                "Job cancelled: " + why);
+    }
+
+    @Transactional
+    public FineTuningJob get(String tenant, String id) {
+        return jobs.findForTenant(tenant, id).orElseThrow(() ->
+                new ProblemException(Response.Status.NOT_FOUND, "no fine-tuning job '" + id + "'"));
+    }
+
+    @Transactional
+    public Optional<FineTuningJob> byRequest(String tenant, String requestId) {
+        return jobs.findByRequest(tenant, requestId);
+    }
+
+    /** One page, newest first, after the job {@code after} (a job id; null from the start). */
+    @Transactional
+    public List<FineTuningJob> list(String tenant, String after, int limit, JobStatus status, String dataset) {
+        Long before = after == null ? null : get(tenant, after).seq;
+        return jobs.page(tenant, before, limit, status, dataset);
+    }
+
+    /** Oldest first after event {@code afterSeq}. */
+    @Transactional
+    public List<JobEventRow> events(String tenant, String id, long afterSeq, int limit) {
+        get(tenant, id);
+        return JobEventRow.find("jobId = ?1 and seq > ?2 order by seq", id, afterSeq).page(0, limit).list();
+    }
+
+    /** Newest first before event {@code beforeSeq} (OpenAI's order for /events). */
+    @Transactional
+    public List<JobEventRow> eventsNewestFirst(String tenant, String id, Long beforeSeq, int limit) {
+        get(tenant, id);
+        return beforeSeq == null
+                ? JobEventRow.find("jobId = ?1 order by seq desc", id).page(0, limit).list()
+                : JobEventRow.find("jobId = ?1 and seq < ?2 order by seq desc", id, beforeSeq).page(0, limit).list();
+    }
+
+    @Transactional
+    public List<JobCheckpoint> checkpoints(String tenant, String id) {
+        get(tenant, id);
+        return JobCheckpoint.list("jobId = ?1 order by step desc", id);
+    }
+
+    /**
+     * Cancels at once when no worker holds the job; a running job becomes CANCEL_REQUESTED and its worker stops it
+     * at its next heartbeat, keeping its last checkpoint. Cancelling twice is not an error; a finished job is.
+     */
+    @Transactional
+    public FineTuningJob cancel(String tenant, String id) {
+        FineTuningJob j = jobs.findForTenant(tenant, id, true).orElseThrow(() ->
+                new ProblemException(Response.Status.NOT_FOUND, "no fine-tuning job '" + id + "'"));
+        switch (j.status) {
+            case VALIDATING_FILES, QUEUED -> cancelUnstarted(j, "cancelled by the user before it started");
+            case RUNNING -> {
+                j.status = JobStatus.CANCEL_REQUESTED;
+                events.log(j.id, "training.cancel-requested", "info", "Cancel requested; the worker stops at its next heartbeat", null);
+            }
+            case CANCEL_REQUESTED, CANCELLED -> {
+            }
+            default -> throw new ProblemException(Response.Status.CONFLICT,
+                    "job '" + id + "' already " + j.status.wire() + "; only an unfinished job can be cancelled");
+        }
+        return j;
+    }
+}

@@ -1,0 +1,30 @@
+package io.peftflow.trainer.jobs;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/** A job's state, spelled on the wire as OpenAI's fine-tuning API spells it ({@code validating_files}, ...). */
+public enum JobStatus {
+    VALIDATING_FILES, QUEUED, RUNNING, CANCEL_REQUESTED, SUCCEEDED, FAILED, CANCELLED;
+
+    public static final Set<JobStatus> TERMINAL = EnumSet.of(SUCCEEDED, FAILED, CANCELLED);
+
+    public boolean terminal() {
+        return TERMINAL.contains(this);
+    }
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The status a query parameter names; null when it names none. */
+    public static JobStatus fromWire(String value) {
+        for (JobStatus s : values()) {
+            if (s.wire().equals(value)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

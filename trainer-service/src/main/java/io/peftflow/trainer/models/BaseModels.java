@@ -1,0 +1,133 @@
+package io.peftflow.trainer.models;
+
+import io.peftflow.core.manifest.RunManifest;
+import io.peftflow.core.tiny.TinyModel;
+import io.peftflow.kit.storage.ObjectStore;
+import io.peftflow.trainer.TrainerConfig;
+import io.peftflow.trainer.storage.S3Uri;
+import io.peftflow.trainer.storage.Transfers;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Base models live in S3 as Hugging Face checkpoint directories, {@code s3://peftflow-models/<name>/}. Workers keep
+ * a local copy per content (the objects' names, sizes and ETags), so a re-uploaded model is fetched again and an
+ * unchanged one never is.
+ */
+@ApplicationScoped
+public class BaseModels {
+    /** {@code name} or {@code org/name}, as Hugging Face spells model ids. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,95}(/[A-Za-z0-9][A-Za-z0-9._-]{0,95})?");
+
+    private final ObjectStore store;
+    private final Transfers transfers;
+    private final TrainerConfig config;
+    private final Path cache;
+
+    public BaseModels(ObjectStore store, Transfers transfers, TrainerConfig config) {
+        this.store = store;
+        this.transfers = transfers;
+        this.config = config;
+        this.cache = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "peftflow-trainer"))
+                .resolve("models");
+    }
+
+    public static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches() && !name.contains("..");
+    }
+
+    /** Whether the bucket holds the model (its {@code config.json}). */
+    public boolean exists(String name) {
+        return validName(name) && store.stat(config.modelsBucket(), name + "/config.json").isPresent();
+    }
+
+    /** The model's {@code config.json} on local disk (for the planner), fetched once per ETag. */
+    public Path configJson(String name) {
+        String key = name + "/config.json";
+        String etag = store.stat(config.modelsBucket(), key).orElseThrow(() ->
+                new IllegalArgumentException("no base model '" + name + "'")).etag();
+        Path file = cache.resolve("config").resolve(digest(name + "\n" + etag)).resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            transfers.download(new S3Uri(config.modelsBucket(), key), file, null);
+        }
+        return file;
+    }
+
+    /** The whole checkpoint directory on local disk, downloaded unless this content is cached already. */
+    public Path localDir(String name) {
+        String prefix = name + "/";
+        List<ObjectStore.Listed> objects = store.list(config.modelsBucket(), prefix);
+        if (objects.stream().noneMatch(o -> o.key().equals(prefix + "config.json"))) {
+            throw new IllegalArgumentException("no base model '" + name + "' in s3://" + config.modelsBucket() + "/");
+        }
+        StringBuilder content = new StringBuilder();
+        objects.forEach(o -> content.append(o.key()).append(' ').append(o.size()).append(' ').append(o.etag()).append('\n'));
+        Path dir = cache.resolve("content").resolve(digest(content.toString()));
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
+        Path part = dir.resolveSibling(dir.getFileName() + ".part-" + ProcessHandle.current().pid());
+        try {
+            transfers.downloadAll(config.modelsBucket(), prefix, part);
+            Files.move(part, dir);
+        } catch (IOException e) {
+            if (!Files.isDirectory(dir)) {
+                throw new UncheckedIOException("cannot cache base model " + name + " in " + dir, e);
+            }
+            // another worker on this disk cached it first
+        }
+        return dir;
+    }
+
+    /** The SHA-256 that lineage records for a model's weights (one hash over its *.safetensors, by name). */
+    public static String weightsSha256(Path modelDir) {
+        return RunManifest.sha256Files(modelDir, ".safetensors");
+    }
+
+    /** Uploads the embedded tiny model as {@code name} unless the bucket has a model of that name. */
+    public void registerTiny(String name) {
+        if (exists(name)) {
+            return;
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("tiny-model");
+            TinyModel.write(dir);
+            transfers.uploadDir(dir, config.modelsBucket(), name + "/");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the embedded tiny model", e);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    static String digest(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temporary directory is harmless
+        }
+    }
+}

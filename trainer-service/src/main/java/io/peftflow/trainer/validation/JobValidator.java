@@ -1,0 +1,135 @@
+package io.peftflow.trainer.validation;
+
+import ai.djl.ndarray.types.DataType;
+import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.planner.Plan;
+import io.peftflow.core.run.TrainingRun;
+import io.peftflow.core.training.TrainingConfig;
+import io.peftflow.core.tuners.AdapterConfig;
+import io.peftflow.core.tuners.PeftMethods;
+import io.peftflow.events.training.DatasetRef;
+import io.peftflow.kit.names.Names;
+import io.peftflow.trainer.TrainerConfig;
+import io.peftflow.trainer.datasets.KnownVersion;
+import io.peftflow.trainer.datasets.KnownVersions;
+import io.peftflow.trainer.jobs.Recipe;
+import io.peftflow.trainer.models.BaseModels;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a job before anything is queued: the dataset version is one dataset-service announced, the base model is in
+ * the models bucket, the method and its hyperparameters are valid for peft-core, the training settings are sane, and
+ * peft-core's planner says the run fits the workers' device. Every error names the request field at fault.
+ */
+@ApplicationScoped
+public class JobValidator {
+    private static final Pattern ADAPTER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final KnownVersions versions;
+    private final BaseModels models;
+    private final TrainerConfig config;
+
+    public JobValidator(KnownVersions versions, BaseModels models, TrainerConfig config) {
+        this.versions = versions;
+        this.models = models;
+        this.config = config;
+    }
+
+    /**
+     * The dataset version a job trains on ({@code version} 0: the latest known), with its split hashes.
+     *
+     * @throws InvalidRequest naming {@code dataset} or {@code dataset_version}
+     */
+    @Transactional
+    public DatasetRef dataset(String tenant, String name, int version) {
+        if (!Names.valid(name)) {
+            throw InvalidRequest.of("dataset", "dataset must be a dataset name matching " + Names.NAME.pattern() + ", got "
+                    + quote(name));
+        }
+        if (!versions.anyVersion(tenant, name)) {
+            throw InvalidRequest.of("dataset", "unknown dataset '" + name + "': no version of it has been announced");
+        }
+        KnownVersion v = (version == 0 ? versions.latest(tenant, name) : versions.version(tenant, name, version))
+                .orElseThrow(() -> InvalidRequest.of("dataset_version", "dataset '" + name + "' has no version "
+                        + version + " (latest: " + versions.latest(tenant, name).map(l -> l.version).orElse(0) + ")"));
+        return new DatasetRef(name, v.version, v.trainSha256, v.validationSha256);
+    }
+
+    /**
+     * Everything about the recipe; the plan is checked once the rest is valid.
+     *
+     * @throws InvalidRequest with every field at fault
+     */
+    public void recipe(Recipe r) {
+        List<FieldError> errors = new ArrayList<>();
+        if (r.adapterName() == null || !ADAPTER.matcher(r.adapterName()).matches()) {
+            errors.add(new FieldError("adapter_name", "adapter_name must match " + ADAPTER.pattern() + ", got "
+                    + quote(r.adapterName())));
+        }
+        boolean modelKnown = models.exists(r.baseModel());
+        if (!modelKnown) {
+            errors.add(new FieldError("model", "unknown base model " + quote(r.baseModel()) + ": no "
+                    + "s3://" + config.modelsBucket() + "/" + r.baseModel() + "/config.json"));
+        }
+        AdapterConfig adapter = null;
+        try {
+            adapter = PeftMethods.config(r.method() == null ? "" : r.method(), r.hyperparameters());
+        } catch (PeftCoreException e) {
+            errors.add(methodError(e));
+        }
+        List<FieldError> training = TrainingConfigs.check(r.training());
+        errors.addAll(training);
+        if (!errors.isEmpty()) {
+            throw new InvalidRequest(errors);
+        }
+        plan(r, adapter);
+    }
+
+    private void plan(Recipe r, AdapterConfig adapter) {
+        TrainingConfig training;
+        try {
+            training = TrainingConfigs.of(r.training(), r.seed(), config.checkpointEverySteps());
+        } catch (PeftCoreException e) {
+            throw InvalidRequest.of("training", e.getMessage());
+        }
+        Plan plan;
+        try {
+            plan = TrainingRun.plan(models.configJson(r.baseModel()), adapter, training, config.planSequenceLength(),
+                    config.workerGpu() ? DataType.FLOAT16 : DataType.FLOAT32);
+        } catch (PeftCoreException e) {
+            throw new InvalidRequest(List.of(methodError(e)));
+        }
+        long device = config.workerDeviceMemory().asLongValue();
+        if (!plan.fits(device)) {
+            throw InvalidRequest.of("training.batch_size", String.format(Locale.ROOT,
+                    "the plan does not fit the workers' device: it needs %.2f GiB (weights %.2f, adapter and optimizer "
+                            + "%.2f, activations %.2f at batch %d x %d tokens) of %.2f GiB; lower batch_size, or r",
+                    gib(plan.memory().total() + Plan.CUDA_CONTEXT_BYTES), gib(plan.memory().weights()),
+                    gib(plan.memory().adapter() + plan.memory().gradients() + plan.memory().optimizer()),
+                    gib(plan.memory().activations()), training.batchSize(), config.planSequenceLength(), gib(device)));
+        }
+    }
+
+    /** peft-core names the config key at fault ({@code r}, {@code target_modules}) or {@code method}. */
+    private static FieldError methodError(PeftCoreException e) {
+        String field = e.field();
+        if (field == null || field.equals("method")) {
+            return new FieldError(field == null ? "method" : "method.type", e.getMessage());
+        }
+        return new FieldError("method.hyperparameters." + field, e.getMessage());
+    }
+
+    private static double gib(long bytes) {
+        return bytes / (double) (1L << 30);
+    }
+
+    private static String quote(String s) {
+        return s == null ? "nothing" : "'" + (s.length() > 70 ? s.substring(0, 70) + "…" : s) + "'";
+    }
+}

@@ -1,0 +1,66 @@
+package io.peftflow.trainer.validation;
+
+import io.peftflow.core.training.TrainingConfig;
+import io.peftflow.core.training.optim.LrSchedule;
+import io.peftflow.events.training.TrainingSettings;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A job's {@link TrainingSettings} as peft-core's {@link TrainingConfig}: the one mapping, for the plan and the run. */
+public final class TrainingConfigs {
+    static final int MAX_STEPS = 1_000_000;
+    static final int MAX_BATCH = 4096;
+
+    private TrainingConfigs() {
+    }
+
+    /** The problems of the settings, each naming its REST field; empty when they are fine. */
+    public static List<FieldError> check(TrainingSettings t) {
+        List<FieldError> errors = new ArrayList<>();
+        if (t == null) {
+            return errors;
+        }
+        range(errors, "training.max_steps", t.maxSteps(), 1, MAX_STEPS);
+        range(errors, "training.epochs", t.epochs(), 1, 1000);
+        range(errors, "training.batch_size", t.batchSize(), 1, MAX_BATCH);
+        range(errors, "training.warmup_steps", t.warmupSteps(), 0, MAX_STEPS);
+        range(errors, "training.eval_every_steps", t.evalEverySteps(), 0, MAX_STEPS);
+        range(errors, "training.checkpoint_every_steps", t.checkpointEverySteps(), 1, MAX_STEPS);
+        Double lr = t.learningRate();
+        if (lr != null && !(lr > 0 && lr < 10 && Double.isFinite(lr))) {
+            errors.add(new FieldError("training.learning_rate", "learning_rate must be > 0 (and < 10), got " + lr));
+        }
+        return errors;
+    }
+
+    private static void range(List<FieldError> errors, String field, Integer value, int min, int max) {
+        if (value != null && (value < min || value > max)) {
+            String name = field.substring(field.indexOf('.') + 1);
+            errors.add(new FieldError(field, name + " must be in [" + min + ", " + max + "], got " + value));
+        }
+    }
+
+    /** The config a worker trains with; absent settings take peft-core's defaults (one epoch, batch 8, lr 2e-4). */
+    public static TrainingConfig of(TrainingSettings t, long seed, int defaultCheckpointEvery) {
+        TrainingConfig.Builder b = TrainingConfig.builder().seed(seed);
+        TrainingSettings s = t == null ? new TrainingSettings(null, null, null, null, null, null, null) : t;
+        if (s.learningRate() != null) {
+            b.learningRate(s.learningRate());
+        }
+        b.schedule(LrSchedule.Kind.COSINE, s.warmupSteps() == null ? 0 : s.warmupSteps());
+        if (s.maxSteps() != null) {
+            b.maxSteps(s.maxSteps());
+        } else if (s.epochs() != null) {
+            b.epochs(s.epochs());
+        }
+        if (s.batchSize() != null) {
+            b.batch(s.batchSize(), 1);
+        }
+        if (s.evalEverySteps() != null) {
+            b.evaluation(s.evalEverySteps(), 0, 0.0);
+        }
+        b.checkpointEvery(s.checkpointEverySteps() == null ? defaultCheckpointEvery : s.checkpointEverySteps());
+        return b.build();
+    }
+}

@@ -1,0 +1,176 @@
+package io.peftflow.trainer.worker;
+
+import io.peftflow.core.device.Devices;
+import io.peftflow.core.evaluation.LossMetrics;
+import io.peftflow.trainer.TrainerConfig;
+import io.peftflow.trainer.jobs.JobStatus;
+import io.peftflow.trainer.jobs.JobsQueued;
+import io.peftflow.trainer.queue.JobQueue;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import org.jboss.logging.Logger;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The worker of this JVM (roles {@code worker} and {@code both}): one thread that claims a job, trains it, records how
+ * it ended and claims the next — one job at a time, because DJL allows one training run per JVM; scale is more
+ * worker pods. A heartbeat thread renews the lease every {@code heartbeat}, writes the latest progress and stops the
+ * run when its cancel is requested or its lease was lost.
+ */
+@ApplicationScoped
+public class Worker {
+    private static final Logger LOG = Logger.getLogger(Worker.class);
+
+    private final JobQueue queue;
+    private final JobRunner runner;
+    private final TrainerConfig config;
+    private final Semaphore wake = new Semaphore(0);
+    private final String workerId = workerId();
+    private volatile boolean stopping;
+    private volatile JobRunner.Running current;
+    private Thread thread;
+    private ScheduledExecutorService heartbeat;
+
+    public Worker(JobQueue queue, JobRunner runner, TrainerConfig config) {
+        this.queue = queue;
+        this.runner = runner;
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.role().trains()) {
+            return;
+        }
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "trainer-heartbeat"));
+        long every = config.heartbeat().toMillis();
+        heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+        thread = new Thread(this::loop, "trainer-worker");
+        thread.start();
+        LOG.infof("worker %s started (device %s, lease %s)", workerId, config.device(), config.lease());
+    }
+
+    /** A job was queued in this JVM: look now rather than at the next poll. */
+    void onQueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobsQueued event) {
+        wake.release();
+    }
+
+    private void loop() {
+        String device = Devices.pick(config.device()).toString();
+        Path workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "peftflow-trainer"))
+                .resolve("runs");
+        long idleSince = System.nanoTime();
+        while (!stopping) {
+            try {
+                Optional<JobQueue.Claim> claim = queue.claim(workerId, device);
+                if (claim.isEmpty()) {
+                    if (config.exitWhenIdle().isPresent()
+                            && System.nanoTime() - idleSince > config.exitWhenIdle().get().toNanos()) {
+                        LOG.infof("worker %s: no job for %s, exiting", workerId, config.exitWhenIdle().get());
+                        Quarkus.asyncExit(0);
+                        return;
+                    }
+                    wake.drainPermits();
+                    wake.tryAcquire(config.poll().toMillis(), TimeUnit.MILLISECONDS);
+                    continue;
+                }
+                JobRunner.Running running = new JobRunner.Running(claim.get().lease());
+                current = running;
+                try {
+                    JobQueue.Outcome outcome = runner.run(claim.get(), running, workDir);
+                    LOG.infof("job %s: %s", claim.get().lease().jobId(), outcome.name().toLowerCase(Locale.ROOT));
+                } finally {
+                    current = null;
+                    idleSince = System.nanoTime();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // The database may be away for a moment: back off and claim again (leases protect the jobs).
+                LOG.errorf(e, "worker loop");
+                sleep(config.poll().toMillis() * 4);
+            }
+        }
+    }
+
+    /** Renews the lease, publishes progress, and stops the run on a cancel request or a lost lease. */
+    private void beat() {
+        JobRunner.Running running = current;
+        if (running == null || running.finishing) {
+            return;
+        }
+        try {
+            LossMetrics evaluation = running.progress.takeEvaluation();
+            if (evaluation != null) {
+                queue.logEvaluation(running.lease, running.progress.evaluationStep(), String.format(Locale.ROOT,
+                        "Evaluation at step %d: eval loss=%.4f, token accuracy=%.3f", running.progress.evaluationStep(),
+                        evaluation.loss(), evaluation.tokenAccuracy()), Map.of("step", running.progress.evaluationStep(),
+                        "eval_loss", evaluation.loss(), "perplexity", evaluation.perplexity(),
+                        "token_accuracy", evaluation.tokenAccuracy()));
+            }
+            Optional<JobStatus> status = queue.renew(running.lease, running.progress.latest());
+            if (status.isEmpty()) {
+                LOG.warnf("job %s: lease lost to another worker; stopping without recording", running.lease.jobId());
+                running.lost = true;
+                running.cancel.cancel();
+            } else if (status.get() == JobStatus.CANCEL_REQUESTED) {
+                running.cancel.cancel();
+            }
+        } catch (RuntimeException e) {
+            // Missing one beat is fine; the lease is several beats long.
+            LOG.warnf("heartbeat of job %s failed: %s", running.lease.jobId(), e.getMessage());
+        }
+    }
+
+    /** On shutdown the run stops at its next step, checkpoints, and the job goes back to the queue for another worker. */
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+        JobRunner.Running running = current;
+        if (running != null) {
+            running.released = true;
+            running.cancel.cancel();
+        }
+        if (thread != null) {
+            wake.release();
+            try {
+                thread.join(config.lease().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
+    }
+
+    public String id() {
+        return workerId;
+    }
+
+    private static String workerId() {
+        // Pod name (the hostname in Kubernetes) and pid: unique per worker JVM.
+        String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

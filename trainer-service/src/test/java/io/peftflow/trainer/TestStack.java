@@ -1,0 +1,220 @@
+package io.peftflow.trainer;
+
+import io.agroal.api.AgroalDataSource;
+import io.peftflow.data.sample.TransactionDataset;
+import io.peftflow.events.CloudEvent;
+import io.peftflow.events.EventCodec;
+import io.peftflow.events.EventTypes;
+import io.peftflow.events.Topics;
+import io.peftflow.events.dataset.DatasetVersionReady;
+import io.peftflow.kit.storage.ObjectStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * What the tests do to the real stack: announce dataset versions as dataset-service does (splits in S3, the event on
+ * Kafka), read Kafka topics, query PostgreSQL directly, and stop or start Kafka.
+ */
+@ApplicationScoped
+public class TestStack {
+    static final String DATASETS = "peftflow-datasets";
+
+    private final ObjectStore store;
+    private final AgroalDataSource db;
+    private final String bootstrap;
+
+    public TestStack(ObjectStore store, AgroalDataSource db, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        this.store = store;
+        this.db = db;
+        this.bootstrap = bootstrap;
+    }
+
+    public static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Stores generated transaction splits and announces them as {@code version} of the dataset, {@code times} times. */
+    public DatasetVersionReady announce(String tenant, String dataset, int version, int train, int validation, int times) {
+        String prefix = tenant + "/" + dataset + "/v" + version + "/";
+        byte[] trainBytes = TransactionDataset.jsonl(train, version).getBytes(StandardCharsets.UTF_8);
+        byte[] validationBytes = TransactionDataset.jsonl(validation, 1000 + version).getBytes(StandardCharsets.UTF_8);
+        store.put(DATASETS, prefix + "train.jsonl", trainBytes, "application/x-ndjson");
+        store.put(DATASETS, prefix + "validation.jsonl", validationBytes, "application/x-ndjson");
+        DatasetVersionReady.VersionObjects uris = new DatasetVersionReady.VersionObjects(null,
+                ObjectStore.uri(DATASETS, prefix + "train.jsonl"), ObjectStore.uri(DATASETS, prefix + "validation.jsonl"), null);
+        DatasetVersionReady.VersionObjects sha = new DatasetVersionReady.VersionObjects(null, sha256(trainBytes),
+                sha256(validationBytes), null);
+        DatasetVersionReady ready = new DatasetVersionReady(tenant, dataset, version, version, "prompt_completion", "none",
+                0, 0.2, null, uris, sha, new DatasetVersionReady.Counts(train + validation, train + validation, 0, 0, 0,
+                train, validation), Map.of(), Map.of(), "characters", null, OffsetDateTime.now());
+        CloudEvent event = EventCodec.wrap("/dataset-service", EventTypes.DATASET_VERSION_READY,
+                "datasets/" + tenant + "/" + dataset + "/" + version, ready)
+                .withId(DatasetVersionReady.eventId(tenant, dataset, version));
+        for (int i = 0; i < times; i++) {
+            send(Topics.DATASET_VERSIONS, tenant + "/" + dataset, event);
+        }
+        return ready;
+    }
+
+    /** Announces and waits until the trainer has recorded the version. */
+    public DatasetVersionReady known(String tenant, String dataset, int version, int train, int validation) {
+        DatasetVersionReady v = announce(tenant, dataset, version, train, validation, 1);
+        await(Duration.ofSeconds(30), "version " + version + " of " + dataset + " recorded", () ->
+                count("select count(*) from dataset_version where tenant = ? and dataset = ? and version = " + version,
+                        tenant, dataset) == 1);
+        return v;
+    }
+
+    public void send(String topic, String key, CloudEvent event) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, EventCodec.encode(event))).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to " + topic, e);
+        }
+    }
+
+    /**
+     * The events on {@code topic} that match, read from the start of the topic until {@code done} holds for what was
+     * read (or the timeout passes).
+     */
+    public List<CloudEvent> consume(String topic, Predicate<CloudEvent> match, Predicate<List<CloudEvent>> done,
+                                    Duration timeout) {
+        List<CloudEvent> found = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "trainer-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
+                    CloudEvent e = EventCodec.decode(r.value());
+                    if (match.test(e)) {
+                        found.add(e);
+                    }
+                }
+                if (done.test(found)) {
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The job's events on {@code peftflow.training-events}: read until its final event, then 2 s more (duplicates). */
+    public List<CloudEvent> jobEvents(String jobId, Duration timeout) {
+        long[] finalSeenAt = {0};
+        return consume(Topics.TRAINING_EVENTS, e -> e.subject() != null && e.subject().endsWith("/" + jobId), l -> {
+            if (finalSeenAt[0] == 0 && l.stream().anyMatch(TestStack::terminal)) {
+                finalSeenAt[0] = System.nanoTime();
+            }
+            return finalSeenAt[0] != 0 && System.nanoTime() - finalSeenAt[0] > TimeUnit.SECONDS.toNanos(2);
+        }, timeout);
+    }
+
+    static boolean terminal(CloudEvent e) {
+        return e.type().equals(EventTypes.TRAINING_JOB_SUCCEEDED) || e.type().equals(EventTypes.TRAINING_JOB_FAILED)
+                || e.type().equals(EventTypes.TRAINING_JOB_CANCELLED);
+    }
+
+    public long count(String sql, Object... params) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    public boolean exists(String uri) {
+        String rest = uri.substring("s3://".length());
+        int slash = rest.indexOf('/');
+        return store.stat(rest.substring(0, slash), rest.substring(slash + 1)).isPresent();
+    }
+
+    public List<ObjectStore.Listed> list(String bucket, String prefix) {
+        return store.list(bucket, prefix);
+    }
+
+    public interface Check {
+        boolean ok() throws Exception;
+    }
+
+    public static void await(Duration timeout, String what, Check check) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (!check.ok()) {
+                if (System.nanoTime() > deadline) {
+                    fail("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+                }
+                Thread.sleep(100);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("while waiting for " + what, e);
+        }
+    }
+
+    /** Runs scripts/stack.sh from the repository root (found above the module's working directory). */
+    public static void stack(String... args) throws Exception {
+        File root = repositoryRoot();
+        List<String> command = new ArrayList<>(List.of("bash", "scripts/stack.sh"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(root).inheritIO().start();
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroy();
+            fail("scripts/stack.sh " + String.join(" ", args) + " failed");
+        }
+    }
+
+    public static File repositoryRoot() {
+        File root = new File(System.getProperty("user.dir")).getAbsoluteFile();
+        while (root != null && !new File(root, "scripts/stack.sh").isFile()) {
+            root = root.getParentFile();
+        }
+        if (root == null) {
+            fail("no scripts/stack.sh above " + System.getProperty("user.dir"));
+        }
+        return root;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
