@@ -1,12 +1,18 @@
 -- Browsing mix for wrk: half adapter listings (filtered, sorted by a metric, one page of 20), half version
 -- details of a random version among the 10,000 seeded ones. PREFIX is "" (direct) or "/v1" (gateway).
+-- Env: API_KEY (gateway), PEFTFLOW_GATEWAY_SECRET (direct).
 local prefix = os.getenv("PREFIX") or ""
 local key = os.getenv("API_KEY")
+local secret = os.getenv("PEFTFLOW_GATEWAY_SECRET")
 local adapters = tonumber(os.getenv("ADAPTERS") or "200")
 local versions = tonumber(os.getenv("VERSIONS") or "50")
-wrk.headers["X-Tenant"] = "bench"
-if key and key ~= "" then
+if prefix == "/v1" then
+  -- Through the gateway: the API key says who the tenant is.
   wrk.headers["Authorization"] = "Bearer " .. key
+else
+  -- Directly: what the gateway adds to a forwarded request.
+  wrk.headers["X-Tenant"] = "bench"
+  wrk.headers["X-Peftflow-Gateway-Secret"] = secret
 end
 local bases = {"tiny-llama", "llama-3-8b"}
 local counter = 0

@@ -55,5 +55,5 @@ UNION ALL SELECT id, 'challenger', 50, now() FROM adapter WHERE tenant = 'bench'
 UPDATE adapter a SET headline_version_id = v.id
 FROM adapter_version v WHERE v.adapter_id = a.id AND v.version = 50 AND a.tenant = 'bench';
 COMMIT;
-ANALYZE;
+ANALYZE adapter, adapter_version, version_lineage, version_tag, adapter_alias;
 SELECT count(*) AS bench_versions FROM adapter_version WHERE tenant = 'bench';

@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.io.IOException;
@@ -98,15 +99,18 @@ public class DatasetResource {
     @GET
     @Path("/{name}")
     public Views.DatasetDetail get(@RestHeader("X-Tenant") String tenant, @RestPath String name) {
-        List<DatasetVersion> versions = datasets.versions(Names.tenant(tenant), Names.dataset(name));
-        var dataset = versions.get(0).dataset;
-        return new Views.DatasetDetail(dataset.name, dataset.validationFraction, dataset.createdAt, views(versions));
+        return Views.DatasetDetail.of(datasets.latest(Names.tenant(tenant), Names.dataset(name)), objects);
     }
 
+    /** The versions oldest first, {@code limit} (default 100, at most 1000) from {@code offset}. */
     @GET
     @Path("/{name}/versions")
-    public List<Views.VersionView> versions(@RestHeader("X-Tenant") String tenant, @RestPath String name) {
-        return views(datasets.versions(Names.tenant(tenant), Names.dataset(name)));
+    public List<Views.VersionView> versions(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+                                            @RestQuery String offset, @RestQuery String limit) {
+        int from = count("offset", offset, 0, 0, Integer.MAX_VALUE);
+        int size = count("limit", limit, 100, 1, 1000);
+        return datasets.versions(Names.tenant(tenant), Names.dataset(name), from, size).stream()
+                .map(v -> Views.VersionView.of(v, objects, null)).toList();
     }
 
     @GET
@@ -145,8 +149,19 @@ public class DatasetResource {
         return Response.noContent().build();
     }
 
-    private List<Views.VersionView> views(List<DatasetVersion> versions) {
-        return versions.stream().map(v -> Views.VersionView.of(v, objects, null)).toList();
+    private static int count(String param, String value, int absent, int min, int max) {
+        if (value == null) {
+            return absent;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw Problems.badRequest(param + " must be an integer from " + min + " to " + max + ", got '" + value + "'");
     }
 
     private static int number(String version) {

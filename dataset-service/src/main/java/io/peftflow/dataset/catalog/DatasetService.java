@@ -27,14 +27,24 @@ public class DatasetService {
         return datasets.listVisible(tenant);
     }
 
-    /** The visible versions, oldest first; 404 when the dataset has none. */
+    /** The newest visible version and the number of visible versions; 404 when the dataset has none. */
     @Transactional
-    public List<DatasetVersion> versions(String tenant, String name) {
-        List<DatasetVersion> list = versions.listVisible(tenant, name);
-        if (list.isEmpty()) {
-            throw new ProblemException(Response.Status.NOT_FOUND, "no dataset '" + name + "'");
+    public VersionRepository.Latest latest(String tenant, String name) {
+        return versions.latestVisible(tenant, name).orElseThrow(() -> noDataset(name));
+    }
+
+    /** A page of the visible versions, oldest first; 404 when the dataset has none. */
+    @Transactional
+    public List<DatasetVersion> versions(String tenant, String name, int offset, int limit) {
+        List<DatasetVersion> list = versions.listVisible(tenant, name, offset, limit);
+        if (list.isEmpty() && (offset == 0 || versions.latestVisible(tenant, name).isEmpty())) {
+            throw noDataset(name);
         }
         return list;
+    }
+
+    private static ProblemException noDataset(String name) {
+        return new ProblemException(Response.Status.NOT_FOUND, "no dataset '" + name + "'");
     }
 
     @Transactional

@@ -94,7 +94,13 @@ class UploadApiTest {
                 .body("find { it.name == '" + name + "' }.latestVersion", equalTo(2))
                 .body("find { it.name == '" + name + "' }.versions", equalTo(2));
         given().header("X-Tenant", TENANT).when().get("/datasets/{n}", name).then().statusCode(200)
-                .body("versions.version", equalTo(List.of(1, 2))).body("validationFraction", equalTo(0.1f));
+                .body("versionCount", equalTo(2)).body("latestVersion.version", equalTo(2))
+                .body("validationFraction", equalTo(0.1f));
+        given().header("X-Tenant", TENANT).when().get("/datasets/{n}/versions", name).then().statusCode(200)
+                .body("version", equalTo(List.of(1, 2)));
+        given().header("X-Tenant", TENANT).when().get("/datasets/{n}/versions?offset=1&limit=1", name).then().statusCode(200)
+                .body("version", equalTo(List.of(2)));
+        given().header("X-Tenant", TENANT).when().get("/datasets/{n}/versions?limit=0", name).then().statusCode(400);
         given().header("X-Tenant", TENANT).when().get("/datasets/{n}/versions/2", name).then().statusCode(200)
                 .body("lines", equalTo(25)).body("sha256.train.size()", equalTo(64)).body("summary.counts.valid", equalTo(25));
 
