@@ -177,7 +177,8 @@ function uploadForm(name) {
 
 async function datasetPage(name, selected) {
   const dataset = await json(`/v1/datasets/${encodeURIComponent(name)}`);
-  const versions = dataset.versions;
+  // The dataset holds only a count; its versions are paged oldest first: show the newest 100.
+  const versions = await json(`/v1/datasets/${encodeURIComponent(name)}/versions?offset=${Math.max(0, dataset.versionCount - 100)}&limit=100`);
   const current = versions.find(v => String(v.version) === selected) || versions[versions.length - 1];
   main.append(h('h1', {}, h('a', {href: '#/datasets'}, 'Datasets'), ' / ', name));
   main.append(h('div', {class: 'card'},
