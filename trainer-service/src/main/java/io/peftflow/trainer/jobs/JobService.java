@@ -1,5 +1,6 @@
 package io.peftflow.trainer.jobs;
 
+import io.peftflow.data.Sha256;
 import io.peftflow.events.EventIds;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.JobCancelled;
@@ -11,11 +12,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,12 +43,7 @@ public class JobService {
      * for the latest) and the recipe.
      */
     public static String requestHash(String dataset, int requestedVersion, Recipe recipe) {
-        try {
-            byte[] canonical = JsonText.write(new Object[] {dataset, requestedVersion, recipe}).getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(JsonText.write(new Object[] {dataset, requestedVersion, recipe}));
     }
 
     /**
