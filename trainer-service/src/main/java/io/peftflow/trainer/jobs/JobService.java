@@ -60,14 +60,9 @@ public class JobService {
         j.requestHash = requestHash;
         j.origin = origin;
         j.status = status;
-        j.adapterName = recipe.adapterName();
+        j.recipe = recipe;
         j.datasetName = dataset.name();
         j.datasetVersion = dataset.version();
-        j.baseModel = recipe.baseModel();
-        j.method = recipe.method();
-        j.hyperparameters = JsonText.write(recipe.hyperparameters());
-        j.training = JsonText.write(recipe.training());
-        j.seed = recipe.seed();
         j.createdAt = OffsetDateTime.now();
         j.notBefore = notBefore == null ? j.createdAt : notBefore;
         if (!jobs.insertIfAbsent(j)) {
@@ -84,9 +79,10 @@ public class JobService {
     /** A validated job enters the queue. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void announceQueued(FineTuningJob j) {
-        events.publish(new JobQueued(j.id, j.tenant, j.adapterName, j.datasetRef(), j.baseModel, j.method, j.origin,
-                OffsetDateTime.now()), "info", "Job queued: " + j.method + " on " + j.datasetName + " v"
-                + j.datasetVersion + " with base model " + j.baseModel);
+        Recipe r = j.recipe;
+        events.publish(new JobQueued(j.id, j.tenant, r.adapterName(), j.datasetRef(), r.baseModel(), r.method(), j.origin,
+                OffsetDateTime.now()), "info", "Job queued: " + r.method() + " on " + j.datasetName + " v"
+                + j.datasetVersion + " with base model " + r.baseModel());
         queued.fire(new JobsQueued());
     }
 
