@@ -10,6 +10,11 @@ public final class Topics {
     public static final String TRAINING_EVENTS = "peftflow.training-events";
     /** registry-service's adapter versions and promotions. */
     public static final String ADAPTER_EVENTS = "peftflow.adapter-events";
+    /**
+     * Records trainer-service's intake can never process (unreadable, or values its database refuses), with the
+     * reason and the original topic, partition and offset in their {@code dead-letter-*} headers.
+     */
+    public static final String TRAINER_DEAD_LETTERS = "peftflow.trainer.dead-letters";
 
     private Topics() {
     }

@@ -33,13 +33,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * What the tests do to the real stack: announce dataset versions as dataset-service does (splits in S3, the event on
- * Kafka), read Kafka topics, query PostgreSQL directly, and stop or start Kafka.
+ * Kafka), send and read Kafka records, query PostgreSQL directly, and stop or start a server of the stack.
  */
 @ApplicationScoped
 public class TestStack {
@@ -92,22 +93,26 @@ public class TestStack {
     }
 
     public void send(String topic, String key, CloudEvent event) {
+        send(topic, key, EventCodec.encode(event));
+    }
+
+    public void send(String topic, String key, String value) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, EventCodec.encode(event))).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot send to " + topic, e);
         }
     }
 
     /**
-     * The events on {@code topic} that match, read from the start of the topic until {@code done} holds for what was
-     * read (or the timeout passes).
+     * The records of {@code topic} as {@code keep} maps them (null: not kept), read from the start of the topic until
+     * {@code done} holds for what was kept (or the timeout passes).
      */
-    public List<CloudEvent> consume(String topic, Predicate<CloudEvent> match, Predicate<List<CloudEvent>> done,
-                                    Duration timeout) {
-        List<CloudEvent> found = new ArrayList<>();
+    public <T> List<T> read(String topic, Function<ConsumerRecord<String, String>, T> keep, Predicate<List<T>> done,
+                            Duration timeout) {
+        List<T> found = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "trainer-test-" + UUID.randomUUID(),
@@ -117,9 +122,9 @@ public class TestStack {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
-                    CloudEvent e = EventCodec.decode(r.value());
-                    if (match.test(e)) {
-                        found.add(e);
+                    T kept = keep.apply(r);
+                    if (kept != null) {
+                        found.add(kept);
                     }
                 }
                 if (done.test(found)) {
@@ -133,7 +138,10 @@ public class TestStack {
     /** The job's events on {@code peftflow.training-events}: read until its final event, then 2 s more (duplicates). */
     public List<CloudEvent> jobEvents(String jobId, Duration timeout) {
         long[] finalSeenAt = {0};
-        return consume(Topics.TRAINING_EVENTS, e -> e.subject() != null && e.subject().endsWith("/" + jobId), l -> {
+        return read(Topics.TRAINING_EVENTS, r -> {
+            CloudEvent e = EventCodec.decode(r.value());
+            return e.subject() != null && e.subject().endsWith("/" + jobId) ? e : null;
+        }, l -> {
             if (finalSeenAt[0] == 0 && l.stream().anyMatch(TestStack::terminal)) {
                 finalSeenAt[0] = System.nanoTime();
             }

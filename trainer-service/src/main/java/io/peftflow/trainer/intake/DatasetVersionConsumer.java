@@ -8,47 +8,43 @@ import io.peftflow.trainer.datasets.KnownVersions;
 import io.peftflow.trainer.policies.PolicyService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code peftflow.dataset-versions}: records each announced version (what requests are validated against) and, under
  * a retraining policy, inserts its job — one short transaction, then the record is acknowledged. A redelivered
- * announcement finds its version recorded and does nothing.
+ * announcement finds its version recorded and does nothing. Failures: {@link IntakeTransactions}.
  */
 @ApplicationScoped
 public class DatasetVersionConsumer {
-    private static final Logger LOG = Logger.getLogger(DatasetVersionConsumer.class);
-
     private final KnownVersions versions;
     private final PolicyService policies;
+    private final IntakeTransactions intake;
 
-    public DatasetVersionConsumer(KnownVersions versions, PolicyService policies) {
+    public DatasetVersionConsumer(KnownVersions versions, PolicyService policies, IntakeTransactions intake) {
         this.versions = versions;
         this.policies = policies;
+        this.intake = intake;
     }
 
     @Incoming("dataset-versions")
     @Blocking
-    @Transactional
-    public void onVersion(String record) {
-        DatasetVersionReady v;
-        try {
-            CloudEvent event = EventCodec.decode(record);
-            if (!EventTypes.DATASET_VERSION_READY.equals(event.type())) {
-                return;
-            }
-            v = EventCodec.payload(event, DatasetVersionReady.class);
-        } catch (IllegalArgumentException e) {
-            // A record no consumer can read must not stop the ones behind it.
-            LOG.errorf("skipping an unreadable record on dataset-versions: %s", e.getMessage());
+    public CompletionStage<Void> onVersion(Message<String> record) {
+        return intake.process(record, "dataset-versions", this::record);
+    }
+
+    private void record(String value) {
+        CloudEvent event = EventCodec.decode(value);
+        if (!EventTypes.DATASET_VERSION_READY.equals(event.type())) {
             return;
         }
+        DatasetVersionReady v = EventCodec.payload(event, DatasetVersionReady.class);
         if (v.uris() == null || v.sha256() == null || v.counts() == null) {
-            LOG.errorf("skipping dataset version %s/%s v%d: its announcement lacks uris, sha256 or counts", v.tenant(),
-                    v.dataset(), v.version());
-            return;
+            throw new IllegalArgumentException("dataset version " + v.tenant() + "/" + v.dataset() + " v" + v.version()
+                    + ": its announcement lacks uris, sha256 or counts");
         }
         if (versions.recordIfNew(v)) {
             versions.version(v.tenant(), v.dataset(), v.version()).ifPresent(policies::onNewVersion);

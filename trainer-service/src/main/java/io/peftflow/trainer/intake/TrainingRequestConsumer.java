@@ -11,45 +11,40 @@ import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.trainer.jobs.Recipe;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code peftflow.training-requests}: inserts the request's job (status {@code validating_files}, keyed on the
  * request id, else the event id) and acknowledges. {@link RequestValidation} checks it afterwards; no record waits
- * on validation or training.
+ * on validation or training. Failures: {@link IntakeTransactions}.
  */
 @ApplicationScoped
 public class TrainingRequestConsumer {
-    private static final Logger LOG = Logger.getLogger(TrainingRequestConsumer.class);
-
     private final JobService jobs;
+    private final IntakeTransactions intake;
 
-    public TrainingRequestConsumer(JobService jobs) {
+    public TrainingRequestConsumer(JobService jobs, IntakeTransactions intake) {
         this.jobs = jobs;
+        this.intake = intake;
     }
 
     @Incoming("training-requests")
     @Blocking
-    @Transactional
-    public void onRequest(String record) {
-        CloudEvent event;
-        TrainingRequested r;
-        try {
-            event = EventCodec.decode(record);
-            if (!EventTypes.TRAINING_REQUESTED.equals(event.type())) {
-                return;
-            }
-            r = EventCodec.payload(event, TrainingRequested.class);
-        } catch (IllegalArgumentException e) {
-            LOG.errorf("skipping an unreadable record on training-requests: %s", e.getMessage());
+    public CompletionStage<Void> onRequest(Message<String> record) {
+        return intake.process(record, "training-requests", this::insert);
+    }
+
+    private void insert(String value) {
+        CloudEvent event = EventCodec.decode(value);
+        if (!EventTypes.TRAINING_REQUESTED.equals(event.type())) {
             return;
         }
+        TrainingRequested r = EventCodec.payload(event, TrainingRequested.class);
         if (!Names.valid(r.tenant()) || r.dataset() == null) {
-            LOG.errorf("skipping training request %s: no valid tenant or dataset", event.id());
-            return;
+            throw new IllegalArgumentException("training request " + event.id() + ": no valid tenant or dataset");
         }
         String requestId = r.requestId() == null || r.requestId().isBlank() ? event.id() : r.requestId();
         Recipe recipe = new Recipe(r.baseModel(), r.method() == null ? null : r.method().name(),
