@@ -129,6 +129,12 @@ class IntakeFailuresTest {
                         dataset) == 1));
         TestStack.await(Duration.ofSeconds(60), "the job requested during the outage", () ->
                 orNotYet(() -> jobs(r.requestId()) == 1));
+        // Validated like any request: both fail naming the unknown dataset (a refusal rolled back would leave them,
+        // and every Kafka request validated after them, in validating_files).
+        for (TrainingRequested t : List.of(before, r)) {
+            assertTrue(Api.awaitStatus(TENANT, JobService.jobId(TENANT, t.requestId()), "failed", Duration.ofSeconds(30))
+                    .getString("error.message").contains("unknown dataset"));
+        }
         List<ConsumerRecord<String, String>> dead = stack.read(Topics.TRAINER_DEAD_LETTERS,
                 x -> x.key() != null && x.key().contains(dataset) ? x : null, found -> false, Duration.ofSeconds(3));
         assertEquals(List.of(), dead, "nothing of the outage was dead-lettered");

@@ -44,9 +44,11 @@ public class JobValidator {
     /**
      * The dataset version a job trains on ({@code version} 0: the latest known), with its split hashes.
      *
-     * @throws InvalidRequest naming {@code dataset} or {@code dataset_version}
+     * @throws InvalidRequest naming {@code dataset} or {@code dataset_version}; it leaves the caller's transaction
+     *         committable: a refusal is an answer, and {@code RequestValidation} records it in that transaction
+     *         (rolled back, the refused job and every job validated with it would stay {@code validating_files})
      */
-    @Transactional
+    @Transactional(dontRollbackOn = InvalidRequest.class)
     public DatasetRef dataset(String tenant, String name, int version) {
         if (!Names.valid(name)) {
             throw InvalidRequest.of("dataset", "dataset must be a dataset name matching " + Names.NAME.pattern() + ", got "
