@@ -14,6 +14,7 @@ import io.peftflow.trainer.validation.JobValidator;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -198,11 +199,12 @@ public class JobResource {
         String tenant = ApiProblems.tenant(tenantHeader);
         jobs.get(tenant, id);
         long start = Math.max(0, Views.eventSeq(lastEventId));
+        // Each poll reads in a transaction on a worker thread: the delay before a repetition fires on the event loop.
         return Multi.createBy().repeating()
-                .supplier(() -> new StreamCursor(start), c -> c.next(jobs, tenant, id))
+                .uni(() -> new StreamCursor(start), c -> Uni.createFrom().item(() -> c.next(jobs, tenant, id))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .withDelay(STREAM_POLL)
                 .whilst(batch -> !batch.last())
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onItem().transformToIterable(StreamCursor.Batch::events)
                 .map(e -> sse.newEventBuilder().id(e.id()).name(e.type()).mediaType(MediaType.APPLICATION_JSON_TYPE)
                         .data(Views.EventView.class, e).build());
