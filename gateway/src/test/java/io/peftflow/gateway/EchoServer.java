@@ -1,5 +1,6 @@
 package io.peftflow.gateway;
 
+import io.peftflow.data.Sha256;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -42,7 +43,7 @@ final class EchoServer implements AutoCloseable {
                         .encode());
                 return;
             }
-            MessageDigest sha = sha256();
+            MessageDigest sha = Sha256.newDigest();
             long[] length = {0};
             request.handler(chunk -> {
                 sha.update(chunk.getBytes());
@@ -65,7 +66,7 @@ final class EchoServer implements AutoCloseable {
                             .put("tracestate", request.getHeader("tracestate"))
                             .put("forwardedProto", request.getHeader("X-Forwarded-Proto"))
                             .put("length", length[0])
-                            .put("sha256", java.util.HexFormat.of().formatHex(sha.digest()))
+                            .put("sha256", Sha256.hex(sha))
                             .encode()));
         });
         server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -78,13 +79,5 @@ final class EchoServer implements AutoCloseable {
     @Override
     public void close() {
         vertx.close();
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.peftflow.gateway;
 
+import io.peftflow.data.Sha256;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
-import java.util.HexFormat;
 import java.util.Random;
 
 import static io.restassured.RestAssured.given;
@@ -47,7 +47,7 @@ class ReverseProxyTest {
                 .body("query", is("on_invalid=drop"))
                 .body("forwardedProto", is("http"))
                 .body("length", is(body.length))
-                .body("sha256", is(HexFormat.of().formatHex(EchoServer.sha256().digest(body))));
+                .body("sha256", is(Sha256.hex(body)));
     }
 
     @Test

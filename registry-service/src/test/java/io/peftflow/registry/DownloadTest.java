@@ -3,13 +3,13 @@ package io.peftflow.registry;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.peftflow.core.manifest.RunManifest;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.ForwardArgs;
 import io.peftflow.core.model.LoadOptions;
 import io.peftflow.core.model.Models;
 import io.peftflow.core.tuners.PeftModel;
 import io.peftflow.core.tuners.lora.LoraAdapter;
+import io.peftflow.data.Sha256;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.kit.storage.ObjectStore;
 import io.peftflow.registry.registration.RegistrationService;
@@ -72,7 +72,7 @@ class DownloadTest {
         List<String> names = v.getList("files.name");
         assertEquals(names.stream().map(n -> adapter + "-v1/" + n).toList(), entries);
         for (int i = 0; i < names.size(); i++) {
-            assertEquals(v.getString("files[" + i + "].sha256"), RunManifest.sha256(dir.resolve(names.get(i))),
+            assertEquals(v.getString("files[" + i + "].sha256"), Sha256.hex(dir.resolve(names.get(i))),
                     names.get(i));
         }
         // One file, streamed on its own, is the same bytes.

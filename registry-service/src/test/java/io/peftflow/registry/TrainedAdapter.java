@@ -2,9 +2,9 @@ package io.peftflow.registry;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.checkpoint.Json;
-import io.peftflow.core.manifest.RunManifest;
 import io.peftflow.core.run.TrainCommand;
 import io.peftflow.core.tuners.AdapterFiles;
+import io.peftflow.data.Sha256;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.events.training.RunMetrics;
@@ -105,7 +105,7 @@ public final class TrainedAdapter {
         try {
             return new JobSucceeded.StoredFile(file.getFileName().toString(),
                     ObjectStore.uri(TRAINER_BUCKET, "jobs/" + jobId + "/" + file.getFileName()),
-                    RunManifest.sha256(file), Files.size(file));
+                    Sha256.hex(file), Files.size(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package io.peftflow.trainer;
 
 import io.agroal.api.AgroalDataSource;
+import io.peftflow.data.Sha256;
 import io.peftflow.data.sample.TransactionDataset;
 import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
@@ -67,8 +68,8 @@ public class TestStack {
         store.put(DATASETS, prefix + "validation.jsonl", validationBytes, "application/x-ndjson");
         DatasetVersionReady.VersionObjects uris = new DatasetVersionReady.VersionObjects(null,
                 ObjectStore.uri(DATASETS, prefix + "train.jsonl"), ObjectStore.uri(DATASETS, prefix + "validation.jsonl"), null);
-        DatasetVersionReady.VersionObjects sha = new DatasetVersionReady.VersionObjects(null, sha256(trainBytes),
-                sha256(validationBytes), null);
+        DatasetVersionReady.VersionObjects sha = new DatasetVersionReady.VersionObjects(null, Sha256.hex(trainBytes),
+                Sha256.hex(validationBytes), null);
         DatasetVersionReady ready = new DatasetVersionReady(tenant, dataset, version, version, "prompt_completion", "none",
                 0, 0.2, null, uris, sha, new DatasetVersionReady.Counts(train + validation, train + validation, 0, 0, 0,
                 train, validation), Map.of(), Map.of(), "characters", null, OffsetDateTime.now());
@@ -208,13 +209,5 @@ public class TestStack {
             fail("no scripts/stack.sh above " + System.getProperty("user.dir"));
         }
         return root;
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -7,6 +7,7 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
+import io.peftflow.data.Sha256;
 import io.peftflow.data.sample.TransactionDataset;
 import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
@@ -225,7 +226,7 @@ class WorkerKillIT {
         DatasetVersionReady ready = new DatasetVersionReady(TENANT, dataset, 1, 1, "prompt_completion", "none", 0, 0.2,
                 null, new DatasetVersionReady.VersionObjects(null, "s3://" + TestStack.DATASETS + "/" + prefix + "train.jsonl",
                 "s3://" + TestStack.DATASETS + "/" + prefix + "validation.jsonl", null),
-                new DatasetVersionReady.VersionObjects(null, TestStack.sha256(train), TestStack.sha256(validation), null),
+                new DatasetVersionReady.VersionObjects(null, Sha256.hex(train), Sha256.hex(validation), null),
                 new DatasetVersionReady.Counts(56, 56, 0, 0, 0, 48, 8), Map.of(), Map.of(), "characters", null,
                 OffsetDateTime.now());
         CloudEvent event = EventCodec.wrap("/dataset-service", EventTypes.DATASET_VERSION_READY,

@@ -2,7 +2,7 @@ package io.peftflow.dataset.api;
 
 import io.peftflow.dataset.catalog.DatasetRepository;
 import io.peftflow.dataset.catalog.DatasetVersion;
-import io.peftflow.dataset.catalog.VersionRepository;
+import io.peftflow.dataset.catalog.VersionReads;
 import io.peftflow.dataset.storage.DatasetObjects;
 import io.peftflow.dataset.validation.LineError;
 
@@ -28,7 +28,7 @@ final class Views {
      */
     record DatasetDetail(String name, double validationFraction, OffsetDateTime createdAt, long versionCount,
                          VersionView latestVersion) {
-        static DatasetDetail of(VersionRepository.Latest latest, DatasetObjects objects) {
+        static DatasetDetail of(VersionReads.Latest latest, DatasetObjects objects) {
             var dataset = latest.version().dataset;
             return new DatasetDetail(dataset.name, dataset.validationFraction, dataset.createdAt, latest.count(),
                     VersionView.of(latest.version(), objects, null));

@@ -14,11 +14,14 @@ import java.util.List;
 public class DatasetService {
     private final DatasetRepository datasets;
     private final VersionRepository versions;
+    private final VersionReads reads;
     private final Event<VersionDeleted> deletions;
 
-    public DatasetService(DatasetRepository datasets, VersionRepository versions, Event<VersionDeleted> deletions) {
+    public DatasetService(DatasetRepository datasets, VersionRepository versions, VersionReads reads,
+                          Event<VersionDeleted> deletions) {
         this.datasets = datasets;
         this.versions = versions;
+        this.reads = reads;
         this.deletions = deletions;
     }
 
@@ -28,16 +31,14 @@ public class DatasetService {
     }
 
     /** The newest visible version and the number of visible versions; 404 when the dataset has none. */
-    @Transactional
-    public VersionRepository.Latest latest(String tenant, String name) {
-        return versions.latestVisible(tenant, name).orElseThrow(() -> noDataset(name));
+    public VersionReads.Latest latest(String tenant, String name) {
+        return reads.latest(tenant, name).orElseThrow(() -> noDataset(name));
     }
 
     /** A page of the visible versions, oldest first; 404 when the dataset has none. */
-    @Transactional
     public List<DatasetVersion> versions(String tenant, String name, int offset, int limit) {
-        List<DatasetVersion> list = versions.listVisible(tenant, name, offset, limit);
-        if (list.isEmpty() && (offset == 0 || versions.latestVisible(tenant, name).isEmpty())) {
+        List<DatasetVersion> list = reads.page(tenant, name, offset, limit);
+        if (list.isEmpty() && (offset == 0 || reads.latest(tenant, name).isEmpty())) {
             throw noDataset(name);
         }
         return list;
@@ -47,14 +48,15 @@ public class DatasetService {
         return new ProblemException(Response.Status.NOT_FOUND, "no dataset '" + name + "'");
     }
 
-    @Transactional
     public DatasetVersion version(String tenant, String name, int version) {
-        return versions.findVisible(tenant, name, version).orElseThrow(() ->
-                new ProblemException(Response.Status.NOT_FOUND, "no version " + version + " of dataset '" + name + "'"));
+        return reads.visible(tenant, name, version).orElseThrow(() -> noVersion(name, version));
+    }
+
+    private static ProblemException noVersion(String name, int version) {
+        return new ProblemException(Response.Status.NOT_FOUND, "no version " + version + " of dataset '" + name + "'");
     }
 
     /** A version whose objects may be served: 410 once deleted. */
-    @Transactional
     public DatasetVersion servable(String tenant, String name, int version) {
         DatasetVersion v = version(tenant, name, version);
         if (v.status == VersionStatus.DELETED) {
@@ -70,7 +72,7 @@ public class DatasetService {
      */
     @Transactional
     public void delete(String tenant, String name, int version) {
-        DatasetVersion v = version(tenant, name, version);
+        DatasetVersion v = versions.findVisible(tenant, name, version).orElseThrow(() -> noVersion(name, version));
         if (v.status != VersionStatus.DELETED) {
             v.status = VersionStatus.DELETED;
             v.deletedAt = OffsetDateTime.now();

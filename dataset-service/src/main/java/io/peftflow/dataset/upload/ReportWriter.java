@@ -3,7 +3,7 @@ package io.peftflow.dataset.upload;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.peftflow.dataset.validation.Sha256;
+import io.peftflow.data.Sha256;
 import io.peftflow.dataset.validation.ValidatedUpload;
 
 import java.io.BufferedOutputStream;

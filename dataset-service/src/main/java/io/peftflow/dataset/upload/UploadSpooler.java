@@ -1,6 +1,6 @@
 package io.peftflow.dataset.upload;
 
-import io.peftflow.dataset.validation.Sha256;
+import io.peftflow.data.Sha256;
 import io.peftflow.kit.problem.ProblemException;
 import jakarta.ws.rs.core.Response;
 

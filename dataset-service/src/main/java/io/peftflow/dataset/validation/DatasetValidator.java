@@ -7,6 +7,7 @@ import io.peftflow.data.ExampleParser;
 import io.peftflow.data.JsonlReader;
 import io.peftflow.data.ParsedLine;
 import io.peftflow.data.PromptTemplate;
+import io.peftflow.data.Sha256;
 import io.peftflow.data.Turn;
 import io.peftflow.dataset.balancing.BalancePlan;
 import io.peftflow.dataset.balancing.BalanceStrategy;

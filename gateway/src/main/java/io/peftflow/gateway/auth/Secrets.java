@@ -1,11 +1,11 @@
 package io.peftflow.gateway.auth;
 
+import io.peftflow.data.Sha256;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /** API key material: new keys, their stored hash, and comparisons that take the same time whatever matches. */
 public final class Secrets {
@@ -24,11 +24,7 @@ public final class Secrets {
     }
 
     static String hash(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(key);
     }
 
     /** Constant-time equality of two secrets (their hashes are compared, so lengths leak nothing either). */

@@ -89,10 +89,20 @@ public class ReverseProxy {
                 .set("X-Forwarded-Host", request.authority() == null ? "" : request.authority().toString());
         RequestOptions options = new RequestOptions().setMethod(request.method()).setAbsoluteURI(uri).setHeaders(headers);
 
-        request.pause();
+        boolean body = hasBody(request);
+        if (body) {
+            request.pause();
+        } else {
+            // Nothing to pipe (most API calls): send the head alone, and let a request that the key lookup paused
+            // read on, or its keep-alive connection would stall.
+            request.resume();
+        }
         client.request(options)
                 .compose(upstreamRequest -> {
-                    if (!request.headers().contains(HttpHeaders.CONTENT_LENGTH) && hasBody(request)) {
+                    if (!body) {
+                        return upstreamRequest.send();
+                    }
+                    if (!request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
                         upstreamRequest.setChunked(true);
                     }
                     return upstreamRequest.send(request);
@@ -121,7 +131,9 @@ public class ReverseProxy {
         upstream.pipeTo(response);
     }
 
+    /** RFC 9112 §6.3: a request has a body when it says how long it is (not 0) or that it is chunked. */
     private static boolean hasBody(HttpServerRequest request) {
-        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || (length != null && !length.equals("0"));
     }
 }

@@ -11,14 +11,12 @@ import io.peftflow.core.training.TrainResult;
 import io.peftflow.core.training.TrainingConfig;
 import io.peftflow.core.data.EncodedDataset;
 import io.peftflow.core.data.SequenceEncoder;
+import io.peftflow.data.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -127,20 +125,6 @@ public final class RunManifest {
         }
     }
 
-    /** Hex SHA-256 of a file's bytes, streamed. */
-    public static String sha256(Path file) {
-        MessageDigest md = digest();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-        } catch (IOException e) {
-            throw new PeftCoreException("cannot hash: " + e.getMessage(), file, null, e);
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
     /** One SHA-256 over "name sha256\n" of every file in {@code dir} ending with {@code suffix}, by name. */
     public static String sha256Files(Path dir, String suffix) {
         List<Path> files;
@@ -152,18 +136,18 @@ public final class RunManifest {
         if (files.isEmpty()) {
             throw new PeftCoreException("no " + suffix + " files to hash", dir, null);
         }
-        MessageDigest md = digest();
+        StringBuilder listing = new StringBuilder();
         for (Path f : files) {
-            md.update((f.getFileName() + " " + sha256(f) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            listing.append(f.getFileName()).append(' ').append(sha256(f)).append('\n');
         }
-        return HexFormat.of().formatHex(md.digest());
+        return Sha256.hex(listing.toString());
     }
 
-    private static MessageDigest digest() {
+    private static String sha256(Path file) {
         try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return Sha256.hex(file);
+        } catch (IOException e) {
+            throw new PeftCoreException("cannot hash: " + e.getMessage(), file, null, e);
         }
     }
 

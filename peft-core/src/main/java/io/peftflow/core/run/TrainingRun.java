@@ -29,6 +29,7 @@ import io.peftflow.core.training.StepProgress;
 import io.peftflow.core.tuners.AdapterConfig;
 import io.peftflow.core.tuners.PeftModel;
 import io.peftflow.data.Example;
+import io.peftflow.data.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,7 +195,7 @@ public final class TrainingRun {
         List<RunResult.OutputFile> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
-                out.add(new RunResult.OutputFile(f.getFileName().toString(), f, Files.size(f), RunManifest.sha256(f)));
+                out.add(new RunResult.OutputFile(f.getFileName().toString(), f, Files.size(f), Sha256.hex(f)));
             }
         } catch (IOException e) {
             throw new PeftCoreException("cannot list the adapter: " + e.getMessage(), dir, null, e);

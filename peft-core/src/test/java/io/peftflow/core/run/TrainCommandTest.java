@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.manifest.RunManifest;
 import io.peftflow.core.training.TrainerCheckpoint;
+import io.peftflow.data.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,14 +19,14 @@ class TrainCommandTest {
     Path tmp;
 
     @Test
-    void writesAdapterCheckpointAndManifest() {
+    void writesAdapterCheckpointAndManifest() throws Exception {
         TrainCommand.main(new String[] {"--method", "lora", "--steps", "20", "--train-size", "64",
             "--validation-size", "16", "--out", tmp.toString()});
         JsonNode m = Json.read(tmp.resolve("manifest.json"));
         assertEquals(RunManifest.FORMAT, m.get("format").asText());
         assertEquals(42, m.get("seed").asLong());
         assertEquals("0.33.0", m.get("versions").get("djl").asText());
-        assertEquals(RunManifest.sha256(tmp.resolve("data/train.jsonl")),
+        assertEquals(Sha256.hex(tmp.resolve("data/train.jsonl")),
                 m.get("datasets").get("train").get("sha256").asText());
         assertEquals(RunManifest.sha256Files(tmp.resolve("adapter"), ".safetensors"),
                 m.get("adapter").get("sha256").asText());

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.checkpoint.Json;
-import io.peftflow.core.manifest.RunManifest;
 import io.peftflow.core.planner.Plan;
 import io.peftflow.core.tiny.TinyModel;
 import io.peftflow.core.training.StepProgress;
@@ -20,6 +19,7 @@ import io.peftflow.core.tuners.AdapterConfig;
 import io.peftflow.core.tuners.PeftMethods;
 import io.peftflow.core.tuners.lora.LoraConfig;
 import io.peftflow.core.tuners.prompt.PromptTuningConfig;
+import io.peftflow.data.Sha256;
 import io.peftflow.data.sample.TransactionDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ class TrainingRunTest {
     }
 
     @Test
-    void cancelSavesACheckpointThatResumeContinues() {
+    void cancelSavesACheckpointThatResumeContinues() throws Exception {
         CancelToken token = new CancelToken();
         List<Integer> sunk = new ArrayList<>();
         List<RunListener.Phase> phases = new ArrayList<>();
@@ -107,7 +107,7 @@ class TrainingRunTest {
         assertEquals(List.of("adapter_config.json", "adapter_model.safetensors"),
                 done.adapterFiles().stream().map(RunResult.OutputFile::name).toList());
         for (RunResult.OutputFile f : done.adapterFiles()) {
-            assertEquals(RunManifest.sha256(f.path()), f.sha256());
+            assertEquals(Sha256.hex(f.path()), f.sha256());
         }
         JsonNode manifest = Json.read(done.manifest());
         assertEquals("peftflow/tiny-llama", manifest.get("base_model").get("id").asText());

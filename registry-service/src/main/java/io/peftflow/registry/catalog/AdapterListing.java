@@ -1,25 +1,26 @@
 package io.peftflow.registry.catalog;
 
+import io.peftflow.kit.db.SqlReads;
 import io.peftflow.registry.promotion.Metric;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * The adapter listing in one SQL query: each adapter with its headline version (the champion, else the latest ready
- * one), filtered on the headline's base model, method and dataset or on a tag of any listed version, ordered by name
- * or by a metric of the headline (best first unless asked otherwise) with keyset pagination.
+ * The adapter listing in one SQL statement outside a transaction ({@link SqlReads}): each adapter with its headline
+ * version (the champion, else the latest ready one), filtered on the headline's base model, method and dataset or on
+ * a tag of any listed version, ordered by name or by a metric of the headline (best first unless asked otherwise)
+ * with keyset pagination.
  */
 @ApplicationScoped
 public class AdapterListing {
-    private final EntityManager em;
+    private final SqlReads reads;
 
-    public AdapterListing(EntityManager em) {
-        this.em = em;
+    public AdapterListing(SqlReads reads) {
+        this.reads = reads;
     }
 
     /**
@@ -46,93 +47,66 @@ public class AdapterListing {
         }
     }
 
-    @Transactional
     public List<Row> list(Query q) {
         StringBuilder sql = new StringBuilder("""
-                SELECT a.name, a.last_version, ch.version, v.version, v.status, v.method, v.base_model, v.dataset_name,
-                       v.dataset_version, v.exact_match, v.macro_exact_match, v.eval_loss, v.perplexity,
+                SELECT a.name, a.last_version, ch.version AS champion, v.version, v.status, v.method, v.base_model,
+                       v.dataset_name, v.dataset_version, v.exact_match, v.macro_exact_match, v.eval_loss, v.perplexity,
                        v.token_accuracy, a.created_at
                 FROM adapter a
                 LEFT JOIN adapter_version v ON v.id = a.headline_version_id
                 LEFT JOIN adapter_alias ch ON ch.adapter_id = a.id AND ch.alias = 'champion'
-                WHERE a.tenant = :tenant""");
-        List<Object[]> params = new ArrayList<>();
-        params.add(new Object[] {"tenant", q.tenant()});
-        filter(sql, params, "v.base_model", "baseModel", q.baseModel());
-        filter(sql, params, "v.method", "method", q.method());
-        filter(sql, params, "v.dataset_name", "dataset", q.dataset());
+                WHERE a.tenant = ?""");
+        List<Object> params = new ArrayList<>();
+        params.add(q.tenant());
+        filter(sql, params, "v.base_model", q.baseModel());
+        filter(sql, params, "v.method", q.method());
+        filter(sql, params, "v.dataset_name", q.dataset());
         if (q.tagKey() != null) {
             sql.append(" AND EXISTS (SELECT 1 FROM version_tag t JOIN adapter_version tv ON tv.id = t.version_id"
-                    + " WHERE tv.adapter_id = a.id AND tv.status <> 'REGISTERING' AND t.key = :tagKey");
-            params.add(new Object[] {"tagKey", q.tagKey()});
+                    + " WHERE tv.adapter_id = a.id AND tv.status <> 'REGISTERING' AND t.key = ?");
+            params.add(q.tagKey());
             if (q.tagValue() != null) {
-                sql.append(" AND t.value = :tagValue");
-                params.add(new Object[] {"tagValue", q.tagValue()});
+                sql.append(" AND t.value = ?");
+                params.add(q.tagValue());
             }
             sql.append(')');
         }
-        String key;
         if (q.sort() == null) {
-            key = null;
             if (q.after() != null) {
-                sql.append(" AND a.name > :afterName");
-                params.add(new Object[] {"afterName", q.after().name()});
+                sql.append(" AND a.name > ?");
+                params.add(q.after().name());
             }
             sql.append(" ORDER BY a.name");
         } else {
             // Adapters without the metric sort last in either direction.
             String missing = q.ascending() ? "'Infinity'::float8" : "'-Infinity'::float8";
-            key = "COALESCE(v." + q.sort().wireName() + ", " + missing + ")";
+            String key = "COALESCE(v." + q.sort().wireName() + ", " + missing + ")";
             if (q.after() != null) {
                 Double last = q.after().metric(q.sort());
-                sql.append(" AND (").append(key).append(q.ascending() ? " > " : " < ").append(":afterValue OR (")
-                        .append(key).append(" = :afterValue AND a.name > :afterName))");
-                params.add(new Object[] {"afterValue", last == null ? (q.ascending() ? Double.POSITIVE_INFINITY
-                        : Double.NEGATIVE_INFINITY) : last});
-                params.add(new Object[] {"afterName", q.after().name()});
+                double afterValue = last == null ? (q.ascending() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY)
+                        : last;
+                sql.append(" AND (").append(key).append(q.ascending() ? " > ?" : " < ?").append(" OR (")
+                        .append(key).append(" = ? AND a.name > ?))");
+                params.addAll(List.of(afterValue, afterValue, q.after().name()));
             }
             sql.append(" ORDER BY ").append(key).append(q.ascending() ? " ASC" : " DESC").append(", a.name");
         }
-        sql.append(" LIMIT :limit");
-        params.add(new Object[] {"limit", q.limit()});
-        jakarta.persistence.Query query = em.createNativeQuery(sql.toString());
-        params.forEach(p -> query.setParameter((String) p[0], p[1]));
-        List<Row> rows = new ArrayList<>();
-        for (Object r : query.getResultList()) {
-            Object[] c = (Object[]) r;
-            rows.add(new Row((String) c[0], ((Number) c[1]).intValue(), integer(c[2]), integer(c[3]),
-                    c[4] == null ? null : ((String) c[4]).toLowerCase(java.util.Locale.ROOT), (String) c[5],
-                    (String) c[6], (String) c[7], integer(c[8]), real(c[9]), real(c[10]), real(c[11]), real(c[12]),
-                    real(c[13]), time(c[14])));
-        }
-        return rows;
+        sql.append(" LIMIT ?");
+        params.add(q.limit());
+        return reads.list(sql.toString(), r -> {
+            String status = r.string("status");
+            return new Row(r.string("name"), r.integer("last_version"), r.integer("champion"), r.integer("version"),
+                    status == null ? null : status.toLowerCase(Locale.ROOT), r.string("method"),
+                    r.string("base_model"), r.string("dataset_name"), r.integer("dataset_version"),
+                    r.real("exact_match"), r.real("macro_exact_match"), r.real("eval_loss"), r.real("perplexity"),
+                    r.real("token_accuracy"), r.time("created_at"));
+        }, params.toArray());
     }
 
-    private static void filter(StringBuilder sql, List<Object[]> params, String column, String name, String value) {
+    private static void filter(StringBuilder sql, List<Object> params, String column, String value) {
         if (value != null) {
-            sql.append(" AND ").append(column).append(" = :").append(name);
-            params.add(new Object[] {name, value});
+            sql.append(" AND ").append(column).append(" = ?");
+            params.add(value);
         }
-    }
-
-    private static Integer integer(Object o) {
-        return o == null ? null : ((Number) o).intValue();
-    }
-
-    private static Double real(Object o) {
-        return o == null ? null : ((Number) o).doubleValue();
-    }
-
-    private static OffsetDateTime time(Object o) {
-        if (o instanceof OffsetDateTime t) {
-            return t;
-        }
-        if (o instanceof java.time.Instant i) {
-            return i.atOffset(java.time.ZoneOffset.UTC);
-        }
-        if (o instanceof java.sql.Timestamp ts) {
-            return ts.toInstant().atOffset(java.time.ZoneOffset.UTC);
-        }
-        return null;
     }
 }

@@ -20,11 +20,14 @@ public class AdapterService {
     private final AdapterRepository adapters;
     private final VersionRepository versions;
     private final AliasService aliases;
+    private final VersionReads reads;
 
-    public AdapterService(AdapterRepository adapters, VersionRepository versions, AliasService aliases) {
+    public AdapterService(AdapterRepository adapters, VersionRepository versions, AliasService aliases,
+                          VersionReads reads) {
         this.adapters = adapters;
         this.versions = versions;
         this.aliases = aliases;
+        this.reads = reads;
     }
 
     @Transactional
@@ -38,8 +41,11 @@ public class AdapterService {
     }
 
     private AdapterVersion version(Adapter adapter, int version) {
-        return versions.findVisible(adapter, version).orElseThrow(() -> new ProblemException(
-                Response.Status.NOT_FOUND, "no version " + version + " of adapter '" + adapter.name + "'"));
+        return versions.findVisible(adapter, version).orElseThrow(() -> noVersion(adapter.name, version));
+    }
+
+    private static ProblemException noVersion(String name, int version) {
+        return new ProblemException(Response.Status.NOT_FOUND, "no version " + version + " of adapter '" + name + "'");
     }
 
     /** A version whose files may be served: 410 once archived, 409 when it failed registration. */
@@ -62,29 +68,29 @@ public class AdapterService {
         return versions.page(adapter(tenant, name), afterVersion, limit);
     }
 
-    /** A version with everything its detail view shows, read in one transaction. */
+    /** A version with everything its detail view shows, read in one statement ({@link VersionReads}). */
     public record VersionDetail(AdapterVersion version, List<AdapterAlias> aliases, VersionLineage lineage,
                                 List<VersionTag> tags) {
     }
 
-    @Transactional
     public VersionDetail detail(String tenant, String name, int version) {
-        Adapter adapter = adapter(tenant, name);
-        return detail(adapter, version(adapter, version));
+        VersionReads.Found found = reads.detail(tenant, name, version).orElseThrow(() -> noAdapter(name));
+        if (found.detail() == null) {
+            throw noVersion(name, version);
+        }
+        return found.detail();
     }
 
     /** The detail of the version {@code alias} points at; 404 when there is no such alias. */
-    @Transactional
     public VersionDetail resolve(String tenant, String name, String alias) {
-        Adapter adapter = adapter(tenant, name);
-        AdapterAlias a = aliases.find(adapter, alias).orElseThrow(() -> new ProblemException(
-                Response.Status.NOT_FOUND, "adapter '" + name + "' has no alias '" + alias + "'"));
-        return detail(adapter, version(adapter, a.version));
-    }
-
-    private VersionDetail detail(Adapter adapter, AdapterVersion v) {
-        return new VersionDetail(v, aliases.all(adapter), VersionLineage.findById(v.id),
-                VersionTag.list("versionId = ?1 order by key", v.id));
+        VersionReads.Found found = reads.resolve(tenant, name, alias).orElseThrow(() -> noAdapter(name));
+        if (found.aliasVersion() == null) {
+            throw new ProblemException(Response.Status.NOT_FOUND, "adapter '" + name + "' has no alias '" + alias + "'");
+        }
+        if (found.detail() == null) {
+            throw noVersion(name, found.aliasVersion());
+        }
+        return found.detail();
     }
 
     @Transactional

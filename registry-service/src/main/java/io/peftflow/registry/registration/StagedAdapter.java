@@ -1,7 +1,7 @@
 package io.peftflow.registry.registration;
 
-import io.peftflow.core.manifest.RunManifest;
 import io.peftflow.core.tuners.AdapterFiles;
+import io.peftflow.data.Sha256;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.registry.storage.AdapterObjects;
 
@@ -99,12 +99,13 @@ public final class StagedAdapter implements AutoCloseable {
             throw new UncheckedIOException("cannot download " + f.uri(), e);
         }
         long bytes;
+        String sha256;
         try {
             bytes = Files.size(target);
+            sha256 = Sha256.hex(target);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String sha256 = RunManifest.sha256(target);
         if (!sha256.equalsIgnoreCase(String.valueOf(f.sha256()))) {
             throw new RegistrationRejected(f.name() + " at " + f.uri() + " has SHA-256 " + sha256
                     + ", the event says " + f.sha256());

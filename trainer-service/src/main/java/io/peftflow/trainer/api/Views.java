@@ -8,6 +8,7 @@ import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.JobCheckpoint;
 import io.peftflow.trainer.jobs.JobEventRow;
 import io.peftflow.trainer.jobs.JsonText;
+import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.trainer.policies.RetrainingPolicy;
 
 import java.time.OffsetDateTime;
@@ -51,9 +52,10 @@ final class Views {
                    ResultView result) {
         static JobView of(FineTuningJob j) {
             JobSucceeded s = j.succeeded();
-            return new JobView("fine_tuning.job", j.id, j.status.wire(), j.baseModel,
-                    new DatasetView(j.datasetName, j.datasetVersion), new MethodView(j.method, JsonText.tree(j.hyperparameters)),
-                    j.trainingSettings(), j.seed, j.adapterName, j.origin, unix(j.createdAt), unix(j.startedAt),
+            Recipe r = j.recipe;
+            return new JobView("fine_tuning.job", j.id, j.status.wire(), r.baseModel(),
+                    new DatasetView(j.datasetName, j.datasetVersion), new MethodView(r.method(), r.hyperparameters()),
+                    r.training(), r.seed(), r.adapterName(), j.origin, unix(j.createdAt), unix(j.startedAt),
                     unix(j.finishedAt), j.attempt, new ProgressView(j.step, j.totalSteps, j.trainLoss, j.lastCheckpointStep),
                     j.errorMessage == null ? null : new ErrorView(j.errorKind == null ? "cancelled" : j.errorKind.toLowerCase(),
                             j.errorMessage),
@@ -81,9 +83,10 @@ final class Views {
                       long seed, String adapterName, long minNewExamples, int debounceSeconds, Integer lastVersion,
                       Long createdAt, Long updatedAt) {
         static PolicyView of(RetrainingPolicy p) {
-            return new PolicyView("fine_tuning.policy", p.dataset, p.baseModel,
-                    new MethodView(p.method, JsonText.tree(p.hyperparameters)), p.recipe().training(), p.seed,
-                    p.adapterName, p.minNewExamples, p.debounceSeconds, p.lastVersion, unix(p.createdAt),
+            Recipe r = p.recipe;
+            return new PolicyView("fine_tuning.policy", p.dataset, r.baseModel(),
+                    new MethodView(r.method(), r.hyperparameters()), r.training(), r.seed(),
+                    r.adapterName(), p.minNewExamples, p.debounceSeconds, p.lastVersion, unix(p.createdAt),
                     unix(p.updatedAt));
         }
     }

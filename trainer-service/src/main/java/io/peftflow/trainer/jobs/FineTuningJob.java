@@ -2,9 +2,9 @@ package io.peftflow.trainer.jobs;
 
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.JobSucceeded;
-import io.peftflow.events.training.TrainingSettings;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -36,25 +36,14 @@ public class FineTuningJob extends PanacheEntityBase {
     @Enumerated(EnumType.STRING)
     public JobStatus status;
 
-    @Column(name = "adapter_name")
-    public String adapterName;
-
     @Column(name = "dataset_name")
     public String datasetName;
 
     @Column(name = "dataset_version")
     public int datasetVersion;
 
-    @Column(name = "base_model")
-    public String baseModel;
-
-    public String method;
-
-    public String hyperparameters;
-
-    public String training;
-
-    public long seed;
+    @Embedded
+    public Recipe recipe;
 
     @Column(name = "created_at")
     public OffsetDateTime createdAt;
@@ -94,14 +83,6 @@ public class FineTuningJob extends PanacheEntityBase {
     public String errorMessage;
 
     public String result;
-
-    public Recipe recipe() {
-        return new Recipe(baseModel, method, JsonText.tree(hyperparameters), trainingSettings(), seed, adapterName);
-    }
-
-    public TrainingSettings trainingSettings() {
-        return JsonText.read(training, TrainingSettings.class);
-    }
 
     public DatasetRef datasetRef() {
         return DatasetRef.of(datasetName, datasetVersion);

@@ -24,9 +24,11 @@ public class JobRepository implements PanacheRepositoryBase<FineTuningJob, Strin
                 ON CONFLICT DO NOTHING""")
                 .setParameter(1, j.id).setParameter(2, j.tenant).setParameter(3, j.requestId)
                 .setParameter(4, j.requestHash).setParameter(5, j.origin).setParameter(6, j.status.name())
-                .setParameter(7, j.adapterName).setParameter(8, j.datasetName).setParameter(9, j.datasetVersion)
-                .setParameter(10, j.baseModel).setParameter(11, j.method).setParameter(12, j.hyperparameters)
-                .setParameter(13, j.training).setParameter(14, j.seed).setParameter(15, j.createdAt)
+                .setParameter(7, j.recipe.adapterName()).setParameter(8, j.datasetName)
+                .setParameter(9, j.datasetVersion).setParameter(10, j.recipe.baseModel())
+                .setParameter(11, j.recipe.method()).setParameter(12, JsonText.write(j.recipe.hyperparameters()))
+                .setParameter(13, JsonText.write(j.recipe.training())).setParameter(14, j.recipe.seed())
+                .setParameter(15, j.createdAt)
                 .setParameter(16, j.notBefore)
                 .executeUpdate();
         return rows == 1;

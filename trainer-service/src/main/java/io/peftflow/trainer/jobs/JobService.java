@@ -1,5 +1,6 @@
 package io.peftflow.trainer.jobs;
 
+import io.peftflow.data.Sha256;
 import io.peftflow.events.EventIds;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.JobCancelled;
@@ -11,11 +12,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,12 +43,7 @@ public class JobService {
      * for the latest) and the recipe.
      */
     public static String requestHash(String dataset, int requestedVersion, Recipe recipe) {
-        try {
-            byte[] canonical = JsonText.write(new Object[] {dataset, requestedVersion, recipe}).getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(JsonText.write(new Object[] {dataset, requestedVersion, recipe}));
     }
 
     /**
@@ -68,14 +60,9 @@ public class JobService {
         j.requestHash = requestHash;
         j.origin = origin;
         j.status = status;
-        j.adapterName = recipe.adapterName();
+        j.recipe = recipe;
         j.datasetName = dataset.name();
         j.datasetVersion = dataset.version();
-        j.baseModel = recipe.baseModel();
-        j.method = recipe.method();
-        j.hyperparameters = JsonText.write(recipe.hyperparameters());
-        j.training = JsonText.write(recipe.training());
-        j.seed = recipe.seed();
         j.createdAt = OffsetDateTime.now();
         j.notBefore = notBefore == null ? j.createdAt : notBefore;
         if (!jobs.insertIfAbsent(j)) {
@@ -92,9 +79,10 @@ public class JobService {
     /** A validated job enters the queue. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void announceQueued(FineTuningJob j) {
-        events.publish(new JobQueued(j.id, j.tenant, j.adapterName, j.datasetRef(), j.baseModel, j.method, j.origin,
-                OffsetDateTime.now()), "info", "Job queued: " + j.method + " on " + j.datasetName + " v"
-                + j.datasetVersion + " with base model " + j.baseModel);
+        Recipe r = j.recipe;
+        events.publish(new JobQueued(j.id, j.tenant, r.adapterName(), j.datasetRef(), r.baseModel(), r.method(), j.origin,
+                OffsetDateTime.now()), "info", "Job queued: " + r.method() + " on " + j.datasetName + " v"
+                + j.datasetVersion + " with base model " + r.baseModel());
         queued.fire(new JobsQueued());
     }
 

@@ -2,6 +2,7 @@ package io.peftflow.trainer.models;
 
 import io.peftflow.core.manifest.RunManifest;
 import io.peftflow.core.tiny.TinyModel;
+import io.peftflow.data.Sha256;
 import io.peftflow.kit.storage.ObjectStore;
 import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.storage.S3Uri;
@@ -10,12 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -57,7 +54,7 @@ public class BaseModels {
         String key = name + "/config.json";
         String etag = store.stat(config.modelsBucket(), key).orElseThrow(() ->
                 new IllegalArgumentException("no base model '" + name + "'")).etag();
-        Path file = cache.resolve("config").resolve(digest(name + "\n" + etag)).resolve("config.json");
+        Path file = cache.resolve("config").resolve(Sha256.hex(name + "\n" + etag)).resolve("config.json");
         if (!Files.isRegularFile(file)) {
             transfers.download(new S3Uri(config.modelsBucket(), key), file, null);
         }
@@ -73,7 +70,7 @@ public class BaseModels {
         }
         StringBuilder content = new StringBuilder();
         objects.forEach(o -> content.append(o.key()).append(' ').append(o.size()).append(' ').append(o.etag()).append('\n'));
-        Path dir = cache.resolve("content").resolve(digest(content.toString()));
+        Path dir = cache.resolve("content").resolve(Sha256.hex(content.toString()));
         if (Files.isDirectory(dir)) {
             return dir;
         }
@@ -109,14 +106,6 @@ public class BaseModels {
             throw new UncheckedIOException("cannot write the embedded tiny model", e);
         } finally {
             deleteTree(dir);
-        }
-    }
-
-    static String digest(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

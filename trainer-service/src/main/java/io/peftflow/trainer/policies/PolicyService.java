@@ -41,7 +41,7 @@ public class PolicyService {
             created.createdAt = OffsetDateTime.now();
             return created;
         });
-        p.recipe(recipe);
+        p.recipe = recipe;
         p.minNewExamples = minNewExamples;
         p.debounceSeconds = debounceSeconds;
         p.updatedAt = OffsetDateTime.now();
@@ -89,7 +89,7 @@ public class PolicyService {
         p.lastValidExamples = v.validExamples;
         String requestId = "policy/" + v.dataset + "/v" + v.version;
         DatasetRef ref = new DatasetRef(v.dataset, v.version, v.trainSha256, v.validationSha256);
-        Recipe recipe = p.recipe();
+        Recipe recipe = p.recipe;
         return Optional.of(jobs.submit(v.tenant, requestId, JobService.requestHash(v.dataset, v.version, recipe),
                 TrainingRequested.ORIGIN_POLICY, ref, recipe,
                 JobStatus.QUEUED, OffsetDateTime.now().plusSeconds(p.debounceSeconds)).job());

@@ -1,10 +1,9 @@
 package io.peftflow.trainer.policies;
 
-import io.peftflow.events.training.TrainingSettings;
-import io.peftflow.trainer.jobs.JsonText;
 import io.peftflow.trainer.jobs.Recipe;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
@@ -25,19 +24,8 @@ public class RetrainingPolicy extends PanacheEntityBase {
     @Id
     public String dataset;
 
-    @Column(name = "base_model")
-    public String baseModel;
-
-    public String method;
-
-    public String hyperparameters;
-
-    public String training;
-
-    public long seed;
-
-    @Column(name = "adapter_name")
-    public String adapterName;
+    @Embedded
+    public Recipe recipe;
 
     /** A version with fewer valid examples more than the last trained one queues nothing. */
     @Column(name = "min_new_examples")
@@ -58,20 +46,6 @@ public class RetrainingPolicy extends PanacheEntityBase {
 
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
-
-    public Recipe recipe() {
-        return new Recipe(baseModel, method, JsonText.tree(hyperparameters), JsonText.read(training, TrainingSettings.class),
-                seed, adapterName);
-    }
-
-    public void recipe(Recipe r) {
-        baseModel = r.baseModel();
-        method = r.method();
-        hyperparameters = JsonText.write(r.hyperparameters());
-        training = JsonText.write(r.training());
-        seed = r.seed();
-        adapterName = r.adapterName();
-    }
 
     public static class Key implements Serializable {
         public String tenant;

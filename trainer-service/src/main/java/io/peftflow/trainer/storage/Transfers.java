@@ -1,6 +1,6 @@
 package io.peftflow.trainer.storage;
 
-import io.peftflow.core.manifest.RunManifest;
+import io.peftflow.data.Sha256;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.kit.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +34,7 @@ public class Transfers {
                 Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
             }
             if (sha256 != null) {
-                String actual = RunManifest.sha256(part);
+                String actual = Sha256.hex(part);
                 if (!actual.equals(sha256)) {
                     Files.delete(part);
                     throw new IllegalStateException(uri + " has SHA-256 " + actual + ", its announcement says " + sha256);
@@ -56,7 +56,7 @@ public class Transfers {
     /** Uploads one file; returns it as stored, with its SHA-256. */
     public JobSucceeded.StoredFile upload(Path file, S3Uri target, String contentType) {
         try {
-            String sha256 = RunManifest.sha256(file);
+            String sha256 = Sha256.hex(file);
             long size = Files.size(file);
             try (InputStream in = Files.newInputStream(file)) {
                 store.put(target.bucket(), target.key(), in, size, contentType, Map.of("sha256", sha256));

@@ -122,7 +122,7 @@ public class JobRunner {
 
     private RunResult train(JobQueue.Claim claim, Running running, Path dir) {
         FineTuningJob job = claim.job();
-        Recipe recipe = job.recipe();
+        Recipe recipe = job.recipe;
         KnownVersion data = QuarkusTransaction.requiringNew().call(() ->
                 versions.version(job.tenant, job.datasetName, job.datasetVersion)).orElseThrow(() ->
                 new InputException("dataset '" + job.datasetName + "' version " + job.datasetVersion + " is not known"));
@@ -175,7 +175,7 @@ public class JobRunner {
         write(metricsFile, JsonText.write(metrics));
         JobSucceeded.StoredFile metricsStored = transfers.upload(metricsFile, new S3Uri(bucket, keys.result("metrics.json")),
                 "application/json");
-        Recipe recipe = job.recipe();
+        Recipe recipe = job.recipe;
         Path modelDir = models.localDir(recipe.baseModel());
         Map<String, String> v = r.versions();
         JobSucceeded.Lineage lineage = new JobSucceeded.Lineage(
@@ -183,7 +183,7 @@ public class JobRunner {
                 new JobSucceeded.BaseModel(recipe.baseModel(), BaseModels.weightsSha256(modelDir)),
                 recipe.methodSpec(), recipe.training(), recipe.seed(),
                 new JobSucceeded.Libraries(v.get("peftflow"), v.get("djl"), v.get("pytorch")));
-        JobSucceeded succeeded = new JobSucceeded(job.id, job.tenant, job.adapterName, adapter, manifest, metricsStored,
+        JobSucceeded succeeded = new JobSucceeded(job.id, job.tenant, recipe.adapterName(), adapter, manifest, metricsStored,
                 metrics, lineage, r.trainableParameters(), r.steps(), OffsetDateTime.now());
         return queue.succeed(lease, succeeded, summary(metrics));
     }
