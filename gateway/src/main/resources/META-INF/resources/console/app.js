@@ -248,10 +248,12 @@ async function download(path, filename) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-const fmt = x => x === null || x === undefined ? '–' : typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(4)) : String(x);
+const fmt = x => x === null || x === undefined ? '–' : typeof x !== 'number' ? String(x)
+  : Number.isInteger(x) ? String(x) : Math.abs(x) >= 1e5 ? x.toExponential(3) : x.toFixed(4);
 const when = t => t ? new Date(typeof t === 'number' ? t * 1000 : t).toLocaleString() : '–';
 
 // ---------------------------------------------------------------- fine-tuning jobs (trainer-service)
+// trainer-service's JSON is snake_case (as OpenAI's fine-tuning API); an event's data is the Kafka payload (camelCase).
 async function jobsPage() {
   const page = await json('/v1/fine-tuning/jobs?limit=50');
   main.append(h('h1', {}, 'Fine-tuning jobs'));
@@ -262,8 +264,8 @@ async function jobsPage() {
         h('td', {}, h('a', {href: `#/jobs/${encodeURIComponent(j.id)}`}, j.id)),
         h('td', {}, h('span', {class: 'pill ' + j.status}, j.status)),
         h('td', {}, `${j.dataset.name} v${j.dataset.version}`), h('td', {}, j.method.type), h('td', {}, j.model),
-        h('td', {}, j.progress.totalSteps ? `${j.progress.step} / ${j.progress.totalSteps}` : fmt(j.progress.step)),
-        h('td', {}, j.adapterName || '–'), h('td', {}, when(j.createdAt)))))));
+        h('td', {}, j.progress.total_steps ? `${j.progress.step} / ${j.progress.total_steps}` : fmt(j.progress.step)),
+        h('td', {}, j.adapter_name || '–'), h('td', {}, when(j.created_at)))))));
 }
 
 async function jobPage(id) {
@@ -271,11 +273,11 @@ async function jobPage(id) {
   let job = await json(path);
   const status = h('span', {id: 'job-status', class: 'pill ' + job.status}, job.status);
   const progress = h('span', {id: 'job-progress'});
-  const cancel = h('button', {onclick: async () => { await json(path + '/cancel', {method: 'POST'}); render(); }}, 'Cancel');
+  const cancel = h('button', {id: 'job-cancel', onclick: async () => { await json(path + '/cancel', {method: 'POST'}); render(); }}, 'Cancel');
   main.append(h('h1', {}, h('a', {href: '#/jobs'}, 'Jobs'), ' / ', id));
-  main.append(h('div', {class: 'card'}, h('p', {}, status, ' ', progress, ' ',
-    ['queued', 'running', 'validating_files'].includes(job.status) ? cancel : ''),
-    h('p', {class: 'muted'}, `${job.method.type} on ${job.model}, dataset ${job.dataset.name} v${job.dataset.version}, adapter ${job.adapterName || '–'}`),
+  main.append(h('div', {class: 'card'}, h('p', {}, status, ' ', progress, ' ', cancel),
+    h('p', {class: 'muted'}, `${job.method.type} on ${job.model}, dataset ${job.dataset.name} v${job.dataset.version}, adapter `,
+      job.adapter_name ? h('a', {href: `#/adapters/${encodeURIComponent(job.adapter_name)}`}, job.adapter_name) : '–'),
     job.error ? h('p', {class: 'error'}, `${job.error.code}: ${job.error.message}`) : ''));
   const canvas = h('canvas', {id: 'loss-chart'});
   main.append(h('h2', {}, 'Training loss'), h('div', {class: 'card'}, h('div', {class: 'chart'}, canvas)));
@@ -291,7 +293,8 @@ async function jobPage(id) {
   const showResult = j => {
     status.textContent = j.status;
     status.className = 'pill ' + j.status;
-    progress.textContent = j.progress.totalSteps ? `step ${j.progress.step} / ${j.progress.totalSteps}` : '';
+    cancel.hidden = !['queued', 'running', 'validating_files'].includes(j.status);
+    progress.textContent = j.progress.total_steps ? `step ${j.progress.step} / ${j.progress.total_steps}` : '';
     metrics.replaceChildren(metricsTable(j.result && j.result.metrics));
   };
   showResult(job);
@@ -327,8 +330,8 @@ async function jobPage(id) {
 
 function metricsTable(metrics) {
   if (!metrics) return h('p', {class: 'muted'}, 'Metrics appear when the job has succeeded.');
-  const rows = [['eval loss', 'evalLoss'], ['perplexity', 'perplexity'], ['token accuracy', 'tokenAccuracy'],
-    ['exact match', 'exactMatch'], ['macro exact match', 'macroExactMatch']];
+  const rows = [['eval loss', 'eval_loss'], ['perplexity', 'perplexity'], ['token accuracy', 'token_accuracy'],
+    ['exact match', 'exact_match'], ['macro exact match', 'macro_exact_match']];
   const majority = metrics.majority;
   return h('table', {id: 'metrics-table'},
     h('tr', {}, h('th', {}, 'metric'), h('th', {}, 'base'), h('th', {}, 'tuned'),
@@ -352,26 +355,40 @@ async function adaptersPage() {
         h('td', {}, fmt(a.metrics && a.metrics.exact_match)), h('td', {}, fmt(a.metrics && a.metrics.eval_loss)))))));
 }
 
+// The tuned model's metrics on the validation split, beside the untrained base's (RunMetrics, camelCase; perplexity
+// is exp(eval loss), left out).
+const VERSION_METRICS = [['exact match', 'exactMatch'], ['macro exact match', 'macroExactMatch'], ['eval loss', 'evalLoss'],
+  ['token accuracy', 'tokenAccuracy']];
+
 async function adapterPage(name) {
   const base = `/v1/adapters/${encodeURIComponent(name)}`;
   const [adapter, versions] = await Promise.all([json(base), json(base + '/versions?limit=100')]);
   const roleOf = v => Object.entries(adapter.aliases || {}).filter(([, n]) => n === v).map(([a]) => a);
   main.append(h('h1', {}, h('a', {href: '#/adapters'}, 'Registry'), ' / ', name));
   if (adapter.policy) {
-    main.append(h('p', {class: 'muted'}, `promotion: ${adapter.policy.metric} (${adapter.policy.direction}), by at least `
+    main.append(h('p', {class: 'muted'}, `promotion: ${adapter.policy.metric} (${adapter.policy.direction} is better), by at least `
       + `${adapter.policy.minImprovement}${adapter.policy.mustBeatMajority ? ', must beat the majority class' : ''}`));
   }
-  const metricKeys = [...new Set(versions.items.flatMap(v => Object.keys(v.metrics || {})))].filter(k => typeof versions.items[0].metrics[k] !== 'object');
+  const promote = async v => {
+    await json(`${base}/aliases/champion`, {method: 'PUT', headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify({version: v.version, reason: 'promoted in the console'})});
+    render();
+  };
   main.append(h('div', {class: 'card'}, h('table', {id: 'adapter-versions'},
-    h('tr', {}, h('th', {}, 'version'), h('th', {}, 'status'), h('th', {}, 'role'), metricKeys.map(k => h('th', {}, k)),
-      h('th', {}, 'promotion'), h('th', {}, '')),
-    versions.items.map(v => h('tr', {},
+    h('tr', {}, ['version', 'status', 'role', 'trained on'].map(c => h('th', {}, c)),
+      VERSION_METRICS.map(([label]) => h('th', {}, label)), h('th', {}, 'promotion'), h('th', {}, '')),
+    versions.items.map(v => h('tr', {id: `adapter-v${v.version}`},
       h('td', {}, 'v' + v.version), h('td', {}, h('span', {class: 'pill ' + v.status}, v.status)),
-      h('td', {}, roleOf(v.version).map(r => h('span', {class: 'pill ' + r}, r))),
-      metricKeys.map(k => h('td', {}, fmt(v.metrics && v.metrics[k]))),
-      h('td', {class: 'muted'}, v.promotion || v.failureReason || ''),
-      h('td', {}, v.status === 'ready' ? h('button', {class: 'link', onclick: () => download(
-        `${base}/versions/${v.version}/download`, `${name}-v${v.version}.tar.gz`)}, 'download') : ''))))));
+      h('td', {class: 'roles'}, roleOf(v.version).map(r => h('span', {class: 'pill ' + r}, r))),
+      h('td', {}, v.dataset ? `${v.dataset.name} v${v.dataset.version}` : '–',
+        v.jobId ? h('div', {}, h('a', {class: 'job', href: `#/jobs/${encodeURIComponent(v.jobId)}`, title: v.jobId}, 'job')) : ''),
+      VERSION_METRICS.map(([, key]) => h('td', {}, h('b', {}, fmt(v.metrics && v.metrics.tuned && v.metrics.tuned[key])),
+        h('div', {class: 'muted'}, 'base ' + fmt(v.metrics && v.metrics.base && v.metrics.base[key])))),
+      h('td', {class: 'muted reason'}, v.promotion || v.failureReason || ''),
+      h('td', {}, v.status !== 'ready' ? '' : [
+        h('button', {class: 'link download', onclick: () => download(`${base}/versions/${v.version}/download`, `${name}-v${v.version}.zip`)}, 'download'),
+        adapter.aliases && adapter.aliases.champion === v.version ? '' : h('button', {class: 'link promote', onclick: () => promote(v).catch(e => main.append(errorBox(e)))}, 'make champion'),
+      ]))))));
   if (versions.items.length >= 2) {
     const pick = (id, i) => h('select', {id}, versions.items.map(v => h('option', {value: v.version, selected: i === v.version}, 'v' + v.version)));
     const a = pick('compare-a', versions.items[versions.items.length - 2].version);

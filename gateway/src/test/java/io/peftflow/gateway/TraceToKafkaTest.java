@@ -31,9 +31,8 @@ class TraceToKafkaTest {
         String tenant = "trace-" + UUID.randomUUID().toString().substring(0, 8);
         String requestId = "upload-" + UUID.randomUUID();
         Keys.Key key = Keys.create(tenant);
-        String bootstrap = "127.0.0.1:" + System.getenv().getOrDefault("PEFTFLOW_KAFKA_PORT", "19092");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.KAFKA,
                 ConsumerConfig.GROUP_ID_CONFIG, "gateway-trace-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"), new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.DATASET_VERSIONS));

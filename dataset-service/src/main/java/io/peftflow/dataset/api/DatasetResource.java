@@ -18,6 +18,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
@@ -33,6 +36,7 @@ import java.util.List;
 /** The dataset API: thin over {@link UploadService} and {@link DatasetService}; the tenant is the {@code X-Tenant} header. */
 @Path("/datasets")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "datasets", description = "Upload, validate, balance, split and version training data")
 public class DatasetResource {
     static final String NDJSON = "application/x-ndjson";
 
@@ -50,6 +54,12 @@ public class DatasetResource {
     @POST
     @Path("/{name}/versions")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Upload a new version as a multipart form (field file)")
+    @APIResponse(responseCode = "201", description = "the new version, ready; Location names it")
+    @APIResponse(responseCode = "400", description = "a bad dataset name or query parameter (balance, on_invalid, validation_fraction, ...)")
+    @APIResponse(responseCode = "409", description = "a concurrent first upload of the dataset with other split settings")
+    @APIResponse(responseCode = "413", description = "larger than the service's upload limit")
+    @APIResponse(responseCode = "422", description = "content rejected (bad lines with on_invalid=reject, too few examples, a decompression bomb); errors lists the lines at fault")
     public Response uploadForm(@BeanParam UploadParams params, @RestForm("file") FileUpload file, UriInfo uri) {
         var request = params.toRequest();
         if (file == null) {
@@ -66,6 +76,12 @@ public class DatasetResource {
     @POST
     @Path("/{name}/versions")
     @Consumes({NDJSON, "application/jsonl", "application/json", "text/plain", "application/gzip", MediaType.APPLICATION_OCTET_STREAM})
+    @Operation(summary = "Upload a new version as the raw body: JSONL, or gzip-compressed JSONL")
+    @APIResponse(responseCode = "201", description = "the new version, ready; Location names it")
+    @APIResponse(responseCode = "400", description = "a bad dataset name or query parameter (balance, on_invalid, validation_fraction, ...)")
+    @APIResponse(responseCode = "409", description = "a concurrent first upload of the dataset with other split settings")
+    @APIResponse(responseCode = "413", description = "larger than the service's upload limit")
+    @APIResponse(responseCode = "422", description = "content rejected (bad lines with on_invalid=reject, too few examples, a decompression bomb); errors lists the lines at fault")
     public Response uploadBody(@BeanParam UploadParams params, @RestHeader("Content-Length") Long contentLength,
                                InputStream body, UriInfo uri) {
         var request = params.toRequest();
@@ -92,12 +108,17 @@ public class DatasetResource {
     }
 
     @GET
+    @Operation(summary = "List the tenant's datasets with their latest version")
     public List<Views.DatasetView> list(@RestHeader("X-Tenant") String tenant) {
         return datasets.list(Names.tenant(tenant)).stream().map(Views.DatasetView::of).toList();
     }
 
     @GET
     @Path("/{name}")
+    @Operation(summary = "Get a dataset: split settings, version count and newest version")
+    @APIResponse(responseCode = "200", description = "the dataset")
+    @APIResponse(responseCode = "400", description = "a bad dataset name")
+    @APIResponse(responseCode = "404", description = "no such dataset")
     public Views.DatasetDetail get(@RestHeader("X-Tenant") String tenant, @RestPath String name) {
         return Views.DatasetDetail.of(datasets.latest(Names.tenant(tenant), Names.dataset(name)), objects);
     }
@@ -105,6 +126,10 @@ public class DatasetResource {
     /** The versions oldest first, {@code limit} (default 100, at most 1000) from {@code offset}. */
     @GET
     @Path("/{name}/versions")
+    @Operation(summary = "List a dataset's versions, oldest first, a page of limit from offset")
+    @APIResponse(responseCode = "200", description = "the page of versions")
+    @APIResponse(responseCode = "400", description = "a bad dataset name, offset or limit")
+    @APIResponse(responseCode = "404", description = "no such dataset")
     public List<Views.VersionView> versions(@RestHeader("X-Tenant") String tenant, @RestPath String name,
                                             @RestQuery String offset, @RestQuery String limit) {
         int from = count("offset", offset, 0, 0, Integer.MAX_VALUE);
@@ -115,6 +140,10 @@ public class DatasetResource {
 
     @GET
     @Path("/{name}/versions/{version}")
+    @Operation(summary = "Get a version: status, format, counts, hashes, URIs and the report's summary")
+    @APIResponse(responseCode = "200", description = "the version")
+    @APIResponse(responseCode = "400", description = "a bad dataset name or version number")
+    @APIResponse(responseCode = "404", description = "no such dataset or version")
     public Views.VersionView version(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
         return Views.VersionView.of(datasets.version(Names.tenant(tenant), Names.dataset(name), number(version)), objects, null);
     }
@@ -122,6 +151,11 @@ public class DatasetResource {
     /** The full report: summary and every rejected line. */
     @GET
     @Path("/{name}/versions/{version}/report")
+    @Operation(summary = "Get a version's validation report, every rejected line included")
+    @APIResponse(responseCode = "200", description = "the report (JSON)")
+    @APIResponse(responseCode = "400", description = "a bad dataset name or version number")
+    @APIResponse(responseCode = "404", description = "no such dataset or version")
+    @APIResponse(responseCode = "410", description = "the version was deleted")
     public Response report(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
         DatasetVersion v = datasets.servable(Names.tenant(tenant), Names.dataset(name), number(version));
         return Response.ok(objects.get(v.keys().report()), MediaType.APPLICATION_JSON).build();
@@ -130,6 +164,11 @@ public class DatasetResource {
     @GET
     @Path("/{name}/versions/{version}/splits/{split}")
     @Produces(NDJSON)
+    @Operation(summary = "Download a version's train or validation split as JSONL")
+    @APIResponse(responseCode = "200", description = "the split, streamed")
+    @APIResponse(responseCode = "400", description = "a bad dataset name, version number or split (train or validation)")
+    @APIResponse(responseCode = "404", description = "no such dataset or version")
+    @APIResponse(responseCode = "410", description = "the version was deleted")
     public Response split(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version,
                           @RestPath String split) {
         if (!VersionKeys.TRAIN.equals(split) && !VersionKeys.VALIDATION.equals(split)) {
@@ -144,6 +183,10 @@ public class DatasetResource {
     /** Soft delete. */
     @DELETE
     @Path("/{name}/versions/{version}")
+    @Operation(summary = "Delete a version (soft: metadata kept, splits no longer served; idempotent)")
+    @APIResponse(responseCode = "204", description = "deleted")
+    @APIResponse(responseCode = "400", description = "a bad dataset name or version number")
+    @APIResponse(responseCode = "404", description = "no such dataset or version")
     public Response delete(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
         datasets.delete(Names.tenant(tenant), Names.dataset(name), number(version));
         return Response.noContent().build();

@@ -19,6 +19,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -33,6 +36,7 @@ import java.util.regex.Pattern;
  */
 @Path("/adapters")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "adapters", description = "The adapter registry: versions with metrics and lineage, aliases, tags, downloads")
 public class AdapterResource {
     private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
     private static final int MAX_TAG_VALUE = 256;
@@ -56,6 +60,9 @@ public class AdapterResource {
      * metric (best first; {@code order=asc|desc} to override) or {@code name} (default).
      */
     @GET
+    @Operation(summary = "List adapters with their headline version (the champion, else the latest ready one)")
+    @APIResponse(responseCode = "200", description = "a page of adapters")
+    @APIResponse(responseCode = "400", description = "a bad filter, sort, order, limit or cursor")
     public Views.Page<Views.AdapterSummary> list(@RestHeader("X-Tenant") String tenant,
                                                  @RestQuery("base_model") String baseModel, @RestQuery String method,
                                                  @RestQuery String dataset, @RestQuery String tag,
@@ -86,6 +93,10 @@ public class AdapterResource {
     /** {@code /adapters/{name}}: the adapter; {@code /adapters/{name}@{alias}}: the version the alias points at. */
     @GET
     @Path("/{ref}")
+    @Operation(summary = "Get an adapter (name), or the version an alias points at (name@alias)")
+    @APIResponse(responseCode = "200", description = "the adapter: latest number, aliases, policy; or, for name@alias, the version")
+    @APIResponse(responseCode = "400", description = "a bad adapter or alias name")
+    @APIResponse(responseCode = "404", description = "no such adapter, or no such alias")
     public Object get(@RestHeader("X-Tenant") String tenant, @RestPath String ref) {
         String t = Names.tenant(tenant);
         int at = ref.indexOf('@');
@@ -100,6 +111,10 @@ public class AdapterResource {
 
     @GET
     @Path("/{name}/versions")
+    @Operation(summary = "List an adapter's versions, ascending")
+    @APIResponse(responseCode = "200", description = "a page of versions")
+    @APIResponse(responseCode = "400", description = "a bad adapter name, limit or cursor")
+    @APIResponse(responseCode = "404", description = "no such adapter")
     public Views.Page<Views.VersionSummary> versions(@RestHeader("X-Tenant") String tenant, @RestPath String name,
                                                      @RestQuery String limit, @RestQuery String cursor) {
         int n = limit(limit);
@@ -111,6 +126,10 @@ public class AdapterResource {
 
     @GET
     @Path("/{name}/versions/{version}")
+    @Operation(summary = "Get a version: status, aliases, metrics, promotion decision, files, lineage, tags")
+    @APIResponse(responseCode = "200", description = "the version")
+    @APIResponse(responseCode = "400", description = "a bad adapter name or version number")
+    @APIResponse(responseCode = "404", description = "no such adapter or version")
     public Views.VersionView version(@RestHeader("X-Tenant") String tenant, @RestPath String name,
                                      @RestPath String version) {
         String t = Names.tenant(tenant);
@@ -121,6 +140,12 @@ public class AdapterResource {
     /** One file of a ready version, streamed from S3. */
     @GET
     @Path("/{name}/versions/{version}/files/{file}")
+    @Operation(summary = "Download one file of a version (ETag: its SHA-256)")
+    @APIResponse(responseCode = "200", description = "the file, streamed")
+    @APIResponse(responseCode = "400", description = "a bad adapter name or version number")
+    @APIResponse(responseCode = "404", description = "no such adapter, version or file")
+    @APIResponse(responseCode = "409", description = "the version failed registration")
+    @APIResponse(responseCode = "410", description = "the version is archived")
     @Produces(MediaType.WILDCARD)
     public Response file(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version,
                          @RestPath String file) {
@@ -139,6 +164,12 @@ public class AdapterResource {
     /** The adapter directory as one zip, {@code <name>-v<N>/...}: unpack and point PEFT, vLLM or LoRAX at it. */
     @GET
     @Path("/{name}/versions/{version}/download")
+    @Operation(summary = "Download a version as <name>-v<N>.zip (a PEFT adapter directory)")
+    @APIResponse(responseCode = "200", description = "the zip, streamed")
+    @APIResponse(responseCode = "400", description = "a bad adapter name or version number")
+    @APIResponse(responseCode = "404", description = "no such adapter or version")
+    @APIResponse(responseCode = "409", description = "the version failed registration")
+    @APIResponse(responseCode = "410", description = "the version is archived")
     @Produces("application/zip")
     public Response download(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
         String t = Names.tenant(tenant);
@@ -152,6 +183,10 @@ public class AdapterResource {
 
     @GET
     @Path("/{name}/compare")
+    @Operation(summary = "Compare two versions: metric deltas (b - a), method-config and lineage differences")
+    @APIResponse(responseCode = "200", description = "the comparison")
+    @APIResponse(responseCode = "400", description = "a or b missing or not a version number, or a bad adapter name")
+    @APIResponse(responseCode = "404", description = "no such adapter or version")
     public Views.Comparison compare(@RestHeader("X-Tenant") String tenant, @RestPath String name,
                                     @RestQuery String a, @RestQuery String b) {
         if (a == null || b == null) {
@@ -164,6 +199,10 @@ public class AdapterResource {
 
     @GET
     @Path("/{name}/aliases/{alias}")
+    @Operation(summary = "Get an alias: its current version and the history of its moves")
+    @APIResponse(responseCode = "200", description = "the alias")
+    @APIResponse(responseCode = "400", description = "a bad adapter or alias name")
+    @APIResponse(responseCode = "404", description = "no such adapter or alias")
     public Views.AliasView alias(@RestHeader("X-Tenant") String tenant, @RestPath String name,
                                  @RestPath String alias) {
         String t = Names.tenant(tenant);
@@ -181,6 +220,11 @@ public class AdapterResource {
     /** Points an alias at a ready version: promote, or roll back ({@code champion} moves announce a promotion). */
     @PUT
     @Path("/{name}/aliases/{alias}")
+    @Operation(summary = "Point an alias at a ready version (champion: promote or roll back)")
+    @APIResponse(responseCode = "200", description = "the alias with its history")
+    @APIResponse(responseCode = "400", description = "a bad adapter or alias name, or a body without a positive version")
+    @APIResponse(responseCode = "404", description = "no such adapter or version")
+    @APIResponse(responseCode = "409", description = "the version is not ready (failed registration or archived)")
     public Views.AliasView putAlias(@RestHeader("X-Tenant") String tenant, @RestPath String name,
                                     @RestPath String alias, Requests.AliasRequest body) {
         String t = Names.tenant(tenant);
@@ -195,6 +239,10 @@ public class AdapterResource {
 
     @DELETE
     @Path("/{name}/aliases/{alias}")
+    @Operation(summary = "Remove an alias (kept in its history)")
+    @APIResponse(responseCode = "204", description = "removed")
+    @APIResponse(responseCode = "400", description = "a bad adapter or alias name")
+    @APIResponse(responseCode = "404", description = "no such adapter or alias")
     public Response deleteAlias(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String alias,
                                 @RestQuery String reason) {
         adapters.deleteAlias(Names.tenant(tenant), Names.check("adapter name", name), Names.check("alias", alias),
@@ -204,6 +252,10 @@ public class AdapterResource {
 
     @PUT
     @Path("/{name}/versions/{version}/tags/{key}")
+    @Operation(summary = "Set a tag on a version")
+    @APIResponse(responseCode = "200", description = "the version's tags")
+    @APIResponse(responseCode = "400", description = "a bad adapter name, version number, tag key or value")
+    @APIResponse(responseCode = "404", description = "no such adapter or version")
     public Map<String, String> putTag(@RestHeader("X-Tenant") String tenant, @RestPath String name,
                                       @RestPath String version, @RestPath String key, Requests.TagRequest body) {
         String t = Names.tenant(tenant);
@@ -221,6 +273,10 @@ public class AdapterResource {
 
     @DELETE
     @Path("/{name}/versions/{version}/tags/{key}")
+    @Operation(summary = "Remove a tag from a version")
+    @APIResponse(responseCode = "204", description = "removed")
+    @APIResponse(responseCode = "400", description = "a bad adapter name, version number or tag key")
+    @APIResponse(responseCode = "404", description = "no such adapter, version or tag")
     public Response deleteTag(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version,
                               @RestPath String key) {
         adapters.deleteTag(Names.tenant(tenant), Names.check("adapter name", name), number(version), tagKey(key));
@@ -229,6 +285,10 @@ public class AdapterResource {
 
     @PUT
     @Path("/{name}/policy")
+    @Operation(summary = "Set the adapter's promotion policy (applies to later registrations)")
+    @APIResponse(responseCode = "200", description = "the policy")
+    @APIResponse(responseCode = "400", description = "an unknown metric or direction, a negative minImprovement, or a bad adapter name")
+    @APIResponse(responseCode = "404", description = "no such adapter")
     public Views.PolicyView putPolicy(@RestHeader("X-Tenant") String tenant, @RestPath String name,
                                       Requests.PolicyRequest body) {
         if (body == null || body.metric() == null) {
@@ -252,6 +312,11 @@ public class AdapterResource {
     /** Archives the version: metadata kept, files no longer served. */
     @DELETE
     @Path("/{name}/versions/{version}")
+    @Operation(summary = "Archive a version: metadata kept, files no longer served, its aliases removed (idempotent)")
+    @APIResponse(responseCode = "204", description = "archived")
+    @APIResponse(responseCode = "400", description = "a bad adapter name or version number")
+    @APIResponse(responseCode = "404", description = "no such adapter or version")
+    @APIResponse(responseCode = "409", description = "the version is the champion: move the champion first")
     public Response archive(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
         adapters.archive(Names.tenant(tenant), Names.check("adapter name", name), number(version));
         return Response.noContent().build();

@@ -3,6 +3,7 @@ package io.peftflow.kit.problem;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
 
@@ -12,7 +13,20 @@ import java.util.List;
  * @param errors the individual findings (e.g. rejected lines) behind a 4xx, when there are several
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record Problem(String type, String title, int status, String detail, String instance, List<?> errors) {
+@Schema(name = "Problem", description = "RFC 9457 problem details (application/problem+json), the body of every error")
+public record Problem(
+        @Schema(description = "a URI naming the kind of problem; about:blank when the status says it all", example = "about:blank")
+        String type,
+        @Schema(description = "the status' reason phrase", example = "Not Found")
+        String title,
+        @Schema(description = "the HTTP status", example = "404")
+        int status,
+        @Schema(description = "what went wrong, naming the field or value at fault", example = "no fine-tuning job 'ftjob-0a1b'")
+        String detail,
+        String instance,
+        @Schema(description = "the findings behind a 4xx when there are several: {field, reason} for request fields, "
+                + "{line, reason} for rejected lines of an upload")
+        List<?> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final MediaType PROBLEM_JSON = MediaType.valueOf(MEDIA_TYPE);

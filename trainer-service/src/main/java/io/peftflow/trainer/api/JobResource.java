@@ -14,6 +14,7 @@ import io.peftflow.trainer.validation.JobValidator;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -26,6 +27,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -37,6 +41,7 @@ import java.util.UUID;
 /** {@code /fine-tuning/jobs}, shaped like OpenAI's fine-tuning jobs API; the tenant is the {@code X-Tenant} header. */
 @Path("/fine-tuning/jobs")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "fine-tuning", description = "Fine-tuning jobs and retraining policies")
 public class JobResource {
     private static final Duration STREAM_POLL = Duration.ofMillis(300);
 
@@ -56,6 +61,13 @@ public class JobResource {
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a fine-tuning job", description = "Validated completely before it is queued. The same "
+            + "Idempotency-Key again returns the job it made (200).")
+    @APIResponse(responseCode = "201", description = "the job, queued")
+    @APIResponse(responseCode = "200", description = "the job this Idempotency-Key made before")
+    @APIResponse(responseCode = "400", description = "a body of the wrong shape (wrong type, unknown key, missing value) or a bad Idempotency-Key; errors name the fields")
+    @APIResponse(responseCode = "409", description = "the Idempotency-Key was used for a different request")
+    @APIResponse(responseCode = "422", description = "values that make no job: unknown dataset, version, base model or method, bad hyperparameters, a plan that does not fit; errors name the fields")
     public Response create(@RestHeader("X-Tenant") String tenantHeader, @RestHeader("Idempotency-Key") String key,
                            JsonNode body, @Context UriInfo uri) {
         String tenant = ApiProblems.tenant(tenantHeader);
@@ -94,6 +106,9 @@ public class JobResource {
     }
 
     @GET
+    @Operation(summary = "List the tenant's jobs, newest first (after: a job id cursor)")
+    @APIResponse(responseCode = "200", description = "a page of jobs")
+    @APIResponse(responseCode = "400", description = "a bad limit or status")
     public Views.Page<Views.JobView> list(@RestHeader("X-Tenant") String tenant, @RestQuery String after,
                                           @RestQuery Integer limit, @RestQuery String status, @RestQuery String dataset) {
         int n = ApiProblems.limit(limit);
@@ -112,6 +127,9 @@ public class JobResource {
 
     @GET
     @Path("/{id}")
+    @Operation(summary = "Get a job: status, progress, error, and once succeeded its files, metrics and lineage")
+    @APIResponse(responseCode = "200", description = "the job")
+    @APIResponse(responseCode = "404", description = "no such job")
     public Views.JobView get(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
         return Views.JobView.of(jobs.get(ApiProblems.tenant(tenant), id));
     }
@@ -122,6 +140,10 @@ public class JobResource {
      */
     @GET
     @Path("/{id}/events")
+    @Operation(summary = "List a job's events, newest first (order=asc with after: follow a job)")
+    @APIResponse(responseCode = "200", description = "a page of events")
+    @APIResponse(responseCode = "400", description = "a bad after, limit or order")
+    @APIResponse(responseCode = "404", description = "no such job")
     public Views.Page<Views.EventView> events(@RestHeader("X-Tenant") String tenant, @RestPath String id,
                                               @RestQuery String after, @RestQuery Integer limit, @RestQuery String order) {
         int n = ApiProblems.limit(limit);
@@ -143,6 +165,9 @@ public class JobResource {
 
     @GET
     @Path("/{id}/checkpoints")
+    @Operation(summary = "List a job's checkpoints in S3, newest first")
+    @APIResponse(responseCode = "200", description = "the checkpoints")
+    @APIResponse(responseCode = "404", description = "no such job")
     public Views.Page<Views.CheckpointView> checkpoints(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
         return Views.Page.of(jobs.checkpoints(ApiProblems.tenant(tenant), id).stream().map(Views.CheckpointView::of)
                 .toList(), false, Views.CheckpointView::id);
@@ -150,6 +175,10 @@ public class JobResource {
 
     @POST
     @Path("/{id}/cancel")
+    @Operation(summary = "Cancel a job (idempotent); a running job stops at its worker's next heartbeat")
+    @APIResponse(responseCode = "200", description = "the job, cancelled or cancel_requested")
+    @APIResponse(responseCode = "404", description = "no such job")
+    @APIResponse(responseCode = "409", description = "the job already finished (succeeded or failed)")
     public Views.JobView cancel(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
         return Views.JobView.of(jobs.cancel(ApiProblems.tenant(tenant), id));
     }
@@ -161,17 +190,21 @@ public class JobResource {
     @GET
     @Path("/{id}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Follow a job's events as Server-Sent Events (resumable with Last-Event-ID); ends after its final status")
+    @APIResponse(responseCode = "200", description = "the event stream")
+    @APIResponse(responseCode = "404", description = "no such job")
     @Blocking // the job lookup before the stream needs a transaction, which the IO thread may not start
     public Multi<OutboundSseEvent> stream(@RestHeader("X-Tenant") String tenantHeader, @RestPath String id,
                                           @RestHeader("Last-Event-ID") String lastEventId, @Context Sse sse) {
         String tenant = ApiProblems.tenant(tenantHeader);
         jobs.get(tenant, id);
         long start = Math.max(0, Views.eventSeq(lastEventId));
+        // Each poll reads in a transaction on a worker thread: the delay before a repetition fires on the event loop.
         return Multi.createBy().repeating()
-                .supplier(() -> new StreamCursor(start), c -> c.next(jobs, tenant, id))
+                .uni(() -> new StreamCursor(start), c -> Uni.createFrom().item(() -> c.next(jobs, tenant, id))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .withDelay(STREAM_POLL)
                 .whilst(batch -> !batch.last())
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onItem().transformToIterable(StreamCursor.Batch::events)
                 .map(e -> sse.newEventBuilder().id(e.id()).name(e.type()).mediaType(MediaType.APPLICATION_JSON_TYPE)
                         .data(Views.EventView.class, e).build());

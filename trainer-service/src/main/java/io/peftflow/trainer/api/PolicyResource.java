@@ -13,6 +13,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 
@@ -26,6 +29,7 @@ import java.util.List;
  */
 @Path("/fine-tuning/policies/{dataset}")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "fine-tuning")
 public class PolicyResource {
     private final PolicyService policies;
     private final JobValidator validator;
@@ -39,6 +43,10 @@ public class PolicyResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set a dataset's retraining policy: its recipe, min_new_examples and debounce_seconds")
+    @APIResponse(responseCode = "200", description = "the policy")
+    @APIResponse(responseCode = "400", description = "a bad dataset name or a body of the wrong shape; errors name the fields")
+    @APIResponse(responseCode = "422", description = "a recipe that makes no job (unknown base model or method, bad hyperparameters, a plan that does not fit); errors name the fields")
     public Views.PolicyView put(@RestHeader("X-Tenant") String tenant, @RestPath String dataset, JsonNode body) {
         String name = dataset(dataset);
         Requests.PolicyBody p = Requests.policy(body, name, config.defaultBaseModel());
@@ -48,12 +56,19 @@ public class PolicyResource {
     }
 
     @GET
+    @Operation(summary = "Get a dataset's retraining policy")
+    @APIResponse(responseCode = "200", description = "the policy")
+    @APIResponse(responseCode = "400", description = "a bad dataset name")
+    @APIResponse(responseCode = "404", description = "no policy for this dataset")
     public Views.PolicyView get(@RestHeader("X-Tenant") String tenant, @RestPath String dataset) {
         return Views.PolicyView.of(policies.get(ApiProblems.tenant(tenant), dataset(dataset)));
     }
 
     /** Idempotent: 204 whether or not there was a policy. Queued jobs it made stay queued. */
     @DELETE
+    @Operation(summary = "Remove a dataset's retraining policy (idempotent; jobs it queued stay queued)")
+    @APIResponse(responseCode = "204", description = "removed, or there was none")
+    @APIResponse(responseCode = "400", description = "a bad dataset name")
     public Response delete(@RestHeader("X-Tenant") String tenant, @RestPath String dataset) {
         policies.delete(ApiProblems.tenant(tenant), dataset(dataset));
         return Response.noContent().build();
