@@ -72,7 +72,7 @@ run() { # label url-prefix base-url
   echo "# $(nproc) cores; $(java -version 2>&1 | head -1); git $(git -C "$ROOT" rev-parse --short HEAD)"
 } | tee -a "$LOG"
 # Warm-up (JIT, connection pools), not recorded as a round: 30 s each, as round 1 after a 10 s warm-up still ran
-# well below the later rounds (results/20261202T090427Z.log: 1,027 vs 2,786 req/s direct).
+# well below the later rounds (results/20261202T090427Z.txt: 1,027 vs 2,786 req/s direct).
 PREFIX= wrk -t2 -c32 -d"${WARMUP:-30s}" -s "$HERE/browse.lua" "http://127.0.0.1:$REGISTRY_PORT" >/dev/null
 PREFIX=/v1 wrk -t2 -c32 -d"${WARMUP:-30s}" -s "$HERE/browse.lua" "http://127.0.0.1:$GATEWAY_PORT" >/dev/null
 for r in $(seq 1 "$ROUNDS"); do
