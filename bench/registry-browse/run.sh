@@ -18,7 +18,8 @@ GATEWAY_PORT=${GATEWAY_PORT:-8280}
 PG_PORT=${PEFTFLOW_PG_PORT:-15432}
 LOG_DIR=$HERE/results
 mkdir -p "$LOG_DIR"
-LOG=$LOG_DIR/$(date -u +%Y%m%dT%H%M%SZ).log
+# .txt: *.log is git-ignored, and the raw log is kept with the results.
+LOG=$LOG_DIR/$(date -u +%Y%m%dT%H%M%SZ).txt
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
