@@ -57,7 +57,7 @@ paths=("/datasets/$NAME" "/datasets/$NAME/versions/$((VERSIONS / 2))")
 for c in "${contenders[@]}"; do
   for p in "${paths[@]}"; do
     curl -fs "${headers[@]}" -o /dev/null -w "${c%%=*}: %{http_code} %{size_download} bytes  $p\n" "${c#*=}$p" | tee -a "$LOG"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d10s "${headers[@]}" "${c#*=}$p" >/dev/null   # warm-up
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-30s}" "${headers[@]}" "${c#*=}$p" >/dev/null   # warm-up: JIT (C2) and pools
   done
 done
 
