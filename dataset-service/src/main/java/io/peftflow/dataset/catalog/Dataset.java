@@ -32,4 +32,8 @@ public class Dataset extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
+
+    /** Versions the API shows (ready or deleted), counted up by {@link DatasetRepository#countReady}. */
+    @Column(name = "visible_versions", nullable = false)
+    public int visibleVersions;
 }

@@ -30,6 +30,14 @@ public class DatasetRepository implements PanacheRepositoryBase<Dataset, Long> {
         return find("tenant = ?1 and name = ?2", tenant, name).withLock(LockModeType.PESSIMISTIC_WRITE).singleResult();
     }
 
+    /**
+     * Counts a version that became ready (deleted versions stay visible, so nothing counts down). An atomic update:
+     * concurrent uploads make versions ready outside the dataset row's lock.
+     */
+    public void countReady(Dataset dataset) {
+        update("visibleVersions = visibleVersions + 1 where id = ?1", dataset.id);
+    }
+
     /** A dataset with its visible version count and latest version number. */
     public record Listing(Dataset dataset, int latestVersion, long versions) {
     }

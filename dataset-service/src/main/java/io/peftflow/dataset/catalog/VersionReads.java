@@ -48,11 +48,15 @@ public class VersionReads {
     public record Latest(DatasetVersion version, long count) {
     }
 
-    /** {@link Latest} in one statement (the count is a subquery), whatever the number of versions. */
+    /**
+     * {@link Latest} in one statement whatever the number of versions: the count is kept on the dataset row, and the
+     * newest version is the first visible one walking the (dataset, version) index backwards.
+     */
     public Optional<Latest> latest(String tenant, String name) {
-        return sql.one(SELECT + ", (SELECT count(*) FROM dataset_version v WHERE v.dataset_id = d.id AND " + VISIBLE
-                        + ") AS visible_versions" + FROM + " ORDER BY v.version DESC LIMIT 1",
-                r -> new Latest(version(r), r.bigint("visible_versions")), tenant, name);
+        return sql.one(SELECT + ", d.visible_versions FROM dataset d CROSS JOIN LATERAL (SELECT * FROM dataset_version v"
+                        + " WHERE v.dataset_id = d.id AND " + VISIBLE + " ORDER BY v.version DESC LIMIT 1) v"
+                        + " WHERE d.tenant = ? AND d.name = ?",
+                r -> new Latest(version(r), r.integer("visible_versions")), tenant, name);
     }
 
     private static DatasetVersion version(SqlReads.Row r) throws SQLException {

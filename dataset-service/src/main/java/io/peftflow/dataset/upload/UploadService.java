@@ -143,6 +143,7 @@ public class UploadService {
                 v.validationExamples = validated.counts().get("validation");
                 v.labelCounts = validated.labels();
                 v.summary = validated.summary();
+                datasets.countReady(v.dataset);
                 events.ready(v, keys, validated);
                 return v;
             });
