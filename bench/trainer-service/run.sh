@@ -19,13 +19,17 @@ pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 java -Xmx1g -Dpeftflow.gateway-secret-required=false -Dquarkus.http.port="$DS_PORT" -jar dataset-service/target/quarkus-app/quarkus-run.jar >"$OUT/dataset-service.log" 2>&1 &
 pids+=($!)
-java -Xmx1g -Dai.djl.offline=true -Dpeftflow.gateway-secret-required=false -Dquarkus.http.port="$TR_PORT" -Dpeftflow.trainer.device=cpu \
-  -Dpeftflow.trainer.worker-gpu=false -Dpeftflow.trainer.work-dir="$OUT/work" \
-  -jar trainer-service/target/quarkus-app/quarkus-run.jar >"$OUT/trainer-service.log" 2>&1 &
+# bench.py restarts it for each throughput round: a worker runs each job in a fresh JVM, as a ScaledJob pod does.
+export BENCH_TRAINER_CMD="java -Xmx1g -Dai.djl.offline=true -Dpeftflow.gateway-secret-required=false -Dquarkus.http.port=$TR_PORT \
+  -Dpeftflow.trainer.device=cpu -Dpeftflow.trainer.worker-gpu=false -Dpeftflow.trainer.work-dir=$OUT/work \
+  -jar trainer-service/target/quarkus-app/quarkus-run.jar"
+export BENCH_TRAINER_LOG=$OUT/trainer-service.log
+$BENCH_TRAINER_CMD >"$BENCH_TRAINER_LOG" 2>&1 &
 pids+=($!)
+trainer_pid=$!
 for port in "$DS_PORT" "$TR_PORT"; do
   for _ in $(seq 1 180); do curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break; sleep 1; done
 done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 bench/trainer-service/bench.py "$DS_PORT" "$TR_PORT" "${1:-20}" "${2:-3}" "${3:-60}"
+python3 bench/trainer-service/bench.py "$DS_PORT" "$TR_PORT" "${1:-20}" "${2:-3}" "${3:-60}" "$trainer_pid"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
