@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The API's reads of versions, each one SQL statement outside a transaction ({@link SqlReads}), mapped to detached
@@ -17,8 +16,7 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class VersionReads {
-    private static final String VISIBLE = VersionRepository.VISIBLE.stream().map(s -> "'" + s.name() + "'")
-            .collect(Collectors.joining(", ", "v.status IN (", ")"));
+    private static final String VISIBLE = SqlReads.in("v.status", VersionRepository.VISIBLE);
     private static final String SELECT = """
             SELECT d.id AS d_id, d.tenant, d.name, d.split_seed, d.validation_fraction, d.created_at AS d_created_at,
                    v.id, v.version, v.status, v.format, v.balance, v.seed, v.base_model, v.raw_key, v.raw_bytes,

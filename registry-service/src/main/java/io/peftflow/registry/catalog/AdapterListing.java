@@ -63,7 +63,7 @@ public class AdapterListing {
         filter(sql, params, "v.dataset_name", q.dataset());
         if (q.tagKey() != null) {
             sql.append(" AND EXISTS (SELECT 1 FROM version_tag t JOIN adapter_version tv ON tv.id = t.version_id"
-                    + " WHERE tv.adapter_id = a.id AND tv.status <> 'REGISTERING' AND t.key = ?");
+                    + " WHERE tv.adapter_id = a.id AND " + SqlReads.in("tv.status", VersionRepository.VISIBLE) + " AND t.key = ?");
             params.add(q.tagKey());
             if (q.tagValue() != null) {
                 sql.append(" AND t.value = ?");

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The API's reads of a version's detail: adapter, version, lineage, aliases and tags in one SQL statement outside a
@@ -18,8 +17,7 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class VersionReads {
-    private static final String VISIBLE = VersionRepository.VISIBLE.stream().map(s -> "'" + s.name() + "'")
-            .collect(Collectors.joining(", ", "v.status IN (", ")"));
+    private static final String VISIBLE = SqlReads.in("v.status", VersionRepository.VISIBLE);
     private static final String SELECT = """
             SELECT a.id AS adapter_id, v.id, v.version, v.status, v.job_id, v.method, v.base_model, v.dataset_name,
                    v.dataset_version, v.trainable_parameters, v.steps, v.size_bytes, v.exact_match,

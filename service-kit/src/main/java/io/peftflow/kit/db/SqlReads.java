@@ -11,8 +11,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Browse reads: one SQL statement on a pooled connection in autocommit mode, mapped by hand. One statement sees one
@@ -28,6 +30,14 @@ public class SqlReads {
     public SqlReads(DataSource dataSource, ObjectMapper json) {
         this.dataSource = dataSource;
         this.json = json;
+    }
+
+    /**
+     * {@code column IN ('A', 'B')} for a fixed set of enum constants stored by name: a literal list, so the statement
+     * text (and PostgreSQL's plan for it) is the same on every call.
+     */
+    public static String in(String column, Collection<? extends Enum<?>> values) {
+        return values.stream().map(v -> "'" + v.name() + "'").collect(Collectors.joining(", ", column + " IN (", ")"));
     }
 
     /** Maps the current row of a result set. */
@@ -88,10 +98,6 @@ public class SqlReads {
         public Double real(String column) throws SQLException {
             double v = rs.getDouble(column);
             return rs.wasNull() ? null : v;
-        }
-
-        public boolean bool(String column) throws SQLException {
-            return rs.getBoolean(column);
         }
 
         public java.time.OffsetDateTime time(String column) throws SQLException {
