@@ -100,15 +100,20 @@ for i in range(int(latency_rounds)):
     print("latency round %2d: upload accepted -> job running %.3f s" % (i + 1, running - accepted), flush=True)
     await_final(j["id"])
 latencies.sort()
-print("RESULT latency upload accepted -> job running: n=%d, p50 %.3f s, p90 %.3f s, min %.3f, max %.3f"
-      % (len(latencies), statistics.median(latencies), latencies[int(0.9 * (len(latencies) - 1))],
-         latencies[0], latencies[-1]), flush=True)
+if latencies:
+    print("RESULT latency upload accepted -> job running: n=%d, p50 %.3f s, p90 %.3f s, min %.3f, max %.3f"
+          % (len(latencies), statistics.median(latencies), latencies[int(0.9 * (len(latencies) - 1))],
+             latencies[0], latencies[-1]), flush=True)
 
-# 2. Throughput: the worker vs peft-core's own bench, alternating, both from a cold JVM: the bench is a fresh JVM with
-# warm-up 0, and the worker is restarted before each job (production runs one job per worker JVM, a ScaledJob pod
-# each), so both count the first steps' one-off costs. Same model (embedded tiny), LoRA r=8 alpha=16 on q,k,v,o,
-# batch 16, lr 1e-4, `steps` updates, on the same generator's transactions (seed 1; the bench trains 512, the
-# service the train split of 570 without balancing, 513).
+# 2. Throughput: the worker vs peft-core alone, on the same examples. One uploaded version (no policy on it); each
+# round runs peft-core's TrainCommand (the same TrainingRun the worker calls, in a plain JVM) on that version's splits
+# as downloaded from dataset-service, and posts the same recipe as a job to a worker restarted for it (production runs
+# one job per worker JVM, a ScaledJob pod each). Both start cold; the order alternates by round. Same model (embedded
+# tiny), LoRA r=8 alpha=16 on q,k,v,o, batch 16, lr 1e-4, no warm-up, seed 42, no evaluation or checkpoint inside
+# the measured steps. Tokens/s is peft-core's StepProgress at the last step in both, so the same data and seed give
+# the same tokens and the same final loss, and the tokens/s ratio is the inverse ratio of training time.
+HYPERPARAMETERS = {"r": 8, "lora_alpha": 16, "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"]}
+SEED = 42
 
 
 def restart_trainer(proc):
@@ -134,39 +139,69 @@ def restart_trainer(proc):
     raise SystemExit("trainer-service did not restart")
 
 
+def download_split(dataset, version, split):
+    path = os.path.abspath("target/bench-trainer/%s-v%d-%s.jsonl" % (dataset, version, split))
+    req = urllib.request.Request("%s/datasets/%s/versions/%d/splits/%s" % (DS, dataset, version, split),
+                                 headers={"X-Tenant": TENANT})
+    with urllib.request.urlopen(req, timeout=60) as r, open(path, "wb") as f:
+        f.write(r.read())
+    return path
+
+
+def run_core(train, validation, out):
+    """peft-core's TrainCommand in a fresh JVM; (tokens/s, loss) of its last step's progress line."""
+    cmd = shlex.split(os.environ["BENCH_CORE_CMD"]) + [
+        "--method", "lora", "--hyperparameters", json.dumps(HYPERPARAMETERS), "--steps", steps, "--batch", "16",
+        "--lr", "1e-4", "--warmup", "0", "--eval-every", "0", "--checkpoint-every", "0", "--seed", str(SEED),
+        "--device", "cpu", "--model-id", "tiny-llama", "--train", train, "--validation", validation, "--out", out]
+    text = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    m = re.search(r"^step %s/%s epoch \d+ loss ([0-9.]+) lr \S+ ([0-9.]+) tok/s" % (steps, steps), text, re.M)
+    return float(m.group(2)), float(m.group(1))
+
+
+def run_service(dataset, version, trainer):
+    """A job with the same recipe on a restarted worker; (tokens/s, loss) of its last step's progress event."""
+    trainer = restart_trainer(trainer)
+    job = call("POST", "%s/fine-tuning/jobs" % TR, json.dumps({
+        "dataset": dataset, "dataset_version": version, "model": "tiny-llama", "seed": SEED,
+        "method": {"type": "lora", "hyperparameters": HYPERPARAMETERS},
+        "training": {"max_steps": int(steps), "batch_size": 16, "learning_rate": 1e-4, "warmup_steps": 0,
+                     "checkpoint_every_steps": int(steps)}}))
+    done = await_final(job["id"])
+    if done["status"] != "succeeded":
+        raise SystemExit("job %s %s" % (job["id"], done["status"]))
+    events = call("GET", "%s/fine-tuning/jobs/%s/events?order=asc&limit=100" % (TR, job["id"]))["data"]
+    last = [e["data"] for e in events if e["type"] == "training.progress" and e["data"]["step"] == int(steps)][-1]
+    return (last["tokensPerSecond"], last["trainLoss"]), trainer
+
+
 tp_dataset = "bench-throughput-" + uuid.uuid4().hex[:6]
-policy(tp_dataset, int(steps), 16, 1e-4, (8, ["q_proj", "k_proj", "v_proj", "o_proj"]))
+tp_version = upload(tp_dataset, transactions(570, 1))["version"]
+train_file = download_split(tp_dataset, tp_version, "train")
+validation_file = download_split(tp_dataset, tp_version, "validation")
+print("throughput data: %s v%d, train split %d lines" % (tp_dataset, tp_version, sum(1 for _ in open(train_file))),
+      flush=True)
 service, core = [], []
 trainer = None
 try:
     for i in range(int(throughput_rounds)):
-        out = subprocess.run(["bench/train-throughput/run.sh", steps, "0"], check=True, capture_output=True,
-                             text=True).stdout
-        m = re.search(r"RESULT .*: ([0-9.]+) tokens/s", out)
-        core.append(float(m.group(1)))
-        print("round %d peft-core bench: %s" % (i + 1, [l for l in out.splitlines() if l.startswith("RESULT")][0]),
-              flush=True)
-        trainer = restart_trainer(trainer)
-        version = upload(tp_dataset, transactions(570, 1))["version"]
-        j = None
-        while j is None:
-            j = job_for(tp_dataset, version)
-            time.sleep(0.1)
-        done = await_final(j["id"])
-        # The final progress event (step == steps) carries the run's tokens/s since training started.
-        events = call("GET", "%s/fine-tuning/jobs/%s/events?order=asc&limit=100" % (TR, j["id"]))["data"]
-        result = done["result"]
-        tps = None
-        for e in reversed(events):
-            if e["type"] == "training.progress" and e["data"]["step"] == int(steps):
-                tps = e["data"]["tokensPerSecond"]
-                break
-        service.append(tps)
-        print("round %d trainer-service worker (fresh JVM): %s tokens/s over %d steps (job %s, %s)"
-              % (i + 1, tps, result["steps"], j["id"], done["status"]), flush=True)
+        for which in (("core", "service") if i % 2 == 0 else ("service", "core")):
+            if which == "core":
+                tps, loss = run_core(train_file, validation_file, os.path.abspath("target/bench-trainer/core-%d" % i))
+                core.append(tps)
+                label = "peft-core TrainCommand (fresh JVM)"
+            else:
+                (tps, loss), trainer = run_service(tp_dataset, tp_version, trainer)
+                service.append(tps)
+                label = "trainer-service worker (fresh JVM)"
+            print("round %d %s: %.0f tokens/s over %s steps, last-step loss %.4f" % (i + 1, label, tps, steps, loss),
+                  flush=True)
 finally:
     if trainer is not None:
         trainer.terminate()
-print("RESULT throughput tokens/s: trainer-service worker %s (median %.0f) | peft-core bench %s (median %.0f) | ratio %.3f"
-      % (["%.0f" % t for t in service], statistics.median(service), ["%.0f" % t for t in core],
-         statistics.median(core), statistics.median(service) / statistics.median(core)), flush=True)
+pairs = [s / c for s, c in zip(service, core)]
+print("RESULT throughput tokens/s over %s steps: trainer-service worker %s (median %.0f) | peft-core TrainCommand %s"
+      " (median %.0f) | worker/peft-core: ratio of medians %.3f, per round %s (median %.3f)"
+      % (steps, ["%.0f" % t for t in service], statistics.median(service), ["%.0f" % t for t in core],
+         statistics.median(core), statistics.median(service) / statistics.median(core),
+         ["%.3f" % p for p in pairs], statistics.median(pairs)), flush=True)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # trainer-service on the local stack, through the real dataset-service: (1) latency from an upload accepted by
 # dataset-service to its policy's job `running` in trainer-service; (2) the worker's training throughput next to
-# peft-core's own CPU bench (bench/train-throughput/run.sh) in the same run, alternating, same model, method, batch
-# and steps. Usage: bench/trainer-service/run.sh [latency rounds=20] [throughput rounds=3] [steps=60]
+# peft-core alone (its TrainCommand: the same TrainingRun in a plain JVM) in the same run, alternating, on the same
+# stored split with the same recipe and seed (bench.py says how).
+# Usage: bench/trainer-service/run.sh [latency rounds=20] [throughput rounds=3] [steps=60]
 # Needs the stack up (scripts/stack.sh up, with the same PEFTFLOW_*_PORT) and free HTTP ports
 # BENCH_DATASET_PORT (8181) and BENCH_TRAINER_PORT (8182).
 set -euo pipefail
@@ -13,6 +14,7 @@ TR_PORT=${BENCH_TRAINER_PORT:-8182}
 OUT=${BENCH_OUT:-$ROOT/target/bench-trainer}
 mkdir -p "$OUT"
 ./mvnw -B -o -q -pl dataset-service,trainer-service -am package -DskipTests >/dev/null
+./mvnw -B -o -q -pl peft-core -am compile dependency:build-classpath -Dmdep.outputFile="$OUT/peft-core.cp" >/dev/null
 export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$ROOT/target/djl-cache}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 pids=()
@@ -24,6 +26,8 @@ export BENCH_TRAINER_CMD="java -Xmx1g -Dai.djl.offline=true -Dpeftflow.gateway-s
   -Dpeftflow.trainer.device=cpu -Dpeftflow.trainer.worker-gpu=false -Dpeftflow.trainer.work-dir=$OUT/work \
   -jar trainer-service/target/quarkus-app/quarkus-run.jar"
 export BENCH_TRAINER_LOG=$OUT/trainer-service.log
+export BENCH_CORE_CMD="java -Xmx1g -Dai.djl.offline=true -cp peft-core/target/classes:$(cat "$OUT/peft-core.cp") \
+  io.peftflow.core.run.TrainCommand"
 $BENCH_TRAINER_CMD >"$BENCH_TRAINER_LOG" 2>&1 &
 pids+=($!)
 trainer_pid=$!

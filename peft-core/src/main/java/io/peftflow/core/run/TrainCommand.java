@@ -24,7 +24,8 @@ import java.util.Map;
  *
  * <pre>
  * java -cp ... io.peftflow.core.run.TrainCommand [--method lora|seq_bn|double_seq_bn|prompt_tuning]
- *     [--steps 150] [--batch 16] [--lr preset] [--seed 42] [--out target/peftflow-train] [--device auto]
+ *     [--steps 150] [--batch 16] [--lr preset] [--warmup 10] [--eval-every 50] [--checkpoint-every 0]
+ *     [--seed 42] [--out target/peftflow-train] [--device auto]
  *     [--model HF-DIR] [--train FILE.jsonl --validation FILE.jsonl] [--train-size 400] [--validation-size 100]
  *     [--resume CHECKPOINT-DIR] [--hyperparameters '{"r": 16, "lora_alpha": 32}' (PEFT's keys; default: the preset)]
  * </pre>
@@ -49,8 +50,11 @@ public final class TrainCommand {
                 seed + 1);
         TrainingConfig config = TrainingConfig.builder().seed(seed)
                 .learningRate(Double.parseDouble(a.getOrDefault("lr", String.valueOf(method.learningRate()))))
-                .schedule(LrSchedule.Kind.COSINE, 10).maxSteps(Integer.parseInt(a.getOrDefault("steps", "150")))
-                .batch(Integer.parseInt(a.getOrDefault("batch", "16")), 1).evaluation(50, 0, 0).build();
+                .schedule(LrSchedule.Kind.COSINE, Integer.parseInt(a.getOrDefault("warmup", "10")))
+                .maxSteps(Integer.parseInt(a.getOrDefault("steps", "150")))
+                .batch(Integer.parseInt(a.getOrDefault("batch", "16")), 1)
+                .evaluation(Integer.parseInt(a.getOrDefault("eval-every", "50")), 0, 0)
+                .checkpointEvery(Integer.parseInt(a.getOrDefault("checkpoint-every", "0"))).build();
         RunSpec spec = RunSpec.builder().baseModel(modelDir, a.getOrDefault("model-id", modelDir.toString()))
                 .data(trainFile, valFile).method(method.wireName(), a.containsKey("hyperparameters")
                         ? json(a.get("hyperparameters")) : method.hyperparameters()).training(config)
