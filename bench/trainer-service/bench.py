@@ -105,6 +105,9 @@ if latencies:
           % (len(latencies), statistics.median(latencies), latencies[int(0.9 * (len(latencies) - 1))],
              latencies[0], latencies[-1]), flush=True)
 
+if int(throughput_rounds) == 0:
+    sys.exit(0)
+
 # 2. Throughput: the worker vs peft-core alone, on the same examples. One uploaded version (no policy on it); each
 # round runs peft-core's TrainCommand (the same TrainingRun the worker calls, in a plain JVM) on that version's splits
 # as downloaded from dataset-service, and posts the same recipe as a job to a worker restarted for it (production runs

@@ -5,6 +5,7 @@ import io.peftflow.events.EventCodec;
 import io.peftflow.events.PlatformHeaders;
 import io.peftflow.kit.trace.RequestTrace;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
 import java.time.OffsetDateTime;
@@ -15,6 +16,15 @@ import java.time.OffsetDateTime;
  */
 @ApplicationScoped
 public class Outbox {
+    private final Event<Enqueued> enqueued;
+
+    public Outbox(Event<Enqueued> enqueued) {
+        this.enqueued = enqueued;
+    }
+
+    /** CDI event fired in the transaction that enqueued: the relay in this JVM sends at its commit, not at its next poll. */
+    record Enqueued() {
+    }
 
     /** Must run inside the transaction that makes the announced change. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -32,5 +42,6 @@ public class Outbox {
         });
         row.nextAttemptAt = row.createdAt;
         row.persist();
+        enqueued.fire(new Enqueued());
     }
 }

@@ -8,7 +8,7 @@ import java.time.Duration;
 /** How the outbox relay polls, sends, backs off and alerts ({@code peftflow.outbox.*}). */
 @ConfigMapping(prefix = "peftflow.outbox")
 public interface OutboxConfig {
-    /** How often the relay looks for pending rows (also read by its {@code @Scheduled} expression). */
+    /** How often the relay looks for pending rows when no commit in its JVM wakes it. */
     @WithDefault("1s")
     Duration pollInterval();
 

@@ -3,9 +3,10 @@ package io.peftflow.kit.outbox;
 import io.peftflow.events.PlatformHeaders;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,11 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Publishes pending outbox rows to Kafka, at least once (a crash between the broker's ack and the commit
- * resends; the stable event id lets consumers drop the copy).
+ * resends; the stable event id lets consumers drop the copy). One thread polls every {@code poll-interval} and at once
+ * when a transaction of this JVM that enqueued commits; the poll finds the rows of other replicas and of earlier runs.
  * <ul>
  *   <li><b>Per-key order across replicas.</b> One relay leader per database at a time: each poll takes a
  *   transaction-scoped PostgreSQL advisory lock, and a replica that does not get it skips the poll. The leader
@@ -60,9 +63,11 @@ public class OutboxRelay {
     private final KafkaProbe probe;
     private final OutboxBacklog backlog;
     private final EntityManager em;
+    private final Semaphore wake = new Semaphore(0);
     private volatile boolean stopping;
+    private Thread thread;
 
-    // Outage state; only the scheduler's one poll at a time touches it.
+    // Outage state; only the relay thread touches it.
     private Instant downSince;
     private Instant lastAlert;
     private int outageProbes;
@@ -87,8 +92,32 @@ public class OutboxRelay {
                 new StringSerializer(), new StringSerializer());
     }
 
-    @Scheduled(every = "${peftflow.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void poll() {
+    void onStart(@Observes StartupEvent event) {
+        thread = new Thread(this::loop, "outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void onEnqueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) Outbox.Enqueued event) {
+        wake.release();
+    }
+
+    private void loop() {
+        while (!stopping) {
+            try {
+                wake.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                poll();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // The database may be away for a moment; the next poll tries again.
+                LOG.errorf(e, "outbox relay poll");
+            }
+        }
+    }
+
+    private void poll() {
         if (stopping) {
             return;
         }
@@ -222,8 +251,13 @@ public class OutboxRelay {
         return Duration.ofMillis(d.toMillis() / 100 * 100).toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
-    void onStop(@Observes @jakarta.annotation.Priority(1) ShutdownEvent event) {
+    void onStop(@Observes @jakarta.annotation.Priority(1) ShutdownEvent event) throws InterruptedException {
         stopping = true;
+        if (thread != null) {
+            wake.release();
+            // A batch stops at its next row once stopping is set; a send in flight gets a moment to be acknowledged.
+            thread.join(config.probeTimeout().toMillis());
+        }
         producer.close(Duration.ofSeconds(5));
     }
 }
