@@ -11,9 +11,10 @@ import time
 import urllib.request
 import uuid
 
-ds_port, tr_port, latency_rounds, throughput_rounds, steps, trainer_pid = sys.argv[1:7]
+ds_port, tr_port, worker_port, latency_rounds, throughput_rounds, steps, worker_pid = sys.argv[1:8]
 DS = "http://127.0.0.1:%s" % ds_port
 TR = "http://127.0.0.1:%s" % tr_port
+WORKER = "http://127.0.0.1:%s" % worker_port
 TENANT = "bench"
 sys.path.insert(0, ".")
 
@@ -119,27 +120,27 @@ HYPERPARAMETERS = {"r": 8, "lora_alpha": 16, "target_modules": ["q_proj", "k_pro
 SEED = 42
 
 
-def restart_trainer(proc):
+def restart_worker(proc):
     if proc is None:
-        os.kill(int(trainer_pid), signal.SIGTERM)
+        os.kill(int(worker_pid), signal.SIGTERM)
     else:
         proc.terminate()
         proc.wait()
     while True:  # the port is free once the old JVM is gone
         try:
-            urllib.request.urlopen("%s/q/health/live" % TR, timeout=1)
+            urllib.request.urlopen("%s/q/health/live" % WORKER, timeout=1)
             time.sleep(0.2)
         except OSError:
             break
-    fresh = subprocess.Popen(shlex.split(os.environ["BENCH_TRAINER_CMD"]), stdout=open(os.environ["BENCH_TRAINER_LOG"], "ab"),
+    fresh = subprocess.Popen(shlex.split(os.environ["BENCH_WORKER_CMD"]), stdout=open(os.environ["BENCH_WORKER_LOG"], "ab"),
                              stderr=subprocess.STDOUT)
     for _ in range(600):
         try:
-            urllib.request.urlopen("%s/q/health/ready" % TR, timeout=1)
+            urllib.request.urlopen("%s/q/health/ready" % WORKER, timeout=1)
             return fresh
         except OSError:
             time.sleep(0.2)
-    raise SystemExit("trainer-service did not restart")
+    raise SystemExit("the worker did not restart")
 
 
 def download_split(dataset, version, split):
@@ -162,9 +163,9 @@ def run_core(train, validation, out):
     return float(m.group(2)), float(m.group(1))
 
 
-def run_service(dataset, version, trainer):
+def run_service(dataset, version, worker):
     """A job with the same recipe on a restarted worker; (tokens/s, loss) of its last step's progress event."""
-    trainer = restart_trainer(trainer)
+    worker = restart_worker(worker)
     job = call("POST", "%s/fine-tuning/jobs" % TR, json.dumps({
         "dataset": dataset, "dataset_version": version, "model": "tiny-llama", "seed": SEED,
         "method": {"type": "lora", "hyperparameters": HYPERPARAMETERS},
@@ -175,7 +176,7 @@ def run_service(dataset, version, trainer):
         raise SystemExit("job %s %s" % (job["id"], done["status"]))
     events = call("GET", "%s/fine-tuning/jobs/%s/events?order=asc&limit=100" % (TR, job["id"]))["data"]
     last = [e["data"] for e in events if e["type"] == "training.progress" and e["data"]["step"] == int(steps)][-1]
-    return (last["tokensPerSecond"], last["trainLoss"]), trainer
+    return (last["tokensPerSecond"], last["trainLoss"]), worker
 
 
 tp_dataset = "bench-throughput-" + uuid.uuid4().hex[:6]
@@ -185,7 +186,7 @@ validation_file = download_split(tp_dataset, tp_version, "validation")
 print("throughput data: %s v%d, train split %d lines" % (tp_dataset, tp_version, sum(1 for _ in open(train_file))),
       flush=True)
 service, core = [], []
-trainer = None
+worker = None
 try:
     for i in range(int(throughput_rounds)):
         for which in (("core", "service") if i % 2 == 0 else ("service", "core")):
@@ -194,14 +195,14 @@ try:
                 core.append(tps)
                 label = "peft-core TrainCommand (fresh JVM)"
             else:
-                (tps, loss), trainer = run_service(tp_dataset, tp_version, trainer)
+                (tps, loss), worker = run_service(tp_dataset, tp_version, worker)
                 service.append(tps)
                 label = "trainer-service worker (fresh JVM)"
             print("round %d %s: %.0f tokens/s over %s steps, last-step loss %.4f" % (i + 1, label, tps, steps, loss),
                   flush=True)
 finally:
-    if trainer is not None:
-        trainer.terminate()
+    if worker is not None:
+        worker.terminate()
 pairs = [s / c for s, c in zip(service, core)]
 print("RESULT throughput tokens/s over %s steps: trainer-service worker %s (median %.0f) | peft-core TrainCommand %s"
       " (median %.0f) | worker/peft-core: ratio of medians %.3f, per round %s (median %.3f)"
