@@ -152,31 +152,92 @@ def download_split(dataset, version, split):
     return path
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+# Thread names (Linux comm, 15 characters): the thread that runs TrainingRun ("java" is TrainCommand's main thread) and
+# the OpenMP threads it starts, which inherit its name; the JIT compilers; the rest of the JVM (GC, VM threads).
+TRAINING_THREADS = ("java", "trainer-worker", "main")
+JIT_THREADS = ("C1 CompilerThre", "C2 CompilerThre")
+JVM_THREADS = ("GC Thread", "G1 ", "VM Thread", "VM Periodic Tas", "Sweeper thread", "Service Thread", "Monitor Deflati",
+               "Notification Th", "Signal Dispatch", "Reference Handl", "Finalizer", "Common-Cleaner")
+
+
+def thread_cpu(pid):
+    """CPU seconds so far of a live process's threads, by group: training, jit, jvm, service (every other thread:
+    HTTP, Kafka, database pool, heartbeat, outbox relay, scheduler). Threads that already ended are not counted."""
+    groups = {"training": 0.0, "jit": 0.0, "jvm": 0.0, "service": 0.0, "by_name": {}}
+    try:
+        tids = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return None
+    for tid in tids:
+        try:
+            stat = open("/proc/%d/task/%s/stat" % (pid, tid)).read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        seconds = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+        group = ("training" if name in TRAINING_THREADS else "jit" if name in JIT_THREADS
+                 else "jvm" if name.startswith(JVM_THREADS) else "service")
+        groups[group] += seconds
+        if group == "service":
+            key = re.sub(r"[-#]?\d+$", "", name)  # a pool's threads under one name
+            groups["by_name"][key] = groups["by_name"].get(key, 0.0) + seconds
+    return groups
+
+
+def cpu_delta(before, after):
+    delta = {k: after[k] - before[k] for k in ("training", "jit", "jvm", "service")}
+    delta["by_name"] = {k: v - before["by_name"].get(k, 0.0) for k, v in after["by_name"].items()}
+    return delta
+
+
 def run_core(train, validation, out):
-    """peft-core's TrainCommand in a fresh JVM; (tokens/s, loss) of its last step's progress line."""
+    """peft-core's TrainCommand in a fresh JVM; (tokens/s, loss) of its last step's progress line, and its threads'
+    CPU seconds over its whole life (read every 0.1 s; the last reading before it exits)."""
     cmd = shlex.split(os.environ["BENCH_CORE_CMD"]) + [
         "--method", "lora", "--hyperparameters", json.dumps(HYPERPARAMETERS), "--steps", steps, "--batch", "16",
         "--lr", "1e-4", "--warmup", "0", "--eval-every", "0", "--checkpoint-every", "0", "--seed", str(SEED),
         "--device", "cpu", "--model-id", "tiny-llama", "--train", train, "--validation", validation, "--out", out]
-    text = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    m = re.search(r"^step %s/%s epoch \d+ loss ([0-9.]+) lr \S+ ([0-9.]+) tok/s" % (steps, steps), text, re.M)
-    return float(m.group(2)), float(m.group(1))
+    log = open(out + ".log", "w+")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.DEVNULL, text=True)
+    cpu = None
+    while proc.poll() is None:
+        reading = thread_cpu(proc.pid)  # an exited, unreaped JVM shows its launcher thread alone: keep the largest
+        if reading and (cpu is None or reading["training"] >= cpu["training"]):
+            cpu = reading
+        time.sleep(0.1)
+    if proc.returncode != 0:
+        raise SystemExit("TrainCommand failed, see %s.log" % out)
+    log.seek(0)
+    m = re.search(r"^step %s/%s epoch \d+ loss ([0-9.]+) lr \S+ ([0-9.]+) tok/s" % (steps, steps), log.read(), re.M)
+    return float(m.group(2)), float(m.group(1)), cpu
 
 
 def run_service(dataset, version, worker):
-    """A job with the same recipe on a restarted worker; (tokens/s, loss) of its last step's progress event."""
+    """A job with the same recipe on a restarted worker; (tokens/s, loss) of its last step's progress event, and the
+    worker's threads' CPU seconds from the job's creation to its success."""
     worker = restart_worker(worker)
+    pid = int(worker_pid) if worker is None else worker.pid
+    before = thread_cpu(pid)
     job = call("POST", "%s/fine-tuning/jobs" % TR, json.dumps({
         "dataset": dataset, "dataset_version": version, "model": "tiny-llama", "seed": SEED,
         "method": {"type": "lora", "hyperparameters": HYPERPARAMETERS},
         "training": {"max_steps": int(steps), "batch_size": 16, "learning_rate": 1e-4, "warmup_steps": 0,
                      "checkpoint_every_steps": int(steps)}}))
     done = await_final(job["id"])
+    cpu = cpu_delta(before, thread_cpu(pid))
     if done["status"] != "succeeded":
         raise SystemExit("job %s %s" % (job["id"], done["status"]))
     events = call("GET", "%s/fine-tuning/jobs/%s/events?order=asc&limit=100" % (TR, job["id"]))["data"]
     last = [e["data"] for e in events if e["type"] == "training.progress" and e["data"]["step"] == int(steps)][-1]
-    return (last["tokensPerSecond"], last["trainLoss"]), worker
+    return (last["tokensPerSecond"], last["trainLoss"], cpu), worker
+
+
+def cpu_text(cpu):
+    top = sorted(cpu["by_name"].items(), key=lambda kv: -kv[1])[:4]
+    return "CPU s: training %.1f, jit %.1f, jvm %.1f, service %.2f (%s)" % (
+        cpu["training"], cpu["jit"], cpu["jvm"], cpu["service"], ", ".join("%s %.2f" % kv for kv in top))
 
 
 tp_dataset = "bench-throughput-" + uuid.uuid4().hex[:6]
@@ -185,21 +246,23 @@ train_file = download_split(tp_dataset, tp_version, "train")
 validation_file = download_split(tp_dataset, tp_version, "validation")
 print("throughput data: %s v%d, train split %d lines" % (tp_dataset, tp_version, sum(1 for _ in open(train_file))),
       flush=True)
-service, core = [], []
+service, core, service_cpu = [], [], []
 worker = None
 try:
     for i in range(int(throughput_rounds)):
         for which in (("core", "service") if i % 2 == 0 else ("service", "core")):
             if which == "core":
-                tps, loss = run_core(train_file, validation_file, os.path.abspath("target/bench-trainer/core-%d" % i))
+                tps, loss, cpu = run_core(train_file, validation_file,
+                                          os.path.abspath("target/bench-trainer/core-%d" % i))
                 core.append(tps)
-                label = "peft-core TrainCommand (fresh JVM)"
+                label = "peft-core TrainCommand (fresh JVM, whole process)"
             else:
-                (tps, loss), worker = run_service(tp_dataset, tp_version, worker)
+                (tps, loss, cpu), worker = run_service(tp_dataset, tp_version, worker)
                 service.append(tps)
-                label = "trainer-service worker (fresh JVM)"
-            print("round %d %s: %.0f tokens/s over %s steps, last-step loss %.4f" % (i + 1, label, tps, steps, loss),
-                  flush=True)
+                service_cpu.append(cpu)
+                label = "trainer-service worker (fresh JVM, job created -> succeeded)"
+            print("round %d %s: %.0f tokens/s over %s steps, last-step loss %.4f; %s"
+                  % (i + 1, label, tps, steps, loss, cpu_text(cpu)), flush=True)
 finally:
     if worker is not None:
         worker.terminate()
@@ -209,3 +272,6 @@ print("RESULT throughput tokens/s over %s steps: trainer-service worker %s (medi
       % (steps, ["%.0f" % t for t in service], statistics.median(service), ["%.0f" % t for t in core],
          statistics.median(core), statistics.median(service) / statistics.median(core),
          ["%.3f" % p for p in pairs], statistics.median(pairs)), flush=True)
+shares = [c["service"] / c["training"] for c in service_cpu]
+print("RESULT worker's service threads (HTTP, Kafka, pool, heartbeat, outbox) per training-thread CPU second: %s"
+      " (median %.4f)" % (["%.4f" % x for x in shares], statistics.median(shares)), flush=True)
