@@ -3,7 +3,7 @@
 # dataset-service to its policy's job `running` in trainer-service; (2) the worker's training throughput next to
 # peft-core alone (its TrainCommand: the same TrainingRun in a plain JVM) in the same run, alternating, on the same
 # stored split with the same recipe and seed (bench.py says how).
-# Usage: bench/trainer-service/run.sh [latency rounds=20] [throughput rounds=3] [steps=60]
+# Usage: bench/trainer-service/run.sh [latency rounds=20] [throughput rounds=6] [steps=300]
 # Needs the stack up (scripts/stack.sh up, with the same PEFTFLOW_*_PORT) and free HTTP ports
 # BENCH_DATASET_PORT (8181), BENCH_TRAINER_PORT (8182, the api) and BENCH_WORKER_PORT (8183).
 set -euo pipefail
@@ -39,5 +39,5 @@ for port in "$DS_PORT" "$TR_PORT" "$WORKER_PORT"; do
   for _ in $(seq 1 180); do curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break; sleep 1; done
 done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 bench/trainer-service/bench.py "$DS_PORT" "$TR_PORT" "$WORKER_PORT" "${1:-20}" "${2:-3}" "${3:-60}" "$worker_pid"
+python3 bench/trainer-service/bench.py "$DS_PORT" "$TR_PORT" "$WORKER_PORT" "${1:-20}" "${2:-6}" "${3:-300}" "$worker_pid"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
