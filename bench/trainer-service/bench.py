@@ -16,7 +16,6 @@ DS = "http://127.0.0.1:%s" % ds_port
 TR = "http://127.0.0.1:%s" % tr_port
 WORKER = "http://127.0.0.1:%s" % worker_port
 TENANT = "bench"
-sys.path.insert(0, ".")
 
 
 def call(method, url, body=None, content_type="application/json"):

@@ -44,17 +44,17 @@ public final class TrainCommand {
         Path out = Path.of(a.getOrDefault("out", "target/peftflow-train"));
         Path modelDir = a.containsKey("model") ? Path.of(a.get("model")) : TinyModel.write(out.resolve("base"));
         Path trainFile = a.containsKey("train") ? Path.of(a.get("train")) : TransactionDataset.write(
-                out.resolve("data/train.jsonl"), Integer.parseInt(a.getOrDefault("train-size", "400")), seed);
+                out.resolve("data/train.jsonl"), integer(a, "train-size", 400), seed);
         Path valFile = a.containsKey("validation") ? Path.of(a.get("validation")) : TransactionDataset.write(
-                out.resolve("data/validation.jsonl"), Integer.parseInt(a.getOrDefault("validation-size", "100")),
+                out.resolve("data/validation.jsonl"), integer(a, "validation-size", 100),
                 seed + 1);
         TrainingConfig config = TrainingConfig.builder().seed(seed)
                 .learningRate(Double.parseDouble(a.getOrDefault("lr", String.valueOf(method.learningRate()))))
-                .schedule(LrSchedule.Kind.COSINE, Integer.parseInt(a.getOrDefault("warmup", "10")))
-                .maxSteps(Integer.parseInt(a.getOrDefault("steps", "150")))
-                .batch(Integer.parseInt(a.getOrDefault("batch", "16")), 1)
-                .evaluation(Integer.parseInt(a.getOrDefault("eval-every", "50")), 0, 0)
-                .checkpointEvery(Integer.parseInt(a.getOrDefault("checkpoint-every", "0"))).build();
+                .schedule(LrSchedule.Kind.COSINE, integer(a, "warmup", 10))
+                .maxSteps(integer(a, "steps", 150))
+                .batch(integer(a, "batch", 16), 1)
+                .evaluation(integer(a, "eval-every", 50), 0, 0)
+                .checkpointEvery(integer(a, "checkpoint-every", 0)).build();
         RunSpec spec = RunSpec.builder().baseModel(modelDir, a.getOrDefault("model-id", modelDir.toString()))
                 .data(trainFile, valFile).method(method.wireName(), a.containsKey("hyperparameters")
                         ? json(a.get("hyperparameters")) : method.hyperparameters()).training(config)
@@ -101,6 +101,15 @@ public final class TrainCommand {
                 m == null ? "-" : String.format(Locale.ROOT, "%.4g", m.perplexity()),
                 m == null ? "-" : String.format(Locale.ROOT, "%.3f", m.tokenAccuracy()), e.accuracy(),
                 e.macroAccuracy());
+    }
+
+    private static int integer(Map<String, String> a, String option, int defaultValue) {
+        String text = a.get(option);
+        try {
+            return text == null ? defaultValue : Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw PeftCoreException.invalidField(option, "--" + option + " must be an integer, got '" + text + "'");
+        }
     }
 
     private static JsonNode json(String text) {
