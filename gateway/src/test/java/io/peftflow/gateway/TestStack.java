@@ -4,8 +4,10 @@ import io.peftflow.events.Topics;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -15,8 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +31,9 @@ import java.util.concurrent.TimeUnit;
  * of scripts/stack.sh and its own *_test database, requiring the gateway's secret; an echo server on route
  * {@code echo} for the proxy's mechanics, and route {@code down} to a closed port.
  * <p>
- * The services' Kafka consumers join groups of their own for this run and start at the topics' ends: the topics
- * hold the events of earlier runs and of the services' own test suites (jobs the trainer would run again, adapters
- * the registry would register again), and this run's events come only after the consumers are assigned.
+ * The services' Kafka consumers join groups of their own for this run, committed at the topics' ends before the
+ * services start: the topics hold the events of earlier runs and of the services' own test suites (jobs the trainer
+ * would run again, adapters the registry would register again).
  */
 public class TestStack implements QuarkusTestResourceLifecycleManager {
     /** The secret this run's gateway and services share. */
@@ -52,6 +56,7 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
             config.put("peftflow.gateway.upstream-secret", SECRET);
             config.put("peftflow.gateway.routes.echo", echo.url());
             config.put("peftflow.gateway.routes.down", "http://127.0.0.1:" + freePort());
+            startGroupsAtTheEnd();
             // Started together, awaited one by one: the three boots overlap.
             Service datasets = start("dataset-service", "dataset_test", "384m", List.of());
             Service trainer = start("trainer-service", "trainer_test", "768m", List.of(
@@ -61,17 +66,12 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
                     "-Dpeftflow.trainer.heartbeat=500ms", "-Dpeftflow.trainer.poll=100ms",
                     "-Dpeftflow.trainer.work-dir=" + Path.of("target", "trainer-work").toAbsolutePath(),
                     "-Dmp.messaging.incoming.dataset-versions.group.id=" + GROUP,
-                    "-Dmp.messaging.incoming.dataset-versions.auto.offset.reset=latest",
-                    "-Dmp.messaging.incoming.training-requests.group.id=" + GROUP,
-                    "-Dmp.messaging.incoming.training-requests.auto.offset.reset=latest"));
+                    "-Dmp.messaging.incoming.training-requests.group.id=" + GROUP));
             Service registry = start("registry-service", "registry_test", "384m", List.of(
-                    "-Dmp.messaging.incoming.training-events.group.id=" + GROUP + "-registry",
-                    "-Dmp.messaging.incoming.training-events.auto.offset.reset=latest"));
+                    "-Dmp.messaging.incoming.training-events.group.id=" + GROUP + "-registry"));
             datasetServiceUrl = datasets.awaitReady();
             trainerServiceUrl = trainer.awaitReady();
             registryServiceUrl = registry.awaitReady();
-            awaitAssigned(GROUP, Topics.DATASET_VERSIONS);
-            awaitAssigned(GROUP + "-registry", Topics.TRAINING_EVENTS);
             config.put("peftflow.gateway.routes.datasets", datasetServiceUrl);
             config.put("peftflow.gateway.routes.fine-tuning", trainerServiceUrl);
             config.put("peftflow.gateway.routes.adapters", registryServiceUrl);
@@ -126,23 +126,27 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
         return new Service(module, process, "http://127.0.0.1:" + port, log);
     }
 
-    /** Waits until the group consumes {@code topic}: from then on, no event of this run is missed. */
-    private static void awaitAssigned(String group, String topic) throws Exception {
+    /**
+     * Commits the topics' current ends as the fresh groups' offsets: every event of this run is read however late
+     * the consumers join or rebalance, where "latest" loses one sent before a consumer resolved its position.
+     */
+    private static void startGroupsAtTheEnd() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA))) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                ConsumerGroupDescription description = admin.describeConsumerGroups(Set.of(group)).all()
-                        .get(10, TimeUnit.SECONDS).get(group);
-                boolean assigned = description.members().stream().map(MemberDescription::assignment)
-                        .flatMap(a -> a.topicPartitions().stream()).anyMatch(p -> p.topic().equals(topic));
-                if (assigned) {
-                    return;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("consumer group " + group + " not assigned " + topic
-                            + " after 60 s: " + description);
-                }
-                Thread.sleep(250);
+            Map<String, List<String>> topicsByGroup = Map.of(
+                    GROUP, List.of(Topics.DATASET_VERSIONS, Topics.TRAINING_REQUESTS),
+                    GROUP + "-registry", List.of(Topics.TRAINING_EVENTS));
+            Set<String> missing = new HashSet<>(topicsByGroup.values().stream().flatMap(List::stream).toList());
+            missing.removeAll(admin.listTopics().names().get(30, TimeUnit.SECONDS));
+            admin.createTopics(missing.stream().map(t -> new NewTopic(t, Optional.empty(), Optional.empty())).toList())
+                    .all().get(30, TimeUnit.SECONDS);
+            for (Map.Entry<String, List<String>> group : topicsByGroup.entrySet()) {
+                Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+                admin.describeTopics(group.getValue()).allTopicNames().get(30, TimeUnit.SECONDS).values().forEach(t ->
+                        t.partitions().forEach(p -> ends.put(new TopicPartition(t.name(), p.partition()), OffsetSpec.latest())));
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS)
+                        .forEach((partition, end) -> offsets.put(partition, new OffsetAndMetadata(end.offset())));
+                admin.alterConsumerGroupOffsets(group.getKey(), offsets).all().get(30, TimeUnit.SECONDS);
             }
         }
     }
