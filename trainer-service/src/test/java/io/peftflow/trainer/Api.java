@@ -4,7 +4,6 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
 import java.time.Duration;
-import java.util.Set;
 
 import static io.restassured.RestAssured.given;
 
@@ -34,16 +33,12 @@ final class Api {
         return given().header("X-Tenant", tenant).get("/fine-tuning/jobs/" + id).then().statusCode(200).extract().jsonPath();
     }
 
-    static JsonPath awaitStatus(String tenant, String id, Set<String> statuses, Duration timeout) {
+    static JsonPath awaitStatus(String tenant, String id, String status, Duration timeout) {
         JsonPath[] last = {null};
-        TestStack.await(timeout, "job " + id + " in " + statuses, () -> {
+        TestStack.await(timeout, "job " + id + " " + status, () -> {
             last[0] = job(tenant, id);
-            return statuses.contains(last[0].getString("status"));
+            return status.equals(last[0].getString("status"));
         });
         return last[0];
-    }
-
-    static JsonPath awaitStatus(String tenant, String id, String status, Duration timeout) {
-        return awaitStatus(tenant, id, Set.of(status), timeout);
     }
 }
