@@ -92,6 +92,17 @@ public interface TrainerConfig {
     @WithDefault("peftflow-checkpoints")
     String artifactsBucket();
 
+    /**
+     * A tenant's unfinished jobs (validating, queued, running) at most: a job request past it is answered 429 naming
+     * the limit; jobs that policies and Kafka requests make count too but are not refused (they are not a client's).
+     */
+    @WithDefault("20")
+    int maxActiveJobsPerTenant();
+
+    /** Open {@code /stream} connections per tenant at most (429 past it), so one tenant cannot hold all connections. */
+    @WithDefault("8")
+    int maxStreamsPerTenant();
+
     /** The embedded tiny model is registered under this name at start-up: the default base model. */
     @WithDefault("tiny-llama")
     String defaultBaseModel();

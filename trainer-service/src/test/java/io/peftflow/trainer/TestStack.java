@@ -168,6 +168,18 @@ public class TestStack {
         }
     }
 
+    /** Runs one write statement; the rows it changed. */
+    public int update(String sql, Object... params) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     public boolean exists(String uri) {
         String rest = uri.substring("s3://".length());
         int slash = rest.indexOf('/');

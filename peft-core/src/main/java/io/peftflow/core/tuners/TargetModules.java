@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
  * Which {@link Linear}s an adapter targets, matched as HF PEFT does: a list of names, each equal to a module's full
@@ -23,6 +23,10 @@ public record TargetModules(List<String> names, String regex) {
     public static final String ALL_LINEAR = "all-linear";
     /** The config key its errors name. */
     public static final String FIELD = "target_modules";
+    /** Bounds on user input: a regex's length, the number of names and each name's length. */
+    public static final int MAX_REGEX_LENGTH = 256;
+    public static final int MAX_NAMES = 64;
+    public static final int MAX_NAME_LENGTH = 128;
 
     public TargetModules {
         if ((names == null) == (regex == null)) {
@@ -35,12 +39,29 @@ public record TargetModules(List<String> names, String regex) {
                 throw PeftCoreException.invalidField(FIELD,
                         "target_modules must list at least one non-empty name, got " + names);
             }
-        } else {
-            try {
-                Pattern.compile(regex);
-            } catch (PatternSyntaxException e) {
-                throw PeftCoreException.invalidField(FIELD, "target_modules regex does not compile: " + regex);
+            if (names.size() > MAX_NAMES || names.stream().anyMatch(n -> n.length() > MAX_NAME_LENGTH)) {
+                throw PeftCoreException.invalidField(FIELD, "target_modules may list at most " + MAX_NAMES
+                        + " names of at most " + MAX_NAME_LENGTH + " characters each");
             }
+        } else {
+            if (regex.length() > MAX_REGEX_LENGTH) {
+                throw PeftCoreException.invalidField(FIELD, "target_modules regex may have at most "
+                        + MAX_REGEX_LENGTH + " characters, got " + regex.length());
+            }
+            compile(regex);
+        }
+    }
+
+    /**
+     * RE2/J matches in time linear in the input, so a pattern such as {@code ((.+)+)+Q} cannot pin a core
+     * (java.util.regex backtracks exponentially on it); features RE2 lacks (backreferences, lookaround) are refused.
+     */
+    private static Pattern compile(String regex) {
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw PeftCoreException.invalidField(FIELD, "target_modules regex does not compile as RE2 syntax "
+                    + "(no backreferences or lookaround): " + e.getDescription());
         }
     }
 
@@ -89,6 +110,7 @@ public record TargetModules(List<String> names, String regex) {
     /** The targeted Linears in module order; an exception naming what did not match or is not a Linear. */
     public List<Linear> resolve(CausalLM model) {
         String outputHead = model.lmHead().name();
+        Pattern pattern = regex == null || ALL_LINEAR.equals(regex) ? null : compile(regex);
         List<Linear> hits = new ArrayList<>();
         Set<String> unmatched = names == null ? new TreeSet<>() : new TreeSet<>(names);
         for (Module m : model.namedModules().values()) {
@@ -96,7 +118,7 @@ public record TargetModules(List<String> names, String regex) {
                 hits.add(l);
                 continue;
             }
-            if (!matches(m.name())) {
+            if (!matches(m.name(), pattern)) {
                 continue;
             }
             if (!(m instanceof Linear l)) {
@@ -117,15 +139,15 @@ public record TargetModules(List<String> names, String regex) {
         return hits;
     }
 
-    private boolean matches(String name) {
+    private boolean matches(String name, Pattern pattern) {
         if (name.isEmpty()) {
             return false;
         }
         if (ALL_LINEAR.equals(regex)) {
             return false;
         }
-        if (regex != null) {
-            return name.matches(regex);
+        if (pattern != null) {
+            return pattern.matches(name);
         }
         return names.stream().anyMatch(n -> isSuffix(name, n));
     }

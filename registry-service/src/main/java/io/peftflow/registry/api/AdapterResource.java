@@ -1,5 +1,6 @@
 package io.peftflow.registry.api;
 
+import io.peftflow.kit.limits.TextLimits;
 import io.peftflow.kit.names.Names;
 import io.peftflow.kit.problem.ProblemException;
 import io.peftflow.registry.RegistryConfig;
@@ -222,7 +223,7 @@ public class AdapterResource {
     @Path("/{name}/aliases/{alias}")
     @Operation(summary = "Point an alias at a ready version (champion: promote or roll back)")
     @APIResponse(responseCode = "200", description = "the alias with its history")
-    @APIResponse(responseCode = "400", description = "a bad adapter or alias name, or a body without a positive version")
+    @APIResponse(responseCode = "400", description = "a bad adapter or alias name, a body without a positive version, or a reason over 1,000 characters")
     @APIResponse(responseCode = "404", description = "no such adapter or version")
     @APIResponse(responseCode = "409", description = "the version is not ready (failed registration or archived)")
     public Views.AliasView putAlias(@RestHeader("X-Tenant") String tenant, @RestPath String name,
@@ -233,7 +234,7 @@ public class AdapterResource {
         if (body == null || body.version() == null || body.version() <= 0) {
             throw badRequest("body must be {\"version\": <positive integer>, \"reason\": \"...\"}");
         }
-        adapters.moveAlias(t, n, al, body.version(), body.reason());
+        adapters.moveAlias(t, n, al, body.version(), TextLimits.atMost("reason", body.reason(), TextLimits.FREE_TEXT));
         return alias(tenant, name, alias);
     }
 
@@ -241,12 +242,12 @@ public class AdapterResource {
     @Path("/{name}/aliases/{alias}")
     @Operation(summary = "Remove an alias (kept in its history)")
     @APIResponse(responseCode = "204", description = "removed")
-    @APIResponse(responseCode = "400", description = "a bad adapter or alias name")
+    @APIResponse(responseCode = "400", description = "a bad adapter or alias name, or a reason over 1,000 characters")
     @APIResponse(responseCode = "404", description = "no such adapter or alias")
     public Response deleteAlias(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String alias,
                                 @RestQuery String reason) {
         adapters.deleteAlias(Names.tenant(tenant), Names.check("adapter name", name), Names.check("alias", alias),
-                reason);
+                TextLimits.atMost("reason", reason, TextLimits.FREE_TEXT));
         return Response.noContent().build();
     }
 

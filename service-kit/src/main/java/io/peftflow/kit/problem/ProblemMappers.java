@@ -20,6 +20,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            // A body the JSON reader refused (malformed, or past JsonLimits): say why, not just "400".
+            return malformedJson(json);
+        }
         Response.StatusType status = e.getResponse().getStatusInfo();
         if (status.getStatusCode() >= 500) {
             LOG.error("request failed", e);

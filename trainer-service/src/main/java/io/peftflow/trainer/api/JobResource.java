@@ -48,11 +48,13 @@ public class JobResource {
     private final JobService jobs;
     private final JobValidator validator;
     private final TrainerConfig config;
+    private final StreamSlots streams;
 
-    public JobResource(JobService jobs, JobValidator validator, TrainerConfig config) {
+    public JobResource(JobService jobs, JobValidator validator, TrainerConfig config, StreamSlots streams) {
         this.jobs = jobs;
         this.validator = validator;
         this.config = config;
+        this.streams = streams;
     }
 
     /**
@@ -67,6 +69,7 @@ public class JobResource {
     @APIResponse(responseCode = "200", description = "the job this Idempotency-Key made before")
     @APIResponse(responseCode = "400", description = "a body of the wrong shape (wrong type, unknown key, missing value) or a bad Idempotency-Key; errors name the fields")
     @APIResponse(responseCode = "409", description = "the Idempotency-Key was used for a different request")
+    @APIResponse(responseCode = "429", description = "the tenant has as many unfinished jobs as its quota allows")
     @APIResponse(responseCode = "422", description = "values that make no job: unknown dataset, version, base model or method, bad hyperparameters, a plan that does not fit; errors name the fields")
     public Response create(@RestHeader("X-Tenant") String tenantHeader, @RestHeader("Idempotency-Key") String key,
                            JsonNode body, @Context UriInfo uri) {
@@ -83,6 +86,7 @@ public class JobResource {
         }
         validator.recipe(request.recipe());
         JobService.Submitted submitted = QuarkusTransaction.requiringNew().call(() -> {
+            jobs.requireQuota(tenant, config.maxActiveJobsPerTenant());
             DatasetRef dataset = validator.dataset(tenant, request.dataset(), request.version());
             return jobs.submit(tenant, requestId, hash, TrainingRequested.ORIGIN_API, dataset, request.recipe(),
                     JobStatus.QUEUED, null);
@@ -193,12 +197,14 @@ public class JobResource {
     @Operation(summary = "Follow a job's events as Server-Sent Events (resumable with Last-Event-ID); ends after its final status")
     @APIResponse(responseCode = "200", description = "the event stream")
     @APIResponse(responseCode = "404", description = "no such job")
+    @APIResponse(responseCode = "429", description = "the tenant already has as many open streams as allowed")
     @Blocking // the job lookup before the stream needs a transaction, which the IO thread may not start
     public Multi<OutboundSseEvent> stream(@RestHeader("X-Tenant") String tenantHeader, @RestPath String id,
                                           @RestHeader("Last-Event-ID") String lastEventId, @Context Sse sse) {
         String tenant = ApiProblems.tenant(tenantHeader);
         jobs.get(tenant, id);
         long start = Math.max(0, Views.eventSeq(lastEventId));
+        Runnable release = streams.acquire(tenant);
         // Each poll reads in a transaction on a worker thread: the delay before a repetition fires on the event loop.
         return Multi.createBy().repeating()
                 .uni(() -> new StreamCursor(start), c -> Uni.createFrom().item(() -> c.next(jobs, tenant, id))
@@ -207,7 +213,8 @@ public class JobResource {
                 .whilst(batch -> !batch.last())
                 .onItem().transformToIterable(StreamCursor.Batch::events)
                 .map(e -> sse.newEventBuilder().id(e.id()).name(e.type()).mediaType(MediaType.APPLICATION_JSON_TYPE)
-                        .data(Views.EventView.class, e).build());
+                        .data(Views.EventView.class, e).build())
+                .onTermination().invoke(release);
     }
 
     /** Where a stream is in the job's log. */

@@ -20,6 +20,8 @@ final class Requests {
     private static final Set<String> JOB = union(RECIPE, Set.of("dataset", "dataset_version"));
     private static final Set<String> POLICY = union(RECIPE, Set.of("min_new_examples", "debounce_seconds"));
     private static final Set<String> METHOD = Set.of("type", "hyperparameters");
+    /** Any text field's limit (names and models have tighter ones, checked by the validator). */
+    static final int MAX_TEXT = 256;
     private static final Set<String> TRAINING = Set.of("max_steps", "epochs", "batch_size", "learning_rate",
             "warmup_steps", "eval_every_steps", "checkpoint_every_steps");
 
@@ -64,7 +66,7 @@ final class Requests {
         String method = null;
         JsonNode hyperparameters = null;
         if (m != null && m.isTextual()) {
-            method = m.asText();
+            method = text(b, "method", false);
         } else if (m != null) {
             JsonNode mo = object(m, "method", METHOD);
             method = text(mo, "method.type", "type", true);
@@ -136,6 +138,11 @@ final class Requests {
         }
         if (!v.isTextual() || v.asText().isBlank()) {
             errors.add(new FieldError(field, field + " must be a non-empty string"));
+            return null;
+        }
+        if (v.asText().length() > MAX_TEXT) {
+            errors.add(new FieldError(field, field + " may have at most " + MAX_TEXT + " characters, got "
+                    + v.asText().length()));
             return null;
         }
         return v.asText();

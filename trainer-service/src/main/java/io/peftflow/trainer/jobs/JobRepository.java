@@ -34,6 +34,20 @@ public class JobRepository implements PanacheRepositoryBase<FineTuningJob, Strin
         return rows == 1;
     }
 
+    /**
+     * The tenant's unfinished jobs, counted under a lock on the tenant's quota held until the transaction ends, so two
+     * concurrent requests cannot both take the last place.
+     */
+    public long unfinished(String tenant) {
+        var em = getEntityManager();
+        em.createNativeQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(?1))) quota")
+                .setParameter(1, "job-quota/" + tenant).getSingleResult();
+        return ((Number) em.createNativeQuery("""
+                SELECT count(*) FROM fine_tuning_job
+                WHERE tenant = ?1 AND status IN ('VALIDATING_FILES', 'QUEUED', 'RUNNING', 'CANCEL_REQUESTED')""")
+                .setParameter(1, tenant).getSingleResult()).longValue();
+    }
+
     public Optional<FineTuningJob> findByRequest(String tenant, String requestId) {
         return find("tenant = ?1 and requestId = ?2", tenant, requestId).firstResultOptional();
     }

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Creating, reading and cancelling jobs; a tenant never sees another's. */
@@ -74,6 +75,18 @@ public class JobService {
             announceQueued(created);
         }
         return new Submitted(created, true);
+    }
+
+    /** 429 naming the limit when the tenant already has {@code max} unfinished jobs; holds the quota lock until commit. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void requireQuota(String tenant, int max) {
+        long unfinished = jobs.unfinished(tenant);
+        if (unfinished >= max) {
+            String reason = "tenant '" + tenant + "' has " + unfinished + " unfinished jobs, the limit "
+                    + "(peftflow.trainer.max-active-jobs-per-tenant) is " + max + "; retry when one finishes or cancel one";
+            throw new ProblemException(Response.Status.TOO_MANY_REQUESTS, reason,
+                    List.of(Map.of("field", "max_active_jobs_per_tenant", "reason", reason, "limit", max)));
+        }
     }
 
     /** A validated job enters the queue. */

@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The job table as a queue. A worker claims the oldest claimable job with {@code SELECT ... FOR UPDATE SKIP LOCKED}
+ * The job table as a queue. A worker claims the oldest claimable job of the least-served tenant with {@code SELECT ... FOR UPDATE SKIP LOCKED}
  * in a short transaction (so workers never wait on each other) and then holds it by a lease that its heartbeat renews.
  * A job whose lease ran out — its worker died — is claimable again and resumes from its last checkpoint. Every later
  * write by the worker locks the row and checks that the lease is still its own, so a worker that lost its job (and
@@ -52,11 +52,15 @@ public class JobQueue {
     @Transactional
     public Optional<Claim> claim(String workerId, String device) {
         @SuppressWarnings("unchecked")
+        // Fair across tenants: the tenant with the fewest jobs in training goes first, first come first served among
+        // equals, so one tenant's thousand queued jobs do not starve another's one.
         List<String> ids = em.createNativeQuery("""
-                SELECT id FROM fine_tuning_job
-                WHERE (status = 'QUEUED' AND not_before <= now())
-                   OR (status IN ('RUNNING', 'CANCEL_REQUESTED') AND lease_expires_at < now())
-                ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED""").getResultList();
+                SELECT j.id FROM fine_tuning_job j
+                WHERE (j.status = 'QUEUED' AND j.not_before <= now())
+                   OR (j.status IN ('RUNNING', 'CANCEL_REQUESTED') AND j.lease_expires_at < now())
+                ORDER BY (SELECT count(*) FROM fine_tuning_job r WHERE r.tenant = j.tenant
+                            AND r.status IN ('RUNNING', 'CANCEL_REQUESTED') AND r.lease_expires_at >= now()), j.seq
+                LIMIT 1 FOR UPDATE OF j SKIP LOCKED""").getResultList();
         if (ids.isEmpty()) {
             return Optional.empty();
         }

@@ -1,0 +1,27 @@
+package io.peftflow.kit.limits;
+
+import io.peftflow.kit.problem.Problem;
+import io.peftflow.kit.problem.ProblemException;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+import java.util.Map;
+
+/** The documented size limits of free-text request fields: one check, a 400 that names the field and the limit. */
+public final class TextLimits {
+    /** Reasons, descriptions and other free text a person writes. */
+    public static final int FREE_TEXT = 1_000;
+
+    private TextLimits() {
+    }
+
+    /** {@code value} (null passes) if it has at most {@code max} characters, else a 400 naming {@code field}. */
+    public static String atMost(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            String reason = field + " may have at most " + max + " characters, got " + value.length();
+            throw new ProblemException(Problem.of(Response.Status.BAD_REQUEST, reason)
+                    .withErrors(List.of(Map.of("field", field, "reason", reason))));
+        }
+        return value;
+    }
+}
