@@ -3,6 +3,7 @@ package io.peftflow.gateway;
 import io.peftflow.gateway.auth.Authenticator;
 import io.peftflow.gateway.auth.Caller;
 import io.peftflow.gateway.openapi.MergedOpenApi;
+import io.peftflow.gateway.routing.PathGuard;
 import io.peftflow.gateway.routing.ProblemResponses;
 import io.peftflow.gateway.routing.ReverseProxy;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * The routes under {@code /v1}: the merged OpenAPI document (public), then for everything else the API key
+ * The routes under {@code /v1}, after {@link PathGuard} has refused dot segments on every path: the merged OpenAPI
+ * document (public), then for everything else the API key
  * check and rate limit, {@code /v1/me} (who the key belongs to), and the proxy to the owning service.
  */
 @ApplicationScoped
@@ -28,6 +30,7 @@ public class PublicApi {
     }
 
     void register(@Observes Router router) {
+        router.route().order(-10).handler(PathGuard::handle);
         router.get(ReverseProxy.PREFIX + "/openapi.json").order(-3).handler(this::openApi);
         router.route(ReverseProxy.PREFIX + "/*").order(-2).handler(authenticator::handle);
         router.get(ReverseProxy.PREFIX + "/me").order(-1).handler(this::me);

@@ -37,9 +37,9 @@ class ApiKeyAuthTest {
     void aRevokedKeyIs401AtOnce() {
         Keys.Key key = Keys.create("revoked-co");
         given().header("Authorization", key.bearer()).when().get("/v1/me").then().statusCode(200).body("tenant", is("revoked-co"));
-        given().header("Authorization", Keys.ADMIN).when().delete("/admin/keys/" + key.id()).then().statusCode(204);
+        Keys.admin().when().delete("/admin/keys/" + key.id()).then().statusCode(204);
         given().header("Authorization", key.bearer()).when().get("/v1/me").then().statusCode(401);
-        given().header("Authorization", Keys.ADMIN).when().get("/admin/keys?tenant=revoked-co")
+        Keys.admin().when().get("/admin/keys?tenant=revoked-co")
                 .then().statusCode(200).body("[0].revokedAt", org.hamcrest.Matchers.notNullValue());
     }
 
@@ -61,16 +61,16 @@ class ApiKeyAuthTest {
 
     @Test
     void adminApiNeedsTheAdminKeyAndNeverShowsSecrets() {
-        given().contentType(ContentType.JSON).body(Map.of("tenant", "x")).when().post("/admin/keys").then().statusCode(401)
+        Keys.adminPort().contentType(ContentType.JSON).body(Map.of("tenant", "x")).when().post("/admin/keys").then().statusCode(401)
                 .contentType("application/problem+json");
         Keys.Key tenantKey = Keys.create("admin-co");
         // A tenant's key is no admin key.
-        given().header("Authorization", tenantKey.bearer()).when().get("/admin/keys").then().statusCode(401);
-        given().header("Authorization", Keys.ADMIN).contentType(ContentType.JSON).body(Map.of("tenant", "Bad Tenant!"))
+        Keys.adminPort().header("Authorization", tenantKey.bearer()).when().get("/admin/keys").then().statusCode(401);
+        Keys.admin().contentType(ContentType.JSON).body(Map.of("tenant", "Bad Tenant!"))
                 .when().post("/admin/keys").then().statusCode(400).body("detail", containsString("tenant must match"));
-        given().header("Authorization", Keys.ADMIN).when().delete("/admin/keys/no-such-key").then().statusCode(404);
+        Keys.admin().when().delete("/admin/keys/no-such-key").then().statusCode(404);
 
-        String listing = given().header("Authorization", Keys.ADMIN).when().get("/admin/keys?tenant=admin-co")
+        String listing = Keys.admin().when().get("/admin/keys?tenant=admin-co")
                 .then().statusCode(200)
                 .body("tenant", everyItem(is("admin-co")))
                 .body("id", hasItem(tenantKey.id()))

@@ -1,6 +1,9 @@
 package io.peftflow.gateway;
 
+import io.peftflow.gateway.admin.AdminPort;
+import io.quarkus.arc.Arc;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 
 import java.util.Map;
 
@@ -11,6 +14,16 @@ final class Keys {
     static final String ADMIN = "Bearer test-admin-key";
 
     private Keys() {
+    }
+
+    /** A request to the admin port (its own port, apart from the public API's), without a key. */
+    static RequestSpecification adminPort() {
+        return given().port(Arc.container().instance(AdminPort.class).get().port());
+    }
+
+    /** The same with the bootstrap admin key. */
+    static RequestSpecification admin() {
+        return adminPort().header("Authorization", ADMIN);
     }
 
     record Key(String id, String secret) {
@@ -25,7 +38,7 @@ final class Keys {
             body.put("requestsPerMinute", requestsPerMinute);
             body.put("burst", burst);
         }
-        var created = given().header("Authorization", ADMIN).contentType(ContentType.JSON).body(body)
+        var created = admin().contentType(ContentType.JSON).body(body)
                 .when().post("/admin/keys").then().statusCode(201).extract().jsonPath();
         return new Key(created.getString("key.id"), created.getString("secret"));
     }

@@ -19,11 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class ApiKeys {
-    /** More distinct unknown keys than this in one TTL and the cache starts over (nobody fills memory with guesses). */
+    /**
+     * Bounds on the two caches; a full cache starts over. Unknown keys have their own (negative) cache, so guesses
+     * can never push a valid key out of the cache of known ones.
+     */
     private static final int MAX_CACHED = 100_000;
 
     private final GatewayConfig config;
     private final Map<String, Cached> byHash = new ConcurrentHashMap<>();
+    private final Map<String, Long> unknownUntil = new ConcurrentHashMap<>();
 
     public ApiKeys(GatewayConfig config) {
         this.config = config;
@@ -86,8 +90,14 @@ public class ApiKeys {
 
     /** The cached verdict on a key; empty when it must be looked up ({@link #lookup}). */
     public Optional<Verdict> cached(String secret) {
-        Cached entry = byHash.get(Secrets.hash(secret));
-        return entry == null || entry.expiresAt < System.nanoTime() ? Optional.empty() : Optional.of(entry.verdict);
+        String hash = Secrets.hash(secret);
+        long now = System.nanoTime();
+        Cached entry = byHash.get(hash);
+        if (entry != null && entry.expiresAt >= now) {
+            return Optional.of(entry.verdict);
+        }
+        Long unknown = unknownUntil.get(hash);
+        return unknown != null && unknown >= now ? Optional.of(new Verdict(Optional.empty())) : Optional.empty();
     }
 
     /** Looks the key up in the database (blocking) and caches the verdict, unknown and revoked keys included. */
@@ -96,10 +106,18 @@ public class ApiKeys {
         String hash = Secrets.hash(secret);
         Verdict verdict = new Verdict(ApiKey.<ApiKey>find("keyHash = ?1 and revokedAt is null", hash)
                 .firstResultOptional().map(Caller::of));
-        if (byHash.size() >= MAX_CACHED) {
-            byHash.clear();
+        long until = System.nanoTime() + config.keyCacheTtl().toNanos();
+        Map<String, ?> cache = verdict.caller().isPresent() ? byHash : unknownUntil;
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear();
         }
-        byHash.put(hash, new Cached(verdict, System.nanoTime() + config.keyCacheTtl().toNanos()));
+        if (verdict.caller().isPresent()) {
+            unknownUntil.remove(hash);
+            byHash.put(hash, new Cached(verdict, until));
+        } else {
+            byHash.remove(hash);
+            unknownUntil.put(hash, until);
+        }
         return verdict;
     }
 

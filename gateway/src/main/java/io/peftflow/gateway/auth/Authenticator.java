@@ -1,5 +1,6 @@
 package io.peftflow.gateway.auth;
 
+import io.peftflow.gateway.net.ClientAddress;
 import io.peftflow.gateway.routing.ProblemResponses;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -11,7 +12,9 @@ import java.util.Optional;
 
 /**
  * The first handler of every {@code /v1} request: resolves the {@code Authorization: Bearer} key to its
- * tenant (401 without a valid key) and applies the key's rate limit (429 with {@code Retry-After}).
+ * tenant (401 without a valid key) and applies the key's rate limit (429 with {@code Retry-After}). Unknown keys
+ * are throttled per client address ({@link KeyGuesses}) and remembered for the cache TTL, so guessing costs the
+ * guesser time and the database nothing after the first miss.
  */
 @ApplicationScoped
 public class Authenticator {
@@ -20,11 +23,15 @@ public class Authenticator {
 
     private final ApiKeys keys;
     private final RateLimiter limiter;
+    private final KeyGuesses guesses;
+    private final ClientAddress clients;
     private final Vertx vertx;
 
-    public Authenticator(ApiKeys keys, RateLimiter limiter, Vertx vertx) {
+    public Authenticator(ApiKeys keys, RateLimiter limiter, KeyGuesses guesses, ClientAddress clients, Vertx vertx) {
         this.keys = keys;
         this.limiter = limiter;
+        this.guesses = guesses;
+        this.clients = clients;
         this.vertx = vertx;
     }
 
@@ -40,14 +47,31 @@ public class Authenticator {
             return;
         }
         Optional<ApiKeys.Verdict> cached = keys.cached(secret);
-        if (cached.isPresent()) {
+        if (cached.isPresent() && cached.get().caller().isPresent()) {
             admit(ctx, cached.get());
+            return;
+        }
+        // From here on the key is unknown or not yet looked up: an address that guessed too often waits.
+        String address = clients.of(ctx.request());
+        long wait = guesses.retryAfter(address);
+        if (wait > 0) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(wait));
+            ProblemResponses.send(ctx.response(), 429, "Too Many Requests", "too many unknown API keys from "
+                    + address + "; retry in " + wait + " s");
+            return;
+        }
+        if (cached.isPresent()) {
+            guesses.failed(address);
+            unauthorized(ctx, "unknown or revoked API key");
             return;
         }
         // A key not seen lately: the database is blocking, so look it up off the event loop and hold the body.
         ctx.request().pause();
         vertx.<ApiKeys.Verdict>executeBlocking(() -> keys.lookup(secret), false).onComplete(result -> {
             if (result.succeeded()) {
+                if (result.result().caller().isEmpty()) {
+                    guesses.failed(address);
+                }
                 admit(ctx, result.result());
             } else {
                 LOG.errorf(result.cause(), "API key lookup failed");

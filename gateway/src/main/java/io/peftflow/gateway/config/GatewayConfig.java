@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,6 +27,38 @@ public interface GatewayConfig {
 
     /** Sent to every service; they refuse requests without it (env {@code PEFTFLOW_GATEWAY_SECRET}). */
     String upstreamSecret();
+
+    /**
+     * The address clients call the gateway at, e.g. {@code https://api.example.com}: services' {@code Location}
+     * headers are rewritten to it. Absent: the scheme and host the request came with (or, from a trusted proxy,
+     * its {@code X-Forwarded-Proto} and {@code X-Forwarded-Host}).
+     */
+    Optional<String> publicUrl();
+
+    /**
+     * Peers whose {@code X-Forwarded-For} names the client (an ingress, a load balancer), as IP addresses; from any
+     * other peer the header is ignored and the peer is the client.
+     */
+    Optional<List<String>> trustedProxies();
+
+    /**
+     * The admin API's own port, apart from the public one; compose and the Kubernetes Service do not publish it
+     * (0: any free port, tests).
+     */
+    @WithDefault("8090")
+    int adminPort();
+
+    /** Where the admin port listens: loopback by default, so only a shell in the pod (exec, port-forward) reaches it. */
+    @WithDefault("127.0.0.1")
+    String adminHost();
+
+    /** Requests with unknown keys one client address may send in a burst before it is throttled (429)... */
+    @WithDefault("20")
+    int unknownKeyBurst();
+
+    /** ... and per minute after it. */
+    @WithDefault("10")
+    int unknownKeysPerMinute();
 
     /** The bootstrap key of the admin API (env {@code PEFTFLOW_GATEWAY_ADMIN_KEY}); unset, the admin API is off. */
     Optional<String> adminKey();

@@ -2,6 +2,7 @@ package io.peftflow.gateway.routing;
 
 import io.peftflow.events.PlatformHeaders;
 import io.peftflow.gateway.config.GatewayConfig;
+import io.peftflow.gateway.net.ClientAddress;
 import io.peftflow.gateway.trace.TraceContext;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -18,6 +19,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.net.URI;
 import java.util.Set;
 
 /**
@@ -33,6 +35,7 @@ public class ReverseProxy {
     /** RFC 9110 §7.6.1: connection-specific headers are not forwarded. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host");
+    private static final Set<String> LOCATIONS = Set.of("location", "content-location");
     /** Set by the gateway alone: a client's own value is dropped (the key stays with the gateway too). */
     private static final Set<String> GATEWAY_OWNED = Set.of(PlatformHeaders.TENANT.toLowerCase(),
             PlatformHeaders.GATEWAY_SECRET.toLowerCase(), PlatformHeaders.REQUEST_ID.toLowerCase(),
@@ -40,12 +43,14 @@ public class ReverseProxy {
 
     private final Routes routes;
     private final GatewayConfig config;
+    private final ClientAddress clients;
     private final Vertx vertx;
     private HttpClient client;
 
-    public ReverseProxy(Routes routes, GatewayConfig config, Vertx vertx) {
+    public ReverseProxy(Routes routes, GatewayConfig config, ClientAddress clients, Vertx vertx) {
         this.routes = routes;
         this.config = config;
+        this.clients = clients;
         this.vertx = vertx;
     }
 
@@ -63,8 +68,9 @@ public class ReverseProxy {
     public void forward(RoutingContext ctx, String tenant) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
+        // PathGuard has refused dot segments, so the raw path is what was routed: /v1/<api>/... and nothing else.
         String path = request.path().substring(PREFIX.length());
-        var upstream = routes.resolve(path);
+        var upstream = path.startsWith("/") ? routes.resolve(path) : java.util.Optional.<String>empty();
         if (upstream.isEmpty()) {
             ProblemResponses.send(response, 404, "Not Found", "no API under " + request.path()
                     + "; known: " + routes.prefixes());
@@ -84,7 +90,7 @@ public class ReverseProxy {
                 .set(PlatformHeaders.GATEWAY_SECRET, config.upstreamSecret())
                 .set(PlatformHeaders.REQUEST_ID, requestId)
                 .set(PlatformHeaders.TRACEPARENT, TraceContext.traceparent(request.getHeader(PlatformHeaders.TRACEPARENT)))
-                .set("X-Forwarded-For", request.remoteAddress() == null ? "" : request.remoteAddress().host())
+                .set("X-Forwarded-For", clients.of(request))
                 .set("X-Forwarded-Proto", request.scheme())
                 .set("X-Forwarded-Host", request.authority() == null ? "" : request.authority().toString());
         RequestOptions options = new RequestOptions().setMethod(request.method()).setAbsoluteURI(uri).setHeaders(headers);
@@ -107,7 +113,7 @@ public class ReverseProxy {
                     }
                     return upstreamRequest.send(request);
                 })
-                .onSuccess(upstreamResponse -> relay(upstreamResponse, response, requestId))
+                .onSuccess(upstreamResponse -> relay(upstreamResponse, response, requestId, clients.publicBase(request)))
                 .onFailure(failure -> {
                     LOG.warnf("request %s to %s failed: %s", requestId, uri, failure.getMessage());
                     response.putHeader(PlatformHeaders.REQUEST_ID, requestId);
@@ -116,11 +122,15 @@ public class ReverseProxy {
                 });
     }
 
-    private static void relay(HttpClientResponse upstream, HttpServerResponse response, String requestId) {
+    private static void relay(HttpClientResponse upstream, HttpServerResponse response, String requestId,
+                              String publicBase) {
         response.setStatusCode(upstream.statusCode());
         response.setStatusMessage(upstream.statusMessage());
         upstream.headers().forEach(header -> {
-            if (!HOP_BY_HOP.contains(header.getKey().toLowerCase())) {
+            String name = header.getKey().toLowerCase();
+            if (LOCATIONS.contains(name)) {
+                response.headers().add(header.getKey(), publicLocation(header.getValue(), publicBase));
+            } else if (!HOP_BY_HOP.contains(name)) {
                 response.headers().add(header.getKey(), header.getValue());
             }
         });
@@ -129,6 +139,22 @@ public class ReverseProxy {
             response.setChunked(true);
         }
         upstream.pipeTo(response);
+    }
+
+    /**
+     * A service's {@code Location} as the client must call it: a service knows only its own address and paths, so
+     * whatever it names becomes the same path under the gateway's public {@code /v1}; no internal address leaves.
+     */
+    static String publicLocation(String location, String publicBase) {
+        URI uri;
+        try {
+            uri = URI.create(location);
+        } catch (IllegalArgumentException e) {
+            return publicBase + PREFIX;
+        }
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+        return publicBase + PREFIX + path + query;
     }
 
     /** RFC 9112 §6.3: a request has a body when it says how long it is (not 0) or that it is chunked. */
