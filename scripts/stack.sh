@@ -18,6 +18,8 @@ S3_SECRET_KEY=${PEFTFLOW_S3_SECRET_KEY:-peftflow-secret}
 DB_USER=peftflow
 DB_PASSWORD=peftflow
 DATABASES=(dataset trainer registry gateway dataset_test trainer_test registry_test gateway_test)
+# Services with a role of their own, owner of <service> and <service>_test (pg_service_roles).
+SERVICE_ROLES=(dataset trainer registry gateway)
 PG_BIN=/usr/lib/postgresql/15/bin
 
 PIDS=$STACK_DIR/pids
@@ -144,6 +146,44 @@ SQL
     if [ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
       psql_admin -c "CREATE DATABASE $db OWNER $DB_USER" >/dev/null
     fi
+  done
+  pg_service_roles
+}
+
+# Least privilege (SECURITY.md): a role per service, owner of its own database and its tests' database and nothing
+# else; PUBLIC may not connect to those, so one service's login cannot reach another's data. Their passwords are the
+# local values the services' application.properties name (refused outside the dev and test profiles). Idempotent:
+# a database from before (owned by peftflow) is handed over with everything in it.
+pg_service_roles() {
+  local svc role db
+  for svc in "${SERVICE_ROLES[@]}"; do
+    role=peftflow_$svc
+    psql_admin <<SQL >/dev/null
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
+    CREATE ROLE $role LOGIN PASSWORD '$svc-local';
+  END IF;
+END \$\$;
+SQL
+    for db in "$svc" "${svc}_test"; do
+      psql_admin <<SQL >/dev/null
+ALTER DATABASE $db OWNER TO $role;
+REVOKE ALL ON DATABASE $db FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE $db TO $role;
+SQL
+      psql_admin -d "$db" <<SQL >/dev/null
+DO \$\$ DECLARE r record; BEGIN
+  FOR r IN SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+             AND pg_get_userbyid(c.relowner) = '$DB_USER'
+             -- a serial's or identity's sequence follows its table
+             AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')) LOOP
+    EXECUTE format('ALTER %s public.%I OWNER TO $role',
+      CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.relname);
+  END LOOP;
+END \$\$;
+SQL
+    done
   done
 }
 
@@ -274,7 +314,7 @@ status() {
   pg_running && pg=up
   our_pid kafka >/dev/null && kafka=up
   our_pid s3proxy >/dev/null && s3=up
-  say "PostgreSQL $pg  jdbc:postgresql://127.0.0.1:$PG_PORT/{dataset,trainer,registry,gateway}  user $DB_USER"
+  say "PostgreSQL $pg  jdbc:postgresql://127.0.0.1:$PG_PORT/{dataset,trainer,registry,gateway}  users peftflow_{dataset,trainer,registry,gateway}"
   say "Kafka      $kafka  127.0.0.1:$KAFKA_PORT"
   say "S3         $s3  http://127.0.0.1:$S3_PORT  key $S3_ACCESS_KEY"
   [ "$pg$kafka$s3" = upupup ]

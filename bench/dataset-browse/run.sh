@@ -34,7 +34,7 @@ contenders=("$@")
 if [ ${#contenders[@]} -eq 0 ]; then
   jar=$ROOT/dataset-service/target/quarkus-app/quarkus-run.jar
   [ -f "$jar" ] || { echo "build it first: ./mvnw -B -o -pl dataset-service -am package -DskipTests" >&2; exit 1; }
-  java ${JAVA_OPTS:--Xms512m -Xmx512m} -Dquarkus.http.port="$PORT" -Dai.djl.offline=true -jar "$jar" >"$OUT/service.out" 2>&1 &
+  java ${JAVA_OPTS:--Xms512m -Xmx512m} -Dquarkus.profile=dev -Dquarkus.http.port="$PORT" -Dai.djl.offline=true -jar "$jar" >"$OUT/service.out" 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
   for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done

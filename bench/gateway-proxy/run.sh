@@ -23,7 +23,7 @@ trap cleanup EXIT
 
 start() { # name port args...
   local name=$1 port=$2; shift 2
-  java -Xmx1g "$@" >"$WORK/$name.log" 2>&1 &
+  java -Xmx1g -Dquarkus.profile=dev "$@" >"$WORK/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 240); do
     curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready" && return 0

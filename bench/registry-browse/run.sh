@@ -33,10 +33,10 @@ export PEFTFLOW_GATEWAY_SECRET=bench-secret-$RANDOM$RANDOM
 export PEFTFLOW_GATEWAY_ADMIN_KEY=bench-admin-$RANDOM$RANDOM
 SERVICE_LOGS=$(mktemp -d)
 # Same JVM settings as ./peftflow's services.
-java -Xmx1g -Dquarkus.datasource.jdbc.acquisition-timeout=60S -Dquarkus.http.port="$REGISTRY_PORT" -jar "$ROOT/registry-service/target/quarkus-app/quarkus-run.jar" \
+java -Xmx1g -Dquarkus.profile=dev -Dquarkus.datasource.jdbc.acquisition-timeout=60S -Dquarkus.http.port="$REGISTRY_PORT" -jar "$ROOT/registry-service/target/quarkus-app/quarkus-run.jar" \
   >"$SERVICE_LOGS/registry-service.log" 2>&1 &
 PIDS+=($!)
-java -Xmx1g -Dquarkus.datasource.jdbc.acquisition-timeout=60S -Dquarkus.http.port="$GATEWAY_PORT" \
+java -Xmx1g -Dquarkus.profile=dev -Dquarkus.datasource.jdbc.acquisition-timeout=60S -Dquarkus.http.port="$GATEWAY_PORT" \
   -Dpeftflow.gateway.routes.adapters="http://127.0.0.1:$REGISTRY_PORT" \
   -jar "$ROOT/gateway/target/quarkus-app/quarkus-run.jar" >"$SERVICE_LOGS/gateway.log" 2>&1 &
 PIDS+=($!)
@@ -48,7 +48,7 @@ API_KEY=$(curl -fsS -H "Authorization: Bearer $PEFTFLOW_GATEWAY_ADMIN_KEY" -H 'C
   "http://127.0.0.1:$GATEWAY_PORT/admin/keys" | python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])')
 export API_KEY
 
-PGPASSWORD=peftflow psql -q -h 127.0.0.1 -p "$PG_PORT" -U peftflow -d registry -v ON_ERROR_STOP=1 \
+PGPASSWORD=registry-local psql -q -h 127.0.0.1 -p "$PG_PORT" -U peftflow_registry -d registry -v ON_ERROR_STOP=1 \
   -f "$HERE/seed.sql" | tee -a "$LOG"
 
 cpu_ms() { # pid: CPU time (user + system) the process has used, in ms

@@ -20,12 +20,12 @@ export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$ROOT/target/djl-cache}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
-java -Xmx1g -Dpeftflow.gateway-secret-required=false -Dquarkus.http.port="$DS_PORT" -jar dataset-service/target/quarkus-app/quarkus-run.jar >"$OUT/dataset-service.log" 2>&1 &
+java -Xmx1g -Dquarkus.profile=dev -Dpeftflow.gateway-secret-required=false -Dquarkus.http.port="$DS_PORT" -jar dataset-service/target/quarkus-app/quarkus-run.jar >"$OUT/dataset-service.log" 2>&1 &
 pids+=($!)
 # trainer-service as the local stack runs it: one JVM in the api role (REST, Kafka intake) and one in the worker role,
 # which bench.py restarts before each throughput job (a worker pod runs one job per JVM under a ScaledJob).
 TRAINER_JAR="-Dai.djl.offline=true -Dpeftflow.gateway-secret-required=false -Dpeftflow.trainer.device=cpu \
-  -Dpeftflow.trainer.worker-gpu=false -Dpeftflow.trainer.work-dir=$OUT/work -jar trainer-service/target/quarkus-app/quarkus-run.jar"
+  -Dpeftflow.trainer.worker-gpu=false -Dpeftflow.trainer.work-dir=$OUT/work -Dquarkus.profile=dev -jar trainer-service/target/quarkus-app/quarkus-run.jar"
 java -Xmx1g -Dpeftflow.trainer.role=api -Dquarkus.http.port="$TR_PORT" $TRAINER_JAR >"$OUT/trainer-api.log" 2>&1 &
 pids+=($!)
 export BENCH_WORKER_CMD="java -Xmx1g -Dpeftflow.trainer.role=worker -Dquarkus.http.port=$WORKER_PORT $TRAINER_JAR"

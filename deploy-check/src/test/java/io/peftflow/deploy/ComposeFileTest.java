@@ -26,8 +26,9 @@ class ComposeFileTest {
         Path broken = dir.resolve("docker-compose.yml");
         Files.writeString(broken, Repository.read("docker-compose.yml")
                 .replaceFirst("stop_grace_period:", "stop_grace_periods:"));
-        Repository.CommandFailed failed = assertThrows(Repository.CommandFailed.class, () -> Repository.run(
-                "docker-compose", "-f", broken.toString(), "--project-directory", Repository.ROOT.toString(), "config", "--quiet"));
+        Repository.CommandFailed failed = assertThrows(Repository.CommandFailed.class, () -> Repository.runIn(
+                Repository.ROOT, Repository.COMPOSE_SECRETS, "docker-compose", "-f", broken.toString(),
+                "--project-directory", Repository.ROOT.toString(), "config", "--quiet"));
         assertTrue(failed.getMessage().contains("stop_grace_periods"), failed.getMessage());
     }
 
@@ -40,11 +41,15 @@ class ComposeFileTest {
         assertTrue(device.path("capabilities").toString().contains("gpu"));
     }
 
+    /** Every secret comes from the environment (.env, made by scripts/compose-secrets.sh) and has no default. */
     @Test
-    void theGatewayReadsItsBootstrapKeyFromAnEnvFile() {
+    void secretsHaveNoDefaults() {
         assertTrue(Repository.composeConfig().at("/services/gateway/environment").has("PEFTFLOW_GATEWAY_ADMIN_KEY"));
-        assertTrue(Repository.read("compose/gateway.env").contains("PEFTFLOW_GATEWAY_ADMIN_KEY="));
-        assertTrue(Repository.read("docker-compose.yml").contains("- compose/gateway.env"));
+        String compose = Repository.read("docker-compose.yml");
+        for (String secret : Repository.COMPOSE_SECRETS.keySet()) {
+            assertTrue(compose.contains("${" + secret + ":?"), secret + " is required, without a default");
+            assertTrue(Repository.read("scripts/compose-secrets.sh").contains(secret), secret + " is generated");
+        }
     }
 
     @Test

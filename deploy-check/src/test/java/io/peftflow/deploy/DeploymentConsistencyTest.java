@@ -231,7 +231,7 @@ class DeploymentConsistencyTest {
 
     @Test
     void everySecretReferenceNamesAKeyOfTheDocumentedSecrets() {
-        // The local overlay's example Secrets document the names and keys production creates by hand.
+        // The local overlay's generated Secrets document the names and keys production creates by hand.
         Map<String, Set<String>> documented = Repository.rendered("local").stream()
                 .filter(d -> d.path("kind").asText().equals("Secret"))
                 .collect(Collectors.toMap(d -> d.at("/metadata/name").asText(), d -> {
@@ -248,7 +248,7 @@ class DeploymentConsistencyTest {
                 String name = ref.substring(0, ref.indexOf('/'));
                 String key = ref.substring(ref.indexOf('/') + 1);
                 assertTrue(documented.getOrDefault(name, Set.of()).contains(key) || key.isEmpty() && documented.containsKey(name),
-                        overlay + ": Secret " + name + " key " + key + " is not in k8s/components/example-secrets");
+                        overlay + ": Secret " + name + " key " + key + " is not in k8s/components/generated-secrets");
             }
         }
     }

@@ -37,15 +37,23 @@ final class Repository {
 
     /** `kubectl kustomize k8s/overlays/<overlay>`, one node per document (rendered once per JVM, like compose's). */
     static List<JsonNode> rendered(String overlay) {
-        return RENDERED.computeIfAbsent(overlay,
-                o -> parseAll(run("kubectl", "kustomize", ROOT.resolve("k8s/overlays/" + o).toString())));
+        return RENDERED.computeIfAbsent(overlay, o -> {
+            // The local overlay's Secrets are generated on the machine that applies it, as a user does first.
+            run("bash", ROOT.resolve("scripts/k8s-local-secrets.sh").toString());
+            return parseAll(run("kubectl", "kustomize", ROOT.resolve("k8s/overlays/" + o).toString()));
+        });
     }
 
     /** docker-compose.yml as docker-compose resolves it (anchors merged, env files read, profiles included). */
     static JsonNode composeConfig() {
-        return RENDERED.computeIfAbsent("docker-compose.yml",
-                f -> parseAll(run("docker-compose", "-f", ROOT.resolve(f).toString(), "config"))).get(0);
+        return RENDERED.computeIfAbsent("docker-compose.yml", f -> parseAll(runIn(ROOT, COMPOSE_SECRETS,
+                "docker-compose", "-f", ROOT.resolve(f).toString(), "config"))).get(0);
     }
+
+    /** The secrets docker-compose.yml requires (scripts/compose-secrets.sh makes them), as placeholders for `config`. */
+    static final Map<String, String> COMPOSE_SECRETS = Map.of("PEFTFLOW_PG_PASSWORD", "deploy-check-placeholder",
+            "PEFTFLOW_S3_SECRET_KEY", "deploy-check-placeholder", "PEFTFLOW_GATEWAY_SECRET", "deploy-check-placeholder",
+            "PEFTFLOW_GATEWAY_ADMIN_KEY", "deploy-check-placeholder");
 
     static List<JsonNode> parseAll(String yaml) {
         try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(yaml)) {
@@ -76,11 +84,16 @@ final class Repository {
     }
 
     static String runIn(Path dir, String... command) {
+        return runIn(dir, Map.of(), command);
+    }
+
+    static String runIn(Path dir, Map<String, String> env, String... command) {
         try {
             Path err = Files.createTempFile("deploy-check", ".err");
             try {
-                Process p = new ProcessBuilder(command).directory(dir.toFile())
-                        .redirectError(err.toFile()).start();
+                ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectError(err.toFile());
+                builder.environment().putAll(env);
+                Process p = builder.start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
                     p.destroyForcibly();

@@ -109,8 +109,9 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
         String pg = System.getenv().getOrDefault("PEFTFLOW_PG_PORT", "15432");
         Path log = Path.of("target", module + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
+        // The dev profile: the local stack's credentials are repository values, which the prod profile refuses.
         List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, "-XX:TieredStopAtLevel=1",
-                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.profile=dev", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:" + pg + "/" + database,
                 "-Dquarkus.flyway.clean-disabled=false", "-Dquarkus.flyway.clean-at-start=true",
                 "-Dpeftflow.gateway-secret=" + SECRET,

@@ -17,6 +17,13 @@ public interface RegistryConfig {
     @WithDefault("peftflow-models")
     String modelsBucket();
 
+    /**
+     * The trainer's bucket: a job's files are registered only from its own {@code <tenant>/<job>/} there (an event
+     * naming any other object is forged and refused).
+     */
+    @WithDefault("peftflow-checkpoints")
+    String checkpointsBucket();
+
     /** Where incoming files are staged for hashing and checking; the JVM's temp directory by default. */
     Optional<Path> workDir();
 

@@ -50,7 +50,7 @@ class DownloadTest {
         String tenant = "dl";
         String adapter = RegistrationTest.unique("download");
         String jobId = "job-" + UUID.randomUUID();
-        TrainedAdapter.publishFiles(store, jobId);
+        TrainedAdapter.publishFiles(store, tenant, jobId);
         JobSucceeded job = TrainedAdapter.succeeded(tenant, adapter, jobId, TrainedAdapter.BASE,
                 TrainedAdapter.metrics(0.8, 0.5));
         registrations.register(job);

@@ -40,7 +40,7 @@ class PromotionAndAliasesTest {
 
     private void register(String adapter, double exactMatch, double majority) {
         String jobId = "job-" + UUID.randomUUID();
-        TrainedAdapter.publishFiles(store, jobId);
+        TrainedAdapter.publishFiles(store, TENANT, jobId);
         JobSucceeded job = TrainedAdapter.succeeded(TENANT, adapter, jobId, TrainedAdapter.BASE,
                 TrainedAdapter.metrics(exactMatch, majority));
         registrations.register(job);

@@ -51,7 +51,7 @@ class RegistrationTest {
 
     JobSucceeded job(String adapter, String base) {
         String jobId = "job-" + UUID.randomUUID();
-        TrainedAdapter.publishFiles(store, jobId);
+        TrainedAdapter.publishFiles(store, TENANT, jobId);
         return TrainedAdapter.succeeded(TENANT, adapter, jobId, base, TrainedAdapter.metrics(0.8, 0.5));
     }
 

@@ -49,8 +49,8 @@ public final class TrainedAdapter {
         return run;
     }
 
-    /** Uploads the base configs (fitting and not) and the trained files under {@code jobs/<jobId>/}. */
-    public static void publishFiles(ObjectStore store, String jobId) {
+    /** Uploads the base configs (fitting and not) and the trained files where a trainer puts them for the job. */
+    public static void publishFiles(ObjectStore store, String tenant, String jobId) {
         Path r = run();
         try {
             store.put(MODELS_BUCKET, BASE + "/config.json", Files.readAllBytes(r.resolve("base/config.json")),
@@ -61,7 +61,7 @@ public final class TrainedAdapter {
                     "application/json");
             for (Path f : List.of(r.resolve("adapter/adapter_config.json"), r.resolve("adapter/adapter_model.safetensors"),
                     r.resolve("manifest.json"))) {
-                store.put(TRAINER_BUCKET, "jobs/" + jobId + "/" + f.getFileName(), Files.readAllBytes(f),
+                store.put(TRAINER_BUCKET, resultKey(tenant, jobId, f), Files.readAllBytes(f),
                         "application/octet-stream");
             }
         } catch (IOException e) {
@@ -79,10 +79,10 @@ public final class TrainedAdapter {
     public static JobSucceeded succeeded(String tenant, String adapter, String jobId, String base, RunMetrics metrics) {
         Path r = run();
         List<JobSucceeded.StoredFile> adapterFiles = new ArrayList<>();
-        adapterFiles.add(stored(r.resolve("adapter/adapter_config.json"), jobId));
-        adapterFiles.add(stored(r.resolve("adapter/adapter_model.safetensors"), jobId));
+        adapterFiles.add(stored(r.resolve("adapter/adapter_config.json"), tenant, jobId));
+        adapterFiles.add(stored(r.resolve("adapter/adapter_model.safetensors"), tenant, jobId));
         ObjectNode config = Json.read(r.resolve("adapter/adapter_config.json")).deepCopy();
-        return new JobSucceeded(jobId, tenant, adapter, adapterFiles, stored(r.resolve("manifest.json"), jobId), null,
+        return new JobSucceeded(jobId, tenant, adapter, adapterFiles, stored(r.resolve("manifest.json"), tenant, jobId), null,
                 metrics, new JobSucceeded.Lineage(new DatasetRef("transactions", 1, "a".repeat(64), "b".repeat(64)),
                 new JobSucceeded.BaseModel(base, "c".repeat(64)),
                 new TrainingRequested.MethodSpec("lora", config),
@@ -101,10 +101,15 @@ public final class TrainedAdapter {
     }
 
 
-    private static JobSucceeded.StoredFile stored(Path file, String jobId) {
+    /** The trainer's layout: {@code <tenant>/<job>/result/<file>} in the checkpoints bucket. */
+    static String resultKey(String tenant, String jobId, Path file) {
+        return tenant + "/" + jobId + "/result/" + file.getFileName();
+    }
+
+    private static JobSucceeded.StoredFile stored(Path file, String tenant, String jobId) {
         try {
             return new JobSucceeded.StoredFile(file.getFileName().toString(),
-                    ObjectStore.uri(TRAINER_BUCKET, "jobs/" + jobId + "/" + file.getFileName()),
+                    ObjectStore.uri(TRAINER_BUCKET, resultKey(tenant, jobId, file)),
                     Sha256.hex(file), Files.size(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -88,6 +88,13 @@ public interface TrainerConfig {
     @WithDefault("peftflow-models")
     String modelsBucket();
 
+    /**
+     * Where dataset-service keeps splits, {@code <tenant>/<dataset>/...}: a job trains only on splits under its
+     * dataset's own prefix there (an announcement naming anything else is refused and dead-lettered).
+     */
+    @WithDefault("peftflow-datasets")
+    String datasetsBucket();
+
     /** Checkpoints and results: {@code <tenant>/<job>/checkpoints/step-N/...}, {@code <tenant>/<job>/result/...}. */
     @WithDefault("peftflow-checkpoints")
     String artifactsBucket();

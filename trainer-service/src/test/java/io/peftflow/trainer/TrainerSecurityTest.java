@@ -1,11 +1,19 @@
 package io.peftflow.trainer;
 
+import io.peftflow.events.EventCodec;
+import io.peftflow.events.EventTypes;
+import io.peftflow.events.Topics;
+import io.peftflow.events.dataset.DatasetVersionReady;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.net.URI;
@@ -16,12 +24,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,6 +45,15 @@ class TrainerSecurityTest {
 
     @TestHTTPResource("/")
     URI base;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String dbUser;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    String dbPassword;
 
     /** ((.+)+)+Q backtracks exponentially in java.util.regex; RE2/J answers in linear time and no thread keeps matching. */
     @Test
@@ -106,7 +125,8 @@ class TrainerSecurityTest {
             stack.known(other, dataset, 1, 24, 8);
             String id = Api.post(other, "/fine-tuning/jobs", Api.loraJob(dataset, 4, 2)).then().statusCode(201)
                     .extract().path("id");
-            Api.awaitStatus(other, id, "succeeded", Duration.ofSeconds(90));
+            TestStack.await(Duration.ofSeconds(90), "the other tenant's job claimed", () ->
+                    Set.of("running", "succeeded").contains(Api.job(other, id).getString("status")));
         } finally {
             unpark(parked);
         }
@@ -172,6 +192,44 @@ class TrainerSecurityTest {
         // Closed streams give their slots back.
         TestStack.await(Duration.ofSeconds(10), "stream slots released", () ->
                 http.send(stream(tenant, job), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    }
+
+    /**
+     * A dataset announcement in the attacker's name whose splits are the victim's: refused (the version is never
+     * recorded, so no job can train on it) and dead-lettered.
+     */
+    @Test
+    void anAnnouncementNamingAnotherTenantsSplitsIsRefusedAndDeadLettered() {
+        String dataset = TestStack.unique("stolen");
+        DatasetVersionReady genuine = stack.known(TestStack.unique("victim"), dataset, 1, 24, 8);
+        String attacker = TestStack.unique("attacker");
+        DatasetVersionReady forged = new DatasetVersionReady(attacker, dataset, 1, 1, genuine.format(), genuine.balance(),
+                genuine.seed(), genuine.validationFraction(), genuine.baseModel(), genuine.uris(), genuine.sha256(),
+                genuine.counts(), genuine.labels(), genuine.classWeights(), genuine.lengthUnit(), genuine.lengths(),
+                genuine.createdAt());
+        stack.send(Topics.DATASET_VERSIONS, attacker + "/" + dataset, EventCodec.wrap("/dataset-service",
+                EventTypes.DATASET_VERSION_READY, "datasets/" + attacker + "/" + dataset + "/1", forged)
+                .withId(DatasetVersionReady.eventId(attacker, dataset, 1)));
+        List<String> deadLettered = stack.read("peftflow.trainer.dead-letters",
+                r -> r.value().contains(attacker) ? r.value() : null, found -> !found.isEmpty(), Duration.ofSeconds(60));
+        assertEquals(1, deadLettered.size(), "the forged announcement was not dead-lettered");
+        assertEquals(0, stack.count("select count(*) from dataset_version where tenant = ?", attacker));
+        Api.post(attacker, "/fine-tuning/jobs", Api.loraJob(dataset, 4, 2)).then().statusCode(422)
+                .body("errors.field", hasItem("dataset"));
+    }
+
+    /** trainer-service's database login reaches its own database and no other service's. */
+    @Test
+    void theServicesDatabaseLoginCannotTouchAnotherDatabase() throws Exception {
+        String url = jdbcUrl.substring(0, jdbcUrl.lastIndexOf('/') + 1);
+        try (Connection own = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword)) {
+            assertTrue(own.isValid(5));
+        }
+        for (String other : List.of("registry_test", "gateway_test", "dataset", "gateway")) {
+            SQLException refused = assertThrows(SQLException.class,
+                    () -> DriverManager.getConnection(url + other, dbUser, dbPassword).close(), other);
+            assertTrue(refused.getMessage().contains("permission denied"), other + ": " + refused.getMessage());
+        }
     }
 
     private HttpRequest stream(String tenant, String job) {

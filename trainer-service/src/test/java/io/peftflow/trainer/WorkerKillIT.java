@@ -169,7 +169,7 @@ class WorkerKillIT {
         File jar = new File(module, "target/quarkus-app/quarkus-run.jar");
         assertTrue(jar.isFile(), jar + " missing: run with `verify` (the IT needs the packaged service)");
         File djlCache = new File(module.getParentFile(), "target/djl-cache");
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx1g", "-Dai.djl.offline=true",
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx1g", "-Dai.djl.offline=true", "-Dquarkus.profile=dev",
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:" + PG + "/trainer_test",
                 "-Dpeftflow.trainer.lease=3s", "-Dpeftflow.trainer.heartbeat=500ms", "-Dpeftflow.trainer.poll=100ms",

@@ -32,8 +32,9 @@ import java.util.Optional;
 /**
  * Registers a succeeded training job as the next version of its adapter, idempotently per job id:
  * <ol>
- *   <li>stage: download the trainer's files, check sizes and SHA-256 against the event, check the adapter against
- *       its base model's config (headers only);</li>
+ *   <li>stage: refuse an event naming files outside its job's own prefix ({@link ForgedEvent}: nothing recorded),
+ *       download the trainer's files, check sizes and SHA-256 against the event, check the adapter against its base
+ *       model's config (headers only);</li>
  *   <li>reserve (one transaction, adapter row locked): the next number, the version row with its lineage —
  *       {@code failed_registration} with the reason and its event when staging rejected it;</li>
  *   <li>copy the files to {@code s3://<bucket>/<tenant>/<adapter>/v<N>/};</li>
@@ -56,6 +57,7 @@ public class RegistrationService {
     private final AdapterCheck check;
     private final AdapterEvents events;
     private final Path workDir;
+    private final String checkpointsBucket;
 
     public RegistrationService(AdapterRepository adapters, VersionRepository versions, AliasService aliases,
                                AdapterObjects objects, AdapterCheck check, AdapterEvents events, RegistryConfig config) {
@@ -66,6 +68,7 @@ public class RegistrationService {
         this.check = check;
         this.events = events;
         this.workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        this.checkpointsBucket = config.checkpointsBucket();
     }
 
     /** The version of {@code job}: registered now, or earlier by a previous delivery of the same event. */
@@ -83,7 +86,7 @@ public class RegistrationService {
         StagedAdapter staged = null;
         String rejected = null;
         try {
-            staged = StagedAdapter.fetch(job, objects, workDir);
+            staged = StagedAdapter.fetch(job, objects, workDir, checkpointsBucket);
             check.check(staged, baseModel(job));
         } catch (RegistrationRejected e) {
             rejected = e.getMessage();

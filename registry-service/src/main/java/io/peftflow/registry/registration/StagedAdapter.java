@@ -2,6 +2,7 @@ package io.peftflow.registry.registration;
 
 import io.peftflow.core.tuners.AdapterFiles;
 import io.peftflow.data.Sha256;
+import io.peftflow.events.OwnedObjects;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.registry.storage.AdapterObjects;
 
@@ -47,11 +48,19 @@ public final class StagedAdapter implements AutoCloseable {
     }
 
     /**
-     * Downloads and checks every file. A missing object, a bad name or a hash or size that differs from the event is
-     * a {@link RegistrationRejected}; a store that does not answer is an exception to retry.
+     * Downloads and checks every file. A file outside the job's own {@code <tenant>/<job>/} prefix of the checkpoints
+     * bucket is a {@link ForgedEvent} (nothing is read); a missing object, a bad name or a hash or size that differs
+     * from the event is a {@link RegistrationRejected}; a store that does not answer is an exception to retry.
      */
-    static StagedAdapter fetch(JobSucceeded job, AdapterObjects objects, Path workDir) {
+    static StagedAdapter fetch(JobSucceeded job, AdapterObjects objects, Path workDir, String checkpointsBucket) {
         List<JobSucceeded.StoredFile> files = filesOf(job);
+        for (JobSucceeded.StoredFile f : files) {
+            if (!OwnedObjects.under(f.uri(), checkpointsBucket, job.tenant(), job.jobId())) {
+                throw new ForgedEvent("job " + job.jobId() + " of tenant " + job.tenant() + " names "
+                        + (f.name() == null ? "a file" : f.name()) + " outside its own s3://" + checkpointsBucket + "/"
+                        + job.tenant() + "/" + job.jobId() + "/");
+            }
+        }
         Set<String> names = new HashSet<>();
         for (JobSucceeded.StoredFile f : files) {
             if (f.name() == null || !FILE_NAME.matcher(f.name()).matches()) {
@@ -106,13 +115,9 @@ public final class StagedAdapter implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (!sha256.equalsIgnoreCase(String.valueOf(f.sha256()))) {
-            throw new RegistrationRejected(f.name() + " at " + f.uri() + " has SHA-256 " + sha256
-                    + ", the event says " + f.sha256());
-        }
-        if (bytes != f.bytes()) {
-            throw new RegistrationRejected(f.name() + " at " + f.uri() + " has " + bytes + " bytes, the event says "
-                    + f.bytes());
+        // Neither value is echoed: a forger who learnt the stored hash or size could pass the check the next time.
+        if (!sha256.equalsIgnoreCase(String.valueOf(f.sha256())) || bytes != f.bytes()) {
+            throw new RegistrationRejected(f.name() + " does not match the size and SHA-256 the event gives");
         }
     }
 

@@ -3,7 +3,9 @@ package io.peftflow.trainer.intake;
 import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
+import io.peftflow.events.OwnedObjects;
 import io.peftflow.events.dataset.DatasetVersionReady;
+import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.datasets.KnownVersions;
 import io.peftflow.trainer.policies.PolicyService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -16,18 +18,22 @@ import java.util.concurrent.CompletionStage;
 /**
  * {@code peftflow.dataset-versions}: records each announced version (what requests are validated against) and, under
  * a retraining policy, inserts its job — one short transaction, then the record is acknowledged. A redelivered
- * announcement finds its version recorded and does nothing. Failures: {@link IntakeTransactions}.
+ * announcement finds its version recorded and does nothing. An announcement whose splits lie outside the dataset's
+ * own {@code <tenant>/<dataset>/} prefix is refused (dead-lettered). Failures: {@link IntakeTransactions}.
  */
 @ApplicationScoped
 public class DatasetVersionConsumer {
     private final KnownVersions versions;
     private final PolicyService policies;
     private final IntakeTransactions intake;
+    private final String datasetsBucket;
 
-    public DatasetVersionConsumer(KnownVersions versions, PolicyService policies, IntakeTransactions intake) {
+    public DatasetVersionConsumer(KnownVersions versions, PolicyService policies, IntakeTransactions intake,
+                                  TrainerConfig config) {
         this.versions = versions;
         this.policies = policies;
         this.intake = intake;
+        this.datasetsBucket = config.datasetsBucket();
     }
 
     @Incoming("dataset-versions")
@@ -45,6 +51,12 @@ public class DatasetVersionConsumer {
         if (v.uris() == null || v.sha256() == null || v.counts() == null) {
             throw new IllegalArgumentException("dataset version " + v.tenant() + "/" + v.dataset() + " v" + v.version()
                     + ": its announcement lacks uris, sha256 or counts");
+        }
+        // Splits outside the dataset's own prefix are another tenant's data (or nobody's): never trained on.
+        if (!OwnedObjects.under(v.uris().train(), datasetsBucket, v.tenant(), v.dataset())
+                || !OwnedObjects.under(v.uris().validation(), datasetsBucket, v.tenant(), v.dataset())) {
+            throw new IllegalArgumentException("dataset version " + v.tenant() + "/" + v.dataset() + " v" + v.version()
+                    + " names splits outside its own s3://" + datasetsBucket + "/" + v.tenant() + "/" + v.dataset() + "/");
         }
         if (versions.recordIfNew(v)) {
             versions.version(v.tenant(), v.dataset(), v.version()).ifPresent(policies::onNewVersion);

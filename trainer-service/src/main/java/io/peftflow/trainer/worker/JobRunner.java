@@ -8,6 +8,7 @@ import io.peftflow.core.run.RunResult;
 import io.peftflow.core.run.RunSpec;
 import io.peftflow.core.run.TrainingRun;
 import io.peftflow.core.training.TrainResult;
+import io.peftflow.events.OwnedObjects;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.JobFailed;
 import io.peftflow.events.training.JobProgress;
@@ -126,6 +127,13 @@ public class JobRunner {
         KnownVersion data = QuarkusTransaction.requiringNew().call(() ->
                 versions.version(job.tenant, job.datasetName, job.datasetVersion)).orElseThrow(() ->
                 new InputException("dataset '" + job.datasetName + "' version " + job.datasetVersion + " is not known"));
+        for (String split : new String[] {data.trainUri, data.validationUri}) {
+            if (!OwnedObjects.under(split, config.datasetsBucket(), job.tenant, job.datasetName)) {
+                throw new InputException("dataset '" + job.datasetName + "' version " + job.datasetVersion
+                        + " names a split outside its own s3://" + config.datasetsBucket() + "/" + job.tenant + "/"
+                        + job.datasetName + "/");
+            }
+        }
         Path train = dir.resolve("data/train.jsonl");
         Path validation = dir.resolve("data/validation.jsonl");
         transfers.download(S3Uri.parse(data.trainUri), train, data.trainSha256);

@@ -1,0 +1,21 @@
+package io.peftflow.events;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OwnedObjectsTest {
+    @Test
+    void onlyObjectsUnderTheOwnersPrefix() {
+        assertTrue(OwnedObjects.under("s3://ckpt/acme/job-1/result/adapter/a.json", "ckpt", "acme", "job-1"));
+        assertFalse(OwnedObjects.under("s3://ckpt/evil/job-1/result/a.json", "ckpt", "acme", "job-1"));
+        assertFalse(OwnedObjects.under("s3://ckpt/acme/job-10/a.json", "ckpt", "acme", "job-1"));
+        assertFalse(OwnedObjects.under("s3://other/acme/job-1/a.json", "ckpt", "acme", "job-1"));
+        assertFalse(OwnedObjects.under("s3://ckpt/acme/job-1/../../evil/x/a.json", "ckpt", "acme", "job-1"));
+        assertFalse(OwnedObjects.under("s3://ckpt/acme/job-1//a.json", "ckpt", "acme", "job-1"));
+        assertFalse(OwnedObjects.under("s3://ckpt/acme/job-1/", "ckpt", "acme", "job-1"));
+        assertFalse(OwnedObjects.under("s3://ckpt/acme/job-1/a.json", "ckpt", "acme/job-1", ""));
+        assertFalse(OwnedObjects.under(null, "ckpt", "acme", "job-1"));
+    }
+}
