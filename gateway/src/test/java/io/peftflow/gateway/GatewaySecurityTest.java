@@ -90,7 +90,10 @@ class GatewaySecurityTest {
             }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
-        assertTrue(unauthorized <= 21, unauthorized + " guesses were looked up");
+        // The burst (20), and what the bucket refilled (10 a minute) while a slow machine sent the 300.
+        long allowed = 20 + (long) Math.ceil(millis / 60_000.0 * 10) + 1;
+        assertTrue(unauthorized <= allowed, unauthorized + " guesses were looked up in " + millis + " ms; at most "
+                + allowed + " may be");
         assertEquals(300, unauthorized + throttled, "every guess refused");
         // A known key from another address is unaffected.
         Keys.Key key = Keys.create("flood-" + RUN);

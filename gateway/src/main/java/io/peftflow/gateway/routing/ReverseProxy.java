@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -70,7 +71,7 @@ public class ReverseProxy {
         HttpServerResponse response = ctx.response();
         // PathGuard has refused dot segments, so the raw path is what was routed: /v1/<api>/... and nothing else.
         String path = request.path().substring(PREFIX.length());
-        var upstream = path.startsWith("/") ? routes.resolve(path) : java.util.Optional.<String>empty();
+        Optional<String> upstream = path.startsWith("/") ? routes.resolve(path) : Optional.empty();
         if (upstream.isEmpty()) {
             ProblemResponses.send(response, 404, "Not Found", "no API under " + request.path()
                     + "; known: " + routes.prefixes());

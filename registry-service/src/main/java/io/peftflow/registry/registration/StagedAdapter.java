@@ -2,7 +2,7 @@ package io.peftflow.registry.registration;
 
 import io.peftflow.core.tuners.AdapterFiles;
 import io.peftflow.data.Sha256;
-import io.peftflow.events.OwnedObjects;
+import io.peftflow.events.contract.S3Uri;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.registry.storage.AdapterObjects;
 
@@ -55,7 +55,7 @@ public final class StagedAdapter implements AutoCloseable {
     static StagedAdapter fetch(JobSucceeded job, AdapterObjects objects, Path workDir, String checkpointsBucket) {
         List<JobSucceeded.StoredFile> files = filesOf(job);
         for (JobSucceeded.StoredFile f : files) {
-            if (!OwnedObjects.under(f.uri(), checkpointsBucket, job.tenant(), job.jobId())) {
+            if (!S3Uri.under(f.uri(), checkpointsBucket, job.tenant(), job.jobId())) {
                 throw new ForgedEvent("job " + job.jobId() + " of tenant " + job.tenant() + " names "
                         + (f.name() == null ? "a file" : f.name()) + " outside its own s3://" + checkpointsBucket + "/"
                         + job.tenant() + "/" + job.jobId() + "/");

@@ -3,7 +3,7 @@ package io.peftflow.trainer.intake;
 import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
-import io.peftflow.events.OwnedObjects;
+import io.peftflow.events.contract.S3Uri;
 import io.peftflow.events.dataset.DatasetVersionReady;
 import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.datasets.KnownVersions;
@@ -53,8 +53,8 @@ public class DatasetVersionConsumer {
                     + ": its announcement lacks uris, sha256 or counts");
         }
         // Splits outside the dataset's own prefix are another tenant's data (or nobody's): never trained on.
-        if (!OwnedObjects.under(v.uris().train(), datasetsBucket, v.tenant(), v.dataset())
-                || !OwnedObjects.under(v.uris().validation(), datasetsBucket, v.tenant(), v.dataset())) {
+        if (!S3Uri.under(v.uris().train(), datasetsBucket, v.tenant(), v.dataset())
+                || !S3Uri.under(v.uris().validation(), datasetsBucket, v.tenant(), v.dataset())) {
             throw new IllegalArgumentException("dataset version " + v.tenant() + "/" + v.dataset() + " v" + v.version()
                     + " names splits outside its own s3://" + datasetsBucket + "/" + v.tenant() + "/" + v.dataset() + "/");
         }

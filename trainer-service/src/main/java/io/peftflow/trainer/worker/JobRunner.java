@@ -8,7 +8,7 @@ import io.peftflow.core.run.RunResult;
 import io.peftflow.core.run.RunSpec;
 import io.peftflow.core.run.TrainingRun;
 import io.peftflow.core.training.TrainResult;
-import io.peftflow.events.OwnedObjects;
+import io.peftflow.events.contract.S3Uri;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.JobFailed;
 import io.peftflow.events.training.JobProgress;
@@ -24,7 +24,6 @@ import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.trainer.models.BaseModels;
 import io.peftflow.trainer.queue.JobQueue;
 import io.peftflow.trainer.queue.Lease;
-import io.peftflow.trainer.storage.S3Uri;
 import io.peftflow.trainer.storage.Transfers;
 import io.peftflow.trainer.validation.TrainingConfigs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -128,7 +127,7 @@ public class JobRunner {
                 versions.version(job.tenant, job.datasetName, job.datasetVersion)).orElseThrow(() ->
                 new InputException("dataset '" + job.datasetName + "' version " + job.datasetVersion + " is not known"));
         for (String split : new String[] {data.trainUri, data.validationUri}) {
-            if (!OwnedObjects.under(split, config.datasetsBucket(), job.tenant, job.datasetName)) {
+            if (!S3Uri.under(split, config.datasetsBucket(), job.tenant, job.datasetName)) {
                 throw new InputException("dataset '" + job.datasetName + "' version " + job.datasetVersion
                         + " names a split outside its own s3://" + config.datasetsBucket() + "/" + job.tenant + "/"
                         + job.datasetName + "/");
