@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class KeyGuesses {
     static final int MAX_ADDRESSES = 100_000;
 
-    private final Map<String, Bucket> byAddress = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> byAddress = new ConcurrentHashMap<>();
     private final int burst;
     private final double perSecond;
 
@@ -27,8 +27,8 @@ public class KeyGuesses {
 
     /** 0 when the address may still try a key, else the seconds until it may (Retry-After). */
     public long retryAfter(String address) {
-        Bucket b = byAddress.get(address);
-        return b == null ? 0 : b.wait(burst, perSecond, System.nanoTime());
+        TokenBucket b = byAddress.get(address);
+        return b == null ? 0 : b.retryAfter();
     }
 
     /** The address sent an unknown key. */
@@ -36,31 +36,6 @@ public class KeyGuesses {
         if (byAddress.size() >= MAX_ADDRESSES) {
             byAddress.clear();
         }
-        byAddress.computeIfAbsent(address, a -> new Bucket(burst)).take(burst, perSecond, System.nanoTime());
-    }
-
-    private static final class Bucket {
-        private double tokens;
-        private long refilledAt;
-
-        Bucket(int burst) {
-            tokens = burst;
-            refilledAt = System.nanoTime();
-        }
-
-        private void refill(int burst, double perSecond, long now) {
-            tokens = Math.min(burst, tokens + (now - refilledAt) / 1e9 * perSecond);
-            refilledAt = now;
-        }
-
-        synchronized long wait(int burst, double perSecond, long now) {
-            refill(burst, perSecond, now);
-            return tokens >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - tokens) / perSecond));
-        }
-
-        synchronized void take(int burst, double perSecond, long now) {
-            refill(burst, perSecond, now);
-            tokens = Math.max(0, tokens - 1);
-        }
+        byAddress.computeIfAbsent(address, a -> new TokenBucket(burst, perSecond)).drain();
     }
 }
