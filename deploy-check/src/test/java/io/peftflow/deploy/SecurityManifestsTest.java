@@ -62,9 +62,17 @@ class SecurityManifestsTest {
             for (JsonNode doc : Repository.rendered(overlay)) {
                 String where = overlay + " " + doc.path("kind").asText() + "/" + doc.at("/metadata/name").asText();
                 if (doc.path("kind").asText().equals("Secret")) {
-                    doc.path("stringData").properties().forEach(e -> check(where + " " + e.getKey(), e.getValue().asText(), found));
-                    doc.path("data").properties().forEach(e -> check(where + " " + e.getKey(),
-                            new String(Base64.getDecoder().decode(e.getValue().asText()), StandardCharsets.UTF_8), found));
+                    doc.path("stringData").properties().forEach(e -> {
+                        if (SECRET_KEY.matcher(e.getKey()).find()) {
+                            check(where + " " + e.getKey(), e.getValue().asText(), found);
+                        }
+                    });
+                    doc.path("data").properties().forEach(e -> {
+                        if (SECRET_KEY.matcher(e.getKey()).find()) {
+                            check(where + " " + e.getKey(), new String(Base64.getDecoder().decode(e.getValue().asText()),
+                                    StandardCharsets.UTF_8), found);
+                        }
+                    });
                 }
                 doc.findParents("name").forEach(env -> {
                     if (env.has("value") && SECRET_NAME.matcher(env.path("name").asText()).find()) {
@@ -84,6 +92,8 @@ class SecurityManifestsTest {
 
     /** Environment variables that hold a secret (an access key id is a name, not a secret). */
     private static final Pattern SECRET_NAME = Pattern.compile("PASSWORD|SECRET|(?<!ACCESS)_KEY$");
+    /** The same for a Secret's keys (a username or an access key id is a name). */
+    private static final Pattern SECRET_KEY = Pattern.compile("password|secret|(?<!access)-key$");
 
     private static void check(String where, String value, List<String> found) {
         if (!SecretPolicy.acceptable(value) && !value.equals("deploy-check-placeholder")) {

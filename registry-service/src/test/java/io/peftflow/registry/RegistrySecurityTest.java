@@ -1,5 +1,6 @@
 package io.peftflow.registry;
 
+import io.peftflow.events.Topics;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.kit.storage.ObjectStore;
 import io.peftflow.registry.catalog.AdapterVersion;
@@ -104,7 +105,7 @@ class RegistrySecurityTest {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "registry-security-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of("peftflow.registry.dead-letters"));
+            consumer.subscribe(List.of(Topics.REGISTRY_DEAD_LETTERS));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
