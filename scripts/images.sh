@@ -74,9 +74,8 @@ build() { # tag dockerfile context [args...]
 }
 
 # A build context of the server's jars (from scripts/stack.sh's Maven resolution) and its image's files.
-jar_context() { # profile image-dir extra-file...
+jar_context() { # profile
   local dir=$STACK_DIR/images/$1 cp
-  shift
   cp=$("$ROOT/scripts/stack.sh" classpath "$1") || die "could not resolve the $1 jars"
   rm -rf "$dir" && mkdir -p "$dir/libs"
   tr ':' '\n' <<<"$cp" | xargs -r cp -t "$dir/libs"
