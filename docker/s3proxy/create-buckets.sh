@@ -11,7 +11,9 @@ until curl -s -o /dev/null "$S3_ENDPOINT/"; do
   sleep 2
 done
 for bucket in $BUCKETS; do
+  # S3 wants the payload's SHA-256 (here of the empty body) signed along.
   code=$(curl -s -o /tmp/create-bucket.out -w '%{http_code}' -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" \
+    -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
     --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" "$S3_ENDPOINT/$bucket")
   case $code in
     200|409) echo "bucket $bucket ($code)" ;;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Arguments (MinIO's `server /data ...`) are ignored: s3proxy serves /data on :9000.
 set -eu
-cat >/etc/s3proxy/s3proxy.properties <<PROPS
+cat >/tmp/s3proxy.properties <<PROPS
 s3proxy.endpoint=http://0.0.0.0:9000
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=${MINIO_ROOT_USER:?MINIO_ROOT_USER is required}
@@ -12,4 +12,4 @@ jclouds.credential=local
 jclouds.filesystem.basedir=/data
 PROPS
 exec java -Xmx256m -Dlogback.configurationFile=/opt/s3proxy/logback.xml -cp "/opt/s3proxy/libs/*" \
-  org.gaul.s3proxy.Main --properties /etc/s3proxy/s3proxy.properties
+  org.gaul.s3proxy.Main --properties /tmp/s3proxy.properties
