@@ -34,8 +34,12 @@ fi
 CLONE=$WORK/peftflow
 CLONE_PID=""
 
+OUTER_LOGS=${PEFTFLOW_STACK_DIR:-$ROOT/.stack}/logs/fresh-clone
 cleanup() {
   set +e
+  # The nested run's logs outlive its folder.
+  rm -rf "$OUTER_LOGS" && mkdir -p "$OUTER_LOGS"
+  cp -r "$CLONE/.stack/logs/." "$WORK"/demo-*.log "$OUTER_LOGS/" 2>/dev/null
   [ -x "$CLONE/peftflow" ] && as_user "$CLONE/peftflow" down >/dev/null 2>&1
   [ -n "${ROOT_CLONE:-}" ] && PEFTFLOW_STACK_DIR=$ROOT_CLONE/.stack PEFTFLOW_PG_PORT=$ROOT_PG_PORT \
     "$ROOT_CLONE/scripts/stack.sh" down postgres >/dev/null 2>&1
@@ -85,7 +89,7 @@ say "missing package: $(grep -F 'sudo apt-get' <<<"$out" | sed 's/^ *//')"
 
 demo_run() { # n
   local log=$WORK/demo-$1.log t0=$SECONDS
-  as_user "$CLONE/peftflow" demo >"$log" 2>&1 || { tail -40 "$log" >&2; fail "demo run $1 failed (log above)"; }
+  as_user "$CLONE/peftflow" demo >"$log" 2>&1 || { tail -40 "$log" >&2; fail "demo run $1 failed (log above; all logs in $OUTER_LOGS)"; }
   grep -q "services keep running" "$log" || { tail -40 "$log" >&2; fail "demo run $1 did not reach 'services keep running'"; }
   for v in 1 2; do
     grep -q "registry: transactions-lora v$v " "$log" || { tail -40 "$log" >&2; fail "demo run $1 registered no v$v"; }
