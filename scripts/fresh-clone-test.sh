@@ -46,7 +46,7 @@ cleanup() {
   [ -n "${ROOT_PG_HOME:-}" ] && rm -rf "$ROOT_PG_HOME"
   find "$WORK/m2" -type d -exec chmod u+w {} + 2>/dev/null
   rm -rf "$WORK" "${ROOT_WORK:-}"
-  $CREATED_USER && userdel "$USER_NAME"
+  $CREATED_USER && { userdel "$USER_NAME"; rm -rf "/tmp/hsperfdata_$USER_NAME"; }
 }
 trap cleanup EXIT
 
