@@ -66,15 +66,21 @@ class TrainerSecurityTest {
         // Warm the path up first (JIT, first validation): the timing is of the pattern, not of a cold JVM.
         String plain = policy.replace("((.+)+)+Q", "no_such_proj");
         Api.put("attacker", "/fine-tuning/policies/" + dataset, plain).then().statusCode(422);
-        long started = System.nanoTime();
-        Api.put("attacker", "/fine-tuning/policies/" + dataset, policy).then()
-                .statusCode(422).body("errors.field", hasItem("method.hyperparameters.target_modules"));
-        long evil = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        started = System.nanoTime();
-        Api.put("attacker", "/fine-tuning/policies/" + dataset, plain).then().statusCode(422);
-        long benign = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        // Under 1 s; on a machine so loaded that a plain request is slow too, no slower than three of those.
-        assertTrue(evil < Math.max(1000, 3 * benign), "the pattern took " + evil + " ms, a plain one " + benign + " ms");
+        // The fastest of three of each, so that a load spike on a shared machine does not decide.
+        long evil = Long.MAX_VALUE;
+        long benign = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long started = System.nanoTime();
+            Api.put("attacker", "/fine-tuning/policies/" + dataset, policy).then()
+                    .statusCode(422).body("errors.field", hasItem("method.hyperparameters.target_modules"));
+            evil = Math.min(evil, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            started = System.nanoTime();
+            Api.put("attacker", "/fine-tuning/policies/" + dataset, plain).then().statusCode(422);
+            benign = Math.min(benign, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        }
+        // Under 1 s; on a machine so loaded that a plain request is slow too, no slower than five of those
+        // (java.util.regex never answered this pattern).
+        assertTrue(evil < Math.max(1000, 5 * benign), "the pattern took " + evil + " ms, a plain one " + benign + " ms");
         Api.post("attacker", "/fine-tuning/jobs", policy.replace("{\"model\"", "{\"dataset\": \"" + dataset + "\", \"model\""))
                 .then().statusCode(422);
         System.out.printf("pattern attack answered in %d ms (a plain pattern: %d ms)%n", evil, benign);
