@@ -66,7 +66,15 @@ class InferenceTest {
                 .then().statusCode(201);
         Training.awaitSucceeded(key, Training.startJob(key, DATASET, ADAPTER));
         Training.awaitVersion(key, ADAPTER, 1);
+        // A first version becomes champion only if it beats the majority class; a 30-step run may not.
+        champion(key, 1);
         owner = key;
+    }
+
+    private static void champion(Keys.Key key, int version) {
+        given().header("Authorization", key.bearer()).contentType("application/json")
+                .body(Map.of("version", version, "reason", "inference test"))
+                .when().put("/v1/adapters/" + ADAPTER + "/aliases/champion").then().statusCode(200);
     }
 
     private static Response classify(Keys.Key key, Map<String, Object> body) {
@@ -86,7 +94,7 @@ class InferenceTest {
             inputs.add(n.path("instruction").asText() + "\n\n" + n.path("input").asText());
             expected.add(n.path("output").asText().trim());
         }
-        Response r = classify(owner, Map.of("model", ADAPTER, "inputs", inputs, "top_k", 3));
+        Response r = classify(owner, Map.of("model", ADAPTER + ":1", "inputs", inputs, "top_k", 3));
         r.then().statusCode(200).header("x-peftflow-adapter-version", "1").body("model", is(ADAPTER + ":1"));
         List<Map<String, Object>> data = r.jsonPath().getList("data");
         int correct = 0;
@@ -103,7 +111,7 @@ class InferenceTest {
     @Test
     void theOpenAiSdkChatsAndCompletesAndStreams() {
         OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(api.toString()).apiKey(owner.secret()).build();
-        ChatCompletionCreateParams chat = ChatCompletionCreateParams.builder().model(ADAPTER)
+        ChatCompletionCreateParams chat = ChatCompletionCreateParams.builder().model(ADAPTER + ":1")
                 .addUserMessage("Categorise the card transaction\n\nFreshMart #1 120 EUR").maxCompletionTokens(6)
                 .temperature(0.0).seed(1L).build();
         ChatCompletion answer = client.chat().completions().create(chat);
@@ -130,9 +138,7 @@ class InferenceTest {
     void promotionMovesTrafficUnderLoadWithoutAFailedRequest() throws Exception {
         Training.awaitSucceeded(owner, Training.startJob(owner, DATASET, ADAPTER));
         Training.awaitVersion(owner, ADAPTER, 2);
-        given().header("Authorization", owner.bearer()).contentType("application/json")
-                .body(Map.of("version", 1, "reason", "pin v1 before the switch"))
-                .when().put("/v1/adapters/" + ADAPTER + "/aliases/champion").then().statusCode(200);
+        champion(owner, 1);
         Map<String, Object> body = Map.of("model", ADAPTER, "input", "Categorise the card transaction\n\nCityBus #3 20 EUR");
         AtomicBoolean running = new AtomicBoolean(true);
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -152,21 +158,29 @@ class InferenceTest {
             t.start();
             clients.add(t);
         }
-        Thread.sleep(1000);
-        long promoted = System.nanoTime();
-        given().header("Authorization", owner.bearer()).contentType("application/json")
-                .body(Map.of("version", 2, "reason", "switch under load"))
-                .when().put("/v1/adapters/" + ADAPTER + "/aliases/champion").then().statusCode(200);
-        Thread.sleep(4000);
-        running.set(false);
-        for (Thread t : clients) {
-            t.join();
+        try {
+            await(() -> answers.stream().anyMatch(a -> a[1] == 1), "v1 answers under load");
+            long promoted = System.nanoTime();
+            champion(owner, 2);
+            await(() -> answers.stream().anyMatch(a -> a[0] > promoted + 3_000_000_000L), "requests 3 s after the switch");
+            running.set(false);
+            for (Thread t : clients) {
+                t.join();
+            }
+            assertTrue(failures.isEmpty(), "failed requests: " + failures);
+            List<Long> late = answers.stream().filter(a -> a[0] > promoted + 3_000_000_000L).map(a -> a[1]).toList();
+            assertTrue(late.stream().allMatch(v -> v == 2), "only v2 answers 3 s after the switch: " + late);
+        } finally {
+            running.set(false);
         }
-        assertTrue(failures.isEmpty(), "failed requests: " + failures);
-        assertTrue(answers.stream().anyMatch(a -> a[0] < promoted && a[1] == 1), "v1 answered before");
-        long settled = promoted + 3_000_000_000L;
-        assertTrue(answers.stream().filter(a -> a[0] > settled).allMatch(a -> a[1] == 2), "only v2 answers 3 s after");
-        assertTrue(answers.stream().anyMatch(a -> a[0] > settled), "requests ran after the switch");
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "waited 30 s for " + what);
+            Thread.sleep(50);
+        }
     }
 
     @Test

@@ -121,6 +121,8 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:" + pg + "/" + database,
                 "-Dquarkus.flyway.clean-disabled=false", "-Dquarkus.flyway.clean-at-start=true",
+                // A loaded CI machine starts five JVMs at once: the first connection can take longer than 5 s.
+                "-Dquarkus.datasource.jdbc.acquisition-timeout=60s",
                 "-Dpeftflow.gateway-secret=" + SECRET,
                 "-Dpeftflow.outbox.poll-interval=200ms",
                 "-Dai.djl.offline=true"));

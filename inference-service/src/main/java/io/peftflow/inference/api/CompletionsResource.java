@@ -53,7 +53,6 @@ public class CompletionsResource {
 
     @POST
     @Path("/chat/completions")
-    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Operation(summary = "Chat completion by an adapter (OpenAI-compatible); messages use the adapter's prompt template")
     @APIResponse(responseCode = "200", description = "chat.completion, or chat.completion.chunk events when stream is true")
     @APIResponse(responseCode = "400", description = "a bad field, named in the problem")
@@ -75,7 +74,6 @@ public class CompletionsResource {
 
     @POST
     @Path("/completions")
-    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Operation(summary = "Text completion of a raw prompt by an adapter (OpenAI-compatible)")
     @APIResponse(responseCode = "200", description = "text_completion, or its chunks as events when stream is true")
     @APIResponse(responseCode = "400", description = "a bad field, named in the problem")

@@ -110,7 +110,8 @@ public class Completer {
         Engine.Served served = engine.serve(resolutions.resolve(tenant, model));
         LoadedBase base = served.base();
         Tokenizer tok = base.tokenizer();
-        long[] ids = prompt.turns() != null ? served.adapter().labels().promptIds(tok, prompt.turns()) : raw(tok, prompt.text());
+        long[] ids = prompt.turns() != null ? served.adapter().labels().promptIds(tok, prompt.turns())
+                : tok.encodePrompt(prompt.text());
         if (ids.length >= base.context()) {
             throw FieldProblems.badRequest(prompt.field(), ids.length + " tokens, more than the model's context of "
                     + base.context() + " leaves room for");
@@ -150,17 +151,6 @@ public class Completer {
             return cut >= 0 ? SampledGenerator.Finish.STOP : finish;
         });
         return g;
-    }
-
-    private static long[] raw(Tokenizer tok, String text) {
-        long[] t = tok.encodeText(text);
-        if (tok.bosId().isEmpty()) {
-            return t;
-        }
-        long[] out = new long[t.length + 1];
-        out[0] = tok.bosId().get();
-        System.arraycopy(t, 0, out, 1, t.length);
-        return out;
     }
 
     private static int firstStop(String text, List<String> stop) {

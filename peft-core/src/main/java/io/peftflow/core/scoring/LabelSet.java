@@ -76,14 +76,7 @@ public record LabelSet(PromptTemplate template, String prefix, List<String> labe
     public long[] promptIds(TextTokenizer tokenizer, List<Turn> turns) {
         List<Turn> all = new ArrayList<>(turns);
         all.add(new Turn(Turn.ASSISTANT, ""));
-        long[] text = tokenizer.encodeText(template.renderPrompt(new Example(ExampleFormat.CHAT, all, null)));
-        if (tokenizer.bosId().isEmpty()) {
-            return text;
-        }
-        long[] out = new long[text.length + 1];
-        out[0] = tokenizer.bosId().get();
-        System.arraycopy(text, 0, out, 1, text.length);
-        return out;
+        return tokenizer.encodePrompt(template.renderPrompt(new Example(ExampleFormat.CHAT, all, null)));
     }
 
     /** The manifest's {@code serving} section. */
