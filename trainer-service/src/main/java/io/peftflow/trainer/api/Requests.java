@@ -1,9 +1,10 @@
 package io.peftflow.trainer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.events.contract.ResourceName;
 import io.peftflow.events.training.TrainingSettings;
 import io.peftflow.trainer.jobs.Recipe;
-import io.peftflow.trainer.validation.FieldError;
+import io.peftflow.kit.problem.FieldError;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -82,7 +83,7 @@ final class Requests {
         Long seed = longValue(b, "seed");
         String adapter = text(b, "adapter_name", false);
         return new Recipe(model, method, hyperparameters, training, seed == null ? DEFAULT_SEED : seed,
-                adapter != null ? adapter : dataset + "-" + method);
+                adapter != null || dataset == null || method == null ? adapter : ResourceName.derive(dataset, method));
     }
 
     private TrainingSettings training(JsonNode t) {

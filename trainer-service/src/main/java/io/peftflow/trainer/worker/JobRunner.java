@@ -23,7 +23,7 @@ import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.trainer.models.BaseModels;
 import io.peftflow.trainer.queue.JobQueue;
 import io.peftflow.trainer.queue.Lease;
-import io.peftflow.trainer.storage.S3Uri;
+import io.peftflow.events.contract.S3Uri;
 import io.peftflow.trainer.storage.Transfers;
 import io.peftflow.trainer.validation.TrainingConfigs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -73,7 +73,7 @@ public class JobRunner {
         volatile boolean lost;
         /** Set when this worker shuts down: give the job back instead of cancelling it. */
         volatile boolean released;
-        /** Set once the run's outcome is being recorded: the heartbeat leaves it alone from then on. */
+        /** Set once the run's outcome is being recorded: from then on the heartbeat only renews the lease. */
         volatile boolean finishing;
 
         Running(Lease lease) {
