@@ -3,7 +3,7 @@ package io.peftflow.inference.api;
 import io.peftflow.inference.InferenceConfig;
 import io.peftflow.inference.registry.ModelName;
 import io.peftflow.inference.runtime.Classifier;
-import io.peftflow.kit.names.Names;
+import io.peftflow.kit.tenant.RequestTenant;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -13,7 +13,6 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestHeader;
 
 import java.util.List;
 
@@ -26,10 +25,12 @@ public class ClassifyResource {
     private static final int MAX_TOP_K = 1000;
     private final Classifier classifier;
     private final InferenceConfig config;
+    private final RequestTenant tenant;
 
-    public ClassifyResource(Classifier classifier, InferenceConfig config) {
+    public ClassifyResource(Classifier classifier, InferenceConfig config, RequestTenant tenant) {
         this.classifier = classifier;
         this.config = config;
+        this.tenant = tenant;
     }
 
     @POST
@@ -38,7 +39,7 @@ public class ClassifyResource {
     @APIResponse(responseCode = "400", description = "a bad field, named in the problem (model, input, inputs, top_k)")
     @APIResponse(responseCode = "404", description = "no such model for this tenant")
     @APIResponse(responseCode = "422", description = "the adapter has no label set (trained on generative data)")
-    public Response classify(@RestHeader("X-Tenant") String tenant, Requests.Classify body) {
+    public Response classify(Requests.Classify body) {
         if (body == null) {
             throw FieldProblems.badRequest("body", "a JSON object {model, input | inputs[]} is required");
         }
@@ -58,7 +59,7 @@ public class ClassifyResource {
         if (topK < 1 || topK > MAX_TOP_K) {
             throw FieldProblems.badRequest("top_k", "must be 1 to " + MAX_TOP_K + ", got " + topK);
         }
-        Classifier.Result result = classifier.classify(Names.tenant(tenant), model, inputs, field, topK);
+        Classifier.Result result = classifier.classify(tenant.name(), model, inputs, field, topK);
         return Response.ok(Responses.Classification.of(result))
                 .header(Responses.VERSION_HEADER, result.version().version()).build();
     }

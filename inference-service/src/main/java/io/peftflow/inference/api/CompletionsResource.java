@@ -6,7 +6,7 @@ import io.peftflow.data.Turn;
 import io.peftflow.inference.InferenceConfig;
 import io.peftflow.inference.registry.ModelName;
 import io.peftflow.inference.runtime.Completer;
-import io.peftflow.kit.names.Names;
+import io.peftflow.kit.tenant.RequestTenant;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestHeader;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -44,11 +43,13 @@ public class CompletionsResource {
     private final Completer completer;
     private final InferenceConfig config;
     private final ObjectMapper json;
+    private final RequestTenant tenant;
 
-    public CompletionsResource(Completer completer, InferenceConfig config, ObjectMapper json) {
+    public CompletionsResource(Completer completer, InferenceConfig config, ObjectMapper json, RequestTenant tenant) {
         this.completer = completer;
         this.config = config;
         this.json = json;
+        this.tenant = tenant;
     }
 
     @POST
@@ -57,13 +58,13 @@ public class CompletionsResource {
     @APIResponse(responseCode = "200", description = "chat.completion, or chat.completion.chunk events when stream is true")
     @APIResponse(responseCode = "400", description = "a bad field, named in the problem")
     @APIResponse(responseCode = "404", description = "no such model for this tenant")
-    public Response chat(@RestHeader("X-Tenant") String tenant, Requests.Chat body) {
+    public Response chat(Requests.Chat body) {
         if (body == null) {
             throw FieldProblems.badRequest("body", "a JSON object {model, messages} is required");
         }
         ModelName model = Validation.model(body.model());
         List<Turn> turns = turns(body.messages());
-        Completer.Generation g = completer.start(Names.tenant(tenant), model, Completer.Prompt.chat(turns),
+        Completer.Generation g = completer.start(tenant.name(), model, Completer.Prompt.chat(turns),
                 settings(body, 64));
         String id = "chatcmpl-" + UUID.randomUUID();
         return answer(body, g, id, "chat.completion", (text, finish) -> List.of(new Responses.ChatChoice(0,
@@ -78,7 +79,7 @@ public class CompletionsResource {
     @APIResponse(responseCode = "200", description = "text_completion, or its chunks as events when stream is true")
     @APIResponse(responseCode = "400", description = "a bad field, named in the problem")
     @APIResponse(responseCode = "404", description = "no such model for this tenant")
-    public Response complete(@RestHeader("X-Tenant") String tenant, Requests.Completion body) {
+    public Response complete(Requests.Completion body) {
         if (body == null) {
             throw FieldProblems.badRequest("body", "a JSON object {model, prompt} is required");
         }
@@ -91,7 +92,7 @@ public class CompletionsResource {
             throw FieldProblems.badRequest("prompt", "must be a string (or an array of one string)");
         }
         String prompt = Validation.text("prompt", p.asText(), config.maxInputChars());
-        Completer.Generation g = completer.start(Names.tenant(tenant), model, Completer.Prompt.raw(prompt),
+        Completer.Generation g = completer.start(tenant.name(), model, Completer.Prompt.raw(prompt),
                 settings(body, 16));
         String id = "cmpl-" + UUID.randomUUID();
         TextChoices choices = (text, finish) -> List.of(new Responses.TextChoice(0, text == null ? "" : text, null, finish));

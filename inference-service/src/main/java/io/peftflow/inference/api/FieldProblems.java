@@ -1,5 +1,6 @@
 package io.peftflow.inference.api;
 
+import io.peftflow.kit.problem.FieldError;
 import io.peftflow.kit.problem.Problem;
 import io.peftflow.kit.problem.ProblemException;
 import jakarta.ws.rs.core.Response;
@@ -8,9 +9,6 @@ import java.util.List;
 
 /** A 4xx problem+json about one request field: the detail and {@code errors: [{field, reason}]} both name it. */
 public final class FieldProblems {
-    public record FieldError(String field, String reason) {
-    }
-
     private FieldProblems() {
     }
 

@@ -1,6 +1,6 @@
 package io.peftflow.inference.registry;
 
-import io.peftflow.kit.names.Names;
+import io.peftflow.events.contract.ResourceName;
 
 /**
  * A request's {@code model}: {@code adapter} (its champion), {@code adapter:alias} or {@code adapter:N} (version N).
@@ -18,8 +18,8 @@ public record ModelName(String adapter, String alias, Integer version) {
         }
         int colon = model.indexOf(':');
         String adapter = colon < 0 ? model : model.substring(0, colon);
-        if (!Names.valid(adapter)) {
-            throw new IllegalArgumentException("model's adapter name must match " + Names.NAME.pattern() + ", got '"
+        if (!ResourceName.valid(adapter)) {
+            throw new IllegalArgumentException("model's adapter name must match " + ResourceName.PATTERN.pattern() + ", got '"
                     + abbreviate(adapter) + "'");
         }
         if (colon < 0) {
@@ -29,7 +29,7 @@ public record ModelName(String adapter, String alias, Integer version) {
         if (selector.matches("[1-9][0-9]{0,8}")) {
             return new ModelName(adapter, null, Integer.parseInt(selector));
         }
-        if (!Names.valid(selector)) {
+        if (!ResourceName.valid(selector)) {
             throw new IllegalArgumentException("model's part after ':' must be a version number or an alias, got '"
                     + abbreviate(selector) + "'");
         }

@@ -7,8 +7,8 @@ import io.peftflow.inference.api.FieldProblems;
 import io.peftflow.inference.registry.ModelName;
 import io.peftflow.inference.registry.Resolutions;
 import io.peftflow.inference.registry.ServedVersion;
+import io.peftflow.kit.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,7 +46,7 @@ public class Classifier {
         Engine.Served served = engine.serve(resolutions.resolve(tenant, model));
         LabelSet labels = served.adapter().labels();
         if (!labels.classifies()) {
-            throw FieldProblems.of(Response.Status.fromStatusCode(422), "model", served.version().modelId()
+            throw FieldProblems.of(Problem.UNPROCESSABLE_CONTENT, "model", served.version().modelId()
                     + " was trained on generative data (no label set): use /v1/chat/completions");
         }
         LoadedBase base = served.base();

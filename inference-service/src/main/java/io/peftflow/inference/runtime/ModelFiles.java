@@ -4,6 +4,7 @@ import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.scoring.LabelSet;
 import io.peftflow.core.tuners.AdapterFiles;
 import io.peftflow.data.Sha256;
+import io.peftflow.events.contract.S3Uri;
 import io.peftflow.inference.InferenceConfig;
 import io.peftflow.inference.registry.ServedVersion;
 import io.peftflow.kit.storage.ObjectStore;
@@ -71,12 +72,8 @@ public class ModelFiles {
             for (String name : SERVED) {
                 ServedVersion.StoredFile f = v.files().stream().filter(x -> x.name().equals(name)).findFirst()
                         .orElseThrow(() -> new IllegalStateException(v.key() + " has no " + name + " in the registry"));
-                String uri = f.uri();
-                int slash = uri.indexOf('/', "s3://".length());
-                if (!uri.startsWith("s3://") || slash < 0) {
-                    throw new IllegalStateException(v.key() + " lists " + name + " at " + uri + ", not an s3:// URI");
-                }
-                copy(uri.substring(5, slash), uri.substring(slash + 1), part.resolve(name), f.sha256());
+                S3Uri uri = S3Uri.parse(f.uri());
+                copy(uri.bucket(), uri.key(), part.resolve(name), f.sha256());
             }
             dir = publish(part, dir);
         }
