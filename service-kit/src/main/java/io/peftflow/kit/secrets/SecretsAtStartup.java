@@ -24,7 +24,10 @@ public class SecretsAtStartup {
 
     void check(@Observes StartupEvent event, Config config) {
         Map<String, Optional<String>> secrets = new LinkedHashMap<>();
-        REQUIRED.forEach(name -> secrets.put(name, config.getOptionalValue(name, String.class)));
+        // A service without a database (quarkus.datasource.jdbc=false, inference-service) holds no database password.
+        boolean database = !"false".equals(config.getOptionalValue("quarkus.datasource.jdbc", String.class).orElse("true"));
+        REQUIRED.stream().filter(name -> database || !name.startsWith("quarkus.datasource."))
+                .forEach(name -> secrets.put(name, config.getOptionalValue(name, String.class)));
         config.getOptionalValue(GatewaySecrets.NEXT, String.class).ifPresent(v -> secrets.put(GatewaySecrets.NEXT, Optional.of(v)));
         List<String> problems = SecretPolicy.problems(ConfigUtils.getProfiles(), secrets);
         if (!problems.isEmpty()) {
