@@ -1,16 +1,15 @@
 package io.peftflow.events;
 
-import java.util.regex.Pattern;
-
 /**
  * The headers the gateway sets on every request it sends to a service, spelled once. The correlation id and
  * the W3C trace context also ride along as Kafka record headers of the events a request causes.
  */
 public final class PlatformHeaders {
-    /** The caller's tenant, set by the gateway from the API key; a client's own value never gets through. */
+    /**
+     * The caller's tenant ({@link io.peftflow.events.contract.Tenant}), set by the gateway from the API key; a client's
+     * own value never gets through.
+     */
     public static final String TENANT = "X-Tenant";
-    /** A tenant's name: lower-case DNS-label-like, so it is safe in S3 keys, URLs and database rows. */
-    public static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     /** Correlation id: the client's, or one the gateway made; returned to the client and logged by every hop. */
     public static final String REQUEST_ID = "X-Request-Id";
     /** W3C Trace Context (https://www.w3.org/TR/trace-context/). */

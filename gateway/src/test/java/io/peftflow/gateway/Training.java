@@ -23,11 +23,16 @@ final class Training {
 
     /** Starts a job on the dataset's latest version; returns its id. */
     static String startJob(Keys.Key key, String dataset, String adapter) {
+        return startJob(key, JOB.formatted(dataset, adapter));
+    }
+
+    /** Starts the job {@code body} asks for; returns its id. */
+    static String startJob(Keys.Key key, String body) {
         // The trainer hears of a new version on Kafka a moment after the upload: until then the dataset is unknown (422).
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             Response response = given().header("Authorization", key.bearer()).contentType("application/json")
-                    .body(JOB.formatted(dataset, adapter)).when().post("/v1/fine-tuning/jobs");
+                    .body(body).when().post("/v1/fine-tuning/jobs");
             if (response.statusCode() == 201) {
                 return response.jsonPath().getString("id");
             }

@@ -69,6 +69,30 @@ class JobRequestValidationTest {
         rejected(job("\"q_proj\", \"v_proj\"", "\"q_proj\", \"nope_proj\""), 422, "method.hyperparameters.target_modules");
     }
 
+    /** The registry's naming rule is checked at creation: a job or policy it would refuse never trains. */
+    @Test
+    void namesTheRegistryWouldRefuseAre422() {
+        for (String bad : new String[] {"Transactions", "transactions_seq_bn", "tx.v2", "-tx", "x".repeat(64)}) {
+            rejected(job("\"seed\": 7", "\"seed\": 7, \"adapter_name\": \"" + bad + "\""), 422, "adapter_name");
+        }
+        Api.put(TENANT, "/fine-tuning/policies/" + dataset, job("\"seed\": 7", "\"seed\": 7, \"adapter_name\": \"Tx_1\"")
+                        .replace("\"dataset\": \"" + dataset + "\",", "")).then()
+                .statusCode(422).contentType("application/problem+json").body("errors.field", hasItem("adapter_name"));
+    }
+
+    /** Each method's default adapter name, {@code <dataset>-<method>} with '_' as '-', is one the registry accepts. */
+    @Test
+    void defaultAdapterNamesAreValidForEveryMethod() {
+        for (String method : new String[] {"lora", "seq_bn", "double_seq_bn", "prompt_tuning"}) {
+            String body = """
+                    {"dataset": "%s", "model": "tiny-llama", "method": {"type": "%s"}, "training": {"max_steps": 1, "batch_size": 2}}"""
+                    .formatted(dataset, method);
+            String id = Api.post(TENANT, "/fine-tuning/jobs", body).then().statusCode(201)
+                    .body("adapter_name", is(dataset + "-" + method.replace('_', '-'))).extract().path("id");
+            given().header("X-Tenant", TENANT).post("/fine-tuning/jobs/" + id + "/cancel").then().statusCode(200);
+        }
+    }
+
     @Test
     void planThatDoesNotFitTheWorkersDevice() {
         // 2 GiB of worker memory in tests: 4096 sequences of 512 tokens need far more.

@@ -92,6 +92,7 @@ class OpenAiRequestTest {
                 "training_file");
         refused("{\"model\": \"tiny-llama\", \"training_file\": \"Not A File\"}", 400, "training_file");
         refused("{" + file + ", \"suffix\": \"a\", \"adapter_name\": \"b\"}", 400, "suffix");
+        refused("{" + file + ", \"suffix\": \"Not_A_Name\"}", 422, "suffix");
         refused("{" + file + ", \"method\": {\"type\": \"dpo\"}}", 422, "method.type");
         // A version never announced: the request waits for it (1 s in tests), then names it.
         refused("{\"model\": \"tiny-llama\", \"training_file\": \"file-ds-" + dataset + "-v9\"}", 422, "training_file");

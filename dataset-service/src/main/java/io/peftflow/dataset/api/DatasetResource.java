@@ -8,6 +8,8 @@ import io.peftflow.dataset.storage.VersionKeys;
 import io.peftflow.dataset.upload.RawUpload;
 import io.peftflow.dataset.upload.UploadService;
 import io.peftflow.dataset.upload.UploadSpooler;
+import io.peftflow.events.contract.ResourceName;
+import io.peftflow.kit.tenant.RequestTenant;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -43,8 +45,10 @@ public class DatasetResource {
     private final UploadService uploads;
     private final DatasetService datasets;
     private final DatasetObjects objects;
+    private final RequestTenant tenant;
 
-    public DatasetResource(UploadService uploads, DatasetService datasets, DatasetObjects objects) {
+    public DatasetResource(UploadService uploads, DatasetService datasets, DatasetObjects objects, RequestTenant tenant) {
+        this.tenant = tenant;
         this.uploads = uploads;
         this.datasets = datasets;
         this.objects = objects;
@@ -61,7 +65,7 @@ public class DatasetResource {
     @APIResponse(responseCode = "413", description = "larger than the service's upload limit")
     @APIResponse(responseCode = "422", description = "content rejected (bad lines with on_invalid=reject, too few examples, a decompression bomb); errors lists the lines at fault")
     public Response uploadForm(@BeanParam UploadParams params, @RestForm("file") FileUpload file, UriInfo uri) {
-        var request = params.toRequest();
+        var request = params.toRequest(tenant.name());
         if (file == null) {
             throw Problems.badRequest("multipart upload needs a form field 'file'");
         }
@@ -84,7 +88,7 @@ public class DatasetResource {
     @APIResponse(responseCode = "422", description = "content rejected (bad lines with on_invalid=reject, too few examples, a decompression bomb); errors lists the lines at fault")
     public Response uploadBody(@BeanParam UploadParams params, @RestHeader("Content-Length") Long contentLength,
                                InputStream body, UriInfo uri) {
-        var request = params.toRequest();
+        var request = params.toRequest(tenant.name());
         long max = uploads.maxUploadBytes();
         if (contentLength != null && contentLength > max) {
             throw UploadSpooler.tooLarge(max);
@@ -109,8 +113,8 @@ public class DatasetResource {
 
     @GET
     @Operation(summary = "List the tenant's datasets with their latest version")
-    public List<Views.DatasetView> list(@RestHeader("X-Tenant") String tenant) {
-        return datasets.list(Names.tenant(tenant)).stream().map(Views.DatasetView::of).toList();
+    public List<Views.DatasetView> list() {
+        return datasets.list(tenant.name()).stream().map(Views.DatasetView::of).toList();
     }
 
     @GET
@@ -119,8 +123,8 @@ public class DatasetResource {
     @APIResponse(responseCode = "200", description = "the dataset")
     @APIResponse(responseCode = "400", description = "a bad dataset name")
     @APIResponse(responseCode = "404", description = "no such dataset")
-    public Views.DatasetDetail get(@RestHeader("X-Tenant") String tenant, @RestPath String name) {
-        return Views.DatasetDetail.of(datasets.latest(Names.tenant(tenant), Names.dataset(name)), objects);
+    public Views.DatasetDetail get(@RestPath String name) {
+        return Views.DatasetDetail.of(datasets.latest(tenant.name(), ResourceName.check("dataset name", name)), objects);
     }
 
     /** The versions oldest first, {@code limit} (default 100, at most 1000) from {@code offset}. */
@@ -130,11 +134,11 @@ public class DatasetResource {
     @APIResponse(responseCode = "200", description = "the page of versions")
     @APIResponse(responseCode = "400", description = "a bad dataset name, offset or limit")
     @APIResponse(responseCode = "404", description = "no such dataset")
-    public List<Views.VersionView> versions(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+    public List<Views.VersionView> versions(@RestPath String name,
                                             @RestQuery String offset, @RestQuery String limit) {
         int from = count("offset", offset, 0, 0, Integer.MAX_VALUE);
         int size = count("limit", limit, 100, 1, 1000);
-        return datasets.versions(Names.tenant(tenant), Names.dataset(name), from, size).stream()
+        return datasets.versions(tenant.name(), ResourceName.check("dataset name", name), from, size).stream()
                 .map(v -> Views.VersionView.of(v, objects, null)).toList();
     }
 
@@ -144,8 +148,8 @@ public class DatasetResource {
     @APIResponse(responseCode = "200", description = "the version")
     @APIResponse(responseCode = "400", description = "a bad dataset name or version number")
     @APIResponse(responseCode = "404", description = "no such dataset or version")
-    public Views.VersionView version(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
-        return Views.VersionView.of(datasets.version(Names.tenant(tenant), Names.dataset(name), number(version)), objects, null);
+    public Views.VersionView version(@RestPath String name, @RestPath String version) {
+        return Views.VersionView.of(datasets.version(tenant.name(), ResourceName.check("dataset name", name), number(version)), objects, null);
     }
 
     /** The full report: summary and every rejected line. */
@@ -156,8 +160,8 @@ public class DatasetResource {
     @APIResponse(responseCode = "400", description = "a bad dataset name or version number")
     @APIResponse(responseCode = "404", description = "no such dataset or version")
     @APIResponse(responseCode = "410", description = "the version was deleted")
-    public Response report(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
-        DatasetVersion v = datasets.servable(Names.tenant(tenant), Names.dataset(name), number(version));
+    public Response report(@RestPath String name, @RestPath String version) {
+        DatasetVersion v = datasets.servable(tenant.name(), ResourceName.check("dataset name", name), number(version));
         return Response.ok(objects.get(v.keys().report()), MediaType.APPLICATION_JSON).build();
     }
 
@@ -169,12 +173,12 @@ public class DatasetResource {
     @APIResponse(responseCode = "400", description = "a bad dataset name, version number or split (train or validation)")
     @APIResponse(responseCode = "404", description = "no such dataset or version")
     @APIResponse(responseCode = "410", description = "the version was deleted")
-    public Response split(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version,
+    public Response split(@RestPath String name, @RestPath String version,
                           @RestPath String split) {
         if (!VersionKeys.TRAIN.equals(split) && !VersionKeys.VALIDATION.equals(split)) {
             throw Problems.badRequest("split must be train or validation, got '" + split + "'");
         }
-        DatasetVersion v = datasets.servable(Names.tenant(tenant), Names.dataset(name), number(version));
+        DatasetVersion v = datasets.servable(tenant.name(), ResourceName.check("dataset name", name), number(version));
         return Response.ok(objects.get(v.keys().split(split)), NDJSON)
                 .header("Content-Disposition", "attachment; filename=\"" + name + "-v" + v.version + "-" + split + ".jsonl\"")
                 .build();
@@ -187,8 +191,8 @@ public class DatasetResource {
     @APIResponse(responseCode = "204", description = "deleted")
     @APIResponse(responseCode = "400", description = "a bad dataset name or version number")
     @APIResponse(responseCode = "404", description = "no such dataset or version")
-    public Response delete(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
-        datasets.delete(Names.tenant(tenant), Names.dataset(name), number(version));
+    public Response delete(@RestPath String name, @RestPath String version) {
+        datasets.delete(tenant.name(), ResourceName.check("dataset name", name), number(version));
         return Response.noContent().build();
     }
 

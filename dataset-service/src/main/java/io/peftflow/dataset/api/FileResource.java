@@ -10,7 +10,9 @@ import io.peftflow.dataset.upload.UploadRequest;
 import io.peftflow.dataset.upload.UploadService;
 import io.peftflow.dataset.upload.UploadSpooler;
 import io.peftflow.events.contract.FileId;
+import io.peftflow.events.contract.ResourceName;
 import io.peftflow.kit.problem.ProblemException;
+import io.peftflow.kit.tenant.RequestTenant;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -23,7 +25,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
-import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -50,12 +51,15 @@ public class FileResource {
     private final DatasetService datasets;
     private final VersionReads reads;
     private final DatasetObjects objects;
+    private final RequestTenant tenant;
 
-    public FileResource(UploadService uploads, DatasetService datasets, VersionReads reads, DatasetObjects objects) {
+    public FileResource(UploadService uploads, DatasetService datasets, VersionReads reads, DatasetObjects objects,
+                        RequestTenant tenant) {
         this.uploads = uploads;
         this.datasets = datasets;
         this.reads = reads;
         this.objects = objects;
+        this.tenant = tenant;
     }
 
     @POST
@@ -67,7 +71,7 @@ public class FileResource {
     @APIResponse(responseCode = "400", description = "no file, or a purpose other than fine-tune")
     @APIResponse(responseCode = "413", description = "larger than the service's upload limit")
     @APIResponse(responseCode = "422", description = "content rejected; errors lists the lines at fault")
-    public Views.FileView create(@RestHeader("X-Tenant") String tenant, @RestForm String purpose,
+    public Views.FileView create(@RestForm String purpose,
                                  @RestForm("file") FileUpload file) {
         if (!PURPOSE.equals(purpose)) {
             throw Problems.badRequest("purpose must be " + PURPOSE + " (peftflow stores training files), got "
@@ -76,7 +80,7 @@ public class FileResource {
         if (file == null) {
             throw Problems.badRequest("multipart upload needs a form field 'file'");
         }
-        UploadRequest request = new UploadRequest(Names.tenant(tenant), datasetName(file.fileName()), false, false,
+        UploadRequest request = new UploadRequest(tenant.name(), datasetName(file.fileName()), false, false,
                 BalanceStrategy.NONE, null, 0, null, null);
         try {
             return Views.FileView.of(uploads.upload(request, UploadSpooler.adopt(file.uploadedFile(),
@@ -90,9 +94,8 @@ public class FileResource {
     @Operation(summary = "List the tenant's training files, newest first (after: a file id)")
     @APIResponse(responseCode = "200", description = "a page of files")
     @APIResponse(responseCode = "400", description = "a bad after, limit or order")
-    public Views.FilePage list(@RestHeader("X-Tenant") String tenantHeader, @RestQuery String after,
-                               @RestQuery String limit, @RestQuery String purpose, @RestQuery String order) {
-        String tenant = Names.tenant(tenantHeader);
+    public Views.FilePage list(@RestQuery String after, @RestQuery String limit, @RestQuery String purpose,
+                               @RestQuery String order) {
         int n = limit(limit);
         if (order != null && !order.equals("desc")) {
             throw Problems.badRequest("order must be desc (newest first), got '" + abbreviate(order) + "'");
@@ -101,8 +104,8 @@ public class FileResource {
             // This service holds training files only; the jobs' result files are listed on their jobs.
             return Views.FilePage.of(List.of(), false);
         }
-        Long before = after == null ? null : version(tenant, after).id;
-        List<DatasetVersion> page = reads.newestFirst(tenant, before, n + 1);
+        Long before = after == null ? null : version(after).id;
+        List<DatasetVersion> page = reads.newestFirst(tenant.name(), before, n + 1);
         return Views.FilePage.of(page.stream().limit(n).map(Views.FileView::of).toList(), page.size() > n);
     }
 
@@ -111,18 +114,18 @@ public class FileResource {
     @Operation(summary = "Get a training file")
     @APIResponse(responseCode = "200", description = "the file")
     @APIResponse(responseCode = "404", description = "no such file")
-    public Views.FileView retrieve(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
-        return Views.FileView.of(version(Names.tenant(tenant), id));
+    public Views.FileView retrieve(@RestPath String id) {
+        return Views.FileView.of(version(id));
     }
 
     @GET
     @Path("/{id}/content")
-    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @Produces(MediaType.WILDCARD) // OpenAI's SDKs ask for application/binary
     @Operation(summary = "Download a training file as it was uploaded")
     @APIResponse(responseCode = "200", description = "the file's bytes")
     @APIResponse(responseCode = "404", description = "no such file")
-    public Response content(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
-        DatasetVersion v = version(Names.tenant(tenant), id);
+    public Response content(@RestPath String id) {
+        DatasetVersion v = version(id);
         return Response.ok(objects.get(v.keys().raw()), MediaType.APPLICATION_OCTET_STREAM)
                 .header("Content-Disposition", "attachment; filename=\"" + Views.FileView.of(v).filename() + "\"")
                 .build();
@@ -133,17 +136,16 @@ public class FileResource {
     @Operation(summary = "Delete a training file: its dataset version is deleted (soft)")
     @APIResponse(responseCode = "200", description = "deleted")
     @APIResponse(responseCode = "404", description = "no such file")
-    public Views.DeletedFile delete(@RestHeader("X-Tenant") String tenantHeader, @RestPath String id) {
-        String tenant = Names.tenant(tenantHeader);
-        DatasetVersion v = version(tenant, id);
-        datasets.delete(tenant, v.dataset.name, v.version);
+    public Views.DeletedFile delete(@RestPath String id) {
+        DatasetVersion v = version(id);
+        datasets.delete(tenant.name(), v.dataset.name, v.version);
         return new Views.DeletedFile(id, "file", true);
     }
 
     /** The ready version a dataset file id names; 404 for anything else (a deleted version is no file any more). */
-    private DatasetVersion version(String tenant, String id) {
+    private DatasetVersion version(String id) {
         if (FileId.parse(id).orElse(null) instanceof FileId.DatasetVersion file) {
-            DatasetVersion v = reads.visible(tenant, file.dataset(), file.version()).orElse(null);
+            DatasetVersion v = reads.visible(tenant.name(), file.dataset(), file.version()).orElse(null);
             if (v != null && v.deletedAt == null) {
                 return v;
             }
@@ -161,7 +163,7 @@ public class FileResource {
         int dot = base.indexOf('.');
         String stem = (dot < 0 ? base : base.substring(0, dot)).toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9]+", "-").replaceAll("^-+", "");
-        String cut = stem.length() > 63 ? stem.substring(0, 63) : stem;
+        String cut = stem.length() > ResourceName.MAX_LENGTH ? stem.substring(0, ResourceName.MAX_LENGTH) : stem;
         cut = cut.replaceAll("-+$", "");
         return cut.isEmpty() ? FALLBACK_NAME : cut;
     }

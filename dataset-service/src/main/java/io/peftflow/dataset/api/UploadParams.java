@@ -3,7 +3,7 @@ package io.peftflow.dataset.api;
 import io.peftflow.dataset.Problems;
 import io.peftflow.dataset.balancing.BalanceStrategy;
 import io.peftflow.dataset.upload.UploadRequest;
-import org.jboss.resteasy.reactive.RestHeader;
+import io.peftflow.events.contract.ResourceName;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -14,9 +14,6 @@ import org.jboss.resteasy.reactive.RestQuery;
 public class UploadParams {
     @RestPath
     String name;
-
-    @RestHeader("X-Tenant")
-    String tenant;
 
     @RestQuery("on_invalid")
     String onInvalid;
@@ -39,7 +36,7 @@ public class UploadParams {
     @RestQuery("max_length")
     String maxLength;
 
-    UploadRequest toRequest() {
+    UploadRequest toRequest(String tenant) {
         boolean drop = switch (onInvalid == null ? "reject" : onInvalid) {
             case "reject" -> false;
             case "drop" -> true;
@@ -64,7 +61,7 @@ public class UploadParams {
         if (max != null && max <= 0) {
             throw Problems.badRequest("max_length must be positive, got " + maxLength);
         }
-        return new UploadRequest(Names.tenant(tenant), Names.dataset(name), drop, rejectTrailing, strategy, fraction, seedValue,
+        return new UploadRequest(tenant, ResourceName.check("dataset name", name), drop, rejectTrailing, strategy, fraction, seedValue,
                 baseModel == null || baseModel.isEmpty() ? null : baseModel, max);
     }
 

@@ -1,5 +1,6 @@
 package io.peftflow.dataset.tokenizer;
 
+import io.peftflow.events.contract.BaseModelId;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * The base models' tokenizers, from {@code s3://<models-bucket>/<base_model>/}: {@code tokenizer.json}
@@ -29,8 +29,6 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class TokenizerRegistry {
-    /** {@code name} or {@code org/name}; no path tricks. */
-    private static final Pattern BASE_MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ObjectStore store;
@@ -44,9 +42,7 @@ public class TokenizerRegistry {
 
     /** A counter of {@code baseModel}'s trained lengths; 400 for a malformed name, 422 for an unknown or unusable model. */
     public LengthCounter counter(String baseModel) {
-        if (!BASE_MODEL.matcher(baseModel).matches() || baseModel.contains("..")) {
-            throw Problems.badRequest("base_model must look like name or org/name, got '" + baseModel + "'");
-        }
+        BaseModelId.check("base_model", baseModel);
         return LengthCounter.tokens(baseModel, tokenizers.computeIfAbsent(baseModel, this::load));
     }
 

@@ -121,7 +121,7 @@ class UploadApiTest {
         given().header("X-Tenant", "other").when().get("/datasets/{n}", name).then().statusCode(404);
         given().when().get("/datasets").then().statusCode(200).body("name", not(hasItem(name)));
         given().header("X-Tenant", "Bad_Tenant").when().get("/datasets").then().statusCode(400)
-                .contentType("application/problem+json").body("detail", containsString("X-Tenant must match"));
+                .contentType("application/problem+json").body("detail", containsString("X-Tenant must be 1 to 63 lower-case"));
         given().when().get("/datasets/{n}", "UPPER").then().statusCode(400).body("detail", containsString("dataset name"));
         upload("default", name, lines(0, 20, i -> qa(i, "x" + i)), "");
         given().when().get("/datasets/{n}/versions/1", name).then().statusCode(200).body("uris.raw", containsString("/default/" + name + "/v1/"));
@@ -135,7 +135,7 @@ class UploadApiTest {
             "validation_fraction=0.9|validation_fraction must be between 0 and 0.5",
             "seed=x|seed must be a number",
             "max_length=0|max_length must be positive",
-            "base_model=../etc|base_model must look like"})
+            "base_model=../etc|base_model must be a model id"})
     void badParametersAre400(String query, String detail) {
         String name = uniqueName("param");
         given().contentType("application/x-ndjson").body(utf8(lines(0, 20, i -> qa(i, "x"))))

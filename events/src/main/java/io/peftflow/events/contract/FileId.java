@@ -24,7 +24,8 @@ public sealed interface FileId {
 
     /** Version {@code version} of dataset {@code dataset}, as uploaded. */
     record DatasetVersion(String dataset, int version) implements FileId {
-        private static final Pattern ID = Pattern.compile("file-ds-([a-z0-9][a-z0-9-]{0,62})-v([1-9][0-9]{0,8})");
+        private static final Pattern ID = Pattern.compile("file-ds-(" + ResourceName.PATTERN.pattern()
+                + ")-v([1-9][0-9]{0,8})");
 
         @Override
         public String value() {
@@ -89,12 +90,12 @@ public sealed interface FileId {
         if (path.matches()) {
             return Optional.of(DatasetRef.of(path.group(1), Integer.parseInt(path.group(2))));
         }
-        return DATASET_NAME.matcher(reference).matches() ? Optional.of(DatasetRef.of(reference, 0)) : Optional.empty();
+        return ResourceName.valid(reference) ? Optional.of(DatasetRef.of(reference, 0)) : Optional.empty();
     }
 
     /** What {@link #trainingData} accepts, for error messages. */
     String TRAINING_DATA_FORMS = "a dataset file id (file-ds-<name>-v<N>), datasets/<name>/versions/<N> or a dataset name";
 
-    Pattern DATASET_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    Pattern VERSION_PATH = Pattern.compile("/?datasets/([a-z0-9][a-z0-9-]{0,62})/versions/([1-9][0-9]{0,8})");
+    Pattern VERSION_PATH = Pattern.compile("/?datasets/(" + ResourceName.PATTERN.pattern()
+            + ")/versions/([1-9][0-9]{0,8})");
 }

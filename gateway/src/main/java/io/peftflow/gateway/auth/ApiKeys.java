@@ -1,6 +1,6 @@
 package io.peftflow.gateway.auth;
 
-import io.peftflow.events.PlatformHeaders;
+import io.peftflow.events.contract.Tenant;
 import io.peftflow.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -35,9 +35,7 @@ public class ApiKeys {
 
     @Transactional
     public Created create(String tenant, String name, Integer requestsPerMinute, Integer burst) {
-        if (tenant == null || !PlatformHeaders.TENANT_NAME.matcher(tenant).matches()) {
-            throw new IllegalArgumentException("tenant must match " + PlatformHeaders.TENANT_NAME.pattern() + ", got '" + tenant + "'");
-        }
+        Tenant.check("tenant", tenant);
         if (name == null || name.isBlank() || name.length() > 200) {
             throw new IllegalArgumentException("name must be 1 to 200 characters");
         }

@@ -53,6 +53,16 @@ public final class CausalLmLoss {
         return new Result(out.get(0), out.get(1));
     }
 
+    /**
+     * The same loss for the logits {@code hidden [B, T, H]} times {@code weight [V, H]}^T (a frozen LM head) without
+     * materialising them ({@link Kernels#lmHeadLoss}).
+     */
+    public static Result fromHidden(NDArray hidden, NDArray weight, NDArray labels) {
+        NDList out = Kernels.lmHeadLoss(hidden, weight, labels.toType(DataType.INT64, false),
+                Kernels.lmHeadChunkRows(weight.getShape().get(0)));
+        return new Result(out.get(0), out.get(1));
+    }
+
     /** Mean next-token loss over labelled tokens. */
     public static NDArray mean(NDArray logits, NDArray labels) {
         return compute(logits, labels).mean();

@@ -43,6 +43,7 @@ public final class Kernels {
     private static volatile PtSymbolBlock module;
     private static final Map<String, NDArray> SELECTORS = new ConcurrentHashMap<>();
     private static final Map<String, NDArray> EMPTY = new ConcurrentHashMap<>();
+    private static final Map<Long, NDArray> CHUNK_ROWS = new ConcurrentHashMap<>();
     /** The executor setting is per thread in libtorch. */
     private static final ThreadLocal<Boolean> PLAIN_EXECUTOR = ThreadLocal.withInitial(() -> {
         JniUtils.setGraphExecutorOptimize(false);
@@ -161,11 +162,52 @@ public final class Kernels {
         return run("causal_lm_loss", logits, labels);
     }
 
-    /** The global L2 norm of {@code tensors} (0-d fp32), without autograd. */
-    public static NDArray globalNorm(List<NDArray> tensors) {
-        try (IValue out = runNoGrad("grad_norm", IValue.listFrom(pt(tensors)))) {
-            return out.toTensor((PtNDManager) tensors.get(0).getManager());
+    /**
+     * {@link #causalLmLoss} of the logits {@code hidden [B, T, H]} times the frozen {@code weight [V, H]}^T, without the
+     * whole {@code [B*T, V]} logits: {@code chunkRows} rows at a time ({@link #lmHeadChunkRows}). Under autograd the
+     * gradient with respect to {@code hidden} is computed during this call, chunk by chunk, so the backward saves no
+     * logits or softmax.
+     */
+    public static NDList lmHeadLoss(NDArray hidden, NDArray weight, NDArray labels, long chunkRows) {
+        // a CPU scalar, read by the kernel without a device sync; one per distinct value
+        NDArray rows = CHUNK_ROWS.computeIfAbsent(chunkRows, r -> Scalars.owner(Device.cpu()).create(r));
+        return run("lm_head_loss", hidden, weight, labels, rows);
+    }
+
+    /** Rows of one {@link #lmHeadLoss} chunk for a vocabulary of {@code vocab}: about 2^25 logits (128 MiB in fp32). */
+    public static long lmHeadChunkRows(long vocab) {
+        return Math.max(16, (1L << 25) / vocab);
+    }
+
+    /**
+     * On the device, for one read per step: {@code [summed loss, gradient norm times unscale]} (fp32), the divisor
+     * {@link #fusedAdamw} applies to the gradients ({@code 1 / (unscale * clip)}, clip from {@code maxNorm}, none when
+     * 0) and {@code found_inf} (1 when the loss or the norm is not finite, else 0); attached to {@code scope}.
+     */
+    public static NDList stepStats(List<NDArray> grads, NDArray lossSum, double unscale, double maxNorm,
+                                   NDManager scope) {
+        try (IValue out = runNoGrad("step_stats", IValue.listFrom(pt(grads)), IValue.from((PtNDArray) lossSum),
+                IValue.from(unscale), IValue.from(maxNorm))) {
+            return out.toNDList((PtNDManager) scope);
         }
+    }
+
+    /** {@code step += 1 - foundInf} in place (0-d fp32 tensors on one device). */
+    public static void advanceStep(NDArray step, NDArray foundInf) {
+        runNoGrad("advance_step_", IValue.from((PtNDArray) step), IValue.from((PtNDArray) foundInf)).close();
+    }
+
+    /**
+     * torch's fused AdamW in place over one weight-decay group, one kernel: gradients divided by {@code gradScale},
+     * nothing changed when {@code foundInf} is 1; {@code steps} holds each tensor's bias-correction count (0-d fp32).
+     */
+    public static void fusedAdamw(List<NDArray> params, List<NDArray> grads, List<NDArray> expAvgs,
+                                  List<NDArray> expAvgSqs, List<NDArray> steps, double lr, double beta1, double beta2,
+                                  double eps, double weightDecay, NDArray gradScale, NDArray foundInf) {
+        runNoGrad("fused_adamw_", IValue.listFrom(pt(params)), IValue.listFrom(pt(grads)), IValue.listFrom(pt(expAvgs)),
+                IValue.listFrom(pt(expAvgSqs)), IValue.listFrom(pt(steps)), IValue.from(lr), IValue.from(beta1),
+                IValue.from(beta2), IValue.from(eps), IValue.from(weightDecay), IValue.from((PtNDArray) gradScale),
+                IValue.from((PtNDArray) foundInf)).close();
     }
 
     /**
@@ -182,21 +224,6 @@ public final class Kernels {
     /** {@code total[i] += more[i]} in place. */
     public static void accumulate(List<NDArray> total, List<NDArray> more) {
         runNoGrad("accumulate_", IValue.listFrom(pt(total)), IValue.listFrom(pt(more))).close();
-    }
-
-    /**
-     * One AdamW update in place over all tensors at once (torch's multi-tensor path): {@code decayed} (a subset of
-     * {@code params}) are first multiplied by {@code decayFactor} = 1 - lr * weight decay; gradients are used times
-     * {@code gradScale}; {@code p -= stepSize * m / (sqrt(v) / biasCorrection2Sqrt + eps)}.
-     */
-    public static void adamw(List<NDArray> params, List<NDArray> grads, List<NDArray> expAvgs,
-                             List<NDArray> expAvgSqs, List<NDArray> decayed, double gradScale, double beta1,
-                             double beta2, double eps, double decayFactor, double stepSize,
-                             double biasCorrection2Sqrt) {
-        runNoGrad("adamw_", IValue.listFrom(pt(params)), IValue.listFrom(pt(grads)), IValue.listFrom(pt(expAvgs)),
-                IValue.listFrom(pt(expAvgSqs)), IValue.listFrom(pt(decayed)), IValue.from(gradScale),
-                IValue.from(beta1), IValue.from(beta2), IValue.from(eps), IValue.from(decayFactor),
-                IValue.from(stepSize), IValue.from(biasCorrection2Sqrt)).close();
     }
 
     /** Runs a method under the current autograd mode (the selector array names it; DJL passes it on by name). */

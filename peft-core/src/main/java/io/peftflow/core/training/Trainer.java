@@ -154,7 +154,6 @@ public final class Trainer {
                         labelled += head != null ? 1 : q.lossTokens(model.virtualTokens());
                     }
                 }
-                double lossSum = 0;
                 long tokens = 0;
                 double loss;
                 float norm;
@@ -162,6 +161,7 @@ public final class Trainer {
                 boolean finite;
                 try (NDManager stepScope = pm.newSubManager()) {
                     List<NDArray> grads = null;
+                    NDArray lossSum = null;
                     for (List<Sequence> mb : micro) {
                         // The collector only switches autograd on; Kernels.gradients runs the backward.
                         try (NDManager scope = pm.newSubManager();
@@ -180,20 +180,27 @@ public final class Trainer {
                             } else {
                                 Kernels.accumulate(grads, g);
                             }
-                            lossSum += sum.getFloat();
+                            // summed on the device: the host reads the step's loss once, after the update is queued
+                            NDArray detached = sum.stopGradient();
+                            lossSum = lossSum == null ? detached : lossSum.add(detached);
+                            lossSum.attach(stepScope);
                             tokens += batch.tokens();
                         }
                     }
-                    loss = lossSum / Math.max(1, labelled);
+                    // Clipping and the skip of a non-finite step are decided on the device, so the update is queued
+                    // right behind the backward; the one read below waits for both.
                     float unscale = 1f / scaler.scale();
-                    norm = Double.isFinite(loss) ? opt.gradNorm(grads, unscale) : Float.NaN;
+                    AdamW.StepStats stats = opt.stats(grads, lossSum, unscale, config.maxGradNorm(), stepScope);
+                    opt.step(grads, lr, stats);
+                    float[] read = stats.read();
+                    loss = read[0] / Math.max(1, labelled);
+                    norm = Double.isFinite(loss) ? read[1] : Float.NaN;
                     finite = Float.isFinite(norm);
                     if (scaler.update(finite)) {
-                        double clip = config.maxGradNorm() > 0 && norm > config.maxGradNorm()
-                                ? config.maxGradNorm() / (norm + 1e-6) : 1;
-                        opt.step(grads, lr, unscale * clip);
+                        opt.applied();
                         consecutiveSkips = 0;
                     } else {
+                        // the device skipped the update (found_inf)
                         loop.skipped++;
                         if (!scaler.enabled() || ++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
                             throw new PeftCoreException(String.format(java.util.Locale.ROOT,

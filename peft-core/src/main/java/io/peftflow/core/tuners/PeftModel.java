@@ -10,6 +10,7 @@ import io.peftflow.core.generation.GreedyGenerator;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.CausalLmLoss;
 import io.peftflow.core.model.ForwardArgs;
+import io.peftflow.core.nn.Linear;
 import io.peftflow.core.nn.Parameter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -170,11 +171,20 @@ public final class PeftModel {
      * ignored positions in front, so virtual tokens never count.
      */
     public CausalLmLoss.Result loss(ForwardArgs args, NDArray labels) {
-        NDArray logits = forward(args);
         int p = virtualTokens();
         NDArray shifted = p == 0 ? labels : NDArrays.concat(new NDList(labels.getManager().full(
                 new Shape(labels.getShape().get(0), p), (int) CausalLmLoss.IGNORE_INDEX).toType(DataType.INT64, false),
                 labels.toType(DataType.INT64, false)), 1);
+        Linear head = base.lmHead();
+        if (head.hooks().enabled().isEmpty() && head.bias() == null && !head.fanInFanOut()
+                && !head.weight().isTrainable()) {
+            // a frozen plain LM head: the loss straight from the hidden states, never the whole logits
+            NDArray hidden = hiddenStates(args);
+            CausalLmLoss.Result r = CausalLmLoss.fromHidden(hidden, head.weight().array(), shifted);
+            hidden.close();
+            return r;
+        }
+        NDArray logits = forward(args);
         CausalLmLoss.Result r = CausalLmLoss.compute(logits, shifted);
         // The loss keeps what its backward needs; the [B, T, V] logits handle is done with.
         logits.close();

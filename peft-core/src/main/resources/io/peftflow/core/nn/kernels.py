@@ -18,7 +18,9 @@ class Kernels(Module):
     rolled = torch.roll(h, [d // 2], [-1])
     return torch.addcmul(h.transpose(1, 2) * cos, rolled.transpose(1, 2), signed_sin)
   def causal_attention(self: __torch__.Kernels, q: Tensor, k: Tensor, v: Tensor) -> Tensor:
-    o = torch.scaled_dot_product_attention(q, self._repeat_kv(k, q), self._repeat_kv(v, q), None, 0.0, True)
+    # grouped-query heads go to the kernel as they are (enable_gqa): no repeated K/V copy and no reduction of its
+    # gradient back to the KV heads
+    o = torch.scaled_dot_product_attention(q, k, v, None, 0.0, True, enable_gqa=q.size(1) != k.size(1))
     return self._merge_heads(o)
   def masked_attention(self: __torch__.Kernels, q: Tensor, k: Tensor, v: Tensor, mask: Tensor) -> Tensor:
     o = torch.scaled_dot_product_attention(q, self._repeat_kv(k, q), self._repeat_kv(v, q), mask, 0.0, False)
@@ -50,17 +52,21 @@ class Kernels(Module):
     kvd = (wqkv.size(0) - qd) // 2
     qkv = self._qkv_lora(torch.linear(x, wqkv), x, qd, kvd, aq, bq, ak, bk, av, bv)
     d = cos.size(-1)
-    # RoPE once over the q and k heads together, then split
-    qk = self.rope(qkv.narrow(-1, 0, qd + kvd), cos, sin)
-    v = qkv.narrow(-1, qd + kvd, kvd)
+    # split_with_sizes, not narrow: its backward is one concatenation, where each narrow's is a zero-filled tensor the
+    # size of the whole input, a copy into it and an add. RoPE once over the q and k heads together.
+    qkv_parts = torch.split_with_sizes(qkv, [qd + kvd, kvd], -1)
+    qk = self.rope(qkv_parts[0], cos, sin)
+    v = qkv_parts[1]
     heads = v.reshape(v.size(0), v.size(1), -1, d).transpose(1, 2)
-    att = self.causal_attention(qk.narrow(1, 0, qd // d), qk.narrow(1, qd // d, kvd // d), heads)
+    qk_parts = torch.split_with_sizes(qk, [qd // d, kvd // d], 1)
+    att = self.causal_attention(qk_parts[0], qk_parts[1], heads)
     h = h + self._lora_opt(torch.linear(att, wo), att, ao, bo)
     x = self.rms_norm(h, ln2, eps)
     inter = wgu.size(0) // 2
     gu = torch.linear(x, wgu)
-    g = self._lora_opt(gu.narrow(-1, 0, inter), x, ag, bg)
-    u = self._lora_opt(gu.narrow(-1, inter, inter), x, au, bu)
+    gu_parts = torch.split_with_sizes(gu, [inter, inter], -1)
+    g = self._lora_opt(gu_parts[0], x, ag, bg)
+    u = self._lora_opt(gu_parts[1], x, au, bu)
     s = torch.silu(g) * u
     return h + self._lora_opt(torch.linear(s, wd), s, ad, bd)
   def _qkv_lora(self: __torch__.Kernels, qkv: Tensor, x: Tensor, qd: int, kvd: int, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor) -> Tensor:
@@ -112,6 +118,37 @@ class Kernels(Module):
     target = torch.constant_pad_nd(labels[:, 1:], [0, 1], -100).reshape(-1)
     total = torch.cross_entropy_loss(logits.reshape(-1, v).float(), target, None, 2, -100, 0.0)
     return total, torch.ne(target, -100).sum()
+  def lm_head_loss(self: __torch__.Kernels, h: Tensor, w: Tensor, labels: Tensor, chunk_rows: Tensor) -> Tuple[Tensor, Tensor]:
+    # causal_lm_loss of the logits h W^T (W frozen) without the whole [N, V] logits, in fp16 or fp32: rows in chunks.
+    # Under autograd the gradient with respect to h is computed here, chunk by chunk, and reaches h through a term that
+    # adds zero to the value (autograd then saves one [N, H] fp32 tensor instead of the logits and their softmax).
+    x = h.reshape(-1, h.size(-1))
+    target = torch.constant_pad_nd(labels[:, 1:], [0, 1], -100).reshape(-1)
+    xd = x.detach()
+    need_grad = x.requires_grad
+    total = torch.zeros([], dtype=6, device=h.device)
+    grads: List[Tensor] = []
+    n = x.size(0)
+    chunk = int(chunk_rows.item())
+    for s in range(0, n, chunk):
+      e = min(n, s + chunk)
+      logits = torch.linear(xd[s:e], w).float()
+      t = target[s:e]
+      keep = torch.ne(t, -100)
+      safe = torch.where(keep, t, torch.zeros_like(t)).unsqueeze(1)
+      lse = torch.logsumexp(logits, [1])
+      total = total + torch.where(keep, lse - logits.gather(1, safe).squeeze(1), torch.zeros_like(lse)).sum()
+      if need_grad:
+        # softmax minus one-hot on counted rows, times 256 (a power of two: exact) before the half-precision matmul so
+        # that small probabilities stay normal fp16 numbers
+        p = torch.exp(logits.sub_(lse.unsqueeze(1)))
+        p.scatter_add_(1, safe, torch.full_like(lse, -1.0).unsqueeze(1))
+        p.mul_(keep.unsqueeze(1).float() * 256.0)
+        grads.append(torch.mm(p.to(x.dtype), w).float() / 256.0)
+    if need_grad:
+      surrogate = (x.float() * torch.cat(grads, 0)).sum()
+      total = total + (surrogate - surrogate.detach())
+    return total, torch.ne(target, -100).sum()
   def gradients(self: __torch__.Kernels, loss: Tensor, params: List[Tensor]) -> List[Tensor]:
     # returned, not accumulated into .grad: no per-parameter accumulate or zeroing kernels
     grads = torch.autograd.grad([loss], params, None, None, False, True)
@@ -128,15 +165,22 @@ class Kernels(Module):
     return len(total)
   def grad_norm(self: __torch__.Kernels, grads: List[Tensor]) -> Tensor:
     return torch.stack(torch._foreach_norm(grads, 2)).float().pow(2).sum().sqrt()
-  def adamw_(self: __torch__.Kernels, params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor], decayed: List[Tensor], grad_scale: float, beta1: float, beta2: float, eps: float, decay_factor: float, step_size: float, bias_correction2_sqrt: float) -> int:
-    if len(decayed) > 0:
-      torch._foreach_mul_(decayed, decay_factor)
-    g = torch._foreach_mul(grads, grad_scale)
-    torch._foreach_lerp_(exp_avgs, g, 1.0 - beta1)
-    torch._foreach_mul_(exp_avg_sqs, beta2)
-    torch._foreach_addcmul_(exp_avg_sqs, g, g, 1.0 - beta2)
-    denom = torch._foreach_sqrt(exp_avg_sqs)
-    torch._foreach_div_(denom, bias_correction2_sqrt)
-    torch._foreach_add_(denom, eps)
-    torch._foreach_addcdiv_(params, exp_avgs, denom, -step_size)
+  def step_stats(self: __torch__.Kernels, grads: List[Tensor], loss_sum: Tensor, unscale: float, max_norm: float) -> Tuple[Tensor, Tensor, Tensor]:
+    # on the device, so that the host reads once per step, after the update is queued: [summed loss, gradient norm]
+    # (unscaled), the divisor AdamW applies to the gradients (loss scale over the clipping coefficient) and found_inf
+    norm = self.grad_norm(grads) * unscale
+    loss = loss_sum.float().reshape([])
+    found_inf = torch.logical_not(torch.logical_and(torch.isfinite(norm), torch.isfinite(loss))).float()
+    clip = torch.ones_like(norm)
+    if max_norm > 0.0:
+      clip = torch.where(norm > max_norm, torch.reciprocal(norm + 1e-6) * max_norm, clip)
+    return torch.stack([loss, norm]), torch.reciprocal(clip * unscale), found_inf
+  def advance_step_(self: __torch__.Kernels, step: Tensor, found_inf: Tensor) -> int:
+    step.add_(torch.rsub(found_inf, 1.0))
+    return 1
+  def fused_adamw_(self: __torch__.Kernels, params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor], steps: List[Tensor], lr: float, beta1: float, beta2: float, eps: float, weight_decay: float, grad_scale: Tensor, found_inf: Tensor) -> int:
+    # torch's fused AdamW over one weight-decay group: gradients divided by grad_scale, nothing changed where found_inf
+    # is 1; steps: the step count (bias correction) per tensor. The lists must be the caller's: a call on lists built
+    # in here was dropped by the interpreter (measured: parameters unchanged).
+    torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False, grad_scale=grad_scale, found_inf=found_inf)
     return len(params)

@@ -1,6 +1,7 @@
 package io.peftflow.registry.api;
 
-import io.peftflow.kit.names.Names;
+import io.peftflow.events.contract.ResourceName;
+import io.peftflow.kit.tenant.RequestTenant;
 import io.peftflow.kit.problem.ProblemException;
 import io.peftflow.registry.RegistryConfig;
 import io.peftflow.registry.catalog.Adapter;
@@ -22,7 +23,6 @@ import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -31,8 +31,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The adapter registry API: thin over {@link AdapterService}, {@link AdapterListing} and {@link Comparisons}; the
- * tenant is the {@code X-Tenant} header. Every error is problem+json.
+ * The adapter registry API: thin over {@link AdapterService}, {@link AdapterListing} and {@link Comparisons}; a
+ * tenant sees its own adapters only. Every error is problem+json.
  */
 @Path("/adapters")
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,13 +45,15 @@ public class AdapterResource {
     private final AdapterListing listing;
     private final AdapterObjects objects;
     private final RegistryConfig config;
+    private final RequestTenant tenant;
 
     public AdapterResource(AdapterService adapters, AdapterListing listing, AdapterObjects objects,
-                           RegistryConfig config) {
+                           RegistryConfig config, RequestTenant tenant) {
         this.adapters = adapters;
         this.listing = listing;
         this.objects = objects;
         this.config = config;
+        this.tenant = tenant;
     }
 
     /**
@@ -63,8 +65,7 @@ public class AdapterResource {
     @Operation(summary = "List adapters with their headline version (the champion, else the latest ready one)")
     @APIResponse(responseCode = "200", description = "a page of adapters")
     @APIResponse(responseCode = "400", description = "a bad filter, sort, order, limit or cursor")
-    public Views.Page<Views.AdapterSummary> list(@RestHeader("X-Tenant") String tenant,
-                                                 @RestQuery("base_model") String baseModel, @RestQuery String method,
+    public Views.Page<Views.AdapterSummary> list(                                                 @RestQuery("base_model") String baseModel, @RestQuery String method,
                                                  @RestQuery String dataset, @RestQuery String tag,
                                                  @RestQuery String sort, @RestQuery String order,
                                                  @RestQuery String limit, @RestQuery String cursor) {
@@ -84,7 +85,7 @@ public class AdapterResource {
             tagValue = eq < 0 ? null : tag.substring(eq + 1);
         }
         int n = limit(limit);
-        List<AdapterListing.Row> rows = listing.list(new AdapterListing.Query(Names.tenant(tenant), baseModel, method,
+        List<AdapterListing.Row> rows = listing.list(new AdapterListing.Query(tenant.name(), baseModel, method,
                 dataset, tagKey, tagValue, metric, ascending, Cursors.adaptersAfter(cursor, metric), n + 1));
         String next = rows.size() > n ? Cursors.adapters(metric, rows.get(n - 1)) : null;
         return new Views.Page<>(rows.stream().limit(n).map(Views.AdapterSummary::of).toList(), next);
@@ -97,15 +98,15 @@ public class AdapterResource {
     @APIResponse(responseCode = "200", description = "the adapter: latest number, aliases, policy; or, for name@alias, the version")
     @APIResponse(responseCode = "400", description = "a bad adapter or alias name")
     @APIResponse(responseCode = "404", description = "no such adapter, or no such alias")
-    public Object get(@RestHeader("X-Tenant") String tenant, @RestPath String ref) {
-        String t = Names.tenant(tenant);
+    public Object get(@RestPath String ref) {
+        String t = tenant.name();
         int at = ref.indexOf('@');
         if (at >= 0) {
-            String name = Names.check("adapter name", ref.substring(0, at));
-            String alias = Names.check("alias", ref.substring(at + 1));
+            String name = ResourceName.check("adapter name", ref.substring(0, at));
+            String alias = ResourceName.check("alias", ref.substring(at + 1));
             return view(name, adapters.resolve(t, name, alias));
         }
-        Adapter a = adapters.adapter(t, Names.check("adapter name", ref));
+        Adapter a = adapters.adapter(t, ResourceName.check("adapter name", ref));
         return Views.AdapterDetail.of(a, adapters.aliases(a));
     }
 
@@ -115,10 +116,10 @@ public class AdapterResource {
     @APIResponse(responseCode = "200", description = "a page of versions")
     @APIResponse(responseCode = "400", description = "a bad adapter name, limit or cursor")
     @APIResponse(responseCode = "404", description = "no such adapter")
-    public Views.Page<Views.VersionSummary> versions(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+    public Views.Page<Views.VersionSummary> versions(@RestPath String name,
                                                      @RestQuery String limit, @RestQuery String cursor) {
         int n = limit(limit);
-        List<AdapterVersion> page = adapters.versions(Names.tenant(tenant), Names.check("adapter name", name),
+        List<AdapterVersion> page = adapters.versions(tenant.name(), ResourceName.check("adapter name", name),
                 Cursors.versionsAfter(cursor), n + 1);
         String next = page.size() > n ? Cursors.versions(page.get(n - 1).version) : null;
         return new Views.Page<>(page.stream().limit(n).map(Views.VersionSummary::of).toList(), next);
@@ -130,10 +131,10 @@ public class AdapterResource {
     @APIResponse(responseCode = "200", description = "the version")
     @APIResponse(responseCode = "400", description = "a bad adapter name or version number")
     @APIResponse(responseCode = "404", description = "no such adapter or version")
-    public Views.VersionView version(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+    public Views.VersionView version(@RestPath String name,
                                      @RestPath String version) {
-        String t = Names.tenant(tenant);
-        String n = Names.check("adapter name", name);
+        String t = tenant.name();
+        String n = ResourceName.check("adapter name", name);
         return view(n, adapters.detail(t, n, number(version)));
     }
 
@@ -147,10 +148,10 @@ public class AdapterResource {
     @APIResponse(responseCode = "409", description = "the version failed registration")
     @APIResponse(responseCode = "410", description = "the version is archived")
     @Produces(MediaType.WILDCARD)
-    public Response file(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version,
+    public Response file(@RestPath String name, @RestPath String version,
                          @RestPath String file) {
-        String t = Names.tenant(tenant);
-        AdapterVersion v = adapters.servable(t, Names.check("adapter name", name), number(version));
+        String t = tenant.name();
+        AdapterVersion v = adapters.servable(t, ResourceName.check("adapter name", name), number(version));
         Map<String, Object> entry = v.files.stream().filter(f -> file.equals(f.get("name"))).findFirst()
                 .orElseThrow(() -> new ProblemException(Response.Status.NOT_FOUND, "version " + v.version
                         + " of adapter '" + name + "' has no file '" + file + "'; it has " + v.fileNames()));
@@ -171,9 +172,9 @@ public class AdapterResource {
     @APIResponse(responseCode = "409", description = "the version failed registration")
     @APIResponse(responseCode = "410", description = "the version is archived")
     @Produces("application/zip")
-    public Response download(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
-        String t = Names.tenant(tenant);
-        AdapterVersion v = adapters.servable(t, Names.check("adapter name", name), number(version));
+    public Response download(@RestPath String name, @RestPath String version) {
+        String t = tenant.name();
+        AdapterVersion v = adapters.servable(t, ResourceName.check("adapter name", name), number(version));
         String dir = name + "-v" + v.version;
         List<String> files = v.fileNames();
         StreamingOutput body = out -> objects.zip(t, name, v.version, dir, files, out);
@@ -187,13 +188,13 @@ public class AdapterResource {
     @APIResponse(responseCode = "200", description = "the comparison")
     @APIResponse(responseCode = "400", description = "a or b missing or not a version number, or a bad adapter name")
     @APIResponse(responseCode = "404", description = "no such adapter or version")
-    public Views.Comparison compare(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+    public Views.Comparison compare(@RestPath String name,
                                     @RestQuery String a, @RestQuery String b) {
         if (a == null || b == null) {
             throw badRequest("compare needs ?a=<version>&b=<version>");
         }
-        String t = Names.tenant(tenant);
-        String n = Names.check("adapter name", name);
+        String t = tenant.name();
+        String n = ResourceName.check("adapter name", name);
         return Comparisons.compare(n, adapters.detail(t, n, number(a)), adapters.detail(t, n, number(b)));
     }
 
@@ -203,11 +204,11 @@ public class AdapterResource {
     @APIResponse(responseCode = "200", description = "the alias")
     @APIResponse(responseCode = "400", description = "a bad adapter or alias name")
     @APIResponse(responseCode = "404", description = "no such adapter or alias")
-    public Views.AliasView alias(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+    public Views.AliasView alias(@RestPath String name,
                                  @RestPath String alias) {
-        String t = Names.tenant(tenant);
-        String n = Names.check("adapter name", name);
-        String al = Names.check("alias", alias);
+        String t = tenant.name();
+        String n = ResourceName.check("adapter name", name);
+        String al = ResourceName.check("alias", alias);
         var history = adapters.history(t, n, al).stream().map(Views.Move::of).toList();
         Integer current = adapters.aliases(adapters.adapter(t, n)).stream().filter(x -> x.alias.equals(al))
                 .map(x -> x.version).findFirst().orElse(null);
@@ -225,16 +226,16 @@ public class AdapterResource {
     @APIResponse(responseCode = "400", description = "a bad adapter or alias name, or a body without a positive version")
     @APIResponse(responseCode = "404", description = "no such adapter or version")
     @APIResponse(responseCode = "409", description = "the version is not ready (failed registration or archived)")
-    public Views.AliasView putAlias(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+    public Views.AliasView putAlias(@RestPath String name,
                                     @RestPath String alias, Requests.AliasRequest body) {
-        String t = Names.tenant(tenant);
-        String n = Names.check("adapter name", name);
-        String al = Names.check("alias", alias);
+        String t = tenant.name();
+        String n = ResourceName.check("adapter name", name);
+        String al = ResourceName.check("alias", alias);
         if (body == null || body.version() == null || body.version() <= 0) {
             throw badRequest("body must be {\"version\": <positive integer>, \"reason\": \"...\"}");
         }
         adapters.moveAlias(t, n, al, body.version(), body.reason());
-        return alias(tenant, name, alias);
+        return alias(name, alias);
     }
 
     @DELETE
@@ -243,9 +244,9 @@ public class AdapterResource {
     @APIResponse(responseCode = "204", description = "removed")
     @APIResponse(responseCode = "400", description = "a bad adapter or alias name")
     @APIResponse(responseCode = "404", description = "no such adapter or alias")
-    public Response deleteAlias(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String alias,
+    public Response deleteAlias(@RestPath String name, @RestPath String alias,
                                 @RestQuery String reason) {
-        adapters.deleteAlias(Names.tenant(tenant), Names.check("adapter name", name), Names.check("alias", alias),
+        adapters.deleteAlias(tenant.name(), ResourceName.check("adapter name", name), ResourceName.check("alias", alias),
                 reason);
         return Response.noContent().build();
     }
@@ -256,10 +257,10 @@ public class AdapterResource {
     @APIResponse(responseCode = "200", description = "the version's tags")
     @APIResponse(responseCode = "400", description = "a bad adapter name, version number, tag key or value")
     @APIResponse(responseCode = "404", description = "no such adapter or version")
-    public Map<String, String> putTag(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+    public Map<String, String> putTag(@RestPath String name,
                                       @RestPath String version, @RestPath String key, Requests.TagRequest body) {
-        String t = Names.tenant(tenant);
-        String n = Names.check("adapter name", name);
+        String t = tenant.name();
+        String n = ResourceName.check("adapter name", name);
         String k = tagKey(key);
         if (body == null || body.value() == null || body.value().isEmpty() || body.value().length() > MAX_TAG_VALUE
                 || body.value().chars().anyMatch(Character::isISOControl)) {
@@ -277,9 +278,9 @@ public class AdapterResource {
     @APIResponse(responseCode = "204", description = "removed")
     @APIResponse(responseCode = "400", description = "a bad adapter name, version number or tag key")
     @APIResponse(responseCode = "404", description = "no such adapter, version or tag")
-    public Response deleteTag(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version,
+    public Response deleteTag(@RestPath String name, @RestPath String version,
                               @RestPath String key) {
-        adapters.deleteTag(Names.tenant(tenant), Names.check("adapter name", name), number(version), tagKey(key));
+        adapters.deleteTag(tenant.name(), ResourceName.check("adapter name", name), number(version), tagKey(key));
         return Response.noContent().build();
     }
 
@@ -289,7 +290,7 @@ public class AdapterResource {
     @APIResponse(responseCode = "200", description = "the policy")
     @APIResponse(responseCode = "400", description = "an unknown metric or direction, a negative minImprovement, or a bad adapter name")
     @APIResponse(responseCode = "404", description = "no such adapter")
-    public Views.PolicyView putPolicy(@RestHeader("X-Tenant") String tenant, @RestPath String name,
+    public Views.PolicyView putPolicy(@RestPath String name,
                                       Requests.PolicyRequest body) {
         if (body == null || body.metric() == null) {
             throw badRequest("body must name a metric " + Metric.names());
@@ -305,7 +306,7 @@ public class AdapterResource {
         } catch (IllegalArgumentException e) {
             throw badRequest(e.getMessage());
         }
-        Adapter a = adapters.setPolicy(Names.tenant(tenant), Names.check("adapter name", name), policy);
+        Adapter a = adapters.setPolicy(tenant.name(), ResourceName.check("adapter name", name), policy);
         return Views.PolicyView.of(a.policy());
     }
 
@@ -317,8 +318,8 @@ public class AdapterResource {
     @APIResponse(responseCode = "400", description = "a bad adapter name or version number")
     @APIResponse(responseCode = "404", description = "no such adapter or version")
     @APIResponse(responseCode = "409", description = "the version is the champion: move the champion first")
-    public Response archive(@RestHeader("X-Tenant") String tenant, @RestPath String name, @RestPath String version) {
-        adapters.archive(Names.tenant(tenant), Names.check("adapter name", name), number(version));
+    public Response archive(@RestPath String name, @RestPath String version) {
+        adapters.archive(tenant.name(), ResourceName.check("adapter name", name), number(version));
         return Response.noContent().build();
     }
 

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.peftflow.events.adapter.AdapterRegistrationFailed;
 import io.peftflow.events.adapter.AdapterVersionRegistered;
+import io.peftflow.events.contract.ResourceName;
+import io.peftflow.events.contract.Tenant;
 import io.peftflow.events.training.JobSucceeded;
-import io.peftflow.kit.names.Names;
 import io.peftflow.registry.RegistryConfig;
 import io.peftflow.registry.catalog.Adapter;
 import io.peftflow.registry.catalog.AdapterAlias;
@@ -70,7 +71,7 @@ public class RegistrationService {
 
     /** The version of {@code job}: registered now, or earlier by a previous delivery of the same event. */
     public AdapterVersion register(JobSucceeded job) {
-        if (!Names.valid(job.tenant()) || !Names.valid(job.adapterName()) || job.jobId() == null
+        if (!Tenant.valid(job.tenant()) || !ResourceName.valid(job.adapterName()) || job.jobId() == null
                 || job.jobId().isBlank()) {
             throw new IllegalArgumentException("job " + job.jobId() + " has no valid tenant and adapter name ("
                     + job.tenant() + "/" + job.adapterName() + ")");

@@ -1,5 +1,6 @@
 package io.peftflow.registry.storage;
 
+import io.peftflow.events.contract.S3Uri;
 import io.peftflow.kit.storage.ObjectStore;
 import io.peftflow.kit.storage.ObjectStoreException;
 import io.peftflow.registry.RegistryConfig;
@@ -61,19 +62,14 @@ public class AdapterObjects {
 
     /**
      * Opens any {@code s3://bucket/key} (the trainer's output); empty when there is no such object. A URI of another
-     * form is an {@link IllegalArgumentException}.
+     * form is an {@link io.peftflow.events.contract.InvalidValue}.
      */
     public Optional<InputStream> open(String s3Uri) {
-        int slash = s3Uri == null || !s3Uri.startsWith("s3://") ? -1 : s3Uri.indexOf('/', 5);
-        if (slash <= 5 || slash == s3Uri.length() - 1) {
-            throw new IllegalArgumentException("not an s3://bucket/key URI: " + s3Uri);
-        }
-        String bucket = s3Uri.substring(5, slash);
-        String key = s3Uri.substring(slash + 1);
-        if (store.stat(bucket, key).isEmpty()) {
+        S3Uri uri = S3Uri.parse(s3Uri);
+        if (store.stat(uri.bucket(), uri.key()).isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(store.get(bucket, key));
+        return Optional.of(store.get(uri.bucket(), uri.key()));
     }
 
     /** The base model's {@code config.json}, or empty when the models bucket has none. */

@@ -1,10 +1,13 @@
 package io.peftflow.kit.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.peftflow.events.contract.InvalidValue;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.List;
 
 /**
  * Turns every exception that leaves a resource into problem+json. Client mistakes keep their 4xx;
@@ -16,6 +19,13 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
         return e.problem().toResponse();
+    }
+
+    /** A path or query value that breaks a contract type's rule (a name, a model id): 400 naming it. */
+    @ServerExceptionMapper
+    public Response invalidValue(InvalidValue e) {
+        return Problem.of(Response.Status.BAD_REQUEST, e.getMessage())
+                .withErrors(List.of(new FieldError(e.field(), e.getMessage()))).toResponse();
     }
 
     @ServerExceptionMapper

@@ -1,12 +1,10 @@
 package io.peftflow.trainer.api;
 
 import io.peftflow.kit.problem.Problem;
-import io.peftflow.trainer.validation.FieldError;
+import io.peftflow.kit.problem.FieldError;
 import io.peftflow.trainer.validation.InvalidRequest;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
-import io.peftflow.kit.names.Names;
 
 import java.util.List;
 
@@ -28,14 +26,6 @@ public class ApiProblems {
     private static Response problem(Response.StatusType status, List<FieldError> errors) {
         return Problem.of(status, String.join("; ", errors.stream().map(FieldError::toString).toList()))
                 .withErrors(errors).toResponse();
-    }
-
-    /** The {@code X-Tenant} header's tenant; absent means {@code default}. */
-    static String tenant(String header) {
-        if (header != null && !header.isEmpty() && !Names.valid(header)) {
-            throw new Requests.BadRequest(List.of(new FieldError("X-Tenant", "X-Tenant must match " + Names.NAME.pattern())));
-        }
-        return Names.tenant(header);
     }
 
     static int limit(Integer limit) {

@@ -3,13 +3,13 @@ package io.peftflow.trainer.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.TrainingRequested;
+import io.peftflow.kit.problem.FieldError;
 import io.peftflow.kit.problem.ProblemException;
 import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.datasets.KnownVersions;
 import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.JobService;
 import io.peftflow.trainer.jobs.JobStatus;
-import io.peftflow.trainer.validation.FieldError;
 import io.peftflow.trainer.validation.InvalidRequest;
 import io.peftflow.trainer.validation.JobValidator;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -47,8 +47,7 @@ class JobCreation {
     record Created(FineTuningJob job, boolean created) {
     }
 
-    Created create(String tenantHeader, String key, JsonNode body) {
-        String tenant = ApiProblems.tenant(tenantHeader);
+    Created create(String tenant, String key, JsonNode body) {
         if (key != null && (key.isBlank() || key.length() > 200)) {
             throw new Requests.BadRequest(List.of(new FieldError("Idempotency-Key", "Idempotency-Key must have 1 to 200 characters")));
         }
@@ -59,7 +58,11 @@ class JobCreation {
         if (earlier != null) {
             return new Created(earlier, false);
         }
-        validator.recipe(request.recipe());
+        try {
+            validator.recipe(request.recipe());
+        } catch (InvalidRequest e) {
+            throw request.asSent(e);
+        }
         if (request.awaitsAnnouncement()) {
             awaitAnnouncement(tenant, request);
         }
@@ -80,10 +83,7 @@ class JobCreation {
         try {
             return validator.dataset(tenant, request.dataset(), request.version());
         } catch (InvalidRequest e) {
-            if (request.dataField().equals("dataset")) {
-                throw e;
-            }
-            throw new InvalidRequest(e.errors().stream().map(f -> new FieldError(request.dataField(), f.reason())).toList());
+            throw request.asSent(e);
         }
     }
 

@@ -1,11 +1,12 @@
 package io.peftflow.trainer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.kit.tenant.RequestTenant;
 import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.JobEventRow;
 import io.peftflow.trainer.jobs.JobService;
 import io.peftflow.trainer.jobs.JobStatus;
-import io.peftflow.trainer.validation.FieldError;
+import io.peftflow.kit.problem.FieldError;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -31,7 +32,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import java.time.Duration;
 import java.util.List;
 
-/** {@code /fine-tuning/jobs}, shaped like OpenAI's fine-tuning jobs API; the tenant is the {@code X-Tenant} header. */
+/** {@code /fine-tuning/jobs}, shaped like OpenAI's fine-tuning jobs API; a tenant sees its own jobs only. */
 @Path("/fine-tuning/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "fine-tuning", description = "Fine-tuning jobs and retraining policies")
@@ -40,10 +41,12 @@ public class JobResource {
 
     private final JobService jobs;
     private final JobCreation creation;
+    private final RequestTenant tenant;
 
-    JobResource(JobService jobs, JobCreation creation) {
+    JobResource(JobService jobs, JobCreation creation, RequestTenant tenant) {
         this.jobs = jobs;
         this.creation = creation;
+        this.tenant = tenant;
     }
 
     /**
@@ -60,9 +63,9 @@ public class JobResource {
     @APIResponse(responseCode = "400", description = "a body of the wrong shape (wrong type, unknown key, missing value) or a bad Idempotency-Key; errors name the fields")
     @APIResponse(responseCode = "409", description = "the Idempotency-Key was used for a different request")
     @APIResponse(responseCode = "422", description = "values that make no job: unknown dataset, version, base model or method, bad hyperparameters, a plan that does not fit; errors name the fields")
-    public Response create(@RestHeader("X-Tenant") String tenantHeader, @RestHeader("Idempotency-Key") String key,
+    public Response create(@RestHeader("Idempotency-Key") String key,
                            JsonNode body, @Context UriInfo uri) {
-        JobCreation.Created c = creation.create(tenantHeader, key, body);
+        JobCreation.Created c = creation.create(tenant.name(), key, body);
         return c.created() ? Response.created(uri.getAbsolutePathBuilder().path(c.job().id).build())
                 .entity(Views.JobView.of(c.job())).build() : Response.ok(Views.JobView.of(c.job())).build();
     }
@@ -71,7 +74,7 @@ public class JobResource {
     @Operation(summary = "List the tenant's jobs, newest first (after: a job id cursor)")
     @APIResponse(responseCode = "200", description = "a page of jobs")
     @APIResponse(responseCode = "400", description = "a bad limit or status")
-    public Views.Page<Views.JobView> list(@RestHeader("X-Tenant") String tenant, @RestQuery String after,
+    public Views.Page<Views.JobView> list(@RestQuery String after,
                                           @RestQuery Integer limit, @RestQuery String status, @RestQuery String dataset) {
         int n = ApiProblems.limit(limit);
         JobStatus s = null;
@@ -82,7 +85,7 @@ public class JobResource {
                         + java.util.Arrays.stream(JobStatus.values()).map(JobStatus::wire).toList())));
             }
         }
-        List<FineTuningJob> page = jobs.list(ApiProblems.tenant(tenant), after, n + 1, s, dataset);
+        List<FineTuningJob> page = jobs.list(tenant.name(), after, n + 1, s, dataset);
         List<Views.JobView> views = page.stream().limit(n).map(Views.JobView::of).toList();
         return Views.Page.of(views, page.size() > n, Views.JobView::id);
     }
@@ -92,8 +95,8 @@ public class JobResource {
     @Operation(summary = "Get a job: status, progress, error, and once succeeded its files, metrics and lineage")
     @APIResponse(responseCode = "200", description = "the job")
     @APIResponse(responseCode = "404", description = "no such job")
-    public Views.JobView get(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
-        return Views.JobView.of(jobs.get(ApiProblems.tenant(tenant), id));
+    public Views.JobView get(@RestPath String id) {
+        return Views.JobView.of(jobs.get(tenant.name(), id));
     }
 
     /**
@@ -106,7 +109,7 @@ public class JobResource {
     @APIResponse(responseCode = "200", description = "a page of events")
     @APIResponse(responseCode = "400", description = "a bad after, limit or order")
     @APIResponse(responseCode = "404", description = "no such job")
-    public Views.Page<Views.EventView> events(@RestHeader("X-Tenant") String tenant, @RestPath String id,
+    public Views.Page<Views.EventView> events(@RestPath String id,
                                               @RestQuery String after, @RestQuery Integer limit, @RestQuery String order) {
         int n = ApiProblems.limit(limit);
         long cursor = after == null ? -1 : Views.eventSeq(after);
@@ -115,9 +118,9 @@ public class JobResource {
         }
         List<JobEventRow> rows;
         if ("asc".equals(order)) {
-            rows = jobs.events(ApiProblems.tenant(tenant), id, Math.max(cursor, 0), n + 1);
+            rows = jobs.events(tenant.name(), id, Math.max(cursor, 0), n + 1);
         } else if (order == null || "desc".equals(order)) {
-            rows = jobs.eventsNewestFirst(ApiProblems.tenant(tenant), id, after == null ? null : cursor, n + 1);
+            rows = jobs.eventsNewestFirst(tenant.name(), id, after == null ? null : cursor, n + 1);
         } else {
             throw new Requests.BadRequest(List.of(new FieldError("order", "order must be asc or desc")));
         }
@@ -130,8 +133,8 @@ public class JobResource {
     @Operation(summary = "List a job's checkpoints in S3, newest first")
     @APIResponse(responseCode = "200", description = "the checkpoints")
     @APIResponse(responseCode = "404", description = "no such job")
-    public Views.Page<Views.CheckpointView> checkpoints(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
-        return Views.Page.of(jobs.checkpoints(ApiProblems.tenant(tenant), id).stream().map(Views.CheckpointView::of)
+    public Views.Page<Views.CheckpointView> checkpoints(@RestPath String id) {
+        return Views.Page.of(jobs.checkpoints(tenant.name(), id).stream().map(Views.CheckpointView::of)
                 .toList(), false, Views.CheckpointView::id);
     }
 
@@ -141,8 +144,8 @@ public class JobResource {
     @APIResponse(responseCode = "200", description = "the job, cancelled or cancel_requested")
     @APIResponse(responseCode = "404", description = "no such job")
     @APIResponse(responseCode = "409", description = "the job already finished (succeeded or failed)")
-    public Views.JobView cancel(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
-        return Views.JobView.of(jobs.cancel(ApiProblems.tenant(tenant), id));
+    public Views.JobView cancel(@RestPath String id) {
+        return Views.JobView.of(jobs.cancel(tenant.name(), id));
     }
 
     /**
@@ -156,9 +159,9 @@ public class JobResource {
     @APIResponse(responseCode = "200", description = "the event stream")
     @APIResponse(responseCode = "404", description = "no such job")
     @Blocking // the job lookup before the stream needs a transaction, which the IO thread may not start
-    public Multi<OutboundSseEvent> stream(@RestHeader("X-Tenant") String tenantHeader, @RestPath String id,
+    public Multi<OutboundSseEvent> stream(@RestPath String id,
                                           @RestHeader("Last-Event-ID") String lastEventId, @Context Sse sse) {
-        String tenant = ApiProblems.tenant(tenantHeader);
+        String tenant = this.tenant.name();
         jobs.get(tenant, id);
         long start = Math.max(0, Views.eventSeq(lastEventId));
         // Each poll reads in a transaction on a worker thread: the delay before a repetition fires on the event loop.

@@ -1,11 +1,12 @@
 package io.peftflow.trainer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.kit.problem.FieldError;
+import io.peftflow.kit.tenant.RequestTenant;
 import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.JobCheckpoint;
 import io.peftflow.trainer.jobs.JobEventRow;
 import io.peftflow.trainer.jobs.JobService;
-import io.peftflow.trainer.validation.FieldError;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -34,10 +35,12 @@ import java.util.List;
 public class OpenAiJobResource {
     private final JobService jobs;
     private final JobCreation creation;
+    private final RequestTenant tenant;
 
-    OpenAiJobResource(JobService jobs, JobCreation creation) {
+    OpenAiJobResource(JobService jobs, JobCreation creation, RequestTenant tenant) {
         this.jobs = jobs;
         this.creation = creation;
+        this.tenant = tenant;
     }
 
     @POST
@@ -51,9 +54,9 @@ public class OpenAiJobResource {
     @APIResponse(responseCode = "400", description = "a body of the wrong shape (wrong type, unknown key, missing value); errors name the fields")
     @APIResponse(responseCode = "409", description = "the Idempotency-Key was used for a different request")
     @APIResponse(responseCode = "422", description = "values that make no job (unknown file, model, bad hyperparameters); errors name the fields")
-    public Response create(@RestHeader("X-Tenant") String tenant, @RestHeader("Idempotency-Key") String key,
+    public Response create(@RestHeader("Idempotency-Key") String key,
                            JsonNode body, @Context UriInfo uri) {
-        JobCreation.Created c = creation.create(tenant, key, body);
+        JobCreation.Created c = creation.create(tenant.name(), key, body);
         OpenAiViews.Job view = OpenAiViews.Job.of(c.job());
         return c.created() ? Response.created(uri.getAbsolutePathBuilder().path(c.job().id).build()).entity(view).build()
                 : Response.ok(view).build();
@@ -63,10 +66,10 @@ public class OpenAiJobResource {
     @Operation(summary = "List the tenant's fine-tuning jobs, newest first (after: a job id)")
     @APIResponse(responseCode = "200", description = "a page of jobs")
     @APIResponse(responseCode = "400", description = "a bad limit")
-    public Views.Page<OpenAiViews.Job> list(@RestHeader("X-Tenant") String tenant, @RestQuery String after,
+    public Views.Page<OpenAiViews.Job> list(@RestQuery String after,
                                             @RestQuery Integer limit) {
         int n = ApiProblems.limit(limit);
-        List<FineTuningJob> page = jobs.list(ApiProblems.tenant(tenant), after, n + 1, null, null);
+        List<FineTuningJob> page = jobs.list(tenant.name(), after, n + 1, null, null);
         return Views.Page.of(page.stream().limit(n).map(OpenAiViews.Job::of).toList(), page.size() > n,
                 OpenAiViews.Job::id);
     }
@@ -76,8 +79,8 @@ public class OpenAiJobResource {
     @Operation(summary = "Get a fine-tuning job")
     @APIResponse(responseCode = "200", description = "the job")
     @APIResponse(responseCode = "404", description = "no such job")
-    public OpenAiViews.Job retrieve(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
-        return OpenAiViews.Job.of(jobs.get(ApiProblems.tenant(tenant), id));
+    public OpenAiViews.Job retrieve(@RestPath String id) {
+        return OpenAiViews.Job.of(jobs.get(tenant.name(), id));
     }
 
     @GET
@@ -86,14 +89,14 @@ public class OpenAiJobResource {
     @APIResponse(responseCode = "200", description = "a page of events")
     @APIResponse(responseCode = "400", description = "a bad after or limit")
     @APIResponse(responseCode = "404", description = "no such job")
-    public Views.Page<OpenAiViews.Event> events(@RestHeader("X-Tenant") String tenant, @RestPath String id,
+    public Views.Page<OpenAiViews.Event> events(@RestPath String id,
                                                 @RestQuery String after, @RestQuery Integer limit) {
         int n = ApiProblems.limit(limit);
         long cursor = after == null ? -1 : Views.eventSeq(after);
         if (after != null && cursor < 0) {
             throw new Requests.BadRequest(List.of(new FieldError("after", "after must be an event id (ftevent-N)")));
         }
-        List<JobEventRow> rows = jobs.eventsNewestFirst(ApiProblems.tenant(tenant), id, after == null ? null : cursor,
+        List<JobEventRow> rows = jobs.eventsNewestFirst(tenant.name(), id, after == null ? null : cursor,
                 n + 1);
         return Views.Page.of(rows.stream().limit(n).map(OpenAiViews.Event::of).toList(), rows.size() > n,
                 OpenAiViews.Event::id);
@@ -105,13 +108,11 @@ public class OpenAiJobResource {
     @APIResponse(responseCode = "200", description = "a page of checkpoints")
     @APIResponse(responseCode = "400", description = "a bad after or limit")
     @APIResponse(responseCode = "404", description = "no such job")
-    public Views.Page<OpenAiViews.Checkpoint> checkpoints(@RestHeader("X-Tenant") String tenantHeader,
-                                                          @RestPath String id, @RestQuery String after,
+    public Views.Page<OpenAiViews.Checkpoint> checkpoints(@RestPath String id, @RestQuery String after,
                                                           @RestQuery Integer limit) {
         int n = ApiProblems.limit(limit == null ? 10 : limit);
-        String tenant = ApiProblems.tenant(tenantHeader);
-        FineTuningJob job = jobs.get(tenant, id);
-        List<OpenAiViews.Checkpoint> all = jobs.checkpoints(tenant, id).stream()
+        FineTuningJob job = jobs.get(tenant.name(), id);
+        List<OpenAiViews.Checkpoint> all = jobs.checkpoints(tenant.name(), id).stream()
                 .map((JobCheckpoint c) -> OpenAiViews.Checkpoint.of(job, c)).toList();
         int from = 0;
         if (after != null) {
@@ -130,7 +131,7 @@ public class OpenAiJobResource {
     @APIResponse(responseCode = "200", description = "the job")
     @APIResponse(responseCode = "404", description = "no such job")
     @APIResponse(responseCode = "409", description = "the job already finished (succeeded or failed)")
-    public OpenAiViews.Job cancel(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
-        return OpenAiViews.Job.of(jobs.cancel(ApiProblems.tenant(tenant), id));
+    public OpenAiViews.Job cancel(@RestPath String id) {
+        return OpenAiViews.Job.of(jobs.cancel(tenant.name(), id));
     }
 }

@@ -3,7 +3,8 @@ package io.peftflow.trainer.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.policies.PolicyService;
-import io.peftflow.trainer.validation.FieldError;
+import io.peftflow.events.contract.ResourceName;
+import io.peftflow.kit.tenant.RequestTenant;
 import io.peftflow.trainer.validation.JobValidator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -16,12 +17,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 
-import io.peftflow.kit.names.Names;
-
-import java.util.List;
 
 /**
  * {@code /fine-tuning/policies/{dataset}}: retrain the dataset's adapter on each new version. The recipe is validated
@@ -34,11 +31,13 @@ public class PolicyResource {
     private final PolicyService policies;
     private final JobValidator validator;
     private final TrainerConfig config;
+    private final RequestTenant tenant;
 
-    public PolicyResource(PolicyService policies, JobValidator validator, TrainerConfig config) {
+    public PolicyResource(PolicyService policies, JobValidator validator, TrainerConfig config, RequestTenant tenant) {
         this.policies = policies;
         this.validator = validator;
         this.config = config;
+        this.tenant = tenant;
     }
 
     @PUT
@@ -47,11 +46,11 @@ public class PolicyResource {
     @APIResponse(responseCode = "200", description = "the policy")
     @APIResponse(responseCode = "400", description = "a bad dataset name or a body of the wrong shape; errors name the fields")
     @APIResponse(responseCode = "422", description = "a recipe that makes no job (unknown base model or method, bad hyperparameters, a plan that does not fit); errors name the fields")
-    public Views.PolicyView put(@RestHeader("X-Tenant") String tenant, @RestPath String dataset, JsonNode body) {
+    public Views.PolicyView put(@RestPath String dataset, JsonNode body) {
         String name = dataset(dataset);
         Requests.PolicyBody p = Requests.policy(body, name, config.defaultBaseModel());
         validator.recipe(p.recipe());
-        return Views.PolicyView.of(policies.put(ApiProblems.tenant(tenant), name, p.recipe(), p.minNewExamples(),
+        return Views.PolicyView.of(policies.put(tenant.name(), name, p.recipe(), p.minNewExamples(),
                 p.debounceSeconds()));
     }
 
@@ -60,8 +59,8 @@ public class PolicyResource {
     @APIResponse(responseCode = "200", description = "the policy")
     @APIResponse(responseCode = "400", description = "a bad dataset name")
     @APIResponse(responseCode = "404", description = "no policy for this dataset")
-    public Views.PolicyView get(@RestHeader("X-Tenant") String tenant, @RestPath String dataset) {
-        return Views.PolicyView.of(policies.get(ApiProblems.tenant(tenant), dataset(dataset)));
+    public Views.PolicyView get(@RestPath String dataset) {
+        return Views.PolicyView.of(policies.get(tenant.name(), dataset(dataset)));
     }
 
     /** Idempotent: 204 whether or not there was a policy. Queued jobs it made stay queued. */
@@ -69,15 +68,12 @@ public class PolicyResource {
     @Operation(summary = "Remove a dataset's retraining policy (idempotent; jobs it queued stay queued)")
     @APIResponse(responseCode = "204", description = "removed, or there was none")
     @APIResponse(responseCode = "400", description = "a bad dataset name")
-    public Response delete(@RestHeader("X-Tenant") String tenant, @RestPath String dataset) {
-        policies.delete(ApiProblems.tenant(tenant), dataset(dataset));
+    public Response delete(@RestPath String dataset) {
+        policies.delete(tenant.name(), dataset(dataset));
         return Response.noContent().build();
     }
 
     private static String dataset(String name) {
-        if (!Names.valid(name)) {
-            throw new Requests.BadRequest(List.of(new FieldError("dataset", "dataset must match " + Names.NAME.pattern())));
-        }
-        return name;
+        return ResourceName.check("dataset", name);
     }
 }

@@ -2,10 +2,12 @@ package io.peftflow.trainer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peftflow.events.contract.FileId;
+import io.peftflow.events.contract.ResourceName;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.TrainingSettings;
+import io.peftflow.kit.problem.FieldError;
 import io.peftflow.trainer.jobs.Recipe;
-import io.peftflow.trainer.validation.FieldError;
+import io.peftflow.trainer.validation.InvalidRequest;
 import io.peftflow.trainer.validation.TrainingConfigs;
 
 import java.util.ArrayList;
@@ -46,11 +48,26 @@ final class Requests {
     /**
      * {@code POST /fine-tuning/jobs}: the dataset, the version asked for (0: latest) and the recipe.
      *
-     * @param dataField          the field that named the data: {@code dataset} or OpenAI's {@code training_file}
+     * @param trainingFile       the data came as OpenAI's {@code training_file}, not as {@code dataset}
+     * @param suffix             the adapter's name came as OpenAI's {@code suffix}, not as {@code adapter_name}
      * @param awaitsAnnouncement the version came as a {@code training_file} naming it: one just uploaded may not be
      *                           announced to this service yet
      */
-    record JobBody(String dataset, int version, Recipe recipe, String dataField, boolean awaitsAnnouncement) {
+    record JobBody(String dataset, int version, Recipe recipe, boolean trainingFile, boolean suffix,
+                   boolean awaitsAnnouncement) {
+
+        /** The validator's refusal with the fields as this request spelled them. */
+        InvalidRequest asSent(InvalidRequest e) {
+            return new InvalidRequest(e.errors().stream().map(f -> new FieldError(sent(f.field()), f.reason())).toList());
+        }
+
+        private String sent(String field) {
+            return switch (field) {
+                case "dataset", "dataset_version" -> trainingFile ? "training_file" : field;
+                case "adapter_name" -> suffix ? "suffix" : field;
+                default -> field;
+            };
+        }
     }
 
     /** {@code PUT /fine-tuning/policies/{dataset}}. */
@@ -64,8 +81,7 @@ final class Requests {
         Recipe recipe = r.recipe(b, data.name());
         r.done();
         boolean file = b.hasNonNull("training_file");
-        return new JobBody(data.name(), data.version(), recipe, file ? "training_file" : "dataset",
-                file && data.version() > 0);
+        return new JobBody(data.name(), data.version(), recipe, file, b.hasNonNull("suffix"), file && data.version() > 0);
     }
 
     /** {@code dataset} with {@code dataset_version}, or OpenAI's {@code training_file} (and {@code validation_file}). */
@@ -176,7 +192,7 @@ final class Requests {
         }
         adapter = adapter != null ? adapter : suffix;
         return new Recipe(model, method, hyperparameters, training, seed == null ? DEFAULT_SEED : seed,
-                adapter != null ? adapter : dataset + "-" + method);
+                adapter != null || dataset == null || method == null ? adapter : ResourceName.derive(dataset, method));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.peftflow.trainer.api;
 
 import io.peftflow.events.contract.FileId;
 import io.peftflow.kit.problem.ProblemException;
+import io.peftflow.kit.tenant.RequestTenant;
 import io.peftflow.trainer.jobs.JobService;
 import io.peftflow.trainer.jobs.ResultFile;
 import jakarta.ws.rs.GET;
@@ -12,7 +13,6 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 
 /**
@@ -23,9 +23,11 @@ import org.jboss.resteasy.reactive.RestPath;
 @Tag(name = "files (OpenAI)", description = "Uploaded training files and the jobs' result files, as OpenAI's files API")
 public class ResultFileResource {
     private final JobService jobs;
+    private final RequestTenant tenant;
 
-    ResultFileResource(JobService jobs) {
+    ResultFileResource(JobService jobs, RequestTenant tenant) {
         this.jobs = jobs;
+        this.tenant = tenant;
     }
 
     @GET
@@ -33,26 +35,26 @@ public class ResultFileResource {
     @Operation(summary = "Get a job's result file (OpenAI's File object)")
     @APIResponse(responseCode = "200", description = "the file")
     @APIResponse(responseCode = "404", description = "no such file")
-    public OpenAiViews.File retrieve(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
-        ResultFile.Content file = file(tenant, id);
+    public OpenAiViews.File retrieve(@RestPath String id) {
+        ResultFile.Content file = file(id);
         return OpenAiViews.File.of(file.job(), file.csv());
     }
 
     @GET
     @Path("/content")
-    @Produces("text/csv")
+    @Produces(MediaType.WILDCARD) // OpenAI's SDKs ask for application/binary
     @Operation(summary = "Download a job's result file: its metrics per step as CSV")
     @APIResponse(responseCode = "200", description = "the CSV")
     @APIResponse(responseCode = "404", description = "no such file")
-    public Response content(@RestHeader("X-Tenant") String tenant, @RestPath String id) {
-        return Response.ok(file(tenant, id).csv(), "text/csv")
+    public Response content(@RestPath String id) {
+        return Response.ok(file(id).csv(), "text/csv")
                 .header("Content-Disposition", "attachment; filename=\"" + ResultFile.FILENAME + "\"").build();
     }
 
-    private ResultFile.Content file(String tenant, String id) {
+    private ResultFile.Content file(String id) {
         if (!(FileId.parse(id).orElse(null) instanceof FileId.JobResult result)) {
             throw new ProblemException(Response.Status.NOT_FOUND, "no file '" + id + "'");
         }
-        return jobs.resultFile(ApiProblems.tenant(tenant), result.jobId());
+        return jobs.resultFile(tenant.name(), result.jobId());
     }
 }

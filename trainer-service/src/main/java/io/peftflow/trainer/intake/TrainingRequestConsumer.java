@@ -3,9 +3,9 @@ package io.peftflow.trainer.intake;
 import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
+import io.peftflow.events.contract.Tenant;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.TrainingRequested;
-import io.peftflow.kit.names.Names;
 import io.peftflow.trainer.jobs.JobService;
 import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.trainer.jobs.Recipe;
@@ -43,7 +43,7 @@ public class TrainingRequestConsumer {
             return;
         }
         TrainingRequested r = EventCodec.payload(event, TrainingRequested.class);
-        if (!Names.valid(r.tenant()) || r.dataset() == null) {
+        if (!Tenant.valid(r.tenant()) || r.dataset() == null) {
             throw new IllegalArgumentException("training request " + event.id() + ": no valid tenant or dataset");
         }
         String requestId = r.requestId() == null || r.requestId().isBlank() ? event.id() : r.requestId();

@@ -3,9 +3,10 @@ package io.peftflow.trainer.models;
 import io.peftflow.core.manifest.RunManifest;
 import io.peftflow.core.tiny.TinyModel;
 import io.peftflow.data.Sha256;
+import io.peftflow.events.contract.BaseModelId;
 import io.peftflow.kit.storage.ObjectStore;
 import io.peftflow.trainer.TrainerConfig;
-import io.peftflow.trainer.storage.S3Uri;
+import io.peftflow.events.contract.S3Uri;
 import io.peftflow.trainer.storage.Transfers;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -24,9 +24,6 @@ import java.util.stream.Stream;
  */
 @ApplicationScoped
 public class BaseModels {
-    /** {@code name} or {@code org/name}, as Hugging Face spells model ids. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,95}(/[A-Za-z0-9][A-Za-z0-9._-]{0,95})?");
-
     private final ObjectStore store;
     private final Transfers transfers;
     private final TrainerConfig config;
@@ -40,13 +37,9 @@ public class BaseModels {
                 .resolve("models");
     }
 
-    public static boolean validName(String name) {
-        return name != null && NAME.matcher(name).matches() && !name.contains("..");
-    }
-
     /** Whether the bucket holds the model (its {@code config.json}). */
     public boolean exists(String name) {
-        return validName(name) && store.stat(config.modelsBucket(), name + "/config.json").isPresent();
+        return BaseModelId.valid(name) && store.stat(config.modelsBucket(), name + "/config.json").isPresent();
     }
 
     /** The model's {@code config.json} on local disk (for the planner), fetched once per ETag. */

@@ -1,5 +1,6 @@
 package io.peftflow.trainer.storage;
 
+import io.peftflow.events.contract.S3Uri;
 import io.peftflow.data.Sha256;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.kit.storage.ObjectStore;

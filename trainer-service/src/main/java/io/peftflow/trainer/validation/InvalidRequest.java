@@ -1,5 +1,6 @@
 package io.peftflow.trainer.validation;
 
+import io.peftflow.kit.problem.FieldError;
 import java.util.List;
 
 /**

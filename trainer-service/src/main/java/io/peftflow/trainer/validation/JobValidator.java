@@ -1,5 +1,6 @@
 package io.peftflow.trainer.validation;
 
+import io.peftflow.kit.problem.FieldError;
 import ai.djl.ndarray.types.DataType;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.planner.Plan;
@@ -7,8 +8,9 @@ import io.peftflow.core.run.TrainingRun;
 import io.peftflow.core.training.TrainingConfig;
 import io.peftflow.core.tuners.AdapterConfig;
 import io.peftflow.core.tuners.PeftMethods;
+import io.peftflow.events.contract.BaseModelId;
+import io.peftflow.events.contract.ResourceName;
 import io.peftflow.events.training.DatasetRef;
-import io.peftflow.kit.names.Names;
 import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.datasets.KnownVersion;
 import io.peftflow.trainer.datasets.KnownVersions;
@@ -20,7 +22,6 @@ import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Checks a job before anything is queued: the dataset version is one dataset-service announced, the base model is in
@@ -29,8 +30,6 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class JobValidator {
-    private static final Pattern ADAPTER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-
     private final KnownVersions versions;
     private final BaseModels models;
     private final TrainerConfig config;
@@ -50,9 +49,8 @@ public class JobValidator {
      */
     @Transactional(dontRollbackOn = InvalidRequest.class)
     public DatasetRef dataset(String tenant, String name, int version) {
-        if (!Names.valid(name)) {
-            throw InvalidRequest.of("dataset", "dataset must be a dataset name matching " + Names.NAME.pattern() + ", got "
-                    + quote(name));
+        if (!ResourceName.valid(name)) {
+            throw InvalidRequest.of("dataset", ResourceName.message("dataset", name));
         }
         if (!versions.anyVersion(tenant, name)) {
             throw InvalidRequest.of("dataset", "unknown dataset '" + name + "': no version of it has been announced");
@@ -70,12 +68,13 @@ public class JobValidator {
      */
     public void recipe(Recipe r) {
         List<FieldError> errors = new ArrayList<>();
-        if (r.adapterName() == null || !ADAPTER.matcher(r.adapterName()).matches()) {
-            errors.add(new FieldError("adapter_name", "adapter_name must match " + ADAPTER.pattern() + ", got "
-                    + quote(r.adapterName())));
+        // The registry's rule: a name it would refuse never trains.
+        if (!ResourceName.valid(r.adapterName())) {
+            errors.add(new FieldError("adapter_name", ResourceName.message("adapter_name", r.adapterName())));
         }
-        boolean modelKnown = models.exists(r.baseModel());
-        if (!modelKnown) {
+        if (!BaseModelId.valid(r.baseModel())) {
+            errors.add(new FieldError("model", BaseModelId.message("model", r.baseModel())));
+        } else if (!models.exists(r.baseModel())) {
             errors.add(new FieldError("model", "unknown base model " + quote(r.baseModel()) + ": no "
                     + "s3://" + config.modelsBucket() + "/" + r.baseModel() + "/config.json"));
         }

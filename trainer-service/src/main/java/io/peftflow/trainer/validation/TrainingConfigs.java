@@ -1,5 +1,6 @@
 package io.peftflow.trainer.validation;
 
+import io.peftflow.kit.problem.FieldError;
 import io.peftflow.core.training.TrainingConfig;
 import io.peftflow.core.training.optim.LrSchedule;
 import io.peftflow.events.training.TrainingSettings;

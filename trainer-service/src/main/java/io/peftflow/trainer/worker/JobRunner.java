@@ -23,7 +23,7 @@ import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.trainer.models.BaseModels;
 import io.peftflow.trainer.queue.JobQueue;
 import io.peftflow.trainer.queue.Lease;
-import io.peftflow.trainer.storage.S3Uri;
+import io.peftflow.events.contract.S3Uri;
 import io.peftflow.trainer.storage.Transfers;
 import io.peftflow.trainer.validation.TrainingConfigs;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -1,11 +1,11 @@
 package io.peftflow.trainer.worker;
 
-import io.peftflow.core.device.Devices;
 import io.peftflow.core.evaluation.LossMetrics;
 import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.trainer.jobs.JobsQueued;
 import io.peftflow.trainer.queue.JobQueue;
+import io.peftflow.trainer.worker.engine.EngineCheck;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -29,14 +29,22 @@ import java.util.concurrent.TimeUnit;
  * it ended and claims the next — one job at a time, because DJL allows one training run per JVM; scale is more
  * worker pods. A heartbeat thread renews the lease every {@code heartbeat}, writes the latest progress and stops the
  * run when its cancel is requested or its lease was lost.
+ *
+ * <p>Before its first claim the worker loads the engine and runs one tensor operation ({@link EngineCheck}). A worker
+ * that cannot work — the engine does not load, or its thread dies of anything but a job's own failure — logs one line
+ * saying why and ends the process with status {@value #EXIT_FAILED}, so that its pod is replaced (Deployment) or its
+ * Job retried (ScaledJob) instead of sitting "ready" with a GPU; {@link WorkerHealth} reports the same meanwhile.
  */
 @ApplicationScoped
 public class Worker {
     private static final Logger LOG = Logger.getLogger(Worker.class);
+    /** The exit status of a worker that cannot work. */
+    static final int EXIT_FAILED = 3;
 
     private final JobQueue queue;
     private final JobRunner runner;
     private final TrainerConfig config;
+    private final WorkerHealth health;
     private final Semaphore wake = new Semaphore(0);
     private final String workerId = workerId();
     private volatile boolean stopping;
@@ -44,10 +52,11 @@ public class Worker {
     private Thread thread;
     private ScheduledExecutorService heartbeat;
 
-    public Worker(JobQueue queue, JobRunner runner, TrainerConfig config) {
+    public Worker(JobQueue queue, JobRunner runner, TrainerConfig config, WorkerHealth health) {
         this.queue = queue;
         this.runner = runner;
         this.config = config;
+        this.health = health;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -57,7 +66,8 @@ public class Worker {
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "trainer-heartbeat"));
         long every = config.heartbeat().toMillis();
         heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
-        thread = new Thread(this::loop, "trainer-worker");
+        thread = new Thread(this::work, "trainer-worker");
+        health.started(thread);
         thread.start();
         LOG.infof("worker %s started (device %s, lease %s)", workerId, config.device(), config.lease());
     }
@@ -67,8 +77,33 @@ public class Worker {
         wake.release();
     }
 
-    private void loop() {
-        String device = Devices.pick(config.device()).toString();
+    /** The worker thread: the engine check, then the claim loop; whatever ends it otherwise ends the process. */
+    private void work() {
+        try {
+            String device;
+            try {
+                device = EngineCheck.load(config.device()).toString();
+            } catch (EngineCheck.EngineUnavailable e) {
+                fail("worker " + workerId + " cannot start: " + e.getMessage(), null);
+                return;
+            }
+            LOG.infof("worker %s: engine loaded, one tensor operation ran on %s; claiming jobs", workerId, device);
+            health.idle();
+            loop(device);
+        } catch (Throwable t) {
+            fail("worker " + workerId + " stopped: its thread died of " + t, t);
+        }
+    }
+
+    private void fail(String reason, Throwable t) {
+        health.failed(reason);
+        LOG.error(reason.replaceAll("\\s+", " "), t);
+        if (!stopping) {
+            Quarkus.asyncExit(EXIT_FAILED);
+        }
+    }
+
+    private void loop(String device) {
         Path workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "peftflow-trainer"))
                 .resolve("runs");
         long idleSince = System.nanoTime();
@@ -88,11 +123,13 @@ public class Worker {
                 }
                 JobRunner.Running running = new JobRunner.Running(claim.get().lease());
                 current = running;
+                health.running(claim.get().lease().jobId());
                 try {
                     JobQueue.Outcome outcome = runner.run(claim.get(), running, workDir);
                     LOG.infof("job %s: %s", claim.get().lease().jobId(), outcome.name().toLowerCase(Locale.ROOT));
                 } finally {
                     current = null;
+                    health.idle();
                     idleSince = System.nanoTime();
                 }
             } catch (InterruptedException e) {

@@ -1,24 +1,28 @@
 package io.peftflow.core.training.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.nn.Kernels;
 import io.peftflow.core.nn.Parameter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * AdamW (Loshchilov &amp; Hutter, torch's {@code AdamW}) with decoupled weight decay over fp32 parameters. Like torch's
- * multi-tensor ("foreach") path it updates all parameters with a handful of multi-tensor kernels in one call
- * ({@link Kernels#adamw}), whatever the number of tensors, in place (hooks keep reading the same arrays). Gradients
- * come from {@link Kernels#gradients}; their unscaling (loss scale, token normalisation) and global-norm clipping are
- * folded into one factor.
+ * AdamW (Loshchilov &amp; Hutter, torch's {@code AdamW}) with decoupled weight decay over fp32 parameters, as torch's
+ * fused kernel ({@link Kernels#fusedAdamw}): all parameters in one kernel per weight-decay group, in place (hooks keep
+ * reading the same arrays). Gradients come from {@link Kernels#gradients}; their unscaling (loss scale, token
+ * normalisation), global-norm clipping and the skip of a non-finite step are decided on the device
+ * ({@link #stats}), so a step is queued without waiting for the device; the host reads the step's loss and norm once,
+ * afterwards ({@link StepStats#read}).
  *
  * <p>Weight decay skips biases and normalisation weights, as the HF Trainer decides by name; adapter weights (LoRA
  * A/B, bottleneck projections, prompt embeddings) are decayed like any other weight.
@@ -30,7 +34,10 @@ public final class AdamW implements AutoCloseable {
 
     private final List<Parameter> params;
     private final List<NDArray> arrays;
-    private final List<NDArray> decayed;
+    /** Indices into {@link #arrays} of the decayed parameters, then of the others: one fused call each. */
+    private final int[][] groups;
+    /** The bias-correction step count on the device (0-d fp32), advanced by the fused kernel's call. */
+    private final NDArray stepCount;
     private final List<NDArray> m;
     private final List<NDArray> v;
     private final double beta1;
@@ -56,7 +63,8 @@ public final class AdamW implements AutoCloseable {
         this.weightDecay = weightDecay;
         this.manager = parent.newSubManager();
         List<NDArray> all = new ArrayList<>();
-        List<NDArray> decay = new ArrayList<>();
+        List<Integer> decay = new ArrayList<>();
+        List<Integer> plain = new ArrayList<>();
         List<NDArray> first = new ArrayList<>();
         List<NDArray> second = new ArrayList<>();
         for (Parameter p : params) {
@@ -67,15 +75,15 @@ public final class AdamW implements AutoCloseable {
                         + "; only fp32 parameters can be trained (load the base in fp32 to train base weights)",
                         null, p.name());
             }
+            (weightDecay != 0 && decays(p.name()) ? decay : plain).add(all.size());
             all.add(a);
-            if (weightDecay != 0 && decays(p.name())) {
-                decay.add(a);
-            }
             first.add(manager.zeros(a.getShape(), DataType.FLOAT32, a.getDevice()));
             second.add(manager.zeros(a.getShape(), DataType.FLOAT32, a.getDevice()));
         }
         arrays = List.copyOf(all);
-        decayed = List.copyOf(decay);
+        stepCount = manager.zeros(new Shape(), DataType.FLOAT32, all.get(0).getDevice());
+        groups = new int[][] {decay.stream().mapToInt(Integer::intValue).toArray(),
+                plain.stream().mapToInt(Integer::intValue).toArray()};
         m = List.copyOf(first);
         v = List.copyOf(second);
     }
@@ -106,23 +114,57 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * The L2 norm of all gradients together, times {@code gradScale}; NaN or infinite when any gradient is.
-     * One device-to-host read; the 0-d norm is freed with the gradients' manager.
+     * The step's statistics on the device, for the gradients {@code grads} of a loss scaled by {@code 1 / unscale}
+     * whose summed (unscaled) value is {@code lossSum}: the gradient norm times {@code unscale}, clipping to
+     * {@code maxNorm} (0: none) and whether the step must be skipped; attached to {@code scope}. Nothing is read.
      */
-    public float gradNorm(List<NDArray> grads, float gradScale) {
-        return Kernels.globalNorm(grads).getFloat() * gradScale;
+    public StepStats stats(List<NDArray> grads, NDArray lossSum, double unscale, double maxNorm, NDManager scope) {
+        NDList out = Kernels.stepStats(grads, lossSum, unscale, maxNorm, scope);
+        return new StepStats(out.get(0), out.get(1), out.get(2));
     }
 
     /**
-     * One update with learning rate {@code lr}, using {@code grads[i] * gradScale} as parameter i's gradient (fold the
-     * loss scale, the token normalisation and the clipping coefficient into it).
+     * Queues one update with learning rate {@code lr} from {@code grads} unscaled and clipped as {@code stats} says;
+     * the device leaves everything unchanged when the stats are not finite. Call {@link #applied} once the host has
+     * read that they were.
      */
-    public void step(List<NDArray> grads, double lr, double gradScale) {
+    public void step(List<NDArray> grads, double lr, StepStats stats) {
+        Kernels.advanceStep(stepCount, stats.foundInf());
+        for (int g = 0; g < groups.length; g++) {
+            int[] idx = groups[g];
+            if (idx.length > 0) {
+                Kernels.fusedAdamw(pick(arrays, idx), pick(grads, idx), pick(m, idx), pick(v, idx),
+                        Collections.nCopies(idx.length, stepCount), lr, beta1, beta2, eps, g == 0 ? weightDecay : 0,
+                        stats.gradScale(), stats.foundInf());
+            }
+        }
+    }
+
+    private static List<NDArray> pick(List<NDArray> all, int[] idx) {
+        List<NDArray> out = new ArrayList<>(idx.length);
+        for (int i : idx) {
+            out.add(all.get(i));
+        }
+        return out;
+    }
+
+    /** The host's count of updates taken (the device counted the step already). */
+    public void applied() {
         steps++;
-        double bc1 = 1 - Math.pow(beta1, steps);
-        double bc2 = 1 - Math.pow(beta2, steps);
-        Kernels.adamw(arrays, grads, m, v, decayed, gradScale, beta1, beta2, eps, 1 - lr * weightDecay, lr / bc1,
-                Math.sqrt(bc2));
+    }
+
+    /**
+     * A step's statistics on the device (see {@link #stats}).
+     *
+     * @param lossAndNorm {@code [summed loss, gradient norm]} fp32
+     * @param gradScale the divisor of the gradients: {@code 1 / (unscale * clip)}
+     * @param foundInf 1 when the loss or the norm is not finite
+     */
+    public record StepStats(NDArray lossAndNorm, NDArray gradScale, NDArray foundInf) {
+        /** {@code [summed loss, gradient norm]}: the step's one device-to-host read. */
+        public float[] read() {
+            return lossAndNorm.toFloatArray();
+        }
     }
 
     /** Moment estimates by {@code <name>.exp_avg} / {@code <name>.exp_avg_sq}: views attached to {@code scope}. */
@@ -152,6 +194,7 @@ public final class AdamW implements AutoCloseable {
             throw new PeftCoreException("optimizer state does not match the trainable parameters: " + missing);
         }
         this.steps = savedSteps;
+        stepCount.set(new NDIndex("..."), savedSteps);
     }
 
     /** A view of a long-lived array whose closing (with {@code scope}) leaves the array alone. */

@@ -76,7 +76,8 @@ class PromptTuningTest {
             assertEquals(5, peft.virtualTokens());
             NDArray manual = model.forward(ForwardArgs.embeds(a.embedding().array().expandDims(0)
                     .concat(model.embed(args.inputIds()), 1)));
-            assertEquals(0, maxAbsDiff(logits.toFloatArray(), manual.toFloatArray()));
+            // not bit-equal: one side may attend with a mask (K/V repeated), the other without (grouped heads in SDPA)
+            assertEquals(0, maxAbsDiff(logits.toFloatArray(), manual.toFloatArray()), 1e-5);
 
             NDArray labels = args.inputIds().duplicate();
             labels.set(new ai.djl.ndarray.index.NDIndex(":, 0"), CausalLmLoss.IGNORE_INDEX);

@@ -1,9 +1,0 @@
-package io.peftflow.trainer.validation;
-
-/** What is wrong with one field of a request, named as the request's JSON spells it ({@code training.learning_rate}). */
-public record FieldError(String field, String reason) {
-    @Override
-    public String toString() {
-        return field + ": " + reason;
-    }
-}
