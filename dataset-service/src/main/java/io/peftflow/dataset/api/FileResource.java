@@ -96,7 +96,7 @@ public class FileResource {
     @APIResponse(responseCode = "400", description = "a bad after, limit or order")
     public Views.FilePage list(@RestQuery String after, @RestQuery String limit, @RestQuery String purpose,
                                @RestQuery String order) {
-        int n = limit(limit);
+        int n = DatasetResource.count("limit", limit, 20, 1, 100);
         if (order != null && !order.equals("desc")) {
             throw Problems.badRequest("order must be desc (newest first), got '" + abbreviate(order) + "'");
         }
@@ -166,21 +166,6 @@ public class FileResource {
         String cut = stem.length() > ResourceName.MAX_LENGTH ? stem.substring(0, ResourceName.MAX_LENGTH) : stem;
         cut = cut.replaceAll("-+$", "");
         return cut.isEmpty() ? FALLBACK_NAME : cut;
-    }
-
-    private static int limit(String value) {
-        if (value == null) {
-            return 20;
-        }
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1 && n <= 100) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw Problems.badRequest("limit must be an integer from 1 to 100, got '" + abbreviate(value) + "'");
     }
 
     private static String abbreviate(String s) {

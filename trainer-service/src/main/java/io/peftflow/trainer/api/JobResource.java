@@ -112,15 +112,12 @@ public class JobResource {
     public Views.Page<Views.EventView> events(@RestPath String id,
                                               @RestQuery String after, @RestQuery Integer limit, @RestQuery String order) {
         int n = ApiProblems.limit(limit);
-        long cursor = after == null ? -1 : Views.eventSeq(after);
-        if (after != null && cursor < 0) {
-            throw new Requests.BadRequest(List.of(new FieldError("after", "after must be an event id (ftevent-N)")));
-        }
+        Long cursor = Views.afterEvent(after);
         List<JobEventRow> rows;
         if ("asc".equals(order)) {
-            rows = jobs.events(tenant.name(), id, Math.max(cursor, 0), n + 1);
+            rows = jobs.events(tenant.name(), id, cursor == null ? 0 : cursor, n + 1);
         } else if (order == null || "desc".equals(order)) {
-            rows = jobs.eventsNewestFirst(tenant.name(), id, after == null ? null : cursor, n + 1);
+            rows = jobs.eventsNewestFirst(tenant.name(), id, cursor, n + 1);
         } else {
             throw new Requests.BadRequest(List.of(new FieldError("order", "order must be asc or desc")));
         }

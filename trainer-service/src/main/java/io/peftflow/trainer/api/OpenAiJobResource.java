@@ -92,12 +92,7 @@ public class OpenAiJobResource {
     public Views.Page<OpenAiViews.Event> events(@RestPath String id,
                                                 @RestQuery String after, @RestQuery Integer limit) {
         int n = ApiProblems.limit(limit);
-        long cursor = after == null ? -1 : Views.eventSeq(after);
-        if (after != null && cursor < 0) {
-            throw new Requests.BadRequest(List.of(new FieldError("after", "after must be an event id (ftevent-N)")));
-        }
-        List<JobEventRow> rows = jobs.eventsNewestFirst(tenant.name(), id, after == null ? null : cursor,
-                n + 1);
+        List<JobEventRow> rows = jobs.eventsNewestFirst(tenant.name(), id, Views.afterEvent(after), n + 1);
         return Views.Page.of(rows.stream().limit(n).map(OpenAiViews.Event::of).toList(), rows.size() > n,
                 OpenAiViews.Event::id);
     }

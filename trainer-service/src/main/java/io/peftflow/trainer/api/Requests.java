@@ -217,11 +217,11 @@ final class Requests {
         }
 
         TrainingSettings onto(TrainingSettings t) {
+            Double learningRate = learningRateMultiplier == null ? t.learningRate()
+                    : Double.valueOf(learningRateMultiplier * TrainingConfigs.DEFAULT_LEARNING_RATE);
             return new TrainingSettings(t.maxSteps(), nEpochs != null ? nEpochs : t.epochs(),
-                    batchSize != null ? batchSize : t.batchSize(),
-                    learningRateMultiplier != null ? learningRateMultiplier * TrainingConfigs.DEFAULT_LEARNING_RATE
-                            : t.learningRate(),
-                    t.warmupSteps(), t.evalEverySteps(), t.checkpointEverySteps());
+                    batchSize != null ? batchSize : t.batchSize(), learningRate, t.warmupSteps(), t.evalEverySteps(),
+                    t.checkpointEverySteps());
         }
     }
 
