@@ -198,7 +198,7 @@ public class JobRunner {
             return null;
         }
         return new RunMetrics.EvalMetrics(m.evalLoss(), m.perplexity(), m.tokenAccuracy(), finite(m.exactMatchAccuracy()),
-                finite(m.macroExactMatch()));
+                finite(m.macroExactMatch()), m.labelAccuracy());
     }
 
     private static RunMetrics.Baseline majority(ExactMatch.Majority m) {
