@@ -191,7 +191,7 @@ public class JobRunner {
                 recipe.methodSpec(), recipe.training(), recipe.seed(),
                 new JobSucceeded.Libraries(v.get("peftflow"), v.get("djl"), v.get("pytorch")));
         JobSucceeded succeeded = new JobSucceeded(job.id, job.tenant, recipe.adapterName(), adapter, manifest, metricsStored,
-                metrics, lineage, r.trainableParameters(), r.steps(), OffsetDateTime.now());
+                metrics, lineage, r.trainableParameters(), r.steps(), OffsetDateTime.now(), r.training().tokens());
         return queue.succeed(lease, succeeded, summary(metrics));
     }
 
