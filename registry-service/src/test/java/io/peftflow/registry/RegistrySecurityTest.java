@@ -74,7 +74,7 @@ class RegistrySecurityTest {
         String forgedJob = "job-" + UUID.randomUUID();
         JobSucceeded forged = new JobSucceeded(forgedJob, TENANT, adapter, genuine.adapterFiles(), genuine.manifest(),
                 null, genuine.metrics(), genuine.lineage(), genuine.trainableParameters(), genuine.steps(),
-                genuine.finishedAt());
+                genuine.finishedAt(), null);
         assertThrows(ForgedEvent.class, () -> registrations.register(forged));
 
         AdapterEventsOnKafka.publish(bootstrap, trainingTopic, forged.key(), forged.toCloudEvent("/trainer-service"));
