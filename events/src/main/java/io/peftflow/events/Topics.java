@@ -15,6 +15,8 @@ public final class Topics {
      * reason and the original topic, partition and offset in their {@code dead-letter-*} headers.
      */
     public static final String TRAINER_DEAD_LETTERS = "peftflow.trainer.dead-letters";
+    /** The same for registry-service's intake. */
+    public static final String REGISTRY_DEAD_LETTERS = "peftflow.registry.dead-letters";
 
     private Topics() {
     }

@@ -1,53 +1,55 @@
 package io.peftflow.trainer.intake;
 
-import io.peftflow.events.CloudEvent;
-import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
+import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
+import io.peftflow.kit.intake.EventIntake;
 import io.peftflow.trainer.datasets.KnownVersions;
+import io.peftflow.trainer.jobs.JobService;
 import io.peftflow.trainer.policies.PolicyService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
  * {@code peftflow.dataset-versions}: records each announced version (what requests are validated against) and, under
- * a retraining policy, inserts its job — one short transaction, then the record is acknowledged. A redelivered
- * announcement finds its version recorded and does nothing. Failures: {@link IntakeTransactions}.
+ * a retraining policy, inserts its job; records each deletion and fails the jobs still waiting on that version (a
+ * running one finishes; its lineage says the data was deleted). One short transaction per record, then it is
+ * acknowledged; a redelivery changes nothing. Failures: {@link EventIntake}.
  */
 @ApplicationScoped
 public class DatasetVersionConsumer {
+    private static final Map<String, Class<? extends Record>> TYPES = Map.of(
+            EventTypes.DATASET_VERSION_READY, DatasetVersionReady.class,
+            EventTypes.DATASET_VERSION_DELETED, DatasetVersionDeleted.class);
+
     private final KnownVersions versions;
     private final PolicyService policies;
-    private final IntakeTransactions intake;
+    private final JobService jobs;
+    private final EventIntake intake;
 
-    public DatasetVersionConsumer(KnownVersions versions, PolicyService policies, IntakeTransactions intake) {
+    public DatasetVersionConsumer(KnownVersions versions, PolicyService policies, JobService jobs, EventIntake intake) {
         this.versions = versions;
         this.policies = policies;
+        this.jobs = jobs;
         this.intake = intake;
     }
 
     @Incoming("dataset-versions")
     @Blocking
     public CompletionStage<Void> onVersion(Message<String> record) {
-        return intake.process(record, "dataset-versions", this::record);
-    }
-
-    private void record(String value) {
-        CloudEvent event = EventCodec.decode(value);
-        if (!EventTypes.DATASET_VERSION_READY.equals(event.type())) {
-            return;
-        }
-        DatasetVersionReady v = EventCodec.payload(event, DatasetVersionReady.class);
-        if (v.uris() == null || v.sha256() == null || v.counts() == null) {
-            throw new IllegalArgumentException("dataset version " + v.tenant() + "/" + v.dataset() + " v" + v.version()
-                    + ": its announcement lacks uris, sha256 or counts");
-        }
-        if (versions.recordIfNew(v)) {
-            versions.version(v.tenant(), v.dataset(), v.version()).ifPresent(policies::onNewVersion);
-        }
+        return intake.process(record, "dataset-versions", TYPES, event -> QuarkusTransaction.requiringNew().run(() -> {
+            if (event instanceof DatasetVersionReady v && versions.recordIfNew(v)) {
+                versions.version(v.tenant(), v.dataset(), v.version()).ifPresent(policies::onNewVersion);
+            } else if (event instanceof DatasetVersionDeleted d) {
+                versions.markDeleted(d);
+                jobs.failWaitingOn(d.tenant(), d.dataset(), d.version(), KnownVersions.deleted(d.dataset(), d.version()));
+            }
+        }));
     }
 }
