@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The local stack without Docker: PostgreSQL 15 (Debian), Kafka 4.1.2 in KRaft mode and an S3 server (s3proxy),
 # all on loopback with their data under .stack/.
-# Usage: scripts/stack.sh up|down [postgres|kafka|s3]...   scripts/stack.sh status
+# Usage: scripts/stack.sh up|down [postgres|kafka|s3]...   scripts/stack.sh status   scripts/stack.sh classpath kafka|s3proxy
 # Idempotent: `up` starts only what is not running; `down` stops only what `up` started.
 # Naming components lets tests stop and restart one server (e.g. Kafka, for the outbox).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$ROOT/scripts/packages.sh"
 STACK_DIR=${PEFTFLOW_STACK_DIR:-$ROOT/.stack}
 PG_PORT=${PEFTFLOW_PG_PORT:-15432}
 KAFKA_PORT=${PEFTFLOW_KAFKA_PORT:-19092}
@@ -18,7 +19,7 @@ S3_SECRET_KEY=${PEFTFLOW_S3_SECRET_KEY:-peftflow-secret}
 DB_USER=peftflow
 DB_PASSWORD=peftflow
 DATABASES=(dataset trainer registry gateway dataset_test trainer_test registry_test gateway_test)
-PG_BIN=/usr/lib/postgresql/15/bin
+PG_BIN=${PEFTFLOW_PG_BIN:-/usr/lib/postgresql/15/bin}
 
 PIDS=$STACK_DIR/pids
 LOGS=$STACK_DIR/logs
@@ -72,7 +73,7 @@ wait_for() { # what seconds command...
 }
 
 java_bin() {
-  command -v java >/dev/null || die "java not found: install a Java 17 JDK (apt-get install openjdk-17-jdk-headless)"
+  command -v java >/dev/null || require_packages "the local stack's Kafka and S3 server" "$LOGS/java-install.log" openjdk-17-jdk-headless
   echo java
 }
 
@@ -99,39 +100,61 @@ classpath() { # profile
 }
 
 # ---------------------------------------------------------------- PostgreSQL
-PGDATA=$STACK_DIR/postgres
-PG_SOCKETS=$STACK_DIR/run
+# PostgreSQL refuses to run as root. A user who is not root runs it as themself, its data under .stack/. Root runs
+# it as the `postgres` user; when that user cannot reach .stack/ (a clone in /root or another 0700 folder), its
+# data, sockets and log go to a folder of this stack's own under /var/lib/peftflow-stack, linked from .stack/postgres.
+pg_home() {
+  mkdir -p "$STACK_DIR"
+  if [ "$(id -u)" != 0 ] || runuser -u postgres -- test -x "$STACK_DIR" 2>/dev/null; then
+    echo "$STACK_DIR"
+  else
+    echo "/var/lib/peftflow-stack/$(printf '%s' "$STACK_DIR" | sha256sum | cut -c1-16)"
+  fi
+}
+PG_HOME=$(pg_home)
+PGDATA=$PG_HOME/postgres
+PG_SOCKETS=$PG_HOME/run
+PG_LOG=$PG_HOME/postgres.log
+[ "$PG_HOME" = "$STACK_DIR" ] && PG_LOG=$LOGS/postgres.log
 
-pg_running() { [ -f "$PGDATA/postmaster.pid" ] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
+as_pg() { # command...: as the user PostgreSQL runs as
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
 
-psql_admin() { runuser -u postgres -- "$PG_BIN/psql" -h "$PG_SOCKETS" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+pg_running() { [ -f "$PGDATA/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
+
+psql_admin() { as_pg "$PG_BIN/psql" -h "$PG_SOCKETS" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 pg_up() {
-  if [ ! -x "$PG_BIN/postgres" ]; then
-    say "installing PostgreSQL 15 (apt-get)"
-    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15; } >"$LOGS/postgres-install.log" 2>&1 \
-      || die "could not install postgresql-15; see $LOGS/postgres-install.log"
+  [ -x "$PG_BIN/postgres" ] || require_packages "the local stack's PostgreSQL" "$LOGS/postgres-install.log" postgresql-15
+  [ -x "$PG_BIN/postgres" ] || die "$PG_BIN/postgres missing after installing postgresql-15"
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || die "user 'postgres' missing: the postgresql-15 package did not install cleanly"
+    mkdir -p "$PGDATA" "$PG_SOCKETS"
+    touch "$PG_LOG"
+    chown postgres:postgres "$PGDATA" "$PG_SOCKETS" "$PG_LOG"
+    if [ "$PG_HOME" != "$STACK_DIR" ]; then
+      chown postgres:postgres "$PG_HOME"
+      chmod 700 "$PG_HOME"
+      [ -L "$STACK_DIR/postgres" ] || ln -s "$PGDATA" "$STACK_DIR/postgres"
+    fi
+  else
+    mkdir -p "$PGDATA" "$PG_SOCKETS"
   fi
-  id postgres >/dev/null 2>&1 || die "user 'postgres' missing: the postgresql-15 package did not install cleanly"
-  mkdir -p "$PGDATA" "$PG_SOCKETS"
-  touch "$LOGS/postgres.log"
-  chown postgres:postgres "$PGDATA" "$PG_SOCKETS" "$LOGS/postgres.log"
   chmod 700 "$PGDATA"
-  runuser -u postgres -- test -w "$PGDATA" \
-    || die "user postgres cannot reach $PGDATA: every folder above it needs o+x"
   if pg_running; then
     say "PostgreSQL already running on 127.0.0.1:$PG_PORT"
   else
     require_free "$PG_PORT" PostgreSQL
     if [ ! -f "$PGDATA/PG_VERSION" ]; then
-      runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA" -U postgres --encoding=UTF8 --locale=C.UTF-8 \
+      as_pg "$PG_BIN/initdb" -D "$PGDATA" -U postgres --encoding=UTF8 --locale=C.UTF-8 \
         --auth-local=trust --auth-host=scram-sha-256 >"$LOGS/postgres-initdb.log" 2>&1 \
         || die "initdb failed; see $LOGS/postgres-initdb.log"
     fi
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$LOGS/postgres.log" -w -t 60 \
+    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PG_LOG" -w -t 60 \
       -o "-p $PG_PORT -k $PG_SOCKETS -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null \
-      || die "PostgreSQL did not start; see $LOGS/postgres.log"
-    say "PostgreSQL started on 127.0.0.1:$PG_PORT"
+      || die "PostgreSQL did not start; see $PG_LOG"
+    say "PostgreSQL started on 127.0.0.1:$PG_PORT (data in $PGDATA)"
   fi
   psql_admin <<SQL >/dev/null
 DO \$\$ BEGIN
@@ -149,7 +172,7 @@ SQL
 
 pg_down() {
   if pg_running; then
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
+    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
     say "PostgreSQL stopped"
   fi
 }
@@ -286,5 +309,6 @@ case $cmd in
   up) up "$@" ;;
   down) down "$@" ;;
   status) status ;;
-  *) echo "usage: $0 up|down [postgres|kafka|s3]... | status" >&2; exit 2 ;;
+  classpath) mkdir -p "$LOGS" && classpath "$1" ;;   # kafka|s3proxy: the server's jars (scripts/images.sh copies them)
+  *) echo "usage: $0 up|down [postgres|kafka|s3]... | status | classpath kafka|s3proxy" >&2; exit 2 ;;
 esac

@@ -185,8 +185,13 @@ class DeploymentConsistencyTest {
             for (String dockerfile : List.of("Dockerfile.jvm", "Dockerfile.gpu")) {
                 Path file = Repository.ROOT.resolve(module + "/src/main/docker/" + dockerfile);
                 if (Files.exists(file)) {
-                    Repository.read(Repository.ROOT.relativize(file).toString()).lines()
-                            .filter(l -> l.startsWith("FROM ")).forEach(l -> images.add(file.getFileName() + ": " + l.substring(5).trim()));
+                    // FROM ${BASE_IMAGE}: the build argument's default is the image production gets.
+                    List<String> lines = Repository.read(Repository.ROOT.relativize(file).toString()).lines().toList();
+                    Map<String, String> args = lines.stream().filter(l -> l.startsWith("ARG ") && l.contains("="))
+                            .collect(Collectors.toMap(l -> l.substring(4, l.indexOf('=')).trim(), l -> l.substring(l.indexOf('=') + 1).trim()));
+                    lines.stream().filter(l -> l.startsWith("FROM ")).map(l -> l.substring(5).trim())
+                            .map(from -> from.startsWith("${") ? args.getOrDefault(from.substring(2, from.length() - 1), from) : from)
+                            .forEach(from -> images.add(file.getFileName() + ": " + from));
                 }
             }
         }

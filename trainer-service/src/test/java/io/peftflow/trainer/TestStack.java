@@ -248,6 +248,16 @@ public class TestStack {
         }
     }
 
+    /** Sends {@code signal} (e.g. STOP, CONT) to a server of the stack, by the pid scripts/stack.sh recorded. */
+    public static void signal(String component, String signal) throws Exception {
+        String dir = System.getenv().getOrDefault("PEFTFLOW_STACK_DIR", new File(repositoryRoot(), ".stack").getPath());
+        String pid = java.nio.file.Files.readString(new File(dir, "pids/" + component + ".pid").toPath()).trim();
+        Process p = new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start();
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            fail("kill -" + signal + " " + component + " (" + pid + ") failed");
+        }
+    }
+
     public static File repositoryRoot() {
         File root = new File(System.getProperty("user.dir")).getAbsoluteFile();
         while (root != null && !new File(root, "scripts/stack.sh").isFile()) {

@@ -58,7 +58,8 @@ public final class CausalLmLoss {
      * materialising them ({@link Kernels#lmHeadLoss}).
      */
     public static Result fromHidden(NDArray hidden, NDArray weight, NDArray labels) {
-        NDList out = Kernels.lmHeadLoss(hidden, weight, labels.toType(DataType.INT64, false));
+        NDList out = Kernels.lmHeadLoss(hidden, weight, labels.toType(DataType.INT64, false),
+                Kernels.lmHeadChunkRows(weight.getShape().get(0)));
         return new Result(out.get(0), out.get(1));
     }
 

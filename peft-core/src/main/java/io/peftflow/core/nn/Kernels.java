@@ -43,6 +43,7 @@ public final class Kernels {
     private static volatile PtSymbolBlock module;
     private static final Map<String, NDArray> SELECTORS = new ConcurrentHashMap<>();
     private static final Map<String, NDArray> EMPTY = new ConcurrentHashMap<>();
+    private static final Map<Long, NDArray> CHUNK_ROWS = new ConcurrentHashMap<>();
     /** The executor setting is per thread in libtorch. */
     private static final ThreadLocal<Boolean> PLAIN_EXECUTOR = ThreadLocal.withInitial(() -> {
         JniUtils.setGraphExecutorOptimize(false);
@@ -163,11 +164,19 @@ public final class Kernels {
 
     /**
      * {@link #causalLmLoss} of the logits {@code hidden [B, T, H]} times the frozen {@code weight [V, H]}^T, without the
-     * whole {@code [B*T, V]} logits: row chunks of about 2^25 logits. Under autograd the gradient with respect to
-     * {@code hidden} is computed during this call, chunk by chunk, so the backward saves no logits or softmax.
+     * whole {@code [B*T, V]} logits: {@code chunkRows} rows at a time ({@link #lmHeadChunkRows}). Under autograd the
+     * gradient with respect to {@code hidden} is computed during this call, chunk by chunk, so the backward saves no
+     * logits or softmax.
      */
-    public static NDList lmHeadLoss(NDArray hidden, NDArray weight, NDArray labels) {
-        return run("lm_head_loss", hidden, weight, labels);
+    public static NDList lmHeadLoss(NDArray hidden, NDArray weight, NDArray labels, long chunkRows) {
+        // a CPU scalar, read by the kernel without a device sync; one per distinct value
+        NDArray rows = CHUNK_ROWS.computeIfAbsent(chunkRows, r -> Scalars.owner(Device.cpu()).create(r));
+        return run("lm_head_loss", hidden, weight, labels, rows);
+    }
+
+    /** Rows of one {@link #lmHeadLoss} chunk for a vocabulary of {@code vocab}: about 2^25 logits (128 MiB in fp32). */
+    public static long lmHeadChunkRows(long vocab) {
+        return Math.max(16, (1L << 25) / vocab);
     }
 
     /**

@@ -118,7 +118,7 @@ class Kernels(Module):
     target = torch.constant_pad_nd(labels[:, 1:], [0, 1], -100).reshape(-1)
     total = torch.cross_entropy_loss(logits.reshape(-1, v).float(), target, None, 2, -100, 0.0)
     return total, torch.ne(target, -100).sum()
-  def lm_head_loss(self: __torch__.Kernels, h: Tensor, w: Tensor, labels: Tensor) -> Tuple[Tensor, Tensor]:
+  def lm_head_loss(self: __torch__.Kernels, h: Tensor, w: Tensor, labels: Tensor, chunk_rows: Tensor) -> Tuple[Tensor, Tensor]:
     # causal_lm_loss of the logits h W^T (W frozen) without the whole [N, V] logits, in fp16 or fp32: rows in chunks.
     # Under autograd the gradient with respect to h is computed here, chunk by chunk, and reaches h through a term that
     # adds zero to the value (autograd then saves one [N, H] fp32 tensor instead of the logits and their softmax).
@@ -129,8 +129,7 @@ class Kernels(Module):
     total = torch.zeros([], dtype=6, device=h.device)
     grads: List[Tensor] = []
     n = x.size(0)
-    # about 2^25 logits (128 MiB in fp32) a chunk
-    chunk = max(16, 33554432 // w.size(0))
+    chunk = int(chunk_rows.item())
     for s in range(0, n, chunk):
       e = min(n, s + chunk)
       logits = torch.linear(xd[s:e], w).float()

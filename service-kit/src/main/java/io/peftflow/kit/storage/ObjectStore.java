@@ -11,12 +11,18 @@ import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
+import io.minio.errors.ServerException;
 import io.minio.messages.Item;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +35,13 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class ObjectStore {
+    private static final Logger LOG = Logger.getLogger(ObjectStore.class);
     /** S3's minimum multipart part size; objects of unknown length stream in parts of this size. */
     private static final long PART_SIZE = 16L * 1024 * 1024;
+
+    /** S3's error codes that mean "try again" (the request was fine, the server was not). */
+    private static final Set<String> TRANSIENT_CODES = Set.of("InternalError", "ServiceUnavailable", "SlowDown",
+            "RequestTimeout", "RequestTimeTooSkewed", "OperationAborted");
 
     /** S3's error codes for an absent object (MinIO says NoSuchKey, some servers NoSuchObject). */
     private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchObject");
@@ -139,11 +150,62 @@ public class ObjectStore {
         });
     }
 
+    /**
+     * Runs {@code operation} — one that can be repeated from the start, e.g. a download into a fresh file or an
+     * upload from a file — and repeats it while it fails transiently ({@link #isTransient}), waiting
+     * {@code retry-initial-backoff} doubling up to {@code retry-max-backoff}, for at most {@code retry-for}. Other
+     * failures, and the last transient one, are thrown as they are.
+     */
+    public <T> T retrying(String what, S3Call<T> operation) {
+        long deadline = System.nanoTime() + config.retryFor().toNanos();
+        Duration wait = config.retryInitialBackoff();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return operation.run();
+            } catch (Exception e) {
+                if (!isTransient(e) || System.nanoTime() + wait.toNanos() > deadline) {
+                    throw e instanceof RuntimeException r ? r : new ObjectStoreException(what + " failed: " + e.getMessage(), e);
+                }
+                LOG.warnf("%s failed transiently (attempt %d), retrying in %d ms: %s", what, attempt, wait.toMillis(),
+                        e.getMessage());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new ObjectStoreException(what + " interrupted while retrying: " + e.getMessage(), e);
+                }
+                wait = wait.multipliedBy(2).compareTo(config.retryMaxBackoff()) > 0 ? config.retryMaxBackoff() : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    /**
+     * Whether a failure may go away by itself: the store unreachable or slow (network errors, timeouts, a connection
+     * cut mid-stream), a 5xx answer, or an S3 "try again" code. Local file errors and 4xx answers are not.
+     */
+    public static boolean isTransient(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ErrorResponseException r) {
+                return TRANSIENT_CODES.contains(r.errorResponse().code()) || r.response() != null && r.response().code() >= 500;
+            }
+            if (t instanceof ServerException s) {
+                return s.statusCode() >= 500;
+            }
+            if (t instanceof InterruptedIOException || t instanceof EOFException
+                    || t instanceof IOException && (t.getClass().getName().startsWith("java.net.")
+                    || t.getClass().getName().startsWith("okhttp3.") || t.getClass().getName().startsWith("javax.net.ssl."))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static String uri(String bucket, String key) {
         return "s3://" + bucket + "/" + key;
     }
 
-    private interface S3Call<T> {
+    /** One S3 operation, which may throw what the client throws. */
+    public interface S3Call<T> {
         T run() throws Exception;
     }
 

@@ -57,7 +57,8 @@ public class BaseModels {
     /** The whole checkpoint directory on local disk, downloaded unless this content is cached already. */
     public Path localDir(String name) {
         String prefix = name + "/";
-        List<ObjectStore.Listed> objects = store.list(config.modelsBucket(), prefix);
+        List<ObjectStore.Listed> objects = store.retrying("list " + ObjectStore.uri(config.modelsBucket(), prefix),
+                () -> store.list(config.modelsBucket(), prefix));
         if (objects.stream().noneMatch(o -> o.key().equals(prefix + "config.json"))) {
             throw new IllegalArgumentException("no base model '" + name + "' in s3://" + config.modelsBucket() + "/");
         }

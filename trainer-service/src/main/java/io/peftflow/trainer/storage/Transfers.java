@@ -17,7 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Files between a worker's disk and S3: downloads checked against their SHA-256, directories uploaded file by file. */
+/**
+ * Files between a worker's disk and S3: downloads checked against their SHA-256, directories uploaded file by file.
+ * Each transfer is repeated while the store fails transiently ({@link ObjectStore#retrying}), so that an object store
+ * restarting or briefly overloaded does not fail a job that has trained for hours.
+ */
 @ApplicationScoped
 public class Transfers {
     private final ObjectStore store;
@@ -28,7 +32,7 @@ public class Transfers {
 
     /** Downloads {@code uri} to {@code target} (atomically); a SHA-256 other than {@code sha256} is an error. */
     public void download(S3Uri uri, Path target, String sha256) {
-        try {
+        store.retrying("download " + uri + " to " + target, () -> {
             Files.createDirectories(target.getParent());
             Path part = target.resolveSibling(target.getFileName() + ".part");
             try (InputStream in = store.get(uri.bucket(), uri.key())) {
@@ -42,30 +46,27 @@ public class Transfers {
                 }
             }
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot download " + uri + " to " + target, e);
-        }
+            return null;
+        });
     }
 
     /** Downloads every object under {@code prefix} into {@code dir}, keeping the names relative to the prefix. */
     public void downloadAll(String bucket, String prefix, Path dir) {
-        for (ObjectStore.Listed o : store.list(bucket, prefix)) {
+        for (ObjectStore.Listed o : store.retrying("list " + ObjectStore.uri(bucket, prefix), () -> store.list(bucket, prefix))) {
             download(new S3Uri(bucket, o.key()), dir.resolve(o.key().substring(prefix.length())), null);
         }
     }
 
     /** Uploads one file; returns it as stored, with its SHA-256. */
     public JobSucceeded.StoredFile upload(Path file, S3Uri target, String contentType) {
-        try {
+        return store.retrying("upload " + file + " to " + target, () -> {
             String sha256 = Sha256.hex(file);
             long size = Files.size(file);
             try (InputStream in = Files.newInputStream(file)) {
                 store.put(target.bucket(), target.key(), in, size, contentType, Map.of("sha256", sha256));
             }
             return new JobSucceeded.StoredFile(file.getFileName().toString(), target.toString(), sha256, size);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot upload " + file + " to " + target, e);
-        }
+        });
     }
 
     /** Uploads the regular files directly in {@code dir} under {@code prefix}, by name. */

@@ -73,7 +73,7 @@ public class JobRunner {
         volatile boolean lost;
         /** Set when this worker shuts down: give the job back instead of cancelling it. */
         volatile boolean released;
-        /** Set once the run's outcome is being recorded: the heartbeat leaves it alone from then on. */
+        /** Set once the run's outcome is being recorded: from then on the heartbeat only renews the lease. */
         volatile boolean finishing;
 
         Running(Lease lease) {

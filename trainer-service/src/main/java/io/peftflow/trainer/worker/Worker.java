@@ -143,13 +143,22 @@ public class Worker {
         }
     }
 
-    /** Renews the lease, publishes progress, and stops the run on a cancel request or a lost lease. */
+    /**
+     * Renews the lease, publishes progress, and stops the run on a cancel request or a lost lease. While the outcome
+     * is recorded (results upload, which a slow store can make longer than a lease) it only renews the lease: no
+     * other worker may claim a finished job and train it again.
+     */
     private void beat() {
         JobRunner.Running running = current;
-        if (running == null || running.finishing) {
+        if (running == null) {
             return;
         }
         try {
+            if (running.finishing) {
+                // Empty once the outcome is recorded; a lease lost meanwhile is reported by the recording (LOST).
+                queue.renew(running.lease, null);
+                return;
+            }
             LossMetrics evaluation = running.progress.takeEvaluation();
             if (evaluation != null) {
                 queue.logEvaluation(running.lease, running.progress.evaluationStep(), String.format(Locale.ROOT,
