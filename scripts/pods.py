@@ -24,6 +24,7 @@ import copy
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -257,8 +258,8 @@ def up(args):
     network = args.project
     down(args, quiet=True)
     docker("network", "create", "--label", "peftflow.pods=" + args.project, network)
-    files = tempfile.mkdtemp(prefix="peftflow-pods-")
-    os.chmod(files, 0o755)
+    files = files_dir(args.project)
+    os.makedirs(files, mode=0o755)
     pods = [Pod(overlay, w, args.project, files, stand_ins) for w in overlay.workloads()]
     started = time.time()
     for pod in pods:
@@ -297,11 +298,17 @@ def up(args):
     log("every probe passed; every Job completed (%.0f s)" % (time.time() - started))
 
 
+def files_dir(project):
+    """Where a project's ConfigMap and Secret files live while its containers run (bind-mounted read-only)."""
+    return os.path.join(tempfile.gettempdir(), "peftflow-pods-" + project)
+
+
 def down(args, quiet=False):
     ids = docker("ps", "-aq", "--filter", "label=peftflow.pods=" + args.project).split()
     if ids:
         docker("rm", "-f", "-v", *ids)
     docker("network", "rm", args.project, check=False)
+    shutil.rmtree(files_dir(args.project), ignore_errors=True)
     if not quiet:
         left = docker("ps", "-aq", "--filter", "label=peftflow.pods=" + args.project)
         if left:
@@ -325,9 +332,9 @@ def selftest(_args):
                         "resources": {"limits": {"memory": "1Gi"}},
                         "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}]}],
         "volumes": [{"name": "tmp", "emptyDir": {}}]}}}}
-    pod = Pod(overlay, workload, "selftest", tempfile.mkdtemp(), {})
+    pod = Pod(overlay, workload, "selftest", tempfile.gettempdir(), {})
     c = pod.containers[0]
-    args = pod.run_args(c, "net")
+    args = pod.run_args(c, "net")  # writes no files: the container has no ConfigMap or Secret volume
     assert "jdbc://db/x" in " ".join(args), args
     faithful = {"Config": {"User": "185:185", "Env": ["A=a", "HOST=db", "URL=jdbc://db/x", "PW=p"], "Entrypoint": None, "Cmd": None},
                 "HostConfig": {"ReadonlyRootfs": True, "CapDrop": ["ALL"], "SecurityOpt": ["no-new-privileges:true"],
