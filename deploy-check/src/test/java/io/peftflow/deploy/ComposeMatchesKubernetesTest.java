@@ -26,6 +26,7 @@ class ComposeMatchesKubernetesTest {
             "trainer-api", "local Deployment/trainer-api",
             "trainer-worker", "local Deployment/trainer-worker",
             "registry-service", "local Deployment/registry-service",
+            "inference-service", "local Deployment/inference-service",
             "gateway", "local Deployment/gateway",
             "trainer-worker-gpu", "production ScaledJob/trainer-worker-gpu");
 

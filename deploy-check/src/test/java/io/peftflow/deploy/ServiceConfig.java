@@ -82,6 +82,11 @@ record ServiceConfig(String module, Map<String, String> properties, Map<String, 
      * (or the property itself), every property that points at this machine (loopback) and every credential; also a
      * credential that only a test or dev profile sets (production must bring its own).
      */
+    /** Whether the service has a database (inference-service has none: it turns JDBC off). */
+    boolean usesDatabase() {
+        return !"false".equals(properties.get("quarkus.datasource.jdbc"));
+    }
+
     List<Set<String>> requiredEnv() {
         List<Set<String>> required = new ArrayList<>();
         properties.forEach((key, value) -> {

@@ -402,6 +402,22 @@ async function adapterPage(name) {
         h('button', {class: 'link download', onclick: () => download(`${base}/versions/${v.version}/download`, `${name}-v${v.version}.zip`)}, 'download'),
         adapter.aliases && adapter.aliases.champion === v.version ? '' : h('button', {class: 'link promote', onclick: () => promote(v).catch(e => main.append(errorBox(e)))}, 'make champion'),
       ]))))));
+  if (adapter.aliases && adapter.aliases.champion) {
+    // Try it: classify a text with the champion (inference-service), showing the label, its probability and the top 3.
+    const text = h('input', {id: 'try-input', type: 'text', size: 60, placeholder: 'Transaction: STARBUCKS #4411 AUSTIN TX 5.40\\nCategory:'});
+    const out = h('div', {id: 'try-result'});
+    const tryIt = async () => {
+      const r = await json('/v1/classify', {method: 'POST', headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({model: name, input: text.value.replaceAll('\\n', '\n'), top_k: 3})});
+      const x = r.data[0];
+      out.replaceChildren(h('p', {}, h('b', {class: 'label'}, x.label), ` ${(100 * x.probability).toFixed(1)} %`,
+        h('span', {class: 'muted'}, ` — answered by ${r.model}`)),
+        h('table', {}, x.top.map(t => h('tr', {}, h('td', {}, t.label), h('td', {}, (100 * t.probability).toFixed(1) + ' %')))));
+    };
+    main.append(h('h2', {}, 'Try it'), h('div', {class: 'card'},
+      h('form', {class: 'row', onsubmit: ev => { ev.preventDefault(); tryIt().catch(e => out.replaceChildren(errorBox(e))); }},
+        text, h('button', {type: 'submit'}, 'Classify')), out));
+  }
   if (versions.items.length >= 2) {
     const pick = (id, i) => h('select', {id}, versions.items.map(v => h('option', {value: v.version, selected: i === v.version}, 'v' + v.version)));
     const a = pick('compare-a', versions.items[versions.items.length - 2].version);

@@ -33,7 +33,7 @@ class MergedOpenApiTest {
         int operations = 0;
         int errors = 0;
         for (var path : paths.entrySet()) {
-            if (!path.getKey().matches("/v1/(datasets|fine-tuning|adapters)(/.*)?")) {
+            if (!path.getKey().matches("/v1/(datasets|fine-tuning|fine_tuning|files|adapters)(/.*)?")) {
                 continue;
             }
             for (var operation : path.getValue().entrySet()) {
@@ -69,6 +69,12 @@ class MergedOpenApiTest {
         assertEquals(Set.of("200", "400", "404", "410"), codes(paths, "/v1/datasets/{name}/versions/{version}/splits/{split}", "get"));
         assertEquals(Set.of("200", "201", "400", "409", "422"), codes(paths, "/v1/fine-tuning/jobs", "post"));
         assertEquals(Set.of("200", "404", "409"), codes(paths, "/v1/fine-tuning/jobs/{id}/cancel", "post"));
+        // OpenAI's paths: the jobs at /v1/fine_tuning, the files (dataset-service's uploads; the result files'
+        // /v1/files/{id} is routed by the id).
+        assertEquals(Set.of("200", "201", "400", "409", "422"), codes(paths, "/v1/fine_tuning/jobs", "post"));
+        assertEquals(Set.of("200", "400", "404"), codes(paths, "/v1/fine_tuning/jobs/{id}/checkpoints", "get"));
+        assertEquals(Set.of("200", "400", "413", "422"), codes(paths, "/v1/files", "post"));
+        assertEquals(Set.of("200", "404"), codes(paths, "/v1/files/{id}/content", "get"));
         assertEquals(Set.of("200", "400", "404", "409", "410"), codes(paths, "/v1/adapters/{name}/versions/{version}/download", "get"));
         assertEquals(Set.of("200", "400", "404", "409"), codes(paths, "/v1/adapters/{name}/aliases/{alias}", "put"));
 

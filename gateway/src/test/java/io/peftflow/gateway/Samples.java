@@ -10,6 +10,20 @@ final class Samples {
     private Samples() {
     }
 
+    /** {@code lines} distinct examples in OpenAI's chat format ({@code messages}), every line valid. */
+    static String chat(int lines) {
+        Random random = new Random(lines);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            out.append("{\"messages\":[{\"role\":\"system\",\"content\":\"Categorise the card transaction\"},")
+                    .append("{\"role\":\"user\",\"content\":\"").append(SHOPS[random.nextInt(SHOPS.length)])
+                    .append(" #").append(i).append(" ").append(random.nextInt(9000) + 100).append(" EUR\"},")
+                    .append("{\"role\":\"assistant\",\"content\":\"").append(LABELS[random.nextInt(LABELS.length)])
+                    .append("\"}]}\n");
+        }
+        return out.toString();
+    }
+
     /** {@code lines} distinct examples, plus one broken line. */
     static String transactions(int lines) {
         Random random = new Random(lines);

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What stands behind the gateway in its tests: the real dataset-service, trainer-service (role both: a CPU worker
- * trains the embedded tiny model) and registry-service, each its built jar run as in production against the stack
+ * trains the embedded tiny model), registry-service and inference-service, each its built jar run as in production against the stack
  * of scripts/stack.sh and its own *_test database, requiring the gateway's secret; an echo server on route
  * {@code echo} for the proxy's mechanics, and route {@code down} to a closed port.
  * <p>
@@ -44,6 +44,7 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
     static String datasetServiceUrl;
     static String trainerServiceUrl;
     static String registryServiceUrl;
+    static String inferenceServiceUrl;
 
     private final List<Process> services = new ArrayList<>();
     private EchoServer echo;
@@ -71,12 +72,19 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
             Service registry = start("registry-service", "registry_test", "384m", List.of(
                     "-Dmp.messaging.incoming.training-events.group.id=" + GROUP + "-registry",
                     "-Dmp.messaging.incoming.dataset-versions.group.id=" + GROUP + "-registry"));
+            Service inference = start("inference-service", "unused", "512m", List.of(
+                    "-Dpeftflow.inference.registry-url=" + registry.url(),
+                    "-Dpeftflow.inference.cache-dir=" + Path.of("target", "inference-cache").toAbsolutePath()));
             datasetServiceUrl = datasets.awaitReady();
             trainerServiceUrl = trainer.awaitReady();
             registryServiceUrl = registry.awaitReady();
+            inferenceServiceUrl = inference.awaitReady();
             config.put("peftflow.gateway.routes.datasets", datasetServiceUrl);
             config.put("peftflow.gateway.routes.fine-tuning", trainerServiceUrl);
             config.put("peftflow.gateway.routes.adapters", registryServiceUrl);
+            for (String route : List.of("chat", "completions", "models", "classify")) {
+                config.put("peftflow.gateway.routes." + route, inferenceServiceUrl);
+            }
             return config;
         } catch (Exception e) {
             stop();
@@ -115,6 +123,8 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:" + pg + "/" + database,
                 "-Dquarkus.flyway.clean-disabled=false", "-Dquarkus.flyway.clean-at-start=true",
+                // A loaded CI machine starts five JVMs at once: the first connection can take longer than 5 s.
+                "-Dquarkus.datasource.jdbc.acquisition-timeout=60s",
                 "-Dpeftflow.gateway-secret=" + SECRET,
                 "-Dpeftflow.outbox.poll-interval=200ms",
                 "-Dai.djl.offline=true"));

@@ -2,6 +2,8 @@ package io.peftflow.data;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Renders an {@link Example} into text segments for training: each turn is wrapped in its role's prefix and
@@ -28,6 +30,12 @@ public record PromptTemplate(String name,
 
     /** A piece of rendered text; {@code trained} pieces carry the loss. */
     public record Segment(String text, boolean trained) {
+    }
+
+    /** The built-in template of this {@link #name} (as manifests record it). */
+    public static Optional<PromptTemplate> named(String name) {
+        return Stream.of(ALPACA, QUESTION_ANSWER, RAW, CHATML).filter(t -> t.name.equals(name))
+                .findFirst();
     }
 
     /** The default template of each format. */

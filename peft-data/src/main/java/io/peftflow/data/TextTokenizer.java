@@ -22,4 +22,16 @@ public interface TextTokenizer {
 
     /** The end-of-sequence id; training appends it as a trained token. */
     Optional<Long> eosId();
+
+    /** BOS (when the model uses one) and {@code text}'s ids: a prompt as generation starts from it. */
+    default long[] encodePrompt(String text) {
+        long[] tokens = encodeText(text);
+        if (bosId().isEmpty()) {
+            return tokens;
+        }
+        long[] out = new long[tokens.length + 1];
+        out[0] = bosId().get();
+        System.arraycopy(tokens, 0, out, 1, tokens.length);
+        return out;
+    }
 }

@@ -59,7 +59,7 @@ class DeletedDataTest {
         JobSucceeded onDeleted = new JobSucceeded(job.jobId(), job.tenant(), job.adapterName(), job.adapterFiles(),
                 job.manifest(), job.metricsFile(), job.metrics(), new JobSucceeded.Lineage(l.dataset(), l.baseModel(),
                 l.method(), l.training(), l.seed(), l.libraries(), OffsetDateTime.now()), job.trainableParameters(),
-                job.steps(), job.finishedAt());
+                job.steps(), job.finishedAt(), job.trainedTokens());
         assertEquals(2, registrations.register(onDeleted).version);
         given().header("X-Tenant", tenant).get("/adapters/" + adapter + "/versions/2").then().statusCode(200)
                 .body("status", is("ready")).body("datasetDeletedAt", notNullValue())

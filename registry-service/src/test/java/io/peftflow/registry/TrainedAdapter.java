@@ -88,7 +88,7 @@ public final class TrainedAdapter {
                 new TrainingRequested.MethodSpec("lora", config),
                 new TrainingSettings(4, null, 8, 1e-2, null, null, null), 42,
                 new JobSucceeded.Libraries("0.1.0-SNAPSHOT", "0.33.0", "2.5.1"), null),
-                4096, 4, OffsetDateTime.now());
+                4096, 4, OffsetDateTime.now(), 4096L);
     }
 
     /** The same event with one file's listed hash replaced. */
@@ -97,7 +97,8 @@ public final class TrainedAdapter {
         JobSucceeded.StoredFile w = files.get(1);
         files.set(1, new JobSucceeded.StoredFile(w.name(), w.uri(), "0".repeat(64), w.bytes()));
         return new JobSucceeded(job.jobId(), job.tenant(), job.adapterName(), files, job.manifest(), job.metricsFile(),
-                job.metrics(), job.lineage(), job.trainableParameters(), job.steps(), job.finishedAt());
+                job.metrics(), job.lineage(), job.trainableParameters(), job.steps(), job.finishedAt(),
+                job.trainedTokens());
     }
 
 

@@ -45,6 +45,13 @@ public interface TrainerConfig {
     Duration validationInterval();
 
     /**
+     * How long a job request whose {@code training_file} names a dataset version not announced here yet waits for it
+     * before the 422: OpenAI's clients create the job right after the upload returns, before the version's event.
+     */
+    @WithDefault("10s")
+    Duration announcementWait();
+
+    /**
      * A worker that finds no job for this long exits (status 0): the mode of one-shot worker pods, e.g. a KEDA
      * ScaledJob that starts a pod per queued job. Absent: the worker waits for jobs forever.
      */

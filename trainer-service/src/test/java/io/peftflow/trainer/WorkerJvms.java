@@ -49,7 +49,8 @@ final class WorkerJvms implements AutoCloseable {
     private static final String S3 = "http://127.0.0.1:" + System.getenv().getOrDefault("PEFTFLOW_S3_PORT", "19000");
 
     private final String tenant;
-    private final HttpClient http = HttpClient.newHttpClient();
+    // HTTP/1.1: the JDK client would otherwise upgrade to h2c, whose GOAWAY at shutdown fails requests in progress.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<Process> started = new ArrayList<>();
 
     WorkerJvms(String tenant) {
@@ -116,7 +117,7 @@ final class WorkerJvms implements AutoCloseable {
 
     HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("X-Tenant", tenant).timeout(Duration.ofSeconds(30));
+                .header("X-Tenant", tenant).timeout(Duration.ofSeconds(120));
         if (body != null) {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {

@@ -196,7 +196,8 @@ public class DatasetResource {
         return Response.noContent().build();
     }
 
-    private static int count(String param, String value, int absent, int min, int max) {
+    /** A count parameter ({@code limit}, {@code offset}) in {@code [min, max]}; {@code absent} without it; else a 400. */
+    static int count(String param, String value, int absent, int min, int max) {
         if (value == null) {
             return absent;
         }

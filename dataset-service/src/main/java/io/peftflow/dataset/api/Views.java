@@ -1,10 +1,13 @@
 package io.peftflow.dataset.api;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.peftflow.dataset.catalog.DatasetRepository;
 import io.peftflow.dataset.catalog.DatasetVersion;
 import io.peftflow.dataset.catalog.VersionReads;
 import io.peftflow.dataset.storage.DatasetObjects;
 import io.peftflow.dataset.validation.LineError;
+import io.peftflow.events.contract.FileId;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -32,6 +35,34 @@ final class Views {
             var dataset = latest.version().dataset;
             return new DatasetDetail(dataset.name, dataset.validationFraction, dataset.createdAt, latest.count(),
                     VersionView.of(latest.version(), objects, null));
+        }
+    }
+
+    /**
+     * A dataset version as OpenAI's File object ({@code /files}), snake_case as OpenAI spells it; {@code filename} is
+     * the dataset's name with the upload's extension (the dataset is named after the uploaded file).
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record FileView(String object, String id, long bytes, long createdAt, String filename, String purpose,
+                    String status, Long expiresAt) {
+        static FileView of(DatasetVersion v) {
+            String raw = v.keys().rawObject();
+            return new FileView("file", new FileId.DatasetVersion(v.dataset.name, v.version).value(),
+                    v.rawBytes == null ? 0 : v.rawBytes, v.createdAt.toEpochSecond(),
+                    v.dataset.name + raw.substring(raw.indexOf('.')), FileResource.PURPOSE, "processed", null);
+        }
+    }
+
+    /** OpenAI's answer to a file's deletion. */
+    record DeletedFile(String id, String object, boolean deleted) {
+    }
+
+    /** OpenAI's page: {@code after} is the last id of one page to get the next. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record FilePage(String object, List<FileView> data, boolean hasMore, String firstId, String lastId) {
+        static FilePage of(List<FileView> data, boolean hasMore) {
+            return new FilePage("list", data, hasMore, data.isEmpty() ? null : data.get(0).id(),
+                    data.isEmpty() ? null : data.get(data.size() - 1).id());
         }
     }
 

@@ -42,6 +42,19 @@ public class VersionReads {
                 offset, limit);
     }
 
+    /**
+     * The tenant's ready versions of every dataset, newest first, from the one before row {@code beforeId} (null: the
+     * newest): the files API's listing.
+     */
+    public List<DatasetVersion> newestFirst(String tenant, Long beforeId, int limit) {
+        String from = " FROM dataset_version v JOIN dataset d ON d.id = v.dataset_id WHERE d.tenant = ? AND "
+                + SqlReads.in("v.status", List.of(VersionStatus.READY));
+        return beforeId == null
+                ? sql.list(SELECT + from + " ORDER BY v.id DESC LIMIT ?", VersionReads::version, tenant, limit)
+                : sql.list(SELECT + from + " AND v.id < ? ORDER BY v.id DESC LIMIT ?", VersionReads::version, tenant,
+                beforeId, limit);
+    }
+
     /** The newest visible version with its dataset and how many visible versions there are. */
     public record Latest(DatasetVersion version, long count) {
     }

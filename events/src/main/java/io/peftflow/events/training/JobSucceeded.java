@@ -13,10 +13,13 @@ import java.util.List;
  * @param adapterFiles the PEFT adapter directory: {@code adapter_config.json}, {@code adapter_model.safetensors}
  * @param manifest     peft-core's run manifest ({@code manifest.json})
  * @param metricsFile  {@code metrics.json}: the same {@code metrics} as a file beside the adapter
+ * @param trainedTokens real (unpadded) tokens of every applied update, resumed attempts included; null in events of
+ *                      releases before it
  */
 public record JobSucceeded(String jobId, String tenant, String adapterName, List<StoredFile> adapterFiles,
                            StoredFile manifest, StoredFile metricsFile, RunMetrics metrics, Lineage lineage,
-                           long trainableParameters, int steps, OffsetDateTime finishedAt) implements TrainingJobEvent, Validated {
+                           long trainableParameters, int steps, OffsetDateTime finishedAt, Long trainedTokens)
+        implements TrainingJobEvent, Validated {
 
     public JobSucceeded {
         adapterFiles = List.copyOf(adapterFiles);

@@ -66,7 +66,9 @@ public class MergedOpenApi {
             for (int i = 0; i < prefixes.size(); i++) {
                 Future<JsonObject> fetch = fetches.get(i);
                 if (fetch.succeeded()) {
-                    add(merged, fetch.result(), ReverseProxy.PREFIX, "/" + prefixes.get(i));
+                    for (String served : routes.servedPrefixes(prefixes.get(i))) {
+                        add(merged, fetch.result(), ReverseProxy.PREFIX, "/" + served);
+                    }
                 } else {
                     unavailable.add(prefixes.get(i));
                 }
@@ -81,11 +83,15 @@ public class MergedOpenApi {
         });
     }
 
-    /** Adds the operations of {@code doc} whose path starts with {@code owned}, under {@code mount}. */
+    /**
+     * Adds the operations of {@code doc} whose path starts with {@code owned}, under {@code mount}. A path two services
+     * serve ({@code /files/{id}}: uploads and result files) keeps the first one's operations.
+     */
     private static void add(JsonObject merged, JsonObject doc, String mount, String owned) {
         JsonObject paths = merged.getJsonObject("paths");
         doc.getJsonObject("paths", new JsonObject()).forEach(path -> {
-            if (path.getKey().equals(owned) || path.getKey().startsWith(owned + "/")) {
+            if ((path.getKey().equals(owned) || path.getKey().startsWith(owned + "/"))
+                    && !paths.containsKey(mount + path.getKey())) {
                 paths.put(mount + path.getKey(), path.getValue());
             }
         });

@@ -105,14 +105,7 @@ public record SequenceEncoder(Tokenizer tokenizer, PromptTemplate template, int 
 
     /** BOS and the rendered prompt up to the final response: what generation starts from. */
     public long[] promptIds(Example example) {
-        long[] tokens = tokenizer.encode(templateFor(example).renderPrompt(example), false);
-        if (tokenizer.bosId().isEmpty()) {
-            return tokens;
-        }
-        long[] out = new long[tokens.length + 1];
-        out[0] = tokenizer.bosId().get();
-        System.arraycopy(tokens, 0, out, 1, tokens.length);
-        return out;
+        return tokenizer.encodePrompt(templateFor(example).renderPrompt(example));
     }
 
     private Sequence encodeFull(int index, Example example) {

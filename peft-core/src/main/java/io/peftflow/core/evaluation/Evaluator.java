@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.scoring.LabelScorer;
+import io.peftflow.core.scoring.LabelSet;
 import io.peftflow.core.model.CausalLmLoss;
 import io.peftflow.core.data.Batch;
 import io.peftflow.core.data.EncodedDataset;
@@ -142,6 +144,24 @@ public final class Evaluator {
             }
         }
         return ExactMatch.score(examples, predicted);
+    }
+
+    /**
+     * Share of {@code examples} whose label {@link LabelScorer} ranks first among {@code labels}' labels, each prompt as
+     * {@code encoder} renders it for generation: the accuracy of a classifier that can only answer a trained label.
+     */
+    public static double labelAccuracy(PeftModel model, SequenceEncoder encoder, LabelSet labels,
+                                       List<Example> examples) {
+        if (examples.isEmpty()) {
+            throw new PeftCoreException("no examples to evaluate");
+        }
+        LabelScorer scorer = new LabelScorer(model, labels.continuations(encoder.tokenizer()));
+        double[][] scores = scorer.logLikelihoods(examples.stream().map(encoder::promptIds).toList());
+        int correct = 0;
+        for (int i = 0; i < examples.size(); i++) {
+            correct += labels.labels().get(LabelScorer.best(scores[i])).equals(examples.get(i).classLabel()) ? 1 : 0;
+        }
+        return (double) correct / examples.size();
     }
 
     /** Enough new tokens for the longest reference answer of {@code examples} and the end token, at most 256. */

@@ -7,6 +7,7 @@ import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.evaluation.ExactMatch;
 import io.peftflow.core.evaluation.EvalMetrics;
+import io.peftflow.core.scoring.LabelSet;
 import io.peftflow.core.training.TrainResult;
 import io.peftflow.core.training.TrainingConfig;
 import io.peftflow.core.data.EncodedDataset;
@@ -94,6 +95,15 @@ public final class RunManifest {
         if (metrics.exactMatch() != null) {
             putExact(m, metrics.exactMatch());
         }
+        if (metrics.labelAccuracy() != null) {
+            m.put("label_accuracy", metrics.labelAccuracy());
+        }
+        return this;
+    }
+
+    /** What serving needs: the prompt template and the trained labels ({@link LabelSet#fromManifest} reads it). */
+    public RunManifest serving(LabelSet labels) {
+        root.set("serving", labels.toJson());
         return this;
     }
 

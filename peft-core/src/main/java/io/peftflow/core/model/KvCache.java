@@ -40,6 +40,24 @@ public final class KvCache implements AutoCloseable {
         return full;
     }
 
+    /**
+     * A new cache in which each row of this one appears {@code times} times in a row (row r becomes rows
+     * {@code r*times .. r*times+times-1}): a prompt encoded once, then scored with several continuations.
+     */
+    public KvCache repeatRows(NDManager parent, int times) {
+        KvCache out = new KvCache(parent, keys.length);
+        for (int l = 0; l < keys.length; l++) {
+            if (keys[l] != null) {
+                out.keys[l] = keys[l].repeat(0, times);
+                out.keys[l].attach(out.manager);
+                out.values[l] = values[l].repeat(0, times);
+                out.values[l].attach(out.manager);
+            }
+        }
+        out.length = length;
+        return out;
+    }
+
     void advance(int tokens) {
         length += tokens;
     }

@@ -11,6 +11,7 @@ import io.peftflow.core.device.Devices;
 import io.peftflow.core.evaluation.EvalMetrics;
 import io.peftflow.core.evaluation.Evaluator;
 import io.peftflow.core.evaluation.ExactMatch;
+import io.peftflow.core.scoring.LabelSet;
 import io.peftflow.core.evaluation.LossMetrics;
 import io.peftflow.core.manifest.RunManifest;
 import io.peftflow.core.model.CausalLM;
@@ -124,10 +125,12 @@ public final class TrainingRun {
         long pad = tok.padId().orElse(tok.eosId().orElse(0L));
         int batch = spec.training().batchSize();
         int answerTokens = Evaluator.answerTokens(encoder, validationExamples);
+        LabelSet labels = LabelSet.of(trainExamples);
 
         listener.onPhase(RunListener.Phase.BASE_EVALUATION);
         peft.setActive();
-        EvalMetrics base = evaluate(peft, encoder, validation, validationExamples, batch, pad, answerTokens);
+        EvalMetrics base = evaluate(peft, encoder, validation, validationExamples, batch, pad, answerTokens,
+                labels);
         ExactMatch.Majority majority = ExactMatch.majority(validationExamples);
         peft.setActive(ADAPTER_NAME);
 
@@ -158,7 +161,8 @@ public final class TrainingRun {
         EvalMetrics tuned = null;
         if (!cancelled) {
             listener.onPhase(RunListener.Phase.TUNED_EVALUATION);
-            tuned = evaluate(peft, encoder, validation, validationExamples, batch, pad, answerTokens);
+            tuned = evaluate(peft, encoder, validation, validationExamples, batch, pad, answerTokens,
+                labels);
         }
         listener.onPhase(RunListener.Phase.SAVING);
         Path adapterDir = cancelled ? null : spec.outputDir().resolve("adapter");
@@ -172,7 +176,8 @@ public final class TrainingRun {
                 .dataset("validation", spec.validationFile(), encoder, validation)
                 .adapter(spec.method(), peft.adapter(ADAPTER_NAME).configJson(spec.baseModelId()),
                         peft.trainableParameterCount(), adapterDir)
-                .training(spec.training(), result).metrics("base", base).majorityBaseline(majority);
+                .training(spec.training(), result).metrics("base", base).majorityBaseline(majority)
+                .serving(labels);
         if (tuned != null) {
             manifest.metrics("tuned", tuned);
         }
@@ -186,9 +191,11 @@ public final class TrainingRun {
     }
 
     private static EvalMetrics evaluate(PeftModel peft, SequenceEncoder encoder, EncodedDataset validation,
-                                        List<Example> examples, int batch, long pad, int answerTokens) {
+                                        List<Example> examples, int batch, long pad, int answerTokens,
+                                        LabelSet labels) {
         LossMetrics loss = Evaluator.loss(peft, validation, batch, pad);
-        return new EvalMetrics(loss, Evaluator.exactMatch(peft, encoder, examples, answerTokens, 64));
+        return new EvalMetrics(loss, Evaluator.exactMatch(peft, encoder, examples, answerTokens, 64),
+                labels.classifies() ? Evaluator.labelAccuracy(peft, encoder, labels, examples) : null);
     }
 
     private static List<RunResult.OutputFile> files(Path dir) {

@@ -196,7 +196,12 @@ public final class PeftModel {
      * an active prompt adapter's virtual tokens go in front of every prompt.
      */
     public GreedyGenerator generator() {
-        return new GreedyGenerator(base, activeInputAdapter().map(a -> a.generationPrefix(base)).orElse(null));
+        return new GreedyGenerator(base, generationPrefix().orElse(null));
+    }
+
+    /** The active prompt adapter's virtual tokens as generation puts them in front of a prompt, if any. */
+    public Optional<GreedyGenerator.Prefix> generationPrefix() {
+        return activeInputAdapter().map(a -> a.generationPrefix(base));
     }
 
     /** Virtual tokens the active prompt adapter prepends (0 without one). */

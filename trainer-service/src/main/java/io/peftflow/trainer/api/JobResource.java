@@ -1,18 +1,12 @@
 package io.peftflow.trainer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.peftflow.events.training.DatasetRef;
-import io.peftflow.events.training.TrainingRequested;
-import io.peftflow.kit.problem.ProblemException;
 import io.peftflow.kit.tenant.RequestTenant;
-import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.JobEventRow;
 import io.peftflow.trainer.jobs.JobService;
 import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.kit.problem.FieldError;
-import io.peftflow.trainer.validation.JobValidator;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -37,7 +31,6 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 /** {@code /fine-tuning/jobs}, shaped like OpenAI's fine-tuning jobs API; a tenant sees its own jobs only. */
 @Path("/fine-tuning/jobs")
@@ -47,14 +40,12 @@ public class JobResource {
     private static final Duration STREAM_POLL = Duration.ofMillis(300);
 
     private final JobService jobs;
-    private final JobValidator validator;
-    private final TrainerConfig config;
+    private final JobCreation creation;
     private final RequestTenant tenant;
 
-    public JobResource(JobService jobs, JobValidator validator, TrainerConfig config, RequestTenant tenant) {
+    JobResource(JobService jobs, JobCreation creation, RequestTenant tenant) {
         this.jobs = jobs;
-        this.validator = validator;
-        this.config = config;
+        this.creation = creation;
         this.tenant = tenant;
     }
 
@@ -65,47 +56,18 @@ public class JobResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a fine-tuning job", description = "Validated completely before it is queued. The same "
-            + "Idempotency-Key again returns the job it made (200).")
-    @APIResponse(responseCode = "201", description = "the job, queued")
+            + "Idempotency-Key again returns the job it made (200). OpenAI's request fields (training_file, "
+            + "validation_file, suffix, method.supervised, hyperparameters) are accepted too.")
+    @APIResponse(responseCode = "201", description = "the job, queued (validating_files while its training_file's version is announced)")
     @APIResponse(responseCode = "200", description = "the job this Idempotency-Key made before")
     @APIResponse(responseCode = "400", description = "a body of the wrong shape (wrong type, unknown key, missing value) or a bad Idempotency-Key; errors name the fields")
     @APIResponse(responseCode = "409", description = "the Idempotency-Key was used for a different request")
     @APIResponse(responseCode = "422", description = "values that make no job: unknown dataset, version, base model or method, bad hyperparameters, a plan that does not fit; errors name the fields")
     public Response create(@RestHeader("Idempotency-Key") String key,
                            JsonNode body, @Context UriInfo uri) {
-        String tenant = this.tenant.name();
-        if (key != null && (key.isBlank() || key.length() > 200)) {
-            throw new Requests.BadRequest(List.of(new FieldError("Idempotency-Key", "Idempotency-Key must have 1 to 200 characters")));
-        }
-        Requests.JobBody request = Requests.job(body, config.defaultBaseModel());
-        String requestId = key != null ? "key/" + key : "api/" + UUID.randomUUID();
-        String hash = JobService.requestHash(request.dataset(), request.version(), request.recipe());
-        FineTuningJob earlier = replay(tenant, requestId, hash);
-        if (earlier != null) {
-            return Response.ok(Views.JobView.of(earlier)).build();
-        }
-        validator.recipe(request.recipe());
-        JobService.Submitted submitted = QuarkusTransaction.requiringNew().call(() -> {
-            DatasetRef dataset = validator.dataset(tenant, request.dataset(), request.version());
-            return jobs.submit(tenant, requestId, hash, TrainingRequested.ORIGIN_API, dataset, request.recipe(),
-                    JobStatus.QUEUED, null);
-        });
-        if (!submitted.created()) {
-            // A concurrent request with the same key won the insert.
-            FineTuningJob same = replay(tenant, requestId, hash);
-            return Response.ok(Views.JobView.of(same)).build();
-        }
-        return Response.created(uri.getAbsolutePathBuilder().path(submitted.job().id).build())
-                .entity(Views.JobView.of(submitted.job())).build();
-    }
-
-    private FineTuningJob replay(String tenant, String requestId, String hash) {
-        FineTuningJob j = jobs.byRequest(tenant, requestId).orElse(null);
-        if (j != null && !j.requestHash.equals(hash)) {
-            throw new ProblemException(Response.Status.CONFLICT, "Idempotency-Key was used for a different request (job "
-                    + j.id + ")");
-        }
-        return j;
+        JobCreation.Created c = creation.create(tenant.name(), key, body);
+        return c.created() ? Response.created(uri.getAbsolutePathBuilder().path(c.job().id).build())
+                .entity(Views.JobView.of(c.job())).build() : Response.ok(Views.JobView.of(c.job())).build();
     }
 
     @GET
@@ -150,15 +112,12 @@ public class JobResource {
     public Views.Page<Views.EventView> events(@RestPath String id,
                                               @RestQuery String after, @RestQuery Integer limit, @RestQuery String order) {
         int n = ApiProblems.limit(limit);
-        long cursor = after == null ? -1 : Views.eventSeq(after);
-        if (after != null && cursor < 0) {
-            throw new Requests.BadRequest(List.of(new FieldError("after", "after must be an event id (ftevent-N)")));
-        }
+        Long cursor = Views.afterEvent(after);
         List<JobEventRow> rows;
         if ("asc".equals(order)) {
-            rows = jobs.events(tenant.name(), id, Math.max(cursor, 0), n + 1);
+            rows = jobs.events(tenant.name(), id, cursor == null ? 0 : cursor, n + 1);
         } else if (order == null || "desc".equals(order)) {
-            rows = jobs.eventsNewestFirst(tenant.name(), id, after == null ? null : cursor, n + 1);
+            rows = jobs.eventsNewestFirst(tenant.name(), id, cursor, n + 1);
         } else {
             throw new Requests.BadRequest(List.of(new FieldError("order", "order must be asc or desc")));
         }

@@ -1,10 +1,14 @@
 package io.peftflow.trainer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.events.contract.FileId;
 import io.peftflow.events.contract.ResourceName;
+import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.TrainingSettings;
-import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.kit.problem.FieldError;
+import io.peftflow.trainer.jobs.Recipe;
+import io.peftflow.trainer.validation.InvalidRequest;
+import io.peftflow.trainer.validation.TrainingConfigs;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,13 +18,23 @@ import java.util.Set;
 /**
  * Reads the JSON bodies of the job and policy APIs field by field, so that every shape error (a wrong type, an
  * unknown key, a missing value) names its field. Values are checked for meaning later, by the validator.
+ * <p>
+ * A job request may be written as OpenAI's ({@code training_file}, {@code validation_file}, {@code suffix},
+ * {@code method: {type: "supervised", supervised: {hyperparameters}}}, the legacy top-level {@code hyperparameters}):
+ * those map onto peftflow's own fields, and a request mixing both spellings of one thing is refused.
  */
 final class Requests {
     static final long DEFAULT_SEED = 42;
     private static final Set<String> RECIPE = Set.of("model", "method", "training", "seed", "adapter_name");
-    private static final Set<String> JOB = union(RECIPE, Set.of("dataset", "dataset_version"));
+    private static final Set<String> JOB = union(RECIPE, Set.of("dataset", "dataset_version", "training_file",
+            "validation_file", "suffix", "hyperparameters"));
     private static final Set<String> POLICY = union(RECIPE, Set.of("min_new_examples", "debounce_seconds"));
-    private static final Set<String> METHOD = Set.of("type", "hyperparameters");
+    /** OpenAI's training method; peftflow trains it with {@link #DEFAULT_METHOD}. */
+    static final String SUPERVISED = "supervised";
+    static final String DEFAULT_METHOD = "lora";
+    private static final Set<String> METHOD = Set.of("type", "hyperparameters", SUPERVISED);
+    private static final Set<String> SUPERVISED_METHOD = Set.of("hyperparameters");
+    private static final Set<String> OPENAI_HYPERPARAMETERS = Set.of("n_epochs", "batch_size", "learning_rate_multiplier");
     private static final Set<String> TRAINING = Set.of("max_steps", "epochs", "batch_size", "learning_rate",
             "warmup_steps", "eval_every_steps", "checkpoint_every_steps");
 
@@ -31,8 +45,29 @@ final class Requests {
         this.defaultModel = defaultModel;
     }
 
-    /** {@code POST /fine-tuning/jobs}: the dataset, the version asked for (0: latest) and the recipe. */
-    record JobBody(String dataset, int version, Recipe recipe) {
+    /**
+     * {@code POST /fine-tuning/jobs}: the dataset, the version asked for (0: latest) and the recipe.
+     *
+     * @param trainingFile       the data came as OpenAI's {@code training_file}, not as {@code dataset}
+     * @param suffix             the adapter's name came as OpenAI's {@code suffix}, not as {@code adapter_name}
+     * @param awaitsAnnouncement the version came as a {@code training_file} naming it: one just uploaded may not be
+     *                           announced to this service yet
+     */
+    record JobBody(String dataset, int version, Recipe recipe, boolean trainingFile, boolean suffix,
+                   boolean awaitsAnnouncement) {
+
+        /** The validator's refusal with the fields as this request spelled them. */
+        InvalidRequest asSent(InvalidRequest e) {
+            return new InvalidRequest(e.errors().stream().map(f -> new FieldError(sent(f.field()), f.reason())).toList());
+        }
+
+        private String sent(String field) {
+            return switch (field) {
+                case "dataset", "dataset_version" -> trainingFile ? "training_file" : field;
+                case "adapter_name" -> suffix ? "suffix" : field;
+                default -> field;
+            };
+        }
     }
 
     /** {@code PUT /fine-tuning/policies/{dataset}}. */
@@ -42,11 +77,50 @@ final class Requests {
     static JobBody job(JsonNode body, String defaultModel) {
         Requests r = new Requests(defaultModel);
         JsonNode b = r.object(body, "body", JOB);
-        String dataset = r.text(b, "dataset", true);
-        int version = r.version(b.get("dataset_version"));
-        Recipe recipe = r.recipe(b, dataset);
+        DatasetRef data = r.trainingData(b);
+        Recipe recipe = r.recipe(b, data.name());
         r.done();
-        return new JobBody(dataset, version, recipe);
+        boolean file = b.hasNonNull("training_file");
+        return new JobBody(data.name(), data.version(), recipe, file, b.hasNonNull("suffix"), file && data.version() > 0);
+    }
+
+    /** {@code dataset} with {@code dataset_version}, or OpenAI's {@code training_file} (and {@code validation_file}). */
+    private DatasetRef trainingData(JsonNode b) {
+        String file = text(b, "training_file", false);
+        if (file == null) {
+            String dataset = text(b, "dataset", false);
+            if (dataset == null && !b.hasNonNull("training_file")) {
+                errors.add(new FieldError("dataset", "dataset (or OpenAI's training_file) is required"));
+            }
+            if (b.hasNonNull("validation_file")) {
+                errors.add(new FieldError("validation_file", "validation_file goes with training_file"));
+            }
+            return DatasetRef.of(dataset, version(b.get("dataset_version")));
+        }
+        for (String peftflowField : new String[] {"dataset", "dataset_version"}) {
+            if (b.has(peftflowField)) {
+                errors.add(new FieldError(peftflowField, peftflowField + " and training_file both name the data; send one"));
+            }
+        }
+        DatasetRef training = reference("training_file", file);
+        String validationFile = text(b, "validation_file", false);
+        DatasetRef validation = validationFile == null ? null : reference("validation_file", validationFile);
+        // A dataset version is split into train and validation at upload: the validation data is that version's.
+        if (training != null && validation != null && (!validation.name().equals(training.name())
+                || (validation.version() != 0 && training.version() != 0 && validation.version() != training.version()))) {
+            errors.add(new FieldError("validation_file", "validation_file must name training_file's dataset version: "
+                    + "each upload is split into train and validation (validation_fraction), and a job validates on "
+                    + "the split of its training data"));
+        }
+        return training == null ? DatasetRef.of(null, 0) : training;
+    }
+
+    private DatasetRef reference(String field, String value) {
+        return FileId.trainingData(value).orElseGet(() -> {
+            errors.add(new FieldError(field, field + " must be " + FileId.TRAINING_DATA_FORMS + ", got '"
+                    + (value.length() > 70 ? value.substring(0, 70) + "…" : value) + "'"));
+            return null;
+        });
     }
 
     static PolicyBody policy(JsonNode body, String dataset, String defaultModel) {
@@ -64,26 +138,118 @@ final class Requests {
         JsonNode m = b.get("method");
         String method = null;
         JsonNode hyperparameters = null;
+        OpenAiHyperparameters openAi = openAiHyperparameters(b.get("hyperparameters"), "hyperparameters");
         if (m != null && m.isTextual()) {
             method = m.asText();
         } else if (m != null) {
             JsonNode mo = object(m, "method", METHOD);
             method = text(mo, "method.type", "type", true);
             hyperparameters = mo.get("hyperparameters");
+            if (SUPERVISED.equals(method)) {
+                method = DEFAULT_METHOD;
+                if (hyperparameters != null) {
+                    errors.add(new FieldError("method.hyperparameters", "with method.type supervised, hyperparameters "
+                            + "go in method.supervised.hyperparameters"));
+                    hyperparameters = null;
+                }
+                JsonNode supervised = mo.get(SUPERVISED);
+                if (supervised != null && !supervised.isNull()) {
+                    OpenAiHyperparameters nested = openAiHyperparameters(
+                            object(supervised, "method.supervised", SUPERVISED_METHOD).get("hyperparameters"),
+                            "method.supervised.hyperparameters");
+                    if (nested != null && openAi != null) {
+                        errors.add(new FieldError("hyperparameters", "hyperparameters and "
+                                + "method.supervised.hyperparameters both set them; send one"));
+                    }
+                    openAi = nested != null ? nested : openAi;
+                }
+            } else if (mo.has(SUPERVISED)) {
+                errors.add(new FieldError("method.supervised", "method.supervised goes with method.type supervised"));
+            }
             if (hyperparameters != null && !hyperparameters.isObject() && !hyperparameters.isNull()) {
                 errors.add(new FieldError("method.hyperparameters", "method.hyperparameters must be an object"));
             }
         } else {
-            errors.add(new FieldError("method", "method is required, e.g. {\"type\": \"lora\", \"hyperparameters\": {\"r\": 8}}"));
+            // OpenAI's create call names no method: supervised fine-tuning, which peftflow trains with LoRA.
+            method = DEFAULT_METHOD;
         }
         if (hyperparameters == null || hyperparameters.isNull()) {
             hyperparameters = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         }
         TrainingSettings training = training(b.get("training"));
+        if (openAi != null) {
+            for (String field : openAi.overlap(training)) {
+                errors.add(new FieldError("training." + field, "training." + field + " and OpenAI's hyperparameters "
+                        + "both set it; send one"));
+            }
+            training = openAi.onto(training);
+        }
         Long seed = longValue(b, "seed");
         String adapter = text(b, "adapter_name", false);
+        String suffix = text(b, "suffix", false);
+        if (suffix != null && adapter != null) {
+            errors.add(new FieldError("suffix", "suffix and adapter_name both name the adapter; send one"));
+        }
+        adapter = adapter != null ? adapter : suffix;
         return new Recipe(model, method, hyperparameters, training, seed == null ? DEFAULT_SEED : seed,
                 adapter != null || dataset == null || method == null ? adapter : ResourceName.derive(dataset, method));
+    }
+
+    /**
+     * OpenAI's hyperparameters; each is a number or {@code "auto"} (peftflow's default).
+     *
+     * @param learningRateMultiplier times peft-core's default learning rate
+     */
+    private record OpenAiHyperparameters(Integer nEpochs, Integer batchSize, Double learningRateMultiplier) {
+        /** The settings of {@code training} that these set too. */
+        List<String> overlap(TrainingSettings t) {
+            List<String> both = new ArrayList<>();
+            if (nEpochs != null && t.epochs() != null) {
+                both.add("epochs");
+            }
+            if (batchSize != null && t.batchSize() != null) {
+                both.add("batch_size");
+            }
+            if (learningRateMultiplier != null && t.learningRate() != null) {
+                both.add("learning_rate");
+            }
+            return both;
+        }
+
+        TrainingSettings onto(TrainingSettings t) {
+            Double learningRate = learningRateMultiplier == null ? t.learningRate()
+                    : Double.valueOf(learningRateMultiplier * TrainingConfigs.DEFAULT_LEARNING_RATE);
+            return new TrainingSettings(t.maxSteps(), nEpochs != null ? nEpochs : t.epochs(),
+                    batchSize != null ? batchSize : t.batchSize(), learningRate, t.warmupSteps(), t.evalEverySteps(),
+                    t.checkpointEverySteps());
+        }
+    }
+
+    private OpenAiHyperparameters openAiHyperparameters(JsonNode h, String field) {
+        if (h == null || h.isNull()) {
+            return null;
+        }
+        JsonNode o = object(h, field, OPENAI_HYPERPARAMETERS);
+        Double multiplier = null;
+        JsonNode lr = o.get("learning_rate_multiplier");
+        if (lr != null && !lr.isNull() && !auto(lr)) {
+            if (lr.isNumber() && lr.asDouble() > 0) {
+                multiplier = lr.asDouble();
+            } else {
+                errors.add(new FieldError(field + ".learning_rate_multiplier", field
+                        + ".learning_rate_multiplier must be a number > 0 or \"auto\""));
+            }
+        }
+        return new OpenAiHyperparameters(autoInteger(o, field + ".n_epochs", "n_epochs"),
+                autoInteger(o, field + ".batch_size", "batch_size"), multiplier);
+    }
+
+    private Integer autoInteger(JsonNode o, String field, String key) {
+        return auto(o.get(key)) ? null : integer(o, field, key);
+    }
+
+    private static boolean auto(JsonNode v) {
+        return v != null && v.isTextual() && v.asText().equals("auto");
     }
 
     private TrainingSettings training(JsonNode t) {

@@ -5,6 +5,7 @@ import io.peftflow.events.training.JobFailed;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.events.training.RunMetrics;
 import io.peftflow.events.training.TrainingSettings;
+import io.peftflow.kit.problem.FieldError;
 import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.JobCheckpoint;
 import io.peftflow.trainer.jobs.JobEventRow;
@@ -115,6 +116,15 @@ final class Views {
 
     static String eventId(long seq) {
         return "ftevent-" + seq;
+    }
+
+    /** The event sequence number of an {@code after} cursor, null without one; a 400 when it is no event id. */
+    static Long afterEvent(String after) {
+        long seq = after == null ? -1 : eventSeq(after);
+        if (after != null && seq < 0) {
+            throw new Requests.BadRequest(List.of(new FieldError("after", "after must be an event id (ftevent-N)")));
+        }
+        return after == null ? null : seq;
     }
 
     /** The event sequence number of an {@code ftevent-N} id; -1 when it is not one. */

@@ -147,6 +147,15 @@ public class JobService {
                 : JobEventRow.find("jobId = ?1 and seq < ?2 order by seq desc", id, beforeSeq).page(0, limit).list();
     }
 
+    /** A job's result file: the job, succeeded, and the file's content; 404 for any other job. */
+    @Transactional
+    public ResultFile.Content resultFile(String tenant, String jobId) {
+        FineTuningJob j = jobs.findForTenant(tenant, jobId).filter(job -> job.result != null).orElseThrow(() ->
+                new ProblemException(Response.Status.NOT_FOUND, "no file '" + ResultFile.id(jobId) + "'"));
+        List<JobEventRow> lines = JobEventRow.list("jobId = ?1 and type in ?2 order by seq", jobId, ResultFile.types());
+        return new ResultFile.Content(j, ResultFile.csv(lines));
+    }
+
     @Transactional
     public List<JobCheckpoint> checkpoints(String tenant, String id) {
         get(tenant, id);

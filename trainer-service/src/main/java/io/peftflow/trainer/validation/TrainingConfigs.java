@@ -12,6 +12,11 @@ import java.util.List;
 public final class TrainingConfigs {
     static final int MAX_STEPS = 1_000_000;
     static final int MAX_BATCH = 4096;
+    /** peft-core's defaults: what an absent setting trains with (OpenAI's "auto"). */
+    private static final TrainingConfig DEFAULTS = TrainingConfig.builder().build();
+    public static final double DEFAULT_LEARNING_RATE = DEFAULTS.learningRate();
+    public static final int DEFAULT_BATCH_SIZE = DEFAULTS.batchSize();
+    public static final int DEFAULT_EPOCHS = DEFAULTS.epochs();
 
     private TrainingConfigs() {
     }

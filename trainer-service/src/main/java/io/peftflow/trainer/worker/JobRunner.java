@@ -189,7 +189,7 @@ public class JobRunner {
                 recipe.methodSpec(), recipe.training(), recipe.seed(),
                 new JobSucceeded.Libraries(v.get("peftflow"), v.get("djl"), v.get("pytorch")), data.deletedAt);
         JobSucceeded succeeded = new JobSucceeded(job.id, job.tenant, recipe.adapterName(), adapter, manifest, metricsStored,
-                metrics, lineage, r.trainableParameters(), r.steps(), OffsetDateTime.now());
+                metrics, lineage, r.trainableParameters(), r.steps(), OffsetDateTime.now(), r.training().tokens());
         return queue.succeed(lease, succeeded, summary(metrics));
     }
 
@@ -198,7 +198,7 @@ public class JobRunner {
             return null;
         }
         return new RunMetrics.EvalMetrics(m.evalLoss(), m.perplexity(), m.tokenAccuracy(), finite(m.exactMatchAccuracy()),
-                finite(m.macroExactMatch()));
+                finite(m.macroExactMatch()), m.labelAccuracy());
     }
 
     private static RunMetrics.Baseline majority(ExactMatch.Majority m) {

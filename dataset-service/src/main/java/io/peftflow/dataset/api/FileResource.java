@@ -1,0 +1,174 @@
+package io.peftflow.dataset.api;
+
+import io.peftflow.dataset.Problems;
+import io.peftflow.dataset.balancing.BalanceStrategy;
+import io.peftflow.dataset.catalog.DatasetService;
+import io.peftflow.dataset.catalog.DatasetVersion;
+import io.peftflow.dataset.catalog.VersionReads;
+import io.peftflow.dataset.storage.DatasetObjects;
+import io.peftflow.dataset.upload.UploadRequest;
+import io.peftflow.dataset.upload.UploadService;
+import io.peftflow.dataset.upload.UploadSpooler;
+import io.peftflow.events.contract.FileId;
+import io.peftflow.events.contract.ResourceName;
+import io.peftflow.kit.problem.ProblemException;
+import io.peftflow.kit.tenant.RequestTenant;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code /files}: OpenAI's files API over the datasets, so OpenAI's SDKs upload training data unmodified. An uploaded
+ * file becomes the next version of the dataset named after it ({@code transactions.jsonl} -> {@code transactions}),
+ * validated and split like any upload with the defaults; its id names that version ({@link FileId.DatasetVersion}).
+ * The jobs' result files ({@code file-ftjob-...}) are trainer-service's: the gateway routes their ids there.
+ */
+@Path("/files")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "files (OpenAI)", description = "Uploaded training files and the jobs' result files, as OpenAI's files API")
+public class FileResource {
+    static final String PURPOSE = "fine-tune";
+    private static final String FALLBACK_NAME = "file";
+
+    private final UploadService uploads;
+    private final DatasetService datasets;
+    private final VersionReads reads;
+    private final DatasetObjects objects;
+    private final RequestTenant tenant;
+
+    public FileResource(UploadService uploads, DatasetService datasets, VersionReads reads, DatasetObjects objects,
+                        RequestTenant tenant) {
+        this.uploads = uploads;
+        this.datasets = datasets;
+        this.reads = reads;
+        this.objects = objects;
+        this.tenant = tenant;
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Upload a training file (OpenAI: multipart file and purpose=fine-tune)",
+            description = "Stored as the next version of the dataset named after the file, with the upload defaults "
+                    + "(invalid lines rejected, no balancing, the dataset's validation fraction).")
+    @APIResponse(responseCode = "200", description = "the file (a dataset version, ready)")
+    @APIResponse(responseCode = "400", description = "no file, or a purpose other than fine-tune")
+    @APIResponse(responseCode = "413", description = "larger than the service's upload limit")
+    @APIResponse(responseCode = "422", description = "content rejected; errors lists the lines at fault")
+    public Views.FileView create(@RestForm String purpose,
+                                 @RestForm("file") FileUpload file) {
+        if (!PURPOSE.equals(purpose)) {
+            throw Problems.badRequest("purpose must be " + PURPOSE + " (peftflow stores training files), got "
+                    + (purpose == null ? "nothing" : "'" + abbreviate(purpose) + "'"));
+        }
+        if (file == null) {
+            throw Problems.badRequest("multipart upload needs a form field 'file'");
+        }
+        UploadRequest request = new UploadRequest(tenant.name(), datasetName(file.fileName()), false, false,
+                BalanceStrategy.NONE, null, 0, null, null);
+        try {
+            return Views.FileView.of(uploads.upload(request, UploadSpooler.adopt(file.uploadedFile(),
+                    uploads.maxUploadBytes())).version());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @GET
+    @Operation(summary = "List the tenant's training files, newest first (after: a file id)")
+    @APIResponse(responseCode = "200", description = "a page of files")
+    @APIResponse(responseCode = "400", description = "a bad after, limit or order")
+    public Views.FilePage list(@RestQuery String after, @RestQuery String limit, @RestQuery String purpose,
+                               @RestQuery String order) {
+        int n = DatasetResource.count("limit", limit, 20, 1, 100);
+        if (order != null && !order.equals("desc")) {
+            throw Problems.badRequest("order must be desc (newest first), got '" + abbreviate(order) + "'");
+        }
+        if (purpose != null && !purpose.equals(PURPOSE)) {
+            // This service holds training files only; the jobs' result files are listed on their jobs.
+            return Views.FilePage.of(List.of(), false);
+        }
+        Long before = after == null ? null : version(after).id;
+        List<DatasetVersion> page = reads.newestFirst(tenant.name(), before, n + 1);
+        return Views.FilePage.of(page.stream().limit(n).map(Views.FileView::of).toList(), page.size() > n);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Get a training file")
+    @APIResponse(responseCode = "200", description = "the file")
+    @APIResponse(responseCode = "404", description = "no such file")
+    public Views.FileView retrieve(@RestPath String id) {
+        return Views.FileView.of(version(id));
+    }
+
+    @GET
+    @Path("/{id}/content")
+    @Produces(MediaType.WILDCARD) // OpenAI's SDKs ask for application/binary
+    @Operation(summary = "Download a training file as it was uploaded")
+    @APIResponse(responseCode = "200", description = "the file's bytes")
+    @APIResponse(responseCode = "404", description = "no such file")
+    public Response content(@RestPath String id) {
+        DatasetVersion v = version(id);
+        return Response.ok(objects.get(v.keys().raw()), MediaType.APPLICATION_OCTET_STREAM)
+                .header("Content-Disposition", "attachment; filename=\"" + Views.FileView.of(v).filename() + "\"")
+                .build();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Delete a training file: its dataset version is deleted (soft)")
+    @APIResponse(responseCode = "200", description = "deleted")
+    @APIResponse(responseCode = "404", description = "no such file")
+    public Views.DeletedFile delete(@RestPath String id) {
+        DatasetVersion v = version(id);
+        datasets.delete(tenant.name(), v.dataset.name, v.version);
+        return new Views.DeletedFile(id, "file", true);
+    }
+
+    /** The ready version a dataset file id names; 404 for anything else (a deleted version is no file any more). */
+    private DatasetVersion version(String id) {
+        if (FileId.parse(id).orElse(null) instanceof FileId.DatasetVersion file) {
+            DatasetVersion v = reads.visible(tenant.name(), file.dataset(), file.version()).orElse(null);
+            if (v != null && v.deletedAt == null) {
+                return v;
+            }
+        }
+        throw new ProblemException(Response.Status.NOT_FOUND, "no file '" + abbreviate(id) + "'");
+    }
+
+    /**
+     * The dataset an uploaded file goes to: its name without directories and extensions, lower case, every other
+     * character a {@code -}; {@code file} when nothing is left.
+     */
+    static String datasetName(String fileName) {
+        String base = fileName == null ? "" : fileName.substring(Math.max(fileName.lastIndexOf('/'),
+                fileName.lastIndexOf('\\')) + 1);
+        int dot = base.indexOf('.');
+        String stem = (dot < 0 ? base : base.substring(0, dot)).toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-").replaceAll("^-+", "");
+        String cut = stem.length() > ResourceName.MAX_LENGTH ? stem.substring(0, ResourceName.MAX_LENGTH) : stem;
+        cut = cut.replaceAll("-+$", "");
+        return cut.isEmpty() ? FALLBACK_NAME : cut;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 70 ? s : s.substring(0, 70) + "…";
+    }
+}

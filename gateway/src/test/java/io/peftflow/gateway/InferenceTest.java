@@ -1,0 +1,204 @@
+package io.peftflow.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionCreateParams;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * inference-service behind the gateway on the real stack: an adapter trained through the API answers classify
+ * (only trained labels, the stored label accuracy reproduced), chat and completions through the official OpenAI Java
+ * SDK (streaming too), follows a promotion under load without a failed request, stays private to its tenant, and
+ * refuses bad input naming the field.
+ */
+@QuarkusTest
+class InferenceTest {
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final String DATASET = "tx";
+    private static final String ADAPTER = "tx-lora";
+    private static final Set<String> LABELS = Set.of("groceries", "transport", "dining");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Keys.Key owner;
+    private static Keys.Key stranger;
+
+    @TestHTTPResource("/v1")
+    URL api;
+
+    @BeforeEach
+    void ownerTrainsAnAdapter() {
+        if (owner != null) {
+            return;
+        }
+        Keys.Key key = Keys.create("inf-" + RUN);
+        stranger = Keys.create("other-" + RUN);
+        given().header("Authorization", key.bearer()).contentType("application/x-ndjson")
+                .body(Samples.transactions(60).getBytes(StandardCharsets.UTF_8))
+                .when().post("/v1/datasets/" + DATASET + "/versions?balance=oversample&on_invalid=drop")
+                .then().statusCode(201);
+        Training.awaitSucceeded(key, Training.startJob(key, DATASET, ADAPTER));
+        Training.awaitVersion(key, ADAPTER, 1);
+        // A first version becomes champion only if it beats the majority class; a 30-step run may not.
+        champion(key, 1);
+        owner = key;
+    }
+
+    private static void champion(Keys.Key key, int version) {
+        given().header("Authorization", key.bearer()).contentType("application/json")
+                .body(Map.of("version", version, "reason", "inference test"))
+                .when().put("/v1/adapters/" + ADAPTER + "/aliases/champion").then().statusCode(200);
+    }
+
+    private static Response classify(Keys.Key key, Map<String, Object> body) {
+        return given().header("Authorization", key.bearer()).contentType("application/json").body(body)
+                .when().post("/v1/classify");
+    }
+
+    @Test
+    void classifyAnswersOnlyTrainedLabelsAndReproducesTheStoredLabelAccuracy() throws Exception {
+        String split = given().header("Authorization", owner.bearer())
+                .when().get("/v1/datasets/" + DATASET + "/versions/1/splits/validation").then().statusCode(200)
+                .extract().asString();
+        List<String> inputs = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (String line : split.split("\n")) {
+            JsonNode n = JSON.readTree(line);
+            inputs.add(n.path("instruction").asText() + "\n\n" + n.path("input").asText());
+            expected.add(n.path("output").asText().trim());
+        }
+        Response r = classify(owner, Map.of("model", ADAPTER + ":1", "inputs", inputs, "top_k", 3));
+        r.then().statusCode(200).header("x-peftflow-adapter-version", "1").body("model", is(ADAPTER + ":1"));
+        List<Map<String, Object>> data = r.jsonPath().getList("data");
+        int correct = 0;
+        for (int i = 0; i < data.size(); i++) {
+            String label = (String) data.get(i).get("label");
+            assertTrue(LABELS.contains(label), label);
+            correct += label.equals(expected.get(i)) ? 1 : 0;
+        }
+        double stored = given().header("Authorization", owner.bearer()).when().get("/v1/adapters/" + ADAPTER + "/versions/1")
+                .then().statusCode(200).extract().jsonPath().getDouble("metrics.tuned.labelAccuracy");
+        assertEquals(stored, (double) correct / inputs.size(), 1e-9, "label accuracy on the validation split");
+    }
+
+    @Test
+    void theOpenAiSdkChatsAndCompletesAndStreams() {
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(api.toString()).apiKey(owner.secret()).build();
+        ChatCompletionCreateParams chat = ChatCompletionCreateParams.builder().model(ADAPTER + ":1")
+                .addUserMessage("Categorise the card transaction\n\nFreshMart #1 120 EUR").maxCompletionTokens(6)
+                .temperature(0.0).seed(1L).build();
+        ChatCompletion answer = client.chat().completions().create(chat);
+        assertEquals(ADAPTER + ":1", answer.model());
+        assertEquals("peftflow-" + ADAPTER + "-v1", answer.systemFingerprint().orElseThrow());
+        String text = answer.choices().get(0).message().content().orElseThrow();
+        assertTrue(answer.usage().orElseThrow().completionTokens() <= 6);
+
+        StringBuilder streamed = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat)) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(streamed::append)));
+        }
+        assertEquals(text, streamed.toString(), "greedy streaming gives the same text in pieces");
+
+        Completion completion = client.completions().create(CompletionCreateParams.builder().model(ADAPTER + ":1")
+                .prompt("Transaction: FreshMart").maxTokens(4).temperature(0.7).topP(0.9).seed(3L).build());
+        assertEquals(ADAPTER + ":1", completion.model());
+        assertFalse(completion.choices().isEmpty());
+        given().header("Authorization", owner.bearer()).when().get("/v1/models")
+                .then().statusCode(200).body("data.id", hasItem(ADAPTER));
+    }
+
+    @Test
+    void promotionMovesTrafficUnderLoadWithoutAFailedRequest() throws Exception {
+        Training.awaitSucceeded(owner, Training.startJob(owner, DATASET, ADAPTER));
+        Training.awaitVersion(owner, ADAPTER, 2);
+        champion(owner, 1);
+        Map<String, Object> body = Map.of("model", ADAPTER, "input", "Categorise the card transaction\n\nCityBus #3 20 EUR");
+        AtomicBoolean running = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<long[]> answers = new ConcurrentLinkedQueue<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            Thread t = new Thread(() -> {
+                while (running.get()) {
+                    Response r = classify(owner, body);
+                    if (r.statusCode() != 200) {
+                        failures.add(r.statusCode() + " " + r.asString());
+                    } else {
+                        answers.add(new long[] {System.nanoTime(), Long.parseLong(r.header("x-peftflow-adapter-version"))});
+                    }
+                }
+            });
+            t.start();
+            clients.add(t);
+        }
+        try {
+            await(() -> answers.stream().anyMatch(a -> a[1] == 1), "v1 answers under load");
+            long promoted = System.nanoTime();
+            champion(owner, 2);
+            await(() -> answers.stream().anyMatch(a -> a[0] > promoted + 3_000_000_000L), "requests 3 s after the switch");
+            running.set(false);
+            for (Thread t : clients) {
+                t.join();
+            }
+            assertTrue(failures.isEmpty(), "failed requests: " + failures);
+            List<Long> late = answers.stream().filter(a -> a[0] > promoted + 3_000_000_000L).map(a -> a[1]).toList();
+            assertTrue(late.stream().allMatch(v -> v == 2), "only v2 answers 3 s after the switch: " + late);
+        } finally {
+            running.set(false);
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "waited 30 s for " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void anotherTenantsAdapterIsNotFoundAndBadInputNamesTheField() {
+        classify(stranger, Map.of("model", ADAPTER, "input", "FreshMart")).then().statusCode(404)
+                .contentType("application/problem+json").body("errors[0].field", is("model"));
+        classify(owner, Map.of("model", "no-such-adapter", "input", "x")).then().statusCode(404)
+                .body("errors[0].field", is("model"));
+        classify(owner, Map.of("model", ADAPTER, "input", "FreshMart ".repeat(700))).then().statusCode(400)
+                .body("errors[0].field", is("input")).body("detail", containsString("context"));
+        classify(owner, Map.of("model", ADAPTER, "inputs", List.of())).then().statusCode(400)
+                .body("errors[0].field", is("inputs"));
+        given().header("Authorization", owner.bearer()).contentType("application/json")
+                .body(Map.of("model", ADAPTER, "messages", List.of()))
+                .when().post("/v1/chat/completions").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", is("messages"));
+        given().header("Authorization", owner.bearer()).contentType("application/json")
+                .body(Map.of("model", ADAPTER, "prompt", "x", "max_tokens", 100000))
+                .when().post("/v1/completions").then().statusCode(400).body("errors[0].field", is("max_tokens"));
+    }
+}

@@ -1,0 +1,49 @@
+package io.peftflow.inference;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Where models and adapters come from, and the bounds every request is held to. */
+@ConfigMapping(prefix = "peftflow.inference")
+public interface InferenceConfig {
+    /** registry-service, asked which version a model name means for a tenant. */
+    String registryUrl();
+
+    @WithDefault("peftflow-models")
+    String modelsBucket();
+
+    /** The base model loaded at start-up; readiness waits for it. */
+    @WithDefault("tiny-llama")
+    String preloadBaseModel();
+
+    /** Local copies of base models and adapter files; default: the temp directory. */
+    Optional<Path> cacheDir();
+
+    /** Loaded adapters kept per base model, least recently used dropped first, by their weights' bytes. */
+    @WithDefault("268435456")
+    long adapterCacheBytes();
+
+    /** How long a resolved model name is reused when no adapter event drops it sooner. */
+    @WithDefault("2s")
+    Duration resolveTtl();
+
+    /** Most inputs of one classify request. */
+    @WithDefault("64")
+    int maxInputs();
+
+    /** Most characters of one input, message or prompt (before tokenising). */
+    @WithDefault("8000")
+    int maxInputChars();
+
+    /** Most new tokens one completion may ask for. */
+    @WithDefault("512")
+    int maxNewTokens();
+
+    /** Most classify inputs scored in one batched pass when requests queue up (dynamic batching). */
+    @WithDefault("32")
+    int maxBatchInputs();
+}

@@ -1,0 +1,45 @@
+package io.peftflow.inference.registry;
+
+import io.peftflow.inference.InferenceConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Model names resolved to versions, reused for a short while ({@code resolve-ttl}) so a request costs no registry
+ * call; an adapter event drops every cached name of its adapter at once, so a promotion moves new requests within
+ * the time the event takes, and the TTL bounds it where an event is missed (or never sent, e.g. a non-champion alias).
+ */
+@ApplicationScoped
+public class Resolutions {
+    private record Entry(ServedVersion version, long expiresAt) {
+    }
+
+    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final RegistryClient registry;
+    private final long ttlNanos;
+
+    public Resolutions(RegistryClient registry, InferenceConfig config) {
+        this.registry = registry;
+        this.ttlNanos = config.resolveTtl().toNanos();
+    }
+
+    public ServedVersion resolve(String tenant, ModelName model) {
+        String key = tenant + "/" + model.adapter() + "/" + model;
+        long now = System.nanoTime();
+        Entry e = cache.get(key);
+        if (e != null && e.expiresAt - now > 0) {
+            return e.version;
+        }
+        ServedVersion v = registry.resolve(tenant, model);
+        cache.put(key, new Entry(v, now + ttlNanos));
+        return v;
+    }
+
+    /** Forgets every resolved name of the adapter (an adapter event arrived). */
+    public void invalidate(String tenant, String adapter) {
+        String prefix = tenant + "/" + adapter + "/";
+        cache.keySet().removeIf(k -> k.startsWith(prefix));
+    }
+}

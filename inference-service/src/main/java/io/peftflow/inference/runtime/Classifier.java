@@ -1,0 +1,75 @@
+package io.peftflow.inference.runtime;
+
+import io.peftflow.core.scoring.LabelScorer;
+import io.peftflow.core.scoring.LabelSet;
+import io.peftflow.data.Turn;
+import io.peftflow.inference.api.FieldProblems;
+import io.peftflow.inference.registry.ModelName;
+import io.peftflow.inference.registry.Resolutions;
+import io.peftflow.inference.registry.ServedVersion;
+import io.peftflow.kit.problem.Problem;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Classification by label likelihood: each input, rendered as the user turn of the adapter's prompt template, is
+ * scored against every label the adapter was trained on; the answer is the most likely label with its probability
+ * among the labels, never anything else.
+ */
+@ApplicationScoped
+public class Classifier {
+    /** One label with its probability. */
+    public record Scored(String label, double probability) {
+    }
+
+    /** The answer for one input: the best label and the {@code topK} best. */
+    public record Item(int index, String label, double probability, List<Scored> top) {
+    }
+
+    public record Result(ServedVersion version, List<Item> items) {
+    }
+
+    private final Resolutions resolutions;
+    private final Engine engine;
+
+    public Classifier(Resolutions resolutions, Engine engine) {
+        this.resolutions = resolutions;
+        this.engine = engine;
+    }
+
+    /** {@code inputField} names the request field of the inputs ({@code input} or {@code inputs}) in errors. */
+    public Result classify(String tenant, ModelName model, List<String> inputs, String inputField, int topK) {
+        Engine.Served served = engine.serve(resolutions.resolve(tenant, model));
+        LabelSet labels = served.adapter().labels();
+        if (!labels.classifies()) {
+            throw FieldProblems.of(Problem.UNPROCESSABLE_CONTENT, "model", served.version().modelId()
+                    + " was trained on generative data (no label set): use /v1/chat/completions");
+        }
+        LoadedBase base = served.base();
+        int longest = labels.continuations(base.tokenizer()).stream().mapToInt(c -> c.length).max().orElse(0);
+        List<long[]> prompts = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            long[] ids = labels.promptIds(base.tokenizer(), List.of(new Turn(Turn.USER, inputs.get(i))));
+            if (ids.length + longest > base.context()) {
+                throw FieldProblems.badRequest(inputField + (inputField.equals("inputs") ? "[" + i + "]" : ""),
+                        ids.length + " tokens with the longest label's " + longest + " exceed the model's context of "
+                                + base.context());
+            }
+            prompts.add(ids);
+        }
+        double[][] scores = Futures.await(base.classify(served.adapter(), prompts));
+        List<Item> items = new ArrayList<>(inputs.size());
+        for (int i = 0; i < scores.length; i++) {
+            double[] p = LabelScorer.probabilities(scores[i]);
+            List<Scored> ranked = IntStream.range(0, p.length).boxed()
+                    .sorted(Comparator.comparingDouble((Integer l) -> -p[l]).thenComparing(l -> l))
+                    .limit(Math.max(1, topK)).map(l -> new Scored(labels.labels().get(l), p[l])).toList();
+            items.add(new Item(i, ranked.get(0).label(), ranked.get(0).probability(), ranked));
+        }
+        return new Result(served.version(), items);
+    }
+}

@@ -1,0 +1,160 @@
+package io.peftflow.inference.runtime;
+
+import io.peftflow.core.generation.SampledGenerator;
+import io.peftflow.core.tokenizer.Tokenizer;
+import io.peftflow.data.Turn;
+import io.peftflow.inference.api.FieldProblems;
+import io.peftflow.inference.registry.ModelName;
+import io.peftflow.inference.registry.Resolutions;
+import io.peftflow.inference.registry.ServedVersion;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Text generation through an adapter: chat messages rendered with the prompt template the adapter was trained with,
+ * or a raw prompt; sampled on the base's thread, the text handed out piece by piece as it is decoded (streaming),
+ * stop sequences cut off (they are never part of the text).
+ */
+@ApplicationScoped
+public class Completer {
+    /** What to generate: {@code maxTokens} new tokens at most, sampled so, ending early at any of {@code stop}. */
+    public record Settings(int maxTokens, double temperature, double topP, long seed, List<String> stop) {
+    }
+
+    /** A prompt: chat turns (rendered with the adapter's template) or raw text. */
+    public record Prompt(List<Turn> turns, String text, String field) {
+        public static Prompt chat(List<Turn> turns) {
+            return new Prompt(turns, null, "messages");
+        }
+
+        public static Prompt raw(String text) {
+            return new Prompt(null, text, "prompt");
+        }
+    }
+
+    /** A running generation: its text arrives in pieces until {@link #next} returns null. */
+    public static final class Generation {
+        private final ServedVersion version;
+        private final int promptTokens;
+        private final BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
+        private volatile CompletableFuture<SampledGenerator.Finish> done;
+        private volatile int completionTokens;
+        private volatile boolean cancelled;
+
+        Generation(ServedVersion version, int promptTokens) {
+            this.version = version;
+            this.promptTokens = promptTokens;
+        }
+
+        public ServedVersion version() {
+            return version;
+        }
+
+        public int promptTokens() {
+            return promptTokens;
+        }
+
+        public int completionTokens() {
+            return completionTokens;
+        }
+
+        /** The next piece of text, or null once generation has ended and every piece was taken. */
+        public String next() throws InterruptedException {
+            while (true) {
+                String piece = pieces.poll(50, TimeUnit.MILLISECONDS);
+                if (piece != null) {
+                    return piece;
+                }
+                if (done.isDone() && pieces.isEmpty()) {
+                    Futures.await(done);
+                    return null;
+                }
+            }
+        }
+
+        /** {@code stop} or {@code length}, once {@link #next} returned null. */
+        public String finishReason() {
+            return Futures.await(done) == SampledGenerator.Finish.LENGTH ? "length" : "stop";
+        }
+
+        /** Stops generating (the client went away). */
+        public void cancel() {
+            cancelled = true;
+        }
+
+        /** All the text at once. */
+        public String text() throws InterruptedException {
+            StringBuilder sb = new StringBuilder();
+            for (String piece = next(); piece != null; piece = next()) {
+                sb.append(piece);
+            }
+            return sb.toString();
+        }
+    }
+
+    private final Resolutions resolutions;
+    private final Engine engine;
+
+    public Completer(Resolutions resolutions, Engine engine) {
+        this.resolutions = resolutions;
+        this.engine = engine;
+    }
+
+    public Generation start(String tenant, ModelName model, Prompt prompt, Settings settings) {
+        Engine.Served served = engine.serve(resolutions.resolve(tenant, model));
+        LoadedBase base = served.base();
+        Tokenizer tok = base.tokenizer();
+        long[] ids = prompt.turns() != null ? served.adapter().labels().promptIds(tok, prompt.turns())
+                : tok.encodePrompt(prompt.text());
+        if (ids.length >= base.context()) {
+            throw FieldProblems.badRequest(prompt.field(), ids.length + " tokens, more than the model's context of "
+                    + base.context() + " leaves room for");
+        }
+        if (settings.maxTokens() > base.context() - ids.length) {
+            throw FieldProblems.badRequest("max_tokens", settings.maxTokens() + " new tokens after a prompt of "
+                    + ids.length + " exceed the model's context of " + base.context());
+        }
+        Generation g = new Generation(served.version(), ids.length);
+        SampledGenerator.Sampling sampling = new SampledGenerator.Sampling(settings.temperature(), settings.topP(),
+                settings.seed());
+        int holdBack = settings.stop().stream().mapToInt(String::length).max().orElse(1) - 1;
+        g.done = base.generate(served.adapter(), generator -> {
+            List<Long> out = new ArrayList<>();
+            int[] emitted = {0};
+            SampledGenerator.Finish finish = generator.generate(ids, settings.maxTokens(), sampling, tok.stopIds(),
+                    token -> {
+                        out.add(token);
+                        g.completionTokens = out.size();
+                        String text = tok.decode(out.stream().mapToLong(Long::longValue).toArray());
+                        int cut = firstStop(text, settings.stop());
+                        // Hold back what could still become a stop sequence or an incomplete UTF-8 character.
+                        int safe = cut >= 0 ? cut : text.endsWith("\uFFFD") ? text.length() - 1
+                                : Math.max(emitted[0], text.length() - holdBack);
+                        if (safe > emitted[0]) {
+                            g.pieces.add(text.substring(emitted[0], safe));
+                            emitted[0] = safe;
+                        }
+                        return cut < 0 && !g.cancelled;
+                    });
+            String text = tok.decode(out.stream().mapToLong(Long::longValue).toArray());
+            int cut = firstStop(text, settings.stop());
+            int end = cut >= 0 ? cut : text.length();
+            if (end > emitted[0]) {
+                g.pieces.add(text.substring(emitted[0], end));
+            }
+            return cut >= 0 ? SampledGenerator.Finish.STOP : finish;
+        });
+        return g;
+    }
+
+    private static int firstStop(String text, List<String> stop) {
+        return stop.stream().mapToInt(text::indexOf).filter(i -> i >= 0).min().orElse(-1);
+    }
+
+}

@@ -1,0 +1,85 @@
+package io.peftflow.inference.runtime;
+
+import io.peftflow.inference.InferenceConfig;
+import io.peftflow.inference.registry.ServedVersion;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The base models in memory (each loaded once, on first use or at start-up for {@code preload-base-model}) and the
+ * staged adapter versions (downloaded once). Readiness is the preloaded base being in memory.
+ */
+@ApplicationScoped
+public class Engine {
+    private static final Logger LOG = Logger.getLogger(Engine.class);
+
+    /** A version ready to run: its files on disk and the base it runs on. */
+    public record Served(ModelFiles.StagedAdapter adapter, LoadedBase base) {
+        public ServedVersion version() {
+            return adapter.version();
+        }
+    }
+
+    private final ModelFiles files;
+    private final InferenceConfig config;
+    private final Map<String, LoadedBase> bases = new ConcurrentHashMap<>();
+    private final Map<String, ModelFiles.StagedAdapter> staged = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+
+    public Engine(ModelFiles files, InferenceConfig config) {
+        this.files = files;
+        this.config = config;
+    }
+
+    void preload(@Observes StartupEvent event) {
+        Thread t = new Thread(() -> {
+            // The trainer uploads the default base model at its own start-up: keep trying until it is there.
+            while (!stopping && !bases.containsKey(config.preloadBaseModel())) {
+                try {
+                    base(config.preloadBaseModel());
+                } catch (RuntimeException e) {
+                    LOG.infof("base model %s not loaded yet: %s", config.preloadBaseModel(), e.getMessage());
+                    sleep();
+                }
+            }
+        }, "inference-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        bases.values().forEach(LoadedBase::close);
+    }
+
+    public boolean ready() {
+        return bases.containsKey(config.preloadBaseModel());
+    }
+
+    /** The version with its files on disk and its base in memory. */
+    public Served serve(ServedVersion version) {
+        ModelFiles.StagedAdapter adapter = staged.computeIfAbsent(version.key(), k -> files.adapter(version));
+        return new Served(adapter, base(version.baseModel()));
+    }
+
+    private LoadedBase base(String name) {
+        return bases.computeIfAbsent(name, n -> {
+            LOG.infof("loading base model %s", n);
+            return new LoadedBase(n, files.baseModel(n), config.adapterCacheBytes(), config.maxBatchInputs());
+        });
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
