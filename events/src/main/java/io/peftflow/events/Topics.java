@@ -15,7 +15,8 @@ public final class Topics {
      * reason and the original topic, partition and offset in their {@code dead-letter-*} headers.
      */
     public static final String TRAINER_DEAD_LETTERS = "peftflow.trainer.dead-letters";
-    /** Forged training events registry-service refused (files outside their job's own prefix), kept to investigate. */
+    /** The same for registry-service's intake: training events that can never register, and forged ones (files
+     * outside their job's own prefix), kept to investigate or replay. */
     public static final String REGISTRY_DEAD_LETTERS = "peftflow.registry.dead-letters";
 
     private Topics() {

@@ -45,7 +45,7 @@ class TrainingEventsTest {
                                 new RunMetrics.Baseline("groceries", 0.52, 0.125, 8)),
                         new JobSucceeded.Lineage(DATA, new JobSucceeded.BaseModel("tiny-llama", "dd"), LORA,
                                 new TrainingSettings(150, null, 16, 1e-2, 10, 50, 50), 42,
-                                new JobSucceeded.Libraries("0.1.0", "0.33.0", "2.5.1")),
+                                new JobSucceeded.Libraries("0.1.0", "0.33.0", "2.5.1"), null),
                         24_576, 150, T, 98_304L),
                 new JobFailed("j1", "acme", JobFailed.Kind.USER_ERROR, "train.jsonl line 3: no label", 0, T),
                 new JobCancelled("j1", "acme", 50, T));

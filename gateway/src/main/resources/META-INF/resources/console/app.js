@@ -268,16 +268,26 @@ async function jobsPage() {
         h('td', {}, j.adapter_name || '–'), h('td', {}, when(j.created_at)))))));
 }
 
+/** The registry's side of a trained job, as its view's `registration` says it. */
+function registrationText(r) {
+  if (!r) return '';
+  if (r.status === 'registered') return `registered as ${r.adapter} v${r.version}`;
+  if (r.status === 'failed') return r.reason;
+  return 'trained, registration pending';
+}
+
 async function jobPage(id) {
   const path = `/v1/fine-tuning/jobs/${encodeURIComponent(id)}`;
   let job = await json(path);
   const status = h('span', {id: 'job-status', class: 'pill ' + job.status}, job.status);
   const progress = h('span', {id: 'job-progress'});
+  const registration = h('p', {id: 'job-registration'});
   const cancel = h('button', {id: 'job-cancel', onclick: async () => { await json(path + '/cancel', {method: 'POST'}); render(); }}, 'Cancel');
   main.append(h('h1', {}, h('a', {href: '#/jobs'}, 'Jobs'), ' / ', id));
   main.append(h('div', {class: 'card'}, h('p', {}, status, ' ', progress, ' ', cancel),
     h('p', {class: 'muted'}, `${job.method.type} on ${job.model}, dataset ${job.dataset.name} v${job.dataset.version}, adapter `,
       job.adapter_name ? h('a', {href: `#/adapters/${encodeURIComponent(job.adapter_name)}`}, job.adapter_name) : '–'),
+    registration,
     job.error ? h('p', {class: 'error'}, `${job.error.code}: ${job.error.message}`) : ''));
   const canvas = h('canvas', {id: 'loss-chart'});
   main.append(h('h2', {}, 'Training loss'), h('div', {class: 'card'}, h('div', {class: 'chart'}, canvas)));
@@ -296,6 +306,7 @@ async function jobPage(id) {
     cancel.hidden = !['queued', 'running', 'validating_files'].includes(j.status);
     progress.textContent = j.progress.total_steps ? `step ${j.progress.step} / ${j.progress.total_steps}` : '';
     metrics.replaceChildren(metricsTable(j.result && j.result.metrics));
+    registration.textContent = registrationText(j.registration);
   };
   showResult(job);
   // The job's events as they happen: Server-Sent Events read through fetch (EventSource cannot send the key).
@@ -319,6 +330,8 @@ async function jobPage(id) {
           chart.data.datasets[0].data.push({x: event.data.step, y: event.data.trainLoss});
           progress.textContent = `step ${event.data.step} / ${event.data.totalSteps}`;
           chart.update('none');
+        } else if (['training.job-succeeded', 'training.registered', 'training.job-failed'].includes(event.type)) {
+          showResult(await json(path));
         }
       }
     }

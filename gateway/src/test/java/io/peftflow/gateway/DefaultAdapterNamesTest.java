@@ -1,6 +1,7 @@
 package io.peftflow.gateway;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -9,12 +10,15 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A job that leaves {@code adapter_name} out trains under its default name, and for every PEFT method that name is
- * one the registry accepts: each job's adapter ends registered (once lost silently for three of the four methods).
+ * one the registry accepts: each job's adapter ends registered (once lost silently for three of the four methods),
+ * and the job says so: {@code succeeded} only once registered, with the version in its view and its events.
  */
 @QuarkusTest
 class DefaultAdapterNamesTest {
@@ -35,7 +39,13 @@ class DefaultAdapterNamesTest {
         }
         jobs.forEach((method, id) -> {
             String adapter = "transactions-" + method.replace('_', '-');
-            assertEquals(adapter, Training.awaitSucceeded(key, id).getString("adapter_name"));
+            // A job succeeds once the registry has registered its adapter, and says as what.
+            JsonPath job = Training.awaitSucceeded(key, id);
+            assertEquals(adapter, job.getString("adapter_name"));
+            assertEquals("registered", job.getString("registration.status"));
+            assertEquals(1, job.getInt("registration.version"));
+            given().header("Authorization", key.bearer()).when().get("/v1/fine-tuning/jobs/" + id + "/events")
+                    .then().statusCode(200).body("data.message", hasItem(startsWith("Registered as " + adapter + " v1")));
             Training.awaitVersion(key, adapter, 1);
             given().header("Authorization", key.bearer()).when().get("/v1/adapters/" + adapter + "/versions/1")
                     .then().statusCode(200).body("lineage.jobId", is(id));

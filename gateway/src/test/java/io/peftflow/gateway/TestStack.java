@@ -67,9 +67,11 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
                     "-Dpeftflow.trainer.heartbeat=500ms", "-Dpeftflow.trainer.poll=100ms",
                     "-Dpeftflow.trainer.work-dir=" + Path.of("target", "trainer-work").toAbsolutePath(),
                     "-Dmp.messaging.incoming.dataset-versions.group.id=" + GROUP,
-                    "-Dmp.messaging.incoming.training-requests.group.id=" + GROUP));
+                    "-Dmp.messaging.incoming.training-requests.group.id=" + GROUP,
+                    "-Dmp.messaging.incoming.adapter-events.group.id=" + GROUP));
             Service registry = start("registry-service", "registry_test", "384m", List.of(
-                    "-Dmp.messaging.incoming.training-events.group.id=" + GROUP + "-registry"));
+                    "-Dmp.messaging.incoming.training-events.group.id=" + GROUP + "-registry",
+                    "-Dmp.messaging.incoming.dataset-versions.group.id=" + GROUP + "-registry"));
             Service inference = start("inference-service", "unused", "512m", List.of(
                     "-Dpeftflow.inference.registry-url=" + registry.url(),
                     "-Dpeftflow.inference.cache-dir=" + Path.of("target", "inference-cache").toAbsolutePath()));
@@ -144,8 +146,8 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
     private static void startGroupsAtTheEnd() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA))) {
             Map<String, List<String>> topicsByGroup = Map.of(
-                    GROUP, List.of(Topics.DATASET_VERSIONS, Topics.TRAINING_REQUESTS),
-                    GROUP + "-registry", List.of(Topics.TRAINING_EVENTS));
+                    GROUP, List.of(Topics.DATASET_VERSIONS, Topics.TRAINING_REQUESTS, Topics.ADAPTER_EVENTS),
+                    GROUP + "-registry", List.of(Topics.TRAINING_EVENTS, Topics.DATASET_VERSIONS));
             Set<String> missing = new HashSet<>(topicsByGroup.values().stream().flatMap(List::stream).toList());
             missing.removeAll(admin.listTopics().names().get(30, TimeUnit.SECONDS));
             admin.createTopics(missing.stream().map(t -> new NewTopic(t, Optional.empty(), Optional.empty())).toList())

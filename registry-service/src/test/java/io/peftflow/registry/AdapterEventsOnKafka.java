@@ -27,9 +27,14 @@ public final class AdapterEventsOnKafka {
     }
 
     public static void publish(String bootstrap, String topic, String key, CloudEvent event) {
+        publish(bootstrap, topic, key, EventCodec.encode(event));
+    }
+
+    /** A record as it is, readable or not. */
+    public static void publish(String bootstrap, String topic, String key, String value) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, EventCodec.encode(event))).get();
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("cannot publish to " + topic, e);
         }

@@ -66,6 +66,7 @@ class RegistrationTest {
                 e -> e instanceof AdapterVersionRegistered, Duration.ofSeconds(60));
         assertEquals(1, registered.size(), "one version-registered event");
         AdapterVersionRegistered event = (AdapterVersionRegistered) registered.get(0);
+        event.validate(); // what trainer-service's intake checks (contract test: the real producer's event is accepted)
         assertEquals(1, event.version());
         assertEquals("champion", event.role());
 

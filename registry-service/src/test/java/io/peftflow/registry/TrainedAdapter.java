@@ -87,7 +87,7 @@ public final class TrainedAdapter {
                 new JobSucceeded.BaseModel(base, "c".repeat(64)),
                 new TrainingRequested.MethodSpec("lora", config),
                 new TrainingSettings(4, null, 8, 1e-2, null, null, null), 42,
-                new JobSucceeded.Libraries("0.1.0-SNAPSHOT", "0.33.0", "2.5.1")),
+                new JobSucceeded.Libraries("0.1.0-SNAPSHOT", "0.33.0", "2.5.1"), null),
                 4096, 4, OffsetDateTime.now(), 4096L);
     }
 

@@ -57,13 +57,6 @@ public interface TrainerConfig {
      */
     Optional<Duration> exitWhenIdle();
 
-    /**
-     * The longest wait between two attempts of a Kafka record whose transaction failed on an unavailable database
-     * (the waits start at 200 ms and double up to this); such a record is retried until the database is back.
-     */
-    @WithDefault("30s")
-    Duration intakeRetryMax();
-
     /** Claims of one job before it fails as a system error (a job that kills its workers must not loop). */
     @WithDefault("5")
     int maxAttempts();

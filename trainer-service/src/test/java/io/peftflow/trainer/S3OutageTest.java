@@ -45,7 +45,7 @@ class S3OutageTest {
         } finally {
             TestStack.signal("s3proxy", "CONT");
         }
-        JsonPath done = Api.awaitStatus(TENANT, id, "succeeded", Duration.ofSeconds(120));
+        JsonPath done = Api.awaitStatus(TENANT, id, "trained", Duration.ofSeconds(120));
         assertEquals(1, done.getInt("attempt"), "trained once");
     }
 
@@ -69,7 +69,7 @@ class S3OutageTest {
         } finally {
             TestStack.stack("up", "s3");
         }
-        JsonPath done = Api.awaitStatus(TENANT, id, "succeeded", Duration.ofSeconds(240));
+        JsonPath done = Api.awaitStatus(TENANT, id, "trained", Duration.ofSeconds(240));
         assertEquals(1, done.getInt("attempt"));
         assertNull(done.get("error"), "no error");
         assertTrue(done.getInt("result.steps") == 150, done.prettify());

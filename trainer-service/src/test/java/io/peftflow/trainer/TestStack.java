@@ -7,6 +7,9 @@ import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
 import io.peftflow.events.Topics;
+import io.peftflow.events.adapter.AdapterRegistrationFailed;
+import io.peftflow.events.adapter.AdapterVersionRegistered;
+import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
 import io.peftflow.kit.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -83,6 +86,17 @@ public class TestStack {
         return ready;
     }
 
+    /** Announces the version's deletion, as dataset-service does, and waits until the trainer has recorded it. */
+    public void deleted(String tenant, String dataset, int version) {
+        DatasetVersionDeleted d = new DatasetVersionDeleted(tenant, dataset, version, version, OffsetDateTime.now());
+        send(Topics.DATASET_VERSIONS, tenant + "/" + dataset, EventCodec.wrap("/dataset-service",
+                EventTypes.DATASET_VERSION_DELETED, "datasets/" + tenant + "/" + dataset + "/" + version, d)
+                .withId(DatasetVersionDeleted.eventId(tenant, dataset, version)));
+        await(Duration.ofSeconds(30), "deletion of version " + version + " of " + dataset + " recorded", () ->
+                count("select count(*) from dataset_version where tenant = ? and dataset = ? and version = " + version
+                        + " and deleted_at is not null", tenant, dataset) == 1);
+    }
+
     /** Announces and waits until the trainer has recorded the version. */
     public DatasetVersionReady known(String tenant, String dataset, int version, int train, int validation) {
         DatasetVersionReady v = announce(tenant, dataset, version, train, validation, 1);
@@ -94,6 +108,20 @@ public class TestStack {
 
     public void send(String topic, String key, CloudEvent event) {
         send(topic, key, EventCodec.encode(event));
+    }
+
+    /** What registry-service announces once it registered the job's adapter as {@code version}. */
+    public void registered(String tenant, String jobId, String adapter, int version) {
+        AdapterVersionRegistered r = new AdapterVersionRegistered(tenant, adapter, version, jobId, "lora", "tiny-llama",
+                null, null, List.of(), "challenger", "test registration", OffsetDateTime.now());
+        send(Topics.ADAPTER_EVENTS, r.key(), r.toCloudEvent("/registry-service"));
+    }
+
+    /** What registry-service announces when it refuses the job's adapter. */
+    public void refused(String tenant, String jobId, String adapter, int version, String reason) {
+        AdapterRegistrationFailed f = new AdapterRegistrationFailed(tenant, adapter, version, jobId, reason,
+                OffsetDateTime.now());
+        send(Topics.ADAPTER_EVENTS, f.key(), f.toCloudEvent("/registry-service"));
     }
 
     public void send(String topic, String key, String value) {

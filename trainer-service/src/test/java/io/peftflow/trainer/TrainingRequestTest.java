@@ -54,7 +54,7 @@ class TrainingRequestTest {
         String id = JobService.jobId(TENANT, r.requestId());
         TestStack.await(Duration.ofSeconds(30), "the request's job", () ->
                 stack.count("select count(*) from fine_tuning_job where id = ?", id) == 1);
-        JsonPath done = Api.awaitStatus(TENANT, id, "succeeded", Duration.ofSeconds(300));
+        JsonPath done = Api.awaitStatus(TENANT, id, "trained", Duration.ofSeconds(300));
         assertEquals(1, done.getInt("attempt"));
         assertEquals(1, stack.count("select count(*) from fine_tuning_job where tenant = ? and dataset_name = ?", TENANT, dataset));
         assertEquals(1, stack.count("select count(*) from job_event where job_id = ? and type = 'training.job-started'", id));

@@ -81,7 +81,7 @@ class WorkerHealthIT {
         String state = worker(jvms.get(healthyPort, "/q/health/ready")).at("/data/state").asText();
         assertTrue(state.equals("idle") || state.equals("running job " + id), state);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!(job = jvms.get(apiPort, "/fine-tuning/jobs/" + id)).get("status").asText().equals("succeeded")) {
+        while (!(job = jvms.get(apiPort, "/fine-tuning/jobs/" + id)).get("status").asText().equals("trained")) {
             assertTrue(!job.get("status").asText().equals("failed") && System.nanoTime() < deadline, job.toString());
             Thread.sleep(200);
         }

@@ -79,13 +79,13 @@ class WorkerKillIT {
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (true) {
             done = jvms.get(secondPort, "/fine-tuning/jobs/" + id);
-            if (done.get("status").asText().equals("succeeded")) {
+            if (done.get("status").asText().equals("trained")) {
                 break;
             }
             assertTrue(!done.get("status").asText().equals("failed") && System.nanoTime() < deadline, done.toString());
             Thread.sleep(200);
         }
-        System.out.printf("job %s: killed after checkpoint %d, succeeded %.1f s later%n", id, checkpoint,
+        System.out.printf("job %s: killed after checkpoint %d, trained %.1f s later%n", id, checkpoint,
                 (System.nanoTime() - killedAt) / 1e9);
         assertEquals(2, done.get("attempt").asInt());
         assertEquals(40, done.at("/result/steps").asInt());

@@ -53,6 +53,7 @@ class VersionEventTest {
         assertEquals(EventTypes.DATASET_VERSION_READY, event.type());
         assertEquals("datasets/" + TENANT + "/" + name + "/1", event.subject());
         DatasetVersionReady ready = EventCodec.payload(event, DatasetVersionReady.class);
+        ready.validate(); // what every consumer checks (contract test: the real producer's event is accepted)
         assertEquals(TENANT, ready.tenant());
         assertEquals(name, ready.dataset());
         assertEquals(1, ready.version());
@@ -81,6 +82,7 @@ class VersionEventTest {
         CloudEvent event = consume(DatasetVersionDeleted.eventId(TENANT, name, 1), Duration.ofSeconds(60));
         assertEquals(EventTypes.DATASET_VERSION_DELETED, event.type());
         DatasetVersionDeleted deleted = EventCodec.payload(event, DatasetVersionDeleted.class);
+        deleted.validate();
         assertEquals(TENANT, deleted.tenant());
         assertEquals(name, deleted.dataset());
         assertEquals(1, deleted.version());

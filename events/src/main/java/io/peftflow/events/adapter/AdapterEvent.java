@@ -5,6 +5,8 @@ import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventIds;
 import io.peftflow.events.EventTypes;
+import io.peftflow.events.contract.Tenant;
+import io.peftflow.events.contract.Validated;
 
 import java.util.Map;
 
@@ -13,7 +15,8 @@ import java.util.Map;
  * Every record of one adapter is keyed by {@link #key()}, so a consumer sees an adapter's versions and promotions in
  * order.
  */
-public sealed interface AdapterEvent permits AdapterVersionRegistered, AdapterPromoted, AdapterRegistrationFailed {
+public sealed interface AdapterEvent extends Validated
+        permits AdapterVersionRegistered, AdapterPromoted, AdapterRegistrationFailed {
 
     /** The payload record of each adapter event type. */
     Map<String, Class<? extends AdapterEvent>> TYPES = Map.of(
@@ -22,6 +25,15 @@ public sealed interface AdapterEvent permits AdapterVersionRegistered, AdapterPr
             EventTypes.ADAPTER_REGISTRATION_FAILED, AdapterRegistrationFailed.class);
 
     String tenant();
+
+    /**
+     * The tenant only: a registration refused for its adapter name carries that name, so that the job that asked
+     * for it still learns why.
+     */
+    @Override
+    default void validate() {
+        Tenant.check("tenant", tenant());
+    }
 
     String adapter();
 

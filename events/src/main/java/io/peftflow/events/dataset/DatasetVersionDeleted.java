@@ -1,6 +1,9 @@
 package io.peftflow.events.dataset;
 
 import io.peftflow.events.EventIds;
+import io.peftflow.events.contract.ResourceName;
+import io.peftflow.events.contract.Tenant;
+import io.peftflow.events.contract.Validated;
 
 import java.time.OffsetDateTime;
 
@@ -11,7 +14,14 @@ import java.time.OffsetDateTime;
  *
  * @param versionId the version's database id, as in {@link DatasetVersionReady#versionId()}
  */
-public record DatasetVersionDeleted(String tenant, String dataset, int version, long versionId, OffsetDateTime deletedAt) {
+public record DatasetVersionDeleted(String tenant, String dataset, int version, long versionId, OffsetDateTime deletedAt)
+        implements Validated {
+
+    @Override
+    public void validate() {
+        Tenant.check("tenant", tenant);
+        ResourceName.check("dataset", dataset);
+    }
 
     /** The CloudEvent id: the same for every redelivery of this deletion. */
     public static String eventId(String tenant, String dataset, int version) {

@@ -1,6 +1,11 @@
 package io.peftflow.events.dataset;
 
 import io.peftflow.events.EventIds;
+import io.peftflow.events.contract.InvalidValue;
+import io.peftflow.events.contract.ResourceName;
+import io.peftflow.events.contract.S3Uri;
+import io.peftflow.events.contract.Tenant;
+import io.peftflow.events.contract.Validated;
 
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -34,7 +39,7 @@ public record DatasetVersionReady(
         Map<String, Double> classWeights,
         String lengthUnit,
         Lengths lengths,
-        OffsetDateTime createdAt) {
+        OffsetDateTime createdAt) implements Validated {
 
     /** One value per stored object of a version (its URI, or its SHA-256). */
     public record VersionObjects(String raw, String train, String validation, String report) {
@@ -51,6 +56,22 @@ public record DatasetVersionReady(
 
     /** Example length statistics in {@code lengthUnit}. */
     public record Lengths(double min, double max, double mean, double p50, double p95) {
+    }
+
+    /** Whose, which, and where its splits are: everything a trainer fetches and verifies. */
+    @Override
+    public void validate() {
+        Tenant.check("tenant", tenant);
+        ResourceName.check("dataset", dataset);
+        if (version < 1) {
+            throw new InvalidValue("version", "version must be >= 1, got " + version);
+        }
+        if (uris == null || sha256 == null || counts == null) {
+            throw new InvalidValue(uris == null ? "uris" : sha256 == null ? "sha256" : "counts",
+                    "dataset version " + tenant + "/" + dataset + " v" + version + ": its announcement lacks uris, sha256 or counts");
+        }
+        S3Uri.parse("uris.train", uris.train());
+        S3Uri.parse("uris.validation", uris.validation());
     }
 
     /** The CloudEvent id: the same for every redelivery of this version's announcement. */

@@ -1,6 +1,8 @@
 package io.peftflow.events.training;
 
 import io.peftflow.events.EventTypes;
+import io.peftflow.events.contract.Tenant;
+import io.peftflow.events.contract.Validated;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -17,10 +19,21 @@ import java.util.List;
 public record JobSucceeded(String jobId, String tenant, String adapterName, List<StoredFile> adapterFiles,
                            StoredFile manifest, StoredFile metricsFile, RunMetrics metrics, Lineage lineage,
                            long trainableParameters, int steps, OffsetDateTime finishedAt, Long trainedTokens)
-        implements TrainingJobEvent {
+        implements TrainingJobEvent, Validated {
 
     public JobSucceeded {
         adapterFiles = List.copyOf(adapterFiles);
+    }
+
+    /**
+     * The tenant and the job: what a refusal needs to reach the job. The rest (the adapter name, the files' URIs and
+     * hashes) is the registry's to check; what does not pass is a refused registration the job shows, not an
+     * unreadable record.
+     */
+    @Override
+    public void validate() {
+        Tenant.check("tenant", tenant);
+        Validated.id("job_id", jobId);
     }
 
     /** An object in S3 with its hex SHA-256 and size. */
@@ -32,9 +45,11 @@ public record JobSucceeded(String jobId, String tenant, String adapterName, List
      *
      * @param method the method's wire name and its full PEFT config as saved in {@code adapter_config.json}
      * @param libraries versions of peft-core, DJL and PyTorch that trained it
+     * @param datasetDeletedAt when the dataset version was deleted, if that happened while the job ran (null
+     *                         otherwise): the registry marks such an adapter and never promotes it
      */
     public record Lineage(DatasetRef dataset, BaseModel baseModel, TrainingRequested.MethodSpec method,
-                          TrainingSettings training, long seed, Libraries libraries) {
+                          TrainingSettings training, long seed, Libraries libraries, OffsetDateTime datasetDeletedAt) {
     }
 
     /** A base model by its registry name and the hash of its weights. */

@@ -2,6 +2,9 @@ package io.peftflow.events.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peftflow.events.EventIds;
+import io.peftflow.events.contract.ResourceName;
+import io.peftflow.events.contract.Tenant;
+import io.peftflow.events.contract.Validated;
 
 import java.time.OffsetDateTime;
 
@@ -10,7 +13,8 @@ import java.time.OffsetDateTime;
  * {@link io.peftflow.events.Topics#TRAINING_REQUESTS}: a request to train one adapter. trainer-service turns each
  * request into at most one job, keyed on {@code requestId}.
  *
- * @param requestId    idempotency key: the client's {@code Idempotency-Key}, or a policy's id for a dataset version
+ * @param requestId    idempotency key (required): the client's {@code Idempotency-Key}, or a policy's id for a dataset
+ *                     version
  * @param origin       who asked: {@code api} or {@code policy}
  * @param dataset      the dataset version to train on; {@code version} 0 means the latest ready one
  * @param method       the PEFT method and its hyperparameters
@@ -25,10 +29,21 @@ public record TrainingRequested(
         MethodSpec method,
         TrainingSettings training,
         long seed,
-        OffsetDateTime requestedAt) {
+        OffsetDateTime requestedAt) implements Validated {
 
     public static final String ORIGIN_API = "api";
     public static final String ORIGIN_POLICY = "policy";
+
+    /** Who and on what: the rest (method, model, adapter name) is checked like a REST request's, failing the job. */
+    @Override
+    public void validate() {
+        Tenant.check("tenant", tenant);
+        Validated.id("request_id", requestId);
+        if (dataset == null) {
+            throw new io.peftflow.events.contract.InvalidValue("dataset", "dataset is required");
+        }
+        ResourceName.check("dataset.name", dataset.name());
+    }
 
     /** The CloudEvent id: one per request, whatever the redelivery. */
     public static String eventId(String tenant, String requestId) {

@@ -89,7 +89,8 @@ final class Views {
                        String baseModel, DatasetRef dataset, Long trainableParameters, Integer steps, Long sizeBytes,
                        Map<String, Object> metrics, String promotion, String failureReason,
                        List<Map<String, Object>> files, Lineage lineage, Map<String, String> tags,
-                       OffsetDateTime createdAt, OffsetDateTime readyAt, OffsetDateTime archivedAt) {
+                       OffsetDateTime createdAt, OffsetDateTime readyAt, OffsetDateTime archivedAt,
+                       OffsetDateTime datasetDeletedAt) {
         static VersionView of(String adapter, AdapterVersion v, List<AdapterAlias> aliases, VersionLineage lineage,
                               List<VersionTag> tags) {
             Map<String, String> tagMap = new LinkedHashMap<>();
@@ -98,7 +99,7 @@ final class Views {
                     aliases.stream().filter(a -> a.version == v.version).map(a -> a.alias).toList(), v.method,
                     v.baseModel, v.datasetName == null ? null : new DatasetRef(v.datasetName, v.datasetVersion),
                     v.trainableParameters, v.steps, v.sizeBytes, v.metrics, v.promotionReason, v.failureReason,
-                    v.files, Lineage.of(lineage), tagMap, v.createdAt, v.readyAt, v.archivedAt);
+                    v.files, Lineage.of(lineage), tagMap, v.createdAt, v.readyAt, v.archivedAt, v.datasetDeletedAt);
         }
     }
 

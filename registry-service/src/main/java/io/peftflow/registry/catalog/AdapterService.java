@@ -112,6 +112,11 @@ public class AdapterService {
             throw new ProblemException(Response.Status.CONFLICT, "version " + version + " of adapter '" + name
                     + "' is " + v.status.wireName() + "; only ready versions can be aliased");
         }
+        if (AdapterAlias.CHAMPION.equals(alias) && v.datasetDeletedAt != null) {
+            throw new ProblemException(Response.Status.CONFLICT, "version " + version + " of adapter '" + name
+                    + "' was trained on dataset " + v.datasetName + " v" + v.datasetVersion
+                    + ", which was deleted; it cannot become the champion");
+        }
         aliases.move(adapter, alias, v, AliasMove.API, reason);
     }
 

@@ -96,6 +96,10 @@ public class AdapterVersion extends PanacheEntityBase {
     @Column(name = "promotion_reason", columnDefinition = "text")
     public String promotionReason;
 
+    /** When the dataset version it was trained on was deleted (during training): never promoted. */
+    @Column(name = "dataset_deleted_at")
+    public OffsetDateTime datasetDeletedAt;
+
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 

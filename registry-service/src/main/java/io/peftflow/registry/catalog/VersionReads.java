@@ -23,6 +23,7 @@ public class VersionReads {
                    v.dataset_version, v.trainable_parameters, v.steps, v.size_bytes, v.exact_match,
                    v.macro_exact_match, v.eval_loss, v.perplexity, v.token_accuracy, v.metrics, v.files,
                    v.failure_reason, v.promotion_reason, v.created_at, v.ready_at, v.archived_at,
+                   v.dataset_deleted_at,
                    l.version_id AS lineage_version_id, l.job_id AS lineage_job_id,
                    l.dataset_name AS lineage_dataset_name, l.dataset_version AS lineage_dataset_version,
                    l.train_sha256, l.validation_sha256, l.base_model_id, l.base_weights_sha256, l.method_name,
@@ -95,6 +96,7 @@ public class VersionReads {
         v.createdAt = r.time("created_at");
         v.readyAt = r.time("ready_at");
         v.archivedAt = r.time("archived_at");
+        v.datasetDeletedAt = r.time("dataset_deleted_at");
 
         VersionLineage l = null;
         if (r.bigint("lineage_version_id") != null) {

@@ -3,6 +3,7 @@ package io.peftflow.registry.catalog;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,6 +25,12 @@ public class VersionRepository implements PanacheRepositoryBase<AdapterVersion, 
     public List<AdapterVersion> page(Adapter adapter, int afterVersion, int limit) {
         return find("adapter = ?1 and version > ?2 and status in ?3 order by version", adapter, afterVersion, VISIBLE)
                 .page(0, limit).list();
+    }
+
+    /** Marks the versions trained on a dataset version that was deleted; how many this call marked. */
+    public int markTrainedOnDeleted(String tenant, String dataset, int datasetVersion, OffsetDateTime at) {
+        return update("datasetDeletedAt = ?1 where tenant = ?2 and datasetName = ?3 and datasetVersion = ?4"
+                + " and datasetDeletedAt is null", at, tenant, dataset, datasetVersion);
     }
 
     /** The latest ready version: the headline of an adapter without a champion. */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.peftflow.events.adapter.AdapterRegistrationFailed;
 import io.peftflow.events.adapter.AdapterVersionRegistered;
 import io.peftflow.events.contract.ResourceName;
-import io.peftflow.events.contract.Tenant;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.registry.RegistryConfig;
 import io.peftflow.registry.catalog.Adapter;
@@ -72,12 +71,18 @@ public class RegistrationService {
         this.checkpointsBucket = config.checkpointsBucket();
     }
 
-    /** The version of {@code job}: registered now, or earlier by a previous delivery of the same event. */
+    /**
+     * The version of {@code job} (a {@link JobSucceeded#validate() valid} event): registered now, or earlier by a
+     * previous delivery of the same event; null when its adapter name is one no adapter can have (refused, with its
+     * event: there is no adapter to hold a {@code failed_registration} version).
+     */
     public AdapterVersion register(JobSucceeded job) {
-        if (!Tenant.valid(job.tenant()) || !ResourceName.valid(job.adapterName()) || job.jobId() == null
-                || job.jobId().isBlank()) {
-            throw new IllegalArgumentException("job " + job.jobId() + " has no valid tenant and adapter name ("
-                    + job.tenant() + "/" + job.adapterName() + ")");
+        if (!ResourceName.valid(job.adapterName())) {
+            String reason = ResourceName.message("adapter_name", job.adapterName());
+            LOG.warnf("job %s/%s failed registration: %s", job.tenant(), job.jobId(), reason);
+            QuarkusTransaction.requiringNew().run(() -> events.announce(new AdapterRegistrationFailed(job.tenant(),
+                    job.adapterName(), 0, job.jobId(), reason, OffsetDateTime.now())));
+            return null;
         }
         Optional<AdapterVersion> known = QuarkusTransaction.requiringNew().call(() ->
                 versions.findByJob(job.tenant(), job.jobId()));
@@ -130,6 +135,7 @@ public class RegistrationService {
             v.datasetName = job.lineage().dataset().name();
             v.datasetVersion = job.lineage().dataset().version();
         }
+        v.datasetDeletedAt = job.lineage() == null ? null : job.lineage().datasetDeletedAt();
         v.trainableParameters = job.trainableParameters();
         v.steps = job.steps();
         v.sizeBytes = StagedAdapter.filesOf(job).stream().mapToLong(JobSucceeded.StoredFile::bytes).sum();
@@ -175,8 +181,10 @@ public class RegistrationService {
         v.readyAt = OffsetDateTime.now();
         Optional<AdapterVersion> champion = aliases.find(adapter, AdapterAlias.CHAMPION)
                 .flatMap(a -> versions.findVisible(adapter, a.version));
-        Promoter.Decision decision = Promoter.decide(adapter.policy(), job.metrics(),
-                champion.map(AdapterVersion::tuned));
+        Promoter.Decision decision = v.datasetDeletedAt != null
+                ? new Promoter.Decision(false, null, null, "not promoted: trained on dataset " + v.datasetName + " v"
+                        + v.datasetVersion + ", deleted at " + v.datasetDeletedAt)
+                : Promoter.decide(adapter.policy(), job.metrics(), champion.map(AdapterVersion::tuned));
         v.promotionReason = decision.reason();
         if (champion.isEmpty()) {
             adapter.headlineVersionId = v.id;

@@ -191,7 +191,7 @@ public class JobResource {
 
         Batch next(JobService jobs, String tenant, String id) {
             // Read the status first: a final status seen here means all of the job's events are already in the log.
-            boolean finished = jobs.get(tenant, id).status.terminal();
+            boolean finished = jobs.get(tenant, id).status().terminal();
             List<JobEventRow> rows = jobs.events(tenant, id, seq, 500);
             if (!rows.isEmpty()) {
                 seq = rows.get(rows.size() - 1).seq;

@@ -10,14 +10,15 @@ import io.peftflow.trainer.jobs.FineTuningJob;
  */
 record OpenAiStatus(String wire, String fineTunedModel, OpenAiViews.Error error, boolean finished) {
     static OpenAiStatus of(FineTuningJob j) {
-        return switch (j.status) {
+        return switch (j.status()) {
             case VALIDATING_FILES -> unfinished("validating_files");
             case QUEUED -> unfinished("queued");
-            case RUNNING, CANCEL_REQUESTED -> unfinished("running");
+            case RUNNING, CANCEL_REQUESTED, TRAINED -> unfinished("running");
             case CANCELLED -> new OpenAiStatus("cancelled", null, null, true);
             case FAILED -> failed(j.errorKind == null ? "failed" : j.errorKind.toLowerCase(java.util.Locale.ROOT),
                     j.errorMessage);
-            case SUCCEEDED -> new OpenAiStatus("succeeded", null, null, true);
+            case SUCCEEDED -> new OpenAiStatus("succeeded", j.registeredVersion == null ? null
+                    : j.recipe.adapterName() + ":" + j.registeredVersion, null, true);
         };
     }
 

@@ -77,7 +77,7 @@ final class OpenAiViews {
 
         /** While running: the start plus the time so far scaled to every step. */
         private static Long estimatedFinish(FineTuningJob j) {
-            if (j.startedAt == null || j.totalSteps == null || j.step <= 0 || j.status.terminal()) {
+            if (j.startedAt == null || j.totalSteps == null || j.step <= 0 || j.status().terminal()) {
                 return null;
             }
             Duration elapsed = Duration.between(j.startedAt, OffsetDateTime.now());

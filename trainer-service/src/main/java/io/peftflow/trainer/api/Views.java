@@ -1,6 +1,7 @@
 package io.peftflow.trainer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.events.training.JobFailed;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.events.training.RunMetrics;
 import io.peftflow.events.training.TrainingSettings;
@@ -8,6 +9,7 @@ import io.peftflow.kit.problem.FieldError;
 import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.JobCheckpoint;
 import io.peftflow.trainer.jobs.JobEventRow;
+import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.trainer.jobs.JsonText;
 import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.trainer.policies.RetrainingPolicy;
@@ -42,26 +44,46 @@ final class Views {
     record ErrorView(String code, String message) {
     }
 
+    /**
+     * The registry's side of a training job: {@code pending} once trained, then {@code registered} as
+     * {@code adapter} version {@code version}, or {@code failed} with the registry's {@code reason}. Null before.
+     */
+    record RegistrationView(String status, String adapter, Integer version, String reason) {
+        static RegistrationView of(FineTuningJob j) {
+            if (j.status() == JobStatus.TRAINED) {
+                return new RegistrationView("pending", j.recipe.adapterName(), null, null);
+            }
+            if (j.registeredVersion != null) {
+                return new RegistrationView("registered", j.recipe.adapterName(), j.registeredVersion, null);
+            }
+            if (JobFailed.Kind.REGISTRATION_FAILED.name().equals(j.errorKind)) {
+                return new RegistrationView("failed", j.recipe.adapterName(), null, j.errorMessage);
+            }
+            return null;
+        }
+    }
+
     record ResultView(List<JobSucceeded.StoredFile> adapterFiles, JobSucceeded.StoredFile manifest,
                       JobSucceeded.StoredFile metricsFile, RunMetrics metrics, long trainableParameters, int steps,
                       JobSucceeded.Lineage lineage) {
     }
 
-    record JobView(String object, String id, String status, String model, DatasetView dataset, MethodView method,
+    record JobView(String object, String id, String kind, String status, String model, DatasetView dataset, MethodView method,
                    TrainingSettings training, long seed, String adapterName, String origin, Long createdAt,
                    Long startedAt, Long finishedAt, int attempt, ProgressView progress, ErrorView error,
-                   ResultView result) {
+                   ResultView result, RegistrationView registration) {
         static JobView of(FineTuningJob j) {
             JobSucceeded s = j.succeeded();
             Recipe r = j.recipe;
-            return new JobView("fine_tuning.job", j.id, j.status.wire(), r.baseModel(),
+            return new JobView("fine_tuning.job", j.id, j.kind.wire(), j.status().wire(), r.baseModel(),
                     new DatasetView(j.datasetName, j.datasetVersion), new MethodView(r.method(), r.hyperparameters()),
                     r.training(), r.seed(), r.adapterName(), j.origin, unix(j.createdAt), unix(j.startedAt),
                     unix(j.finishedAt), j.attempt, new ProgressView(j.step, j.totalSteps, j.trainLoss, j.lastCheckpointStep),
                     j.errorMessage == null ? null : new ErrorView(j.errorKind == null ? "cancelled" : j.errorKind.toLowerCase(),
                             j.errorMessage),
                     s == null ? null : new ResultView(s.adapterFiles(), s.manifest(), s.metricsFile(), s.metrics(),
-                            s.trainableParameters(), s.steps(), s.lineage()));
+                            s.trainableParameters(), s.steps(), s.lineage()),
+                    RegistrationView.of(j));
         }
     }
 

@@ -54,6 +54,10 @@ public class KnownVersion extends PanacheEntityBase {
     @Column(name = "received_at")
     public OffsetDateTime receivedAt;
 
+    /** When dataset-service announced its deletion: no new job trains on it, queued ones failed. */
+    @Column(name = "deleted_at")
+    public OffsetDateTime deletedAt;
+
     public static class Key implements Serializable {
         public String tenant;
         public String dataset;

@@ -1,5 +1,6 @@
 package io.peftflow.trainer.datasets;
 
+import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,8 +37,32 @@ public class KnownVersions implements PanacheRepositoryBase<KnownVersion, KnownV
         return find("tenant = ?1 and dataset = ?2 and version = ?3", tenant, dataset, version).firstResultOptional();
     }
 
+    /** The newest version not deleted. */
     public Optional<KnownVersion> latest(String tenant, String dataset) {
-        return find("tenant = ?1 and dataset = ?2 order by version desc", tenant, dataset).firstResultOptional();
+        return find("tenant = ?1 and dataset = ?2 and deletedAt is null order by version desc", tenant, dataset)
+                .firstResultOptional();
+    }
+
+    /**
+     * Records a version's deletion (the first one's time; a redelivery changes nothing). A version never announced
+     * here is recorded as deleted, so that a late announcement cannot bring it back.
+     */
+    public void markDeleted(DatasetVersionDeleted d) {
+        OffsetDateTime at = d.deletedAt() == null ? OffsetDateTime.now() : d.deletedAt();
+        getEntityManager().createNativeQuery("""
+                INSERT INTO dataset_version (tenant, dataset, version, train_uri, validation_uri, train_sha256,
+                    validation_sha256, valid_examples, train_examples, validation_examples, created_at, received_at,
+                    deleted_at)
+                VALUES (?1, ?2, ?3, '', '', '', '', 0, 0, 0, ?4, ?4, ?4)
+                ON CONFLICT (tenant, dataset, version) DO UPDATE SET deleted_at = ?4
+                WHERE dataset_version.deleted_at IS NULL""")
+                .setParameter(1, d.tenant()).setParameter(2, d.dataset()).setParameter(3, d.version())
+                .setParameter(4, at).executeUpdate();
+    }
+
+    /** The one wording of "deleted" for requests, queued jobs and workers. */
+    public static String deleted(String dataset, int version) {
+        return "dataset '" + dataset + "' version " + version + " was deleted";
     }
 
     public boolean anyVersion(String tenant, String dataset) {

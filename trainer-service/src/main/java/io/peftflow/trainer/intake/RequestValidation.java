@@ -50,7 +50,7 @@ public class RequestValidation {
                 validator.recipe(j.recipe);
                 DatasetRef ref = validator.dataset(j.tenant, j.datasetName, j.datasetVersion);
                 j.datasetVersion = ref.version();
-                j.status = JobStatus.QUEUED;
+                j.moveTo(JobStatus.QUEUED);
                 service.announceQueued(j);
             } catch (InvalidRequest e) {
                 service.reject(j, e.getMessage());

@@ -34,7 +34,11 @@ public class FineTuningJob extends PanacheEntityBase {
     public String origin;
 
     @Enumerated(EnumType.STRING)
-    public JobStatus status;
+    public JobKind kind = JobKind.TRAINING;
+
+    /** Written by {@link #moveTo} only. */
+    @Enumerated(EnumType.STRING)
+    private JobStatus status;
 
     @Column(name = "dataset_name")
     public String datasetName;
@@ -83,6 +87,27 @@ public class FineTuningJob extends PanacheEntityBase {
     public String errorMessage;
 
     public String result;
+
+    /** The registry's version number of the adapter once it registered it. */
+    @Column(name = "registered_version")
+    public Integer registeredVersion;
+
+    public JobStatus status() {
+        return status;
+    }
+
+    /**
+     * The one writer of a job's status: moves it to {@code to} if {@link JobTransitions} allows that from where it
+     * is (a new job: if it may start there).
+     *
+     * @throws JobTransitions.IllegalTransition otherwise
+     */
+    public void moveTo(JobStatus to) {
+        if (status == null ? !JobTransitions.initial(kind, to) : !JobTransitions.allowed(kind, status, to)) {
+            throw new JobTransitions.IllegalTransition(id, kind, status, to);
+        }
+        status = to;
+    }
 
     public DatasetRef datasetRef() {
         return DatasetRef.of(datasetName, datasetVersion);

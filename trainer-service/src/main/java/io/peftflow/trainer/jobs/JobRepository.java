@@ -19,17 +19,18 @@ public class JobRepository implements PanacheRepositoryBase<FineTuningJob, Strin
         int rows = getEntityManager().createNativeQuery("""
                 INSERT INTO fine_tuning_job (id, tenant, request_id, request_hash, origin, status, adapter_name,
                     dataset_name, dataset_version, base_model, method, hyperparameters, training, seed, created_at,
-                    not_before)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                    not_before, kind)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
                 ON CONFLICT DO NOTHING""")
                 .setParameter(1, j.id).setParameter(2, j.tenant).setParameter(3, j.requestId)
-                .setParameter(4, j.requestHash).setParameter(5, j.origin).setParameter(6, j.status.name())
+                .setParameter(4, j.requestHash).setParameter(5, j.origin).setParameter(6, j.status().name())
                 .setParameter(7, j.recipe.adapterName()).setParameter(8, j.datasetName)
                 .setParameter(9, j.datasetVersion).setParameter(10, j.recipe.baseModel())
                 .setParameter(11, j.recipe.method()).setParameter(12, JsonText.write(j.recipe.hyperparameters()))
                 .setParameter(13, JsonText.write(j.recipe.training())).setParameter(14, j.recipe.seed())
                 .setParameter(15, j.createdAt)
                 .setParameter(16, j.notBefore)
+                .setParameter(17, j.kind.name())
                 .executeUpdate();
         return rows == 1;
     }
@@ -79,6 +80,12 @@ public class JobRepository implements PanacheRepositoryBase<FineTuningJob, Strin
             p.and("dataset", dataset);
         }
         return find(q.append(" order by seq desc").toString(), p).page(0, limit).list();
+    }
+
+    /** The jobs that wait to train on one dataset version (queued, or validating against it), locked. */
+    public List<FineTuningJob> waitingOn(String tenant, String dataset, int version) {
+        return find("tenant = ?1 and datasetName = ?2 and datasetVersion = ?3 and status in ?4", tenant, dataset, version,
+                List.of(JobStatus.QUEUED, JobStatus.VALIDATING_FILES)).withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 
     /** A policy's jobs for older versions of the dataset that no worker has started yet. */

@@ -60,7 +60,7 @@ public class JobService {
         j.requestId = requestId;
         j.requestHash = requestHash;
         j.origin = origin;
-        j.status = status;
+        j.moveTo(status);
         j.recipe = recipe;
         j.datasetName = dataset.name();
         j.datasetVersion = dataset.version();
@@ -99,10 +99,10 @@ public class JobService {
         queued.fire(new JobsQueued());
     }
 
-    /** Fails a job that never ran (its request did not validate). */
+    /** Fails a job that never ran (its request did not validate, its data was deleted). */
     @Transactional(Transactional.TxType.MANDATORY)
     public void reject(FineTuningJob j, String reason) {
-        j.status = JobStatus.FAILED;
+        j.moveTo(JobStatus.FAILED);
         j.finishedAt = OffsetDateTime.now();
         j.errorKind = JobFailed.Kind.USER_ERROR.name();
         j.errorMessage = reason;
@@ -110,10 +110,16 @@ public class JobService {
                 "Job failed: " + reason);
     }
 
+    /** Fails the jobs waiting to train on a dataset version that was deleted; a running one finishes. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void failWaitingOn(String tenant, String dataset, int version, String reason) {
+        jobs.waitingOn(tenant, dataset, version).forEach(j -> reject(j, reason));
+    }
+
     /** Cancels a job no worker holds, e.g. a queued job superseded by a newer dataset version. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void cancelUnstarted(FineTuningJob j, String why) {
-        j.status = JobStatus.CANCELLED;
+        j.moveTo(JobStatus.CANCELLED);
         j.finishedAt = OffsetDateTime.now();
         j.errorMessage = why;
         events.publish(new JobCancelled(j.id, j.tenant, j.lastCheckpointStep, j.finishedAt), "info",
@@ -177,16 +183,16 @@ public class JobService {
     public FineTuningJob cancel(String tenant, String id) {
         FineTuningJob j = jobs.findForTenant(tenant, id, true).orElseThrow(() ->
                 new ProblemException(Response.Status.NOT_FOUND, "no fine-tuning job '" + id + "'"));
-        switch (j.status) {
+        switch (j.status()) {
             case VALIDATING_FILES, QUEUED -> cancelUnstarted(j, "cancelled by the user before it started");
             case RUNNING -> {
-                j.status = JobStatus.CANCEL_REQUESTED;
+                j.moveTo(JobStatus.CANCEL_REQUESTED);
                 events.log(j.id, "training.cancel-requested", "info", "Cancel requested; the worker stops at its next heartbeat", null);
             }
             case CANCEL_REQUESTED, CANCELLED -> {
             }
             default -> throw new ProblemException(Response.Status.CONFLICT,
-                    "job '" + id + "' already " + j.status.wire() + "; only an unfinished job can be cancelled");
+                    "job '" + id + "' already " + j.status().wire() + "; only an unfinished job can be cancelled");
         }
         return j;
     }

@@ -52,22 +52,21 @@ public class JobQueue {
     @Transactional
     public Optional<Claim> claim(String workerId, String device) {
         @SuppressWarnings("unchecked")
+        // claimable_job (V2__job_states.sql) is the one definition, shared with the workers' KEDA trigger in k8s/.
         // Fair across tenants: the tenant with the fewest jobs in training goes first, first come first served among
         // equals, so one tenant's thousand queued jobs do not starve another's one.
         List<String> ids = em.createNativeQuery("""
-                SELECT j.id FROM fine_tuning_job j
-                WHERE (j.status = 'QUEUED' AND j.not_before <= now())
-                   OR (j.status IN ('RUNNING', 'CANCEL_REQUESTED') AND j.lease_expires_at < now())
-                ORDER BY (SELECT count(*) FROM fine_tuning_job r WHERE r.tenant = j.tenant
-                            AND r.status IN ('RUNNING', 'CANCEL_REQUESTED') AND r.lease_expires_at >= now()), j.seq
-                LIMIT 1 FOR UPDATE OF j SKIP LOCKED""").getResultList();
+                SELECT c.id FROM claimable_job c
+                ORDER BY (SELECT count(*) FROM fine_tuning_job r WHERE r.tenant = c.tenant
+                            AND r.status IN ('RUNNING', 'CANCEL_REQUESTED') AND r.lease_expires_at >= now()), c.seq
+                LIMIT 1 FOR UPDATE OF c SKIP LOCKED""").getResultList();
         if (ids.isEmpty()) {
             return Optional.empty();
         }
         FineTuningJob j = em.find(FineTuningJob.class, ids.get(0));
         em.refresh(j);
         OffsetDateTime now = OffsetDateTime.now();
-        if (j.status == JobStatus.CANCEL_REQUESTED) {
+        if (j.status() == JobStatus.CANCEL_REQUESTED) {
             finish(j, JobStatus.CANCELLED, now);
             events.publish(new JobCancelled(j.id, j.tenant, j.lastCheckpointStep, now), "info",
                     "Job cancelled (its worker stopped before confirming)");
@@ -77,8 +76,8 @@ public class JobQueue {
             fail(j, JobFailed.Kind.SYSTEM_ERROR, "the job's worker was lost " + j.attempt + " times", now);
             return Optional.empty();
         }
-        boolean reclaimed = j.status == JobStatus.RUNNING;
-        j.status = JobStatus.RUNNING;
+        boolean reclaimed = j.status() == JobStatus.RUNNING;
+        j.moveTo(JobStatus.RUNNING);
         j.workerId = workerId;
         j.attempt++;
         j.leaseExpiresAt = now.plus(config.lease());
@@ -114,7 +113,7 @@ public class JobQueue {
                         lease.attempt(), progress.step());
             }
         });
-        return owned.map(j -> j.status);
+        return owned.map(FineTuningJob::status);
     }
 
     /** An evaluation during training, for the job's log only. */
@@ -150,11 +149,12 @@ public class JobQueue {
     }
 
     /** How a finished run was recorded. */
-    public enum Outcome { SUCCEEDED, CANCELLED, FAILED, LOST }
+    public enum Outcome { TRAINED, CANCELLED, FAILED, LOST }
 
     /**
-     * The job succeeded: its status, result and {@code training.job-succeeded} event in one transaction. A job whose
-     * cancel was requested meanwhile ends cancelled instead (no succeeded event for a job the user cancelled).
+     * The job is trained: its status ({@code trained}: registration pending), result and
+     * {@code training.job-succeeded} event — what registry-service registers — in one transaction. A job whose cancel
+     * was requested meanwhile ends cancelled instead (no succeeded event for a job the user cancelled).
      */
     @Transactional
     public Outcome succeed(Lease lease, JobSucceeded result, String summary) {
@@ -163,14 +163,15 @@ public class JobQueue {
             return Outcome.LOST;
         }
         FineTuningJob j = owned.get();
-        if (j.status == JobStatus.CANCEL_REQUESTED) {
+        if (j.status() == JobStatus.CANCEL_REQUESTED) {
             return cancelled(j);
         }
-        finish(j, JobStatus.SUCCEEDED, result.finishedAt());
+        j.moveTo(JobStatus.TRAINED);
+        j.leaseExpiresAt = null;
         j.step = result.steps();
         j.result = JsonText.write(result);
-        events.publish(result, "info", "Job succeeded: " + summary);
-        return Outcome.SUCCEEDED;
+        events.publish(result, "info", "Job trained: " + summary + "; registration pending");
+        return Outcome.TRAINED;
     }
 
     /** The run stopped on the cancel request; its last checkpoint stays. */
@@ -210,7 +211,7 @@ public class JobQueue {
     }
 
     private static void finish(FineTuningJob j, JobStatus status, OffsetDateTime at) {
-        j.status = status;
+        j.moveTo(status);
         j.finishedAt = at;
         j.leaseExpiresAt = null;
     }
@@ -218,7 +219,7 @@ public class JobQueue {
     private Optional<FineTuningJob> owned(Lease lease) {
         FineTuningJob j = em.find(FineTuningJob.class, lease.jobId(), LockModeType.PESSIMISTIC_WRITE);
         if (j == null || !lease.workerId().equals(j.workerId) || j.attempt != lease.attempt()
-                || (j.status != JobStatus.RUNNING && j.status != JobStatus.CANCEL_REQUESTED)) {
+                || (j.status() != JobStatus.RUNNING && j.status() != JobStatus.CANCEL_REQUESTED)) {
             return Optional.empty();
         }
         return Optional.of(j);

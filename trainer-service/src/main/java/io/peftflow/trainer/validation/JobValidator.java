@@ -41,7 +41,8 @@ public class JobValidator {
     }
 
     /**
-     * The dataset version a job trains on ({@code version} 0: the latest known), with its split hashes.
+     * The dataset version a job trains on ({@code version} 0: the latest known not deleted), with its split hashes;
+     * a deleted version is refused.
      *
      * @throws InvalidRequest naming {@code dataset} or {@code dataset_version}; it leaves the caller's transaction
      *         committable: a refusal is an answer, and {@code RequestValidation} records it in that transaction
@@ -55,9 +56,17 @@ public class JobValidator {
         if (!versions.anyVersion(tenant, name)) {
             throw InvalidRequest.of("dataset", "unknown dataset '" + name + "': no version of it has been announced");
         }
-        KnownVersion v = (version == 0 ? versions.latest(tenant, name) : versions.version(tenant, name, version))
-                .orElseThrow(() -> InvalidRequest.of("dataset_version", "dataset '" + name + "' has no version "
-                        + version + " (latest: " + versions.latest(tenant, name).map(l -> l.version).orElse(0) + ")"));
+        if (version == 0) {
+            KnownVersion latest = versions.latest(tenant, name).orElseThrow(() -> InvalidRequest.of("dataset_version",
+                    "dataset '" + name + "' has no version left: every version was deleted"));
+            return new DatasetRef(name, latest.version, latest.trainSha256, latest.validationSha256);
+        }
+        KnownVersion v = versions.version(tenant, name, version).orElseThrow(() -> InvalidRequest.of("dataset_version",
+                "dataset '" + name + "' has no version " + version + " (latest: "
+                        + versions.latest(tenant, name).map(l -> l.version).orElse(0) + ")"));
+        if (v.deletedAt != null) {
+            throw InvalidRequest.of("dataset_version", KnownVersions.deleted(name, version));
+        }
         return new DatasetRef(name, v.version, v.trainSha256, v.validationSha256);
     }
 

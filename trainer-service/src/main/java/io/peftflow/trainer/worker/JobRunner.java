@@ -126,6 +126,9 @@ public class JobRunner {
         KnownVersion data = QuarkusTransaction.requiringNew().call(() ->
                 versions.version(job.tenant, job.datasetName, job.datasetVersion)).orElseThrow(() ->
                 new InputException("dataset '" + job.datasetName + "' version " + job.datasetVersion + " is not known"));
+        if (data.deletedAt != null) {
+            throw new InputException(KnownVersions.deleted(job.datasetName, job.datasetVersion));
+        }
         for (String split : new String[] {data.trainUri, data.validationUri}) {
             if (!S3Uri.under(split, config.datasetsBucket(), job.tenant, job.datasetName)) {
                 throw new InputException("dataset '" + job.datasetName + "' version " + job.datasetVersion
@@ -185,19 +188,16 @@ public class JobRunner {
         Recipe recipe = job.recipe;
         Path modelDir = models.localDir(recipe.baseModel());
         Map<String, String> v = r.versions();
+        KnownVersion data = QuarkusTransaction.requiringNew().call(() ->
+                versions.version(job.tenant, job.datasetName, job.datasetVersion).orElseThrow());
         JobSucceeded.Lineage lineage = new JobSucceeded.Lineage(
-                QuarkusTransaction.requiringNew().call(() -> datasetRef(job)),
+                new DatasetRef(job.datasetName, job.datasetVersion, data.trainSha256, data.validationSha256),
                 new JobSucceeded.BaseModel(recipe.baseModel(), BaseModels.weightsSha256(modelDir)),
                 recipe.methodSpec(), recipe.training(), recipe.seed(),
-                new JobSucceeded.Libraries(v.get("peftflow"), v.get("djl"), v.get("pytorch")));
+                new JobSucceeded.Libraries(v.get("peftflow"), v.get("djl"), v.get("pytorch")), data.deletedAt);
         JobSucceeded succeeded = new JobSucceeded(job.id, job.tenant, recipe.adapterName(), adapter, manifest, metricsStored,
                 metrics, lineage, r.trainableParameters(), r.steps(), OffsetDateTime.now(), r.training().tokens());
         return queue.succeed(lease, succeeded, summary(metrics));
-    }
-
-    private DatasetRef datasetRef(FineTuningJob job) {
-        KnownVersion k = versions.version(job.tenant, job.datasetName, job.datasetVersion).orElseThrow();
-        return new DatasetRef(job.datasetName, job.datasetVersion, k.trainSha256, k.validationSha256);
     }
 
     private static RunMetrics.EvalMetrics eval(EvalMetrics m) {

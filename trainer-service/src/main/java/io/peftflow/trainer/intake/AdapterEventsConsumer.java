@@ -1,0 +1,47 @@
+package io.peftflow.trainer.intake;
+
+import io.peftflow.events.EventTypes;
+import io.peftflow.events.adapter.AdapterEvent;
+import io.peftflow.events.adapter.AdapterRegistrationFailed;
+import io.peftflow.events.adapter.AdapterVersionRegistered;
+import io.peftflow.kit.intake.EventIntake;
+import io.peftflow.trainer.jobs.JobRegistrations;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code peftflow.adapter-events}: the registry's answer to each trained job (registered as version N, or refused
+ * with a reason) becomes the job's final status. Promotions are not a job's business. Failures: {@link EventIntake}.
+ */
+@ApplicationScoped
+public class AdapterEventsConsumer {
+    private static final Map<String, Class<? extends AdapterEvent>> TYPES = Map.of(
+            EventTypes.ADAPTER_VERSION_REGISTERED, AdapterVersionRegistered.class,
+            EventTypes.ADAPTER_REGISTRATION_FAILED, AdapterRegistrationFailed.class);
+
+    private final JobRegistrations registrations;
+    private final EventIntake intake;
+
+    public AdapterEventsConsumer(JobRegistrations registrations, EventIntake intake) {
+        this.registrations = registrations;
+        this.intake = intake;
+    }
+
+    @Incoming("adapter-events")
+    @Blocking
+    public CompletionStage<Void> onAdapterEvent(Message<String> record) {
+        return intake.process(record, "adapter-events", TYPES, event -> QuarkusTransaction.requiringNew().run(() -> {
+            if (event instanceof AdapterVersionRegistered r) {
+                registrations.registered(r);
+            } else if (event instanceof AdapterRegistrationFailed f) {
+                registrations.refused(f);
+            }
+        }));
+    }
+}
