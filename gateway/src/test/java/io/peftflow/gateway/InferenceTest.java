@@ -105,7 +105,8 @@ class InferenceTest {
         }
         double stored = given().header("Authorization", owner.bearer()).when().get("/v1/adapters/" + ADAPTER + "/versions/1")
                 .then().statusCode(200).extract().jsonPath().getDouble("metrics.tuned.labelAccuracy");
-        assertEquals(stored, (double) correct / inputs.size(), 1e-9, "label accuracy on the validation split");
+        // The run's metrics travel as floats: equal at float precision.
+        assertEquals(stored, (double) correct / inputs.size(), 1e-6, "label accuracy on the validation split");
     }
 
     @Test

@@ -67,11 +67,11 @@ class MergedOpenApiTest {
         // The errors each operation can answer, spot-checked.
         assertEquals(Set.of("201", "400", "409", "413", "422"), codes(paths, "/v1/datasets/{name}/versions", "post"));
         assertEquals(Set.of("200", "400", "404", "410"), codes(paths, "/v1/datasets/{name}/versions/{version}/splits/{split}", "get"));
-        assertEquals(Set.of("200", "201", "400", "409", "422"), codes(paths, "/v1/fine-tuning/jobs", "post"));
+        assertEquals(Set.of("200", "201", "400", "409", "422", "429"), codes(paths, "/v1/fine-tuning/jobs", "post"));
         assertEquals(Set.of("200", "404", "409"), codes(paths, "/v1/fine-tuning/jobs/{id}/cancel", "post"));
         // OpenAI's paths: the jobs at /v1/fine_tuning, the files (dataset-service's uploads; the result files'
         // /v1/files/{id} is routed by the id).
-        assertEquals(Set.of("200", "201", "400", "409", "422"), codes(paths, "/v1/fine_tuning/jobs", "post"));
+        assertEquals(Set.of("200", "201", "400", "409", "422", "429"), codes(paths, "/v1/fine_tuning/jobs", "post"));
         assertEquals(Set.of("200", "400", "404"), codes(paths, "/v1/fine_tuning/jobs/{id}/checkpoints", "get"));
         assertEquals(Set.of("200", "400", "413", "422"), codes(paths, "/v1/files", "post"));
         assertEquals(Set.of("200", "404"), codes(paths, "/v1/files/{id}/content", "get"));

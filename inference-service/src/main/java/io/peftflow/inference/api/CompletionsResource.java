@@ -32,7 +32,8 @@ import java.util.function.Function;
  * {@code stream: true} as server-sent events in OpenAI's chunk format ending with {@code data: [DONE]}.
  */
 @Path("/")
-@Produces(MediaType.APPLICATION_JSON)
+// JSON, or server-sent events when stream is true (OpenAI's SDKs then send Accept: text/event-stream).
+@Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "inference")
 public class CompletionsResource {

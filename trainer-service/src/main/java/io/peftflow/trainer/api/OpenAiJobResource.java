@@ -54,6 +54,7 @@ public class OpenAiJobResource {
     @APIResponse(responseCode = "400", description = "a body of the wrong shape (wrong type, unknown key, missing value); errors name the fields")
     @APIResponse(responseCode = "409", description = "the Idempotency-Key was used for a different request")
     @APIResponse(responseCode = "422", description = "values that make no job (unknown file, model, bad hyperparameters); errors name the fields")
+    @APIResponse(responseCode = "429", description = "the tenant has as many unfinished jobs as its quota allows")
     public Response create(@RestHeader("Idempotency-Key") String key,
                            JsonNode body, @Context UriInfo uri) {
         JobCreation.Created c = creation.create(tenant.name(), key, body);
