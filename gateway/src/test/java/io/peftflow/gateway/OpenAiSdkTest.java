@@ -94,6 +94,8 @@ class OpenAiSdkTest {
 
         FineTuningJob done = awaitSucceeded(openAi, created.id());
         assertTrue(done.trainedTokens().orElseThrow() > 0);
+        // succeeded only once registered: the version as the inference API takes it.
+        assertEquals("transactions-sdk:1", done.fineTunedModel().orElseThrow());
         assertTrue(done.finishedAt().isPresent());
         assertEquals(1, done.resultFiles().size());
         assertEquals(FineTuningJob.Status.CANCELLED, openAi.fineTuning().jobs().retrieve(second.id()).status());
