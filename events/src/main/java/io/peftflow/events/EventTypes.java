@@ -14,6 +14,11 @@ public final class EventTypes {
 
     /** A request to train: {@link io.peftflow.events.training.TrainingRequested}. */
     public static final String TRAINING_REQUESTED = PREFIX + "training.requested.v1";
+    /**
+     * A request to measure registered adapter versions on one evaluation set:
+     * {@link io.peftflow.events.training.EvaluationRequested}.
+     */
+    public static final String TRAINING_EVALUATION_REQUESTED = PREFIX + "training.evaluation-requested.v1";
     /** {@link io.peftflow.events.training.JobQueued}. */
     public static final String TRAINING_JOB_QUEUED = PREFIX + "training.job-queued.v1";
     /** {@link io.peftflow.events.training.JobStarted}. */
@@ -26,6 +31,8 @@ public final class EventTypes {
     public static final String TRAINING_JOB_SUCCEEDED = PREFIX + "training.job-succeeded.v1";
     /** {@link io.peftflow.events.training.JobFailed}. */
     public static final String TRAINING_JOB_FAILED = PREFIX + "training.job-failed.v1";
+    /** An evaluation job's scores: {@link io.peftflow.events.training.EvaluationSucceeded}. */
+    public static final String TRAINING_EVALUATION_SUCCEEDED = PREFIX + "training.evaluation-succeeded.v1";
     /** {@link io.peftflow.events.training.JobCancelled}. */
     public static final String TRAINING_JOB_CANCELLED = PREFIX + "training.job-cancelled.v1";
 

@@ -7,6 +7,9 @@ import io.peftflow.events.adapter.AdapterVersionRegistered;
 import io.peftflow.events.contract.Validated;
 import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
+import io.peftflow.events.training.EvaluationRequested;
+import io.peftflow.events.training.EvaluationSucceeded;
+import io.peftflow.events.training.JobFailed;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.events.training.TrainingJobEvent;
 import io.peftflow.events.training.TrainingRequested;
@@ -50,13 +53,19 @@ class EventContractsTest {
         CONTRACTS.put(EventTypes.PING, new Contract(null, List.of(),
                 "the services' own readiness and smoke tests (the outbox round trip)"));
         CONTRACTS.put(EventTypes.DATASET_VERSION_READY, new Contract(DatasetVersionReady.class,
-                List.of("trainer-service"), null));
+                List.of("trainer-service", "registry-service"), null));
         CONTRACTS.put(EventTypes.DATASET_VERSION_DELETED, new Contract(DatasetVersionDeleted.class,
                 List.of("trainer-service", "registry-service"), null));
         CONTRACTS.put(EventTypes.TRAINING_REQUESTED, new Contract(TrainingRequested.class,
                 List.of("trainer-service"), null));
+        CONTRACTS.put(EventTypes.TRAINING_EVALUATION_REQUESTED, new Contract(EvaluationRequested.class,
+                List.of("trainer-service"), null));
+        CONTRACTS.put(EventTypes.TRAINING_EVALUATION_SUCCEEDED, new Contract(EvaluationSucceeded.class,
+                List.of("registry-service"), null));
+        // registry-service reads the failures of the evaluation jobs it requested.
+        CONTRACTS.put(EventTypes.TRAINING_JOB_FAILED, new Contract(JobFailed.class, List.of("registry-service"), null));
         for (String type : List.of(EventTypes.TRAINING_JOB_QUEUED, EventTypes.TRAINING_JOB_STARTED,
-                EventTypes.TRAINING_PROGRESS, EventTypes.TRAINING_CHECKPOINT_SAVED, EventTypes.TRAINING_JOB_FAILED,
+                EventTypes.TRAINING_PROGRESS, EventTypes.TRAINING_CHECKPOINT_SAVED,
                 EventTypes.TRAINING_JOB_CANCELLED)) {
             CONTRACTS.put(type, new Contract(TrainingJobEvent.TYPES.get(type), List.of(),
                     "dashboards and audit (the job's own log is trainer-service's job_event table)"));
@@ -112,6 +121,10 @@ class EventContractsTest {
         assertNotNull(job.lineage());
         assertNull(job.lineage().datasetDeletedAt());
         assertFalse(job.adapterFiles().isEmpty());
+        DatasetVersionReady ready = EventCodec.payload(EventCodec.decode(fixture("dataset.version-ready")),
+                DatasetVersionReady.class);
+        assertNull(ready.contentHashes(), "a version stored before content hashes: counted by example count");
+        ready.validate();
     }
 
     private static String fixture(String name) throws IOException {

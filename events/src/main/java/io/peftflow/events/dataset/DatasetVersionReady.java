@@ -21,6 +21,7 @@ import java.util.Map;
  * @param labels        per label: train (after balancing) and validation counts; empty when unlabelled
  * @param classWeights  per label weight for the trainer's loss (strategy {@code class_weights}); else empty
  * @param lengthUnit    {@code tokens} (of {@code baseModel}'s tokenizer) or {@code characters}
+ * @param contentHashes the splits' sorted content hashes ({@link ContentHashes}); null in events of releases before
  */
 public record DatasetVersionReady(
         String tenant,
@@ -39,7 +40,22 @@ public record DatasetVersionReady(
         Map<String, Double> classWeights,
         String lengthUnit,
         Lengths lengths,
-        OffsetDateTime createdAt) implements Validated {
+        OffsetDateTime createdAt,
+        HashObjects contentHashes) implements Validated {
+
+    /** Without content hashes (as releases before them announced). */
+    public DatasetVersionReady(String tenant, String dataset, int version, long versionId, String format, String balance,
+                               long seed, double validationFraction, String baseModel, VersionObjects uris,
+                               VersionObjects sha256, Counts counts, Map<String, LabelCounts> labels,
+                               Map<String, Double> classWeights, String lengthUnit, Lengths lengths,
+                               OffsetDateTime createdAt) {
+        this(tenant, dataset, version, versionId, format, balance, seed, validationFraction, baseModel, uris, sha256,
+                counts, labels, classWeights, lengthUnit, lengths, createdAt, null);
+    }
+
+    /** Where each split's {@link ContentHashes} object is, and its hex SHA-256. */
+    public record HashObjects(String trainUri, String trainSha256, String validationUri, String validationSha256) {
+    }
 
     /** One value per stored object of a version (its URI, or its SHA-256). */
     public record VersionObjects(String raw, String train, String validation, String report) {
@@ -72,6 +88,10 @@ public record DatasetVersionReady(
         }
         S3Uri.parse("uris.train", uris.train());
         S3Uri.parse("uris.validation", uris.validation());
+        if (contentHashes != null) {
+            S3Uri.parse("contentHashes.trainUri", contentHashes.trainUri());
+            S3Uri.parse("contentHashes.validationUri", contentHashes.validationUri());
+        }
     }
 
     /** The CloudEvent id: the same for every redelivery of this version's announcement. */

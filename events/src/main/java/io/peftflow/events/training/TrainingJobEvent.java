@@ -13,7 +13,7 @@ import java.util.Map;
  * one job is keyed on the topic by {@link #key()}, so a consumer sees a job's events in order.
  */
 public sealed interface TrainingJobEvent permits JobQueued, JobStarted, JobProgress, CheckpointSaved, JobSucceeded,
-        JobFailed, JobCancelled {
+        JobFailed, JobCancelled, EvaluationSucceeded {
 
     /** The payload record of each training event type. */
     Map<String, Class<? extends TrainingJobEvent>> TYPES = Map.of(
@@ -23,7 +23,8 @@ public sealed interface TrainingJobEvent permits JobQueued, JobStarted, JobProgr
             EventTypes.TRAINING_CHECKPOINT_SAVED, CheckpointSaved.class,
             EventTypes.TRAINING_JOB_SUCCEEDED, JobSucceeded.class,
             EventTypes.TRAINING_JOB_FAILED, JobFailed.class,
-            EventTypes.TRAINING_JOB_CANCELLED, JobCancelled.class);
+            EventTypes.TRAINING_JOB_CANCELLED, JobCancelled.class,
+            EventTypes.TRAINING_EVALUATION_SUCCEEDED, EvaluationSucceeded.class);
 
     String jobId();
 

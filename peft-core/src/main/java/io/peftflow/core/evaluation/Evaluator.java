@@ -131,6 +131,15 @@ public final class Evaluator {
      */
     public static ExactMatch exactMatch(PeftModel model, SequenceEncoder encoder, List<Example> examples,
                                         int maxNewTokens, int batchSize) {
+        return ExactMatch.score(examples, predictions(model, encoder, examples, maxNewTokens, batchSize));
+    }
+
+    /**
+     * The greedy answer to each example's prompt, decoded, in the examples' order: what {@link #exactMatch} scores,
+     * for callers that need each example's outcome (a paired comparison of two models on the same examples).
+     */
+    public static List<String> predictions(PeftModel model, SequenceEncoder encoder, List<Example> examples,
+                                           int maxNewTokens, int batchSize) {
         if (examples.isEmpty()) {
             throw new PeftCoreException("no examples to evaluate");
         }
@@ -143,7 +152,7 @@ public final class Evaluator {
                 predicted.add(encoder.tokenizer().decode(answer));
             }
         }
-        return ExactMatch.score(examples, predicted);
+        return predicted;
     }
 
     /**

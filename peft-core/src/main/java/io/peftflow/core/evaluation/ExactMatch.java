@@ -29,13 +29,18 @@ public record ExactMatch(int correct, int total, Map<String, int[]> perLabel) {
         return example.response().trim();
     }
 
+    /** Whether {@code predicted} (trimmed) is {@code example}'s reference answer. */
+    public static boolean hit(Example example, String predicted) {
+        return predicted.trim().equals(answer(example));
+    }
+
     /** Scores {@code predicted} answers (trimmed) against {@code examples}' references, in order. */
     public static ExactMatch score(List<Example> examples, List<String> predicted) {
         Map<String, int[]> perLabel = new TreeMap<>();
         int correct = 0;
         for (int i = 0; i < examples.size(); i++) {
             String expected = answer(examples.get(i));
-            boolean hit = predicted.get(i).trim().equals(expected);
+            boolean hit = hit(examples.get(i), predicted.get(i));
             int[] c = perLabel.computeIfAbsent(expected, k -> new int[2]);
             c[0] += hit ? 1 : 0;
             c[1]++;
