@@ -67,6 +67,13 @@ public class DatasetVersion extends PanacheEntityBase {
     @Column(name = "report_sha256")
     public String reportSha256;
 
+    /** SHA-256 of the splits' sorted content hashes ({@code train.hashes}, {@code validation.hashes}). */
+    @Column(name = "train_hashes_sha256")
+    public String trainHashesSha256;
+
+    @Column(name = "validation_hashes_sha256")
+    public String validationHashesSha256;
+
     public Long lines;
 
     @Column(name = "invalid_lines")

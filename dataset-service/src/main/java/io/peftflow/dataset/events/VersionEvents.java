@@ -46,7 +46,10 @@ public class VersionEvents {
         DatasetVersionReady payload = new DatasetVersionReady(tenant, name, version.version, version.id,
                 version.format, version.balance, version.seed, version.dataset.validationFraction, version.baseModel,
                 objects(objects.uris(keys)), objects(version.sha256()), counts(upload.counts()), labels,
-                upload.classWeights(), upload.lengthUnit(), lengths(upload.lengths()), version.createdAt);
+                upload.classWeights(), upload.lengthUnit(), lengths(upload.lengths()), version.createdAt,
+                new DatasetVersionReady.HashObjects(objects.uri(keys.hashes(VersionKeys.TRAIN)),
+                        version.trainHashesSha256, objects.uri(keys.hashes(VersionKeys.VALIDATION)),
+                        version.validationHashesSha256));
         CloudEvent event = EventCodec.wrap(SOURCE, EventTypes.DATASET_VERSION_READY,
                 "datasets/" + tenant + "/" + name + "/" + version.version, payload)
                 .withId(DatasetVersionReady.eventId(tenant, name, version.version));

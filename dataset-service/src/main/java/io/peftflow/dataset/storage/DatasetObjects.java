@@ -51,6 +51,11 @@ public class DatasetObjects {
         }
     }
 
+    /** The S3 URI of {@code key} in the datasets bucket. */
+    public String uri(String key) {
+        return ObjectStore.uri(bucket, key);
+    }
+
     /** S3 URIs of the version's objects by name: raw, train, validation, report. */
     public Map<String, String> uris(VersionKeys keys) {
         Map<String, String> uris = new LinkedHashMap<>();

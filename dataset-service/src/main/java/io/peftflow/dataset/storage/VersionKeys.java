@@ -37,12 +37,17 @@ public record VersionKeys(String tenant, String dataset, int version, String raw
         return prefix() + "report.json";
     }
 
+    /** The split's sorted content hashes ({@link io.peftflow.events.dataset.ContentHashes}). */
+    public String hashes(String split) {
+        return prefix() + (TRAIN.equals(split) ? TRAIN : VALIDATION) + ".hashes";
+    }
+
     /** The key of a split by its API name. */
     public String split(String split) {
         return TRAIN.equals(split) ? train() : validation();
     }
 
     public List<String> all() {
-        return List.of(raw(), train(), validation(), report());
+        return List.of(raw(), train(), validation(), report(), hashes(TRAIN), hashes(VALIDATION));
     }
 }

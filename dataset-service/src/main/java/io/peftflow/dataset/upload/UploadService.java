@@ -43,6 +43,7 @@ import java.util.Map;
 @ApplicationScoped
 public class UploadService {
     private static final String NDJSON = "application/x-ndjson";
+    private static final String OCTETS = "application/octet-stream";
 
     private final DatasetConfig config;
     private final DatasetRepository datasets;
@@ -127,6 +128,10 @@ public class UploadService {
             objects.put(keys.train(), validated.train(), NDJSON, validated.trainSha256());
             objects.put(keys.validation(), validated.validation(), NDJSON, validated.validationSha256());
             objects.put(keys.report(), report.file(), "application/json", report.sha256());
+            objects.put(keys.hashes(VersionKeys.TRAIN), validated.trainHashes().file(), OCTETS,
+                    validated.trainHashes().sha256());
+            objects.put(keys.hashes(VersionKeys.VALIDATION), validated.validationHashes().file(), OCTETS,
+                    validated.validationHashes().sha256());
             DatasetVersion ready = QuarkusTransaction.requiringNew().call(() -> {
                 DatasetVersion v = versions.findById(reserved.id);
                 v.status = VersionStatus.READY;
@@ -137,6 +142,8 @@ public class UploadService {
                 v.trainSha256 = validated.trainSha256();
                 v.validationSha256 = validated.validationSha256();
                 v.reportSha256 = report.sha256();
+                v.trainHashesSha256 = validated.trainHashes().sha256();
+                v.validationHashesSha256 = validated.validationHashes().sha256();
                 v.lines = validated.counts().get("lines");
                 v.invalidLines = validated.counts().get("invalid");
                 v.trainExamples = validated.counts().get("train");

@@ -2,6 +2,7 @@ package io.peftflow.dataset.validation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peftflow.data.Example;
+import io.peftflow.events.dataset.ContentHashes;
 import io.peftflow.data.ExampleFormat;
 import io.peftflow.data.ExampleParser;
 import io.peftflow.data.JsonlReader;
@@ -61,6 +62,9 @@ public final class DatasetValidator {
     private final List<Long> duplicateLines = new ArrayList<>();
     private final List<Long> nearDuplicateLines = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    /** Each kept example's content hash (its duplicate key), per split: the version's stored content hashes. */
+    private long[] trainHashes = new long[1024];
+    private long[] validationHashes = new long[1024];
     private long[] trainCounts = new long[8];
     private long[] validationCounts = new long[8];
     private long invalid;
@@ -195,7 +199,23 @@ public final class DatasetValidator {
         summary.put("warnings", warnings);
         return new ValidatedUpload(format, trainFile, Sha256.hex(trainDigest), validationFile, Sha256.hex(validationDigest), errors,
                 List.copyOf(firstErrors), counts, labels, classWeights, options.lengths().unit(), lengths.summary(),
-                summary, dir);
+                summary, dir, hashes(dir.resolve("train.hashes"), trainHashes, train),
+                hashes(dir.resolve("validation.hashes"), validationHashes, validation));
+    }
+
+    private static long[] append(long[] into, long size, long hash) {
+        long[] out = size < into.length ? into : Arrays.copyOf(into, into.length * 2);
+        out[(int) size] = hash;
+        return out;
+    }
+
+    /** Writes a split's sorted content hashes ({@link ContentHashes}) to {@code file}. */
+    private static ValidatedUpload.Hashes hashes(Path file, long[] hashes, long count) throws IOException {
+        long[] sorted = Arrays.copyOf(hashes, (int) count);
+        Arrays.sort(sorted);
+        byte[] bytes = ContentHashes.encode(sorted);
+        Files.write(file, bytes);
+        return new ValidatedUpload.Hashes(file, Sha256.hex(bytes));
     }
 
     private LineError accept(ParsedLine.Valid ok, JsonlReader reader, TrainSpill trainSpill,
@@ -233,11 +253,13 @@ public final class DatasetValidator {
         lengths.add(length);
         int label = labelId(example);
         if (ContentHash.unit(near, options.splitSeed()) < options.validationFraction()) {
+            validationHashes = append(validationHashes, validation, near);
             validation++;
             validationCounts = count(validationCounts, label);
             validationOut.write(reader.lineBuffer(), reader.lineOffset(), reader.lineLength());
             validationOut.write('\n');
         } else {
+            trainHashes = append(trainHashes, train, near);
             train++;
             trainCounts = count(trainCounts, label);
             trainSpill.write(label, reader.lineBuffer(), reader.lineOffset(), reader.lineLength());

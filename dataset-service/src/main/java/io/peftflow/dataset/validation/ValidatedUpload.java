@@ -16,12 +16,19 @@ import java.util.Map;
  * @param summary    the report without its error list: counts, labels, lengths, warnings (JSON-ready)
  * @param errors     every rejected line's JSON objects, comma-separated, for the stored report
  * @param firstErrors the first rejected lines, for the response
+ * @param trainHashes      the train split's sorted content hashes (one per kept example, before balancing)
+ * @param validationHashes the validation split's
  */
 public record ValidatedUpload(ExampleFormat format, Path train, String trainSha256, Path validation,
                               String validationSha256, Path errors, List<LineError> firstErrors,
                               Map<String, Long> counts, Map<String, Map<String, Long>> labels,
                               Map<String, Double> classWeights, String lengthUnit, Map<String, Double> lengths,
-                              Map<String, Object> summary, Path workDir) implements AutoCloseable {
+                              Map<String, Object> summary, Path workDir, Hashes trainHashes,
+                              Hashes validationHashes) implements AutoCloseable {
+
+    /** A split's content-hash object in the work directory and its SHA-256. */
+    public record Hashes(Path file, String sha256) {
+    }
 
     @Override
     public void close() {

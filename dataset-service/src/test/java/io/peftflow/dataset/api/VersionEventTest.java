@@ -69,6 +69,8 @@ class VersionEventTest {
                 ready.classWeights());
         assertEquals("characters", ready.lengthUnit());
         assertEquals("class_weights", ready.balance());
+        assertEquals("s3://peftflow-datasets/" + TENANT + "/" + name + "/v1/train.hashes", ready.contentHashes().trainUri());
+        assertEquals(64, ready.contentHashes().validationSha256().length());
     }
 
     /** A soft delete is announced once, after the version's ready event, on the same key. */
