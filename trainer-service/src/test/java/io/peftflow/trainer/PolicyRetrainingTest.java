@@ -3,6 +3,9 @@ package io.peftflow.trainer;
 import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
+import io.peftflow.data.sample.TransactionDataset;
+import io.peftflow.events.Topics;
+import io.peftflow.events.training.JobQueued;
 import io.peftflow.events.training.JobSucceeded;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -11,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
@@ -81,16 +85,38 @@ class PolicyRetrainingTest {
                 .body("last_version", is(1));
     }
 
-    /** Too little new data queues nothing; a newer version supersedes a queued job of an older one. */
+    /** The first {@code n} lines of a fixed generated set: versions that share, add or replace content. */
+    private static String first(int n, long seed) {
+        return TransactionDataset.jsonl(100, seed).lines().limit(n).map(l -> l + "\n").collect(Collectors.joining());
+    }
+
+    /** The policy job's JobQueued event: its change against the version the policy last trained on. */
+    private JobQueued.DataChange queuedChange(String jobId) {
+        List<JobQueued> queued = stack.read(Topics.TRAINING_EVENTS, r -> {
+            CloudEvent e = EventCodec.decode(r.value());
+            return e.type().equals(EventTypes.TRAINING_JOB_QUEUED) && e.subject().endsWith("/" + jobId)
+                    ? EventCodec.payload(e, JobQueued.class) : null;
+        }, l -> !l.isEmpty(), Duration.ofSeconds(30));
+        assertEquals(1, queued.size());
+        return queued.get(0).newData();
+    }
+
+    /**
+     * New examples are counted by content against the version the policy last trained on: too few queue nothing, a
+     * re-upload brings none, a superset exactly the added ones, a same-size replacement all of them (and drops all
+     * the old ones); a newer version supersedes a queued job of an older one.
+     */
     @Test
-    void minimumNewExamplesAndSupersession() {
+    void newExamplesAreCountedByContentAndNewerVersionsSupersede() {
         String dataset = TestStack.unique("sup");
+        String validation = first(5, 1007);
         // A long debounce keeps the jobs queued, so no worker takes them during the test.
         Api.put(TENANT, "/fine-tuning/policies/" + dataset, policy(20, 3600)).then().statusCode(200);
-        stack.known(TENANT, dataset, 1, 10, 5);          // 15 examples < 20: nothing
-        stack.known(TENANT, dataset, 2, 20, 5);          // 25 >= 20: a job for v2
-        stack.known(TENANT, dataset, 3, 30, 5);          // 35 - 25 = 10 new < 20: nothing
-        stack.known(TENANT, dataset, 4, 40, 10);         // 50 - 25 = 25: a job for v4, v2's is superseded
+        stack.known(TENANT, dataset, 1, first(10, 7), validation);   // 15 examples < 20: nothing
+        stack.known(TENANT, dataset, 2, first(20, 7), validation);   // 25 >= 20: a job for v2
+        stack.known(TENANT, dataset, 3, first(30, 7), validation);   // 10 new over v2 < 20: nothing
+        stack.known(TENANT, dataset, 4, first(45, 7), validation);   // a superset, 25 new: v4's job, v2's superseded
+        stack.known(TENANT, dataset, 5, first(45, 7), validation);   // a re-upload: 0 new, nothing
         TestStack.await(Duration.ofSeconds(20), "two policy jobs", () -> jobIds(dataset).size() == 2);
         List<String> ids = jobIds(dataset);
         JsonPath newest = Api.job(TENANT, ids.get(0));
@@ -100,7 +126,17 @@ class PolicyRetrainingTest {
         assertEquals(2, older.getInt("dataset.version"));
         assertEquals("cancelled", older.getString("status"));
         assertTrue(older.getString("error.message").contains("superseded by version 4"));
-        given().header("X-Tenant", TENANT).post("/fine-tuning/jobs/" + ids.get(0) + "/cancel").then().statusCode(200)
+        assertEquals(new JobQueued.DataChange(0, 25, 0, true), queuedChange(ids.get(1)));
+        assertEquals(new JobQueued.DataChange(2, 25, 0, true), queuedChange(ids.get(0)));
+
+        // The same number of examples, every one replaced: all new, all of v4's dropped.
+        stack.known(TENANT, dataset, 6, first(45, 8), first(5, 1008));
+        TestStack.await(Duration.ofSeconds(20), "the replacement's job", () -> jobIds(dataset).size() == 3);
+        String replacement = jobIds(dataset).get(0);
+        assertEquals(6, Api.job(TENANT, replacement).getInt("dataset.version"));
+        assertEquals(new JobQueued.DataChange(4, 50, 50, true), queuedChange(replacement));
+
+        given().header("X-Tenant", TENANT).post("/fine-tuning/jobs/" + replacement + "/cancel").then().statusCode(200)
                 .body("status", is("cancelled"));
         given().header("X-Tenant", TENANT).delete("/fine-tuning/policies/" + dataset).then().statusCode(204);
         given().header("X-Tenant", TENANT).get("/fine-tuning/policies/" + dataset).then().statusCode(404);

@@ -9,6 +9,7 @@ import io.peftflow.events.EventTypes;
 import io.peftflow.events.Topics;
 import io.peftflow.events.adapter.AdapterRegistrationFailed;
 import io.peftflow.events.adapter.AdapterVersionRegistered;
+import io.peftflow.events.dataset.ContentHashes;
 import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
 import io.peftflow.kit.storage.ObjectStore;
@@ -65,9 +66,28 @@ public class TestStack {
 
     /** Stores generated transaction splits and announces them as {@code version} of the dataset, {@code times} times. */
     public DatasetVersionReady announce(String tenant, String dataset, int version, int train, int validation, int times) {
+        return announce(tenant, dataset, version, TransactionDataset.jsonl(train, version),
+                TransactionDataset.jsonl(validation, 1000 + version), times);
+    }
+
+    /**
+     * Stores the splits and their sorted content hashes (one per line: here the line's own hash stands for
+     * dataset-service's normalised one) and announces them as {@code version}, {@code times} times.
+     */
+    public DatasetVersionReady announce(String tenant, String dataset, int version, String trainJsonl,
+                                        String validationJsonl, int times) {
         String prefix = tenant + "/" + dataset + "/v" + version + "/";
-        byte[] trainBytes = TransactionDataset.jsonl(train, version).getBytes(StandardCharsets.UTF_8);
-        byte[] validationBytes = TransactionDataset.jsonl(validation, 1000 + version).getBytes(StandardCharsets.UTF_8);
+        byte[] trainBytes = trainJsonl.getBytes(StandardCharsets.UTF_8);
+        byte[] validationBytes = validationJsonl.getBytes(StandardCharsets.UTF_8);
+        long train = trainJsonl.lines().count();
+        long validation = validationJsonl.lines().count();
+        byte[] trainHashes = ContentHashes.encode(lineHashes(trainJsonl));
+        byte[] validationHashes = ContentHashes.encode(lineHashes(validationJsonl));
+        store.put(DATASETS, prefix + "train.hashes", trainHashes, "application/octet-stream");
+        store.put(DATASETS, prefix + "validation.hashes", validationHashes, "application/octet-stream");
+        DatasetVersionReady.HashObjects hashes = new DatasetVersionReady.HashObjects(
+                ObjectStore.uri(DATASETS, prefix + "train.hashes"), Sha256.hex(trainHashes),
+                ObjectStore.uri(DATASETS, prefix + "validation.hashes"), Sha256.hex(validationHashes));
         store.put(DATASETS, prefix + "train.jsonl", trainBytes, "application/x-ndjson");
         store.put(DATASETS, prefix + "validation.jsonl", validationBytes, "application/x-ndjson");
         DatasetVersionReady.VersionObjects uris = new DatasetVersionReady.VersionObjects(null,
@@ -76,7 +96,7 @@ public class TestStack {
                 Sha256.hex(validationBytes), null);
         DatasetVersionReady ready = new DatasetVersionReady(tenant, dataset, version, version, "prompt_completion", "none",
                 0, 0.2, null, uris, sha, new DatasetVersionReady.Counts(train + validation, train + validation, 0, 0, 0,
-                train, validation), Map.of(), Map.of(), "characters", null, OffsetDateTime.now());
+                train, validation), Map.of(), Map.of(), "characters", null, OffsetDateTime.now(), hashes);
         CloudEvent event = EventCodec.wrap("/dataset-service", EventTypes.DATASET_VERSION_READY,
                 "datasets/" + tenant + "/" + dataset + "/" + version, ready)
                 .withId(DatasetVersionReady.eventId(tenant, dataset, version));
@@ -84,6 +104,10 @@ public class TestStack {
             send(Topics.DATASET_VERSIONS, tenant + "/" + dataset, event);
         }
         return ready;
+    }
+
+    private static long[] lineHashes(String jsonl) {
+        return jsonl.lines().mapToLong(l -> Long.parseUnsignedLong(Sha256.hex(l).substring(0, 15), 16)).sorted().toArray();
     }
 
     /** Announces the version's deletion, as dataset-service does, and waits until the trainer has recorded it. */
@@ -97,12 +121,24 @@ public class TestStack {
                         + " and deleted_at is not null", tenant, dataset) == 1);
     }
 
-    /** Announces and waits until the trainer has recorded the version. */
-    public DatasetVersionReady known(String tenant, String dataset, int version, int train, int validation) {
-        DatasetVersionReady v = announce(tenant, dataset, version, train, validation, 1);
+    /** {@link #announce(String, String, int, String, String, int) Announces} these splits and waits until recorded. */
+    public DatasetVersionReady known(String tenant, String dataset, int version, String trainJsonl,
+                                     String validationJsonl) {
+        DatasetVersionReady v = announce(tenant, dataset, version, trainJsonl, validationJsonl, 1);
+        awaitKnown(tenant, dataset, version);
+        return v;
+    }
+
+    private void awaitKnown(String tenant, String dataset, int version) {
         await(Duration.ofSeconds(30), "version " + version + " of " + dataset + " recorded", () ->
                 count("select count(*) from dataset_version where tenant = ? and dataset = ? and version = " + version,
                         tenant, dataset) == 1);
+    }
+
+    /** Announces and waits until the trainer has recorded the version. */
+    public DatasetVersionReady known(String tenant, String dataset, int version, int train, int validation) {
+        DatasetVersionReady v = announce(tenant, dataset, version, train, validation, 1);
+        awaitKnown(tenant, dataset, version);
         return v;
     }
 
@@ -179,6 +215,7 @@ public class TestStack {
 
     static boolean terminal(CloudEvent e) {
         return e.type().equals(EventTypes.TRAINING_JOB_SUCCEEDED) || e.type().equals(EventTypes.TRAINING_JOB_FAILED)
+                || e.type().equals(EventTypes.TRAINING_EVALUATION_SUCCEEDED)
                 || e.type().equals(EventTypes.TRAINING_JOB_CANCELLED);
     }
 

@@ -54,6 +54,19 @@ public class KnownVersion extends PanacheEntityBase {
     @Column(name = "received_at")
     public OffsetDateTime receivedAt;
 
+    /** The splits' sorted content hashes (events' ContentHashes); null for versions announced without them. */
+    @Column(name = "train_hashes_uri")
+    public String trainHashesUri;
+
+    @Column(name = "train_hashes_sha256")
+    public String trainHashesSha256;
+
+    @Column(name = "validation_hashes_uri")
+    public String validationHashesUri;
+
+    @Column(name = "validation_hashes_sha256")
+    public String validationHashesSha256;
+
     /** When dataset-service announced its deletion: no new job trains on it, queued ones failed. */
     @Column(name = "deleted_at")
     public OffsetDateTime deletedAt;

@@ -17,10 +17,12 @@ public class KnownVersions implements PanacheRepositoryBase<KnownVersion, KnownV
 
     /** Records an announced version; false when it was known already (a redelivery). */
     public boolean recordIfNew(DatasetVersionReady v) {
+        DatasetVersionReady.HashObjects h = v.contentHashes();
         int rows = getEntityManager().createNativeQuery("""
                 INSERT INTO dataset_version (tenant, dataset, version, format, train_uri, validation_uri, train_sha256,
-                    validation_sha256, valid_examples, train_examples, validation_examples, created_at, received_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                    validation_sha256, valid_examples, train_examples, validation_examples, created_at, received_at,
+                    train_hashes_uri, train_hashes_sha256, validation_hashes_uri, validation_hashes_sha256)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
                 ON CONFLICT DO NOTHING""")
                 .setParameter(1, v.tenant()).setParameter(2, v.dataset()).setParameter(3, v.version())
                 .setParameter(4, v.format()).setParameter(5, v.uris().train()).setParameter(6, v.uris().validation())
@@ -29,6 +31,9 @@ public class KnownVersions implements PanacheRepositoryBase<KnownVersion, KnownV
                 .setParameter(11, v.counts().validation())
                 .setParameter(12, v.createdAt() == null ? OffsetDateTime.now() : v.createdAt())
                 .setParameter(13, OffsetDateTime.now())
+                .setParameter(14, h == null ? null : h.trainUri()).setParameter(15, h == null ? null : h.trainSha256())
+                .setParameter(16, h == null ? null : h.validationUri())
+                .setParameter(17, h == null ? null : h.validationSha256())
                 .executeUpdate();
         return rows == 1;
     }

@@ -64,8 +64,11 @@ public class DatasetVersionConsumer {
 
     /** Splits outside the dataset's own prefix are another tenant's data (or nobody's): never trained on. */
     private void requireOwnPrefix(DatasetVersionReady v) {
+        DatasetVersionReady.HashObjects h = v.contentHashes();
         if (v.uris() == null || !S3Uri.under(v.uris().train(), datasetsBucket, v.tenant(), v.dataset())
-                || !S3Uri.under(v.uris().validation(), datasetsBucket, v.tenant(), v.dataset())) {
+                || !S3Uri.under(v.uris().validation(), datasetsBucket, v.tenant(), v.dataset())
+                || h != null && (!S3Uri.under(h.trainUri(), datasetsBucket, v.tenant(), v.dataset())
+                        || !S3Uri.under(h.validationUri(), datasetsBucket, v.tenant(), v.dataset()))) {
             throw new IllegalArgumentException("dataset version " + v.tenant() + "/" + v.dataset() + " v" + v.version()
                     + " names splits outside its own s3://" + datasetsBucket + "/" + v.tenant() + "/" + v.dataset() + "/");
         }

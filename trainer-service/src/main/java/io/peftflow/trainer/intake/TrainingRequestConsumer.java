@@ -2,9 +2,12 @@ package io.peftflow.trainer.intake;
 
 import io.peftflow.events.EventTypes;
 import io.peftflow.events.contract.ResourceName;
+import io.peftflow.events.contract.Validated;
 import io.peftflow.events.training.DatasetRef;
+import io.peftflow.events.training.EvaluationRequested;
 import io.peftflow.events.training.TrainingRequested;
 import io.peftflow.kit.intake.EventIntake;
+import io.peftflow.trainer.jobs.JobKind;
 import io.peftflow.trainer.jobs.JobService;
 import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.trainer.jobs.Recipe;
@@ -19,13 +22,16 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@code peftflow.training-requests}: inserts the request's job (status {@code validating_files}, keyed on the
- * request id) and acknowledges. {@link RequestValidation} checks it afterwards; no record waits on validation or
+ * request id; an evaluation request's job is queued) and acknowledges. {@link RequestValidation} checks it afterwards; no record waits on validation or
  * training. Failures: {@link EventIntake}.
  */
 @ApplicationScoped
 public class TrainingRequestConsumer {
-    private static final Map<String, Class<? extends TrainingRequested>> TYPES = Map.of(
-            EventTypes.TRAINING_REQUESTED, TrainingRequested.class);
+    private static final Map<String, Class<? extends Validated>> TYPES = Map.of(
+            EventTypes.TRAINING_REQUESTED, TrainingRequested.class,
+            EventTypes.TRAINING_EVALUATION_REQUESTED, EvaluationRequested.class);
+    /** The origin of evaluation jobs. */
+    static final String ORIGIN_REGISTRY = "registry";
 
     private final JobService jobs;
     private final EventIntake intake;
@@ -38,7 +44,19 @@ public class TrainingRequestConsumer {
     @Incoming("training-requests")
     @Blocking
     public CompletionStage<Void> onRequest(Message<String> record) {
-        return intake.process(record, "training-requests", TYPES, r -> QuarkusTransaction.requiringNew().run(() -> insert(r)));
+        return intake.process(record, "training-requests", TYPES, r -> QuarkusTransaction.requiringNew().run(() -> {
+            if (r instanceof EvaluationRequested e) {
+                insert(e);
+            } else {
+                insert((TrainingRequested) r);
+            }
+        }));
+    }
+
+    /** Queued at once: the worker checks the set and the candidates' files, and fails the job naming what is wrong. */
+    private void insert(EvaluationRequested r) {
+        jobs.submitEvaluation(r, ORIGIN_REGISTRY, new Recipe(r.baseModel(), JobKind.EVALUATION.wire(), null, null, 0,
+                r.adapterName()));
     }
 
     private void insert(TrainingRequested r) {

@@ -88,6 +88,14 @@ public class FineTuningJob extends PanacheEntityBase {
 
     public String result;
 
+    /** An evaluation job's request (EvaluationRequested as JSON): which versions to measure; null for training. */
+    @Column(name = "evaluation_request")
+    public String evaluationRequest;
+
+    /** A policy job's JobQueued.DataChange as JSON: new and dropped examples against the version last trained on. */
+    @Column(name = "new_data")
+    public String newData;
+
     /** The registry's version number of the adapter once it registered it. */
     @Column(name = "registered_version")
     public Integer registeredVersion;

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * What a job does. {@link #TRAINING} trains an adapter, which the registry then registers; {@link #EVALUATION}
- * (the retraining policy's evaluation of a registered version, not created yet) scores one and registers nothing.
+ * (registry-service's request before a promotion) measures registered versions on one evaluation set and registers
+ * nothing.
  */
 public enum JobKind {
     TRAINING, EVALUATION;

@@ -1,10 +1,11 @@
 package io.peftflow.trainer.jobs;
 
 import io.peftflow.data.Sha256;
-import io.peftflow.events.EventIds;
 import io.peftflow.events.training.DatasetRef;
+import io.peftflow.events.training.EvaluationRequested;
 import io.peftflow.events.training.JobCancelled;
 import io.peftflow.events.training.JobFailed;
+import io.peftflow.events.training.JobIds;
 import io.peftflow.events.training.JobQueued;
 import io.peftflow.kit.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,7 +37,7 @@ public class JobService {
 
     /** The job id of a request: the same on every redelivery of the request. */
     public static String jobId(String tenant, String requestId) {
-        return "ftjob-" + EventIds.of("fine-tuning-job", tenant, requestId).replace("-", "").substring(0, 24);
+        return JobIds.of(tenant, requestId);
     }
 
     /**
@@ -54,7 +55,33 @@ public class JobService {
     @Transactional(Transactional.TxType.MANDATORY)
     public Submitted submit(String tenant, String requestId, String requestHash, String origin, DatasetRef dataset,
                             Recipe recipe, JobStatus status, OffsetDateTime notBefore) {
+        return submit(tenant, requestId, requestHash, origin, dataset, recipe, status, notBefore, null);
+    }
+
+    /** The same, for a policy's job: with its dataset version's change against the version last trained on. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Submitted submit(String tenant, String requestId, String requestHash, String origin, DatasetRef dataset,
+                            Recipe recipe, JobStatus status, OffsetDateTime notBefore, JobQueued.DataChange newData) {
         FineTuningJob j = new FineTuningJob();
+        j.newData = newData == null ? null : JsonText.write(newData);
+        return insert(j, tenant, requestId, requestHash, origin, dataset, recipe, status, notBefore);
+    }
+
+    /**
+     * Queues the evaluation job of {@code request} (registry-service's): {@code recipe} names the base model the
+     * candidates were trained on; the job measures them on {@code set}'s validation split.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Submitted submitEvaluation(EvaluationRequested request, String origin, Recipe recipe) {
+        FineTuningJob j = new FineTuningJob();
+        j.kind = JobKind.EVALUATION;
+        j.evaluationRequest = JsonText.write(request);
+        return insert(j, request.tenant(), request.requestId(), Sha256.hex(j.evaluationRequest), origin,
+                DatasetRef.of(request.set().name(), request.set().version()), recipe, JobStatus.QUEUED, null);
+    }
+
+    private Submitted insert(FineTuningJob j, String tenant, String requestId, String requestHash, String origin,
+                             DatasetRef dataset, Recipe recipe, JobStatus status, OffsetDateTime notBefore) {
         j.id = jobId(tenant, requestId);
         j.tenant = tenant;
         j.requestId = requestId;
@@ -93,9 +120,13 @@ public class JobService {
     @Transactional(Transactional.TxType.MANDATORY)
     public void announceQueued(FineTuningJob j) {
         Recipe r = j.recipe;
+        JobQueued.DataChange change = JsonText.read(j.newData, JobQueued.DataChange.class);
         events.publish(new JobQueued(j.id, j.tenant, r.adapterName(), j.datasetRef(), r.baseModel(), r.method(), j.origin,
-                OffsetDateTime.now()), "info", "Job queued: " + r.method() + " on " + j.datasetName + " v"
-                + j.datasetVersion + " with base model " + r.baseModel());
+                OffsetDateTime.now(), change), "info", "Job queued: " + r.method() + " on " + j.datasetName + " v"
+                + j.datasetVersion + " with base model " + r.baseModel() + (change == null ? "" : String.format(
+                        java.util.Locale.ROOT, "; %d new examples and %d dropped against version %d%s",
+                        change.newExamples(), change.droppedExamples(), change.comparedTo(),
+                        change.byContent() ? " (by content)" : " (by example count)")));
         queued.fire(new JobsQueued());
     }
 

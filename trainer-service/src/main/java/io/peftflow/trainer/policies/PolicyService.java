@@ -3,7 +3,10 @@ package io.peftflow.trainer.policies;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.TrainingRequested;
 import io.peftflow.kit.problem.ProblemException;
+import io.peftflow.events.training.JobQueued;
+import io.peftflow.trainer.datasets.ContentDiff;
 import io.peftflow.trainer.datasets.KnownVersion;
+import io.peftflow.trainer.datasets.KnownVersions;
 import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.JobRepository;
 import io.peftflow.trainer.jobs.JobService;
@@ -25,10 +28,14 @@ public class PolicyService {
 
     private final JobService jobs;
     private final JobRepository jobRows;
+    private final KnownVersions versions;
+    private final ContentDiff diff;
 
-    public PolicyService(JobService jobs, JobRepository jobRows) {
+    public PolicyService(JobService jobs, JobRepository jobRows, KnownVersions versions, ContentDiff diff) {
         this.jobs = jobs;
         this.jobRows = jobRows;
+        this.versions = versions;
+        this.diff = diff;
     }
 
     /** Creates or replaces the dataset's policy (the recipe is validated by the caller). */
@@ -63,7 +70,8 @@ public class PolicyService {
     }
 
     /**
-     * A dataset version arrived (for the first time). Under a policy with enough new examples it queues a job — claimable
+     * A dataset version arrived (for the first time). Under a policy with enough new examples — by content, against
+     * the version the policy last trained on ({@link ContentDiff}) — it queues a job — claimable
      * after the debounce — and cancels the policy's queued jobs for older versions, which it supersedes.
      */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -76,10 +84,13 @@ public class PolicyService {
         if (p.lastVersion != null && v.version <= p.lastVersion) {
             return Optional.empty();
         }
-        long newExamples = v.validExamples - (p.lastValidExamples == null ? 0 : p.lastValidExamples);
-        if (newExamples < p.minNewExamples) {
-            LOG.infof("policy %s/%s: version %d brings %d new examples (< %d): no job", v.tenant, v.dataset, v.version,
-                    newExamples, p.minNewExamples);
+        KnownVersion trained = p.lastVersion == null ? null
+                : versions.version(v.tenant, v.dataset, p.lastVersion).orElse(null);
+        JobQueued.DataChange change = diff.between(v, trained);
+        if (change.newExamples() < p.minNewExamples) {
+            LOG.infof("policy %s/%s: version %d brings %d new examples (< %d) over version %d%s, drops %d: no job",
+                    v.tenant, v.dataset, v.version, change.newExamples(), p.minNewExamples, change.comparedTo(),
+                    change.byContent() ? " by content" : " by example count", change.droppedExamples());
             return Optional.empty();
         }
         for (FineTuningJob older : jobRows.supersedable(v.tenant, v.dataset, v.version, TrainingRequested.ORIGIN_POLICY)) {
@@ -92,7 +103,7 @@ public class PolicyService {
         Recipe recipe = p.recipe;
         return Optional.of(jobs.submit(v.tenant, requestId, JobService.requestHash(v.dataset, v.version, recipe),
                 TrainingRequested.ORIGIN_POLICY, ref, recipe,
-                JobStatus.QUEUED, OffsetDateTime.now().plusSeconds(p.debounceSeconds)).job());
+                JobStatus.QUEUED, OffsetDateTime.now().plusSeconds(p.debounceSeconds), change).job());
     }
 
     private static Optional<RetrainingPolicy> find(String tenant, String dataset, boolean forUpdate) {

@@ -1,6 +1,7 @@
 package io.peftflow.trainer.queue;
 
 import io.peftflow.events.training.CheckpointSaved;
+import io.peftflow.events.training.EvaluationSucceeded;
 import io.peftflow.events.training.JobCancelled;
 import io.peftflow.events.training.JobFailed;
 import io.peftflow.events.training.JobProgress;
@@ -149,7 +150,7 @@ public class JobQueue {
     }
 
     /** How a finished run was recorded. */
-    public enum Outcome { TRAINED, CANCELLED, FAILED, LOST }
+    public enum Outcome { TRAINED, EVALUATED, CANCELLED, FAILED, LOST }
 
     /**
      * The job is trained: its status ({@code trained}: registration pending), result and
@@ -172,6 +173,25 @@ public class JobQueue {
         j.result = JsonText.write(result);
         events.publish(result, "info", "Job trained: " + summary + "; registration pending");
         return Outcome.TRAINED;
+    }
+
+    /**
+     * An evaluation job's scores: it ends {@code succeeded} with its {@code training.evaluation-succeeded} event (what
+     * registry-service decides on) in one transaction, unless its cancel was requested meanwhile.
+     */
+    @Transactional
+    public Outcome evaluated(Lease lease, EvaluationSucceeded result, String summary) {
+        Optional<FineTuningJob> owned = owned(lease);
+        if (owned.isEmpty()) {
+            return Outcome.LOST;
+        }
+        FineTuningJob j = owned.get();
+        if (j.status() == JobStatus.CANCEL_REQUESTED) {
+            return cancelled(j);
+        }
+        finish(j, JobStatus.SUCCEEDED, OffsetDateTime.now());
+        events.publish(result, "info", "Evaluation succeeded: " + summary);
+        return Outcome.EVALUATED;
     }
 
     /** The run stopped on the cancel request; its last checkpoint stays. */

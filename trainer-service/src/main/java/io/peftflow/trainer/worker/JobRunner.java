@@ -123,19 +123,7 @@ public class JobRunner {
     private RunResult train(JobQueue.Claim claim, Running running, Path dir) {
         FineTuningJob job = claim.job();
         Recipe recipe = job.recipe;
-        KnownVersion data = QuarkusTransaction.requiringNew().call(() ->
-                versions.version(job.tenant, job.datasetName, job.datasetVersion)).orElseThrow(() ->
-                new InputException("dataset '" + job.datasetName + "' version " + job.datasetVersion + " is not known"));
-        if (data.deletedAt != null) {
-            throw new InputException(KnownVersions.deleted(job.datasetName, job.datasetVersion));
-        }
-        for (String split : new String[] {data.trainUri, data.validationUri}) {
-            if (!S3Uri.under(split, config.datasetsBucket(), job.tenant, job.datasetName)) {
-                throw new InputException("dataset '" + job.datasetName + "' version " + job.datasetVersion
-                        + " names a split outside its own s3://" + config.datasetsBucket() + "/" + job.tenant + "/"
-                        + job.datasetName + "/");
-            }
-        }
+        KnownVersion data = data(job);
         Path train = dir.resolve("data/train.jsonl");
         Path validation = dir.resolve("data/validation.jsonl");
         transfers.download(S3Uri.parse(data.trainUri), train, data.trainSha256);
@@ -169,6 +157,27 @@ public class JobRunner {
                     }
                 })
                 .run();
+    }
+
+    /**
+     * The dataset version {@code job} reads, known here, not deleted, its splits under its own prefix; else an
+     * {@link InputException} saying which.
+     */
+    KnownVersion data(FineTuningJob job) {
+        KnownVersion data = QuarkusTransaction.requiringNew().call(() ->
+                versions.version(job.tenant, job.datasetName, job.datasetVersion)).orElseThrow(() ->
+                new InputException("dataset '" + job.datasetName + "' version " + job.datasetVersion + " is not known"));
+        if (data.deletedAt != null) {
+            throw new InputException(KnownVersions.deleted(job.datasetName, job.datasetVersion));
+        }
+        for (String split : new String[] {data.trainUri, data.validationUri}) {
+            if (!S3Uri.under(split, config.datasetsBucket(), job.tenant, job.datasetName)) {
+                throw new InputException("dataset '" + job.datasetName + "' version " + job.datasetVersion
+                        + " names a split outside its own s3://" + config.datasetsBucket() + "/" + job.tenant + "/"
+                        + job.datasetName + "/");
+            }
+        }
+        return data;
     }
 
     private JobQueue.Outcome succeed(FineTuningJob job, Lease lease, RunResult r, Path dir) {

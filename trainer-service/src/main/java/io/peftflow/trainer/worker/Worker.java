@@ -2,6 +2,7 @@ package io.peftflow.trainer.worker;
 
 import io.peftflow.core.evaluation.LossMetrics;
 import io.peftflow.trainer.TrainerConfig;
+import io.peftflow.trainer.jobs.JobKind;
 import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.trainer.jobs.JobsQueued;
 import io.peftflow.trainer.queue.JobQueue;
@@ -43,6 +44,7 @@ public class Worker {
 
     private final JobQueue queue;
     private final JobRunner runner;
+    private final AdapterEvaluation evaluation;
     private final TrainerConfig config;
     private final WorkerHealth health;
     private final Semaphore wake = new Semaphore(0);
@@ -52,9 +54,11 @@ public class Worker {
     private Thread thread;
     private ScheduledExecutorService heartbeat;
 
-    public Worker(JobQueue queue, JobRunner runner, TrainerConfig config, WorkerHealth health) {
+    public Worker(JobQueue queue, JobRunner runner, AdapterEvaluation evaluation, TrainerConfig config,
+                  WorkerHealth health) {
         this.queue = queue;
         this.runner = runner;
+        this.evaluation = evaluation;
         this.config = config;
         this.health = health;
     }
@@ -125,7 +129,8 @@ public class Worker {
                 current = running;
                 health.running(claim.get().lease().jobId());
                 try {
-                    JobQueue.Outcome outcome = runner.run(claim.get(), running, workDir);
+                    JobQueue.Outcome outcome = claim.get().job().kind == JobKind.EVALUATION
+                            ? evaluation.run(claim.get(), running, workDir) : runner.run(claim.get(), running, workDir);
                     LOG.infof("job %s: %s", claim.get().lease().jobId(), outcome.name().toLowerCase(Locale.ROOT));
                 } finally {
                     current = null;
