@@ -40,6 +40,27 @@ public final class AdapterEventsOnKafka {
         }
     }
 
+    /** The envelopes on {@code topic} under {@code key}, read from the start until {@code count} arrived. */
+    public static List<CloudEvent> records(String bootstrap, String topic, String key, int count, Duration timeout) {
+        List<CloudEvent> found = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "registry-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && found.size() < count) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (key.equals(record.key())) {
+                        found.add(EventCodec.decode(record.value()));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     /** Adapter events of one adapter matching {@code filter}, read from the start until {@code count} arrived. */
     public static List<AdapterEvent> await(String bootstrap, String tenant, String adapter, int count,
                                            Predicate<AdapterEvent> filter, Duration timeout) {

@@ -4,6 +4,8 @@ import io.peftflow.events.adapter.AdapterEvent;
 import io.peftflow.events.adapter.AdapterPromoted;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.kit.storage.ObjectStore;
+import io.peftflow.registry.catalog.AdapterVersion;
+import io.peftflow.registry.evaluation.PromotionEvaluations;
 import io.peftflow.registry.registration.RegistrationService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -35,15 +37,29 @@ class PromotionAndAliasesTest {
     @Inject
     RegistrationService registrations;
 
+    @Inject
+    PromotionEvaluations evaluations;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    /**
+     * Registers a version whose run reports {@code exactMatch}; against a champion, answers its evaluation job as
+     * trainer-service would: the challenger at {@code exactMatch}, the champion re-measured at its own run's value.
+     */
     private void register(String adapter, double exactMatch, double majority) {
         String jobId = "job-" + UUID.randomUUID();
         TrainedAdapter.publishFiles(store, TENANT, jobId);
         JobSucceeded job = TrainedAdapter.succeeded(TENANT, adapter, jobId, TrainedAdapter.BASE,
                 TrainedAdapter.metrics(exactMatch, majority));
-        registrations.register(job);
+        AdapterVersion v = registrations.register(job);
+        Integer champion = given().header("X-Tenant", TENANT).get("/adapters/" + adapter).then().extract()
+                .path("aliases.champion");
+        if (champion != null && champion != v.version) {
+            assertTrue(v.promotionReason.startsWith("awaiting evaluation job"), v.promotionReason);
+            double championValue = version(adapter, champion).getDouble("metrics.tuned.exactMatch");
+            evaluations.answered(TrainedAdapter.evaluated(TENANT, adapter, exactMatch, championValue, majority));
+        }
     }
 
     private JsonPath version(String adapter, int v) {
@@ -65,6 +81,14 @@ class PromotionAndAliasesTest {
 
         assertTrue(version(adapter, 2).getString("promotion").contains("below the minimum"));
         assertTrue(version(adapter, 3).getString("promotion").contains("majority-class baseline"));
+        // Each challenger was measured beside the champion on one set, and the decision says which.
+        JsonPath v4 = version(adapter, 4);
+        assertEquals("transactions", v4.getString("decision.set.dataset"));
+        assertEquals(TrainedAdapter.SET.sha256(), v4.getString("decision.set.sha256"));
+        assertEquals(1, v4.getInt("decision.championVersion"));
+        assertEquals(0.70, v4.getDouble("decision.champion"), 1e-6);
+        assertEquals(0.80, v4.getDouble("decision.challenger"), 1e-6);
+        assertEquals(0.10, v4.getDouble("decision.difference"), 1e-6);
         assertEquals(List.of("challenger", "champion"), version(adapter, 4).getList("aliases"));
         given().header("X-Tenant", TENANT).get("/adapters/" + adapter).then().statusCode(200)
                 .body("aliases.champion", is(4)).body("aliases.challenger", is(4)).body("latestVersion", is(4))
@@ -112,6 +136,7 @@ class PromotionAndAliasesTest {
         given().header("X-Tenant", TENANT).queryParam("a", 1).queryParam("b", 4)
                 .get("/adapters/" + adapter + "/compare").then().statusCode(200)
                 .body("metrics.exact_match.delta", is(0.1f))
+                .body("sameSet.championVersion", is(1)).body("sameSet.set.version", is(1))
                 .body("config", is(List.of())).body("lineage.field", is(List.of("jobId")));
     }
 

@@ -6,11 +6,15 @@ import io.peftflow.core.run.TrainCommand;
 import io.peftflow.core.tuners.AdapterFiles;
 import io.peftflow.data.Sha256;
 import io.peftflow.events.training.DatasetRef;
+import io.peftflow.events.training.EvaluationSet;
+import io.peftflow.events.training.EvaluationSucceeded;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.events.training.RunMetrics;
 import io.peftflow.events.training.TrainingRequested;
 import io.peftflow.events.training.TrainingSettings;
 import io.peftflow.kit.storage.ObjectStore;
+import io.peftflow.registry.catalog.PromotionEvaluation;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,6 +93,37 @@ public final class TrainedAdapter {
                 new TrainingSettings(4, null, 8, 1e-2, null, null, null), 42,
                 new JobSucceeded.Libraries("0.1.0-SNAPSHOT", "0.33.0", "2.5.1"), null),
                 4096, 4, OffsetDateTime.now(), 4096L);
+    }
+
+    /** The evaluation set the tests' evaluation jobs report: 100 examples of transactions v1's validation split. */
+    public static final EvaluationSet SET = new EvaluationSet("transactions", 1, EvaluationSet.VALIDATION,
+            "b".repeat(64), 100);
+
+    /** A version's score on {@link #SET}: its first {@code exactMatch * 100} examples right. */
+    public static EvaluationSucceeded.Score score(int version, double exactMatch) {
+        boolean[] hits = new boolean[SET.examples()];
+        for (int i = 0; i < Math.round(exactMatch * hits.length); i++) {
+            hits[i] = true;
+        }
+        return new EvaluationSucceeded.Score(version, new RunMetrics.EvalMetrics(0.6, 1.8, 0.8, exactMatch,
+                exactMatch * 0.9), EvaluationSucceeded.Score.encode(hits));
+    }
+
+    /**
+     * What trainer-service answers to {@code adapter}'s latest pending evaluation request: the challenger and the
+     * champion scored on {@link #SET}; null when no evaluation is pending (a first version).
+     */
+    public static EvaluationSucceeded evaluated(String tenant, String adapter, double challenger, double champion,
+                                                double majority) {
+        PromotionEvaluation e = QuarkusTransaction.requiringNew().call(() -> PromotionEvaluation.<PromotionEvaluation>find(
+                "tenant = ?1 and status = ?2 and adapterId = (select a.id from Adapter a where a.tenant = ?1 and a.name = ?3)"
+                        + " order by id desc", tenant, PromotionEvaluation.Status.PENDING, adapter).firstResult());
+        if (e == null) {
+            return null;
+        }
+        return new EvaluationSucceeded(e.jobId, tenant, e.requestId, adapter, SET,
+                List.of(score(e.challengerVersion, challenger), score(e.championVersion, champion)),
+                new RunMetrics.Baseline("groceries", majority, 0.2, 5), OffsetDateTime.now());
     }
 
     /** The same event with one file's listed hash replaced. */

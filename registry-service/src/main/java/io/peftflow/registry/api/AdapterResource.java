@@ -11,6 +11,7 @@ import io.peftflow.registry.catalog.AdapterService;
 import io.peftflow.registry.catalog.AdapterVersion;
 import io.peftflow.registry.promotion.Direction;
 import io.peftflow.registry.promotion.Metric;
+import io.peftflow.registry.evaluation.EvaluationSets;
 import io.peftflow.registry.promotion.PromotionPolicy;
 import io.peftflow.registry.storage.AdapterObjects;
 import jakarta.ws.rs.DELETE;
@@ -47,14 +48,16 @@ public class AdapterResource {
     private final AdapterObjects objects;
     private final RegistryConfig config;
     private final RequestTenant tenant;
+    private final EvaluationSets evaluationSets;
 
     public AdapterResource(AdapterService adapters, AdapterListing listing, AdapterObjects objects,
-                           RegistryConfig config, RequestTenant tenant) {
+                           RegistryConfig config, RequestTenant tenant, EvaluationSets evaluationSets) {
         this.adapters = adapters;
         this.listing = listing;
         this.objects = objects;
         this.config = config;
         this.tenant = tenant;
+        this.evaluationSets = evaluationSets;
     }
 
     /**
@@ -289,8 +292,9 @@ public class AdapterResource {
     @Path("/{name}/policy")
     @Operation(summary = "Set the adapter's promotion policy (applies to later registrations)")
     @APIResponse(responseCode = "200", description = "the policy")
-    @APIResponse(responseCode = "400", description = "an unknown metric or direction, a negative minImprovement, or a bad adapter name")
+    @APIResponse(responseCode = "400", description = "an unknown metric or direction, a negative minImprovement, a bad evaluationSet or bootstrap, or a bad adapter name")
     @APIResponse(responseCode = "404", description = "no such adapter")
+    @APIResponse(responseCode = "422", description = "an evaluationSet that is not known, was deleted, or shares examples with the training split of a version it would measure")
     public Views.PolicyView putPolicy(@RestPath String name,
                                       Requests.PolicyRequest body) {
         if (body == null || body.metric() == null) {
@@ -303,12 +307,35 @@ public class AdapterResource {
         PromotionPolicy policy;
         try {
             policy = new PromotionPolicy(metric, direction, body.minImprovement() == null ? 0 : body.minImprovement(),
-                    body.mustBeatMajority() == null || body.mustBeatMajority());
+                    body.mustBeatMajority() == null || body.mustBeatMajority(), pinnedSet(body.evaluationSet()),
+                    bootstrap(body.bootstrap()));
         } catch (IllegalArgumentException e) {
             throw badRequest(e.getMessage());
         }
-        Adapter a = adapters.setPolicy(tenant.name(), ResourceName.check("adapter name", name), policy);
+        String adapter = ResourceName.check("adapter name", name);
+        if (policy.evaluationSet() != null) {
+            evaluationSets.check(tenant.name(), adapter, policy.evaluationSet());
+        }
+        Adapter a = adapters.setPolicy(tenant.name(), adapter, policy);
         return Views.PolicyView.of(a.policy());
+    }
+
+    private static PromotionPolicy.PinnedSet pinnedSet(Requests.EvaluationSetRequest set) {
+        if (set == null) {
+            return null;
+        }
+        if (set.version() == null || set.version() < 1) {
+            throw new IllegalArgumentException("evaluationSet.version must be a dataset version >= 1, got "
+                    + set.version());
+        }
+        return new PromotionPolicy.PinnedSet(ResourceName.check("evaluationSet.dataset", set.dataset()), set.version());
+    }
+
+    private static PromotionPolicy.Bootstrap bootstrap(Requests.BootstrapRequest b) {
+        return b == null ? null : new PromotionPolicy.Bootstrap(
+                b.samples() == null ? PromotionPolicy.Bootstrap.DEFAULT_SAMPLES : b.samples(),
+                b.confidence() == null ? PromotionPolicy.Bootstrap.DEFAULT_CONFIDENCE : b.confidence(),
+                b.seed() == null ? 0 : b.seed());
     }
 
     /** Archives the version: metadata kept, files no longer served. */

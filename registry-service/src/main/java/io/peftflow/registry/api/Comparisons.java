@@ -1,6 +1,7 @@
 package io.peftflow.registry.api;
 
 import io.peftflow.registry.catalog.AdapterService;
+import io.peftflow.registry.catalog.AdapterVersion;
 import io.peftflow.registry.catalog.VersionLineage;
 import io.peftflow.registry.promotion.Metric;
 
@@ -40,7 +41,18 @@ final class Comparisons {
         differences("training.", la.training, lb.training, lineage);
         differences("libraries.", la.libraries, lb.libraries, lineage);
         return new Views.Comparison(adapter, Views.VersionSummary.of(a.version()), Views.VersionSummary.of(b.version()),
-                metrics, config, lineage);
+                metrics, sameSet(a.version(), b.version()), config, lineage);
+    }
+
+    /** The decision of one version that measured the other beside it on one set, if there is one. */
+    private static Map<String, Object> sameSet(AdapterVersion a, AdapterVersion b) {
+        if (b.decision != null && Objects.equals(b.decision.get("championVersion"), a.version)) {
+            return b.decision;
+        }
+        if (a.decision != null && Objects.equals(a.decision.get("championVersion"), b.version)) {
+            return a.decision;
+        }
+        return null;
     }
 
     private static void differences(String prefix, Map<String, Object> a, Map<String, Object> b,

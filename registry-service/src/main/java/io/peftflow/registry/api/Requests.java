@@ -13,7 +13,19 @@ final class Requests {
     record TagRequest(String value) {
     }
 
-    /** {@code PUT .../policy}; absent fields take the metric's direction, 0 and true. */
-    record PolicyRequest(String metric, String direction, Double minImprovement, Boolean mustBeatMajority) {
+    /**
+     * {@code PUT .../policy}; absent fields take the metric's direction, 0 and true; no evaluation set (each
+     * challenger's validation split) and no bootstrap.
+     */
+    record PolicyRequest(String metric, String direction, Double minImprovement, Boolean mustBeatMajority,
+                         EvaluationSetRequest evaluationSet, BootstrapRequest bootstrap) {
+    }
+
+    /** The dataset version whose validation split every version of the adapter is measured on. */
+    record EvaluationSetRequest(String dataset, Integer version) {
+    }
+
+    /** The paired bootstrap: absent fields take 1000 samples, 0.95 and seed 0. */
+    record BootstrapRequest(Integer samples, Double confidence, Long seed) {
     }
 }

@@ -47,10 +47,12 @@ final class Views {
         }
     }
 
-    record PolicyView(String metric, String direction, double minImprovement, boolean mustBeatMajority) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record PolicyView(String metric, String direction, double minImprovement, boolean mustBeatMajority,
+                      PromotionPolicy.PinnedSet evaluationSet, PromotionPolicy.Bootstrap bootstrap) {
         static PolicyView of(PromotionPolicy p) {
             return new PolicyView(p.metric().wireName(), p.direction().wireName(), p.minImprovement(),
-                    p.mustBeatMajority());
+                    p.mustBeatMajority(), p.evaluationSet(), p.bootstrap());
         }
     }
 
@@ -87,8 +89,8 @@ final class Views {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record VersionView(String adapter, int version, String status, List<String> aliases, String method,
                        String baseModel, DatasetRef dataset, Long trainableParameters, Integer steps, Long sizeBytes,
-                       Map<String, Object> metrics, String promotion, String failureReason,
-                       List<Map<String, Object>> files, Lineage lineage, Map<String, String> tags,
+                       Map<String, Object> metrics, String promotion, Map<String, Object> decision,
+                       String failureReason, List<Map<String, Object>> files, Lineage lineage, Map<String, String> tags,
                        OffsetDateTime createdAt, OffsetDateTime readyAt, OffsetDateTime archivedAt,
                        OffsetDateTime datasetDeletedAt) {
         static VersionView of(String adapter, AdapterVersion v, List<AdapterAlias> aliases, VersionLineage lineage,
@@ -98,20 +100,20 @@ final class Views {
             return new VersionView(adapter, v.version, v.status.wireName(),
                     aliases.stream().filter(a -> a.version == v.version).map(a -> a.alias).toList(), v.method,
                     v.baseModel, v.datasetName == null ? null : new DatasetRef(v.datasetName, v.datasetVersion),
-                    v.trainableParameters, v.steps, v.sizeBytes, v.metrics, v.promotionReason, v.failureReason,
-                    v.files, Lineage.of(lineage), tagMap, v.createdAt, v.readyAt, v.archivedAt, v.datasetDeletedAt);
+                    v.trainableParameters, v.steps, v.sizeBytes, v.metrics, v.promotionReason, v.decision,
+                    v.failureReason, v.files, Lineage.of(lineage), tagMap, v.createdAt, v.readyAt, v.archivedAt, v.datasetDeletedAt);
         }
     }
 
     /** A version in the versions listing: no lineage, no files. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record VersionSummary(int version, String status, String jobId, String method, String baseModel,
-                          DatasetRef dataset, Map<String, Object> metrics, String promotion, String failureReason,
-                          OffsetDateTime createdAt) {
+                          DatasetRef dataset, Map<String, Object> metrics, String promotion,
+                          Map<String, Object> decision, String failureReason, OffsetDateTime createdAt) {
         static VersionSummary of(AdapterVersion v) {
             return new VersionSummary(v.version, v.status.wireName(), v.jobId, v.method, v.baseModel,
                     v.datasetName == null ? null : new DatasetRef(v.datasetName, v.datasetVersion), v.metrics,
-                    v.promotionReason, v.failureReason, v.createdAt);
+                    v.promotionReason, v.decision, v.failureReason, v.createdAt);
         }
     }
 
@@ -124,9 +126,13 @@ final class Views {
         }
     }
 
-    /** The differences between two versions. */
+    /**
+     * The differences between two versions. {@code metrics} are each version's own run (its own validation split);
+     * {@code sameSet}, when one version's promotion decision measured the other, is that like-for-like measurement.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Comparison(String adapter, VersionSummary a, VersionSummary b, Map<String, Delta> metrics,
-                      List<Difference> config, List<Difference> lineage) {
+                      Map<String, Object> sameSet, List<Difference> config, List<Difference> lineage) {
     }
 
     /** {@code delta} = b - a. */

@@ -45,11 +45,30 @@ public class Adapter extends PanacheEntityBase {
     @Column(name = "policy_must_beat_majority", nullable = false)
     public boolean policyMustBeatMajority;
 
+    @Column(name = "policy_evaluation_dataset")
+    public String policyEvaluationDataset;
+
+    @Column(name = "policy_evaluation_version")
+    public Integer policyEvaluationVersion;
+
+    @Column(name = "policy_bootstrap_samples")
+    public Integer policyBootstrapSamples;
+
+    @Column(name = "policy_bootstrap_confidence")
+    public Double policyBootstrapConfidence;
+
+    @Column(name = "policy_bootstrap_seed")
+    public Long policyBootstrapSeed;
+
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 
     public PromotionPolicy policy() {
-        return PromotionPolicy.of(policyMetric, policyDirection, policyMinImprovement, policyMustBeatMajority);
+        return PromotionPolicy.of(policyMetric, policyDirection, policyMinImprovement, policyMustBeatMajority,
+                policyEvaluationDataset == null ? null
+                        : new PromotionPolicy.PinnedSet(policyEvaluationDataset, policyEvaluationVersion),
+                policyBootstrapSamples == null ? null : new PromotionPolicy.Bootstrap(policyBootstrapSamples,
+                        policyBootstrapConfidence, policyBootstrapSeed));
     }
 
     public void setPolicy(PromotionPolicy policy) {
@@ -57,5 +76,12 @@ public class Adapter extends PanacheEntityBase {
         policyDirection = policy.direction().wireName();
         policyMinImprovement = policy.minImprovement();
         policyMustBeatMajority = policy.mustBeatMajority();
+        PromotionPolicy.PinnedSet set = policy.evaluationSet();
+        policyEvaluationDataset = set == null ? null : set.dataset();
+        policyEvaluationVersion = set == null ? null : set.version();
+        PromotionPolicy.Bootstrap b = policy.bootstrap();
+        policyBootstrapSamples = b == null ? null : b.samples();
+        policyBootstrapConfidence = b == null ? null : b.confidence();
+        policyBootstrapSeed = b == null ? null : b.seed();
     }
 }

@@ -96,6 +96,14 @@ public class AdapterVersion extends PanacheEntityBase {
     @Column(name = "promotion_reason", columnDefinition = "text")
     public String promotionReason;
 
+    /**
+     * The like-for-like measurement behind the promotion decision (Promoter.Measured: the evaluation set, both
+     * versions' numbers, the difference, the interval); null for a first version or while its evaluation runs.
+     */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(columnDefinition = "jsonb")
+    public Map<String, Object> decision;
+
     /** When the dataset version it was trained on was deleted (during training): never promoted. */
     @Column(name = "dataset_deleted_at")
     public OffsetDateTime datasetDeletedAt;

@@ -59,9 +59,14 @@ public class AliasService {
             Metric metric = adapter.policy().metric();
             Double fromValue = from == null ? null : versions.findVisible(adapter, from)
                     .map(v -> metric.of(v.tuned())).orElse(null);
+            Double toValue = metric.of(to.tuned());
+            // A policy promotion's numbers are the like-for-like ones its decision was made on.
+            if (to.decision != null && from != null && from.equals(to.decision.get("championVersion"))) {
+                fromValue = ((Number) to.decision.get("champion")).doubleValue();
+                toValue = ((Number) to.decision.get("challenger")).doubleValue();
+            }
             events.announce(new AdapterPromoted(adapter.tenant, adapter.name, move.id, from, to.version,
-                    metric.wireName(), fromValue, metric.of(to.tuned()), AliasMove.API.equals(actor), reason,
-                    move.movedAt));
+                    metric.wireName(), fromValue, toValue, AliasMove.API.equals(actor), reason, move.movedAt));
         }
     }
 

@@ -22,7 +22,7 @@ public class VersionReads {
             SELECT a.id AS adapter_id, v.id, v.version, v.status, v.job_id, v.method, v.base_model, v.dataset_name,
                    v.dataset_version, v.trainable_parameters, v.steps, v.size_bytes, v.exact_match,
                    v.macro_exact_match, v.eval_loss, v.perplexity, v.token_accuracy, v.metrics, v.files,
-                   v.failure_reason, v.promotion_reason, v.created_at, v.ready_at, v.archived_at,
+                   v.failure_reason, v.promotion_reason, v.decision, v.created_at, v.ready_at, v.archived_at,
                    v.dataset_deleted_at,
                    l.version_id AS lineage_version_id, l.job_id AS lineage_job_id,
                    l.dataset_name AS lineage_dataset_name, l.dataset_version AS lineage_dataset_version,
@@ -93,6 +93,7 @@ public class VersionReads {
         v.files = r.json("files", FILES);
         v.failureReason = r.string("failure_reason");
         v.promotionReason = r.string("promotion_reason");
+        v.decision = r.json("decision", OBJECT);
         v.createdAt = r.time("created_at");
         v.readyAt = r.time("ready_at");
         v.archivedAt = r.time("archived_at");

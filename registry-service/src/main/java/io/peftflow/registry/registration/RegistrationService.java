@@ -17,6 +17,7 @@ import io.peftflow.registry.catalog.AliasService;
 import io.peftflow.registry.catalog.VersionLineage;
 import io.peftflow.registry.catalog.VersionRepository;
 import io.peftflow.registry.catalog.VersionStatus;
+import io.peftflow.registry.evaluation.PromotionEvaluations;
 import io.peftflow.registry.events.AdapterEvents;
 import io.peftflow.registry.promotion.Promoter;
 import io.peftflow.registry.storage.AdapterObjects;
@@ -38,7 +39,8 @@ import java.util.Optional;
  *   <li>reserve (one transaction, adapter row locked): the next number, the version row with its lineage —
  *       {@code failed_registration} with the reason and its event when staging rejected it;</li>
  *   <li>copy the files to {@code s3://<bucket>/<tenant>/<adapter>/v<N>/};</li>
- *   <li>complete (one transaction): ready, {@code challenger}, the promotion decision, the events.</li>
+ *   <li>complete (one transaction): ready, {@code challenger}, the promotion decision — or, against a champion, the
+ *       request of the evaluation job that measures both on one set ({@link PromotionEvaluations}) — the events.</li>
  * </ol>
  * A crash after 2 leaves the version registering; the redelivered event finds it and finishes it.
  */
@@ -56,17 +58,20 @@ public class RegistrationService {
     private final AdapterObjects objects;
     private final AdapterCheck check;
     private final AdapterEvents events;
+    private final PromotionEvaluations evaluations;
     private final Path workDir;
     private final String checkpointsBucket;
 
     public RegistrationService(AdapterRepository adapters, VersionRepository versions, AliasService aliases,
-                               AdapterObjects objects, AdapterCheck check, AdapterEvents events, RegistryConfig config) {
+                               AdapterObjects objects, AdapterCheck check, AdapterEvents events,
+                               PromotionEvaluations evaluations, RegistryConfig config) {
         this.adapters = adapters;
         this.versions = versions;
         this.aliases = aliases;
         this.objects = objects;
         this.check = check;
         this.events = events;
+        this.evaluations = evaluations;
         this.workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
         this.checkpointsBucket = config.checkpointsBucket();
     }
@@ -182,9 +187,10 @@ public class RegistrationService {
         Optional<AdapterVersion> champion = aliases.find(adapter, AdapterAlias.CHAMPION)
                 .flatMap(a -> versions.findVisible(adapter, a.version));
         Promoter.Decision decision = v.datasetDeletedAt != null
-                ? new Promoter.Decision(false, null, null, "not promoted: trained on dataset " + v.datasetName + " v"
+                ? Promoter.Decision.refused("not promoted: trained on dataset " + v.datasetName + " v"
                         + v.datasetVersion + ", deleted at " + v.datasetDeletedAt)
-                : Promoter.decide(adapter.policy(), job.metrics(), champion.map(AdapterVersion::tuned));
+                : champion.isEmpty() ? Promoter.decideFirst(adapter.policy(), job.metrics())
+                : evaluations.request(adapter, v, champion.get());
         v.promotionReason = decision.reason();
         if (champion.isEmpty()) {
             adapter.headlineVersionId = v.id;
