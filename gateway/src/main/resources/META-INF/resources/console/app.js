@@ -380,8 +380,15 @@ async function adapterPage(name) {
   main.append(h('h1', {}, h('a', {href: '#/adapters'}, 'Registry'), ' / ', name));
   if (adapter.policy) {
     main.append(h('p', {class: 'muted'}, `promotion: ${adapter.policy.metric} (${adapter.policy.direction} is better), by at least `
-      + `${adapter.policy.minImprovement}${adapter.policy.mustBeatMajority ? ', must beat the majority class' : ''}`));
+      + `${adapter.policy.minImprovement}${adapter.policy.mustBeatMajority ? ', must beat the majority class' : ''}`
+      + (adapter.policy.evaluationSet ? `, measured on ${adapter.policy.evaluationSet.dataset} v${adapter.policy.evaluationSet.version}` : ', measured on each challenger\'s validation split')
+      + (adapter.policy.bootstrap ? `, paired bootstrap ${Math.round(adapter.policy.bootstrap.confidence * 100)}% interval` : '')));
   }
+  // A like-for-like decision: the set both versions were measured on, both numbers, the difference and the interval.
+  const decision = d => !d ? '' : h('div', {class: 'decision'},
+    `${d.set.dataset} v${d.set.version} ${d.set.split} (${d.set.examples} examples): champion v${d.championVersion} `
+    + `${fmt(d.champion)} vs ${fmt(d.challenger)}, difference ${fmt(d.difference)}`
+    + (d.interval ? `, ${Math.round(d.interval.confidence * 100)}% interval [${fmt(d.interval.low)}, ${fmt(d.interval.high)}]` : ''));
   const promote = async v => {
     await json(`${base}/aliases/champion`, {method: 'PUT', headers: {'Content-Type': 'application/json'},
       body: JSON.stringify({version: v.version, reason: 'promoted in the console'})});
@@ -397,7 +404,7 @@ async function adapterPage(name) {
         v.jobId ? h('div', {}, h('a', {class: 'job', href: `#/jobs/${encodeURIComponent(v.jobId)}`, title: v.jobId}, 'job')) : ''),
       VERSION_METRICS.map(([, key]) => h('td', {}, h('b', {}, fmt(v.metrics && v.metrics.tuned && v.metrics.tuned[key])),
         h('div', {class: 'muted'}, 'base ' + fmt(v.metrics && v.metrics.base && v.metrics.base[key])))),
-      h('td', {class: 'muted reason'}, v.promotion || v.failureReason || ''),
+      h('td', {class: 'muted reason'}, decision(v.decision), v.promotion || v.failureReason || ''),
       h('td', {}, v.status !== 'ready' ? '' : [
         h('button', {class: 'link download', onclick: () => download(`${base}/versions/${v.version}/download`, `${name}-v${v.version}.zip`)}, 'download'),
         adapter.aliases && adapter.aliases.champion === v.version ? '' : h('button', {class: 'link promote', onclick: () => promote(v).catch(e => main.append(errorBox(e)))}, 'make champion'),
