@@ -26,6 +26,7 @@ import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.trainer.models.BaseModels;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -144,7 +145,9 @@ class EvaluationJobTest {
         assertEquals(a.metrics(), b.metrics());
         assertArrayEquals(a.hits(12), b.hits(12));
         assertTrue(a.metrics().evalLoss() > 0);
-        Api.awaitStatus(TENANT, jobId, "succeeded", Duration.ofSeconds(30));
+        JsonPath job = Api.awaitStatus(TENANT, jobId, "succeeded", Duration.ofSeconds(30));
+        assertEquals("evaluation", job.getString("kind"));
+        assertEquals("registry", job.getString("origin"));
     }
 
     @Test

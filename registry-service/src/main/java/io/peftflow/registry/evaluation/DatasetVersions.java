@@ -3,6 +3,7 @@ package io.peftflow.registry.evaluation;
 import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.query.NativeQuery;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
@@ -35,9 +36,12 @@ public class DatasetVersions {
                             validation_hashes_uri, validation_hashes_sha256)
                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING""")
                 .setParameter(1, v.tenant()).setParameter(2, v.dataset()).setParameter(3, v.version())
-                .setParameter(4, h == null ? null : h.trainUri()).setParameter(5, h == null ? null : h.trainSha256())
-                .setParameter(6, h == null ? null : h.validationUri())
-                .setParameter(7, h == null ? null : h.validationSha256()).executeUpdate();
+                // Typed: a null of unknown type would be bound as bytea.
+                .unwrap(NativeQuery.class)
+                .setParameter(4, h == null ? null : h.trainUri(), String.class)
+                .setParameter(5, h == null ? null : h.trainSha256(), String.class)
+                .setParameter(6, h == null ? null : h.validationUri(), String.class)
+                .setParameter(7, h == null ? null : h.validationSha256(), String.class).executeUpdate();
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

@@ -4,6 +4,7 @@ import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.query.NativeQuery;
 
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -31,9 +32,12 @@ public class KnownVersions implements PanacheRepositoryBase<KnownVersion, KnownV
                 .setParameter(11, v.counts().validation())
                 .setParameter(12, v.createdAt() == null ? OffsetDateTime.now() : v.createdAt())
                 .setParameter(13, OffsetDateTime.now())
-                .setParameter(14, h == null ? null : h.trainUri()).setParameter(15, h == null ? null : h.trainSha256())
-                .setParameter(16, h == null ? null : h.validationUri())
-                .setParameter(17, h == null ? null : h.validationSha256())
+                // Typed: a null of unknown type would be bound as bytea.
+                .unwrap(NativeQuery.class)
+                .setParameter(14, h == null ? null : h.trainUri(), String.class)
+                .setParameter(15, h == null ? null : h.trainSha256(), String.class)
+                .setParameter(16, h == null ? null : h.validationUri(), String.class)
+                .setParameter(17, h == null ? null : h.validationSha256(), String.class)
                 .executeUpdate();
         return rows == 1;
     }

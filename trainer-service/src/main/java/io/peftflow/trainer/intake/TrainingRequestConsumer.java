@@ -6,6 +6,7 @@ import io.peftflow.events.contract.Validated;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.EvaluationRequested;
 import io.peftflow.events.training.TrainingRequested;
+import io.peftflow.events.training.TrainingSettings;
 import io.peftflow.kit.intake.EventIntake;
 import io.peftflow.trainer.jobs.JobKind;
 import io.peftflow.trainer.jobs.JobService;
@@ -55,8 +56,8 @@ public class TrainingRequestConsumer {
 
     /** Queued at once: the worker checks the set and the candidates' files, and fails the job naming what is wrong. */
     private void insert(EvaluationRequested r) {
-        jobs.submitEvaluation(r, ORIGIN_REGISTRY, new Recipe(r.baseModel(), JobKind.EVALUATION.wire(), null, null, 0,
-                r.adapterName()));
+        jobs.submitEvaluation(r, ORIGIN_REGISTRY, new Recipe(r.baseModel(), JobKind.EVALUATION.wire(), null,
+                new TrainingSettings(null, null, null, null, null, null, null), 0, r.adapterName()));
     }
 
     private void insert(TrainingRequested r) {
