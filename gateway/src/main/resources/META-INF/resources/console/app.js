@@ -346,12 +346,18 @@ function metricsTable(metrics) {
   const rows = [['eval loss', 'eval_loss'], ['perplexity', 'perplexity'], ['token accuracy', 'token_accuracy'],
     ['exact match', 'exact_match'], ['macro exact match', 'macro_exact_match']];
   const majority = metrics.majority;
-  return h('table', {id: 'metrics-table'},
+  const table = h('table', {id: 'metrics-table'},
     h('tr', {}, h('th', {}, 'metric'), h('th', {}, 'base'), h('th', {}, 'tuned'),
       h('th', {}, majority ? `majority class ('${majority.label}')` : 'majority class')),
     rows.map(([label, key]) => h('tr', {}, h('td', {}, label), h('td', {}, fmt(metrics.base && metrics.base[key])),
       h('td', {}, h('b', {}, fmt(metrics.tuned && metrics.tuned[key]))),
       h('td', {}, majority && majority[key] !== undefined ? fmt(majority[key]) : '–'))));
+  // The job's final event says the same (trainer-service's MajorityWarning): a model that learned nothing usable.
+  const tuned = metrics.tuned && metrics.tuned.exact_match;
+  if (!majority || tuned === undefined || tuned === null || tuned > majority.exact_match) return table;
+  return h('div', {}, h('p', {class: 'error', id: 'majority-warning'}, `Warning: the tuned model does not beat the `
+    + `majority class (exact match ${fmt(tuned)} vs ${fmt(majority.exact_match)} always answering '${majority.label}').`),
+    table);
 }
 
 // ---------------------------------------------------------------- adapter registry (registry-service)

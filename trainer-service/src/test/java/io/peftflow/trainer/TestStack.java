@@ -7,6 +7,7 @@ import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
 import io.peftflow.events.Topics;
+import io.peftflow.events.adapter.AdapterPromoted;
 import io.peftflow.events.adapter.AdapterRegistrationFailed;
 import io.peftflow.events.adapter.AdapterVersionRegistered;
 import io.peftflow.events.dataset.DatasetVersionDeleted;
@@ -115,6 +116,13 @@ public class TestStack {
         AdapterVersionRegistered r = new AdapterVersionRegistered(tenant, adapter, version, jobId, "lora", "tiny-llama",
                 null, null, List.of(), "challenger", "test registration", OffsetDateTime.now());
         send(Topics.ADAPTER_EVENTS, r.key(), r.toCloudEvent("/registry-service"));
+    }
+
+    /** What registry-service announces when {@code version} becomes the adapter's champion (its {@code move}th move). */
+    public void promoted(String tenant, String adapter, int version, long move) {
+        AdapterPromoted p = new AdapterPromoted(tenant, adapter, move, null, version, null, null, null, true, "test",
+                OffsetDateTime.now());
+        send(Topics.ADAPTER_EVENTS, p.key(), p.toCloudEvent("/registry-service"));
     }
 
     /** What registry-service announces when it refuses the job's adapter. */
