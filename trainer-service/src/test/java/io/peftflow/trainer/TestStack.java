@@ -12,6 +12,7 @@ import io.peftflow.events.adapter.AdapterRegistrationFailed;
 import io.peftflow.events.adapter.AdapterVersionRegistered;
 import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
+import io.peftflow.events.dataset.VersionCounts;
 import io.peftflow.kit.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -76,7 +77,7 @@ public class TestStack {
         DatasetVersionReady.VersionObjects sha = new DatasetVersionReady.VersionObjects(null, Sha256.hex(trainBytes),
                 Sha256.hex(validationBytes), null);
         DatasetVersionReady ready = new DatasetVersionReady(tenant, dataset, version, version, "prompt_completion", "none",
-                0, 0.2, null, uris, sha, new DatasetVersionReady.Counts(train + validation, train + validation, 0, 0, 0,
+                0, 0.2, null, uris, sha, new VersionCounts(train + validation, train + validation, 0, 0, 0,
                 train, validation), Map.of(), Map.of(), "characters", null, OffsetDateTime.now());
         CloudEvent event = EventCodec.wrap("/dataset-service", EventTypes.DATASET_VERSION_READY,
                 "datasets/" + tenant + "/" + dataset + "/" + version, ready)

@@ -20,17 +20,10 @@ import java.util.List;
 
 /**
  * What the API returns, shaped like OpenAI's fine-tuning objects ({@code object}, {@code id}, unix-second
- * timestamps, {@code {"object": "list", "data": [...], "has_more": ...}} pages); JSON names are snake_case.
+ * timestamps, pages of service-kit's {@link io.peftflow.kit.api.Page}); JSON names are snake_case.
  */
 final class Views {
     private Views() {
-    }
-
-    record Page<T>(String object, List<T> data, boolean hasMore, String firstId, String lastId) {
-        static <T> Page<T> of(List<T> data, boolean hasMore, java.util.function.Function<T, String> id) {
-            return new Page<>("list", data, hasMore, data.isEmpty() ? null : id.apply(data.get(0)),
-                    data.isEmpty() ? null : id.apply(data.get(data.size() - 1)));
-        }
     }
 
     record DatasetView(String name, int version) {
