@@ -8,6 +8,7 @@ import io.peftflow.data.Sha256;
 import io.peftflow.events.dataset.ContentHashes;
 import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
+import io.peftflow.events.dataset.VersionCounts;
 import io.peftflow.events.training.EvaluationRequested;
 import io.peftflow.events.training.EvaluationSucceeded;
 import io.peftflow.events.training.JobFailed;
@@ -201,7 +202,7 @@ class EvaluationFlowTest {
         DatasetVersionReady ready = new DatasetVersionReady(TENANT, dataset, version, version, "prompt_completion",
                 "none", 0, 0.2, null, new DatasetVersionReady.VersionObjects(null, uri + "train.jsonl",
                 uri + "validation.jsonl", null), new DatasetVersionReady.VersionObjects(null, "a", "b", null),
-                new DatasetVersionReady.Counts(6, 6, 0, 0, 0, train.length, validation.length), Map.of(), Map.of(),
+                new VersionCounts(6, 6, 0, 0, 0, train.length, validation.length), Map.of(), Map.of(),
                 "characters", null, OffsetDateTime.now(), new DatasetVersionReady.HashObjects(uri + "train.hashes",
                 Sha256.hex(t), uri + "validation.hashes", Sha256.hex(v)));
         AdapterEventsOnKafka.publish(bootstrap, datasetVersions, TENANT + "/" + dataset, EventCodec.wrap(

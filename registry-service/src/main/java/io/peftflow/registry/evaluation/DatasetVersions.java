@@ -3,7 +3,6 @@ package io.peftflow.registry.evaluation;
 import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.hibernate.query.NativeQuery;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
@@ -34,14 +33,13 @@ public class DatasetVersions {
         em.createNativeQuery("""
                         INSERT INTO dataset_version (tenant, dataset, version, train_hashes_uri, train_hashes_sha256,
                             validation_hashes_uri, validation_hashes_sha256)
-                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING""")
+                        VALUES (?1, ?2, ?3, CAST(?4 AS text), CAST(?5 AS text), CAST(?6 AS text), CAST(?7 AS text))
+                        ON CONFLICT DO NOTHING""")
                 .setParameter(1, v.tenant()).setParameter(2, v.dataset()).setParameter(3, v.version())
-                // Typed: a null of unknown type would be bound as bytea.
-                .unwrap(NativeQuery.class)
-                .setParameter(4, h == null ? null : h.trainUri(), String.class)
-                .setParameter(5, h == null ? null : h.trainSha256(), String.class)
-                .setParameter(6, h == null ? null : h.validationUri(), String.class)
-                .setParameter(7, h == null ? null : h.validationSha256(), String.class).executeUpdate();
+                .setParameter(4, h == null ? null : h.trainUri())
+                .setParameter(5, h == null ? null : h.trainSha256())
+                .setParameter(6, h == null ? null : h.validationUri())
+                .setParameter(7, h == null ? null : h.validationSha256()).executeUpdate();
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

@@ -4,7 +4,6 @@ import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.hibernate.query.NativeQuery;
 
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -23,7 +22,8 @@ public class KnownVersions implements PanacheRepositoryBase<KnownVersion, KnownV
                 INSERT INTO dataset_version (tenant, dataset, version, format, train_uri, validation_uri, train_sha256,
                     validation_sha256, valid_examples, train_examples, validation_examples, created_at, received_at,
                     train_hashes_uri, train_hashes_sha256, validation_hashes_uri, validation_hashes_sha256)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, CAST(?14 AS text), CAST(?15 AS text),
+                    CAST(?16 AS text), CAST(?17 AS text))
                 ON CONFLICT DO NOTHING""")
                 .setParameter(1, v.tenant()).setParameter(2, v.dataset()).setParameter(3, v.version())
                 .setParameter(4, v.format()).setParameter(5, v.uris().train()).setParameter(6, v.uris().validation())
@@ -32,12 +32,10 @@ public class KnownVersions implements PanacheRepositoryBase<KnownVersion, KnownV
                 .setParameter(11, v.counts().validation())
                 .setParameter(12, v.createdAt() == null ? OffsetDateTime.now() : v.createdAt())
                 .setParameter(13, OffsetDateTime.now())
-                // Typed: a null of unknown type would be bound as bytea.
-                .unwrap(NativeQuery.class)
-                .setParameter(14, h == null ? null : h.trainUri(), String.class)
-                .setParameter(15, h == null ? null : h.trainSha256(), String.class)
-                .setParameter(16, h == null ? null : h.validationUri(), String.class)
-                .setParameter(17, h == null ? null : h.validationSha256(), String.class)
+                .setParameter(14, h == null ? null : h.trainUri())
+                .setParameter(15, h == null ? null : h.trainSha256())
+                .setParameter(16, h == null ? null : h.validationUri())
+                .setParameter(17, h == null ? null : h.validationSha256())
                 .executeUpdate();
         return rows == 1;
     }

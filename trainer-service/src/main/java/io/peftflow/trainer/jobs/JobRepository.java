@@ -3,7 +3,6 @@ package io.peftflow.trainer.jobs;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.hibernate.query.NativeQuery;
 import jakarta.persistence.LockModeType;
 
 import java.util.List;
@@ -20,8 +19,9 @@ public class JobRepository implements PanacheRepositoryBase<FineTuningJob, Strin
         int rows = getEntityManager().createNativeQuery("""
                 INSERT INTO fine_tuning_job (id, tenant, request_id, request_hash, origin, status, adapter_name,
                     dataset_name, dataset_version, base_model, method, hyperparameters, training, seed, created_at,
-                    not_before, kind, evaluation_request, new_data)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                    not_before, kind, init_from, evaluation_request, new_data)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, CAST(?18 AS text),
+                    CAST(?19 AS text), CAST(?20 AS text))
                 ON CONFLICT DO NOTHING""")
                 .setParameter(1, j.id).setParameter(2, j.tenant).setParameter(3, j.requestId)
                 .setParameter(4, j.requestHash).setParameter(5, j.origin).setParameter(6, j.status().name())
@@ -32,10 +32,9 @@ public class JobRepository implements PanacheRepositoryBase<FineTuningJob, Strin
                 .setParameter(15, j.createdAt)
                 .setParameter(16, j.notBefore)
                 .setParameter(17, j.kind.name())
-                // Typed: a null of unknown type would be bound as bytea.
-                .unwrap(NativeQuery.class)
-                .setParameter(18, j.evaluationRequest, String.class)
-                .setParameter(19, j.newData, String.class)
+                .setParameter(18, new InitFrom.Text().convertToDatabaseColumn(j.recipe.initFrom()))
+                .setParameter(19, j.evaluationRequest)
+                .setParameter(20, j.newData)
                 .executeUpdate();
         return rows == 1;
     }

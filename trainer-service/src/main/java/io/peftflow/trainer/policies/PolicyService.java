@@ -12,6 +12,8 @@ import io.peftflow.trainer.jobs.JobRepository;
 import io.peftflow.trainer.jobs.JobService;
 import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.trainer.jobs.Recipe;
+import io.peftflow.trainer.validation.InvalidRequest;
+import io.peftflow.trainer.validation.JobValidator;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
@@ -28,12 +30,15 @@ public class PolicyService {
 
     private final JobService jobs;
     private final JobRepository jobRows;
+    private final JobValidator validator;
     private final KnownVersions versions;
     private final ContentDiff diff;
 
-    public PolicyService(JobService jobs, JobRepository jobRows, KnownVersions versions, ContentDiff diff) {
+    public PolicyService(JobService jobs, JobRepository jobRows, JobValidator validator, KnownVersions versions,
+                         ContentDiff diff) {
         this.jobs = jobs;
         this.jobRows = jobRows;
+        this.validator = validator;
         this.versions = versions;
         this.diff = diff;
     }
@@ -100,7 +105,15 @@ public class PolicyService {
         p.lastValidExamples = v.validExamples;
         String requestId = "policy/" + v.dataset + "/v" + v.version;
         DatasetRef ref = new DatasetRef(v.dataset, v.version, v.trainSha256, v.validationSha256);
-        Recipe recipe = p.recipe;
+        // The policy keeps "auto" as it was set: each job gets the defaults of its time.
+        Recipe recipe = validator.withDefaults(p.recipe);
+        try {
+            recipe = validator.parent(v.tenant, recipe);
+        } catch (InvalidRequest e) {
+            // No champion yet (the first version), or one that does not fit: this version trains from scratch.
+            LOG.infof("policy %s/%s: version %d starts cold: %s", v.tenant, v.dataset, v.version, e.getMessage());
+            recipe = recipe.withInitFrom(null);
+        }
         return Optional.of(jobs.submit(v.tenant, requestId, JobService.requestHash(v.dataset, v.version, recipe),
                 TrainingRequested.ORIGIN_POLICY, ref, recipe,
                 JobStatus.QUEUED, OffsetDateTime.now().plusSeconds(p.debounceSeconds), change).job());

@@ -20,7 +20,6 @@ import io.peftflow.events.training.EvaluationRequested;
 import io.peftflow.events.training.EvaluationSet;
 import io.peftflow.events.training.EvaluationSucceeded;
 import io.peftflow.events.training.JobFailed;
-import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.events.training.RunMetrics;
 import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.datasets.KnownVersion;
@@ -144,19 +143,14 @@ public class AdapterEvaluation {
      * evaluation's base model), downloaded and checked against their SHA-256.
      */
     private Path fetch(FineTuningJob evaluation, EvaluationRequested.Candidate c, Path dir) {
-        JobSucceeded trained = QuarkusTransaction.requiringNew().call(() ->
-                jobs.findForTenant(evaluation.tenant, c.jobId()).map(FineTuningJob::succeeded)).orElseThrow(() ->
-                new JobRunner.InputException("version " + c.version() + ": job " + c.jobId() + " has no trained adapter"));
-        String base = trained.lineage() == null || trained.lineage().baseModel() == null ? null
-                : trained.lineage().baseModel().id();
-        if (!evaluation.recipe.baseModel().equals(base)) {
-            throw new JobRunner.InputException("version " + c.version() + " was trained on base model '" + base
-                    + "', the evaluation loads '" + evaluation.recipe.baseModel() + "'");
+        String missing = "version " + c.version() + ": job " + c.jobId() + " has no trained adapter";
+        FineTuningJob trained = QuarkusTransaction.requiringNew().call(() ->
+                jobs.findForTenant(evaluation.tenant, c.jobId())).orElseThrow(() -> new JobRunner.InputException(missing));
+        if (!evaluation.recipe.baseModel().equals(trained.recipe.baseModel())) {
+            throw new JobRunner.InputException("version " + c.version() + " was trained on base model '"
+                    + trained.recipe.baseModel() + "', the evaluation loads '" + evaluation.recipe.baseModel() + "'");
         }
-        for (JobSucceeded.StoredFile f : trained.adapterFiles()) {
-            transfers.download(S3Uri.parse(f.uri()), dir.resolve(f.name()), f.sha256());
-        }
-        return dir;
+        return runner.storedAdapter(trained, dir).orElseThrow(() -> new JobRunner.InputException(missing));
     }
 
     private static EvaluationSucceeded.Score score(int version, PeftModel peft, Tokenizer tok, List<Example> examples) {
