@@ -57,7 +57,7 @@ public class TrainingRequestConsumer {
     /** Queued at once: the worker checks the set and the candidates' files, and fails the job naming what is wrong. */
     private void insert(EvaluationRequested r) {
         jobs.submitEvaluation(r, ORIGIN_REGISTRY, new Recipe(r.baseModel(), JobKind.EVALUATION.wire(), null,
-                new TrainingSettings(null, null, null, null, null, null, null), 0, r.adapterName()));
+                new TrainingSettings(null, null, null, null, null, null, null), 0, r.adapterName(), null));
     }
 
     private void insert(TrainingRequested r) {
