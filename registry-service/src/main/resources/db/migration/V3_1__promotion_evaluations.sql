@@ -7,6 +7,10 @@ ALTER TABLE adapter ADD COLUMN policy_bootstrap_samples integer;
 ALTER TABLE adapter ADD COLUMN policy_bootstrap_confidence double precision;
 ALTER TABLE adapter ADD COLUMN policy_bootstrap_seed bigint;
 
+-- The version a warm-started version's training loaded (JobSucceeded.Lineage.parent): compare shows the chain.
+ALTER TABLE version_lineage ADD COLUMN parent_adapter varchar(128);
+ALTER TABLE version_lineage ADD COLUMN parent_version integer;
+
 -- Promoter.Measured: the set, both numbers, the difference and the interval.
 ALTER TABLE adapter_version ADD COLUMN decision jsonb;
 

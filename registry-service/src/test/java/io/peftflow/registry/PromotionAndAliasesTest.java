@@ -140,6 +140,29 @@ class PromotionAndAliasesTest {
                 .body("config", is(List.of())).body("lineage.field", is(List.of("jobId")));
     }
 
+    /** A warm-started version names the version it started from; compare shows each version's chain. */
+    @Test
+    void warmStartsAreRecordedAsAChain() {
+        String adapter = RegistrationTest.unique("chain");
+        register(adapter, 0.70, 0.5);
+        for (int parent = 1; parent <= 2; parent++) {
+            String jobId = "job-" + UUID.randomUUID();
+            TrainedAdapter.publishFiles(store, TENANT, jobId);
+            JobSucceeded cold = TrainedAdapter.succeeded(TENANT, adapter, jobId, TrainedAdapter.BASE,
+                    TrainedAdapter.metrics(0.70, 0.5));
+            JobSucceeded.Lineage l = cold.lineage();
+            registrations.register(new JobSucceeded(jobId, TENANT, adapter, cold.adapterFiles(), cold.manifest(),
+                    cold.metricsFile(), cold.metrics(), new JobSucceeded.Lineage(l.dataset(), l.baseModel(), l.method(),
+                    l.training(), l.seed(), l.libraries(), l.datasetDeletedAt(),
+                    new JobSucceeded.Parent(adapter, parent, "job-parent")), cold.trainableParameters(), cold.steps(),
+                    cold.finishedAt(), cold.trainedTokens()));
+        }
+        assertEquals(2, version(adapter, 3).getInt("lineage.parent.version"));
+        given().header("X-Tenant", TENANT).queryParam("a", 1).queryParam("b", 3)
+                .get("/adapters/" + adapter + "/compare").then().statusCode(200)
+                .body("chains.b", is(List.of(3, 2, 1))).body("chains.a", is(List.of(1)));
+    }
+
     @Test
     void listingFiltersSortsByAMetricAndPagesWithACursor() {
         String prefix = RegistrationTest.unique("list");

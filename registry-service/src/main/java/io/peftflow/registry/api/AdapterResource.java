@@ -198,7 +198,10 @@ public class AdapterResource {
         }
         String t = tenant.name();
         String n = ResourceName.check("adapter name", name);
-        return Comparisons.compare(n, adapters.detail(t, n, positive("a", a)), adapters.detail(t, n, positive("b", b)));
+        int va = positive("a", a);
+        int vb = positive("b", b);
+        return Comparisons.compare(n, adapters.detail(t, n, va), adapters.detail(t, n, vb),
+                new Views.Chains(adapters.chain(t, n, va), adapters.chain(t, n, vb)));
     }
 
     @GET

@@ -17,7 +17,8 @@ final class Comparisons {
     private Comparisons() {
     }
 
-    static Views.Comparison compare(String adapter, AdapterService.VersionDetail a, AdapterService.VersionDetail b) {
+    static Views.Comparison compare(String adapter, AdapterService.VersionDetail a, AdapterService.VersionDetail b,
+                                    Views.Chains chains) {
         Map<String, Views.Delta> metrics = new LinkedHashMap<>();
         for (Metric m : Metric.values()) {
             Double x = m.of(a.version().tuned());
@@ -38,10 +39,11 @@ final class Comparisons {
         difference("baseModel.weightsSha256", la.baseWeightsSha256, lb.baseWeightsSha256, lineage);
         difference("method.name", la.methodName, lb.methodName, lineage);
         difference("seed", la.seed, lb.seed, lineage);
+        difference("parent.version", la.parentVersion, lb.parentVersion, lineage);
         differences("training.", la.training, lb.training, lineage);
         differences("libraries.", la.libraries, lb.libraries, lineage);
         return new Views.Comparison(adapter, Views.VersionSummary.of(a.version()), Views.VersionSummary.of(b.version()),
-                metrics, sameSet(a.version(), b.version()), config, lineage);
+                metrics, sameSet(a.version(), b.version()), config, lineage, chains);
     }
 
     /** The decision of one version that measured the other beside it on one set, if there is one. */

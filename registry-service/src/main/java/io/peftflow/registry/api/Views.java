@@ -61,16 +61,22 @@ final class Views {
         }
     }
 
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Lineage(String jobId, DatasetLineage dataset, BaseModel baseModel, Method method,
-                   Map<String, Object> training, Long seed, Map<String, Object> libraries) {
+                   Map<String, Object> training, Long seed, Map<String, Object> libraries, Parent parent) {
         static Lineage of(VersionLineage l) {
             if (l == null) {
                 return null;
             }
             return new Lineage(l.jobId, new DatasetLineage(l.datasetName, l.datasetVersion, l.trainSha256,
                     l.validationSha256), new BaseModel(l.baseModelId, l.baseWeightsSha256),
-                    new Method(l.methodName, l.methodConfig), l.training, l.seed, l.libraries);
+                    new Method(l.methodName, l.methodConfig), l.training, l.seed, l.libraries,
+                    l.parentVersion == null ? null : new Parent(l.parentAdapter, l.parentVersion));
         }
+    }
+
+    /** The version a warm start loaded. */
+    record Parent(String adapter, int version) {
     }
 
     record DatasetLineage(String name, Integer version, String trainSha256, String validationSha256) {
@@ -128,7 +134,12 @@ final class Views {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Comparison(String adapter, VersionSummary a, VersionSummary b, Map<String, Delta> metrics,
-                      Map<String, Object> sameSet, List<Difference> config, List<Difference> lineage) {
+                      Map<String, Object> sameSet, List<Difference> config, List<Difference> lineage,
+                      Chains chains) {
+    }
+
+    /** Each version and the versions it was warm-started from, newest first. */
+    record Chains(List<Integer> a, List<Integer> b) {
     }
 
     /** {@code delta} = b - a. */

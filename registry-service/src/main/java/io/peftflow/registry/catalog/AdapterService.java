@@ -73,6 +73,11 @@ public class AdapterService {
                                 List<VersionTag> tags) {
     }
 
+    /** {@code version} and the versions it was warm-started from ({@link VersionReads#chain}). */
+    public List<Integer> chain(String tenant, String name, int version) {
+        return reads.chain(tenant, name, version);
+    }
+
     public VersionDetail detail(String tenant, String name, int version) {
         VersionReads.Found found = reads.detail(tenant, name, version).orElseThrow(() -> noAdapter(name));
         if (found.detail() == null) {

@@ -54,6 +54,13 @@ public class VersionLineage extends PanacheEntityBase {
 
     public Long seed;
 
+    /** The adapter version whose weights training started from (a warm start); null for a cold start. */
+    @Column(name = "parent_adapter")
+    public String parentAdapter;
+
+    @Column(name = "parent_version")
+    public Integer parentVersion;
+
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(columnDefinition = "jsonb")
     public Map<String, Object> libraries;

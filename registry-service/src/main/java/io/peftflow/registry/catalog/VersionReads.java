@@ -27,7 +27,7 @@ public class VersionReads {
                    l.version_id AS lineage_version_id, l.job_id AS lineage_job_id,
                    l.dataset_name AS lineage_dataset_name, l.dataset_version AS lineage_dataset_version,
                    l.train_sha256, l.validation_sha256, l.base_model_id, l.base_weights_sha256, l.method_name,
-                   l.method_config, l.training, l.seed, l.libraries,
+                   l.method_config, l.training, l.seed, l.libraries, l.parent_adapter, l.parent_version,
                    (SELECT json_agg(json_build_array(x.alias, x.version) ORDER BY x.alias)
                     FROM adapter_alias x WHERE x.adapter_id = a.id) AS aliases,
                    (SELECT json_agg(json_build_array(t.key, t.value) ORDER BY t.key)
@@ -64,6 +64,27 @@ public class VersionReads {
                         + " LEFT JOIN adapter_version v ON v.adapter_id = a.id AND v.version = al.version AND " + VISIBLE
                         + " LEFT JOIN version_lineage l ON l.version_id = v.id WHERE a.tenant = ? AND a.name = ?",
                 r -> new Found(r.integer("alias_version"), detail(r)), alias, tenant, name);
+    }
+
+    /**
+     * {@code version} and the versions of the same adapter it was warm-started from, newest first (at most 100): the
+     * lineage chain {@code compare} shows.
+     */
+    public List<Integer> chain(String tenant, String name, int version) {
+        return sql.list("""
+                WITH RECURSIVE chain(version, parent, depth) AS (
+                    SELECT v.version, CASE WHEN l.parent_adapter = a.name THEN l.parent_version END, 1
+                    FROM adapter a JOIN adapter_version v ON v.adapter_id = a.id
+                    LEFT JOIN version_lineage l ON l.version_id = v.id
+                    WHERE a.tenant = ? AND a.name = ? AND v.version = ?
+                  UNION ALL
+                    SELECT v.version, CASE WHEN l.parent_adapter = a.name THEN l.parent_version END, c.depth + 1
+                    FROM chain c JOIN adapter a ON a.tenant = ? AND a.name = ?
+                    JOIN adapter_version v ON v.adapter_id = a.id AND v.version = c.parent
+                    LEFT JOIN version_lineage l ON l.version_id = v.id
+                    WHERE c.depth < 100)
+                SELECT version FROM chain ORDER BY depth""", row -> row.integer("version"), tenant, name, version,
+                tenant, name);
     }
 
     private static AdapterService.VersionDetail detail(SqlReads.Row r) throws SQLException {
@@ -115,6 +136,8 @@ public class VersionReads {
             l.training = r.json("training", OBJECT);
             l.seed = r.bigint("seed");
             l.libraries = r.json("libraries", OBJECT);
+            l.parentAdapter = r.string("parent_adapter");
+            l.parentVersion = r.integer("parent_version");
         }
 
         List<AdapterAlias> aliases = new ArrayList<>();

@@ -230,6 +230,10 @@ public class RegistrationService {
             }
             l.training = in.training() == null ? null : JSON.convertValue(in.training(), MAP);
             l.seed = in.seed();
+            if (in.parent() != null) {
+                l.parentAdapter = in.parent().adapter();
+                l.parentVersion = in.parent().version();
+            }
             l.libraries = in.libraries() == null ? null : JSON.convertValue(in.libraries(), MAP);
         }
         return l;
