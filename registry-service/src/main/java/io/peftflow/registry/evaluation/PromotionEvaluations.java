@@ -147,6 +147,10 @@ public class PromotionEvaluations {
         PromotionPolicy.PinnedSet pinned = policy.evaluationSet();
         boolean setChanged = pinned != null && (!pinned.dataset().equals(r.set().dataset())
                 || pinned.version() != r.set().version());
+        if (champion.isPresent() && champion.get().version == challenger.version) {
+            challenger.promotionReason = "made champion by hand while evaluation job " + e.jobId + " ran";
+            return;
+        }
         if (champion.isEmpty() || champion.get().version != e.championVersion || setChanged) {
             // The champion moved (or the pinned set changed) while the job ran: measure again against the current one.
             Promoter.Decision d = champion.isEmpty()
