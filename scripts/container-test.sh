@@ -102,6 +102,23 @@ grep -q "champion" "$LOGS/containers-flow.log" || fail "no promotion decision pr
 grep -q "answered by transactions-lora:2" "$LOGS/containers-flow.log" || fail "the champion v2 did not answer POST /v1/classify"
 say "the flow through the containers: v1 and v2 trained by the CPU worker, registered, promoted, v2 classified ($flow_s s)"
 
+# CPU time a container has used since it started (cgroup v1 or v2), in seconds: the stage's wall time on a machine of
+# its own is at least their sum over the cores, whatever else ran beside it here.
+cpu_seconds() { # container-id
+  local id f
+  id=$(docker inspect -f '{{.Id}}' "$1")
+  for f in /sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage /sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat \
+    /sys/fs/cgroup/docker/$id/cpu.stat; do
+    [ -r "$f" ] || continue
+    case $f in
+      *cpuacct.usage) awk '{printf "%.0f", $1 / 1e9}' "$f" ;;
+      *) awk '$1 == "usage_usec" {printf "%.0f", $2 / 1e6}' "$f" ;;
+    esac
+    return
+  done
+  echo "?"
+}
+
 # ------------------------------------------------------------------ report, then down -v leaving nothing behind
 {
   echo "# $(date -u +%FT%TZ) $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) on $(nproc) cores"
@@ -113,6 +130,14 @@ say "the flow through the containers: v1 and v2 trained by the CPU worker, regis
     peak=$(awk -v n="$name" '$1 == n && $2 > m {m = $2} END {print m + 0}' "$LOGS/containers-mem.samples")
     echo "${name#"$PROJECT"_} $rest $peak"
   done <<<"$at_rest"
+  echo "## CPU seconds used by each container from its start to the end of the flow"
+  total=0
+  for c in $("${COMPOSE[@]}" ps -q); do
+    used=$(cpu_seconds "$c")
+    echo "$(docker inspect -f '{{.Name}}' "$c" | sed "s#^/$PROJECT[_-]##") $used"
+    [ "$used" = "?" ] || total=$((total + used))
+  done
+  echo "all containers: $total CPU seconds, at least $((total / $(nproc))) s of wall time on $(nproc) cores of their own"
 } | tee "$REPORT"
 trap - EXIT
 down
