@@ -10,6 +10,7 @@ import io.peftflow.trainer.datasets.KnownVersions;
 import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.JobService;
 import io.peftflow.trainer.jobs.JobStatus;
+import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.trainer.validation.InvalidRequest;
 import io.peftflow.trainer.validation.JobValidator;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -58,8 +59,9 @@ class JobCreation {
         if (earlier != null) {
             return new Created(earlier, false);
         }
+        Recipe recipe;
         try {
-            validator.recipe(request.recipe());
+            recipe = validator.recipe(request.recipe());
         } catch (InvalidRequest e) {
             throw request.asSent(e);
         }
@@ -69,7 +71,13 @@ class JobCreation {
         JobService.Submitted submitted = QuarkusTransaction.requiringNew().call(() -> {
             jobs.requireQuota(tenant, config.maxActiveJobsPerTenant());
             DatasetRef dataset = dataset(tenant, request);
-            return jobs.submit(tenant, requestId, hash, TrainingRequested.ORIGIN_API, dataset, request.recipe(),
+            Recipe warm;
+            try {
+                warm = validator.parent(tenant, recipe);
+            } catch (InvalidRequest e) {
+                throw request.asSent(e);
+            }
+            return jobs.submit(tenant, requestId, hash, TrainingRequested.ORIGIN_API, dataset, warm,
                     JobStatus.QUEUED, null);
         });
         if (!submitted.created()) {
