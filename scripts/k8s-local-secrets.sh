@@ -21,3 +21,9 @@ write kafka-admin.env "password=$(random)"
 for user in dataset-service trainer-service registry-service inference-service; do
   write "kafka-$user.env" "password=$(random)"
 done
+for service in dataset trainer registry gateway; do
+  write "pg-$service.env" "username=peftflow_$service" "password=$(random)"
+done
+for user in dataset-service trainer-service registry-service inference-service; do
+  write "s3-$user.env" "secret-key=$(random)"
+done

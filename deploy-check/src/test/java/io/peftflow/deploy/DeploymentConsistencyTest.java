@@ -288,7 +288,7 @@ class DeploymentConsistencyTest {
 
     @Test
     void theDatabasesEveryServiceConnectsToAreCreated() {
-        Set<String> local = matches("CREATE DATABASE (\\w+)", Repository.read("k8s/overlays/local/create-databases.sql"));
+        Set<String> local = AccessControlsTest.localDatabases();
         JsonNode initdb = find(Repository.rendered("production"), "Cluster", "peftflow-pg").orElseThrow().at("/spec/bootstrap/initdb");
         Set<String> production = new TreeSet<>(matches("CREATE DATABASE (\\w+)", initdb.path("postInitSQL").toString()));
         production.add(initdb.path("database").asText());
