@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.policies.PolicyService;
 import io.peftflow.events.contract.ResourceName;
+import io.peftflow.kit.limits.WorkBudget;
 import io.peftflow.kit.tenant.RequestTenant;
 import io.peftflow.trainer.validation.JobValidator;
 import jakarta.ws.rs.Consumes;
@@ -32,8 +33,11 @@ public class PolicyResource {
     private final JobValidator validator;
     private final TrainerConfig config;
     private final RequestTenant tenant;
+    private final WorkBudget budget;
 
-    public PolicyResource(PolicyService policies, JobValidator validator, TrainerConfig config, RequestTenant tenant) {
+    public PolicyResource(PolicyService policies, JobValidator validator, TrainerConfig config, RequestTenant tenant,
+                          WorkBudget budget) {
+        this.budget = budget;
         this.policies = policies;
         this.validator = validator;
         this.config = config;
@@ -49,7 +53,7 @@ public class PolicyResource {
     public Views.PolicyView put(@RestPath String dataset, JsonNode body) {
         String name = dataset(dataset);
         Requests.PolicyBody p = Requests.policy(body, name, config.defaultBaseModel());
-        validator.recipe(p.recipe());
+        budget.run("validating the recipe", () -> validator.recipe(p.recipe()));
         return Views.PolicyView.of(policies.put(tenant.name(), name, p.recipe(), p.minNewExamples(),
                 p.debounceSeconds()));
     }
