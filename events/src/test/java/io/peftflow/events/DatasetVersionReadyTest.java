@@ -2,6 +2,7 @@ package io.peftflow.events;
 
 import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
+import io.peftflow.events.dataset.VersionCounts;
 import org.junit.jupiter.api.Test;
 
 import java.time.OffsetDateTime;
@@ -20,7 +21,7 @@ class DatasetVersionReadyTest {
                 new DatasetVersionReady.VersionObjects(prefix + "raw.jsonl", prefix + "train.jsonl",
                         prefix + "validation.jsonl", prefix + "report.json"),
                 new DatasetVersionReady.VersionObjects("aa", "ab", "ac", "ad"),
-                new DatasetVersionReady.Counts(10, 10, 0, 0, 0, 9, 1),
+                new VersionCounts(10, 10, 0, 0, 0, 9, 1),
                 Map.of("food", new DatasetVersionReady.LabelCounts(9, 1)), Map.of("food", 1.0), "characters",
                 new DatasetVersionReady.Lengths(3, 12, 7.5, 7, 12),
                 OffsetDateTime.of(2026, 11, 28, 18, 0, 0, 0, ZoneOffset.UTC));

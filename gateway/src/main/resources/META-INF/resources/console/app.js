@@ -136,7 +136,7 @@ async function render(message) {
 
 // ---------------------------------------------------------------- datasets
 async function datasetsPage() {
-  const list = await json('/v1/datasets');
+  const list = (await json('/v1/datasets?limit=1000')).data;
   main.append(h('h1', {}, 'Datasets'));
   main.append(h('div', {class: 'card'},
     list.length === 0 ? h('p', {class: 'muted'}, 'No datasets yet: upload one below.') :
@@ -177,8 +177,8 @@ function uploadForm(name) {
 
 async function datasetPage(name, selected) {
   const dataset = await json(`/v1/datasets/${encodeURIComponent(name)}`);
-  // The dataset holds only a count; its versions are paged oldest first: show the newest 100.
-  const versions = await json(`/v1/datasets/${encodeURIComponent(name)}/versions?offset=${Math.max(0, dataset.versionCount - 100)}&limit=100`);
+  // Versions are numbered 1, 2, ... and paged oldest first: show the newest 100.
+  const versions = (await json(`/v1/datasets/${encodeURIComponent(name)}/versions?after=${Math.max(0, dataset.latestVersion.version - 100)}&limit=100`)).data;
   const current = versions.find(v => String(v.version) === selected) || versions[versions.length - 1];
   main.append(h('h1', {}, h('a', {href: '#/datasets'}, 'Datasets'), ' / ', name));
   main.append(h('div', {class: 'card'},
@@ -346,22 +346,28 @@ function metricsTable(metrics) {
   const rows = [['eval loss', 'eval_loss'], ['perplexity', 'perplexity'], ['token accuracy', 'token_accuracy'],
     ['exact match', 'exact_match'], ['macro exact match', 'macro_exact_match']];
   const majority = metrics.majority;
-  return h('table', {id: 'metrics-table'},
+  const table = h('table', {id: 'metrics-table'},
     h('tr', {}, h('th', {}, 'metric'), h('th', {}, 'base'), h('th', {}, 'tuned'),
       h('th', {}, majority ? `majority class ('${majority.label}')` : 'majority class')),
     rows.map(([label, key]) => h('tr', {}, h('td', {}, label), h('td', {}, fmt(metrics.base && metrics.base[key])),
       h('td', {}, h('b', {}, fmt(metrics.tuned && metrics.tuned[key]))),
       h('td', {}, majority && majority[key] !== undefined ? fmt(majority[key]) : '–'))));
+  // The job's final event says the same (trainer-service's MajorityWarning): a model that learned nothing usable.
+  const tuned = metrics.tuned && metrics.tuned.exact_match;
+  if (!majority || tuned === undefined || tuned === null || tuned > majority.exact_match) return table;
+  return h('div', {}, h('p', {class: 'error', id: 'majority-warning'}, `Warning: the tuned model does not beat the `
+    + `majority class (exact match ${fmt(tuned)} vs ${fmt(majority.exact_match)} always answering '${majority.label}').`),
+    table);
 }
 
 // ---------------------------------------------------------------- adapter registry (registry-service)
 async function adaptersPage() {
   const page = await json('/v1/adapters?limit=100');
   main.append(h('h1', {}, 'Adapter registry'));
-  main.append(h('div', {class: 'card'}, page.items.length === 0 ? h('p', {class: 'muted'}, 'No adapters yet.') :
+  main.append(h('div', {class: 'card'}, page.data.length === 0 ? h('p', {class: 'muted'}, 'No adapters yet.') :
     h('table', {id: 'adapters'},
       h('tr', {}, ['adapter', 'champion', 'latest', 'method', 'base model', 'dataset', 'exact match', 'eval loss'].map(c => h('th', {}, c))),
-      page.items.map(a => h('tr', {},
+      page.data.map(a => h('tr', {},
         h('td', {}, h('a', {href: `#/adapters/${encodeURIComponent(a.name)}`}, a.name)),
         h('td', {}, a.champion ? 'v' + a.champion : '–'), h('td', {}, 'v' + a.latestVersion), h('td', {}, a.method || '–'),
         h('td', {}, a.baseModel || '–'), h('td', {}, a.dataset ? `${a.dataset.name} v${a.dataset.version}` : '–'),
@@ -390,7 +396,7 @@ async function adapterPage(name) {
   main.append(h('div', {class: 'card'}, h('table', {id: 'adapter-versions'},
     h('tr', {}, ['version', 'status', 'role', 'trained on'].map(c => h('th', {}, c)),
       VERSION_METRICS.map(([label]) => h('th', {}, label)), h('th', {}, 'promotion'), h('th', {}, '')),
-    versions.items.map(v => h('tr', {id: `adapter-v${v.version}`},
+    versions.data.map(v => h('tr', {id: `adapter-v${v.version}`},
       h('td', {}, 'v' + v.version), h('td', {}, h('span', {class: 'pill ' + v.status}, v.status)),
       h('td', {class: 'roles'}, roleOf(v.version).map(r => h('span', {class: 'pill ' + r}, r))),
       h('td', {}, v.dataset ? `${v.dataset.name} v${v.dataset.version}` : '–',
@@ -418,10 +424,10 @@ async function adapterPage(name) {
       h('form', {class: 'row', onsubmit: ev => { ev.preventDefault(); tryIt().catch(e => out.replaceChildren(errorBox(e))); }},
         text, h('button', {type: 'submit'}, 'Classify')), out));
   }
-  if (versions.items.length >= 2) {
-    const pick = (id, i) => h('select', {id}, versions.items.map(v => h('option', {value: v.version, selected: i === v.version}, 'v' + v.version)));
-    const a = pick('compare-a', versions.items[versions.items.length - 2].version);
-    const b = pick('compare-b', versions.items[versions.items.length - 1].version);
+  if (versions.data.length >= 2) {
+    const pick = (id, i) => h('select', {id}, versions.data.map(v => h('option', {value: v.version, selected: i === v.version}, 'v' + v.version)));
+    const a = pick('compare-a', versions.data[versions.data.length - 2].version);
+    const b = pick('compare-b', versions.data[versions.data.length - 1].version);
     const out = h('div', {id: 'comparison'});
     const compare = async () => {
       const c = await json(`${base}/compare?a=${a.value}&b=${b.value}`);

@@ -2,6 +2,7 @@ package io.peftflow.gateway;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -179,6 +180,13 @@ class ConsoleBrowserTest {
         List<WebElement> evalLoss = browser.findElements(By.cssSelector("#metrics-table tr:nth-child(2) td"));
         assertTrue(Double.parseDouble(evalLoss.get(2).getText()) < Double.parseDouble(evalLoss.get(1).getText()),
                 "the tuned eval loss is below the base's: " + metrics);
+        // A tuned model that does not beat the majority class says so on its page (and in its final event).
+        JsonPath result = given().header("Authorization", key.bearer()).when().get("/v1/fine-tuning/jobs/" + job)
+                .then().statusCode(200).extract().jsonPath();
+        if (result.getDouble("result.metrics.tuned.exact_match") <= result.getDouble("result.metrics.majority.exact_match")) {
+            assertTrue(browser.findElement(By.id("majority-warning")).getText()
+                    .contains("does not beat the majority class"), "the console warns");
+        }
         screenshot("console-job");
 
         browser.findElement(By.id("nav-jobs")).click();

@@ -61,7 +61,7 @@ class TenantIsolationTest {
     @Test
     void theOwnerSeesEverything() {
         String base = "/v1/datasets/" + DATASET;
-        as(alice).when().get("/v1/datasets").then().statusCode(200).body("name", hasItem(DATASET));
+        as(alice).when().get("/v1/datasets?limit=1000").then().statusCode(200).body("data.name", hasItem(DATASET));
         for (String path : new String[]{base, base + "/versions", base + "/versions/1", base + "/versions/1/report",
                 base + "/versions/1/splits/train"}) {
             as(alice).when().get(path).then().statusCode(200);
@@ -73,7 +73,7 @@ class TenantIsolationTest {
             as(alice).when().get(path).then().statusCode(200);
         }
         String adapter = "/v1/adapters/" + ADAPTER;
-        as(alice).when().get("/v1/adapters").then().statusCode(200).body("items.name", hasItem(ADAPTER));
+        as(alice).when().get("/v1/adapters").then().statusCode(200).body("data.name", hasItem(ADAPTER));
         for (String path : new String[]{adapter, adapter + "@challenger", adapter + "/versions", adapter + "/versions/1",
                 adapter + "/versions/1/files/adapter_config.json", adapter + "/versions/1/download",
                 adapter + "/compare?a=1&b=1", adapter + "/aliases/challenger"}) {
@@ -84,7 +84,7 @@ class TenantIsolationTest {
     @Test
     void anotherTenantNeitherSeesNorDownloadsNorDeletesDatasets() {
         String base = "/v1/datasets/" + DATASET;
-        as(bob).when().get("/v1/datasets").then().statusCode(200).body("name", not(hasItem(DATASET)));
+        as(bob).when().get("/v1/datasets?limit=1000").then().statusCode(200).body("data.name", not(hasItem(DATASET)));
         for (String path : new String[]{base, base + "/versions", base + "/versions/1", base + "/versions/1/report",
                 base + "/versions/1/splits/train", base + "/versions/1/splits/validation"}) {
             as(bob).when().get(path).then().statusCode(404).contentType(PROBLEM);
@@ -128,8 +128,8 @@ class TenantIsolationTest {
     @Test
     void anotherTenantNeitherSeesNorDownloadsNorChangesAdapters() {
         String adapter = "/v1/adapters/" + ADAPTER;
-        as(bob).when().get("/v1/adapters").then().statusCode(200).body("items.name", not(hasItem(ADAPTER)));
-        as(bob).when().get("/v1/adapters?dataset=" + DATASET).then().statusCode(200).body("items", empty());
+        as(bob).when().get("/v1/adapters").then().statusCode(200).body("data.name", not(hasItem(ADAPTER)));
+        as(bob).when().get("/v1/adapters?dataset=" + DATASET).then().statusCode(200).body("data", empty());
         String detail = "no adapter '" + ADAPTER + "'";
         for (String path : new String[]{adapter, adapter + "@challenger", adapter + "/versions", adapter + "/versions/1",
                 adapter + "/versions/1/files/adapter_config.json", adapter + "/versions/1/download",

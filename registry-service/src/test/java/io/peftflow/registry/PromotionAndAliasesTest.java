@@ -129,7 +129,7 @@ class PromotionAndAliasesTest {
                 .queryParam("dataset", "transactions").queryParam("method", "lora")
                 .queryParam("base_model", TrainedAdapter.BASE).get("/adapters").then().statusCode(200)
                 .extract().jsonPath();
-        List<Float> top = first.getList("items.metrics.exact_match");
+        List<Float> top = first.getList("data.metrics.exact_match");
         assertTrue(top.get(0) >= top.get(1), "best first: " + top);
         // Walk all pages: every adapter of this test exactly once, in descending exact match.
         List<String> mine = new java.util.ArrayList<>();
@@ -137,17 +137,17 @@ class PromotionAndAliasesTest {
         do {
             var req = given().header("X-Tenant", TENANT).queryParam("sort", "exact_match").queryParam("limit", 2);
             if (cursor != null) {
-                req.queryParam("cursor", cursor);
+                req.queryParam("after", cursor);
             }
             JsonPath page = req.get("/adapters").then().statusCode(200).extract().jsonPath();
-            page.getList("items.name", String.class).stream().filter(n -> n.startsWith(prefix)).forEach(mine::add);
-            cursor = page.getString("nextCursor");
+            page.getList("data.name", String.class).stream().filter(n -> n.startsWith(prefix)).forEach(mine::add);
+            cursor = page.getBoolean("has_more") ? page.getString("last_id") : null;
         } while (cursor != null);
         assertEquals(List.of(prefix + "-1", prefix + "-2", prefix + "-0"), mine);
         given().header("X-Tenant", TENANT).queryParam("tag", "reviewed=yes").get("/adapters").then().statusCode(200)
-                .body("items.name", is(List.of(prefix + "-2")));
+                .body("data.name", is(List.of(prefix + "-2")));
         given().header("X-Tenant", "someone-else").get("/adapters").then().statusCode(200)
-                .body("items", is(List.of()));
+                .body("data", is(List.of()));
     }
 
     @Test
@@ -170,7 +170,7 @@ class PromotionAndAliasesTest {
                 new Case("GET", "/adapters/" + adapter + "/compare?a=1", null, 400),
                 new Case("GET", "/adapters?sort=accuracy", null, 400),
                 new Case("GET", "/adapters?limit=0", null, 400),
-                new Case("GET", "/adapters?cursor=bm90LWEtY3Vyc29y", null, 400),
+                new Case("GET", "/adapters?after=bm90LWEtY3Vyc29y", null, 400),
                 new Case("PUT", "/adapters/" + adapter + "/aliases/Bad_Alias", Map.of("version", 1), 400),
                 new Case("PUT", "/adapters/" + adapter + "/aliases/prod", Map.of("version", 7), 404),
                 new Case("PUT", "/adapters/" + adapter + "/aliases/prod", Map.of("reason", "no version"), 400),

@@ -72,7 +72,7 @@ class RegistrationTest {
 
         JsonPath versions = given().header("X-Tenant", TENANT).get("/adapters/" + adapter + "/versions")
                 .then().statusCode(200).extract().jsonPath();
-        assertEquals(List.of(1), versions.getList("items.version"));
+        assertEquals(List.of(1), versions.getList("data.version"));
 
         JsonPath v = given().header("X-Tenant", TENANT).get("/adapters/" + adapter + "/versions/1")
                 .then().statusCode(200).body("status", is("ready")).extract().jsonPath();
@@ -122,10 +122,10 @@ class RegistrationTest {
         }
         JsonPath page = given().header("X-Tenant", TENANT).queryParam("limit", 4)
                 .get("/adapters/" + adapter + "/versions").then().statusCode(200).extract().jsonPath();
-        assertEquals(List.of(1, 2, 3, 4), page.getList("items.version"));
-        given().header("X-Tenant", TENANT).queryParam("limit", 4).queryParam("cursor", page.getString("nextCursor"))
+        assertEquals(List.of(1, 2, 3, 4), page.getList("data.version"));
+        given().header("X-Tenant", TENANT).queryParam("limit", 4).queryParam("after", page.getString("last_id"))
                 .get("/adapters/" + adapter + "/versions").then().statusCode(200)
-                .body("items.version", is(List.of(5, 6))).body("nextCursor", is((Object) null));
+                .body("data.version", is(List.of(5, 6))).body("has_more", is(false));
     }
 
     @Test
@@ -145,7 +145,7 @@ class RegistrationTest {
                 .then().statusCode(409);
         given().header("X-Tenant", TENANT).get("/adapters/" + adapter + "@champion").then().statusCode(404);
         given().header("X-Tenant", TENANT).queryParam("base_model", TrainedAdapter.WIDE_BASE).get("/adapters")
-                .then().statusCode(200).body("items.name", is(List.of()));
+                .then().statusCode(200).body("data.name", is(List.of()));
         assertTrue(store.stat("peftflow-adapters", TENANT + "/" + adapter + "/v1/adapter_model.safetensors").isEmpty());
         List<AdapterEvent> failed = AdapterEventsOnKafka.await(bootstrap, TENANT, adapter, 1,
                 e -> e instanceof AdapterRegistrationFailed, Duration.ofSeconds(30));

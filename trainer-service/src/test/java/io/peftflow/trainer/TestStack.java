@@ -7,10 +7,12 @@ import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
 import io.peftflow.events.Topics;
+import io.peftflow.events.adapter.AdapterPromoted;
 import io.peftflow.events.adapter.AdapterRegistrationFailed;
 import io.peftflow.events.adapter.AdapterVersionRegistered;
 import io.peftflow.events.dataset.DatasetVersionDeleted;
 import io.peftflow.events.dataset.DatasetVersionReady;
+import io.peftflow.events.dataset.VersionCounts;
 import io.peftflow.kit.LocalStackKafka;
 import io.peftflow.kit.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -76,7 +78,7 @@ public class TestStack {
         DatasetVersionReady.VersionObjects sha = new DatasetVersionReady.VersionObjects(null, Sha256.hex(trainBytes),
                 Sha256.hex(validationBytes), null);
         DatasetVersionReady ready = new DatasetVersionReady(tenant, dataset, version, version, "prompt_completion", "none",
-                0, 0.2, null, uris, sha, new DatasetVersionReady.Counts(train + validation, train + validation, 0, 0, 0,
+                0, 0.2, null, uris, sha, new VersionCounts(train + validation, train + validation, 0, 0, 0,
                 train, validation), Map.of(), Map.of(), "characters", null, OffsetDateTime.now());
         CloudEvent event = EventCodec.wrap("/dataset-service", EventTypes.DATASET_VERSION_READY,
                 "datasets/" + tenant + "/" + dataset + "/" + version, ready)
@@ -116,6 +118,13 @@ public class TestStack {
         AdapterVersionRegistered r = new AdapterVersionRegistered(tenant, adapter, version, jobId, "lora", "tiny-llama",
                 null, null, List.of(), "challenger", "test registration", OffsetDateTime.now());
         send(Topics.ADAPTER_EVENTS, r.key(), r.toCloudEvent("/registry-service"));
+    }
+
+    /** What registry-service announces when {@code version} becomes the adapter's champion (its {@code move}th move). */
+    public void promoted(String tenant, String adapter, int version, long move) {
+        AdapterPromoted p = new AdapterPromoted(tenant, adapter, move, null, version, null, null, null, true, "test",
+                OffsetDateTime.now());
+        send(Topics.ADAPTER_EVENTS, p.key(), p.toCloudEvent("/registry-service"));
     }
 
     /** What registry-service announces when it refuses the job's adapter. */

@@ -13,6 +13,7 @@ import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
 import io.peftflow.events.Topics;
 import io.peftflow.events.dataset.DatasetVersionReady;
+import io.peftflow.events.dataset.VersionCounts;
 import io.peftflow.kit.LocalStackKafka;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -151,7 +152,7 @@ final class WorkerJvms implements AutoCloseable {
                 null, new DatasetVersionReady.VersionObjects(null, "s3://" + TestStack.DATASETS + "/" + prefix + "train.jsonl",
                 "s3://" + TestStack.DATASETS + "/" + prefix + "validation.jsonl", null),
                 new DatasetVersionReady.VersionObjects(null, Sha256.hex(train), Sha256.hex(validation), null),
-                new DatasetVersionReady.Counts(56, 56, 0, 0, 0, 48, 8), Map.of(), Map.of(), "characters", null,
+                new VersionCounts(56, 56, 0, 0, 0, 48, 8), Map.of(), Map.of(), "characters", null,
                 OffsetDateTime.now());
         CloudEvent event = EventCodec.wrap("/dataset-service", EventTypes.DATASET_VERSION_READY,
                 "datasets/" + tenant + "/" + dataset + "/1", ready).withId(DatasetVersionReady.eventId(tenant, dataset, 1));

@@ -1,5 +1,6 @@
 package io.peftflow.dataset.api;
 
+import io.peftflow.kit.api.Page;
 import io.peftflow.dataset.Problems;
 import io.peftflow.dataset.catalog.DatasetService;
 import io.peftflow.dataset.catalog.DatasetVersion;
@@ -112,9 +113,14 @@ public class DatasetResource {
     }
 
     @GET
-    @Operation(summary = "List the tenant's datasets with their latest version")
-    public List<Views.DatasetView> list() {
-        return datasets.list(tenant.name()).stream().map(Views.DatasetView::of).toList();
+    @Operation(summary = "List the tenant's datasets with their latest version, by name (after: a dataset name)")
+    @APIResponse(responseCode = "200", description = "a page of datasets")
+    @APIResponse(responseCode = "400", description = "a bad after or limit")
+    public Page<Views.DatasetView> list(@RestQuery String after, @RestQuery String limit) {
+        int n = count("limit", limit, 100, 1, 1000);
+        String from = after == null ? null : ResourceName.check("after", after);
+        return Page.fetched(datasets.list(tenant.name(), from, n + 1), n, Views.DatasetView::of,
+                listing -> listing.dataset().name);
     }
 
     @GET
@@ -127,19 +133,19 @@ public class DatasetResource {
         return Views.DatasetDetail.of(datasets.latest(tenant.name(), ResourceName.check("dataset name", name)), objects);
     }
 
-    /** The versions oldest first, {@code limit} (default 100, at most 1000) from {@code offset}. */
+    /** The versions oldest first, {@code limit} (default 100, at most 1000) after version {@code after}. */
     @GET
     @Path("/{name}/versions")
-    @Operation(summary = "List a dataset's versions, oldest first, a page of limit from offset")
-    @APIResponse(responseCode = "200", description = "the page of versions")
-    @APIResponse(responseCode = "400", description = "a bad dataset name, offset or limit")
+    @Operation(summary = "List a dataset's versions, oldest first (after: a version number)")
+    @APIResponse(responseCode = "200", description = "a page of versions")
+    @APIResponse(responseCode = "400", description = "a bad dataset name, after or limit")
     @APIResponse(responseCode = "404", description = "no such dataset")
-    public List<Views.VersionView> versions(@RestPath String name,
-                                            @RestQuery String offset, @RestQuery String limit) {
-        int from = count("offset", offset, 0, 0, Integer.MAX_VALUE);
-        int size = count("limit", limit, 100, 1, 1000);
-        return datasets.versions(tenant.name(), ResourceName.check("dataset name", name), from, size).stream()
-                .map(v -> Views.VersionView.of(v, objects, null)).toList();
+    public Page<Views.VersionView> versions(@RestPath String name,
+                                            @RestQuery String after, @RestQuery String limit) {
+        int from = count("after", after, 0, 0, Integer.MAX_VALUE);
+        int n = count("limit", limit, 100, 1, 1000);
+        return Page.fetched(datasets.versions(tenant.name(), ResourceName.check("dataset name", name), from, n + 1), n,
+                v -> Views.VersionView.of(v, objects, null), v -> Integer.toString(v.version));
     }
 
     @GET
@@ -196,7 +202,7 @@ public class DatasetResource {
         return Response.noContent().build();
     }
 
-    /** A count parameter ({@code limit}, {@code offset}) in {@code [min, max]}; {@code absent} without it; else a 400. */
+    /** A count parameter ({@code limit}, {@code after}) in {@code [min, max]}; {@code absent} without it; else a 400. */
     static int count(String param, String value, int absent, int min, int max) {
         if (value == null) {
             return absent;

@@ -1,5 +1,7 @@
 package io.peftflow.dataset.api;
 
+import io.peftflow.kit.limits.TextLimits;
+import io.peftflow.kit.api.Page;
 import io.peftflow.dataset.Problems;
 import io.peftflow.dataset.balancing.BalanceStrategy;
 import io.peftflow.dataset.catalog.DatasetService;
@@ -75,7 +77,7 @@ public class FileResource {
                                  @RestForm("file") FileUpload file) {
         if (!PURPOSE.equals(purpose)) {
             throw Problems.badRequest("purpose must be " + PURPOSE + " (peftflow stores training files), got "
-                    + (purpose == null ? "nothing" : "'" + abbreviate(purpose) + "'"));
+                    + (purpose == null ? "nothing" : "'" + TextLimits.abbreviate(purpose) + "'"));
         }
         if (file == null) {
             throw Problems.badRequest("multipart upload needs a form field 'file'");
@@ -94,19 +96,19 @@ public class FileResource {
     @Operation(summary = "List the tenant's training files, newest first (after: a file id)")
     @APIResponse(responseCode = "200", description = "a page of files")
     @APIResponse(responseCode = "400", description = "a bad after, limit or order")
-    public Views.FilePage list(@RestQuery String after, @RestQuery String limit, @RestQuery String purpose,
-                               @RestQuery String order) {
+    public Page<Views.FileView> list(@RestQuery String after, @RestQuery String limit, @RestQuery String purpose,
+                                     @RestQuery String order) {
         int n = DatasetResource.count("limit", limit, 20, 1, 100);
         if (order != null && !order.equals("desc")) {
-            throw Problems.badRequest("order must be desc (newest first), got '" + abbreviate(order) + "'");
+            throw Problems.badRequest("order must be desc (newest first), got '" + TextLimits.abbreviate(order) + "'");
         }
         if (purpose != null && !purpose.equals(PURPOSE)) {
             // This service holds training files only; the jobs' result files are listed on their jobs.
-            return Views.FilePage.of(List.of(), false);
+            return Page.of(List.of(), false, Views.FileView::id);
         }
         Long before = after == null ? null : version(after).id;
         List<DatasetVersion> page = reads.newestFirst(tenant.name(), before, n + 1);
-        return Views.FilePage.of(page.stream().limit(n).map(Views.FileView::of).toList(), page.size() > n);
+        return Page.fetched(page.stream().map(Views.FileView::of).toList(), n, f -> f, Views.FileView::id);
     }
 
     @GET
@@ -150,7 +152,7 @@ public class FileResource {
                 return v;
             }
         }
-        throw new ProblemException(Response.Status.NOT_FOUND, "no file '" + abbreviate(id) + "'");
+        throw new ProblemException(Response.Status.NOT_FOUND, "no file '" + TextLimits.abbreviate(id) + "'");
     }
 
     /**
@@ -166,9 +168,5 @@ public class FileResource {
         String cut = stem.length() > ResourceName.MAX_LENGTH ? stem.substring(0, ResourceName.MAX_LENGTH) : stem;
         cut = cut.replaceAll("-+$", "");
         return cut.isEmpty() ? FALLBACK_NAME : cut;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 70 ? s : s.substring(0, 70) + "…";
     }
 }

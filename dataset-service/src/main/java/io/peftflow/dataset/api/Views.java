@@ -57,15 +57,6 @@ final class Views {
     record DeletedFile(String id, String object, boolean deleted) {
     }
 
-    /** OpenAI's page: {@code after} is the last id of one page to get the next. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record FilePage(String object, List<FileView> data, boolean hasMore, String firstId, String lastId) {
-        static FilePage of(List<FileView> data, boolean hasMore) {
-            return new FilePage("list", data, hasMore, data.isEmpty() ? null : data.get(0).id(),
-                    data.isEmpty() ? null : data.get(data.size() - 1).id());
-        }
-    }
-
     /**
      * @param droppedLines only in an upload's answer: the first lines dropped with {@code on_invalid=drop}
      */

@@ -42,14 +42,15 @@ public class DatasetRepository implements PanacheRepositoryBase<Dataset, Long> {
     public record Listing(Dataset dataset, int latestVersion, long versions) {
     }
 
-    /** The tenant's datasets that have at least one visible version, by name. */
-    public List<Listing> listVisible(String tenant) {
+    /** Up to {@code limit} of the tenant's datasets that have a visible version, by name, after {@code afterName}. */
+    public List<Listing> listVisible(String tenant, String afterName, int limit) {
         return getEntityManager().createQuery("""
                         select new io.peftflow.dataset.catalog.DatasetRepository$Listing(d, max(v.version), count(v))
                         from DatasetVersion v join v.dataset d
-                        where d.tenant = ?1 and v.status in ?2
+                        where d.tenant = ?1 and v.status in ?2 and d.name > ?3
                         group by d order by d.name""", Listing.class)
                 .setParameter(1, tenant).setParameter(2, VersionRepository.VISIBLE)
+                .setParameter(3, afterName == null ? "" : afterName).setMaxResults(limit)
                 .getResultList();
     }
 }

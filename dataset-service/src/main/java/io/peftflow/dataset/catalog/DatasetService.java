@@ -26,8 +26,8 @@ public class DatasetService {
     }
 
     @Transactional
-    public List<DatasetRepository.Listing> list(String tenant) {
-        return datasets.listVisible(tenant);
+    public List<DatasetRepository.Listing> list(String tenant, String afterName, int limit) {
+        return datasets.listVisible(tenant, afterName, limit);
     }
 
     /** The newest visible version and the number of visible versions; 404 when the dataset has none. */
@@ -35,10 +35,10 @@ public class DatasetService {
         return reads.latest(tenant, name).orElseThrow(() -> noDataset(name));
     }
 
-    /** A page of the visible versions, oldest first; 404 when the dataset has none. */
-    public List<DatasetVersion> versions(String tenant, String name, int offset, int limit) {
-        List<DatasetVersion> list = reads.page(tenant, name, offset, limit);
-        if (list.isEmpty() && (offset == 0 || reads.latest(tenant, name).isEmpty())) {
+    /** A page of the visible versions after {@code afterVersion}, oldest first; 404 when the dataset has none. */
+    public List<DatasetVersion> versions(String tenant, String name, int afterVersion, int limit) {
+        List<DatasetVersion> list = reads.page(tenant, name, afterVersion, limit);
+        if (list.isEmpty() && (afterVersion == 0 || reads.latest(tenant, name).isEmpty())) {
             throw noDataset(name);
         }
         return list;

@@ -12,6 +12,7 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 import io.peftflow.dataset.storage.VersionKeys;
+import io.peftflow.dataset.validation.LabelSplit;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -81,7 +82,7 @@ public class DatasetVersion extends PanacheEntityBase {
     /** Per label: train (after balancing), trainBeforeBalancing and validation counts. */
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "label_counts", columnDefinition = "jsonb")
-    public Map<String, Map<String, Long>> labelCounts;
+    public Map<String, LabelSplit> labelCounts;
 
     /** The report without its line errors. */
     @JdbcTypeCode(SqlTypes.JSON)

@@ -37,9 +37,9 @@ public class VersionReads {
     }
 
     /** A page of the visible versions, oldest first. */
-    public List<DatasetVersion> page(String tenant, String name, int offset, int limit) {
-        return sql.list(SELECT + FROM + " ORDER BY v.version OFFSET ? LIMIT ?", VersionReads::version, tenant, name,
-                offset, limit);
+    public List<DatasetVersion> page(String tenant, String name, int afterVersion, int limit) {
+        return sql.list(SELECT + FROM + " AND v.version > ? ORDER BY v.version LIMIT ?", VersionReads::version, tenant,
+                name, afterVersion, limit);
     }
 
     /**

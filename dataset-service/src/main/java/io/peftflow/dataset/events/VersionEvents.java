@@ -41,11 +41,11 @@ public class VersionEvents {
         String tenant = version.dataset.tenant;
         String name = version.dataset.name;
         Map<String, DatasetVersionReady.LabelCounts> labels = new LinkedHashMap<>();
-        upload.labels().forEach((label, counts) -> labels.put(label,
-                new DatasetVersionReady.LabelCounts(counts.get("train"), counts.get("validation"))));
+        upload.labels().forEach((label, split) -> labels.put(label,
+                new DatasetVersionReady.LabelCounts(split.train(), split.validation())));
         DatasetVersionReady payload = new DatasetVersionReady(tenant, name, version.version, version.id,
                 version.format, version.balance, version.seed, version.dataset.validationFraction, version.baseModel,
-                objects(objects.uris(keys)), objects(version.sha256()), counts(upload.counts()), labels,
+                objects(objects.uris(keys)), objects(version.sha256()), upload.counts(), labels,
                 upload.classWeights(), upload.lengthUnit(), lengths(upload.lengths()), version.createdAt);
         CloudEvent event = EventCodec.wrap(SOURCE, EventTypes.DATASET_VERSION_READY,
                 "datasets/" + tenant + "/" + name + "/" + version.version, payload)
@@ -70,11 +70,6 @@ public class VersionEvents {
     private static DatasetVersionReady.VersionObjects objects(Map<String, String> byName) {
         return new DatasetVersionReady.VersionObjects(byName.get("raw"), byName.get("train"), byName.get("validation"),
                 byName.get("report"));
-    }
-
-    private static DatasetVersionReady.Counts counts(Map<String, Long> c) {
-        return new DatasetVersionReady.Counts(c.get("lines"), c.get("valid"), c.get("invalid"), c.get("duplicates"),
-                c.get("nearDuplicates"), c.get("train"), c.get("validation"));
     }
 
     /** Null when no example was counted (the statistics are then undefined). */

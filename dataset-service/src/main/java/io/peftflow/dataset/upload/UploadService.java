@@ -137,10 +137,10 @@ public class UploadService {
                 v.trainSha256 = validated.trainSha256();
                 v.validationSha256 = validated.validationSha256();
                 v.reportSha256 = report.sha256();
-                v.lines = validated.counts().get("lines");
-                v.invalidLines = validated.counts().get("invalid");
-                v.trainExamples = validated.counts().get("train");
-                v.validationExamples = validated.counts().get("validation");
+                v.lines = validated.counts().lines();
+                v.invalidLines = validated.counts().invalid();
+                v.trainExamples = validated.counts().train();
+                v.validationExamples = validated.counts().validation();
                 v.labelCounts = validated.labels();
                 v.summary = validated.summary();
                 datasets.countReady(v.dataset);

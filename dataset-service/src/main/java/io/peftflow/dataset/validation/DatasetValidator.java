@@ -11,6 +11,7 @@ import io.peftflow.data.Sha256;
 import io.peftflow.data.Turn;
 import io.peftflow.dataset.balancing.BalancePlan;
 import io.peftflow.dataset.balancing.BalanceStrategy;
+import io.peftflow.events.dataset.VersionCounts;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -148,27 +149,16 @@ public final class DatasetValidator {
         if (validation == 0) {
             warnings.add("the validation split is empty; raise validation_fraction or add examples");
         }
-        Map<String, Long> counts = new LinkedHashMap<>();
-        counts.put("lines", lines);
-        counts.put("valid", kept + duplicates);
-        counts.put("invalid", invalid);
-        counts.put("duplicates", duplicates);
-        counts.put("nearDuplicates", nearDuplicates);
-        counts.put("train", trainAfter);
-        counts.put("validation", validation);
-
-        Map<String, Map<String, Long>> labels = new LinkedHashMap<>();
+        VersionCounts counts = new VersionCounts(lines, kept + duplicates, invalid, duplicates, nearDuplicates,
+                trainAfter, validation);
+        Map<String, LabelSplit> labels = new LinkedHashMap<>();
         Map<String, Double> classWeights = new LinkedHashMap<>();
         Map<String, Object> imbalance = new LinkedHashMap<>();
         if (labelled) {
             long[] after = plan.targets();
             double[] weights = BalancePlan.classWeights(trainBefore);
             for (int i = 0; i < k; i++) {
-                Map<String, Long> perLabel = new LinkedHashMap<>();
-                perLabel.put("trainBeforeBalancing", trainBefore[i]);
-                perLabel.put("train", after[i]);
-                perLabel.put("validation", validationByLabel[i]);
-                labels.put(labelNames.get(i), perLabel);
+                labels.put(labelNames.get(i), new LabelSplit(trainBefore[i], after[i], validationByLabel[i]));
                 if (options.balance() == BalanceStrategy.CLASS_WEIGHTS && trainBefore[i] > 0) {
                     classWeights.put(labelNames.get(i), Math.round(weights[i] * 1e6) / 1e6);
                 }

@@ -1,6 +1,7 @@
 package io.peftflow.dataset.validation;
 
 import io.peftflow.data.ExampleFormat;
+import io.peftflow.events.dataset.VersionCounts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,7 @@ import java.util.Map;
  */
 public record ValidatedUpload(ExampleFormat format, Path train, String trainSha256, Path validation,
                               String validationSha256, Path errors, List<LineError> firstErrors,
-                              Map<String, Long> counts, Map<String, Map<String, Long>> labels,
+                              VersionCounts counts, Map<String, LabelSplit> labels,
                               Map<String, Double> classWeights, String lengthUnit, Map<String, Double> lengths,
                               Map<String, Object> summary, Path workDir) implements AutoCloseable {
 

@@ -90,16 +90,21 @@ class UploadApiTest {
         String name = uniqueName("life");
         upload(TENANT, name, lines(0, 20, i -> qa(i, "x" + i)), "");
         upload(TENANT, name, lines(0, 25, i -> qa(i, "x" + i)), "");
-        given().header("X-Tenant", TENANT).when().get("/datasets").then().statusCode(200)
-                .body("find { it.name == '" + name + "' }.latestVersion", equalTo(2))
-                .body("find { it.name == '" + name + "' }.versions", equalTo(2));
+        // The listing is by name: start right before this test's dataset.
+        given().header("X-Tenant", TENANT).queryParam("after", name.substring(0, name.length() - 1)).queryParam("limit", 1)
+                .when().get("/datasets").then().statusCode(200)
+                .body("object", equalTo("list")).body("data[0].name", equalTo(name))
+                .body("data[0].latestVersion", equalTo(2)).body("data[0].versions", equalTo(2))
+                .body("first_id", equalTo(name)).body("last_id", equalTo(name));
         given().header("X-Tenant", TENANT).when().get("/datasets/{n}", name).then().statusCode(200)
                 .body("versionCount", equalTo(2)).body("latestVersion.version", equalTo(2))
                 .body("validationFraction", equalTo(0.1f));
         given().header("X-Tenant", TENANT).when().get("/datasets/{n}/versions", name).then().statusCode(200)
-                .body("version", equalTo(List.of(1, 2)));
-        given().header("X-Tenant", TENANT).when().get("/datasets/{n}/versions?offset=1&limit=1", name).then().statusCode(200)
-                .body("version", equalTo(List.of(2)));
+                .body("data.version", equalTo(List.of(1, 2))).body("has_more", equalTo(false));
+        given().header("X-Tenant", TENANT).when().get("/datasets/{n}/versions?limit=1", name).then().statusCode(200)
+                .body("data.version", equalTo(List.of(1))).body("has_more", equalTo(true)).body("last_id", equalTo("1"));
+        given().header("X-Tenant", TENANT).when().get("/datasets/{n}/versions?after=1&limit=1", name).then().statusCode(200)
+                .body("data.version", equalTo(List.of(2))).body("has_more", equalTo(false));
         given().header("X-Tenant", TENANT).when().get("/datasets/{n}/versions?limit=0", name).then().statusCode(400);
         given().header("X-Tenant", TENANT).when().get("/datasets/{n}/versions/2", name).then().statusCode(200)
                 .body("lines", equalTo(25)).body("sha256.train.size()", equalTo(64)).body("summary.counts.valid", equalTo(25));
@@ -119,7 +124,7 @@ class UploadApiTest {
         String name = uniqueName("iso");
         upload(TENANT, name, lines(0, 20, i -> qa(i, "x" + i)), "");
         given().header("X-Tenant", "other").when().get("/datasets/{n}", name).then().statusCode(404);
-        given().when().get("/datasets").then().statusCode(200).body("name", not(hasItem(name)));
+        given().when().get("/datasets?limit=1000").then().statusCode(200).body("data.name", not(hasItem(name)));
         given().header("X-Tenant", "Bad_Tenant").when().get("/datasets").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("X-Tenant must be 1 to 63 lower-case"));
         given().when().get("/datasets/{n}", "UPPER").then().statusCode(400).body("detail", containsString("dataset name"));

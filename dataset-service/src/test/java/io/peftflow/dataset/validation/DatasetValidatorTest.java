@@ -54,15 +54,15 @@ class DatasetValidatorTest {
             sb.append(qa(i, "travel"));
         }
         try (ValidatedUpload up = run(sb.toString(), false, BalanceStrategy.OVERSAMPLE)) {
-            Map<String, Map<String, Long>> labels = up.labels();
-            long foodTrain = labels.get("food").get("trainBeforeBalancing");
-            assertEquals(foodTrain, labels.get("food").get("train"));
-            assertEquals(foodTrain, labels.get("travel").get("train"), "travel oversampled to food's count");
-            assertEquals(1000, labels.get("food").get("trainBeforeBalancing") + labels.get("food").get("validation")
-                    + labels.get("travel").get("trainBeforeBalancing") + labels.get("travel").get("validation"));
+            Map<String, LabelSplit> labels = up.labels();
+            long foodTrain = labels.get("food").trainBeforeBalancing();
+            assertEquals(foodTrain, labels.get("food").train());
+            assertEquals(foodTrain, labels.get("travel").train(), "travel oversampled to food's count");
+            assertEquals(1000, labels.get("food").trainBeforeBalancing() + labels.get("food").validation()
+                    + labels.get("travel").trainBeforeBalancing() + labels.get("travel").validation());
             assertEquals(2 * foodTrain, Files.readAllLines(up.train()).size());
             long validation = Files.readAllLines(up.validation()).size();
-            assertEquals(up.counts().get("validation"), validation);
+            assertEquals(up.counts().validation(), validation);
             assertTrue(validation > 140 && validation < 260, "about 20%: " + validation);
             Set<String> train = new HashSet<>(Files.readAllLines(up.train()));
             for (String line : Files.readAllLines(up.validation())) {
@@ -86,7 +86,7 @@ class DatasetValidatorTest {
             sb.append(chat(i, i % 5 == 0 ? "user" : i == 7 ? "system" : null));
         }
         try (ValidatedUpload up = run(sb.toString(), false, BalanceStrategy.NONE)) {
-            assertEquals(20L, up.counts().get("valid"));
+            assertEquals(20L, up.counts().valid());
             assertEquals(5L, up.summary().get("trailingTurnExamples"));
             assertTrue(((List<?>) up.summary().get("warnings")).contains("5 chat examples end on a user or system turn;"
                     + " nothing after their last assistant turn is trained (on_trailing_turn=reject refuses them)"));
@@ -96,8 +96,8 @@ class DatasetValidatorTest {
         assertEquals(List.of(1L, 6L, 8L, 11L, 16L), rejected.errors().stream().map(LineError::line).toList());
         assertEquals("chat ends on a system turn, which is never trained (on_trailing_turn=reject)", rejected.errors().get(2).reason());
         try (ValidatedUpload up = run(sb.toString(), true, true, BalanceStrategy.NONE)) {
-            assertEquals(15L, up.counts().get("valid"));
-            assertEquals(5L, up.counts().get("invalid"));
+            assertEquals(15L, up.counts().valid());
+            assertEquals(5L, up.counts().invalid());
             assertEquals(0L, up.summary().get("trailingTurnExamples"));
         }
     }
@@ -125,9 +125,9 @@ class DatasetValidatorTest {
         sb.append("{\"answer\":\"a\",\"question\":\"what is item 3?\"}\n");   // same content, other key order
         sb.append("{\"question\":\"What is ITEM 4\",\"answer\":\"a!\"}\n");  // case and punctuation only
         try (ValidatedUpload up = run(sb.toString(), false, BalanceStrategy.NONE)) {
-            assertEquals(1, up.counts().get("duplicates"));
-            assertEquals(2, up.counts().get("nearDuplicates"));
-            assertEquals(22, up.counts().get("train") + up.counts().get("validation"));
+            assertEquals(1, up.counts().duplicates());
+            assertEquals(2, up.counts().nearDuplicates());
+            assertEquals(22, up.counts().train() + up.counts().validation());
             assertEquals(List.of(21L), up.summary().get("duplicateLines"));
             assertEquals(List.of(22L, 23L), up.summary().get("nearDuplicateLines"));
         }
@@ -152,7 +152,7 @@ class DatasetValidatorTest {
             sb.append(i % 10 == 3 ? "{broken\n" : qa(i, "x"));
         }
         try (ValidatedUpload up = run(sb.toString(), true, BalanceStrategy.NONE)) {
-            assertEquals(27, up.counts().get("train") + up.counts().get("validation"));
+            assertEquals(27, up.counts().train() + up.counts().validation());
             assertEquals(3, up.firstErrors().size());
             String spill = Files.readString(up.errors());
             assertTrue(spill.startsWith("{\"line\":4,"), spill);

@@ -34,7 +34,7 @@ public record DatasetVersionReady(
         String baseModel,
         VersionObjects uris,
         VersionObjects sha256,
-        Counts counts,
+        VersionCounts counts,
         Map<String, LabelCounts> labels,
         Map<String, Double> classWeights,
         String lengthUnit,
@@ -43,11 +43,6 @@ public record DatasetVersionReady(
 
     /** One value per stored object of a version (its URI, or its SHA-256). */
     public record VersionObjects(String raw, String train, String validation, String report) {
-    }
-
-    /** Line and example counts of the upload and its splits. */
-    public record Counts(long lines, long valid, long invalid, long duplicates, long nearDuplicates, long train,
-                         long validation) {
     }
 
     /** A label's examples in the train split (after balancing) and in the validation split. */

@@ -47,9 +47,26 @@ public record JobSucceeded(String jobId, String tenant, String adapterName, List
      * @param libraries versions of peft-core, DJL and PyTorch that trained it
      * @param datasetDeletedAt when the dataset version was deleted, if that happened while the job ran (null
      *                         otherwise): the registry marks such an adapter and never promotes it
+     * @param parent           the adapter version whose weights training started from (a warm start); null for a
+     *                         cold start and in events of releases before warm starts
      */
     public record Lineage(DatasetRef dataset, BaseModel baseModel, TrainingRequested.MethodSpec method,
-                          TrainingSettings training, long seed, Libraries libraries, OffsetDateTime datasetDeletedAt) {
+                          TrainingSettings training, long seed, Libraries libraries, OffsetDateTime datasetDeletedAt,
+                          Parent parent) {
+
+        /** A cold start's lineage (the shape before warm starts). */
+        public Lineage(DatasetRef dataset, BaseModel baseModel, TrainingRequested.MethodSpec method,
+                       TrainingSettings training, long seed, Libraries libraries, OffsetDateTime datasetDeletedAt) {
+            this(dataset, baseModel, method, training, seed, libraries, datasetDeletedAt, null);
+        }
+    }
+
+    /**
+     * The registered adapter version a warm start loaded.
+     *
+     * @param jobId the job that trained it
+     */
+    public record Parent(String adapter, int version, String jobId) {
     }
 
     /** A base model by its registry name and the hash of its weights. */

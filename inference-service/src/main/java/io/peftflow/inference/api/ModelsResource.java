@@ -1,5 +1,6 @@
 package io.peftflow.inference.api;
 
+import io.peftflow.kit.api.Page;
 import io.peftflow.inference.registry.RegistryClient;
 import io.peftflow.kit.tenant.RequestTenant;
 import jakarta.ws.rs.GET;
@@ -26,10 +27,10 @@ public class ModelsResource {
 
     @GET
     @Operation(summary = "List the servable models: the tenant's adapters with a champion (call name, name:alias or name:N)")
-    public Responses.ModelList list() {
+    public Page<Responses.Model> list() {
         String t = tenant.name();
-        return new Responses.ModelList("list", registry.champions(t).stream().map(c -> new Responses.Model(
+        return Page.of(registry.champions(t).stream().map(c -> new Responses.Model(
                 c.adapter(), "model", c.createdAt() == null ? 0 : OffsetDateTime.parse(c.createdAt()).toEpochSecond(),
-                t, c.version(), c.baseModel())).toList());
+                t, c.version(), c.baseModel())).toList(), false, Responses.Model::id);
     }
 }

@@ -65,7 +65,4 @@ public final class Responses {
     public record Model(String id, String object, long created, @JsonProperty("owned_by") String ownedBy,
                         int version, @JsonProperty("base_model") String baseModel) {
     }
-
-    public record ModelList(String object, List<Model> data) {
-    }
 }

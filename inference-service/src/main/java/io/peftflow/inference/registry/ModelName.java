@@ -1,5 +1,6 @@
 package io.peftflow.inference.registry;
 
+import io.peftflow.kit.limits.TextLimits;
 import io.peftflow.events.contract.ResourceName;
 
 /**
@@ -20,7 +21,7 @@ public record ModelName(String adapter, String alias, Integer version) {
         String adapter = colon < 0 ? model : model.substring(0, colon);
         if (!ResourceName.valid(adapter)) {
             throw new IllegalArgumentException("model's adapter name must match " + ResourceName.PATTERN.pattern() + ", got '"
-                    + abbreviate(adapter) + "'");
+                    + TextLimits.abbreviate(adapter) + "'");
         }
         if (colon < 0) {
             return new ModelName(adapter, CHAMPION, null);
@@ -31,7 +32,7 @@ public record ModelName(String adapter, String alias, Integer version) {
         }
         if (!ResourceName.valid(selector)) {
             throw new IllegalArgumentException("model's part after ':' must be a version number or an alias, got '"
-                    + abbreviate(selector) + "'");
+                    + TextLimits.abbreviate(selector) + "'");
         }
         return new ModelName(adapter, selector, null);
     }
@@ -39,9 +40,5 @@ public record ModelName(String adapter, String alias, Integer version) {
     @Override
     public String toString() {
         return adapter + (version != null ? ":" + version : CHAMPION.equals(alias) ? "" : ":" + alias);
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 70 ? s : s.substring(0, 70) + "…";
     }
 }

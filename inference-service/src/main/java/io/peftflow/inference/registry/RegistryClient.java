@@ -57,7 +57,7 @@ public class RegistryClient {
     public List<Champion> champions(String tenant) {
         JsonNode page = get(tenant, "/adapters?limit=200", null);
         List<Champion> out = new ArrayList<>();
-        page.path("items").forEach(a -> {
+        page.path("data").forEach(a -> {
             if (a.hasNonNull("champion")) {
                 out.add(new Champion(a.path("name").asText(), a.path("champion").asInt(),
                         a.path("baseModel").asText(null), a.path("createdAt").asText(null)));

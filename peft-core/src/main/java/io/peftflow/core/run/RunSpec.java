@@ -27,10 +27,14 @@ import java.util.Locale;
  * @param maxLength the most tokens a sequence may have; 0 for the tokenizer's context
  * @param overLong what to do with longer examples
  * @param trainOnPrompt whether prompt tokens carry loss too
+ * @param initFrom a PEFT adapter directory (an earlier run's {@code adapter/}) whose weights the adapter starts from
+ *     instead of its initialisation (a warm start), or null; its config must be {@code adapterConfig} and its base
+ *     model {@code baseModelId}. Ignored when resuming: the checkpoint holds the weights
  */
 public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Path validationFile, String method,
                       AdapterConfig adapterConfig, TrainingConfig training, String device, Path outputDir,
-                      Path resumeFrom, int maxLength, OverLongPolicy overLong, boolean trainOnPrompt) {
+                      Path resumeFrom, int maxLength, OverLongPolicy overLong, boolean trainOnPrompt,
+                      Path initFrom) {
     public RunSpec {
         require(baseModelDir, "baseModelDir");
         require(trainFile, "trainFile");
@@ -82,6 +86,7 @@ public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Pat
         private int maxLength;
         private OverLongPolicy overLong = OverLongPolicy.TRUNCATE;
         private boolean trainOnPrompt;
+        private Path initFrom;
 
         public Builder baseModel(Path dir, String id) {
             baseModelDir = dir;
@@ -127,6 +132,12 @@ public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Pat
             return this;
         }
 
+        /** Warm start: the adapter begins with the weights saved in {@code adapterDir}. */
+        public Builder initFrom(Path adapterDir) {
+            initFrom = adapterDir;
+            return this;
+        }
+
         public Builder encoding(int maxTokens, OverLongPolicy policy, boolean onPrompt) {
             maxLength = maxTokens;
             overLong = policy;
@@ -136,7 +147,7 @@ public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Pat
 
         public RunSpec build() {
             return new RunSpec(baseModelDir, baseModelId, trainFile, validationFile, method, adapterConfig, training,
-                    device, outputDir, resumeFrom, maxLength, overLong, trainOnPrompt);
+                    device, outputDir, resumeFrom, maxLength, overLong, trainOnPrompt, initFrom);
         }
     }
 }

@@ -28,6 +28,7 @@ import io.peftflow.core.training.TrainingListener;
 import io.peftflow.core.training.TrainingSlot;
 import io.peftflow.core.training.StepProgress;
 import io.peftflow.core.tuners.AdapterConfig;
+import io.peftflow.core.tuners.WarmStart;
 import io.peftflow.core.tuners.PeftModel;
 import io.peftflow.data.Example;
 import io.peftflow.data.Sha256;
@@ -117,6 +118,9 @@ public final class TrainingRun {
                           List<Example> validationExamples) {
         PeftModel peft = new PeftModel(model);
         peft.add(ADAPTER_NAME, spec.adapterConfig().forTokenizer(tok), spec.seed());
+        if (spec.initFrom() != null && spec.resumeFrom() == null) {
+            WarmStart.load(peft, ADAPTER_NAME, spec.initFrom(), spec.baseModelId());
+        }
         int context = spec.maxLength() > 0 ? Math.min(spec.maxLength(), tok.maxLength()) : tok.maxLength();
         SequenceEncoder encoder = new SequenceEncoder(tok, null, context - peft.virtualTokens(), spec.overLong(),
                 spec.trainOnPrompt());

@@ -1,5 +1,6 @@
 package io.peftflow.registry.api;
 
+import io.peftflow.kit.api.Page;
 import io.peftflow.events.contract.ResourceName;
 import io.peftflow.kit.limits.TextLimits;
 import io.peftflow.kit.problem.ProblemException;
@@ -65,11 +66,11 @@ public class AdapterResource {
     @GET
     @Operation(summary = "List adapters with their headline version (the champion, else the latest ready one)")
     @APIResponse(responseCode = "200", description = "a page of adapters")
-    @APIResponse(responseCode = "400", description = "a bad filter, sort, order, limit or cursor")
-    public Views.Page<Views.AdapterSummary> list(                                                 @RestQuery("base_model") String baseModel, @RestQuery String method,
-                                                 @RestQuery String dataset, @RestQuery String tag,
-                                                 @RestQuery String sort, @RestQuery String order,
-                                                 @RestQuery String limit, @RestQuery String cursor) {
+    @APIResponse(responseCode = "400", description = "a bad filter, sort, order, limit or after")
+    public Page<Views.AdapterSummary> list(@RestQuery("base_model") String baseModel, @RestQuery String method,
+                                           @RestQuery String dataset, @RestQuery String tag,
+                                           @RestQuery String sort, @RestQuery String order,
+                                           @RestQuery String limit, @RestQuery String after) {
         Metric metric = sort == null || sort.equals("name") ? null : Metric.parse(sort).orElseThrow(() ->
                 badRequest("sort must be name or a metric " + Metric.names() + ", got '" + sort + "'"));
         boolean ascending = order == null ? metric == null || metric.better() == Direction.LOWER
@@ -87,9 +88,8 @@ public class AdapterResource {
         }
         int n = limit(limit);
         List<AdapterListing.Row> rows = listing.list(new AdapterListing.Query(tenant.name(), baseModel, method,
-                dataset, tagKey, tagValue, metric, ascending, Cursors.adaptersAfter(cursor, metric), n + 1));
-        String next = rows.size() > n ? Cursors.adapters(metric, rows.get(n - 1)) : null;
-        return new Views.Page<>(rows.stream().limit(n).map(Views.AdapterSummary::of).toList(), next);
+                dataset, tagKey, tagValue, metric, ascending, Cursors.adaptersAfter(after, metric), n + 1));
+        return Page.fetched(rows, n, Views.AdapterSummary::of, row -> Cursors.adapters(metric, row));
     }
 
     /** {@code /adapters/{name}}: the adapter; {@code /adapters/{name}@{alias}}: the version the alias points at. */
@@ -115,15 +115,14 @@ public class AdapterResource {
     @Path("/{name}/versions")
     @Operation(summary = "List an adapter's versions, ascending")
     @APIResponse(responseCode = "200", description = "a page of versions")
-    @APIResponse(responseCode = "400", description = "a bad adapter name, limit or cursor")
+    @APIResponse(responseCode = "400", description = "a bad adapter name, limit or after")
     @APIResponse(responseCode = "404", description = "no such adapter")
-    public Views.Page<Views.VersionSummary> versions(@RestPath String name,
-                                                     @RestQuery String limit, @RestQuery String cursor) {
+    public Page<Views.VersionSummary> versions(@RestPath String name,
+                                               @RestQuery String limit, @RestQuery String after) {
         int n = limit(limit);
         List<AdapterVersion> page = adapters.versions(tenant.name(), ResourceName.check("adapter name", name),
-                Cursors.versionsAfter(cursor), n + 1);
-        String next = page.size() > n ? Cursors.versions(page.get(n - 1).version) : null;
-        return new Views.Page<>(page.stream().limit(n).map(Views.VersionSummary::of).toList(), next);
+                after == null ? 0 : positive("after", after), n + 1);
+        return Page.fetched(page, n, Views.VersionSummary::of, v -> Integer.toString(v.version));
     }
 
     @GET
@@ -136,7 +135,7 @@ public class AdapterResource {
                                      @RestPath String version) {
         String t = tenant.name();
         String n = ResourceName.check("adapter name", name);
-        return view(n, adapters.detail(t, n, number(version)));
+        return view(n, adapters.detail(t, n, positive("version", version)));
     }
 
     /** One file of a ready version, streamed from S3. */
@@ -152,7 +151,7 @@ public class AdapterResource {
     public Response file(@RestPath String name, @RestPath String version,
                          @RestPath String file) {
         String t = tenant.name();
-        AdapterVersion v = adapters.servable(t, ResourceName.check("adapter name", name), number(version));
+        AdapterVersion v = adapters.servable(t, ResourceName.check("adapter name", name), positive("version", version));
         Map<String, Object> entry = v.files.stream().filter(f -> file.equals(f.get("name"))).findFirst()
                 .orElseThrow(() -> new ProblemException(Response.Status.NOT_FOUND, "version " + v.version
                         + " of adapter '" + name + "' has no file '" + file + "'; it has " + v.fileNames()));
@@ -175,7 +174,7 @@ public class AdapterResource {
     @Produces("application/zip")
     public Response download(@RestPath String name, @RestPath String version) {
         String t = tenant.name();
-        AdapterVersion v = adapters.servable(t, ResourceName.check("adapter name", name), number(version));
+        AdapterVersion v = adapters.servable(t, ResourceName.check("adapter name", name), positive("version", version));
         String dir = name + "-v" + v.version;
         List<String> files = v.fileNames();
         StreamingOutput body = out -> objects.zip(t, name, v.version, dir, files, out);
@@ -196,7 +195,7 @@ public class AdapterResource {
         }
         String t = tenant.name();
         String n = ResourceName.check("adapter name", name);
-        return Comparisons.compare(n, adapters.detail(t, n, number(a)), adapters.detail(t, n, number(b)));
+        return Comparisons.compare(n, adapters.detail(t, n, positive("a", a)), adapters.detail(t, n, positive("b", b)));
     }
 
     @GET
@@ -268,7 +267,7 @@ public class AdapterResource {
             throw badRequest("body must be {\"value\": \"...\"}: 1 to " + MAX_TAG_VALUE
                     + " characters without control characters");
         }
-        int v = number(version);
+        int v = positive("version", version);
         adapters.putTag(t, n, v, k, body.value());
         return view(n, adapters.detail(t, n, v)).tags();
     }
@@ -281,7 +280,7 @@ public class AdapterResource {
     @APIResponse(responseCode = "404", description = "no such adapter, version or tag")
     public Response deleteTag(@RestPath String name, @RestPath String version,
                               @RestPath String key) {
-        adapters.deleteTag(tenant.name(), ResourceName.check("adapter name", name), number(version), tagKey(key));
+        adapters.deleteTag(tenant.name(), ResourceName.check("adapter name", name), positive("version", version), tagKey(key));
         return Response.noContent().build();
     }
 
@@ -320,7 +319,7 @@ public class AdapterResource {
     @APIResponse(responseCode = "404", description = "no such adapter or version")
     @APIResponse(responseCode = "409", description = "the version is the champion: move the champion first")
     public Response archive(@RestPath String name, @RestPath String version) {
-        adapters.archive(tenant.name(), ResourceName.check("adapter name", name), number(version));
+        adapters.archive(tenant.name(), ResourceName.check("adapter name", name), positive("version", version));
         return Response.noContent().build();
     }
 
@@ -350,16 +349,16 @@ public class AdapterResource {
         return key;
     }
 
-    private static int number(String version) {
+    private static int positive(String field, String value) {
         try {
-            int n = Integer.parseInt(version);
+            int n = Integer.parseInt(value);
             if (n > 0) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw badRequest("version must be a positive integer, got '" + version + "'");
+        throw badRequest(field + " must be a positive integer, got '" + TextLimits.abbreviate(value) + "'");
     }
 
     private static ProblemException badRequest(String detail) {

@@ -49,25 +49,6 @@ final class Cursors {
                 metrics[2], metrics[3], metrics[4], null);
     }
 
-    static String versions(int lastVersion) {
-        return encode("v\n" + lastVersion);
-    }
-
-    static int versionsAfter(String cursor) {
-        if (cursor == null) {
-            return 0;
-        }
-        String[] parts = decode(cursor).split("\n", -1);
-        try {
-            if (parts.length == 2 && parts[0].equals("v")) {
-                return Integer.parseInt(parts[1]);
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw bad("malformed cursor");
-    }
-
     private static String encode(String s) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }

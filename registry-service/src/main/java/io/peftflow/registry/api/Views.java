@@ -20,10 +20,6 @@ final class Views {
     private Views() {
     }
 
-    /** A page of a listing; {@code nextCursor} is null on the last page. */
-    record Page<T>(List<T> items, String nextCursor) {
-    }
-
     record DatasetRef(String name, Integer version) {
     }
 

@@ -24,4 +24,9 @@ public final class TextLimits {
         }
         return value;
     }
+
+    /** A user-supplied value as an error message may echo it: at most 70 characters, so an answer stays small. */
+    public static String abbreviate(String value) {
+        return value.length() <= 70 ? value : value.substring(0, 70) + "…";
+    }
 }

@@ -11,6 +11,7 @@ import io.peftflow.trainer.datasets.KnownVersions;
 import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.JobService;
 import io.peftflow.trainer.jobs.JobStatus;
+import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.trainer.validation.InvalidRequest;
 import io.peftflow.trainer.validation.JobValidator;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -61,9 +62,10 @@ class JobCreation {
         if (earlier != null) {
             return new Created(earlier, false);
         }
+        Recipe recipe;
         try {
             // Validation and the memory plan: CPU-bound, off the request thread and within a time budget (503 past it).
-            budget.run("validating the recipe", () -> validator.recipe(request.recipe()));
+            recipe = budget.within("validating the recipe", () -> validator.recipe(request.recipe()));
         } catch (InvalidRequest e) {
             throw request.asSent(e);
         }
@@ -73,7 +75,13 @@ class JobCreation {
         JobService.Submitted submitted = QuarkusTransaction.requiringNew().call(() -> {
             jobs.requireQuota(tenant, config.maxActiveJobsPerTenant());
             DatasetRef dataset = dataset(tenant, request);
-            return jobs.submit(tenant, requestId, hash, TrainingRequested.ORIGIN_API, dataset, request.recipe(),
+            Recipe warm;
+            try {
+                warm = validator.parent(tenant, recipe);
+            } catch (InvalidRequest e) {
+                throw request.asSent(e);
+            }
+            return jobs.submit(tenant, requestId, hash, TrainingRequested.ORIGIN_API, dataset, warm,
                     JobStatus.QUEUED, null);
         });
         if (!submitted.created()) {

@@ -1,6 +1,7 @@
 package io.peftflow.trainer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.kit.api.Page;
 import io.peftflow.kit.tenant.RequestTenant;
 import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.JobEventRow;
@@ -77,7 +78,7 @@ public class JobResource {
     @Operation(summary = "List the tenant's jobs, newest first (after: a job id cursor)")
     @APIResponse(responseCode = "200", description = "a page of jobs")
     @APIResponse(responseCode = "400", description = "a bad limit or status")
-    public Views.Page<Views.JobView> list(@RestQuery String after,
+    public Page<Views.JobView> list(@RestQuery String after,
                                           @RestQuery Integer limit, @RestQuery String status, @RestQuery String dataset) {
         int n = ApiProblems.limit(limit);
         JobStatus s = null;
@@ -90,7 +91,7 @@ public class JobResource {
         }
         List<FineTuningJob> page = jobs.list(tenant.name(), after, n + 1, s, dataset);
         List<Views.JobView> views = page.stream().limit(n).map(Views.JobView::of).toList();
-        return Views.Page.of(views, page.size() > n, Views.JobView::id);
+        return Page.of(views, page.size() > n, Views.JobView::id);
     }
 
     @GET
@@ -112,7 +113,7 @@ public class JobResource {
     @APIResponse(responseCode = "200", description = "a page of events")
     @APIResponse(responseCode = "400", description = "a bad after, limit or order")
     @APIResponse(responseCode = "404", description = "no such job")
-    public Views.Page<Views.EventView> events(@RestPath String id,
+    public Page<Views.EventView> events(@RestPath String id,
                                               @RestQuery String after, @RestQuery Integer limit, @RestQuery String order) {
         int n = ApiProblems.limit(limit);
         Long cursor = Views.afterEvent(after);
@@ -125,7 +126,7 @@ public class JobResource {
             throw new Requests.BadRequest(List.of(new FieldError("order", "order must be asc or desc")));
         }
         List<Views.EventView> views = rows.stream().limit(n).map(Views.EventView::of).toList();
-        return Views.Page.of(views, rows.size() > n, Views.EventView::id);
+        return Page.of(views, rows.size() > n, Views.EventView::id);
     }
 
     @GET
@@ -133,8 +134,8 @@ public class JobResource {
     @Operation(summary = "List a job's checkpoints in S3, newest first")
     @APIResponse(responseCode = "200", description = "the checkpoints")
     @APIResponse(responseCode = "404", description = "no such job")
-    public Views.Page<Views.CheckpointView> checkpoints(@RestPath String id) {
-        return Views.Page.of(jobs.checkpoints(tenant.name(), id).stream().map(Views.CheckpointView::of)
+    public Page<Views.CheckpointView> checkpoints(@RestPath String id) {
+        return Page.of(jobs.checkpoints(tenant.name(), id).stream().map(Views.CheckpointView::of)
                 .toList(), false, Views.CheckpointView::id);
     }
 

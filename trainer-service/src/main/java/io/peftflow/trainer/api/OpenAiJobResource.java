@@ -1,6 +1,7 @@
 package io.peftflow.trainer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.kit.api.Page;
 import io.peftflow.kit.problem.FieldError;
 import io.peftflow.kit.tenant.RequestTenant;
 import io.peftflow.trainer.jobs.FineTuningJob;
@@ -67,11 +68,11 @@ public class OpenAiJobResource {
     @Operation(summary = "List the tenant's fine-tuning jobs, newest first (after: a job id)")
     @APIResponse(responseCode = "200", description = "a page of jobs")
     @APIResponse(responseCode = "400", description = "a bad limit")
-    public Views.Page<OpenAiViews.Job> list(@RestQuery String after,
+    public Page<OpenAiViews.Job> list(@RestQuery String after,
                                             @RestQuery Integer limit) {
         int n = ApiProblems.limit(limit);
         List<FineTuningJob> page = jobs.list(tenant.name(), after, n + 1, null, null);
-        return Views.Page.of(page.stream().limit(n).map(OpenAiViews.Job::of).toList(), page.size() > n,
+        return Page.of(page.stream().limit(n).map(OpenAiViews.Job::of).toList(), page.size() > n,
                 OpenAiViews.Job::id);
     }
 
@@ -90,11 +91,11 @@ public class OpenAiJobResource {
     @APIResponse(responseCode = "200", description = "a page of events")
     @APIResponse(responseCode = "400", description = "a bad after or limit")
     @APIResponse(responseCode = "404", description = "no such job")
-    public Views.Page<OpenAiViews.Event> events(@RestPath String id,
+    public Page<OpenAiViews.Event> events(@RestPath String id,
                                                 @RestQuery String after, @RestQuery Integer limit) {
         int n = ApiProblems.limit(limit);
         List<JobEventRow> rows = jobs.eventsNewestFirst(tenant.name(), id, Views.afterEvent(after), n + 1);
-        return Views.Page.of(rows.stream().limit(n).map(OpenAiViews.Event::of).toList(), rows.size() > n,
+        return Page.of(rows.stream().limit(n).map(OpenAiViews.Event::of).toList(), rows.size() > n,
                 OpenAiViews.Event::id);
     }
 
@@ -104,7 +105,7 @@ public class OpenAiJobResource {
     @APIResponse(responseCode = "200", description = "a page of checkpoints")
     @APIResponse(responseCode = "400", description = "a bad after or limit")
     @APIResponse(responseCode = "404", description = "no such job")
-    public Views.Page<OpenAiViews.Checkpoint> checkpoints(@RestPath String id, @RestQuery String after,
+    public Page<OpenAiViews.Checkpoint> checkpoints(@RestPath String id, @RestQuery String after,
                                                           @RestQuery Integer limit) {
         int n = ApiProblems.limit(limit == null ? 10 : limit);
         FineTuningJob job = jobs.get(tenant.name(), id);
@@ -118,7 +119,7 @@ public class OpenAiJobResource {
             }
         }
         List<OpenAiViews.Checkpoint> page = all.subList(from, Math.min(all.size(), from + n));
-        return Views.Page.of(page, from + n < all.size(), OpenAiViews.Checkpoint::id);
+        return Page.of(page, from + n < all.size(), OpenAiViews.Checkpoint::id);
     }
 
     @POST

@@ -2,6 +2,7 @@ package io.peftflow.trainer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peftflow.trainer.TrainerConfig;
+import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.trainer.policies.PolicyService;
 import io.peftflow.events.contract.ResourceName;
 import io.peftflow.kit.limits.WorkBudget;
@@ -53,7 +54,11 @@ public class PolicyResource {
     public Views.PolicyView put(@RestPath String dataset, JsonNode body) {
         String name = dataset(dataset);
         Requests.PolicyBody p = Requests.policy(body, name, config.defaultBaseModel());
-        budget.run("validating the recipe", () -> validator.recipe(p.recipe()));
+        // Validation and the memory plan: CPU-bound, off the request thread and within a time budget (503 past it).
+        Recipe recipe = budget.within("validating the recipe", () -> validator.recipe(p.recipe()));
+        if (recipe.initFrom() != null && recipe.initFrom().alias() == null) {
+            validator.parent(tenant.name(), recipe); // a pinned version must fit now; the champion is found per job
+        }
         return Views.PolicyView.of(policies.put(tenant.name(), name, p.recipe(), p.minNewExamples(),
                 p.debounceSeconds()));
     }

@@ -6,6 +6,7 @@ import io.peftflow.events.contract.ResourceName;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.TrainingSettings;
 import io.peftflow.kit.problem.FieldError;
+import io.peftflow.trainer.jobs.InitFrom;
 import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.trainer.validation.InvalidRequest;
 import io.peftflow.trainer.validation.TrainingConfigs;
@@ -25,7 +26,8 @@ import java.util.Set;
  */
 final class Requests {
     static final long DEFAULT_SEED = 42;
-    private static final Set<String> RECIPE = Set.of("model", "method", "training", "seed", "adapter_name");
+    private static final Set<String> RECIPE = Set.of("model", "method", "training", "seed", "adapter_name", "init_from");
+    private static final Set<String> INIT_FROM = Set.of("adapter", "version", "alias");
     private static final Set<String> JOB = union(RECIPE, Set.of("dataset", "dataset_version", "training_file",
             "validation_file", "suffix", "hyperparameters"));
     private static final Set<String> POLICY = union(RECIPE, Set.of("min_new_examples", "debounce_seconds"));
@@ -38,7 +40,8 @@ final class Requests {
     /** Any text field's limit (names and models have tighter ones, checked by the validator). */
     static final int MAX_TEXT = 256;
     private static final Set<String> TRAINING = Set.of("max_steps", "epochs", "batch_size", "learning_rate",
-            "warmup_steps", "eval_every_steps", "checkpoint_every_steps");
+            "warmup_steps", "eval_every_steps", "checkpoint_every_steps", "early_stopping");
+    private static final Set<String> EARLY_STOPPING = Set.of("metric", "patience", "min_delta");
 
     private final List<FieldError> errors = new ArrayList<>();
     private final String defaultModel;
@@ -129,6 +132,10 @@ final class Requests {
         Requests r = new Requests(defaultModel);
         JsonNode b = r.object(body, "body", POLICY);
         Recipe recipe = r.recipe(b, dataset);
+        if (!b.has("init_from") && recipe.adapterName() != null) {
+            // A policy retrains from its adapter's champion unless it says otherwise ("init_from": null: cold).
+            recipe = recipe.withInitFrom(InitFrom.champion(recipe.adapterName()));
+        }
         Integer min = r.integer(b, "min_new_examples", 0, Integer.MAX_VALUE);
         Integer debounce = r.integer(b, "debounce_seconds", 0, 86_400);
         r.done();
@@ -193,8 +200,26 @@ final class Requests {
             errors.add(new FieldError("suffix", "suffix and adapter_name both name the adapter; send one"));
         }
         adapter = adapter != null ? adapter : suffix;
-        return new Recipe(model, method, hyperparameters, training, seed == null ? DEFAULT_SEED : seed,
-                adapter != null || dataset == null || method == null ? adapter : ResourceName.derive(dataset, method));
+        adapter = adapter != null || dataset == null || method == null ? adapter : ResourceName.derive(dataset, method);
+        return new Recipe(model, method, hyperparameters, training, seed == null ? DEFAULT_SEED : seed, adapter,
+                initFrom(b.get("init_from"), adapter));
+    }
+
+    /** {@code {"adapter", "version" | "alias"}}; the adapter defaults to the job's own. */
+    private InitFrom initFrom(JsonNode i, String ownAdapter) {
+        if (i == null || i.isNull()) {
+            return null;
+        }
+        JsonNode o = object(i, "init_from", INIT_FROM);
+        String adapter = text(o, "init_from.adapter", "adapter", false);
+        Integer version = integer(o, "init_from.version", "version");
+        String alias = text(o, "init_from.alias", "alias", false);
+        if ((version == null) == (alias == null) && !o.has("version") && !o.has("alias")) {
+            errors.add(new FieldError("init_from.version", "init_from needs a version or an alias (\"champion\")"));
+        } else if (version != null && alias != null) {
+            errors.add(new FieldError("init_from.alias", "init_from takes a version or an alias, not both"));
+        }
+        return new InitFrom(adapter != null ? adapter : ownAdapter, version, alias, null);
     }
 
     /**
@@ -223,7 +248,7 @@ final class Requests {
                     : Double.valueOf(learningRateMultiplier * TrainingConfigs.DEFAULT_LEARNING_RATE);
             return new TrainingSettings(t.maxSteps(), nEpochs != null ? nEpochs : t.epochs(),
                     batchSize != null ? batchSize : t.batchSize(), learningRate, t.warmupSteps(), t.evalEverySteps(),
-                    t.checkpointEverySteps());
+                    t.checkpointEverySteps(), t.earlyStopping());
         }
     }
 
@@ -259,19 +284,22 @@ final class Requests {
             return new TrainingSettings(null, null, null, null, null, null, null);
         }
         JsonNode o = object(t, "training", TRAINING);
-        Double lr = null;
-        JsonNode lrNode = o.get("learning_rate");
-        if (lrNode != null && !lrNode.isNull()) {
-            if (lrNode.isNumber()) {
-                lr = lrNode.asDouble();
-            } else {
-                errors.add(new FieldError("training.learning_rate", "training.learning_rate must be a number"));
-            }
+        return new TrainingSettings(autoInteger(o, "training.max_steps", "max_steps"),
+                autoInteger(o, "training.epochs", "epochs"), autoInteger(o, "training.batch_size", "batch_size"),
+                number(o, "training.learning_rate", "learning_rate"), autoInteger(o, "training.warmup_steps", "warmup_steps"),
+                autoInteger(o, "training.eval_every_steps", "eval_every_steps"),
+                autoInteger(o, "training.checkpoint_every_steps", "checkpoint_every_steps"),
+                earlyStopping(o.get("early_stopping")));
+    }
+
+    private TrainingSettings.EarlyStopping earlyStopping(JsonNode e) {
+        if (e == null || e.isNull()) {
+            return null;
         }
-        return new TrainingSettings(integer(o, "training.max_steps", "max_steps"), integer(o, "training.epochs", "epochs"),
-                integer(o, "training.batch_size", "batch_size"), lr, integer(o, "training.warmup_steps", "warmup_steps"),
-                integer(o, "training.eval_every_steps", "eval_every_steps"),
-                integer(o, "training.checkpoint_every_steps", "checkpoint_every_steps"));
+        String field = "training.early_stopping";
+        JsonNode o = object(e, field, EARLY_STOPPING);
+        return new TrainingSettings.EarlyStopping(text(o, field + ".metric", "metric", false),
+                autoInteger(o, field + ".patience", "patience"), number(o, field + ".min_delta", "min_delta"));
     }
 
     /** The object at {@code field}, with an error for each key outside {@code allowed}. */
@@ -313,6 +341,19 @@ final class Requests {
             return null;
         }
         return v.asText();
+    }
+
+    /** A number; {@code "auto"} or absent: null (the default). */
+    private Double number(JsonNode o, String field, String key) {
+        JsonNode v = o.get(key);
+        if (v == null || v.isNull() || auto(v)) {
+            return null;
+        }
+        if (!v.isNumber()) {
+            errors.add(new FieldError(field, field + " must be a number or \"auto\""));
+            return null;
+        }
+        return v.asDouble();
     }
 
     private Integer integer(JsonNode o, String field, String key) {

@@ -11,6 +11,7 @@ import io.peftflow.trainer.jobs.JobCheckpoint;
 import io.peftflow.trainer.jobs.JobEventRow;
 import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.trainer.jobs.JsonText;
+import io.peftflow.trainer.jobs.InitFrom;
 import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.trainer.policies.RetrainingPolicy;
 
@@ -19,17 +20,10 @@ import java.util.List;
 
 /**
  * What the API returns, shaped like OpenAI's fine-tuning objects ({@code object}, {@code id}, unix-second
- * timestamps, {@code {"object": "list", "data": [...], "has_more": ...}} pages); JSON names are snake_case.
+ * timestamps, pages of service-kit's {@link io.peftflow.kit.api.Page}); JSON names are snake_case.
  */
 final class Views {
     private Views() {
-    }
-
-    record Page<T>(String object, List<T> data, boolean hasMore, String firstId, String lastId) {
-        static <T> Page<T> of(List<T> data, boolean hasMore, java.util.function.Function<T, String> id) {
-            return new Page<>("list", data, hasMore, data.isEmpty() ? null : id.apply(data.get(0)),
-                    data.isEmpty() ? null : id.apply(data.get(data.size() - 1)));
-        }
     }
 
     record DatasetView(String name, int version) {
@@ -69,7 +63,7 @@ final class Views {
     }
 
     record JobView(String object, String id, String kind, String status, String model, DatasetView dataset, MethodView method,
-                   TrainingSettings training, long seed, String adapterName, String origin, Long createdAt,
+                   TrainingSettings training, long seed, String adapterName, InitFrom initFrom, String origin, Long createdAt,
                    Long startedAt, Long finishedAt, int attempt, ProgressView progress, ErrorView error,
                    ResultView result, RegistrationView registration) {
         static JobView of(FineTuningJob j) {
@@ -77,7 +71,7 @@ final class Views {
             Recipe r = j.recipe;
             return new JobView("fine_tuning.job", j.id, j.kind.wire(), j.status().wire(), r.baseModel(),
                     new DatasetView(j.datasetName, j.datasetVersion), new MethodView(r.method(), r.hyperparameters()),
-                    r.training(), r.seed(), r.adapterName(), j.origin, unix(j.createdAt), unix(j.startedAt),
+                    r.training(), r.seed(), r.adapterName(), r.initFrom(), j.origin, unix(j.createdAt), unix(j.startedAt),
                     unix(j.finishedAt), j.attempt, new ProgressView(j.step, j.totalSteps, j.trainLoss, j.lastCheckpointStep),
                     j.errorMessage == null ? null : new ErrorView(j.errorKind == null ? "cancelled" : j.errorKind.toLowerCase(),
                             j.errorMessage),
@@ -103,13 +97,14 @@ final class Views {
     }
 
     record PolicyView(String object, String dataset, String model, MethodView method, TrainingSettings training,
-                      long seed, String adapterName, long minNewExamples, int debounceSeconds, Integer lastVersion,
+                      long seed, String adapterName, InitFrom initFrom, long minNewExamples, int debounceSeconds,
+                      Integer lastVersion,
                       Long createdAt, Long updatedAt) {
         static PolicyView of(RetrainingPolicy p) {
             Recipe r = p.recipe;
             return new PolicyView("fine_tuning.policy", p.dataset, r.baseModel(),
                     new MethodView(r.method(), r.hyperparameters()), r.training(), r.seed(),
-                    r.adapterName(), p.minNewExamples, p.debounceSeconds, p.lastVersion, unix(p.createdAt),
+                    r.adapterName(), r.initFrom(), p.minNewExamples, p.debounceSeconds, p.lastVersion, unix(p.createdAt),
                     unix(p.updatedAt));
         }
     }

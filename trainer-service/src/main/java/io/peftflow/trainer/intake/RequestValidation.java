@@ -47,7 +47,7 @@ public class RequestValidation {
                 .page(0, 20).list();
         for (FineTuningJob j : pending) {
             try {
-                validator.recipe(j.recipe);
+                j.recipe = validator.recipe(j.recipe);
                 DatasetRef ref = validator.dataset(j.tenant, j.datasetName, j.datasetVersion);
                 j.datasetVersion = ref.version();
                 j.moveTo(JobStatus.QUEUED);

@@ -47,7 +47,7 @@ public class TrainingRequestConsumer {
         String adapter = r.adapterName() != null || method == null ? r.adapterName()
                 : ResourceName.derive(r.dataset().name(), method);
         Recipe recipe = new Recipe(r.baseModel(), method, r.method() == null ? null : r.method().config(), r.training(),
-                r.seed(), adapter);
+                r.seed(), adapter, null);
         String origin = r.origin() == null ? TrainingRequested.ORIGIN_API : r.origin();
         DatasetRef dataset = DatasetRef.of(r.dataset().name(), Math.max(0, r.dataset().version()));
         jobs.submit(r.tenant(), r.requestId(), JobService.requestHash(dataset.name(), dataset.version(), recipe), origin,

@@ -3,6 +3,7 @@ package io.peftflow.trainer.jobs;
 import io.peftflow.events.adapter.AdapterRegistrationFailed;
 import io.peftflow.events.adapter.AdapterVersionRegistered;
 import io.peftflow.events.training.JobFailed;
+import io.peftflow.events.training.JobSucceeded;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
@@ -36,9 +37,12 @@ public class JobRegistrations {
         j.moveTo(JobStatus.SUCCEEDED);
         j.registeredVersion = r.version();
         j.finishedAt = OffsetDateTime.now();
-        events.log(j.id, "training.registered", "info", "Registered as " + r.adapter() + " v" + r.version()
-                + (r.role() == null ? "" : " (" + r.role() + (r.reason() == null ? "" : ": " + r.reason()) + ")"),
-                JsonText.write(r));
+        JobSucceeded trained = j.succeeded();
+        Optional<String> warning = MajorityWarning.of(trained == null ? null : trained.metrics());
+        events.log(j.id, "training.registered", warning.isPresent() ? "warning" : "info", "Registered as "
+                + r.adapter() + " v" + r.version()
+                + (r.role() == null ? "" : " (" + r.role() + (r.reason() == null ? "" : ": " + r.reason()) + ")")
+                + warning.map(w -> "; " + w).orElse(""), JsonText.write(r));
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

@@ -19,8 +19,8 @@ public class JobRepository implements PanacheRepositoryBase<FineTuningJob, Strin
         int rows = getEntityManager().createNativeQuery("""
                 INSERT INTO fine_tuning_job (id, tenant, request_id, request_hash, origin, status, adapter_name,
                     dataset_name, dataset_version, base_model, method, hyperparameters, training, seed, created_at,
-                    not_before, kind)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                    not_before, kind, init_from)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, CAST(?18 AS text))
                 ON CONFLICT DO NOTHING""")
                 .setParameter(1, j.id).setParameter(2, j.tenant).setParameter(3, j.requestId)
                 .setParameter(4, j.requestHash).setParameter(5, j.origin).setParameter(6, j.status().name())
@@ -31,6 +31,7 @@ public class JobRepository implements PanacheRepositoryBase<FineTuningJob, Strin
                 .setParameter(15, j.createdAt)
                 .setParameter(16, j.notBefore)
                 .setParameter(17, j.kind.name())
+                .setParameter(18, new InitFrom.Text().convertToDatabaseColumn(j.recipe.initFrom()))
                 .executeUpdate();
         return rows == 1;
     }

@@ -11,7 +11,7 @@ import jakarta.persistence.Embeddable;
 
 /**
  * What to train, without the data: the base model, the PEFT method with its hyperparameters (PEFT's config keys),
- * the training settings, the seed and the adapter's name. A job is a recipe applied to one dataset version; a
+ * the training settings, the seed, the adapter's name and the adapter version it starts from (null: a cold start). A job is a recipe applied to one dataset version; a
  * retraining policy keeps a recipe for every new version. Both tables store it in the same columns (hyperparameters
  * and training settings as JSON text).
  */
@@ -21,7 +21,12 @@ public record Recipe(@Column(name = "base_model") String baseModel,
                      @Convert(converter = HyperparametersText.class) JsonNode hyperparameters,
                      @Convert(converter = TrainingSettingsText.class) TrainingSettings training,
                      long seed,
-                     @Column(name = "adapter_name") String adapterName) {
+                     @Column(name = "adapter_name") String adapterName,
+                     @Column(name = "init_from") @Convert(converter = InitFrom.Text.class) InitFrom initFrom) {
+
+    public Recipe withInitFrom(InitFrom i) {
+        return new Recipe(baseModel, method, hyperparameters, training, seed, adapterName, i);
+    }
 
     public TrainingRequested.MethodSpec methodSpec() {
         return new TrainingRequested.MethodSpec(method, hyperparameters);

@@ -9,6 +9,8 @@ import io.peftflow.trainer.jobs.JobRepository;
 import io.peftflow.trainer.jobs.JobService;
 import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.trainer.jobs.Recipe;
+import io.peftflow.trainer.validation.InvalidRequest;
+import io.peftflow.trainer.validation.JobValidator;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
@@ -25,10 +27,12 @@ public class PolicyService {
 
     private final JobService jobs;
     private final JobRepository jobRows;
+    private final JobValidator validator;
 
-    public PolicyService(JobService jobs, JobRepository jobRows) {
+    public PolicyService(JobService jobs, JobRepository jobRows, JobValidator validator) {
         this.jobs = jobs;
         this.jobRows = jobRows;
+        this.validator = validator;
     }
 
     /** Creates or replaces the dataset's policy (the recipe is validated by the caller). */
@@ -89,7 +93,15 @@ public class PolicyService {
         p.lastValidExamples = v.validExamples;
         String requestId = "policy/" + v.dataset + "/v" + v.version;
         DatasetRef ref = new DatasetRef(v.dataset, v.version, v.trainSha256, v.validationSha256);
-        Recipe recipe = p.recipe;
+        // The policy keeps "auto" as it was set: each job gets the defaults of its time.
+        Recipe recipe = validator.withDefaults(p.recipe);
+        try {
+            recipe = validator.parent(v.tenant, recipe);
+        } catch (InvalidRequest e) {
+            // No champion yet (the first version), or one that does not fit: this version trains from scratch.
+            LOG.infof("policy %s/%s: version %d starts cold: %s", v.tenant, v.dataset, v.version, e.getMessage());
+            recipe = recipe.withInitFrom(null);
+        }
         return Optional.of(jobs.submit(v.tenant, requestId, JobService.requestHash(v.dataset, v.version, recipe),
                 TrainingRequested.ORIGIN_POLICY, ref, recipe,
                 JobStatus.QUEUED, OffsetDateTime.now().plusSeconds(p.debounceSeconds)).job());

@@ -155,9 +155,12 @@ public class JobQueue {
      * The job is trained: its status ({@code trained}: registration pending), result and
      * {@code training.job-succeeded} event — what registry-service registers — in one transaction. A job whose cancel
      * was requested meanwhile ends cancelled instead (no succeeded event for a job the user cancelled).
+     *
+     * @param level   {@code warning} when the tuned model does not beat the majority class (the summary says so)
+     * @param stopped why training ended before its last step or kept an earlier step's weights (null: neither)
      */
     @Transactional
-    public Outcome succeed(Lease lease, JobSucceeded result, String summary) {
+    public Outcome succeed(Lease lease, JobSucceeded result, String summary, String level, String stopped) {
         Optional<FineTuningJob> owned = owned(lease);
         if (owned.isEmpty()) {
             return Outcome.LOST;
@@ -170,7 +173,10 @@ public class JobQueue {
         j.leaseExpiresAt = null;
         j.step = result.steps();
         j.result = JsonText.write(result);
-        events.publish(result, "info", "Job trained: " + summary + "; registration pending");
+        if (stopped != null) {
+            events.log(j.id, "training.stopped", "info", stopped, null);
+        }
+        events.publish(result, level, "Job trained: " + summary + "; registration pending");
         return Outcome.TRAINED;
     }
 

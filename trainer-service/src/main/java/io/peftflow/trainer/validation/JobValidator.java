@@ -14,7 +14,10 @@ import io.peftflow.events.training.DatasetRef;
 import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.datasets.KnownVersion;
 import io.peftflow.trainer.datasets.KnownVersions;
+import io.peftflow.trainer.jobs.FineTuningJob;
+import io.peftflow.trainer.jobs.InitFrom;
 import io.peftflow.trainer.jobs.Recipe;
+import io.peftflow.trainer.jobs.WarmStarts;
 import io.peftflow.trainer.models.BaseModels;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -33,11 +36,67 @@ public class JobValidator {
     private final KnownVersions versions;
     private final BaseModels models;
     private final TrainerConfig config;
+    private final WarmStarts warmStarts;
 
-    public JobValidator(KnownVersions versions, BaseModels models, TrainerConfig config) {
+    public JobValidator(KnownVersions versions, BaseModels models, TrainerConfig config, WarmStarts warmStarts) {
         this.versions = versions;
         this.models = models;
         this.config = config;
+        this.warmStarts = warmStarts;
+    }
+
+    /**
+     * The recipe (already {@link #recipe checked} and resolved) with its {@code init_from} pinned to the version and
+     * job it loads: a registered version this service trained, of the same base model, method and method config
+     * (the weights must fit), not trained on deleted data.
+     *
+     * @throws InvalidRequest naming {@code init_from.*}, {@code model}, {@code method.type} or
+     *         {@code method.hyperparameters}
+     */
+    public Recipe parent(String tenant, Recipe r) {
+        InitFrom i = r.initFrom();
+        if (i == null) {
+            return r;
+        }
+        if (!ResourceName.valid(i.adapter())) {
+            throw InvalidRequest.of("init_from.adapter", ResourceName.message("init_from.adapter", i.adapter()));
+        }
+        int version;
+        if (i.alias() != null) {
+            if (!InitFrom.CHAMPION.equals(i.alias())) {
+                throw InvalidRequest.of("init_from.alias", "init_from.alias must be \"champion\" (or name a version), got "
+                        + quote(i.alias()));
+            }
+            version = warmStarts.champion(tenant, i.adapter()).orElseThrow(() -> InvalidRequest.of("init_from.alias",
+                    "adapter '" + i.adapter() + "' has no champion yet"));
+        } else if (i.version() == null || i.version() < 1) {
+            throw InvalidRequest.of("init_from.version", "init_from.version must be >= 1, got " + i.version());
+        } else {
+            version = i.version();
+        }
+        String name = i.adapter() + " v" + version;
+        FineTuningJob parent = warmStarts.trainedBy(tenant, i.adapter(), version).orElseThrow(() -> InvalidRequest.of(
+                i.alias() != null ? "init_from.alias" : "init_from.version", "no adapter " + name
+                        + " trained and registered here to start from"));
+        Recipe p = parent.recipe;
+        if (!p.baseModel().equals(r.baseModel())) {
+            throw InvalidRequest.of("model", "init_from " + name + " was trained on base model '" + p.baseModel()
+                    + "', this job's is '" + r.baseModel() + "': a warm start needs the same base model");
+        }
+        if (!p.method().equals(r.method())) {
+            throw InvalidRequest.of("method.type", "init_from " + name + " is a " + p.method() + " adapter, this job"
+                    + " trains " + r.method() + ": a warm start needs the same method");
+        }
+        if (!p.hyperparameters().equals(r.hyperparameters())) {
+            throw InvalidRequest.of("method.hyperparameters", "init_from " + name + " has hyperparameters "
+                    + p.hyperparameters() + ", this job's are " + r.hyperparameters()
+                    + ": a warm start needs the same method config (its weights must fit)");
+        }
+        if (warmStarts.trainedOnDeletedData(parent)) {
+            throw InvalidRequest.of("init_from", "init_from " + name + " was trained on dataset '" + parent.datasetName
+                    + "' version " + parent.datasetVersion + ", which was deleted: it is never a warm start's parent");
+        }
+        return r.withInitFrom(i.resolved(version, parent.id));
     }
 
     /**
@@ -73,32 +132,55 @@ public class JobValidator {
     /**
      * Everything about the recipe; the plan is checked once the rest is valid.
      *
+     * @return the recipe with its omitted or {@code "auto"} settings chosen by {@link AutoSettings} for its method
+     *         and model size: what the job trains with
      * @throws InvalidRequest with every field at fault
      */
-    public void recipe(Recipe r) {
+    public Recipe recipe(Recipe r) {
         List<FieldError> errors = new ArrayList<>();
         // The registry's rule: a name it would refuse never trains.
         if (!ResourceName.valid(r.adapterName())) {
             errors.add(new FieldError("adapter_name", ResourceName.message("adapter_name", r.adapterName())));
         }
+        boolean modelKnown = false;
         if (!BaseModelId.valid(r.baseModel())) {
             errors.add(new FieldError("model", BaseModelId.message("model", r.baseModel())));
         } else if (!models.exists(r.baseModel())) {
             errors.add(new FieldError("model", "unknown base model " + quote(r.baseModel()) + ": no "
                     + "s3://" + config.modelsBucket() + "/" + r.baseModel() + "/config.json"));
+        } else {
+            modelKnown = true;
         }
+        Recipe resolved = modelKnown ? withDefaults(r) : r;
         AdapterConfig adapter = null;
         try {
-            adapter = PeftMethods.config(r.method() == null ? "" : r.method(), r.hyperparameters());
+            adapter = PeftMethods.config(r.method() == null ? "" : r.method(), resolved.hyperparameters());
         } catch (PeftCoreException e) {
             errors.add(methodError(e));
         }
-        List<FieldError> training = TrainingConfigs.check(r.training());
+        List<FieldError> training = TrainingConfigs.check(resolved.training());
         errors.addAll(training);
         if (!errors.isEmpty()) {
             throw new InvalidRequest(errors);
         }
-        plan(r, adapter);
+        plan(resolved, adapter);
+        return resolved;
+    }
+
+    /**
+     * The recipe with its omitted or {@code "auto"} settings chosen by {@link AutoSettings}; unchanged when its model
+     * or method is unknown (the validation says so).
+     */
+    public Recipe withDefaults(Recipe r) {
+        try {
+            PeftMethods.named(r.method());
+            if (!BaseModelId.valid(r.baseModel()) || !models.exists(r.baseModel())) {
+                return r;
+            }
+            return AutoSettings.resolve(r, AutoSettings.parameters(models.configJson(r.baseModel())));
+        } catch (PeftCoreException e) {
+            return r;
+        }
     }
 
     private void plan(Recipe r, AdapterConfig adapter) {

@@ -17,6 +17,13 @@ public final class TrainingConfigs {
     public static final double DEFAULT_LEARNING_RATE = DEFAULTS.learningRate();
     public static final int DEFAULT_BATCH_SIZE = DEFAULTS.batchSize();
     public static final int DEFAULT_EPOCHS = DEFAULTS.epochs();
+    /** The one metric early stopping watches (the trainer's evaluations during training measure the loss). */
+    public static final String EVAL_LOSS = "eval_loss";
+    static final int DEFAULT_PATIENCE = 3;
+    static final int MAX_PATIENCE = 1000;
+    static final double MAX_MIN_DELTA = 1000;
+    /** Evaluations a run with early stopping and no {@code eval_every_steps} makes over its {@code max_steps}. */
+    static final int DEFAULT_EVALUATIONS = 10;
 
     private TrainingConfigs() {
     }
@@ -33,6 +40,27 @@ public final class TrainingConfigs {
         range(errors, "training.warmup_steps", t.warmupSteps(), 0, MAX_STEPS);
         range(errors, "training.eval_every_steps", t.evalEverySteps(), 0, MAX_STEPS);
         range(errors, "training.checkpoint_every_steps", t.checkpointEverySteps(), 1, MAX_STEPS);
+        TrainingSettings.EarlyStopping es = t.earlyStopping();
+        if (es != null) {
+            if (es.metric() != null && !es.metric().equals(EVAL_LOSS)) {
+                errors.add(new FieldError("training.early_stopping.metric", "early_stopping.metric must be \""
+                        + EVAL_LOSS + "\" (the loss on the validation split, lower is better), got '"
+                        + (es.metric().length() > 40 ? es.metric().substring(0, 40) + "…" : es.metric()) + "'"));
+            }
+            range(errors, "training.early_stopping.patience", es.patience(), 1, MAX_PATIENCE);
+            Double d = es.minDelta();
+            if (d != null && !(d >= 0 && d <= MAX_MIN_DELTA)) {
+                errors.add(new FieldError("training.early_stopping.min_delta", "early_stopping.min_delta must be in [0, "
+                        + (int) MAX_MIN_DELTA + "], got " + d));
+            }
+            if (t.evalEverySteps() == null && t.maxSteps() == null) {
+                errors.add(new FieldError("training.eval_every_steps", "early_stopping needs evaluations: set "
+                        + "eval_every_steps (or max_steps, which makes it max_steps / " + DEFAULT_EVALUATIONS + ")"));
+            } else if (t.evalEverySteps() != null && t.evalEverySteps() == 0) {
+                errors.add(new FieldError("training.eval_every_steps", "early_stopping needs evaluations: "
+                        + "eval_every_steps must be >= 1 with it"));
+            }
+        }
         Double lr = t.learningRate();
         if (lr != null && !(lr > 0 && lr < 10 && Double.isFinite(lr))) {
             errors.add(new FieldError("training.learning_rate", "learning_rate must be > 0 (and < 10), got " + lr));
@@ -63,7 +91,13 @@ public final class TrainingConfigs {
         if (s.batchSize() != null) {
             b.batch(s.batchSize(), 1);
         }
-        if (s.evalEverySteps() != null) {
+        TrainingSettings.EarlyStopping es = s.earlyStopping();
+        if (es != null) {
+            int every = s.evalEverySteps() != null ? s.evalEverySteps()
+                    : Math.max(1, (s.maxSteps() == null ? 0 : s.maxSteps()) / DEFAULT_EVALUATIONS);
+            b.evaluation(every, es.patience() == null ? DEFAULT_PATIENCE : es.patience(),
+                    es.minDelta() == null ? 0.0 : es.minDelta());
+        } else if (s.evalEverySteps() != null) {
             b.evaluation(s.evalEverySteps(), 0, 0.0);
         }
         b.checkpointEvery(s.checkpointEverySteps() == null ? defaultCheckpointEvery : s.checkpointEverySteps());

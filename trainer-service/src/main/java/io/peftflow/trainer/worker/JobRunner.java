@@ -8,6 +8,7 @@ import io.peftflow.core.run.RunResult;
 import io.peftflow.core.run.RunSpec;
 import io.peftflow.core.run.TrainingRun;
 import io.peftflow.core.training.TrainResult;
+import io.peftflow.core.training.TrainingConfig;
 import io.peftflow.events.contract.S3Uri;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.JobFailed;
@@ -19,7 +20,9 @@ import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.datasets.KnownVersion;
 import io.peftflow.trainer.datasets.KnownVersions;
 import io.peftflow.trainer.jobs.FineTuningJob;
+import io.peftflow.trainer.jobs.InitFrom;
 import io.peftflow.trainer.jobs.JsonText;
+import io.peftflow.trainer.jobs.MajorityWarning;
 import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.trainer.models.BaseModels;
 import io.peftflow.trainer.queue.JobQueue;
@@ -39,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs one claimed job with peft-core's {@link TrainingRun}: fetches the base model (cached by content), the splits
@@ -150,6 +154,10 @@ public class JobRunner {
                 .training(TrainingConfigs.of(recipe.training(), recipe.seed(), config.checkpointEverySteps()))
                 .device(config.device())
                 .output(dir.resolve("run"));
+        InitFrom init = recipe.initFrom();
+        if (init != null && init.jobId() != null && claim.resumeFrom() == null) {
+            spec.initFrom(parentAdapter(job, init, dir.resolve("init")));
+        }
         if (claim.resumeFrom() != null) {
             Path resume = dir.resolve("resume");
             transfers.downloadAll(config.artifactsBucket(), S3Uri.parse(claim.resumeFrom().uri).key(), resume);
@@ -169,6 +177,22 @@ public class JobRunner {
                     }
                 })
                 .run();
+    }
+
+    /** The parent version's adapter files (checked against their SHA-256) in {@code dir}. */
+    private Path parentAdapter(FineTuningJob job, InitFrom init, Path dir) {
+        FineTuningJob parent = QuarkusTransaction.requiringNew().call(() ->
+                FineTuningJob.<FineTuningJob>findByIdOptional(init.jobId()).filter(p -> p.tenant.equals(job.tenant))
+                        .orElseThrow(() -> new InputException("init_from: the job that trained " + init.adapter()
+                                + " v" + init.version() + " is gone")));
+        JobSucceeded trained = parent.succeeded();
+        if (trained == null) {
+            throw new InputException("init_from: " + init.adapter() + " v" + init.version() + " has no stored adapter");
+        }
+        for (JobSucceeded.StoredFile f : trained.adapterFiles()) {
+            transfers.download(S3Uri.parse(f.uri()), dir.resolve(f.name()), f.sha256());
+        }
+        return dir;
     }
 
     private JobQueue.Outcome succeed(FineTuningJob job, Lease lease, RunResult r, Path dir) {
@@ -194,10 +218,40 @@ public class JobRunner {
                 new DatasetRef(job.datasetName, job.datasetVersion, data.trainSha256, data.validationSha256),
                 new JobSucceeded.BaseModel(recipe.baseModel(), BaseModels.weightsSha256(modelDir)),
                 recipe.methodSpec(), recipe.training(), recipe.seed(),
-                new JobSucceeded.Libraries(v.get("peftflow"), v.get("djl"), v.get("pytorch")), data.deletedAt);
+                new JobSucceeded.Libraries(v.get("peftflow"), v.get("djl"), v.get("pytorch")), data.deletedAt,
+                recipe.initFrom() == null || recipe.initFrom().jobId() == null ? null : new JobSucceeded.Parent(
+                        recipe.initFrom().adapter(), recipe.initFrom().version(), recipe.initFrom().jobId()));
         JobSucceeded succeeded = new JobSucceeded(job.id, job.tenant, recipe.adapterName(), adapter, manifest, metricsStored,
                 metrics, lineage, r.trainableParameters(), r.steps(), OffsetDateTime.now(), r.training().tokens());
-        return queue.succeed(lease, succeeded, summary(metrics));
+        String stopped = stopped(r.training(), TrainingConfigs.of(recipe.training(), recipe.seed(),
+                config.checkpointEverySteps()));
+        Optional<String> warning = MajorityWarning.of(metrics);
+        warning.ifPresent(w -> LOG.warnf("job %s: %s", job.id, w));
+        return queue.succeed(lease, succeeded, summary(metrics) + warning.map(w -> "; " + w).orElse(""),
+                warning.isPresent() ? "warning" : "info", stopped);
+    }
+
+    /**
+     * Why training ended where it did and whose weights the adapter holds, for the job's log; null when it ran every
+     * step and kept the last step's weights.
+     */
+    static String stopped(TrainResult t, TrainingConfig c) {
+        if (t.status() == TrainResult.Status.EARLY_STOPPED) {
+            return String.format(Locale.ROOT, "Stopped early at step %d of %d: eval_loss did not improve by more than "
+                            + "%s for %d evaluations in a row (every %d steps); the adapter has the weights of step %d, "
+                            + "the best evaluation (eval loss %.4f)", t.steps(), c.maxSteps() > 0 ? c.maxSteps() : t.steps(),
+                    c.earlyStoppingMinDelta(), c.earlyStoppingPatience(), c.evalEvery(), t.weightsStep(), bestLoss(t));
+        }
+        if (t.weightsStep() != t.steps()) {
+            return String.format(Locale.ROOT, "Trained all %d steps; the adapter has the weights of step %d, the best "
+                    + "evaluation (eval loss %.4f)", t.steps(), t.weightsStep(), bestLoss(t));
+        }
+        return null;
+    }
+
+    private static double bestLoss(TrainResult t) {
+        return t.evaluations().stream().filter(e -> e.step() == t.bestStep()).mapToDouble(e -> e.metrics().loss())
+                .findFirst().orElse(Double.NaN);
     }
 
     private static RunMetrics.EvalMetrics eval(EvalMetrics m) {

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Issue 25 item 4 on the GPU machine: TrainCommand (the TrainingRun the worker runs) trains LoRA on a random
+# TinyLlama-1.1B-shaped checkpoint over the generated transaction data (20,000 train / 500 validation examples) with
+# checkpoints every 100 steps, is killed (-9) after step 250 and resumed from its checkpoint; an uninterrupted run with
+# the same seed is the reference. HF PEFT then loads the resumed run's adapter and recomputes its metrics on the same
+# tokens (peft_resume_check.py). Staged like gpu-run.sh (/root/cp, /root/jre, /root/gpu), carrying .gpu-extra: the DJL
+# tokenizers jar and the embedded tiny model's tokenizer files in .gpu-extra/tiny (TinyModel.write; see BENCHMARKS).
+# Usage: bench/train-throughput/gpu-resume.sh [steps=400]; the log goes to $OUT/resume.log.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+STEPS=${1:-400}
+source bench/train-throughput/gpu-common.sh
+LOG=${OUT:-/tmp}/resume.log
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee -a "$LOG"
+python3 bench/train-throughput/make_tinyllama.py /root/tl .gpu-extra/tiny 2>&1 | grep RESULT | tee -a "$LOG"
+JAVA="/root/jre/bin/java -Xmx8g -Dai.djl.offline=true -cp /root/cp/*:$PWD/.gpu-extra/*"
+train() {  # train OUT [extra TrainCommand options...]
+  local out=$1
+  shift
+  $JAVA io.peftflow.core.run.TrainCommand --method lora --model /root/tl --train-size 20000 --validation-size 500 \
+    --steps "$STEPS" --batch 16 --eval-every 100 --checkpoint-every 100 --seed 42 --out "$out" "$@"
+}
+SECONDS=0
+train /tmp/reference > "$RAW/reference.log" 2>&1
+echo "reference run: $SECONDS s" | tee -a "$LOG"
+grep -E "^(step|eval|lora|model|majority|base|tuned)" "$RAW/reference.log" | tee -a "$LOG"
+train /tmp/run > "$RAW/killed.log" 2>&1 &
+pid=$!
+until grep -q "^step 250/" "$RAW/killed.log" 2>/dev/null || ! kill -0 $pid 2>/dev/null; do sleep 0.2; done
+kill -9 $pid
+wait $pid 2>/dev/null
+echo "killed with -9 after: $(grep '^step' "$RAW/killed.log" | tail -1); checkpoint: $(ls /tmp/run/checkpoint | tr '\n' ' ')" | tee -a "$LOG"
+train /tmp/run --resume /tmp/run/checkpoint > "$RAW/resumed.log" 2>&1
+grep -E "^(step|eval|lora|model|majority|base|tuned)" "$RAW/resumed.log" | tee -a "$LOG"
+python3 - /tmp/reference/manifest.json /tmp/run/manifest.json <<'PY' | tee -a "$LOG"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+for k in ("eval_loss", "token_accuracy", "exact_match", "exact_match_macro"):
+    print(f"RESULT {k}: uninterrupted {a['metrics']['tuned'][k]:.6f}, killed and resumed {b['metrics']['tuned'][k]:.6f}")
+print("RESULT last_loss: uninterrupted", a["result"]["last_loss"], "resumed", b["result"]["last_loss"],
+      "; adapter sha256 equal:", a["adapter"]["sha256"] == b["adapter"]["sha256"])
+PY
+$JAVA io.peftflow.core.bench.EvalSetDump /root/tl /tmp/run/data/validation.jsonl /tmp/eval-set.jsonl 2>&1 | grep RESULT | tee -a "$LOG"
+python3 bench/train-throughput/peft_resume_check.py /root/tl /tmp/run /tmp/eval-set.jsonl 2>&1 | grep -E "RESULT|peft-core|Error|error" | tee -a "$LOG"
+tar -czf "${OUT:-/tmp}/raw-resume.tar.gz" -C "$RAW" . /tmp/run/manifest.json /tmp/reference/manifest.json 2>/dev/null
