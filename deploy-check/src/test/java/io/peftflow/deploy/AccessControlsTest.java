@@ -213,9 +213,7 @@ class AccessControlsTest {
     @Test
     void everyServiceLogsInAsItsDatabasesRole() {
         List<String> problems = new ArrayList<>();
-        List<Container> containers = new ArrayList<>(Container.inCompose());
-        Repository.overlays().forEach(o -> containers.addAll(Container.inOverlay(o)));
-        for (Container c : containers) {
+        for (Container c : Container.everywhere()) {
             String url = c.env().get("QUARKUS_DATASOURCE_JDBC_URL");
             if (c.module().isEmpty() || url == null) {
                 continue;
@@ -316,9 +314,7 @@ class AccessControlsTest {
     @Test
     void everyS3LoginIsAUserOfTheSetupJob() {
         List<String> problems = new ArrayList<>();
-        List<Container> containers = new ArrayList<>(Container.inCompose());
-        Repository.overlays().forEach(o -> containers.addAll(Container.inOverlay(o)));
-        for (Container c : containers) {
+        for (Container c : Container.everywhere()) {
             if (c.module().isEmpty() || !c.env().containsKey("PEFTFLOW_S3_ACCESS_KEY")) {
                 continue;
             }

@@ -31,9 +31,7 @@ class DeploymentConsistencyTest {
     private static final Map<String, ServiceConfig> SERVICES =
             ServiceConfig.all().stream().collect(Collectors.toMap(ServiceConfig::module, Function.identity()));
 
-    private static final List<Container> EVERYWHERE = Stream.concat(
-            Repository.overlays().stream().flatMap(o -> Container.inOverlay(o).stream()),
-            Container.inCompose().stream()).toList();
+    private static final List<Container> EVERYWHERE = Container.everywhere();
 
     private static List<Container> everywhere() {
         return EVERYWHERE;
