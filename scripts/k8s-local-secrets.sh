@@ -17,3 +17,13 @@ write() { # file key=value...
 write postgres.env username=peftflow "password=$(random)"
 write s3.env access-key=peftflow "secret-key=$(random)"
 write gateway.env "admin-key=$(random)" "upstream-secret=$(random)"
+write kafka-admin.env "password=$(random)"
+for user in dataset-service trainer-service registry-service inference-service; do
+  write "kafka-$user.env" "password=$(random)"
+done
+for service in dataset trainer registry gateway; do
+  write "pg-$service.env" "username=peftflow_$service" "password=$(random)"
+done
+for user in dataset-service trainer-service registry-service inference-service; do
+  write "s3-$user.env" "secret-key=$(random)"
+done

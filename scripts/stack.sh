@@ -16,6 +16,11 @@ S3_PORT=${PEFTFLOW_S3_PORT:-19000}
 # The same credentials MinIO gets in docker-compose.yml and k8s/.
 S3_ACCESS_KEY=${PEFTFLOW_S3_ACCESS_KEY:-peftflow}
 S3_SECRET_KEY=${PEFTFLOW_S3_SECRET_KEY:-peftflow-secret}
+# Kafka: SASL on every listener (SECURITY.md). The broker's admin (PLAIN, the one super user: the broker itself, this
+# script, the tests' harness) and a SCRAM-SHA-512 user per service with the local password its application.properties
+# names; k8s/components/kafka-access/kafka-access.sh creates the users and their ACLs.
+KAFKA_ADMIN_PASSWORD=admin-kafka-local
+KAFKA_SERVICE_USERS=(dataset trainer registry inference)
 DB_USER=peftflow
 DB_PASSWORD=peftflow
 DATABASES=(dataset trainer registry gateway dataset_test trainer_test registry_test gateway_test)
@@ -91,7 +96,8 @@ start_jvm() { # name port java-args...
 
 # One classpath per JVM server, resolved from Maven Central through the project's wrapper and cached.
 classpath() { # profile
-  local file=$STACK_DIR/$1.classpath
+  # Keyed by the pom's content: a changed pom (another jar) resolves again.
+  local file=$STACK_DIR/$1-$(sha256sum "$ROOT/scripts/stack/pom.xml" | cut -c1-12).classpath
   if [ ! -s "$file" ]; then
     say "resolving $1 from Maven Central (first run only)" >&2
     "$ROOT/mvnw" -B -q -f "$ROOT/scripts/stack/pom.xml" -P"$1" dependency:build-classpath \
@@ -222,6 +228,7 @@ KAFKA_DIR=$STACK_DIR/kafka
 
 kafka_up() {
   if our_pid kafka >/dev/null; then
+    kafka_access "$(classpath kafka)"
     say "Kafka already running on 127.0.0.1:$KAFKA_PORT"
     return
   fi
@@ -231,15 +238,25 @@ kafka_up() {
   cp=$(classpath kafka)
   java=$(java_bin)
   mkdir -p "$KAFKA_DIR/data"
+  local jaas_admin="org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\"$KAFKA_ADMIN_PASSWORD\" user_admin=\"$KAFKA_ADMIN_PASSWORD\";"
   cat >"$KAFKA_DIR/server.properties" <<EOF
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=CLIENT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=CLIENT://127.0.0.1:$KAFKA_PORT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,CLIENT:SASL_PLAINTEXT
+inter.broker.listener.name=CLIENT
+sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN
+sasl.mechanism.inter.broker.protocol=PLAIN
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=$jaas_admin
+listener.name.client.plain.sasl.jaas.config=$jaas_admin
+listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin
 log.dirs=$KAFKA_DIR/data
 num.partitions=3
 offsets.topic.replication.factor=1
@@ -252,6 +269,7 @@ group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 EOF
   if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
+    rm -f "$KAFKA_DIR/access.sha"
     local cluster_id
     cluster_id=$("$java" -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
     "$java" -cp "$cp" -Dlog4j2.configurationFile="$ROOT/scripts/stack/log4j2-kafka.xml" kafka.tools.StorageTool format \
@@ -262,7 +280,23 @@ EOF
     -Dlog4j2.configurationFile="$ROOT/scripts/stack/log4j2-kafka.xml" \
     -cp "$cp" kafka.Kafka "$KAFKA_DIR/server.properties"
   wait_for Kafka 60 grep -q "Kafka Server started" "$LOGS/kafka.log" || die "Kafka did not finish starting; see $LOGS/kafka.log"
-  say "Kafka started on 127.0.0.1:$KAFKA_PORT"
+  kafka_access "$cp"
+  say "Kafka started on 127.0.0.1:$KAFKA_PORT (SASL: SCRAM-SHA-512 users per service, ACLs)"
+}
+
+# The services' users and ACLs, once per version of the access script (they live in Kafka's metadata, kept across
+# restarts; a reformatted storage drops the marker).
+kafka_access() { # classpath
+  local script=$ROOT/k8s/components/kafka-access/kafka-access.sh sha svc
+  sha=$(sha256sum "$script" | cut -c1-64)
+  [ "$(cat "$KAFKA_DIR/access.sha" 2>/dev/null)" = "$sha" ] && return 0
+  local env=(KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" KAFKA_ADMIN_PASSWORD="$KAFKA_ADMIN_PASSWORD"
+    KAFKA_JAVA="$(java_bin) -Xshare:auto -XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile=$ROOT/scripts/stack/log4j2-kafka.xml -cp $1")
+  for svc in "${KAFKA_SERVICE_USERS[@]}"; do
+    env+=("KAFKA_PASSWORD_$(tr 'a-z' 'A-Z' <<<"$svc")_SERVICE=$svc-kafka-local")
+  done
+  env "${env[@]}" "$script" >"$LOGS/kafka-access.log" 2>&1 || die "Kafka's users and ACLs failed; see $LOGS/kafka-access.log"
+  echo "$sha" >"$KAFKA_DIR/access.sha"
 }
 
 # ---------------------------------------------------------------- S3 (s3proxy on the filesystem)
@@ -338,7 +372,7 @@ status() {
   our_pid kafka >/dev/null && kafka=up
   our_pid s3proxy >/dev/null && s3=up
   say "PostgreSQL $pg  jdbc:postgresql://127.0.0.1:$PG_PORT/{dataset,trainer,registry,gateway}  users peftflow_{dataset,trainer,registry,gateway}"
-  say "Kafka      $kafka  127.0.0.1:$KAFKA_PORT"
+  say "Kafka      $kafka  127.0.0.1:$KAFKA_PORT  SASL users {dataset,trainer,registry,inference}-service, admin"
   say "S3         $s3  http://127.0.0.1:$S3_PORT  key $S3_ACCESS_KEY"
   [ "$pg$kafka$s3" = upupup ]
 }

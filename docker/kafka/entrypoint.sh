@@ -6,7 +6,9 @@ CONFIG=/opt/kafka/config/server.properties
 while IFS='=' read -r name value; do
   case $name in
     KAFKA_HEAP_OPTS|KAFKA_OPTS) ;;
-    KAFKA_*) key=${name#KAFKA_}; key=${key,,}; echo "${key//_/.}=$value" >>"$CONFIG" ;;
+    # As the official image: ___ is "-" (listener.name.client.scram-sha-512...), __ is "_", _ is ".".
+    KAFKA_*) key=${name#KAFKA_}; key=${key,,}; key=${key//___/-}; key=${key//__/:}; key=${key//_/.}
+      echo "${key//:/_}=$value" >>"$CONFIG" ;;
   esac
 done < <(env)
 JAVA=(java ${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m} -Dlog4j2.configurationFile=/opt/kafka/log4j2.xml ${KAFKA_OPTS:-} -cp "/opt/kafka/libs/*")

@@ -11,7 +11,7 @@ import java.util.Set;
  * CloudNativePG's Cluster: WEAKER than the other checks. No registry reachable here (Maven Central, npm, Debian)
  * publishes CloudNativePG's CRD or a model of it, so these field names are transcribed by hand from the
  * CloudNativePG API reference (postgresql.cnpg.io/v1 ClusterSpec, 1.27): the names of ClusterSpec, and of the
- * nested objects peftflow uses (storage, inheritedMetadata, bootstrap.initdb). An unknown name there fails; the
+ * nested objects peftflow uses (storage, inheritedMetadata, bootstrap.initdb, managed.roles). An unknown name there fails; the
  * nested objects not listed are not looked into; {@code resources} is Kubernetes' own ResourceRequirements.
  */
 final class CnpgSchemas {
@@ -39,7 +39,13 @@ final class CnpgSchemas {
                     "builtinLocale", "walSegmentSize", "postInitSQL", "postInitApplicationSQL",
                     "postInitTemplateSQL", "postInitSQLRefs", "postInitApplicationSQLRefs",
                     "postInitTemplateSQLRefs", "import"),
-            "bootstrap.initdb.secret", Set.of("name"));
+            "bootstrap.initdb.secret", Set.of("name"),
+            "managed", Set.of("roles", "services"));
+
+    /** A managed role (RoleConfiguration), each element of spec.managed.roles. */
+    private static final Set<String> ROLE = Set.of("name", "comment", "ensure", "passwordSecret", "connectionLimit",
+            "validUntil", "inRoles", "inherit", "disablePassword", "superuser", "createdb", "createrole", "login",
+            "replication", "bypassrls");
 
     private static final Set<String> ENUM_PRIMARY_UPDATE_STRATEGY = Set.of("unsupervised", "supervised");
 
@@ -68,6 +74,13 @@ final class CnpgSchemas {
                 fields(node, "spec." + path, names, found);
             }
         });
+        for (JsonNode role : spec.at("/managed/roles")) {
+            fields(role, "spec.managed.roles[" + role.path("name").asText() + "]", ROLE, found);
+            if (role.has("passwordSecret")) {
+                fields(role.get("passwordSecret"), "spec.managed.roles[" + role.path("name").asText() + "].passwordSecret",
+                        Set.of("name"), found);
+            }
+        }
         if (!spec.path("instances").canConvertToExactIntegral() || spec.path("instances").asInt() < 1) {
             found.add("spec.instances: required, an integer >= 1");
         }

@@ -41,6 +41,14 @@ record Container(String where, String owner, String image, Map<String, String> e
         return where + " " + owner;
     }
 
+    /** Every container of every overlay and of compose. */
+    static List<Container> everywhere() {
+        List<Container> all = new ArrayList<>();
+        Repository.overlays().forEach(o -> all.addAll(inOverlay(o)));
+        all.addAll(inCompose());
+        return all;
+    }
+
     static List<Container> inOverlay(String overlay) {
         List<JsonNode> docs = Repository.rendered(overlay);
         List<Container> out = new ArrayList<>();

@@ -31,9 +31,7 @@ class DeploymentConsistencyTest {
     private static final Map<String, ServiceConfig> SERVICES =
             ServiceConfig.all().stream().collect(Collectors.toMap(ServiceConfig::module, Function.identity()));
 
-    private static final List<Container> EVERYWHERE = Stream.concat(
-            Repository.overlays().stream().flatMap(o -> Container.inOverlay(o).stream()),
-            Container.inCompose().stream()).toList();
+    private static final List<Container> EVERYWHERE = Container.everywhere();
 
     private static List<Container> everywhere() {
         return EVERYWHERE;
@@ -288,7 +286,7 @@ class DeploymentConsistencyTest {
 
     @Test
     void theDatabasesEveryServiceConnectsToAreCreated() {
-        Set<String> local = matches("CREATE DATABASE (\\w+)", Repository.read("k8s/overlays/local/create-databases.sql"));
+        Set<String> local = AccessControlsTest.localDatabases();
         JsonNode initdb = find(Repository.rendered("production"), "Cluster", "peftflow-pg").orElseThrow().at("/spec/bootstrap/initdb");
         Set<String> production = new TreeSet<>(matches("CREATE DATABASE (\\w+)", initdb.path("postInitSQL").toString()));
         production.add(initdb.path("database").asText());

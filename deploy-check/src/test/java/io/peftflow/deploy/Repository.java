@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -50,10 +53,23 @@ final class Repository {
                 "docker-compose", "-f", ROOT.resolve(f).toString(), "config"))).get(0);
     }
 
-    /** The secrets docker-compose.yml requires (scripts/compose-secrets.sh makes them), as placeholders for `config`. */
-    static final Map<String, String> COMPOSE_SECRETS = Map.of("PEFTFLOW_PG_PASSWORD", "deploy-check-placeholder",
-            "PEFTFLOW_S3_SECRET_KEY", "deploy-check-placeholder", "PEFTFLOW_GATEWAY_SECRET", "deploy-check-placeholder",
-            "PEFTFLOW_GATEWAY_ADMIN_KEY", "deploy-check-placeholder");
+    /**
+     * The secrets docker-compose.yml requires, as placeholders for `config`: the names scripts/compose-secrets.sh
+     * generates (its NAMES array).
+     */
+    static final Map<String, String> COMPOSE_SECRETS = composeSecretNames();
+
+    private static Map<String, String> composeSecretNames() {
+        Matcher names = Pattern.compile("NAMES=\\(([^)]*)\\)").matcher(read("scripts/compose-secrets.sh"));
+        if (!names.find()) {
+            throw new IllegalStateException("no NAMES=(...) in scripts/compose-secrets.sh");
+        }
+        Map<String, String> placeholders = new TreeMap<>();
+        for (String name : names.group(1).trim().split("\\s+")) {
+            placeholders.put(name, "deploy-check-placeholder");
+        }
+        return placeholders;
+    }
 
     static List<JsonNode> parseAll(String yaml) {
         try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(yaml)) {

@@ -39,7 +39,7 @@ record ServiceConfig(String module, Map<String, String> properties, Map<String, 
 
     static ServiceConfig of(String module) {
         Map<String, String> all = new LinkedHashMap<>();
-        if (Repository.read(module + "/pom.xml").contains("<artifactId>service-kit</artifactId>")) {
+        if (usesServiceKit(Repository.read(module + "/pom.xml"))) {
             all.putAll(load("service-kit/src/main/resources/META-INF/microprofile-config.properties"));
         }
         all.putAll(load(module + "/src/main/resources/application.properties"));
@@ -54,6 +54,18 @@ record ServiceConfig(String module, Map<String, String> properties, Map<String, 
             }
         });
         return new ServiceConfig(module, plain, profileOnly);
+    }
+
+    /** A dependency on service-kit's main jar (its test-jar alone, as the gateway's tests use, brings no settings). */
+    private static boolean usesServiceKit(String pom) {
+        Matcher dependency = Pattern.compile("(?s)<dependency>(.*?)</dependency>").matcher(pom);
+        while (dependency.find()) {
+            String d = dependency.group(1);
+            if (d.contains("<artifactId>service-kit</artifactId>") && !d.contains("<type>test-jar</type>")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** MicroProfile Config's environment variable for a property: upper case, every other character '_'. */
@@ -90,6 +102,9 @@ record ServiceConfig(String module, Map<String, String> properties, Map<String, 
     List<Set<String>> requiredEnv() {
         List<Set<String>> required = new ArrayList<>();
         properties.forEach((key, value) -> {
+            if (!usesDatabase() && key.startsWith("quarkus.datasource.")) {
+                return;
+            }
             if (LOOPBACK.matcher(value).find()) {
                 required.add(Set.of(envName(key)));
                 return;

@@ -15,6 +15,7 @@ import io.strimzi.crdgenerator.annotations.PresentInVersions;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 
 import java.beans.Introspector;
 import java.lang.reflect.InvocationTargetException;
@@ -42,7 +43,8 @@ final class StrimziSchemas {
     private static final String API_VERSION = GROUP + "/" + VERSION;
 
     private static final Map<String, Class<? extends HasMetadata>> KINDS =
-            Map.of("Kafka", Kafka.class, "KafkaNodePool", KafkaNodePool.class, "KafkaTopic", KafkaTopic.class);
+            Map.of("Kafka", Kafka.class, "KafkaNodePool", KafkaNodePool.class, "KafkaTopic", KafkaTopic.class,
+                    "KafkaUser", KafkaUser.class);
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)

@@ -18,7 +18,9 @@ public final class SecretPolicy {
             "peftflow", "peftflow-secret", "peftflow-local-gateway-secret", "test-admin-key",
             "example-postgres-password-change-me", "example-s3-secret-key-change-me",
             "example-admin-key-change-me", "example-upstream-secret-change-me",
-            "dataset-local", "trainer-local", "registry-local", "gateway-local", "inference-local");
+            "dataset-local", "trainer-local", "registry-local", "gateway-local", "inference-local",
+            "dataset-kafka-local", "trainer-kafka-local", "registry-kafka-local", "inference-kafka-local",
+            "admin-kafka-local");
     /** Profiles in which the local values are expected: a developer's machine and the tests. */
     public static final Set<String> LOCAL_PROFILES = Set.of("dev", "test");
 

@@ -1,9 +1,9 @@
 package io.peftflow.gateway;
 
 import io.peftflow.events.Topics;
+import io.peftflow.kit.LocalStackKafka;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -39,7 +39,9 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
     /** The secret this run's gateway and services share. */
     static final String SECRET = "test-secret-" + UUID.randomUUID();
     static final String KAFKA = "127.0.0.1:" + System.getenv().getOrDefault("PEFTFLOW_KAFKA_PORT", "19092");
-    private static final String GROUP = "gateway-test-" + UUID.randomUUID();
+    /** This run's consumer groups, under the prefixes the services' Kafka users may use (SECURITY.md). */
+    private static final String TRAINER_GROUP = "trainer-service.gateway-test-" + UUID.randomUUID();
+    private static final String REGISTRY_GROUP = "registry-service.gateway-test-" + UUID.randomUUID();
     private static final long START_TIMEOUT_S = 180;
     static String datasetServiceUrl;
     static String trainerServiceUrl;
@@ -66,12 +68,12 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
                     // progress events (the console's loss curve) at most once per heartbeat
                     "-Dpeftflow.trainer.heartbeat=500ms", "-Dpeftflow.trainer.poll=100ms",
                     "-Dpeftflow.trainer.work-dir=" + Path.of("target", "trainer-work").toAbsolutePath(),
-                    "-Dmp.messaging.incoming.dataset-versions.group.id=" + GROUP,
-                    "-Dmp.messaging.incoming.training-requests.group.id=" + GROUP,
-                    "-Dmp.messaging.incoming.adapter-events.group.id=" + GROUP));
+                    "-Dmp.messaging.incoming.dataset-versions.group.id=" + TRAINER_GROUP,
+                    "-Dmp.messaging.incoming.training-requests.group.id=" + TRAINER_GROUP,
+                    "-Dmp.messaging.incoming.adapter-events.group.id=" + TRAINER_GROUP));
             Service registry = start("registry-service", "registry_test", "384m", List.of(
-                    "-Dmp.messaging.incoming.training-events.group.id=" + GROUP + "-registry",
-                    "-Dmp.messaging.incoming.dataset-versions.group.id=" + GROUP + "-registry"));
+                    "-Dmp.messaging.incoming.training-events.group.id=" + REGISTRY_GROUP,
+                    "-Dmp.messaging.incoming.dataset-versions.group.id=" + REGISTRY_GROUP));
             Service inference = start("inference-service", "unused", "512m", List.of(
                     "-Dpeftflow.inference.registry-url=" + registry.url(),
                     "-Dpeftflow.inference.cache-dir=" + Path.of("target", "inference-cache").toAbsolutePath()));
@@ -144,10 +146,10 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
      * the consumers join or rebalance, where "latest" loses one sent before a consumer resolved its position.
      */
     private static void startGroupsAtTheEnd() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA))) {
+        try (Admin admin = Admin.create(LocalStackKafka.admin(KAFKA, Map.of()))) {
             Map<String, List<String>> topicsByGroup = Map.of(
-                    GROUP, List.of(Topics.DATASET_VERSIONS, Topics.TRAINING_REQUESTS, Topics.ADAPTER_EVENTS),
-                    GROUP + "-registry", List.of(Topics.TRAINING_EVENTS, Topics.DATASET_VERSIONS));
+                    TRAINER_GROUP, List.of(Topics.DATASET_VERSIONS, Topics.TRAINING_REQUESTS, Topics.ADAPTER_EVENTS),
+                    REGISTRY_GROUP, List.of(Topics.TRAINING_EVENTS, Topics.DATASET_VERSIONS));
             Set<String> missing = new HashSet<>(topicsByGroup.values().stream().flatMap(List::stream).toList());
             missing.removeAll(admin.listTopics().names().get(30, TimeUnit.SECONDS));
             admin.createTopics(missing.stream().map(t -> new NewTopic(t, Optional.empty(), Optional.empty())).toList())

@@ -2,6 +2,7 @@ package io.peftflow.gateway;
 
 import io.peftflow.events.PlatformHeaders;
 import io.peftflow.events.Topics;
+import io.peftflow.kit.LocalStackKafka;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,12 +32,11 @@ class TraceToKafkaTest {
         String tenant = "trace-" + UUID.randomUUID().toString().substring(0, 8);
         String requestId = "upload-" + UUID.randomUUID();
         Keys.Key key = Keys.create(tenant);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.KAFKA,
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(LocalStackKafka.admin(TestStack.KAFKA, Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "gateway-trace-" + UUID.randomUUID(),
                 // From the start, filtered by the fresh tenant: "latest" raced the event, which leaves at commit,
                 // before the new consumer had resolved its position.
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")), new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.DATASET_VERSIONS));
             given().header("Authorization", key.bearer()).header("X-Request-Id", requestId)
                     .header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")

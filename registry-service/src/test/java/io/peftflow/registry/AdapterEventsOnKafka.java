@@ -4,11 +4,11 @@ import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.Topics;
 import io.peftflow.events.adapter.AdapterEvent;
+import io.peftflow.kit.LocalStackKafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -32,8 +32,7 @@ public final class AdapterEventsOnKafka {
 
     /** A record as it is, readable or not. */
     public static void publish(String bootstrap, String topic, String key, String value) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(LocalStackKafka.admin(bootstrap, Map.of()), new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("cannot publish to " + topic, e);
@@ -44,10 +43,9 @@ public final class AdapterEventsOnKafka {
     public static List<AdapterEvent> await(String bootstrap, String tenant, String adapter, int count,
                                            Predicate<AdapterEvent> filter, Duration timeout) {
         List<AdapterEvent> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(LocalStackKafka.admin(bootstrap, Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "registry-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                 new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.ADAPTER_EVENTS));
             long deadline = System.nanoTime() + timeout.toNanos();

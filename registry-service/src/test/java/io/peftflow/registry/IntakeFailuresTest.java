@@ -5,6 +5,7 @@ import io.peftflow.events.adapter.AdapterEvent;
 import io.peftflow.events.adapter.AdapterRegistrationFailed;
 import io.peftflow.events.adapter.AdapterVersionRegistered;
 import io.peftflow.events.training.JobSucceeded;
+import io.peftflow.kit.LocalStackKafka;
 import io.peftflow.kit.storage.ObjectStore;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -115,10 +116,9 @@ class IntakeFailuresTest {
     }
 
     private List<ConsumerRecord<String, String>> deadLetters(String key, Duration timeout) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(LocalStackKafka.admin(bootstrap, Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "registry-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                 new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.REGISTRY_DEAD_LETTERS));
             List<ConsumerRecord<String, String>> found = new java.util.ArrayList<>();

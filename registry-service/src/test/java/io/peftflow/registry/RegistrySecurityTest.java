@@ -2,6 +2,7 @@ package io.peftflow.registry;
 
 import io.peftflow.events.Topics;
 import io.peftflow.events.training.JobSucceeded;
+import io.peftflow.kit.LocalStackKafka;
 import io.peftflow.kit.storage.ObjectStore;
 import io.peftflow.registry.catalog.AdapterVersion;
 import io.peftflow.registry.registration.ForgedEvent;
@@ -101,10 +102,9 @@ class RegistrySecurityTest {
     }
 
     private boolean deadLettered(String jobId, Duration timeout) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(LocalStackKafka.admin(bootstrap, Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "registry-security-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")), new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.REGISTRY_DEAD_LETTERS));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {

@@ -53,6 +53,9 @@ public abstract class StackRoundTripTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    /** A topic the service produces (its Kafka user may write it and, by prefix, this test's own topics). */
+    protected abstract String ownTopic();
+
     /** Readiness is what serving the API needs; Kafka is its own check, since the outbox covers its outages. */
     @Test
     void readyOverDatabaseAndStoreWithKafkaAsItsOwnCheck() {
@@ -69,12 +72,11 @@ public abstract class StackRoundTripTest {
 
     @Test
     void outboxEventIsStoredRelayedAndConsumed() throws InterruptedException {
-        String topic = "peftflow.test-" + UUID.randomUUID();
+        String topic = ownTopic() + ".test-" + UUID.randomUUID();
         CloudEvent event = EventCodec.wrap("/test", EventTypes.PING, "round-trip", Map.of("n", 1));
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(LocalStackKafka.admin(bootstrap, Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "round-trip-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                 new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             QuarkusTransaction.requiringNew().run(() -> outbox.enqueue(topic, "round-trip", event));

@@ -14,6 +14,7 @@ import io.peftflow.events.EventTypes;
 import io.peftflow.events.Topics;
 import io.peftflow.events.dataset.DatasetVersionReady;
 import io.peftflow.events.dataset.VersionCounts;
+import io.peftflow.kit.LocalStackKafka;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -155,8 +156,8 @@ final class WorkerJvms implements AutoCloseable {
                 OffsetDateTime.now());
         CloudEvent event = EventCodec.wrap("/dataset-service", EventTypes.DATASET_VERSION_READY,
                 "datasets/" + tenant + "/" + dataset + "/1", ready).withId(DatasetVersionReady.eventId(tenant, dataset, 1));
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA, ProducerConfig.ACKS_CONFIG, "all"),
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(LocalStackKafka.admin(KAFKA, Map.of(
+                ProducerConfig.ACKS_CONFIG, "all")),
                 new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(Topics.DATASET_VERSIONS, tenant + "/" + dataset, EventCodec.encode(event)))
                     .get(30, TimeUnit.SECONDS);

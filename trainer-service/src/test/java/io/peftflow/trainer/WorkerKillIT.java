@@ -7,6 +7,7 @@ import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
 import io.peftflow.events.Topics;
+import io.peftflow.kit.LocalStackKafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -125,10 +126,9 @@ class WorkerKillIT {
         long count = 0;
         long quietUntil = Long.MAX_VALUE;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, WorkerJvms.KAFKA,
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(LocalStackKafka.admin(WorkerJvms.KAFKA, Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "kill-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                 new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.TRAINING_EVENTS));
             while (System.nanoTime() < Math.min(deadline, quietUntil)) {

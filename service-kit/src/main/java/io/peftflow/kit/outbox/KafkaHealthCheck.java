@@ -2,7 +2,6 @@ package io.peftflow.kit.outbox;
 
 import io.smallrye.health.api.Wellness;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 
@@ -19,10 +18,10 @@ public class KafkaHealthCheck implements HealthCheck {
     private final String bootstrapServers;
 
     public KafkaHealthCheck(KafkaProbe probe, OutboxBacklog backlog,
-                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+                            KafkaConnection connection) {
         this.probe = probe;
         this.backlog = backlog;
-        this.bootstrapServers = bootstrapServers;
+        this.bootstrapServers = connection.bootstrapServers();
     }
 
     @Override

@@ -12,7 +12,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -73,22 +72,21 @@ public class OutboxRelay {
     private int outageProbes;
     private Instant retryAt = Instant.MIN;
 
-    public OutboxRelay(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, OutboxConfig config,
+    public OutboxRelay(KafkaConnection connection, OutboxConfig config,
                        KafkaProbe probe, OutboxBacklog backlog, EntityManager em) {
         this.config = config;
         this.probe = probe;
         this.backlog = backlog;
         this.em = em;
         int timeoutMs = (int) config.sendTimeout().toMillis();
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.producer = new KafkaProducer<>(connection.with(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs,
                 ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000),
+                ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)),
                 new StringSerializer(), new StringSerializer());
     }
 

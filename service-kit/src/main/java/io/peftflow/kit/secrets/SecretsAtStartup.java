@@ -20,7 +20,7 @@ import java.util.Optional;
 public class SecretsAtStartup {
     /** The secrets every service-kit service holds; the optional next gateway secret is checked when set. */
     static final List<String> REQUIRED = List.of(GatewaySecrets.CURRENT, "quarkus.datasource.password",
-            "peftflow.s3.secret-key");
+            "peftflow.s3.secret-key", "peftflow.kafka.password");
 
     void check(@Observes StartupEvent event, Config config) {
         Map<String, Optional<String>> secrets = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package io.peftflow.kit.outbox;
 import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
+import io.peftflow.kit.LocalStackKafka;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -42,16 +43,18 @@ public abstract class OutboxFaultsTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    /** A topic the service produces (its Kafka user may write it and, by prefix, this test's own topics). */
+    protected abstract String ownTopic();
+
     @Test
     void poisonedRowIsDeadLetteredWithoutBlockingTheOthers() {
-        String topic = "peftflow.test-poison-" + UUID.randomUUID();
+        String topic = ownTopic() + ".test-poison-" + UUID.randomUUID();
         CloudEvent poison = EventCodec.wrap("/test", EventTypes.PING, "poison", Map.of("blob", "x".repeat(2 << 20)));
         CloudEvent afterPoison = EventCodec.wrap("/test", EventTypes.PING, "after-poison", Map.of("n", 2));
         CloudEvent otherKey = EventCodec.wrap("/test", EventTypes.PING, "other-key", Map.of("n", 3));
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(LocalStackKafka.admin(bootstrap, Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "poison-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                 new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             QuarkusTransaction.requiringNew().run(() -> {

@@ -3,6 +3,7 @@ package io.peftflow.trainer.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.TrainingRequested;
+import io.peftflow.kit.limits.WorkBudget;
 import io.peftflow.kit.problem.FieldError;
 import io.peftflow.kit.problem.ProblemException;
 import io.peftflow.trainer.TrainerConfig;
@@ -36,12 +37,14 @@ class JobCreation {
     private final JobValidator validator;
     private final KnownVersions versions;
     private final TrainerConfig config;
+    private final WorkBudget budget;
 
-    JobCreation(JobService jobs, JobValidator validator, KnownVersions versions, TrainerConfig config) {
+    JobCreation(JobService jobs, JobValidator validator, KnownVersions versions, TrainerConfig config, WorkBudget budget) {
         this.jobs = jobs;
         this.validator = validator;
         this.versions = versions;
         this.config = config;
+        this.budget = budget;
     }
 
     /** The job and whether this request created it (false: its Idempotency-Key made it before). */
@@ -61,7 +64,8 @@ class JobCreation {
         }
         Recipe recipe;
         try {
-            recipe = validator.recipe(request.recipe());
+            // Validation and the memory plan: CPU-bound, off the request thread and within a time budget (503 past it).
+            recipe = budget.within("validating the recipe", () -> validator.recipe(request.recipe()));
         } catch (InvalidRequest e) {
             throw request.asSent(e);
         }

@@ -5,6 +5,7 @@ import io.peftflow.trainer.TrainerConfig;
 import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.trainer.policies.PolicyService;
 import io.peftflow.events.contract.ResourceName;
+import io.peftflow.kit.limits.WorkBudget;
 import io.peftflow.kit.tenant.RequestTenant;
 import io.peftflow.trainer.validation.JobValidator;
 import jakarta.ws.rs.Consumes;
@@ -33,8 +34,11 @@ public class PolicyResource {
     private final JobValidator validator;
     private final TrainerConfig config;
     private final RequestTenant tenant;
+    private final WorkBudget budget;
 
-    public PolicyResource(PolicyService policies, JobValidator validator, TrainerConfig config, RequestTenant tenant) {
+    public PolicyResource(PolicyService policies, JobValidator validator, TrainerConfig config, RequestTenant tenant,
+                          WorkBudget budget) {
+        this.budget = budget;
         this.policies = policies;
         this.validator = validator;
         this.config = config;
@@ -50,7 +54,8 @@ public class PolicyResource {
     public Views.PolicyView put(@RestPath String dataset, JsonNode body) {
         String name = dataset(dataset);
         Requests.PolicyBody p = Requests.policy(body, name, config.defaultBaseModel());
-        Recipe recipe = validator.recipe(p.recipe());
+        // Validation and the memory plan: CPU-bound, off the request thread and within a time budget (503 past it).
+        Recipe recipe = budget.within("validating the recipe", () -> validator.recipe(p.recipe()));
         if (recipe.initFrom() != null && recipe.initFrom().alias() == null) {
             validator.parent(tenant.name(), recipe); // a pinned version must fit now; the champion is found per job
         }
