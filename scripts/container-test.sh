@@ -2,12 +2,14 @@
 # The platform in containers, end to end (a stage of `./peftflow test`, after the Maven suites with the bare stack
 # stopped): the Docker daemon started if absent, every image built (scripts/images.sh), docker-compose.yml with
 # docker-compose.debian.yml up, every health check healthy, then the demo's flow through the containerised gateway
-# (key, upload, policy, retraining job on the CPU worker, registered adapter, promotion decision), and
+# (key, upload, policy, retraining job on the CPU worker, registered adapter, promotion decision, the champion
+# answering POST /v1/classify through inference-service), and
 # `docker-compose down -v` leaving no container, volume or network behind. The services run as docker-compose.yml
 # says (uid 185, read-only root, no capabilities, the Kubernetes memory limits); deploy-check's
 # ComposeMatchesKubernetesTest holds that to the manifests.
 # Measures as it goes (image sizes, up -> all healthy, each container's memory at rest and its peak during the
 # flow's training) and writes them to .stack/logs/containers.txt.
+#   PEFTFLOW_CONTAINER_MAX_STEPS  each of the flow's two jobs' steps (default 60: the whole loop, in CI's time)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -58,7 +60,7 @@ for _ in $(seq 1 300); do
       *) waiting+=("${name#/}") ;;
     esac
   done
-  [ ${#waiting[@]} = 0 ] && [ "$("${COMPOSE[@]}" ps -q | wc -l)" -ge 9 ] && break
+  [ ${#waiting[@]} = 0 ] && [ "$("${COMPOSE[@]}" ps -q | wc -l)" -ge 10 ] && break
   sleep 2
 done
 [ ${#waiting[@]} = 0 ] || fail "not healthy after 600 s: ${waiting[*]}"
@@ -66,7 +68,7 @@ healthy_s=$((SECONDS - t_up))
 say "docker-compose up -> all healthy in $healthy_s s"
 
 # As the manifests say, checked on the running containers (not only in the file).
-for svc in dataset-service trainer-api trainer-worker registry-service gateway; do
+for svc in dataset-service trainer-api trainer-worker registry-service inference-service gateway; do
   c=$("${COMPOSE[@]}" ps -q "$svc")
   got=$(docker inspect -f '{{.Config.User}} ro={{.HostConfig.ReadonlyRootfs}} caps={{.HostConfig.CapDrop}} mem={{.HostConfig.Memory}}' "$c")
   case $got in "185:185 ro=true caps=[ALL] mem="[1-9]*) ;; *) fail "$svc runs as '$got'" ;; esac
@@ -90,14 +92,32 @@ SAMPLER=$!
 : >"$LOGS/containers-mem.samples"
 t_flow=$SECONDS
 PEFTFLOW_GATEWAY_URL=http://$gateway_ip:8080 PEFTFLOW_GATEWAY_ADMIN_URL=http://$gateway_ip:8090 \
-  PEFTFLOW_GATEWAY_ADMIN_KEY=$admin_key \
+  PEFTFLOW_GATEWAY_ADMIN_KEY=$admin_key PEFTFLOW_DEMO_MAX_STEPS=${PEFTFLOW_CONTAINER_MAX_STEPS:-60} \
   PEFTFLOW_STACK_DIR=$STACK_DIR/containers "$ROOT/peftflow" flow | tee "$LOGS/containers-flow.log" \
   || fail "the demo's flow through the containerised gateway (log: $LOGS/containers-flow.log, services: $LOGS/containers-compose.log)"
 flow_s=$((SECONDS - t_flow))
 kill "$SAMPLER" && SAMPLER=""
 for v in 1 2; do grep -q "registry: transactions-lora v$v " "$LOGS/containers-flow.log" || fail "no adapter v$v registered"; done
 grep -q "champion" "$LOGS/containers-flow.log" || fail "no promotion decision printed"
-say "the flow through the containers: v1 and v2 trained by the CPU worker, registered, promotion decided ($flow_s s)"
+grep -q "answered by transactions-lora:2" "$LOGS/containers-flow.log" || fail "the champion v2 did not answer POST /v1/classify"
+say "the flow through the containers: v1 and v2 trained by the CPU worker, registered, promoted, v2 classified ($flow_s s)"
+
+# CPU time a container has used since it started (cgroup v1 or v2), in seconds: the stage's wall time on a machine of
+# its own is at least their sum over the cores, whatever else ran beside it here.
+cpu_seconds() { # container-id
+  local id f
+  id=$(docker inspect -f '{{.Id}}' "$1")
+  for f in /sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage /sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat \
+    /sys/fs/cgroup/docker/$id/cpu.stat; do
+    [ -r "$f" ] || continue
+    case $f in
+      *cpuacct.usage) awk '{printf "%.0f", $1 / 1e9}' "$f" ;;
+      *) awk '$1 == "usage_usec" {printf "%.0f", $2 / 1e6}' "$f" ;;
+    esac
+    return
+  done
+  echo "?"
+}
 
 # ------------------------------------------------------------------ report, then down -v leaving nothing behind
 {
@@ -110,6 +130,14 @@ say "the flow through the containers: v1 and v2 trained by the CPU worker, regis
     peak=$(awk -v n="$name" '$1 == n && $2 > m {m = $2} END {print m + 0}' "$LOGS/containers-mem.samples")
     echo "${name#"$PROJECT"_} $rest $peak"
   done <<<"$at_rest"
+  echo "## CPU seconds used by each container from its start to the end of the flow"
+  total=0
+  for c in $("${COMPOSE[@]}" ps -q); do
+    used=$(cpu_seconds "$c")
+    echo "$(docker inspect -f '{{.Name}}' "$c" | sed "s#^/$PROJECT[_-]##") $used"
+    [ "$used" = "?" ] || total=$((total + used))
+  done
+  echo "all containers: $total CPU seconds, at least $((total / $(nproc))) s of wall time on $(nproc) cores of their own"
 } | tee "$REPORT"
 trap - EXIT
 down

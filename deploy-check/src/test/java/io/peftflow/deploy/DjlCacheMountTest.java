@@ -71,7 +71,7 @@ class DjlCacheMountTest {
      */
     private static boolean filledByImage(Container c) {
         return c.env().get("DJL_CACHE_DIR") == null && dockerfile(c).map(Repository::read)
-                .map(text -> text.contains("io.peftflow.trainer.worker.engine.NativeLibraries")).orElse(false);
+                .map(text -> text.contains("io.peftflow.core.device.NativeLibraries")).orElse(false);
     }
 
     private static Optional<String> dockerfile(Container c) {

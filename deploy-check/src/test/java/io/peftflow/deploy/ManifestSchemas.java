@@ -19,7 +19,8 @@ final class ManifestSchemas {
         String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
         List<String> found = new ArrayList<>(switch (group) {
             case StrimziSchemas.GROUP -> StrimziSchemas.problems(doc);
-            case KedaSchemas.GROUP -> KedaSchemas.problems(doc);
+            case "keda.sh" -> DeclaredModels.KEDA.problems(doc);
+            case "monitoring.coreos.com" -> DeclaredModels.PROMETHEUS_OPERATOR.problems(doc);
             case CnpgSchemas.GROUP -> CnpgSchemas.problems(doc);
             default -> KubernetesSchemas.problems(doc);
         });

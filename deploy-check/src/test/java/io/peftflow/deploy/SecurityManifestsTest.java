@@ -106,7 +106,7 @@ class SecurityManifestsTest {
         int scalers = 0;
         for (String overlay : Repository.overlays()) {
             for (JsonNode doc : Repository.rendered(overlay)) {
-                if (doc.path("apiVersion").asText().startsWith(KedaSchemas.GROUP + "/")
+                if (doc.path("apiVersion").asText().startsWith(DeclaredModels.KEDA.group + "/")
                         && doc.path("kind").asText().startsWith("Scaled")) {
                     scalers++;
                     int max = doc.at("/spec/maxReplicaCount").asInt(-1);

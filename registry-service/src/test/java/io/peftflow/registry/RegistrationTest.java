@@ -1,5 +1,6 @@
 package io.peftflow.registry;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.peftflow.events.adapter.AdapterEvent;
 import io.peftflow.events.adapter.AdapterRegistrationFailed;
 import io.peftflow.events.adapter.AdapterVersionRegistered;
@@ -38,6 +39,9 @@ class RegistrationTest {
 
     @Inject
     RegistrationService registrations;
+
+    @Inject
+    MeterRegistry meters;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -132,8 +136,11 @@ class RegistrationTest {
     void anAdapterThatDoesNotFitItsBaseFailsRegistrationAndIsNeverServed() {
         String adapter = unique("shapes");
         JobSucceeded job = job(adapter, TrainedAdapter.WIDE_BASE);
+        double failedBefore = meters.get("peftflow.registrations.failed").counter().count();
         AdapterVersion v = registrations.register(job);
         assertEquals("FAILED_REGISTRATION", v.status.name());
+        assertEquals(failedBefore + 1, meters.get("peftflow.registrations.failed").counter().count(), 1e-9,
+                "peftflow_registrations_failed_total, which the PrometheusRule alerts on");
         assertTrue(v.failureReason.contains("shape mismatch"), v.failureReason);
         assertTrue(v.failureReason.contains("lora_A.weight"), v.failureReason);
 

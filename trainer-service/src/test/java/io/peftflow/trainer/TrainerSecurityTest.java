@@ -1,9 +1,11 @@
 package io.peftflow.trainer;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.EventTypes;
 import io.peftflow.events.Topics;
 import io.peftflow.events.dataset.DatasetVersionReady;
+import io.peftflow.trainer.queue.QueueBacklog;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -42,6 +44,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainerSecurityTest {
     @Inject
     TestStack stack;
+
+    @Inject
+    MeterRegistry meters;
+
+    @Inject
+    QueueBacklog backlog;
 
     @TestHTTPResource("/")
     URI base;
@@ -164,6 +172,27 @@ class TrainerSecurityTest {
                     "a job of the busy tenant was claimed before the other tenant's single job");
         } finally {
             unpark(parked);
+        }
+    }
+
+    /**
+     * A job whose worker stopped renewing its lease is claimed again, and counted: peftflow_jobs_leases_lost_total and
+     * the backlog gauges are what the PrometheusRule in k8s/components/monitoring alerts on.
+     */
+    @Test
+    void aJobClaimedAgainAfterItsLeaseExpiredCountsAsALeaseLost() {
+        double lostBefore = meters.get("peftflow.jobs.leases.lost").counter().count();
+        String id = park(TestStack.unique("lost"), "RUNNING", "now()");
+        try {
+            stack.update("update fine_tuning_job set lease_expires_at = now() - interval '1 minute', worker_id = 'dead', "
+                    + "attempt = 1, started_at = now() where id = ?", id);
+            TestStack.await(Duration.ofSeconds(60), "the job claimed again", () -> stack.count(
+                    "select count(*) from fine_tuning_job where id = ? and attempt = 2", id) == 1);
+            assertEquals(lostBefore + 1, meters.get("peftflow.jobs.leases.lost").counter().count(), 1e-9);
+            backlog.refresh();
+            assertTrue(meters.get("peftflow.jobs.oldest.claimable.age").gauge().value() >= 0);
+        } finally {
+            unpark(List.of(id));
         }
     }
 

@@ -3,6 +3,8 @@ package io.peftflow.registry.registration;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.peftflow.events.adapter.AdapterRegistrationFailed;
 import io.peftflow.events.adapter.AdapterVersionRegistered;
 import io.peftflow.events.contract.ResourceName;
@@ -58,9 +60,12 @@ public class RegistrationService {
     private final AdapterEvents events;
     private final Path workDir;
     private final String checkpointsBucket;
+    /** {@code peftflow_registrations_failed_total}: PrometheusRule PeftflowRegistrationFailures alerts on its rate. */
+    private final Counter failedRegistrations;
 
     public RegistrationService(AdapterRepository adapters, VersionRepository versions, AliasService aliases,
-                               AdapterObjects objects, AdapterCheck check, AdapterEvents events, RegistryConfig config) {
+                               AdapterObjects objects, AdapterCheck check, AdapterEvents events, RegistryConfig config,
+                               MeterRegistry meters) {
         this.adapters = adapters;
         this.versions = versions;
         this.aliases = aliases;
@@ -69,6 +74,8 @@ public class RegistrationService {
         this.events = events;
         this.workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
         this.checkpointsBucket = config.checkpointsBucket();
+        this.failedRegistrations = Counter.builder("peftflow.registrations.failed")
+                .description("Adapter versions that failed registration (failed_registration)").register(meters);
     }
 
     /**
@@ -167,6 +174,7 @@ public class RegistrationService {
                 v.jobId, reason);
         v.status = VersionStatus.FAILED_REGISTRATION;
         v.failureReason = reason;
+        failedRegistrations.increment();
         events.announce(new AdapterRegistrationFailed(adapter.tenant, adapter.name, v.version, v.jobId, reason,
                 OffsetDateTime.now()));
     }

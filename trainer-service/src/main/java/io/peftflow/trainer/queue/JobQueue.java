@@ -1,5 +1,7 @@
 package io.peftflow.trainer.queue;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.peftflow.events.training.CheckpointSaved;
 import io.peftflow.events.training.JobCancelled;
 import io.peftflow.events.training.JobFailed;
@@ -34,11 +36,16 @@ public class JobQueue {
     private final EntityManager em;
     private final JobEvents events;
     private final TrainerConfig config;
+    /** {@code peftflow_jobs_leases_lost_total}: PrometheusRule PeftflowLeasesLost alerts on its rate. */
+    private final Counter leasesLost;
 
-    public JobQueue(EntityManager em, JobEvents events, TrainerConfig config) {
+    public JobQueue(EntityManager em, JobEvents events, TrainerConfig config, MeterRegistry meters) {
         this.em = em;
         this.events = events;
         this.config = config;
+        this.leasesLost = Counter.builder("peftflow.jobs.leases.lost")
+                .description("Jobs claimed again because their worker's lease expired (the worker died or stalled)")
+                .register(meters);
     }
 
     /** A claimed job with the checkpoint it resumes from (null for a fresh start). */
@@ -77,6 +84,9 @@ public class JobQueue {
             return Optional.empty();
         }
         boolean reclaimed = j.status() == JobStatus.RUNNING;
+        if (reclaimed) {
+            leasesLost.increment();
+        }
         j.moveTo(JobStatus.RUNNING);
         j.workerId = workerId;
         j.attempt++;

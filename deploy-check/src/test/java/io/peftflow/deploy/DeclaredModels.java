@@ -18,30 +18,41 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * KEDA's resources against the TypeScript declarations of npm @kubernetes-models/keda (crd-models/keda, see its
- * SOURCE.md), generated from KEDA's Go API types. Each declared interface is an object schema: a field it does not
- * declare, a missing required field (declared without {@code ?}) or a value of another type is a problem. Kubernetes
- * types inside (the Job template, ObjectMeta) go to {@link KubernetesSchemas}.
+ * Custom resources against the TypeScript declarations the npm packages {@code @kubernetes-models/*} generate from
+ * the operators' Go API types ({@code crd-models/<dir>}, see each SOURCE.md): KEDA's {@code keda.sh/v1alpha1} and the
+ * Prometheus Operator's {@code monitoring.coreos.com/v1}. Each declared interface is an object schema: a field it does
+ * not declare, a missing required field (declared without {@code ?}) or a value of another type is a problem.
+ * Kubernetes types inside (a Job template, ObjectMeta, a LabelSelector) go to {@link KubernetesSchemas}.
  */
-final class KedaSchemas {
-    static final String GROUP = "keda.sh";
-
+final class DeclaredModels {
     private static final String MAP_OF_STRINGS = "{[key: string]: string}";
+    private static final String INT_OR_STRING = "IIoK8sApimachineryPkgUtilIntstrIntOrString";
     private static final Pattern INTERFACE = Pattern.compile("^export interface (I\\w+)(?: extends \\w+)? \\{$");
     private static final Pattern FIELD = Pattern.compile("^ {4}\"([^\"]+)\"(\\??): (.+?);?$");
     private static final Pattern ALIAS = Pattern.compile("(I\\w+) as (I\\w+)");
-    private static final Pattern TYPE_ALIAS = Pattern.compile("^export type (I\\w+) = (\\w+);$");
+    private static final Pattern TYPE_ALIAS = Pattern.compile("^export type (I\\w+) = (.+);$");
     private static final Pattern K8S_MODEL = Pattern.compile("^IIoK8s\\w*?(V\\d+(?:alpha\\d+|beta\\d+)?)([A-Z]\\w*)$");
 
     private record Field(String type, boolean required) {
     }
 
-    private static final Map<String, Map<String, Field>> INTERFACES = new HashMap<>();
-    private static final Map<String, String> ALIASES = new HashMap<>();
+    // After the patterns: parsing the declarations uses them.
+    static final DeclaredModels KEDA = new DeclaredModels("KEDA", "keda.sh", "keda.sh/v1alpha1", "keda");
+    static final DeclaredModels PROMETHEUS_OPERATOR = new DeclaredModels("the Prometheus Operator",
+            "monitoring.coreos.com", "monitoring.coreos.com/v1", "prometheus-operator");
 
-    static {
-        try (Stream<Path> files = Files.list(Path.of(KedaSchemas.class.getResource("/crd-models/keda").toURI()))) {
-            files.filter(f -> f.toString().endsWith(".d.ts")).forEach(KedaSchemas::parse);
+    final String group;
+    private final String vendor;
+    private final String apiVersion;
+    private final Map<String, Map<String, Field>> interfaces = new HashMap<>();
+    private final Map<String, String> aliases = new HashMap<>();
+
+    private DeclaredModels(String vendor, String group, String apiVersion, String dir) {
+        this.vendor = vendor;
+        this.group = group;
+        this.apiVersion = apiVersion;
+        try (Stream<Path> files = Files.list(Path.of(DeclaredModels.class.getResource("/crd-models/" + dir).toURI()))) {
+            files.filter(f -> f.toString().endsWith(".d.ts")).forEach(this::parse);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {
@@ -49,23 +60,20 @@ final class KedaSchemas {
         }
     }
 
-    private KedaSchemas() {
-    }
-
-    static List<String> problems(JsonNode doc) {
-        if (!doc.path("apiVersion").asText().equals("keda.sh/v1alpha1")) {
-            return List.of("apiVersion " + doc.path("apiVersion").asText() + " is not keda.sh/v1alpha1");
+    List<String> problems(JsonNode doc) {
+        if (!doc.path("apiVersion").asText().equals(apiVersion)) {
+            return List.of("apiVersion " + doc.path("apiVersion").asText() + " is not " + apiVersion);
         }
         String type = "I" + doc.path("kind").asText();
-        if (!INTERFACES.containsKey(type)) {
-            return List.of("no kind " + doc.path("kind").asText() + " in KEDA's keda.sh/v1alpha1");
+        if (!interfaces.containsKey(type)) {
+            return List.of("no kind " + doc.path("kind").asText() + " in " + vendor + "'s " + apiVersion);
         }
         List<String> found = new ArrayList<>();
         check(doc, type, "", found);
         return found;
     }
 
-    private static void check(JsonNode value, String type, String path, List<String> found) {
+    private void check(JsonNode value, String type, String path, List<String> found) {
         String where = path.isEmpty() ? "" : path + ": ";
         if (type.startsWith("Array<")) {
             if (!value.isArray()) {
@@ -91,10 +99,14 @@ final class KedaSchemas {
         }
     }
 
-    private static void checkNamed(JsonNode value, String type, String path, List<String> found) {
+    private void checkNamed(JsonNode value, String type, String path, List<String> found) {
         if (type.startsWith("\"")) { // a union of string literals
             Set<String> allowed = Set.of(type.replace("\"", "").split(" \\| "));
             expect(allowed.contains(value.asText()), path + ": expected one of " + allowed, found);
+            return;
+        }
+        if (type.equals(INT_OR_STRING)) {
+            expect(value.isTextual() || value.isInt(), path + ": expected a number or a string", found);
             return;
         }
         Matcher k8s = K8S_MODEL.matcher(type);
@@ -107,11 +119,11 @@ final class KedaSchemas {
             }
             return;
         }
-        String resolved = ALIASES.getOrDefault(type, type);
-        Map<String, Field> fields = INTERFACES.get(resolved);
+        String resolved = aliases.getOrDefault(type, type);
+        Map<String, Field> fields = interfaces.get(resolved);
         if (fields == null) {
             if (resolved.equals(type)) {
-                found.add(path + ": deploy-check cannot read KEDA's type " + type);
+                found.add(path + ": deploy-check cannot read " + vendor + "'s type " + type);
             } else {
                 check(value, resolved, path, found); // an alias, e.g. of a primitive
             }
@@ -125,13 +137,13 @@ final class KedaSchemas {
         value.properties().forEach(e -> {
             Field field = fields.get(e.getKey());
             if (field == null) {
-                found.add(prefix + e.getKey() + ": unknown field (not in KEDA's " + resolved.substring(1) + ")");
+                found.add(prefix + e.getKey() + ": unknown field (not in " + vendor + "'s " + resolved.substring(1) + ")");
             } else {
                 check(e.getValue(), field.type(), prefix + e.getKey(), found);
             }
         });
         fields.forEach((name, field) -> expect(!field.required() || value.has(name),
-                prefix + name + ": required by KEDA's " + resolved.substring(1), found));
+                prefix + name + ": required by " + vendor + "'s " + resolved.substring(1), found));
     }
 
     private static void expect(boolean ok, String problem, List<String> found) {
@@ -141,7 +153,7 @@ final class KedaSchemas {
     }
 
     /** Reads the interfaces and type aliases of one generated declaration file. */
-    private static void parse(Path file) {
+    private void parse(Path file) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file);
@@ -154,7 +166,7 @@ final class KedaSchemas {
             Matcher m;
             if ((m = INTERFACE.matcher(line)).matches()) {
                 fields = new LinkedHashMap<>();
-                INTERFACES.put(m.group(1), fields);
+                interfaces.put(m.group(1), fields);
             } else if (fields != null && line.equals("}")) {
                 fields = null;
             } else if (fields != null && (m = FIELD.matcher(line)).matches()) {
@@ -170,10 +182,10 @@ final class KedaSchemas {
             } else if (line.startsWith("export type {")) {
                 Matcher alias = ALIAS.matcher(line);
                 while (alias.find()) {
-                    ALIASES.put(alias.group(2), alias.group(1));
+                    aliases.put(alias.group(2), alias.group(1));
                 }
             } else if ((m = TYPE_ALIAS.matcher(line)).matches()) {
-                ALIASES.put(m.group(1), m.group(2));
+                aliases.put(m.group(1), m.group(2));
             }
         }
     }

@@ -1,0 +1,3 @@
+export type IConditionStatus = string;
+export type ConditionStatus = IConditionStatus;
+export type { IConditionStatus as IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1ConditionStatus, ConditionStatus as ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1ConditionStatus };

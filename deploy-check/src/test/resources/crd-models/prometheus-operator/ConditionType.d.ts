@@ -1,0 +1,3 @@
+export type IConditionType = string;
+export type ConditionType = IConditionType;
+export type { IConditionType as IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1ConditionType, ConditionType as ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1ConditionType };

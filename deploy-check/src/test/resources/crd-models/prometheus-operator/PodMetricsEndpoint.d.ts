@@ -1,0 +1,162 @@
+import { IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1HTTPConfigWithProxy } from "./HTTPConfigWithProxy.js";
+import { IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1Duration } from "./Duration.js";
+import { IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1RelabelConfig } from "./RelabelConfig.js";
+import { IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1Scheme } from "./Scheme.js";
+import { IIoK8sApimachineryPkgUtilIntstrIntOrString } from "@kubernetes-models/apimachinery/util/intstr/IntOrString";
+import { IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1SafeAuthorization } from "./SafeAuthorization.js";
+import { IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1BasicAuth } from "./BasicAuth.js";
+import { IIoK8sApiCoreV1SecretKeySelector } from "kubernetes-models/v1/SecretKeySelector";
+import { IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1OAuth2 } from "./OAuth2.js";
+import { IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1SafeTLSConfig } from "./SafeTLSConfig.js";
+import { ModelData, Model } from "@kubernetes-models/base";
+/**
+ * PodMetricsEndpoint defines an endpoint serving Prometheus metrics to be scraped by
+ * Prometheus.
+ */
+export interface IPodMetricsEndpoint extends IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1HTTPConfigWithProxy {
+    /**
+     * filterRunning when true, the pods which are not running (e.g. either in Failed or
+     * Succeeded state) are dropped during the target discovery.
+     *
+     * If unset, the filtering is enabled.
+     *
+     * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-phase
+     */
+    "filterRunning"?: boolean;
+    /**
+     * honorLabels when true preserves the metric's labels when they collide
+     * with the target's labels.
+     */
+    "honorLabels"?: boolean;
+    /**
+     * honorTimestamps defines whether Prometheus preserves the timestamps
+     * when exposed by the target.
+     */
+    "honorTimestamps"?: boolean;
+    /**
+     * interval at which Prometheus scrapes the metrics from the target.
+     *
+     * If empty, Prometheus uses the global scrape interval.
+     */
+    "interval"?: IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1Duration;
+    /**
+     * metricRelabelings defines the relabeling rules to apply to the
+     * samples before ingestion.
+     */
+    "metricRelabelings"?: Array<IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1RelabelConfig>;
+    /**
+     * params define optional HTTP URL parameters.
+     */
+    "params"?: {
+        [key: string]: Array<string>;
+    };
+    /**
+     * path defines the HTTP path from which to scrape for metrics.
+     *
+     * If empty, Prometheus uses the default value (e.g. `/metrics`).
+     */
+    "path"?: string;
+    /**
+     * port defines the `Pod` port name which exposes the endpoint.
+     *
+     * If the pod doesn't expose a port with the same name, it will result
+     * in no targets being discovered.
+     *
+     * If a `Pod` has multiple `Port`s with the same name (which is not
+     * recommended), one target instance per unique port number will be
+     * generated.
+     *
+     * It takes precedence over the `portNumber` and `targetPort` fields.
+     */
+    "port"?: string;
+    /**
+     * portNumber defines the `Pod` port number which exposes the endpoint.
+     *
+     * The `Pod` must declare the specified `Port` in its spec or the
+     * target will be dropped by Prometheus.
+     *
+     * This cannot be used to enable scraping of an undeclared port.
+     * To scrape targets on a port which isn't exposed, you need to use
+     * relabeling to override the `__address__` label (but beware of
+     * duplicate targets if the `Pod` has other declared ports).
+     *
+     * In practice Prometheus will select targets for which the
+     * matches the target's __meta_kubernetes_pod_container_port_number.
+     */
+    "portNumber"?: number;
+    /**
+     * relabelings defines the relabeling rules to apply the target's
+     * metadata labels.
+     *
+     * The Operator automatically adds relabelings for a few standard Kubernetes fields.
+     *
+     * The original scrape job's name is available via the `__tmp_prometheus_job_name` label.
+     *
+     * More info: https://prometheus.io/docs/prometheus/latest/configuration/configuration/#relabel_config
+     */
+    "relabelings"?: Array<IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1RelabelConfig>;
+    /**
+     * scheme defines the HTTP scheme to use for scraping.
+     */
+    "scheme"?: IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1Scheme;
+    /**
+     * scrapeTimeout defines the timeout after which Prometheus considers the scrape to be failed.
+     *
+     * If empty, Prometheus uses the global scrape timeout unless it is less
+     * than the target's scrape interval value in which the latter is used.
+     * The value cannot be greater than the scrape interval otherwise the operator will reject the resource.
+     */
+    "scrapeTimeout"?: IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1Duration;
+    /**
+     * targetPort defines the name or number of the target port of the `Pod` object behind the Service, the
+     * port must be specified with container port property.
+     *
+     * Deprecated: use 'port' or 'portNumber' instead.
+     */
+    "targetPort"?: IIoK8sApimachineryPkgUtilIntstrIntOrString;
+    /**
+     * trackTimestampsStaleness defines whether Prometheus tracks staleness of
+     * the metrics that have an explicit timestamp present in scraped data.
+     * Has no effect if `honorTimestamps` is false.
+     *
+     * It requires Prometheus >= v2.48.0.
+     */
+    "trackTimestampsStaleness"?: boolean;
+}
+/**
+ * PodMetricsEndpoint defines an endpoint serving Prometheus metrics to be scraped by
+ * Prometheus.
+ */
+export declare class PodMetricsEndpoint extends Model<IPodMetricsEndpoint> implements IPodMetricsEndpoint {
+    "authorization"?: IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1SafeAuthorization;
+    "basicAuth"?: IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1BasicAuth;
+    "bearerTokenSecret"?: IIoK8sApiCoreV1SecretKeySelector;
+    "enableHttp2"?: boolean;
+    "followRedirects"?: boolean;
+    "oauth2"?: IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1OAuth2;
+    "tlsConfig"?: IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1SafeTLSConfig;
+    "noProxy"?: string;
+    "proxyConnectHeader"?: {
+        [key: string]: Array<IIoK8sApiCoreV1SecretKeySelector>;
+    };
+    "proxyFromEnvironment"?: boolean;
+    "proxyUrl"?: string;
+    "filterRunning"?: boolean;
+    "honorLabels"?: boolean;
+    "honorTimestamps"?: boolean;
+    "interval"?: IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1Duration;
+    "metricRelabelings"?: Array<IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1RelabelConfig>;
+    "params"?: {
+        [key: string]: Array<string>;
+    };
+    "path"?: string;
+    "port"?: string;
+    "portNumber"?: number;
+    "relabelings"?: Array<IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1RelabelConfig>;
+    "scheme"?: IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1Scheme;
+    "scrapeTimeout"?: IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1Duration;
+    "targetPort"?: IIoK8sApimachineryPkgUtilIntstrIntOrString;
+    "trackTimestampsStaleness"?: boolean;
+    constructor(data?: ModelData<IPodMetricsEndpoint>);
+}
+export type { IPodMetricsEndpoint as IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1PodMetricsEndpoint, PodMetricsEndpoint as ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1PodMetricsEndpoint };

@@ -1,0 +1,3 @@
+export type IServiceDiscoveryRole = "Endpoints" | "EndpointSlice";
+export type ServiceDiscoveryRole = IServiceDiscoveryRole;
+export type { IServiceDiscoveryRole as IComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1ServiceDiscoveryRole, ServiceDiscoveryRole as ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1ServiceDiscoveryRole };
