@@ -228,9 +228,14 @@ KAFKA_DIR=$STACK_DIR/kafka
 
 kafka_up() {
   if our_pid kafka >/dev/null; then
-    kafka_access "$(classpath kafka)"
-    say "Kafka already running on 127.0.0.1:$KAFKA_PORT"
-    return
+    if grep -q '^sasl.enabled.mechanisms=' "$KAFKA_DIR/server.properties" 2>/dev/null; then
+      kafka_access "$(classpath kafka)"
+      say "Kafka already running on 127.0.0.1:$KAFKA_PORT"
+      return
+    fi
+    # A Kafka started before SASL (an older checkout's stack): restart it with this configuration; its data stays.
+    say "Kafka runs without SASL: restarting it"
+    stop_pid kafka
   fi
   require_free "$KAFKA_PORT" Kafka
   require_free "$KAFKA_CONTROLLER_PORT" "the Kafka controller"

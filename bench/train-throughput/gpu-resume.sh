@@ -12,13 +12,13 @@ STEPS=${1:-400}
 source bench/train-throughput/gpu-common.sh
 LOG=${OUT:-/tmp}/resume.log
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee -a "$LOG"
-python3 bench/train-throughput/make_tinyllama.py /root/tl .gpu-extra/tiny 2>&1 | grep RESULT | tee -a "$LOG"
+[ -f /root/tl/model.safetensors ] || python3 -P bench/train-throughput/make_tinyllama.py /root/tl .gpu-extra/tiny 2>&1 | grep -vi warn | tail -5 | tee -a "$LOG"
 JAVA="/root/jre/bin/java -Xmx8g -Dai.djl.offline=true -cp /root/cp/*:$PWD/.gpu-extra/*"
 train() {  # train OUT [extra TrainCommand options...]
   local out=$1
   shift
   $JAVA io.peftflow.core.run.TrainCommand --method lora --model /root/tl --train-size 20000 --validation-size 500 \
-    --steps "$STEPS" --batch 16 --eval-every 100 --checkpoint-every 100 --seed 42 --out "$out" "$@"
+    --steps "$STEPS" --batch 16 --lr "${LR:-1e-3}" --eval-every 100 --checkpoint-every 100 --seed 42 --out "$out" "$@"
 }
 SECONDS=0
 train /tmp/reference > "$RAW/reference.log" 2>&1
@@ -41,5 +41,5 @@ print("RESULT last_loss: uninterrupted", a["result"]["last_loss"], "resumed", b[
       "; adapter sha256 equal:", a["adapter"]["sha256"] == b["adapter"]["sha256"])
 PY
 $JAVA io.peftflow.core.bench.EvalSetDump /root/tl /tmp/run/data/validation.jsonl /tmp/eval-set.jsonl 2>&1 | grep RESULT | tee -a "$LOG"
-python3 bench/train-throughput/peft_resume_check.py /root/tl /tmp/run /tmp/eval-set.jsonl 2>&1 | grep -E "RESULT|peft-core|Error|error" | tee -a "$LOG"
+python3 -P bench/train-throughput/peft_resume_check.py /root/tl /tmp/run /tmp/eval-set.jsonl 2>&1 | grep -E "RESULT|peft-core|Error|error" | tee -a "$LOG"
 tar -czf "${OUT:-/tmp}/raw-resume.tar.gz" -C "$RAW" . /tmp/run/manifest.json /tmp/reference/manifest.json 2>/dev/null

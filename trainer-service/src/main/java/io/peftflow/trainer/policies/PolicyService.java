@@ -112,7 +112,7 @@ public class PolicyService {
         } catch (InvalidRequest e) {
             // No champion yet (the first version), or one that does not fit: this version trains from scratch.
             LOG.infof("policy %s/%s: version %d starts cold: %s", v.tenant, v.dataset, v.version, e.getMessage());
-            recipe = recipe.withInitFrom(null);
+            recipe = validator.withDefaults(p.recipe.withInitFrom(null));
         }
         return Optional.of(jobs.submit(v.tenant, requestId, JobService.requestHash(v.dataset, v.version, recipe),
                 TrainingRequested.ORIGIN_POLICY, ref, recipe,

@@ -94,5 +94,11 @@ class AutoSettingsTest {
         Recipe epochs = AutoSettings.resolve(new Recipe("tinyllama", "seq_bn", null,
                 new TrainingSettings(null, null, 4, 1e-3, null, null, null), 1, "a", null), parameters);
         assertEquals(new TrainingSettings(null, AutoSettings.AUTO_EPOCHS, 4, 1e-3, 10, null, null), epochs.training());
+
+        // A warm start's automatic learning rate is a tenth of the cold one.
+        Recipe warm = AutoSettings.resolve(new Recipe("tinyllama", "lora", null,
+                new TrainingSettings(200, null, null, null, null, null, null), 1, "a",
+                io.peftflow.trainer.jobs.InitFrom.champion("a")), parameters);
+        assertEquals(2e-5, warm.training().learningRate(), 1e-15);
     }
 }
