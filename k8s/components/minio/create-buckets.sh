@@ -16,6 +16,7 @@ trainer-service   peftflow-models      readwrite
 trainer-service   peftflow-datasets    read
 registry-service  peftflow-adapters    readwrite
 registry-service  peftflow-checkpoints read
+registry-service  peftflow-datasets    read
 registry-service  peftflow-models      read
 inference-service peftflow-models      read
 inference-service peftflow-adapters    read
