@@ -42,10 +42,9 @@ public final class AdapterEventsOnKafka {
     /** The envelopes on {@code topic} under {@code key}, read from the start until {@code count} arrived. */
     public static List<CloudEvent> records(String bootstrap, String topic, String key, int count, Duration timeout) {
         List<CloudEvent> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(LocalStackKafka.admin(bootstrap, Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "registry-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                 new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
