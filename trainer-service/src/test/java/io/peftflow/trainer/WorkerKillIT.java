@@ -51,11 +51,12 @@ class WorkerKillIT {
         String body = """
                 {"dataset": "%s", "model": "tiny-llama",
                  "method": {"type": "lora", "hyperparameters": {"r": 4, "lora_alpha": 8, "target_modules": ["q_proj", "v_proj"]}},
-                 "training": {"max_steps": 40, "batch_size": 8, "learning_rate": 0.01, "checkpoint_every_steps": 5},
+                 "training": {"max_steps": 200, "batch_size": 8, "learning_rate": 0.01, "checkpoint_every_steps": 5},
                  "seed": 11}""".formatted(dataset);
         String id = jvms.createJob(firstPort, body);
 
-        // Kill the worker once a checkpoint exists and it trained past it.
+        // Kill the worker once a checkpoint exists and it trained past it. 200 steps, so that a quiet machine's worker
+        // cannot run them all between two polls (40 steps could: the job was already trained when first seen past one).
         int checkpoint = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (true) {
@@ -89,7 +90,7 @@ class WorkerKillIT {
         System.out.printf("job %s: killed after checkpoint %d, trained %.1f s later%n", id, checkpoint,
                 (System.nanoTime() - killedAt) / 1e9);
         assertEquals(2, done.get("attempt").asInt());
-        assertEquals(40, done.at("/result/steps").asInt());
+        assertEquals(200, done.at("/result/steps").asInt());
 
         // The log: the second start resumed from the checkpoint, and its first progress step came after it.
         JsonNode events = jvms.get(secondPort, "/fine-tuning/jobs/" + id + "/events?order=asc&limit=100").get("data");
