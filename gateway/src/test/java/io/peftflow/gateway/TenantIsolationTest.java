@@ -170,7 +170,7 @@ class TenantIsolationTest {
                     .when().get(url).then().statusCode(200);
         }
         given().header("X-Tenant", "alice-" + RUN).header("X-Peftflow-Gateway-Secret", TestStack.SECRET)
-                .when().get(direct[0]).then().body("name", hasItem(DATASET));
+                .when().get(direct[0] + "?limit=1000").then().body("data.name", hasItem(DATASET));
         // Probes stay open.
         for (String service : new String[]{TestStack.datasetServiceUrl, TestStack.trainerServiceUrl, TestStack.registryServiceUrl}) {
             given().when().get(service + "/q/health/ready").then().statusCode(200);
