@@ -94,7 +94,7 @@ class TenantIsolationTest {
         as(bob).header("X-Tenant", "alice-" + RUN)
                 .when().get(base + "/versions/1/splits/train").then().statusCode(404);
         as(bob).header("X-Tenant", "alice-" + RUN)
-                .when().get("/v1/datasets").then().statusCode(200).body("name", not(hasItem(DATASET)));
+                .when().get("/v1/datasets?limit=1000").then().statusCode(200).body("data.name", not(hasItem(DATASET)));
         // ...and alice's version is still there.
         as(alice).when().get(base + "/versions/1").then().statusCode(200).body("status", is("ready"));
     }
