@@ -39,6 +39,9 @@ public class Engine {
     }
 
     void preload(@Observes StartupEvent event) {
+        if (config.vllm().url().isPresent()) {
+            return; // feeding a vLLM server: no model of its own
+        }
         Thread t = new Thread(() -> {
             // The trainer uploads the default base model at its own start-up: keep trying until it is there.
             while (!stopping && !bases.containsKey(config.preloadBaseModel())) {
@@ -60,7 +63,7 @@ public class Engine {
     }
 
     public boolean ready() {
-        return bases.containsKey(config.preloadBaseModel());
+        return config.vllm().url().isPresent() || bases.containsKey(config.preloadBaseModel());
     }
 
     /** The versions with their files on disk and their base in memory. */
