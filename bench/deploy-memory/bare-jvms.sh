@@ -29,7 +29,7 @@ sample() { # -> "t service MiB" lines, for every running service JVM
     sleep 3
   done ) &
 SAMPLER=$!
-trap 'kill $SAMPLER 2>/dev/null; rm -rf "$SAMPLES" "$PEFTFLOW_INFERENCE_CACHE_DIR"' EXIT
+trap 'kill $SAMPLER 2>/dev/null || true; rm -rf "$SAMPLES" "$PEFTFLOW_INFERENCE_CACHE_DIR"' EXIT
 t0=$SECONDS
 PEFTFLOW_DEMO_MAX_STEPS=${1:-60} "$ROOT/peftflow" demo >"${RUN%.txt}-demo.log" 2>&1
 kill "$SAMPLER"
