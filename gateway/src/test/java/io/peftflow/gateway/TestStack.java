@@ -147,11 +147,11 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
         return new Service(module, process, "http://127.0.0.1:" + port, log);
     }
 
-    /** Exporting on (every trace sampled) to {@link #traces}, in batches a fifth of a second apart. */
+    /** Tracing on (every trace sampled), exported to {@link #traces} in batches a fifth of a second apart. */
     private static Map<String, String> tracing() {
-        return Map.of("quarkus.otel.exporter.otlp.traces.endpoint", traces.endpoint(),
+        return Map.of("quarkus.otel.sdk.disabled", "false",
+                "quarkus.otel.exporter.otlp.traces.endpoint", traces.endpoint(),
                 "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
-                "quarkus.otel.traces.sampler.arg", "1",
                 "quarkus.otel.bsp.schedule.delay", "200ms");
     }
 
