@@ -2,7 +2,8 @@
 # The platform in containers, end to end (a stage of `./peftflow test`, after the Maven suites with the bare stack
 # stopped): the Docker daemon started if absent, every image built (scripts/images.sh), docker-compose.yml with
 # docker-compose.debian.yml up, every health check healthy, then the demo's flow through the containerised gateway
-# (key, upload, policy, retraining job on the CPU worker, registered adapter, promotion decision, the champion
+# (key, upload, policy, retraining job on the CPU worker, registered adapter, the evaluation job registry-service
+# requests for the challenger and the champion, promotion decision, the champion
 # answering POST /v1/classify through inference-service), and
 # `docker-compose down -v` leaving no container, volume or network behind. The services run as docker-compose.yml
 # says (uid 185, read-only root, no capabilities, the Kubernetes memory limits); deploy-check's
@@ -99,8 +100,9 @@ flow_s=$((SECONDS - t_flow))
 kill "$SAMPLER" && SAMPLER=""
 for v in 1 2; do grep -q "registry: transactions-lora v$v " "$LOGS/containers-flow.log" || fail "no adapter v$v registered"; done
 grep -q "champion" "$LOGS/containers-flow.log" || fail "no promotion decision printed"
+grep -q "Evaluation succeeded" "$LOGS/containers-flow.log" || fail "no evaluation job measured v2 against the champion"
 grep -q "answered by transactions-lora:2" "$LOGS/containers-flow.log" || fail "the champion v2 did not answer POST /v1/classify"
-say "the flow through the containers: v1 and v2 trained by the CPU worker, registered, promoted, v2 classified ($flow_s s)"
+say "the flow through the containers: v1 and v2 trained by the CPU worker, registered, v2 and v1 evaluated on the same examples, promoted, v2 classified ($flow_s s)"
 
 # CPU time a container has used since it started (cgroup v1 or v2), in seconds: the stage's wall time on a machine of
 # its own is at least their sum over the cores, whatever else ran beside it here.

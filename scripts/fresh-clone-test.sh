@@ -8,6 +8,7 @@
 #   - as root, the stack's PostgreSQL starts from a copy in a 0700 folder root owns (its data goes where the
 #     postgres user can reach it).
 # Run as root it makes (and afterwards removes) the user peftflow-newcomer; run as another user it runs as that user.
+#   PEFTFLOW_FRESH_CLONE_MAX_STEPS  each demo job's steps (default 60, as the containers stage: the same loop in CI's time)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -65,13 +66,14 @@ find "$WORK/m2" -type d -exec chmod 555 {} +
 if [ "$(id -u)" = 0 ]; then chown "$USER_NAME" "$WORK" && chown -R "$USER_NAME" "$CLONE"; fi
 chmod 700 "$WORK"
 
-PORTS=(PG KAFKA KAFKA_CONTROLLER S3 DATASET TRAINER REGISTRY GATEWAY)
+PORTS=(PG KAFKA KAFKA_CONTROLLER S3 DATASET TRAINER REGISTRY INFERENCE GATEWAY GATEWAY_ADMIN)
 PORT_ENV=()
 for p in "${PORTS[@]}"; do PORT_ENV+=("PEFTFLOW_${p}_PORT=$(free_port)"); done
 
 as_user() { # command...: as the newcomer, in a clean environment, from /
   local env=(HOME="$WORK" PATH="$PATH" LANG=C.UTF-8 USER="$USER_NAME" MAVEN_USER_HOME="$WORK/m2"
-    MAVEN_ARGS="-o -Dmaven.repo.local=$WORK/m2/repository" "${PORT_ENV[@]}" ${JAVA_HOME:+JAVA_HOME=$JAVA_HOME})
+    MAVEN_ARGS="-o -Dmaven.repo.local=$WORK/m2/repository" "${PORT_ENV[@]}" ${JAVA_HOME:+JAVA_HOME=$JAVA_HOME}
+    PEFTFLOW_DEMO_MAX_STEPS="${PEFTFLOW_FRESH_CLONE_MAX_STEPS:-60}")
   if [ "$(id -u)" = 0 ]; then
     (cd / && runuser -u "$USER_NAME" -- env -i "${env[@]}" "$@")
   else

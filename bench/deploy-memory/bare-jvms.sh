@@ -12,6 +12,9 @@ mkdir -p "$OUT"
 RUN=$OUT/bare-$(date -u +%Y%m%d-%H%M).txt
 SAMPLES=$(mktemp)
 rm -f "$STACK_DIR/demo-key"
+# inference-service's model cache (peftflow.inference.cache-dir; default java.io.tmpdir/peftflow-inference) empty
+# for every run, as a container's emptyDir starts: a cache another run half filled would skip the loading measured.
+export PEFTFLOW_INFERENCE_CACHE_DIR=$(mktemp -d /tmp/peftflow-bare-inference.XXXXXX)
 
 sample() { # -> "t service MiB" lines, for every running service JVM
   local f
@@ -26,10 +29,11 @@ sample() { # -> "t service MiB" lines, for every running service JVM
     sleep 3
   done ) &
 SAMPLER=$!
-trap 'kill $SAMPLER 2>/dev/null; rm -f "$SAMPLES"' EXIT
+trap 'kill $SAMPLER 2>/dev/null; rm -rf "$SAMPLES" "$PEFTFLOW_INFERENCE_CACHE_DIR"' EXIT
 t0=$SECONDS
-PEFTFLOW_DEMO_MAX_STEPS=${1:-60} "$ROOT/peftflow" demo >"$OUT/bare-demo.log" 2>&1
+PEFTFLOW_DEMO_MAX_STEPS=${1:-60} "$ROOT/peftflow" demo >"${RUN%.txt}-demo.log" 2>&1
 kill "$SAMPLER"
+"$ROOT/peftflow" down >>"${RUN%.txt}-demo.log" 2>&1   # the services and the stack: the measurement is over
 {
   echo "# $(date -u +%FT%TZ) $(git -C "$ROOT" rev-parse --short HEAD) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); demo ${1:-60} steps, $((SECONDS - t0)) s"
   echo "## RSS MiB: service, at rest (last sample before the flow), peak during the flow"

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,7 @@ class InferenceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Keys.Key owner;
     private static Keys.Key stranger;
+    private static boolean secondVersionTrained;
 
     @TestHTTPResource("/v1")
     URL api;
@@ -135,10 +138,89 @@ class InferenceTest {
                 .then().statusCode(200).body("data.id", hasItem(ADAPTER));
     }
 
+    /** Version 2, trained once for the tests that need two versions: another rank and other targets than v1's. */
+    private static synchronized void secondVersion() {
+        if (secondVersionTrained) {
+            return;
+        }
+        Training.awaitSucceeded(owner, Training.startJob(owner, """
+                {"dataset": "%s", "model": "tiny-llama",
+                 "method": {"type": "lora", "hyperparameters": {"r": 8, "lora_alpha": 16,
+                            "target_modules": ["q_proj", "k_proj", "o_proj"]}},
+                 "training": {"max_steps": 30, "batch_size": 4, "learning_rate": 0.01},
+                 "seed": 11, "adapter_name": "%s"}""".formatted(DATASET, ADAPTER)));
+        Training.awaitVersion(owner, ADAPTER, 2);
+        secondVersionTrained = true;
+    }
+
+    @Test
+    void requestsForDifferentVersionsShareAPassAndAnswerAsOneAdapterAtATime() throws Exception {
+        secondVersion();
+        List<String> inputs = List.of("FreshMart #1 120 EUR", "CityBus #3 20 EUR", "Luigi's Trattoria 45 EUR",
+                "QuickMart 12 EUR", "Metro line 4 2 EUR", "Sushi Bar 30 EUR").stream()
+                .map(t -> "Categorise the card transaction\n\n" + t).toList();
+        Map<String, Map<String, Object>> alone = new java.util.HashMap<>();
+        for (int v = 1; v <= 2; v++) {
+            List<Map<String, Object>> data = classify(owner, Map.of("model", ADAPTER + ":" + v, "inputs", inputs))
+                    .then().statusCode(200).extract().jsonPath().getList("data");
+            for (int i = 0; i < inputs.size(); i++) {
+                alone.put(v + "/" + i, data.get(i));
+            }
+        }
+        Path log = Path.of("target", "inference-service.log");
+        long mixedBefore = mixedPasses(log);
+        ConcurrentLinkedQueue<String> mismatches = new ConcurrentLinkedQueue<>();
+        // concurrent single-input requests alternating between the versions queue up behind each other's passes
+        for (int round = 0; round < 20 && mixedPasses(log) == mixedBefore; round++) {
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                int version = 1 + c % 2;
+                int input = c % inputs.size();
+                Thread t = new Thread(() -> {
+                    Response r = classify(owner, Map.of("model", ADAPTER + ":" + version, "input", inputs.get(input)));
+                    Map<String, Object> want = alone.get(version + "/" + input);
+                    Map<String, Object> got = r.statusCode() == 200 ? r.jsonPath().getMap("data[0]") : null;
+                    if (got == null || !got.get("label").equals(want.get("label"))
+                            || Math.abs(((Number) got.get("probability")).doubleValue()
+                            - ((Number) want.get("probability")).doubleValue()) > 1e-4) {
+                        mismatches.add("v" + version + " input " + input + ": " + r.asString() + " alone: " + want);
+                    }
+                });
+                t.start();
+                clients.add(t);
+            }
+            for (Thread t : clients) {
+                t.join();
+            }
+        }
+        assertTrue(mismatches.isEmpty(), "mixed answers differ from one adapter at a time: " + mismatches);
+        assertTrue(mixedPasses(log) > mixedBefore, "no pass mixed the two versions (see " + log + ")");
+    }
+
+    @Test
+    void aStackOfTwoVersionsAnswersAndABadStackNamesTheModel() {
+        secondVersion();
+        String stack = ADAPTER + ":1+" + ADAPTER + ":2";
+        Response r = classify(owner, Map.of("model", stack, "input", "Categorise the card transaction\n\nFreshMart #1 120 EUR"));
+        r.then().statusCode(200).header("x-peftflow-adapter-version", "1+2").body("model", is(stack));
+        assertTrue(LABELS.contains(r.jsonPath().getString("data[0].label")));
+        classify(owner, Map.of("model", ADAPTER + "+no-such-adapter", "input", "x")).then().statusCode(404)
+                .body("errors[0].field", is("model"));
+        classify(owner, Map.of("model", ADAPTER + ":1+" + ADAPTER + ":1", "input", "x")).then().statusCode(400)
+                .body("errors[0].field", is("model")).body("detail", containsString("twice"));
+        classify(owner, Map.of("model", "a+b+c+d+e", "input", "x")).then().statusCode(400)
+                .body("errors[0].field", is("model"));
+    }
+
+    private static long mixedPasses(Path log) throws java.io.IOException {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains("mixed-adapter pass")).count();
+        }
+    }
+
     @Test
     void promotionMovesTrafficUnderLoadWithoutAFailedRequest() throws Exception {
-        Training.awaitSucceeded(owner, Training.startJob(owner, DATASET, ADAPTER));
-        Training.awaitVersion(owner, ADAPTER, 2);
+        secondVersion();
         champion(owner, 1);
         Map<String, Object> body = Map.of("model", ADAPTER, "input", "Categorise the card transaction\n\nCityBus #3 20 EUR");
         AtomicBoolean running = new AtomicBoolean(true);

@@ -81,7 +81,9 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
                     "-Dmp.messaging.incoming.dataset-versions.group.id=" + REGISTRY_GROUP));
             Service inference = start("inference-service", "unused", "512m", List.of(
                     "-Dpeftflow.inference.registry-url=" + registry.url(),
-                    "-Dpeftflow.inference.cache-dir=" + Path.of("target", "inference-cache").toAbsolutePath()));
+                    "-Dpeftflow.inference.cache-dir=" + Path.of("target", "inference-cache").toAbsolutePath(),
+                    // InferenceTest reads the mixed-adapter passes from the log
+                    "-Dquarkus.log.category.\"io.peftflow.inference.runtime.LoadedBase\".level=DEBUG"));
             datasetServiceUrl = datasets.awaitReady();
             trainerServiceUrl = trainer.awaitReady();
             registryServiceUrl = registry.awaitReady();

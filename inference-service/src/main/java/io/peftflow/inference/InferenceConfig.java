@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Where models and adapters come from, and the bounds every request is held to. */
@@ -46,4 +47,19 @@ public interface InferenceConfig {
     /** Most classify inputs scored in one batched pass when requests queue up (dynamic batching). */
     @WithDefault("32")
     int maxBatchInputs();
+
+    /** The champion-sync mode beside a vLLM server (k8s/components/vllm); off unless {@code url} is set. */
+    Vllm vllm();
+
+    interface Vllm {
+        /** vLLM's OpenAI-compatible server (started with --enable-lora); when set, this JVM only feeds it champions. */
+        Optional<String> url();
+
+        /** The adapters whose champion vLLM serves, as {@code tenant/adapter}, each under its adapter name. */
+        Optional<List<String>> adapters();
+
+        /** How often every followed champion is checked, events or not (a missed event, vLLM restarted). */
+        @WithDefault("30s")
+        Duration syncInterval();
+    }
 }

@@ -22,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A real LoRA adapter trained and saved by peft-core on its embedded tiny model (a few steps, once per test JVM), put
@@ -36,6 +38,7 @@ public final class TrainedAdapter {
     public static final String WIDE_BASE = "tiny-llama-wide";
 
     private static Path run;
+    private static boolean basePublished;
 
     private TrainedAdapter() {
     }
@@ -53,12 +56,11 @@ public final class TrainedAdapter {
         return run;
     }
 
-    /** Uploads the base configs (fitting and not) and the trained files where a trainer puts them for the job. */
+    /** Uploads the base models (fitting and not) and the trained files where a trainer puts them for the job. */
     public static void publishFiles(ObjectStore store, String tenant, String jobId) {
         Path r = run();
         try {
-            store.put(MODELS_BUCKET, BASE + "/config.json", Files.readAllBytes(r.resolve("base/config.json")),
-                    "application/json");
+            publishBase(store, r.resolve("base"));
             ObjectNode wide = Json.read(r.resolve("base/config.json")).deepCopy();
             wide.put("hidden_size", wide.get("hidden_size").asInt() * 2);
             store.put(MODELS_BUCKET, WIDE_BASE + "/config.json", Json.MAPPER.writeValueAsBytes(wide),
@@ -71,6 +73,23 @@ public final class TrainedAdapter {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The whole tiny base model, as trainer-service registers it (the same files: peft-core's TinyModel with its
+     * default seed), once per JVM: a config.json alone would make trainer-service's workers on a stack shared with
+     * these tests fail with "no model.safetensors". config.json goes last: its presence marks a model as there.
+     */
+    private static synchronized void publishBase(ObjectStore store, Path base) throws IOException {
+        if (basePublished) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(base)) {
+            for (Path f : files.sorted(Comparator.comparing((Path p) -> p.endsWith("config.json"))).toList()) {
+                store.put(MODELS_BUCKET, BASE + "/" + f.getFileName(), Files.readAllBytes(f), "application/octet-stream");
+            }
+        }
+        basePublished = true;
     }
 
     public static RunMetrics metrics(double exactMatch, double majority) {

@@ -38,8 +38,11 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -148,6 +151,21 @@ class EvaluationJobTest {
         JsonPath job = Api.awaitStatus(TENANT, jobId, "succeeded", Duration.ofSeconds(30));
         assertEquals("evaluation", job.getString("kind"));
         assertEquals("registry", job.getString("origin"));
+
+        // registry-service's job, not one of the tenant's fine-tuning jobs: listed on request only, unknown to OpenAI
+        assertEquals(List.of(challenger, champion), jobIds("/fine-tuning/jobs?dataset=" + dataset));
+        assertEquals(List.of(jobId), jobIds("/fine-tuning/jobs?kind=evaluation&dataset=" + dataset));
+        assertFalse(jobIds("/fine_tuning/jobs?limit=100").contains(jobId));
+        assertTrue(jobIds("/fine_tuning/jobs?limit=100").contains(champion));
+        given().header("X-Tenant", TENANT).get("/fine_tuning/jobs/" + jobId).then().statusCode(404);
+        given().header("X-Tenant", TENANT).get("/fine_tuning/jobs/" + jobId + "/events").then().statusCode(404);
+        given().header("X-Tenant", TENANT).get("/fine-tuning/jobs?kind=flying").then().statusCode(400)
+                .body("errors.field", hasItem("kind"));
+    }
+
+    private static List<String> jobIds(String path) {
+        return given().header("X-Tenant", TENANT).get(path).then().statusCode(200).extract().jsonPath()
+                .getList("data.id", String.class);
     }
 
     @Test

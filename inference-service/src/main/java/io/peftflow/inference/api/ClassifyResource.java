@@ -1,7 +1,7 @@
 package io.peftflow.inference.api;
 
 import io.peftflow.inference.InferenceConfig;
-import io.peftflow.inference.registry.ModelName;
+import io.peftflow.inference.registry.ModelStack;
 import io.peftflow.inference.runtime.Classifier;
 import io.peftflow.kit.tenant.RequestTenant;
 import jakarta.ws.rs.Consumes;
@@ -34,7 +34,7 @@ public class ClassifyResource {
     }
 
     @POST
-    @Operation(summary = "Classify inputs with an adapter's trained labels (model: name, name:alias or name:version)")
+    @Operation(summary = "Classify inputs with an adapter's trained labels (model: name, name:alias, name:version, or a stack a+b of one base)")
     @APIResponse(responseCode = "200", description = "per input: the label, its probability among the trained labels, the top k")
     @APIResponse(responseCode = "400", description = "a bad field, named in the problem (model, input, inputs, top_k)")
     @APIResponse(responseCode = "404", description = "no such model for this tenant")
@@ -43,7 +43,7 @@ public class ClassifyResource {
         if (body == null) {
             throw FieldProblems.badRequest("body", "a JSON object {model, input | inputs[]} is required");
         }
-        ModelName model = Validation.model(body.model());
+        ModelStack model = Validation.model(body.model());
         if ((body.input() == null) == (body.inputs() == null)) {
             throw FieldProblems.badRequest("input", "give exactly one of input (a string) and inputs (an array)");
         }
@@ -61,6 +61,6 @@ public class ClassifyResource {
         }
         Classifier.Result result = classifier.classify(tenant.name(), model, inputs, field, topK);
         return Response.ok(Responses.Classification.of(result))
-                .header(Responses.VERSION_HEADER, result.version().version()).build();
+                .header(Responses.VERSION_HEADER, result.version().versions()).build();
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peftflow.data.Turn;
 import io.peftflow.inference.InferenceConfig;
-import io.peftflow.inference.registry.ModelName;
+import io.peftflow.inference.registry.ModelStack;
 import io.peftflow.inference.runtime.Completer;
 import io.peftflow.kit.tenant.RequestTenant;
 import jakarta.ws.rs.Consumes;
@@ -63,7 +63,7 @@ public class CompletionsResource {
         if (body == null) {
             throw FieldProblems.badRequest("body", "a JSON object {model, messages} is required");
         }
-        ModelName model = Validation.model(body.model());
+        ModelStack model = Validation.model(body.model());
         List<Turn> turns = turns(body.messages());
         Completer.Generation g = completer.start(tenant.name(), model, Completer.Prompt.chat(turns),
                 settings(body, 64));
@@ -84,7 +84,7 @@ public class CompletionsResource {
         if (body == null) {
             throw FieldProblems.badRequest("body", "a JSON object {model, prompt} is required");
         }
-        ModelName model = Validation.model(body.model());
+        ModelStack model = Validation.model(body.model());
         JsonNode p = body.prompt();
         if (p != null && p.isArray() && p.size() == 1) {
             p = p.get(0);
@@ -109,8 +109,8 @@ public class CompletionsResource {
                             TextChoices whole, TextChoices chunk) {
         long created = System.currentTimeMillis() / 1000;
         String model = g.version().modelId();
-        String fingerprint = Responses.fingerprint(g.version());
-        Response.ResponseBuilder response = Response.ok().header(Responses.VERSION_HEADER, g.version().version());
+        String fingerprint = g.version().fingerprint();
+        Response.ResponseBuilder response = Response.ok().header(Responses.VERSION_HEADER, g.version().versions());
         if (!Boolean.TRUE.equals(body.stream())) {
             String text;
             try {

@@ -2,22 +2,16 @@ package io.peftflow.inference.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.peftflow.inference.registry.ServedVersion;
 import io.peftflow.inference.runtime.Classifier;
 
 import java.util.List;
 
 /** Response bodies: OpenAI's shapes for its endpoints; every one names the version that answered. */
 public final class Responses {
-    /** The header naming the adapter version that answered. */
+    /** The header naming the adapter version that answered ({@code N+M} for a stack). */
     public static final String VERSION_HEADER = "x-peftflow-adapter-version";
 
     private Responses() {
-    }
-
-    /** {@code peftflow-<adapter>-v<N>}: OpenAI's fingerprint of the serving configuration is the version here. */
-    public static String fingerprint(ServedVersion v) {
-        return "peftflow-" + v.adapter() + "-v" + v.version();
     }
 
     public record Classification(String object, String model, List<Classifier.Item> data) {

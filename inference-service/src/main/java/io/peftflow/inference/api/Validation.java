@@ -1,15 +1,15 @@
 package io.peftflow.inference.api;
 
-import io.peftflow.inference.registry.ModelName;
+import io.peftflow.inference.registry.ModelStack;
 
 /** Checks of request fields shared by the endpoints; each failure is a 400 naming its field. */
 final class Validation {
     private Validation() {
     }
 
-    static ModelName model(String model) {
+    static ModelStack model(String model) {
         try {
-            return ModelName.parse(model);
+            return ModelStack.parse(model);
         } catch (IllegalArgumentException e) {
             throw FieldProblems.badRequest("model", e.getMessage());
         }

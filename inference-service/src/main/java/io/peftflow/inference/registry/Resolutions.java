@@ -1,8 +1,10 @@
 package io.peftflow.inference.registry;
 
 import io.peftflow.inference.InferenceConfig;
+import io.peftflow.inference.api.FieldProblems;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,7 +27,17 @@ public class Resolutions {
         this.ttlNanos = config.resolveTtl().toNanos();
     }
 
-    public ServedVersion resolve(String tenant, ModelName model) {
+    /** Every layer of the stack resolved; a stack that cannot be stacked is a 400 naming {@code model}. */
+    public ServedStack resolve(String tenant, ModelStack model) {
+        List<ServedVersion> layers = model.layers().stream().map(layer -> resolve(tenant, layer)).toList();
+        try {
+            return ServedStack.of(layers);
+        } catch (IllegalArgumentException e) {
+            throw FieldProblems.badRequest("model", e.getMessage());
+        }
+    }
+
+    private ServedVersion resolve(String tenant, ModelName model) {
         String key = tenant + "/" + model.adapter() + "/" + model;
         long now = System.nanoTime();
         Entry e = cache.get(key);

@@ -4,9 +4,9 @@ import io.peftflow.core.scoring.LabelScorer;
 import io.peftflow.core.scoring.LabelSet;
 import io.peftflow.data.Turn;
 import io.peftflow.inference.api.FieldProblems;
-import io.peftflow.inference.registry.ModelName;
+import io.peftflow.inference.registry.ModelStack;
 import io.peftflow.inference.registry.Resolutions;
-import io.peftflow.inference.registry.ServedVersion;
+import io.peftflow.inference.registry.ServedStack;
 import io.peftflow.kit.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -30,7 +30,7 @@ public class Classifier {
     public record Item(int index, String label, double probability, List<Scored> top) {
     }
 
-    public record Result(ServedVersion version, List<Item> items) {
+    public record Result(ServedStack version, List<Item> items) {
     }
 
     private final Resolutions resolutions;
@@ -42,7 +42,7 @@ public class Classifier {
     }
 
     /** {@code inputField} names the request field of the inputs ({@code input} or {@code inputs}) in errors. */
-    public Result classify(String tenant, ModelName model, List<String> inputs, String inputField, int topK) {
+    public Result classify(String tenant, ModelStack model, List<String> inputs, String inputField, int topK) {
         Engine.Served served = engine.serve(resolutions.resolve(tenant, model));
         LabelSet labels = served.adapter().labels();
         if (!labels.classifies()) {

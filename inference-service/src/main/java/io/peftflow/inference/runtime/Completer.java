@@ -4,9 +4,9 @@ import io.peftflow.core.generation.SampledGenerator;
 import io.peftflow.core.tokenizer.Tokenizer;
 import io.peftflow.data.Turn;
 import io.peftflow.inference.api.FieldProblems;
-import io.peftflow.inference.registry.ModelName;
+import io.peftflow.inference.registry.ModelStack;
 import io.peftflow.inference.registry.Resolutions;
-import io.peftflow.inference.registry.ServedVersion;
+import io.peftflow.inference.registry.ServedStack;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
@@ -40,19 +40,19 @@ public class Completer {
 
     /** A running generation: its text arrives in pieces until {@link #next} returns null. */
     public static final class Generation {
-        private final ServedVersion version;
+        private final ServedStack version;
         private final int promptTokens;
         private final BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
         private volatile CompletableFuture<SampledGenerator.Finish> done;
         private volatile int completionTokens;
         private volatile boolean cancelled;
 
-        Generation(ServedVersion version, int promptTokens) {
+        Generation(ServedStack version, int promptTokens) {
             this.version = version;
             this.promptTokens = promptTokens;
         }
 
-        public ServedVersion version() {
+        public ServedStack version() {
             return version;
         }
 
@@ -106,7 +106,7 @@ public class Completer {
         this.engine = engine;
     }
 
-    public Generation start(String tenant, ModelName model, Prompt prompt, Settings settings) {
+    public Generation start(String tenant, ModelStack model, Prompt prompt, Settings settings) {
         Engine.Served served = engine.serve(resolutions.resolve(tenant, model));
         LoadedBase base = served.base();
         Tokenizer tok = base.tokenizer();

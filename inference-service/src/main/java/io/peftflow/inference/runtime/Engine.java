@@ -1,13 +1,14 @@
 package io.peftflow.inference.runtime;
 
 import io.peftflow.inference.InferenceConfig;
-import io.peftflow.inference.registry.ServedVersion;
+import io.peftflow.inference.registry.ServedStack;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,9 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public class Engine {
     private static final Logger LOG = Logger.getLogger(Engine.class);
 
-    /** A version ready to run: its files on disk and the base it runs on. */
-    public record Served(ModelFiles.StagedAdapter adapter, LoadedBase base) {
-        public ServedVersion version() {
+    /** A version (or stack) ready to run: its files on disk and the base it runs on. */
+    public record Served(ModelFiles.StagedStack adapter, LoadedBase base) {
+        public ServedStack version() {
             return adapter.version();
         }
     }
@@ -38,6 +39,9 @@ public class Engine {
     }
 
     void preload(@Observes StartupEvent event) {
+        if (config.vllm().url().isPresent()) {
+            return; // feeding a vLLM server: no model of its own
+        }
         Thread t = new Thread(() -> {
             // The trainer uploads the default base model at its own start-up: keep trying until it is there.
             while (!stopping && !bases.containsKey(config.preloadBaseModel())) {
@@ -59,13 +63,14 @@ public class Engine {
     }
 
     public boolean ready() {
-        return bases.containsKey(config.preloadBaseModel());
+        return config.vllm().url().isPresent() || bases.containsKey(config.preloadBaseModel());
     }
 
-    /** The version with its files on disk and its base in memory. */
-    public Served serve(ServedVersion version) {
-        ModelFiles.StagedAdapter adapter = staged.computeIfAbsent(version.key(), k -> files.adapter(version));
-        return new Served(adapter, base(version.baseModel()));
+    /** The versions with their files on disk and their base in memory. */
+    public Served serve(ServedStack stack) {
+        List<ModelFiles.StagedAdapter> layers = stack.layers().stream()
+                .map(v -> staged.computeIfAbsent(v.key(), k -> files.adapter(v))).toList();
+        return new Served(new ModelFiles.StagedStack(stack, layers), base(stack.baseModel()));
     }
 
     private LoadedBase base(String name) {

@@ -7,6 +7,7 @@ import io.peftflow.core.model.Models;
 import io.peftflow.core.scoring.LabelScorer;
 import io.peftflow.core.tokenizer.Tokenizer;
 import io.peftflow.core.tuners.PeftModel;
+import io.peftflow.core.tuners.lora.RowLora;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
@@ -15,15 +16,17 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One base model in memory with the adapters loaded on it, driven by one thread: adapters are switched on the shared
- * base between passes, so passes never interleave. Classify requests for the same adapter version that queue up
- * while a pass runs are scored together in the next one (dynamic batching up to {@code maxBatchInputs}). Adapters
+ * base between passes, so passes never interleave. Classify requests that queue up while a pass runs are scored
+ * together next (dynamic batching up to {@code maxBatchInputs}), LoRA versions of the base mixed in one pass. Adapters
  * are kept least-recently-used within a byte budget; an evicted one is loaded again from its local copy when asked.
  */
 final class LoadedBase implements AutoCloseable {
@@ -33,19 +36,22 @@ final class LoadedBase implements AutoCloseable {
     private sealed interface Task permits Classify, Generate, Stop {
     }
 
-    private record Classify(ModelFiles.StagedAdapter adapter, List<long[]> prompts,
+    private record Classify(ModelFiles.StagedStack adapter, List<long[]> prompts,
                             CompletableFuture<double[][]> result) implements Task {
     }
 
-    private record Generate(ModelFiles.StagedAdapter adapter, Function<SampledGenerator, SampledGenerator.Finish> run,
+    private record Generate(ModelFiles.StagedStack adapter, Function<SampledGenerator, SampledGenerator.Finish> run,
                             CompletableFuture<SampledGenerator.Finish> result) implements Task {
     }
 
     private record Stop() implements Task {
     }
 
-    /** An adapter on the base: its name in the {@link PeftModel} and its label scorer (if it classifies). */
-    private record Loaded(String name, long bytes, LabelScorer scorer) {
+    /**
+     * A version or stack on the base: its layers' names in the {@link PeftModel} (in stack order), its label scorer (if
+     * it classifies) and whether it can share a pass with other adapters (one layer, {@link RowLora#mixable}).
+     */
+    private record Loaded(List<String> names, long bytes, LabelScorer scorer, boolean mixable) {
     }
 
     private final String name;
@@ -82,14 +88,14 @@ final class LoadedBase implements AutoCloseable {
     }
 
     /** Label log-likelihoods {@code [prompts][labels]} under the adapter. */
-    CompletableFuture<double[][]> classify(ModelFiles.StagedAdapter adapter, List<long[]> prompts) {
+    CompletableFuture<double[][]> classify(ModelFiles.StagedStack adapter, List<long[]> prompts) {
         CompletableFuture<double[][]> result = new CompletableFuture<>();
         queue.add(new Classify(adapter, prompts, result));
         return result;
     }
 
     /** Runs {@code run} with a generator through the adapter, on the base's thread. */
-    CompletableFuture<SampledGenerator.Finish> generate(ModelFiles.StagedAdapter adapter,
+    CompletableFuture<SampledGenerator.Finish> generate(ModelFiles.StagedStack adapter,
                                                         Function<SampledGenerator, SampledGenerator.Finish> run) {
         CompletableFuture<SampledGenerator.Finish> result = new CompletableFuture<>();
         queue.add(new Generate(adapter, run, result));
@@ -117,13 +123,12 @@ final class LoadedBase implements AutoCloseable {
             } else if (task instanceof Classify c) {
                 List<Classify> batch = new ArrayList<>(List.of(c));
                 int rows = c.prompts().size();
-                // Drain what queued meanwhile for the same version: one pass scores all of it.
+                // Drain the classify requests that queued meanwhile, whatever their version: one pass scores them.
                 for (Iterator<Task> it = queue.iterator(); it.hasNext() && rows < maxBatch; ) {
-                    if (it.next() instanceof Classify same && same.adapter().version().equals(c.adapter().version())
-                            && rows + same.prompts().size() <= maxBatch) {
+                    if (it.next() instanceof Classify more && rows + more.prompts().size() <= maxBatch) {
                         it.remove();
-                        batch.add(same);
-                        rows += same.prompts().size();
+                        batch.add(more);
+                        rows += more.prompts().size();
                     }
                 }
                 score(batch);
@@ -131,50 +136,120 @@ final class LoadedBase implements AutoCloseable {
         }
     }
 
+    /**
+     * Scores a batch of classify requests: the versions that are plain LoRA adapters share one pass, each row through
+     * its own adapter ({@link RowLora}); every other adapter (bottleneck, prompt tuning, LoRA with modules_to_save)
+     * gets a pass of its own rows.
+     */
     private void score(List<Classify> batch) {
+        Map<String, List<Classify>> byVersion = new LinkedHashMap<>();
+        batch.forEach(c -> byVersion.computeIfAbsent(c.adapter().key(), k -> new ArrayList<>()).add(c));
+        Map<String, Loaded> loaded = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Classify>> e : byVersion.entrySet()) {
+            try {
+                loaded.put(e.getKey(), load(e.getValue().get(0).adapter()));
+            } catch (RuntimeException | Error x) {
+                e.getValue().forEach(c -> c.result().completeExceptionally(x));
+            }
+        }
+        evict(loaded.keySet());
+        List<String> mixable = loaded.entrySet().stream().filter(e -> e.getValue().mixable()).map(Map.Entry::getKey)
+                .toList();
+        List<String> mixed = mixable.size() < 2 ? List.of() : mixable;
+        if (!mixed.isEmpty()) {
+            List<Classify> requests = new ArrayList<>();
+            List<LabelScorer.Query> queries = new ArrayList<>();
+            for (int i = 0; i < mixed.size(); i++) {
+                List<long[]> labels = loaded.get(mixed.get(i)).scorer().continuations();
+                for (Classify c : byVersion.get(mixed.get(i))) {
+                    requests.add(c);
+                    for (long[] prompt : c.prompts()) {
+                        queries.add(new LabelScorer.Query(prompt, labels, i));
+                    }
+                }
+            }
+            LOG.debugf("mixed-adapter pass on %s: %d adapters, %d inputs", name, mixed.size(), queries.size());
+            complete(requests, () -> {
+                peft.setActive();
+                try (RowLora rows = RowLora.attach(peft, mixed.stream().map(k -> loaded.get(k).names().get(0)).toList())) {
+                    return LabelScorer.logLikelihoods(peft, queries, rows);
+                }
+            });
+        }
+        for (Map.Entry<String, Loaded> e : loaded.entrySet()) {
+            if (!mixed.contains(e.getKey())) {
+                List<Classify> requests = byVersion.get(e.getKey());
+                complete(requests, () -> {
+                    peft.setActive(e.getValue().names().toArray(String[]::new));
+                    return e.getValue().scorer().logLikelihoods(
+                            requests.stream().flatMap(c -> c.prompts().stream()).toList());
+                });
+            }
+        }
+    }
+
+    /** Runs one pass over the requests' prompts (in order) and hands each request its rows. */
+    private static void complete(List<Classify> requests, Supplier<double[][]> pass) {
         try {
-            LabelScorer scorer = activate(batch.get(0).adapter()).scorer();
-            List<long[]> prompts = new ArrayList<>();
-            batch.forEach(c -> prompts.addAll(c.prompts()));
-            double[][] all = scorer.logLikelihoods(prompts);
+            double[][] all = pass.get();
             int from = 0;
-            for (Classify c : batch) {
+            for (Classify c : requests) {
                 double[][] mine = new double[c.prompts().size()][];
                 System.arraycopy(all, from, mine, 0, mine.length);
                 from += mine.length;
                 c.result().complete(mine);
             }
         } catch (RuntimeException | Error e) {
-            batch.forEach(c -> c.result().completeExceptionally(e));
+            requests.forEach(c -> c.result().completeExceptionally(e));
         }
     }
 
-    /** Makes the version the only active adapter, loading it (and evicting the least recently used) if needed. */
-    private Loaded activate(ModelFiles.StagedAdapter staged) {
-        String key = staged.version().key();
-        Loaded loaded = adapters.get(key);
-        if (loaded == null) {
-            peft.setActive();
-            String id = "a" + nextId++;
-            peft.load(staged.dir(), id);
-            LabelScorer scorer = staged.labels().classifies()
-                    ? new LabelScorer(peft, staged.labels().continuations(tokenizer)) : null;
-            loaded = new Loaded(id, staged.bytes(), scorer);
-            adapters.put(key, loaded);
-            loadedBytes += staged.bytes();
-            evict(key);
-            LOG.infof("loaded adapter %s on %s (%d adapters, %d bytes)", key, name, adapters.size(), loadedBytes);
-        }
-        peft.setActive(loaded.name());
+    /** Makes the version (or stack) the only active adapters, loading it (and evicting the least recently used). */
+    private Loaded activate(ModelFiles.StagedStack staged) {
+        Loaded loaded = load(staged);
+        evict(Set.of(staged.key()));
+        peft.setActive(loaded.names().toArray(String[]::new));
         return loaded;
     }
 
-    private void evict(String keep) {
+    /**
+     * The version on the base (loaded now if it is not), inactive. A stack's layers are loaded together, in order, as
+     * adapters of their own: the model applies active adapters in the order they were added.
+     */
+    private Loaded load(ModelFiles.StagedStack staged) {
+        String key = staged.key();
+        Loaded loaded = adapters.get(key);
+        if (loaded == null) {
+            peft.setActive();
+            List<String> names = new ArrayList<>();
+            try {
+                for (ModelFiles.StagedAdapter layer : staged.layers()) {
+                    String id = "a" + nextId++;
+                    peft.load(layer.dir(), id);
+                    names.add(id);
+                }
+            } catch (RuntimeException e) {
+                names.forEach(peft::remove);
+                throw e;
+            }
+            LabelScorer scorer = staged.labels().classifies()
+                    ? new LabelScorer(peft, staged.labels().continuations(tokenizer)) : null;
+            loaded = new Loaded(names, staged.bytes(), scorer,
+                    names.size() == 1 && RowLora.mixable(peft.adapter(names.get(0))));
+            adapters.put(key, loaded);
+            loadedBytes += staged.bytes();
+            LOG.infof("loaded adapter %s on %s (%d adapters, %d bytes)", key, name, adapters.size(), loadedBytes);
+        }
+        return loaded;
+    }
+
+    /** Unloads the least recently used adapters, except {@code keep}, until the loaded ones fit the budget. */
+    private void evict(Set<String> keep) {
         for (Iterator<Map.Entry<String, Loaded>> it = adapters.entrySet().iterator();
              it.hasNext() && loadedBytes > budget; ) {
             Map.Entry<String, Loaded> e = it.next();
-            if (!e.getKey().equals(keep)) {
-                peft.remove(e.getValue().name());
+            if (!keep.contains(e.getKey())) {
+                e.getValue().names().forEach(peft::remove);
                 loadedBytes -= e.getValue().bytes();
                 it.remove();
             }

@@ -6,6 +6,7 @@ import io.peftflow.core.tuners.AdapterFiles;
 import io.peftflow.data.Sha256;
 import io.peftflow.events.contract.S3Uri;
 import io.peftflow.inference.InferenceConfig;
+import io.peftflow.inference.registry.ServedStack;
 import io.peftflow.inference.registry.ServedVersion;
 import io.peftflow.kit.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +33,25 @@ public class ModelFiles {
 
     /** An adapter version on local disk with what its manifest says about serving it. */
     public record StagedAdapter(ServedVersion version, Path dir, LabelSet labels, long bytes) {
+    }
+
+    /** A stack's layers on local disk, in order; the top layer's labels and template are the stack's. */
+    public record StagedStack(ServedStack version, List<StagedAdapter> layers) {
+        public StagedStack {
+            layers = List.copyOf(layers);
+        }
+
+        public String key() {
+            return version.key();
+        }
+
+        public LabelSet labels() {
+            return layers.get(layers.size() - 1).labels();
+        }
+
+        public long bytes() {
+            return layers.stream().mapToLong(StagedAdapter::bytes).sum();
+        }
     }
 
     private final ObjectStore store;

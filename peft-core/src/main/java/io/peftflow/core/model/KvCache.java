@@ -2,6 +2,9 @@ package io.peftflow.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Per-layer keys and values {@code [B, KV, S, D]} of the tokens seen so far. It owns its arrays in its own
@@ -41,20 +44,31 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
-     * A new cache in which each row of this one appears {@code times} times in a row (row r becomes rows
-     * {@code r*times .. r*times+times-1}): a prompt encoded once, then scored with several continuations.
+     * A new cache in which row r of this one appears {@code times[r]} times in a row: prompts encoded once, then each
+     * scored with its own number of continuations.
      */
-    public KvCache repeatRows(NDManager parent, int times) {
+    public KvCache repeatRows(NDManager parent, int[] times) {
         KvCache out = new KvCache(parent, keys.length);
+        boolean uniform = Arrays.stream(times).allMatch(t -> t == times[0]);
+        NDArray index = null;
+        if (!uniform) {
+            index = out.manager.create(IntStream.range(0, times.length)
+                    .flatMap(r -> IntStream.generate(() -> r).limit(times[r]))
+                    .asLongStream().toArray());
+        }
         for (int l = 0; l < keys.length; l++) {
             if (keys[l] != null) {
-                out.keys[l] = keys[l].repeat(0, times);
-                out.keys[l].attach(out.manager);
-                out.values[l] = values[l].repeat(0, times);
-                out.values[l].attach(out.manager);
+                out.keys[l] = repeat(keys[l], times[0], index, out.manager);
+                out.values[l] = repeat(values[l], times[0], index, out.manager);
             }
         }
         out.length = length;
+        return out;
+    }
+
+    private static NDArray repeat(NDArray rows, int times, NDArray index, NDManager into) {
+        NDArray out = index == null ? rows.repeat(0, times) : rows.get(new NDIndex("{}", index));
+        out.attach(into);
         return out;
     }
 

@@ -77,7 +77,7 @@ public final class TrainCommand {
 
             @Override
             public void onEvaluation(int step, LossMetrics m) {
-                System.out.printf(Locale.ROOT, "eval @%d: loss %.4f ppl %.2f token acc %.3f%n", step, m.loss(),
+                System.out.printf(Locale.ROOT, "eval @%d: loss %.6f ppl %.2f token acc %.3f%n", step, m.loss(),
                         m.perplexity(), m.tokenAccuracy());
             }
         }).run();

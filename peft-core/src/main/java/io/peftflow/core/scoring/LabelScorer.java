@@ -10,6 +10,7 @@ import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.ForwardArgs;
 import io.peftflow.core.model.KvCache;
 import io.peftflow.core.tuners.PeftModel;
+import io.peftflow.core.tuners.lora.RowLora;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,14 +18,14 @@ import java.util.List;
  * Scores a fixed set of labels as continuations of prompts: each label's log-likelihood (the sum over its tokens,
  * EOS included, as training made the model emit them) under the active adapters. Every prompt is encoded once
  * (batched, left-padded) into a KV cache; the cache's rows are then repeated once per label and every label's
- * continuation is scored in one batched forward. The answer can only ever be one of the labels.
+ * continuation is scored in one batched forward. The answer can only ever be one of the labels. Prompts may each bring
+ * their own labels and, through a {@link RowLora}, their own LoRA adapter: one pass for a mixed-adapter batch.
  */
 public final class LabelScorer {
     /** Label rows per forward: 2,048 rows of a 1,024-token vocabulary over 5 positions are 40 MB of logits. */
     private static final int ROWS = 2048;
     private final PeftModel model;
     private final List<long[]> continuations;
-    private final int longest;
 
     /** {@code continuations}: each label's tokens as training fed them (see {@link LabelSet#continuations}). */
     public LabelScorer(PeftModel model, List<long[]> continuations) {
@@ -33,41 +34,75 @@ public final class LabelScorer {
         }
         this.model = model;
         this.continuations = List.copyOf(continuations);
-        this.longest = continuations.stream().mapToInt(c -> c.length).max().orElseThrow();
     }
 
     public int labels() {
         return continuations.size();
     }
 
-    /** {@code [prompts][labels]} log-likelihoods, in chunks of prompts that keep one forward to ~{@value #ROWS} rows. */
+    /** Each label's tokens, in label order. */
+    public List<long[]> continuations() {
+        return continuations;
+    }
+
+    /** {@code [prompts][labels]} log-likelihoods under the active adapters. */
     public double[][] logLikelihoods(List<long[]> prompts) {
-        int chunk = Math.max(1, ROWS / continuations.size());
-        double[][] out = new double[prompts.size()][];
-        for (int from = 0; from < prompts.size(); from += chunk) {
-            double[][] part = score(prompts.subList(from, Math.min(prompts.size(), from + chunk)));
+        return logLikelihoods(model, prompts.stream().map(p -> new Query(p, continuations, 0)).toList(), null);
+    }
+
+    /**
+     * One prompt, the labels to score after it, and the row's adapter in a mixed batch (its index in the
+     * {@link RowLora}; ignored without one).
+     */
+    public record Query(long[] prompt, List<long[]> continuations, int adapter) {
+    }
+
+    /**
+     * Per query, its labels' log-likelihoods, in chunks that keep one forward to ~{@value #ROWS} label rows. With
+     * {@code rows} every query's rows go through its own LoRA adapter (a mixed-adapter batch); without, through the
+     * active adapters.
+     */
+    public static double[][] logLikelihoods(PeftModel model, List<Query> queries, RowLora rows) {
+        double[][] out = new double[queries.size()][];
+        int from = 0;
+        while (from < queries.size()) {
+            int to = from;
+            int labelRows = 0;
+            do {
+                labelRows += queries.get(to++).continuations().size();
+            } while (to < queries.size() && labelRows + queries.get(to).continuations().size() <= ROWS);
+            double[][] part = score(model, queries.subList(from, to), rows);
             System.arraycopy(part, 0, out, from, part.length);
+            from = to;
         }
         return out;
     }
 
     /**
-     * {@code [prompts][labels]} log-likelihoods. The last prompt token goes with the continuation, so one forward over
+     * {@code [queries][labels]} log-likelihoods. The last prompt token goes with the continuation, so one forward over
      * {@code prompt[..-1]} fills the cache and the continuation's logits predict every label token.
      */
-    private double[][] score(List<long[]> prompts) {
-        if (prompts.isEmpty()) {
-            return new double[0][];
-        }
-        if (prompts.stream().anyMatch(p -> p.length == 0)) {
+    private static double[][] score(PeftModel model, List<Query> queries, RowLora rows) {
+        if (queries.stream().anyMatch(q -> q.prompt().length == 0)) {
             throw new PeftCoreException("cannot score labels after an empty prompt");
+        }
+        if (queries.stream().anyMatch(q -> q.continuations().isEmpty()
+                || q.continuations().stream().anyMatch(c -> c.length == 0))) {
+            throw new PeftCoreException("every label needs at least one token, and there must be labels");
         }
         CausalLM base = model.base();
         GreedyGenerator.Prefix prefix = model.generationPrefix().orElse(null);
         int virtual = prefix == null ? 0 : prefix.length();
-        int b = prompts.size();
-        int n = continuations.size();
-        int head = prompts.stream().mapToInt(p -> p.length - 1).max().orElse(0);
+        int b = queries.size();
+        int[] counts = queries.stream().mapToInt(q -> q.continuations().size()).toArray();
+        int[] firstRow = new int[b + 1];
+        for (int r = 0; r < b; r++) {
+            firstRow[r + 1] = firstRow[r] + counts[r];
+        }
+        int total = firstRow[b];
+        int longest = queries.stream().flatMap(q -> q.continuations().stream()).mapToInt(c -> c.length).max()
+                .orElseThrow();
+        int head = queries.stream().mapToInt(q -> q.prompt().length - 1).max().orElse(0);
         int past = virtual + head;
         int width = 1 + longest;
         if (past + width > base.config().maxPositions()) {
@@ -78,21 +113,23 @@ public final class LabelScorer {
         long[] headIds = new long[b * head];
         long[] headMask = new long[b * past];
         for (int r = 0; r < b; r++) {
-            long[] p = prompts.get(r);
+            long[] p = queries.get(r).prompt();
             int pad = head - (p.length - 1);
             System.arraycopy(p, 0, headIds, r * head + pad, p.length - 1);
             Arrays.fill(headMask, r * past, r * past + virtual, 1);
             Arrays.fill(headMask, r * past + virtual + pad, (r + 1) * past, 1);
         }
-        long[] tailIds = new long[b * n * width];
-        long[] targets = new long[b * n * width];
-        float[] counted = new float[b * n * width];
-        long[] mask = new long[b * n * (past + width)];
+        long[] tailIds = new long[total * width];
+        long[] targets = new long[total * width];
+        float[] counted = new float[total * width];
+        long[] mask = new long[total * (past + width)];
+        int[] tailAdapters = new int[total];
         for (int r = 0; r < b; r++) {
-            long[] p = prompts.get(r);
-            for (int l = 0; l < n; l++) {
-                long[] c = continuations.get(l);
-                int row = r * n + l;
+            long[] p = queries.get(r).prompt();
+            for (int l = 0; l < counts[r]; l++) {
+                long[] c = queries.get(r).continuations().get(l);
+                int row = firstRow[r] + l;
+                tailAdapters[row] = queries.get(r).adapter();
                 tailIds[row * width] = p[p.length - 1];
                 System.arraycopy(c, 0, tailIds, row * width + 1, c.length);
                 System.arraycopy(c, 0, targets, row * width, c.length);
@@ -104,6 +141,9 @@ public final class LabelScorer {
         try (NDManager scope = base.manager().newSubManager();
              KvCache promptCache = new KvCache(scope, base.layers().size())) {
             if (past > 0) {
+                if (rows != null) {
+                    rows.rows(queries.stream().mapToInt(Query::adapter).toArray());
+                }
                 NDArray m = scope.create(headMask, new Shape(b, past));
                 ForwardArgs args = head == 0 ? ForwardArgs.embeds(prefix.embeddings(scope, b))
                         : virtual > 0 ? ForwardArgs.embeds(prefix.embeddings(scope, b)
@@ -111,19 +151,23 @@ public final class LabelScorer {
                         : ForwardArgs.ids(scope.create(headIds, new Shape(b, head)));
                 base.hiddenStates(args.attentionMask(m).cache(promptCache));
             }
-            try (KvCache cache = promptCache.repeatRows(scope, n)) {
-                NDArray ids = scope.create(tailIds, new Shape((long) b * n, width));
-                NDArray m = scope.create(mask, new Shape((long) b * n, past + width));
+            try (KvCache cache = promptCache.repeatRows(scope, counts)) {
+                if (rows != null) {
+                    rows.rows(tailAdapters);
+                }
+                NDArray ids = scope.create(tailIds, new Shape(total, width));
+                NDArray m = scope.create(mask, new Shape(total, past + width));
                 NDArray logits = base.forward(ForwardArgs.ids(ids).attentionMask(m).cache(cache));
                 NDArray logProbs = logits.toType(DataType.FLOAT32, false).logSoftmax(-1);
-                NDArray picked = logProbs.gather(scope.create(targets, new Shape((long) b * n, width, 1)), 2)
-                        .reshape(b * n, width);
-                float[] sums = picked.mul(scope.create(counted, new Shape((long) b * n, width))).sum(new int[] {1})
+                NDArray picked = logProbs.gather(scope.create(targets, new Shape(total, width, 1)), 2)
+                        .reshape(total, width);
+                float[] sums = picked.mul(scope.create(counted, new Shape(total, width))).sum(new int[] {1})
                         .toFloatArray();
-                double[][] out = new double[b][n];
+                double[][] out = new double[b][];
                 for (int r = 0; r < b; r++) {
-                    for (int l = 0; l < n; l++) {
-                        out[r][l] = sums[r * n + l];
+                    out[r] = new double[counts[r]];
+                    for (int l = 0; l < counts[r]; l++) {
+                        out[r][l] = sums[firstRow[r] + l];
                     }
                 }
                 return out;

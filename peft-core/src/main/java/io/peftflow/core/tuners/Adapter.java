@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peftflow.core.nn.Parameter;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One named adapter attached to a base model. Its parameters live in fp32 on the model's device; the base
@@ -28,6 +29,14 @@ public interface Adapter {
      * ({@code base_model.model.<module>.lora_A.weight}) and prompt tuning ({@code prompt_embeddings}).
      */
     Map<String, Parameter> savedParameters();
+
+    /**
+     * {@link #savedParameters()} as they are keyed in a file holding {@code fileKeys}: adapters whose keys carry their
+     * name read a file saved under another name.
+     */
+    default Map<String, Parameter> savedParameters(Set<String> fileKeys) {
+        return savedParameters();
+    }
 
     /** Switches the adapter's hooks on or off (its parameters stay). */
     void setEnabled(boolean enabled);

@@ -82,7 +82,7 @@ public final class AdapterFiles {
     static void loadWeights(Adapter adapter, Path dir, CausalLM model) {
         try (SafetensorsFile f = open(dir)) {
             checkSaved(adapter, f);
-            for (Map.Entry<String, Parameter> e : adapter.savedParameters().entrySet()) {
+            for (Map.Entry<String, Parameter> e : adapter.savedParameters(f.tensors().keySet()).entrySet()) {
                 Parameter p = e.getValue();
                 NDArray old = p.array();
                 p.set(f.load(e.getKey(), model.manager(), DataType.FLOAT32, model.device()));
@@ -102,7 +102,7 @@ public final class AdapterFiles {
 
     /** The file's header holds exactly the adapter's saved keys, each with its parameter's shape. */
     private static void checkSaved(Adapter adapter, SafetensorsFile f) {
-        Map<String, Parameter> expected = adapter.savedParameters();
+        Map<String, Parameter> expected = adapter.savedParameters(f.tensors().keySet());
         Set<String> missing = new TreeSet<>(expected.keySet());
         missing.removeAll(f.tensors().keySet());
         Set<String> unexpected = new TreeSet<>(f.tensors().keySet());

@@ -3,8 +3,8 @@ package io.peftflow.trainer.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peftflow.kit.api.Page;
 import io.peftflow.kit.tenant.RequestTenant;
-import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.JobEventRow;
+import io.peftflow.trainer.jobs.JobKind;
 import io.peftflow.trainer.jobs.JobService;
 import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.kit.problem.FieldError;
@@ -31,7 +31,9 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** {@code /fine-tuning/jobs}, shaped like OpenAI's fine-tuning jobs API; a tenant sees its own jobs only. */
 @Path("/fine-tuning/jobs")
@@ -75,23 +77,27 @@ public class JobResource {
     }
 
     @GET
-    @Operation(summary = "List the tenant's jobs, newest first (after: a job id cursor)")
+    @Operation(summary = "List the tenant's jobs, newest first (after: a job id cursor)", description = "kind: training "
+            + "(the default: the tenant's fine-tuning jobs) or evaluation (registry-service's measurements before a "
+            + "promotion, registry-service/README.md)")
     @APIResponse(responseCode = "200", description = "a page of jobs")
-    @APIResponse(responseCode = "400", description = "a bad limit or status")
-    public Page<Views.JobView> list(@RestQuery String after,
-                                          @RestQuery Integer limit, @RestQuery String status, @RestQuery String dataset) {
+    @APIResponse(responseCode = "400", description = "a bad limit, status or kind")
+    public Page<Views.JobView> list(@RestQuery String after, @RestQuery Integer limit, @RestQuery String status,
+                                    @RestQuery String dataset, @RestQuery String kind) {
         int n = ApiProblems.limit(limit);
-        JobStatus s = null;
-        if (status != null) {
-            s = JobStatus.fromWire(status);
-            if (s == null) {
-                throw new Requests.BadRequest(List.of(new FieldError("status", "status must be one of "
-                        + java.util.Arrays.stream(JobStatus.values()).map(JobStatus::wire).toList())));
-            }
+        JobStatus s = status == null ? null : wire("status", status, JobStatus.values());
+        JobKind k = kind == null ? JobKind.TRAINING : wire("kind", kind, JobKind.values());
+        return Page.fetched(jobs.list(tenant.name(), k, after, n + 1, s, dataset), n, Views.JobView::of, j -> j.id);
+    }
+
+    /** The constant a query parameter names by its lower-case name; else a 400 naming the parameter and the names. */
+    private static <E extends Enum<E>> E wire(String field, String value, E[] values) {
+        List<String> names = Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).toList();
+        int i = names.indexOf(value);
+        if (i < 0) {
+            throw new Requests.BadRequest(List.of(new FieldError(field, field + " must be one of " + names)));
         }
-        List<FineTuningJob> page = jobs.list(tenant.name(), after, n + 1, s, dataset);
-        List<Views.JobView> views = page.stream().limit(n).map(Views.JobView::of).toList();
-        return Page.of(views, page.size() > n, Views.JobView::id);
+        return values[i];
     }
 
     @GET
@@ -125,8 +131,7 @@ public class JobResource {
         } else {
             throw new Requests.BadRequest(List.of(new FieldError("order", "order must be asc or desc")));
         }
-        List<Views.EventView> views = rows.stream().limit(n).map(Views.EventView::of).toList();
-        return Page.of(views, rows.size() > n, Views.EventView::id);
+        return Page.fetched(rows, n, Views.EventView::of, e -> Views.eventId(e.seq));
     }
 
     @GET

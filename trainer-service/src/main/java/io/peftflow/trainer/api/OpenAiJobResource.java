@@ -6,7 +6,7 @@ import io.peftflow.kit.problem.FieldError;
 import io.peftflow.kit.tenant.RequestTenant;
 import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.JobCheckpoint;
-import io.peftflow.trainer.jobs.JobEventRow;
+import io.peftflow.trainer.jobs.JobKind;
 import io.peftflow.trainer.jobs.JobService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -71,9 +71,8 @@ public class OpenAiJobResource {
     public Page<OpenAiViews.Job> list(@RestQuery String after,
                                             @RestQuery Integer limit) {
         int n = ApiProblems.limit(limit);
-        List<FineTuningJob> page = jobs.list(tenant.name(), after, n + 1, null, null);
-        return Page.of(page.stream().limit(n).map(OpenAiViews.Job::of).toList(), page.size() > n,
-                OpenAiViews.Job::id);
+        return Page.fetched(jobs.list(tenant.name(), JobKind.TRAINING, after, n + 1, null, null), n,
+                OpenAiViews.Job::of, j -> j.id);
     }
 
     @GET
@@ -82,7 +81,12 @@ public class OpenAiJobResource {
     @APIResponse(responseCode = "200", description = "the job")
     @APIResponse(responseCode = "404", description = "no such job")
     public OpenAiViews.Job retrieve(@RestPath String id) {
-        return OpenAiViews.Job.of(jobs.get(tenant.name(), id));
+        return OpenAiViews.Job.of(fineTuningJob(id));
+    }
+
+    /** Registry-service's evaluation jobs are no fine-tuning jobs in OpenAI's sense: 404 here, as in the listing. */
+    private FineTuningJob fineTuningJob(String id) {
+        return jobs.get(tenant.name(), id, JobKind.TRAINING);
     }
 
     @GET
@@ -94,9 +98,9 @@ public class OpenAiJobResource {
     public Page<OpenAiViews.Event> events(@RestPath String id,
                                                 @RestQuery String after, @RestQuery Integer limit) {
         int n = ApiProblems.limit(limit);
-        List<JobEventRow> rows = jobs.eventsNewestFirst(tenant.name(), id, Views.afterEvent(after), n + 1);
-        return Page.of(rows.stream().limit(n).map(OpenAiViews.Event::of).toList(), rows.size() > n,
-                OpenAiViews.Event::id);
+        fineTuningJob(id);
+        return Page.fetched(jobs.eventsNewestFirst(tenant.name(), id, Views.afterEvent(after), n + 1), n,
+                OpenAiViews.Event::of, e -> Views.eventId(e.seq));
     }
 
     @GET
@@ -108,7 +112,7 @@ public class OpenAiJobResource {
     public Page<OpenAiViews.Checkpoint> checkpoints(@RestPath String id, @RestQuery String after,
                                                           @RestQuery Integer limit) {
         int n = ApiProblems.limit(limit == null ? 10 : limit);
-        FineTuningJob job = jobs.get(tenant.name(), id);
+        FineTuningJob job = fineTuningJob(id);
         List<OpenAiViews.Checkpoint> all = jobs.checkpoints(tenant.name(), id).stream()
                 .map((JobCheckpoint c) -> OpenAiViews.Checkpoint.of(job, c)).toList();
         int from = 0;
@@ -129,6 +133,7 @@ public class OpenAiJobResource {
     @APIResponse(responseCode = "404", description = "no such job")
     @APIResponse(responseCode = "409", description = "the job already finished (succeeded or failed)")
     public OpenAiViews.Job cancel(@RestPath String id) {
+        fineTuningJob(id);
         return OpenAiViews.Job.of(jobs.cancel(tenant.name(), id));
     }
 }

@@ -70,9 +70,10 @@ public class JobRepository implements PanacheRepositoryBase<FineTuningJob, Strin
     }
 
     /** Newest first, after the cursor job's position; {@code status} and {@code dataset} filter when not null. */
-    public List<FineTuningJob> page(String tenant, Long beforeSeq, int limit, JobStatus status, String dataset) {
-        StringBuilder q = new StringBuilder("tenant = :tenant");
-        Parameters p = Parameters.with("tenant", tenant);
+    public List<FineTuningJob> page(String tenant, JobKind kind, Long beforeSeq, int limit, JobStatus status,
+                                    String dataset) {
+        StringBuilder q = new StringBuilder("tenant = :tenant and kind = :kind");
+        Parameters p = Parameters.with("tenant", tenant).and("kind", kind);
         if (beforeSeq != null) {
             q.append(" and seq < :seq");
             p.and("seq", beforeSeq);

@@ -129,8 +129,9 @@ public class JobService {
         JobQueued.DataChange change = JsonText.read(j.newData, JobQueued.DataChange.class);
         events.publish(new JobQueued(j.id, j.tenant, r.adapterName(), j.datasetRef(), r.baseModel(), r.method(), j.origin,
                 OffsetDateTime.now(), change), "info", "Job queued: " + r.method() + " on " + j.datasetName + " v"
-                + j.datasetVersion + " with base model " + r.baseModel() + (change == null ? "" : String.format(
-                        java.util.Locale.ROOT, "; %d new examples and %d dropped against version %d%s",
+                + j.datasetVersion + " with base model " + r.baseModel() + (change == null ? ""
+                : change.comparedTo() == 0 ? "; " + change.newExamples() + " new examples (no earlier version trained)"
+                : String.format(java.util.Locale.ROOT, "; %d new examples and %d dropped against version %d%s",
                         change.newExamples(), change.droppedExamples(), change.comparedTo(),
                         change.byContent() ? " (by content)" : " (by example count)")));
         queued.fire(new JobsQueued());
@@ -169,16 +170,30 @@ public class JobService {
                 new ProblemException(Response.Status.NOT_FOUND, "no fine-tuning job '" + id + "'"));
     }
 
+    /** A job of one kind: OpenAI's routes know fine-tuning (training) jobs only, the registry's evaluations are 404. */
+    @Transactional
+    public FineTuningJob get(String tenant, String id, JobKind kind) {
+        FineTuningJob j = get(tenant, id);
+        if (j.kind != kind) {
+            throw new ProblemException(Response.Status.NOT_FOUND, "no fine-tuning job '" + id + "'");
+        }
+        return j;
+    }
+
     @Transactional
     public Optional<FineTuningJob> byRequest(String tenant, String requestId) {
         return jobs.findByRequest(tenant, requestId);
     }
 
-    /** One page, newest first, after the job {@code after} (a job id; null from the start). */
+    /**
+     * One page of one kind of job, newest first, after the job {@code after} (a job id; null from the start).
+     * Training jobs are the tenant's fine-tuning jobs; evaluation jobs are registry-service's, listed on request only.
+     */
     @Transactional
-    public List<FineTuningJob> list(String tenant, String after, int limit, JobStatus status, String dataset) {
+    public List<FineTuningJob> list(String tenant, JobKind kind, String after, int limit, JobStatus status,
+                                    String dataset) {
         Long before = after == null ? null : get(tenant, after).seq;
-        return jobs.page(tenant, before, limit, status, dataset);
+        return jobs.page(tenant, kind, before, limit, status, dataset);
     }
 
     /** Oldest first after event {@code afterSeq}. */

@@ -25,14 +25,4 @@ public enum JobStatus {
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    /** The status a query parameter names; null when it names none. */
-    public static JobStatus fromWire(String value) {
-        for (JobStatus s : values()) {
-            if (s.wire().equals(value)) {
-                return s;
-            }
-        }
-        return null;
-    }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Bottleneck adapters on every decoder layer's insertion points (see {@link BottleneckConfig} for placement and
@@ -103,6 +104,25 @@ public final class BottleneckAdapter extends BaseAdapter<BottleneckConfig> {
     @Override
     public Map<String, Parameter> savedParameters() {
         return parameters();
+    }
+
+    /**
+     * The saved keys under the adapter name the file uses (AdapterHub's {@code load_as}): a server loads many adapters
+     * on one base under names of its own, whatever name training saved them under.
+     */
+    @Override
+    public Map<String, Parameter> savedParameters(Set<String> fileKeys) {
+        String marker = "." + OUTPUT + ".adapters.";
+        String savedName = fileKeys.stream().filter(k -> k.contains(marker)).findFirst()
+                .map(k -> k.substring(k.indexOf(marker) + marker.length()))
+                .map(rest -> rest.substring(0, Math.max(0, rest.indexOf('.')))).orElse(name());
+        if (savedName.isEmpty() || savedName.equals(name())) {
+            return parameters();
+        }
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        parameters().forEach((n, p) -> out.put(n.replace(".adapters." + name() + ".", ".adapters." + savedName + "."),
+                p));
+        return out;
     }
 
     @Override

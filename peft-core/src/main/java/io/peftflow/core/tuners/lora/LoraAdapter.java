@@ -32,7 +32,7 @@ import java.util.Map;
  * (transposed for GPT-2 Conv1D) and {@link #unmerge()} takes it out again.
  */
 public final class LoraAdapter extends BaseAdapter<LoraConfig> {
-    private record Layer(Linear target, ModuleDict dictA, ModuleDict dictB, Dense a, Dense b) {
+    record Layer(Linear target, ModuleDict dictA, ModuleDict dictB, Dense a, Dense b) {
     }
 
     private final List<Layer> layers = new ArrayList<>();
@@ -133,6 +133,15 @@ public final class LoraAdapter extends BaseAdapter<LoraConfig> {
     public void afterForward() {
         packedA = null;
         packedB = null;
+    }
+
+    /** The targeted layers with their A and B (for {@link RowLora}). */
+    List<Layer> layers() {
+        return List.copyOf(layers);
+    }
+
+    float scaling() {
+        return scaling;
     }
 
     /** The targeted Linears' full names. */

@@ -157,10 +157,11 @@ class BottleneckTest {
         }
         try (CausalLM model = Models.load(Fixtures.dir(LLAMA), LoadOptions.cpu())) {
             PeftModel peft = new PeftModel(model);
-            PeftCoreException e = assertThrows(PeftCoreException.class, () -> peft.load(dir, "other"));
-            assertTrue(e.getMessage().contains("adapters.other.") && e.getMessage().contains("adapters.lang."),
-                    "saved keys carry the adapter name: " + e.getMessage());
             peft.load(dir, "lang");
+            assertEquals(0, maxAbsDiff(want, floats(model.manager(), s -> peft.forward(fixtureArgs(LLAMA, s)))));
+            // saved keys carry the adapter name; loaded under another one (a server's), it reads them as saved
+            peft.remove("lang");
+            peft.load(dir, "other");
             assertEquals(0, maxAbsDiff(want, floats(model.manager(), s -> peft.forward(fixtureArgs(LLAMA, s)))));
         }
     }

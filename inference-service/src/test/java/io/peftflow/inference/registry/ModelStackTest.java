@@ -1,0 +1,42 @@
+package io.peftflow.inference.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Stack names parse layer by layer; only versions of one base, each once, with one prompt adapter at most, stack. */
+class ModelStackTest {
+    @Test
+    void aStackNamesItsLayersInOrder() {
+        ModelStack s = ModelStack.parse("support-fr:2+ecommerce");
+        assertEquals(List.of(new ModelName("support-fr", null, 2), new ModelName("ecommerce", ModelName.CHAMPION, null)),
+                s.layers());
+        assertEquals("support-fr:2+ecommerce", s.toString());
+        assertEquals(1, ModelStack.parse("tx").layers().size());
+        assertThrows(IllegalArgumentException.class, () -> ModelStack.parse("a+"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelStack.parse("a+b+c+d+e")).getMessage()
+                .contains("at most 4"));
+    }
+
+    @Test
+    void onlyVersionsOfOneBaseStack() {
+        ServedVersion fr = new ServedVersion("t", "support-fr", 2, "lora", "tiny-llama", List.of());
+        ServedVersion shop = new ServedVersion("t", "ecommerce", 5, "seq_bn", "tiny-llama", List.of());
+        ServedStack stack = ServedStack.of(List.of(fr, shop));
+        assertEquals("support-fr:2+ecommerce:5", stack.modelId());
+        assertEquals("2+5", stack.versions());
+        assertEquals("peftflow-support-fr-v2+ecommerce-v5", stack.fingerprint());
+        assertEquals(shop, stack.top());
+
+        ServedVersion other = new ServedVersion("t", "ecommerce", 6, "lora", "llama-3-8b", List.of());
+        String why = assertThrows(IllegalArgumentException.class, () -> ServedStack.of(List.of(fr, other))).getMessage();
+        assertTrue(why.contains("tiny-llama") && why.contains("llama-3-8b"), why);
+        assertThrows(IllegalArgumentException.class, () -> ServedStack.of(List.of(fr, fr)));
+        ServedVersion p1 = new ServedVersion("t", "p1", 1, "prompt_tuning", "tiny-llama", List.of());
+        ServedVersion p2 = new ServedVersion("t", "p2", 1, "prompt_tuning", "tiny-llama", List.of());
+        assertThrows(IllegalArgumentException.class, () -> ServedStack.of(List.of(p1, p2)));
+    }
+}

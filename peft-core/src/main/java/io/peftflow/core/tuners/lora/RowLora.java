@@ -1,0 +1,146 @@
+package io.peftflow.core.tuners.lora;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.nn.Linear;
+import io.peftflow.core.tuners.Adapter;
+import io.peftflow.core.tuners.PeftModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Several LoRA adapters of one base in one forward pass, each row through its own adapter (S-LoRA/Punica's
+ * gathered matmul): per targeted Linear the adapters' {@code A} and {@code scaling * B} are stacked once, zero-padded
+ * to the largest rank (and zero where an adapter does not target the Linear), and each pass gathers every row's pair
+ * by its adapter index, so the base matmuls run once for the whole batch. While attached the adapters' own hooks are
+ * off; closing restores the active set. Inference only: no dropout, no merged adapters, no {@code modules_to_save}.
+ */
+public final class RowLora implements AutoCloseable {
+    private static final String HOOK = "row-lora";
+
+    private final PeftModel model;
+    private final List<String> restore;
+    private final NDManager manager;
+    private final List<Linear> targets = new ArrayList<>();
+    private NDArray rows;
+
+    private RowLora(PeftModel model, NDManager manager) {
+        this.model = model;
+        this.restore = model.activeAdapters();
+        this.manager = manager;
+    }
+
+    /** Whether {@code adapter} can share a pass with other adapters through this class. */
+    public static boolean mixable(Adapter adapter) {
+        return adapter instanceof LoraAdapter l && !l.isMerged() && l.modulesToSave().isEmpty();
+    }
+
+    /** Stacks {@code adapters} (row adapter index = position in this list) and hooks them on their targets. */
+    public static RowLora attach(PeftModel model, List<String> adapters) {
+        List<LoraAdapter> loras = new ArrayList<>();
+        for (String name : adapters) {
+            Adapter a = model.adapter(name);
+            if (!mixable(a)) {
+                throw new PeftCoreException("adapter " + name + " cannot share a batch with others: only unmerged "
+                        + "LoRA adapters without modules_to_save can");
+            }
+            loras.add((LoraAdapter) a);
+        }
+        if (loras.isEmpty()) {
+            throw new PeftCoreException("a mixed batch needs at least one adapter");
+        }
+        RowLora out = new RowLora(model, model.base().manager().newSubManager());
+        model.setActive();
+        try {
+            out.hook(loras, model.base().dtype());
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+        return out;
+    }
+
+    private void hook(List<LoraAdapter> loras, DataType dtype) {
+        // each targeted Linear (in model order) with every adapter's layer on it, or none
+        Map<Linear, LoraAdapter.Layer[]> byTarget = new LinkedHashMap<>();
+        for (int i = 0; i < loras.size(); i++) {
+            for (LoraAdapter.Layer l : loras.get(i).layers()) {
+                byTarget.computeIfAbsent(l.target(), k -> new LoraAdapter.Layer[loras.size()])[i] = l;
+            }
+        }
+        for (Map.Entry<Linear, LoraAdapter.Layer[]> e : byTarget.entrySet()) {
+            Linear target = e.getKey();
+            LoraAdapter.Layer[] layers = e.getValue();
+            long rank = 0;
+            for (LoraAdapter.Layer l : layers) {
+                rank = Math.max(rank, l == null ? 0 : l.a().weight().shape().get(0));
+            }
+            NDList as = new NDList();
+            NDList bs = new NDList();
+            for (int i = 0; i < layers.length; i++) {
+                NDArray a = manager.zeros(new Shape(rank, target.inFeatures()), DataType.FLOAT32);
+                NDArray b = manager.zeros(new Shape(target.outFeatures(), rank), DataType.FLOAT32);
+                if (layers[i] != null) {
+                    long r = layers[i].a().weight().shape().get(0);
+                    a.set(new NDIndex(":{}", r), layers[i].a().weight().array());
+                    NDArray scaled = layers[i].b().weight().array().mul(loras.get(i).scaling());
+                    scaled.attach(manager);
+                    b.set(new NDIndex(":, :{}", r), scaled);
+                }
+                as.add(a);
+                bs.add(b);
+            }
+            // [N, in, r] and [N, r, out]: a row's x [T, in] times its pair is its update [T, out]
+            NDArray stackedA = NDArrays.stack(as).transpose(0, 2, 1).toType(dtype, false);
+            NDArray stackedB = NDArrays.stack(bs).transpose(0, 2, 1).toType(dtype, false);
+            stackedA.attach(manager);
+            stackedB.attach(manager);
+            target.hooks().add(HOOK, (output, input) -> addRows(output, input, stackedA, stackedB));
+            targets.add(target);
+        }
+    }
+
+    /** Sets each row's adapter (an index into the attached list) for the next forward pass. */
+    public void rows(int[] adapterOfRow) {
+        long[] idx = new long[adapterOfRow.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = adapterOfRow[i];
+        }
+        if (rows != null) {
+            rows.close();
+        }
+        rows = manager.create(idx);
+    }
+
+    private NDArray addRows(NDArray output, NDArray input, NDArray stackedA, NDArray stackedB) {
+        if (rows == null || rows.getShape().get(0) != input.getShape().get(0)) {
+            throw new PeftCoreException("a mixed-adapter pass needs one adapter index per row: " + input.getShape()
+                    + " rows, " + (rows == null ? "none" : rows.getShape().get(0) + " indices") + " set");
+        }
+        NDManager scope = input.getManager();
+        NDArray a = stackedA.get(new NDIndex("{}", rows));
+        a.attach(scope);
+        NDArray b = stackedB.get(new NDIndex("{}", rows));
+        b.attach(scope);
+        NDArray x = input.getDataType() == a.getDataType() ? input : input.toType(a.getDataType(), false);
+        NDArray delta = x.matMul(a).matMul(b);
+        return output.add(delta.getDataType() == output.getDataType() ? delta
+                : delta.toType(output.getDataType(), false));
+    }
+
+    @Override
+    public void close() {
+        targets.forEach(t -> t.hooks().remove(HOOK));
+        targets.clear();
+        manager.close();
+        model.setActive(restore.toArray(new String[0]));
+    }
+}
