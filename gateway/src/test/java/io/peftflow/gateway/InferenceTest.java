@@ -198,12 +198,17 @@ class InferenceTest {
     }
 
     @Test
-    void aStackOfTwoVersionsAnswersAndABadStackNamesTheModel() {
+    void aStackOfTwoVersionsClassifiesAndChatsAndABadStackNamesTheModel() {
         secondVersion();
         String stack = ADAPTER + ":1+" + ADAPTER + ":2";
         Response r = classify(owner, Map.of("model", stack, "input", "Categorise the card transaction\n\nFreshMart #1 120 EUR"));
         r.then().statusCode(200).header("x-peftflow-adapter-version", "1+2").body("model", is(stack));
         assertTrue(LABELS.contains(r.jsonPath().getString("data[0].label")));
+        given().header("Authorization", owner.bearer()).contentType("application/json")
+                .body(Map.of("model", stack, "max_tokens", 3, "temperature", 0,
+                        "messages", List.of(Map.of("role", "user", "content", "Categorise the card transaction\n\nCityBus 2 EUR"))))
+                .when().post("/v1/chat/completions").then().statusCode(200).header("x-peftflow-adapter-version", "1+2")
+                .body("model", is(stack)).body("system_fingerprint", is("peftflow-" + ADAPTER + "-v1+" + ADAPTER + "-v2"));
         classify(owner, Map.of("model", ADAPTER + "+no-such-adapter", "input", "x")).then().statusCode(404)
                 .body("errors[0].field", is("model"));
         classify(owner, Map.of("model", ADAPTER + ":1+" + ADAPTER + ":1", "input", "x")).then().statusCode(400)
