@@ -78,7 +78,7 @@ class ReverseProxyTest {
                 .when().get("/v1/echo/untraced")
                 .then().statusCode(201)
                 .body("requestId", matchesPattern("[0-9a-f-]{36}"))
-                .body("traceparent", matchesPattern("00-[0-9a-f]{32}-[0-9a-f]{16}-01"));
+                .body("traceparent", matchesPattern("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"));
     }
 
     @Test

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * What stands behind the gateway in its tests: the real dataset-service, trainer-service (role both: a CPU worker
  * trains the embedded tiny model), registry-service and inference-service, each its built jar run as in production against the stack
  * of scripts/stack.sh and its own *_test database, requiring the gateway's secret; an echo server on route
- * {@code echo} for the proxy's mechanics, and route {@code down} to a closed port.
+ * {@code echo} for the proxy's mechanics, and route {@code down} to a closed port. All of them, the gateway too,
+ * export every trace to an in-process OTLP receiver ({@link #traces}).
  * <p>
  * The services' Kafka consumers join groups of their own for this run, committed at the topics' ends before the
  * services start: the topics hold the events of earlier runs and of the services' own test suites (jobs the trainer
@@ -48,6 +49,9 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
     static String registryServiceUrl;
     static String inferenceServiceUrl;
 
+    /** Where the gateway and every service export their spans, all of them sampled. */
+    static OtlpReceiver traces;
+
     private final List<Process> services = new ArrayList<>();
     private EchoServer echo;
 
@@ -55,7 +59,8 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             echo = new EchoServer();
-            Map<String, String> config = new HashMap<>();
+            traces = new OtlpReceiver();
+            Map<String, String> config = new HashMap<>(tracing());
             config.put("peftflow.gateway.upstream-secret", SECRET);
             config.put("peftflow.gateway.routes.echo", echo.url());
             config.put("peftflow.gateway.routes.down", "http://127.0.0.1:" + freePort());
@@ -133,6 +138,7 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
                 "-Dpeftflow.gateway-secret=" + SECRET,
                 "-Dpeftflow.outbox.poll-interval=200ms",
                 "-Dai.djl.offline=true"));
+        tracing().forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(settings);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -141,6 +147,14 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
         Process process = builder.start();
         services.add(process);
         return new Service(module, process, "http://127.0.0.1:" + port, log);
+    }
+
+    /** Tracing on (every trace sampled), exported to {@link #traces} in batches a fifth of a second apart. */
+    private static Map<String, String> tracing() {
+        return Map.of("quarkus.otel.sdk.disabled", "false",
+                "quarkus.otel.exporter.otlp.traces.endpoint", traces.endpoint(),
+                "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
+                "quarkus.otel.bsp.schedule.delay", "200ms");
     }
 
     /**
@@ -202,6 +216,9 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
         }
         if (echo != null) {
             echo.close();
+        }
+        if (traces != null) {
+            traces.close();
         }
     }
 }

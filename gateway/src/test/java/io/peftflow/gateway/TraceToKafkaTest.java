@@ -22,7 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** The correlation id and trace context of an upload through the gateway reach the Kafka event it causes. */
+/**
+ * The correlation id and trace context of an upload through the gateway reach the Kafka event it causes: the record's
+ * {@code traceparent} is the client's trace, its parent span dataset-service's send of the event from the outbox.
+ */
 @QuarkusTest
 class TraceToKafkaTest {
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -50,12 +53,27 @@ class TraceToKafkaTest {
                         assertEquals(requestId, header(record, PlatformHeaders.REQUEST_ID));
                         String traceparent = header(record, PlatformHeaders.TRACEPARENT);
                         assertTrue(traceparent.startsWith("00-" + TRACE_ID + "-"), traceparent);
+                        awaitPublishSpan(traceparent.split("-")[2]);
                         return;
                     }
                 }
             }
             fail("no dataset event for tenant " + tenant + " on " + Topics.DATASET_VERSIONS);
         }
+    }
+
+    /** The record's parent is dataset-service's send of it from the outbox, a span of the client's trace. */
+    private static void awaitPublishSpan(String spanId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (TestStack.traces.trace(TRACE_ID).stream().anyMatch(s -> s.spanId().equals(spanId)
+                    && s.service().equals("dataset-service") && s.name().equals(Topics.DATASET_VERSIONS + " publish"))) {
+                return;
+            }
+            Training.sleep();
+        }
+        fail("no dataset-service span " + spanId + " (the outbox's send) in trace " + TRACE_ID + ": "
+                + TestStack.traces.trace(TRACE_ID));
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

@@ -76,7 +76,7 @@ final class Training {
         }
     }
 
-    private static void sleep() {
+    static void sleep() {
         try {
             Thread.sleep(250);
         } catch (InterruptedException e) {

@@ -3,7 +3,7 @@ package io.peftflow.gateway.routing;
 import io.peftflow.events.PlatformHeaders;
 import io.peftflow.gateway.config.GatewayConfig;
 import io.peftflow.gateway.net.ClientAddress;
-import io.peftflow.gateway.trace.TraceContext;
+import io.peftflow.gateway.trace.RequestIds;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -37,10 +37,14 @@ public class ReverseProxy {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host");
     private static final Set<String> LOCATIONS = Set.of("location", "content-location");
-    /** Set by the gateway alone: a client's own value is dropped (the key stays with the gateway too). */
+    /**
+     * Set by the gateway alone: a client's own value is dropped (the key stays with the gateway too). The trace
+     * context is the HTTP client span's, which Quarkus's OpenTelemetry instrumentation of Vert.x writes on each
+     * upstream request (a child of the server span, which continued the client's {@code traceparent}).
+     */
     private static final Set<String> GATEWAY_OWNED = Set.of(PlatformHeaders.TENANT.toLowerCase(),
             PlatformHeaders.GATEWAY_SECRET.toLowerCase(), PlatformHeaders.REQUEST_ID.toLowerCase(),
-            PlatformHeaders.TRACEPARENT, "authorization");
+            PlatformHeaders.TRACEPARENT, PlatformHeaders.TRACESTATE, "authorization");
 
     private final Routes routes;
     private final GatewayConfig config;
@@ -78,7 +82,7 @@ public class ReverseProxy {
             return;
         }
         String uri = upstream.get() + path + (request.query() == null ? "" : "?" + request.query());
-        String requestId = TraceContext.requestId(request.getHeader(PlatformHeaders.REQUEST_ID));
+        String requestId = RequestIds.of(request.getHeader(PlatformHeaders.REQUEST_ID));
 
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         request.headers().forEach(header -> {
@@ -90,7 +94,6 @@ public class ReverseProxy {
         headers.set(PlatformHeaders.TENANT, tenant)
                 .set(PlatformHeaders.GATEWAY_SECRET, config.upstreamSecret())
                 .set(PlatformHeaders.REQUEST_ID, requestId)
-                .set(PlatformHeaders.TRACEPARENT, TraceContext.traceparent(request.getHeader(PlatformHeaders.TRACEPARENT)))
                 .set("X-Forwarded-For", clients.of(request))
                 .set("X-Forwarded-Proto", request.scheme())
                 .set("X-Forwarded-Host", request.authority() == null ? "" : request.authority().toString());

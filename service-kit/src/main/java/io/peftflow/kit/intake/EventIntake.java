@@ -1,9 +1,16 @@
 package io.peftflow.kit.intake;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
 import io.peftflow.events.contract.Validated;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -37,10 +44,13 @@ public class EventIntake {
     private static final Duration FIRST_WAIT = Duration.ofMillis(200);
 
     private final Duration maxWait;
+    private final Tracer tracer;
     private volatile boolean stopping;
 
-    public EventIntake(@ConfigProperty(name = "peftflow.intake.retry-max", defaultValue = "30s") Duration maxWait) {
+    public EventIntake(@ConfigProperty(name = "peftflow.intake.retry-max", defaultValue = "30s") Duration maxWait,
+                       Tracer tracer) {
         this.maxWait = maxWait;
+        this.tracer = tracer;
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -53,6 +63,23 @@ public class EventIntake {
      */
     public <T> CompletionStage<Void> process(Message<String> record, String channel,
                                              Map<String, Class<? extends T>> types, Consumer<T> work) {
+        // The connector's receive span continues the producer's trace (the record's traceparent) but has ended by
+        // now: the work gets its own span under it, current while it runs, so what it writes (outbox events, jobs)
+        // stays in the trace.
+        Span span = tracer.spanBuilder(channel + " process").setSpanKind(SpanKind.CONSUMER)
+                .setParent(TracingMetadata.fromMessage(record).map(TracingMetadata::getCurrentContext)
+                        .orElse(Context.current()))
+                .setAttribute("messaging.system", "kafka").setAttribute("messaging.operation.type", "process")
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            return decodeAndRun(record, channel, types, work, span);
+        } finally {
+            span.end();
+        }
+    }
+
+    private <T> CompletionStage<Void> decodeAndRun(Message<String> record, String channel,
+                                                   Map<String, Class<? extends T>> types, Consumer<T> work, Span span) {
         T payload;
         try {
             CloudEvent event = EventCodec.decode(record.getPayload());
@@ -60,18 +87,20 @@ public class EventIntake {
             if (type == null) {
                 return record.ack();
             }
+            span.setAttribute("cloudevents.event_type", event.type());
             payload = EventCodec.payload(event, type);
             if (payload instanceof Validated v) {
                 v.validate();
             }
         } catch (IllegalArgumentException e) {
             LOG.errorf("%s: dead-lettering a record that is not a valid event: %s", channel, e.getMessage());
+            span.setStatus(StatusCode.ERROR, "dead-lettered: " + e.getMessage());
             return record.nack(e);
         }
-        return run(record, channel, () -> work.accept(payload));
+        return run(record, channel, () -> work.accept(payload), span);
     }
 
-    private CompletionStage<Void> run(Message<String> record, String channel, Runnable work) {
+    private CompletionStage<Void> run(Message<String> record, String channel, Runnable work, Span span) {
         Duration wait = FIRST_WAIT;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -83,6 +112,8 @@ public class EventIntake {
             } catch (RuntimeException e) {
                 if (!TransientFailures.isTransient(e)) {
                     LOG.errorf(e, "%s: dead-lettering a record that can never be processed: %s", channel, e.getMessage());
+                    span.recordException(e);
+                    span.setStatus(StatusCode.ERROR, "dead-lettered");
                     return record.nack(e);
                 }
                 LOG.warnf("%s: %s (attempt %d); trying the record again in %d ms", channel,

@@ -2,8 +2,8 @@ package io.peftflow.kit.outbox;
 
 import io.peftflow.events.CloudEvent;
 import io.peftflow.events.EventCodec;
-import io.peftflow.events.PlatformHeaders;
 import io.peftflow.kit.trace.RequestTrace;
+import io.peftflow.kit.trace.StoredTrace;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -35,11 +35,13 @@ public class Outbox {
         row.recordKey = recordKey;
         row.payload = EventCodec.encode(event);
         row.createdAt = OffsetDateTime.now();
-        RequestTrace.current().ifPresent(trace -> {
-            row.requestId = trace.headers().get(PlatformHeaders.REQUEST_ID);
-            row.traceparent = trace.headers().get(PlatformHeaders.TRACEPARENT);
-            row.tracestate = trace.headers().get(PlatformHeaders.TRACESTATE);
-        });
+        RequestTrace.current().ifPresent(request -> row.requestId = request.requestId());
+        // The span the event is written in (a request's, a consumed record's, a job's): the relay sends it on.
+        StoredTrace trace = StoredTrace.current();
+        if (trace != null) {
+            row.traceparent = trace.traceparent();
+            row.tracestate = trace.tracestate();
+        }
         row.nextAttemptAt = row.createdAt;
         row.persist();
         enqueued.fire(new Enqueued());

@@ -43,7 +43,7 @@ public class OutboxEvent extends PanacheEntityBase {
     @Column(name = "last_error", columnDefinition = "text")
     public String lastError;
 
-    /** The correlation id and W3C trace context of the request that caused the event; Kafka record headers. */
+    /** The correlation id of the request and the W3C trace context of the span that caused the event; Kafka record headers. */
     @Column(name = "request_id")
     public String requestId;
 

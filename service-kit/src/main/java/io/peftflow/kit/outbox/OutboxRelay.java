@@ -1,6 +1,11 @@
 package io.peftflow.kit.outbox;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.peftflow.events.PlatformHeaders;
+import io.peftflow.kit.trace.StoredTrace;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -62,6 +67,7 @@ public class OutboxRelay {
     private final KafkaProbe probe;
     private final OutboxBacklog backlog;
     private final EntityManager em;
+    private final Tracer tracer;
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean stopping;
     private Thread thread;
@@ -73,8 +79,9 @@ public class OutboxRelay {
     private Instant retryAt = Instant.MIN;
 
     public OutboxRelay(KafkaConnection connection, OutboxConfig config,
-                       KafkaProbe probe, OutboxBacklog backlog, EntityManager em) {
+                       KafkaProbe probe, OutboxBacklog backlog, EntityManager em, Tracer tracer) {
         this.config = config;
+        this.tracer = tracer;
         this.probe = probe;
         this.backlog = backlog;
         this.em = em;
@@ -161,8 +168,9 @@ public class OutboxRelay {
             if (blocked.contains(row.topic + '\n' + row.recordKey)) {
                 continue;
             }
+            Span span = publishSpan(row);
             try {
-                producer.send(record(row)).get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                producer.send(record(row, span)).get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 row.sentAt = OffsetDateTime.now();
                 row.lastError = null;
             } catch (Exception e) {
@@ -171,22 +179,45 @@ public class OutboxRelay {
                     return;
                 }
                 String error = describe(e);
+                span.setStatus(StatusCode.ERROR, error);
                 if (!probe.reachable()) {
                     outage(Instant.now(), error);
                     return;
                 }
                 blocked.add(row.topic + '\n' + row.recordKey);
                 refused(row, error);
+            } finally {
+                span.end();
             }
         }
     }
 
-    /** The one place a row becomes a Kafka record (headers, e.g. trace context, belong here). */
-    ProducerRecord<String, String> record(OutboxEvent row) {
+    /**
+     * The send of a row written in a trace: a producer span, child of the span that wrote the row, so the trace
+     * goes on through the outbox; a no-op span for a row written outside any trace.
+     */
+    private Span publishSpan(OutboxEvent row) {
+        StoredTrace written = StoredTrace.of(row.traceparent, row.tracestate);
+        if (written == null) {
+            return Span.getInvalid();
+        }
+        return tracer.spanBuilder(row.topic + " publish").setParent(written.context()).setSpanKind(SpanKind.PRODUCER)
+                .setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", row.topic)
+                .setAttribute("messaging.message.id", row.id).startSpan();
+    }
+
+    /**
+     * The one place a row becomes a Kafka record: its correlation id, and as {@code traceparent}/{@code tracestate}
+     * the send's span (the consumer's spans become its children).
+     */
+    ProducerRecord<String, String> record(OutboxEvent row, Span publish) {
         ProducerRecord<String, String> record = new ProducerRecord<>(row.topic, row.recordKey, row.payload);
         header(record, PlatformHeaders.REQUEST_ID, row.requestId);
-        header(record, PlatformHeaders.TRACEPARENT, row.traceparent);
-        header(record, PlatformHeaders.TRACESTATE, row.tracestate);
+        if (publish.getSpanContext().isValid()) {
+            StoredTrace sent = StoredTrace.in(publish);
+            header(record, PlatformHeaders.TRACEPARENT, sent.traceparent());
+            header(record, PlatformHeaders.TRACESTATE, sent.tracestate());
+        }
         return record;
     }
 

@@ -1,22 +1,16 @@
 package io.peftflow.kit.trace;
 
+import io.peftflow.events.PlatformHeaders;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-/** Captures the request's correlation id and trace context ({@link RequestTrace}) before any resource runs. */
+/** Captures the request's correlation id ({@link RequestTrace}) before any resource runs. */
 public class RequestTraceFilter {
     @ServerRequestFilter(preMatching = true)
     public void capture(ContainerRequestContext request) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String name : RequestTrace.CARRIED) {
-            String value = request.getHeaderString(name);
-            if (value != null && !value.isBlank() && value.length() <= 512) {
-                headers.put(name, value);
-            }
+        String requestId = request.getHeaderString(PlatformHeaders.REQUEST_ID);
+        if (requestId != null && !requestId.isBlank() && requestId.length() <= 512) {
+            RequestTrace.capture(requestId);
         }
-        RequestTrace.capture(headers);
     }
 }

@@ -96,6 +96,11 @@ public class FineTuningJob extends PanacheEntityBase {
     @Column(name = "new_data")
     public String newData;
 
+    /** The W3C trace context of the span that queued the job (StoredTrace); the worker's span continues it. */
+    public String traceparent;
+
+    public String tracestate;
+
     /** The registry's version number of the adapter once it registered it. */
     @Column(name = "registered_version")
     public Integer registeredVersion;

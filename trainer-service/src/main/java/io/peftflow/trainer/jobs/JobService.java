@@ -8,6 +8,7 @@ import io.peftflow.events.training.JobFailed;
 import io.peftflow.events.training.JobIds;
 import io.peftflow.events.training.JobQueued;
 import io.peftflow.kit.problem.ProblemException;
+import io.peftflow.kit.trace.StoredTrace;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -93,6 +94,11 @@ public class JobService {
         j.datasetVersion = dataset.version();
         j.createdAt = OffsetDateTime.now();
         j.notBefore = notBefore == null ? j.createdAt : notBefore;
+        StoredTrace trace = StoredTrace.current();
+        if (trace != null) {
+            j.traceparent = trace.traceparent();
+            j.tracestate = trace.tracestate();
+        }
         if (!jobs.insertIfAbsent(j)) {
             return new Submitted(jobs.findByRequest(tenant, requestId).orElseThrow(() -> new IllegalStateException(
                     "job " + j.id + " conflicts with a job of another request")), false);

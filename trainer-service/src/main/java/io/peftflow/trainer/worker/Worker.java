@@ -1,7 +1,12 @@
 package io.peftflow.trainer.worker;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.peftflow.core.evaluation.LossMetrics;
 import io.peftflow.trainer.TrainerConfig;
+import io.peftflow.kit.trace.StoredTrace;
+import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.JobKind;
 import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.trainer.jobs.JobsQueued;
@@ -47,6 +52,7 @@ public class Worker {
     private final AdapterEvaluation evaluation;
     private final TrainerConfig config;
     private final WorkerHealth health;
+    private final Tracer tracer;
     private final Semaphore wake = new Semaphore(0);
     private final String workerId = workerId();
     private volatile boolean stopping;
@@ -55,7 +61,8 @@ public class Worker {
     private ScheduledExecutorService heartbeat;
 
     public Worker(JobQueue queue, JobRunner runner, AdapterEvaluation evaluation, TrainerConfig config,
-                  WorkerHealth health) {
+                  WorkerHealth health, Tracer tracer) {
+        this.tracer = tracer;
         this.queue = queue;
         this.runner = runner;
         this.evaluation = evaluation;
@@ -99,6 +106,18 @@ public class Worker {
         }
     }
 
+    /**
+     * The run's span, a child of the span that queued the job (its stored trace context): what the run announces
+     * (the succeeded event the registry registers from) stays in the trace of the upload or request behind it.
+     */
+    private Span jobSpan(JobQueue.Claim claim) {
+        FineTuningJob job = claim.job();
+        return tracer.spanBuilder((job.kind == JobKind.EVALUATION ? "evaluate " : "train ") + job.id)
+                .setParent(StoredTrace.parentOf(StoredTrace.of(job.traceparent, job.tracestate)))
+                .setAttribute("peftflow.job.id", job.id).setAttribute("peftflow.job.attempt", job.attempt)
+                .startSpan();
+    }
+
     private void fail(String reason, Throwable t) {
         health.failed(reason);
         LOG.error(reason.replaceAll("\\s+", " "), t);
@@ -128,11 +147,14 @@ public class Worker {
                 JobRunner.Running running = new JobRunner.Running(claim.get().lease());
                 current = running;
                 health.running(claim.get().lease().jobId());
-                try {
+                Span span = jobSpan(claim.get());
+                try (Scope ignored = span.makeCurrent()) {
                     JobQueue.Outcome outcome = claim.get().job().kind == JobKind.EVALUATION
                             ? evaluation.run(claim.get(), running, workDir) : runner.run(claim.get(), running, workDir);
+                    span.setAttribute("peftflow.job.outcome", outcome.name().toLowerCase(Locale.ROOT));
                     LOG.infof("job %s: %s", claim.get().lease().jobId(), outcome.name().toLowerCase(Locale.ROOT));
                 } finally {
+                    span.end();
                     current = null;
                     health.idle();
                     idleSince = System.nanoTime();
