@@ -100,7 +100,8 @@ flow_s=$((SECONDS - t_flow))
 kill "$SAMPLER" && SAMPLER=""
 for v in 1 2; do grep -q "registry: transactions-lora v$v " "$LOGS/containers-flow.log" || fail "no adapter v$v registered"; done
 grep -q "champion" "$LOGS/containers-flow.log" || fail "no promotion decision printed"
-grep -q "Evaluation succeeded" "$LOGS/containers-flow.log" || fail "no evaluation job measured v2 against the champion"
+# The decision names the set both versions were measured on: the evaluation job registry-service requested ran.
+grep -q "measured on: " "$LOGS/containers-flow.log" || fail "no evaluation job measured v2 against the champion"
 grep -q "answered by transactions-lora:2" "$LOGS/containers-flow.log" || fail "the champion v2 did not answer POST /v1/classify"
 say "the flow through the containers: v1 and v2 trained by the CPU worker, registered, v2 and v1 evaluated on the same examples, promoted, v2 classified ($flow_s s)"
 
