@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# On this machine, before gpu-ttq.sh: builds .bench-cp (run.sh's steps) and writes .ttq/, the data both contenders
+# On this machine, before gpu-ttq.sh (.bench-cp comes from run.sh): writes .ttq/, the data both contenders
 # train on — 20,000 generated transactions (seed 42) and 500 for validation (seed 43), each encoded by EvalSetDump as
 # TrainingRun encodes it (ids, labels) for the HF side — gzipped to fit one device call beside .gpu-jre and .bench-cp,
 # and the embedded tiny model's tokenizer files (make_tinyllama.py copies them into the checkpoint).
