@@ -82,12 +82,15 @@ public class BatchInputFiles {
         store.delete(BatchInputs.BUCKET, BatchInputs.key(tenant, id));
     }
 
-    /** Up to {@code limit + 1} files newest first (ids sort so), after the file {@code after} (null: from the newest). */
+    /**
+     * Up to {@code limit + 1} files newest first (ids sort so), after the file {@code after} (null: from the newest).
+     * The tenant's keys are listed whole and sorted here: not every S3 server lists in key order (s3proxy's does not).
+     */
     public List<Stored> newestFirst(String tenant, FileId.BatchInput after, int limit) {
-        return store.list(BatchInputs.BUCKET, BatchInputs.prefix(tenant),
-                        after == null ? null : BatchInputs.key(tenant, after), limit + 1).stream()
-                .map(listed -> FileId.parse(listed.key().substring(listed.key().lastIndexOf('/') + 1)
-                        .replace(".jsonl", "")).orElse(null))
+        String from = after == null ? "" : BatchInputs.key(tenant, after);
+        return store.list(BatchInputs.BUCKET, BatchInputs.prefix(tenant)).stream()
+                .map(ObjectStore.Listed::key).filter(key -> key.compareTo(from) > 0).limit(limit + 1)
+                .map(key -> FileId.parse(key.substring(key.lastIndexOf('/') + 1).replace(".jsonl", "")).orElse(null))
                 .filter(FileId.BatchInput.class::isInstance)
                 .flatMap(f -> find(tenant, (FileId.BatchInput) f).stream()) // deleted meanwhile: not listed
                 .toList();

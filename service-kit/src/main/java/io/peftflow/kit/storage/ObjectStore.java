@@ -142,31 +142,6 @@ public class ObjectStore {
         });
     }
 
-    /**
-     * Up to {@code max} objects under {@code prefix} whose keys sort after {@code startAfter} (null: from the first), in
-     * key order: a page of a listing, for keys that are their own cursor.
-     */
-    public List<Listed> list(String bucket, String prefix, String startAfter, int max) {
-        return call("list " + uri(bucket, prefix), () -> {
-            List<Listed> out = new ArrayList<>();
-            ListObjectsArgs.Builder args = ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true)
-                    .maxKeys(Math.min(max, 1000));
-            if (startAfter != null) {
-                args.startAfter(startAfter);
-            }
-            for (Result<Item> r : client.listObjects(args.build())) {
-                if (out.size() == max) {
-                    break;
-                }
-                Item item = r.get();
-                if (!item.isDir()) {
-                    out.add(new Listed(item.objectName(), item.size(), item.etag()));
-                }
-            }
-            return out;
-        });
-    }
-
     /** Removes the object; removing a missing object is not an error (S3 semantics). */
     public void delete(String bucket, String key) {
         call("delete " + uri(bucket, key), () -> {
