@@ -3,6 +3,7 @@ package io.peftflow.inference.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peftflow.events.PlatformHeaders;
+import io.peftflow.events.contract.AdapterRef;
 import io.peftflow.inference.InferenceConfig;
 import io.peftflow.inference.api.FieldProblems;
 import io.peftflow.kit.problem.ProblemException;
@@ -38,7 +39,7 @@ public class RegistryClient {
     }
 
     /** The ready version {@code model} names; 404 (naming the field {@code model}) when there is none to serve. */
-    public ServedVersion resolve(String tenant, ModelName model) {
+    public ServedVersion resolve(String tenant, AdapterRef model) {
         String path = model.version() != null ? "/adapters/" + model.adapter() + "/versions/" + model.version()
                 : "/adapters/" + model.adapter() + "@" + model.alias();
         JsonNode v = get(tenant, path, model);
@@ -69,7 +70,7 @@ public class RegistryClient {
     public record Champion(String adapter, int version, String baseModel, String createdAt) {
     }
 
-    private JsonNode get(String tenant, String path, ModelName model) {
+    private JsonNode get(String tenant, String path, AdapterRef model) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5))
                 .header(PlatformHeaders.TENANT, tenant).header(PlatformHeaders.GATEWAY_SECRET, secret)
                 .header("Accept", "application/json").GET().build();

@@ -1,5 +1,6 @@
 package io.peftflow.inference.registry;
 
+import io.peftflow.events.contract.AdapterRef;
 import io.peftflow.inference.InferenceConfig;
 import io.peftflow.inference.api.FieldProblems;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,7 +38,7 @@ public class Resolutions {
         }
     }
 
-    private ServedVersion resolve(String tenant, ModelName model) {
+    private ServedVersion resolve(String tenant, AdapterRef model) {
         String key = tenant + "/" + model.adapter() + "/" + model;
         long now = System.nanoTime();
         Entry e = cache.get(key);

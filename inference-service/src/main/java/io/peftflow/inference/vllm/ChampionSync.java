@@ -1,7 +1,7 @@
 package io.peftflow.inference.vllm;
 
 import io.peftflow.inference.InferenceConfig;
-import io.peftflow.inference.registry.ModelName;
+import io.peftflow.events.contract.AdapterRef;
 import io.peftflow.inference.registry.RegistryClient;
 import io.peftflow.inference.registry.ServedVersion;
 import io.peftflow.inference.runtime.ModelFiles;
@@ -103,7 +103,7 @@ public class ChampionSync {
 
     private void sync(Followed f, VllmClient vllm) {
         try {
-            ServedVersion champion = registry.resolve(f.tenant(), new ModelName(f.adapter(), ModelName.CHAMPION, null));
+            ServedVersion champion = registry.resolve(f.tenant(), AdapterRef.champion(f.adapter()));
             switch (decide(champion, loaded.get(f))) {
                 case KEEP -> { }
                 case SKIP_NOT_LORA -> LOG.warnf("%s's champion v%d is %s: vLLM serves LoRA adapters only", f,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.peftflow.events.contract.AdapterRef;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ class ModelStackTest {
     @Test
     void aStackNamesItsLayersInOrder() {
         ModelStack s = ModelStack.parse("support-fr:2+ecommerce");
-        assertEquals(List.of(new ModelName("support-fr", null, 2), new ModelName("ecommerce", ModelName.CHAMPION, null)),
+        assertEquals(List.of(new AdapterRef("support-fr", null, 2), new AdapterRef("ecommerce", AdapterRef.CHAMPION, null)),
                 s.layers());
         assertEquals("support-fr:2+ecommerce", s.toString());
         assertEquals(1, ModelStack.parse("tx").layers().size());
