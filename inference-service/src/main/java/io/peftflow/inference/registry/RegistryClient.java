@@ -50,8 +50,10 @@ public class RegistryClient {
         List<ServedVersion.StoredFile> files = new ArrayList<>();
         v.path("files").forEach(f -> files.add(new ServedVersion.StoredFile(f.path("name").asText(),
                 f.path("uri").asText(), f.path("sha256").asText(), f.path("bytes").asLong())));
+        List<AdapterRef> stackedOn = new ArrayList<>();
+        v.path("stackedOn").forEach(l -> stackedOn.add(AdapterRef.of(l.path("adapter").asText(), l.path("version").asInt())));
         return new ServedVersion(tenant, model.adapter(), v.path("version").asInt(), v.path("method").asText(null),
-                v.path("baseModel").asText(null), files);
+                v.path("baseModel").asText(null), files, stackedOn);
     }
 
     /** The tenant's adapters that have a champion, as {@code name -> champion version} (first 200 by name). */

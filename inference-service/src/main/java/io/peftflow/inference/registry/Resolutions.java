@@ -28,11 +28,14 @@ public class Resolutions {
         this.ttlNanos = config.resolveTtl().toNanos();
     }
 
-    /** Every layer of the stack resolved; a stack that cannot be stacked is a 400 naming {@code model}. */
+    /**
+     * Every layer of the stack resolved, with the versions each was trained on top of ({@code stack_on}) beneath it
+     * ({@link ServedStack#expand}); a stack that cannot be stacked is a 400 naming {@code model}.
+     */
     public ServedStack resolve(String tenant, ModelStack model) {
         List<ServedVersion> layers = model.layers().stream().map(layer -> resolve(tenant, layer)).toList();
         try {
-            return ServedStack.of(layers);
+            return ServedStack.expand(layers, ref -> resolve(tenant, ref));
         } catch (IllegalArgumentException e) {
             throw FieldProblems.badRequest("model", e.getMessage());
         }
