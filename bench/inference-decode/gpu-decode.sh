@@ -8,7 +8,8 @@
 # the start, and the log says so. Then every round, the medians and the ratios (hf_decode.py summary).
 # Usage (one call, carrying .bench-cp built by bench/train-throughput/run.sh after this commit):
 #   bash bench/inference-decode/gpu-decode.sh
-# Environment: ROUNDS, LIMIT, CORE_CASES (DecodeBench's -Dbench.cases), HF_CASES (add b32-merged, b32-mixed8).
+# Environment: ROUNDS, LIMIT, PROMPT, NEW, CORE_CASES (DecodeBench's -Dbench.cases), HF_CASES (hf_decode.py's; add
+# b32-merged, b32-mixed8).
 # The log goes to $OUT/decode.log, every run's whole output to $OUT/raw-decode.tar.gz.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,6 +18,7 @@ LOG=${OUT:-/tmp}/decode.log
 RAW=/tmp/raw-decode
 mkdir -p "$RAW"
 LIMIT=${LIMIT:-450}
+export PROMPT=${PROMPT:-64} NEW=${NEW:-128}   # both sides' prompt length and new tokens
 [ -d .bench-cp ] && CP=$PWD/.bench-cp   # carried: the staged /root/cp may predate DecodeBench
 HF="python3 -P bench/inference-decode/hf_decode.py"
 A=/root/decode-adapters
@@ -38,19 +40,13 @@ run() {  # run CONTENDER ROUND
   fi
   case $1 in
     hf) $HF bench /root/tl $A > "$RAW/$label.log" 2>&1 ;;
-    core) jvm "" -Dbench.cases="${CORE_CASES:-b1-merged,b32,b32-mixed8}" io.peftflow.core.bench.DecodeBench /root/tl $A \
-      > "$RAW/$label.log" 2>&1 ;;
+    core) jvm "" -Dbench.cases="${CORE_CASES:-b1-merged,b32,b32-mixed8}" -Dbench.prompt="$PROMPT" -Dbench.new="$NEW" \
+      io.peftflow.core.bench.DecodeBench /root/tl $A > "$RAW/$label.log" 2>&1 ;;
   esac || tail -20 "$RAW/$label.log" | sed "s/^/[$label] /" | tee -a "$LOG"
   took[$1]=$((SECONDS - start))
   grep RESULT "$RAW/$label.log" | sed "s/^/[$label] /" | tee -a "$LOG"
   echo "[$label] took ${took[$1]} s" | tee -a "$LOG"
 }
-order=(hf core)
-for r in $(seq 1 "${ROUNDS:-3}"); do
-  for c in "${order[@]}"; do
-    run "$c" "$r"
-  done
-  order=("${order[1]}" "${order[0]}")
-done
+rounds hf core
 $HF summary "$LOG" | tee -a "$LOG"
 tar -czf "${OUT:-/tmp}/raw-decode.tar.gz" -C "$RAW" .

@@ -1,6 +1,7 @@
 """HF peer of peft-core's DecodeBench (issue 23's GPU decode benchmark): greedy decode tokens/s of transformers'
-generate with the same PEFT LoRA adapters, in its best configuration: a static KV cache and torch.compile
-(mode reduce-overhead, i.e. CUDA graphs, fullgraph), the adapter merged into the base (merge_and_unload) at batch 1.
+generate with the same PEFT LoRA adapters, in its best configuration: a static KV cache and torch.compile (generate's
+own: with a static cache it compiles the decoding steps, here with CompileConfig(fullgraph=True, mode="reduce-overhead"),
+i.e. CUDA graphs), the adapter merged into the base (merge_and_unload) at batch 1.
 Same checkpoint, same prompt ids (the formula DecodeBench uses), fixed output lengths (min_new_tokens =
 max_new_tokens, no stop token), fp16 on CUDA. Each case: warm-up runs (compilation and CUDA-graph capture happen
 there), then timed runs of one whole generate call (prefill included), tokens/s = batch x new tokens / seconds.
@@ -57,29 +58,36 @@ def write_adapters(ckpt, out):
     print(f"RESULT adapters {out}: {ADAPTERS} x LoRA r=16 alpha=32 on {','.join(TARGETS)}", flush=True)
 
 
-def compiled(model):
-    """Static cache and torch.compile as transformers recommends (docs: llm_optims): the forward compiled with
-    fullgraph and mode reduce-overhead (CUDA graphs); generate then decodes through the compiled forward."""
-    import torch
-    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
-    inner.generation_config.cache_implementation = "static"
-    if device() == "cuda":
-        inner.forward = torch.compile(inner.forward, mode="reduce-overhead", fullgraph=True)
-    return model
+def compile_config(fullgraph):
+    """transformers' own compilation: with a static cache, generate compiles the model's __call__ for the decoding
+    steps (on CUDA) with this config; mode reduce-overhead is CUDA graphs."""
+    from transformers import CompileConfig
+    return CompileConfig(fullgraph=fullgraph, mode="reduce-overhead")
 
 
-def run(label, model, batch, vocab, compile_note, **kw):
+def run(label, model, batch, vocab, **kw):
+    """Warm-up then timed generate calls; with compile, fullgraph first and, should tracing fail, without it."""
     import torch
     ids = torch.tensor(prompts(batch, vocab), device=device())
+    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+    fullgraph = not kw.get("disable_compile", False)
     rates, out = [], None
-    for i in range(WARMUP + RUNS):
+    i = 0
+    while i < WARMUP + RUNS:
         if device() == "cuda":
             torch.cuda.synchronize()
         t0 = time.perf_counter()
-        with torch.inference_mode():
+        try:
             out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=NEW,
-                                 min_new_tokens=NEW, do_sample=False, cache_implementation="static",
-                                 pad_token_id=0, **kw)
+                                 min_new_tokens=NEW, do_sample=False, cache_implementation="static", pad_token_id=0,
+                                 compile_config=compile_config(fullgraph), **kw)
+        except Exception as e:  # a graph break under fullgraph: transformers' default (fullgraph off) instead
+            if not fullgraph or i > 0:
+                raise
+            print(f"{label}: fullgraph compile failed ({type(e).__name__}: {str(e)[:200]}); fullgraph off", flush=True)
+            torch._dynamo.reset()
+            fullgraph = False
+            continue
         if device() == "cuda":
             torch.cuda.synchronize()
         secs = time.perf_counter() - t0
@@ -88,10 +96,13 @@ def run(label, model, batch, vocab, compile_note, **kw):
             rates.append(batch * new / secs)
         else:
             print(f"warm-up {label} {i + 1}: {secs:.2f} s", flush=True)
+        i += 1
+    compiled = getattr(inner, "_compiled_call", None) is not None and not kw.get("disable_compile", False)
+    note = (f"compile=reduce-overhead,fullgraph={fullgraph}" if compiled else "compile=no") + ",static-cache"
     first = ",".join(str(t) for t in out[0, PROMPT:PROMPT + 8].tolist())
     print(f"RESULT decode impl=hf case={label} batch={batch} prompt={PROMPT} new={new} "
           f"tokens_per_s={statistics.median(rates):.1f} runs={','.join(f'{r:.1f}' for r in rates)} "
-          f"first_tokens=[{first}] {compile_note}", flush=True)
+          f"first_tokens=[{first}] {note}", flush=True)
 
 
 def bench(ckpt, adapters):
@@ -109,20 +120,19 @@ def bench(ckpt, adapters):
         for i in range(1, ADAPTERS):
             model.load_adapter(os.path.join(adapters, f"adapter-{i}"), adapter_name=f"adapter-{i}")
         model.set_adapter("adapter-0")
-        # before compiling: PEFT's per-row adapter_names hooks do not trace, so this case runs eager (static cache)
+        # PEFT's per-row adapter_names hooks do not trace: this case runs eager (static cache)
         names = [f"adapter-{r % ADAPTERS}" for r in range(32)]
-        run("b32-mixed8", model, 32, vocab, "compile=no(eager,static-cache)", adapter_names=names)
-    compile_note = "compile=reduce-overhead,fullgraph" if device() == "cuda" else "compile=no(cpu)"
+        run("b32-mixed8", model, 32, vocab, adapter_names=names, disable_compile=True)
     if "b32" in cases:
-        run("b32", compiled(model), 32, vocab, compile_note)
+        run("b32", model, 32, vocab)
     merged_cases = [c for c in cases if c.endswith("-merged")]
     if merged_cases:
         for i in range(1, ADAPTERS):
             if f"adapter-{i}" in model.peft_config:
                 model.delete_adapter(f"adapter-{i}")
-        merged = compiled(model.merge_and_unload())
+        merged = model.merge_and_unload()
         for c in merged_cases:
-            run(c, merged, 1 if c.startswith("b1") else 32, vocab, compile_note + ",merged")
+            run(c, merged, 1 if c.startswith("b1") else 32, vocab)
 
 
 def summary(log):
