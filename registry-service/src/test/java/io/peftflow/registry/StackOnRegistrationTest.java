@@ -17,6 +17,7 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,8 @@ class StackOnRegistrationTest {
                 .contains("must have exactly that stack beneath it"));
         assertEquals("READY", registrations.register(job(other, TrainedAdapter.BASE, List.of(langV1, domainV1)))
                 .status.name(), "a layer with its own stack beneath it");
+        given().header("X-Tenant", TENANT).get("/adapters/" + other + "/compare?a=3&b=4").then().statusCode(200)
+                .body("lineage.field", hasItem("stackedOn"));
 
         String archive = "/adapters/" + lang + "/versions/1";
         given().header("X-Tenant", TENANT).delete(archive).then().statusCode(409)
