@@ -9,7 +9,8 @@ mean over the labelled next-token targets of EvalSetDump's file, as peft-core's 
              flatten: padding-free, DataCollatorWithFlattening (bf16, SDPA's packed-sequence mask or flash_attention_2)
   core LOG      the same EVAL lines from a peft-core TrainCommand log whose lines carry a time stamp (ts below)
   ts            stamps stdin's lines with the wall clock (peft-core's log has none)
-  summary LOG   the target (the first round's HF loss after one epoch), every run's time to it, medians, ratios
+  summary LOG   the target (round 1's loss after one epoch of HF's configuration that ran every round, the faster of
+                round 1), every run's time to it, medians, ratios
 """
 import json, re, statistics, sys, time
 
@@ -136,7 +137,8 @@ def summary(log):
         if m:
             runs.setdefault(m.group(1), {}).setdefault(int(m.group(2)), []).append(
                 (int(m.group(3)), float(m.group(4)), float(m.group(5))))
-    hf_label = next(k for k in runs if k.startswith("hf-"))
+    # HF's configuration in every round: round 1 runs each and the later rounds only the faster one
+    hf_label = max((k for k in runs if k.startswith("hf-")), key=lambda k: (len(runs[k]), -runs[k][1][-1][1]))
     target = runs[hf_label][1][-1][2]
     print(f"SUMMARY (ttq.py summary {log}): target validation loss {target:.6f} = {hf_label}'s after one epoch in"
           f" round 1 (step {runs[hf_label][1][-1][0]})")
