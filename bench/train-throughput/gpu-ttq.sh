@@ -4,8 +4,9 @@
 # transactions (20,000 train / 500 validation, written by TransactionDataset seeds 42/43 and encoded by EvalSetDump on
 # this machine: .ttq/, see BENCHMARKS), the random TinyLlama-shaped checkpoint of make_tinyllama.py.
 # Staged like gpu-resume.sh (/root/jre, /root/cp, /root/gpu pieces, /root/extra = .gpu-extra, /root/ttq = .ttq).
-# Usage: ROUND=1 ORDER="hf core" HF_CONFIG=group-by-length bench/train-throughput/gpu-ttq.sh
-# Round 1 must run HF first: its loss after one epoch is the target. The log accumulates in /root/ttq/ttq.log (one
+# Usage: ROUND=1 ORDER="hf core" HF_CONFIG="group-by-length flatten" bench/train-throughput/gpu-ttq.sh, then rounds 2
+# and 3 with HF's faster configuration of round 1 alone (HF_CONFIG=...) and the order alternated.
+# Round 1 must run HF first: the faster HF configuration's loss after one epoch is the target. The log accumulates in /root/ttq/ttq.log (one
 # machine session) and is copied, with this round's raw logs, to $OUT.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,8 +31,10 @@ fi
 run() {
   case $1 in
     hf)
-      $TTQ hf "$HF_CONFIG" /root/tl $D/train-tokens.jsonl $D/eval-tokens.jsonl > "$RAW/hf-$HF_CONFIG-r$ROUND.log" 2>&1
-      grep -E "^(EVAL|RESULT|packed)" "$RAW/hf-$HF_CONFIG-r$ROUND.log" | sed "s/^/[hf-$HF_CONFIG-r$ROUND] /" | tee -a "$LOG" ;;
+      for c in $HF_CONFIG; do
+        $TTQ hf "$c" /root/tl $D/train-tokens.jsonl $D/eval-tokens.jsonl > "$RAW/hf-$c-r$ROUND.log" 2>&1
+        grep -E "^(EVAL|RESULT|packed)" "$RAW/hf-$c-r$ROUND.log" | sed "s/^/[hf-$c-r$ROUND] /" | tee -a "$LOG"
+      done ;;
     core)
       rm -rf /tmp/core
       core_train /tmp/core "$STEPS" 2>&1 | $TTQ ts > "$RAW/peft-core-r$ROUND.log"

@@ -9,7 +9,8 @@ mean over the labelled next-token targets of EvalSetDump's file, as peft-core's 
              flatten: padding-free, DataCollatorWithFlattening (bf16, SDPA's packed-sequence mask or flash_attention_2)
   core LOG      the same EVAL lines from a peft-core TrainCommand log whose lines carry a time stamp (ts below)
   ts            stamps stdin's lines with the wall clock (peft-core's log has none)
-  summary LOG   the target (the first round's HF loss after one epoch), every run's time to it, medians, ratios
+  summary LOG   the target (round 1's loss after one epoch of HF's configuration that ran every round, the faster of
+                round 1), every run's time to it, medians, ratios
 """
 import json, re, statistics, sys, time
 
@@ -80,9 +81,8 @@ def hf(config, base, train_file, eval_file, max_steps=-1):
     args = TrainingArguments(output_dir="/tmp/hf-ttq", per_device_train_batch_size=16, num_train_epochs=1,
                              max_steps=max_steps, learning_rate=1e-3, weight_decay=0.0, lr_scheduler_type="cosine",
                              warmup_steps=10, max_grad_norm=1.0, optim="adamw_torch_fused", bf16=True, seed=42,
-                             group_by_length=config == "group-by-length", logging_steps=EVERY, save_strategy="no",
-                             report_to=[], disable_tqdm=True, dataloader_pin_memory=True,
-                             remove_unused_columns=False)
+                             logging_steps=EVERY, save_strategy="no", report_to=[], disable_tqdm=True,
+                             dataloader_pin_memory=True, remove_unused_columns=False, **_length_grouping(config))
     collator = DataCollatorWithFlattening(return_position_ids=True) if config == "flatten" else padded
     trainer = Trainer(model=model, args=args, train_dataset=train, data_collator=collator, callbacks=[Clock()])
     if config == "flatten":  # the packed batch must give the padded batch's loss, else the mask leaks across rows
@@ -97,6 +97,16 @@ def hf(config, base, train_file, eval_file, max_steps=-1):
     print(f"RESULT hf-peft {config} ({attn}): transformers {transformers.__version__} peft {peft.__version__}"
           f" torch {torch.__version__}; {out.global_step} steps in {time.perf_counter() - t:.1f} s with evaluations;"
           f" ~{tokens:.0f} tokens", flush=True)
+
+
+def _length_grouping(config):
+    """transformers 5 replaced TrainingArguments' group_by_length with train_sampling_strategy."""
+    import dataclasses
+    from transformers import TrainingArguments
+    names = {f.name for f in dataclasses.fields(TrainingArguments)}
+    if "group_by_length" in names:
+        return {"group_by_length": config == "group-by-length"}
+    return {"train_sampling_strategy": "group_by_length" if config == "group-by-length" else "random"}
 
 
 def _has(module):
@@ -136,7 +146,8 @@ def summary(log):
         if m:
             runs.setdefault(m.group(1), {}).setdefault(int(m.group(2)), []).append(
                 (int(m.group(3)), float(m.group(4)), float(m.group(5))))
-    hf_label = next(k for k in runs if k.startswith("hf-"))
+    # HF's configuration in every round: round 1 runs each and the later rounds only the faster one
+    hf_label = max((k for k in runs if k.startswith("hf-")), key=lambda k: (len(runs[k]), -runs[k][1][-1][1]))
     target = runs[hf_label][1][-1][2]
     print(f"SUMMARY (ttq.py summary {log}): target validation loss {target:.6f} = {hf_label}'s after one epoch in"
           f" round 1 (step {runs[hf_label][1][-1][0]})")

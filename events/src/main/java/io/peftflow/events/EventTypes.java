@@ -42,6 +42,8 @@ public final class EventTypes {
     public static final String ADAPTER_PROMOTED = PREFIX + "adapter.promoted.v1";
     /** {@link io.peftflow.events.adapter.AdapterRegistrationFailed}. */
     public static final String ADAPTER_REGISTRATION_FAILED = PREFIX + "adapter.registration-failed.v1";
+    /** {@link io.peftflow.events.adapter.AdapterVersionArchived}. */
+    public static final String ADAPTER_VERSION_ARCHIVED = PREFIX + "adapter.version-archived.v1";
 
     private EventTypes() {
     }

@@ -3,6 +3,7 @@ package io.peftflow.events;
 import io.peftflow.events.adapter.AdapterEvent;
 import io.peftflow.events.adapter.AdapterPromoted;
 import io.peftflow.events.adapter.AdapterRegistrationFailed;
+import io.peftflow.events.adapter.AdapterVersionArchived;
 import io.peftflow.events.adapter.AdapterVersionRegistered;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.JobSucceeded;
@@ -33,7 +34,8 @@ class AdapterEventsTest {
                                 "s3://peftflow-adapters/acme/tx-lora/v2/adapter_config.json", "cc", 512)),
                         "champion", "first version beating the majority baseline", T),
                 new AdapterPromoted("acme", "tx-lora", 7, 1, 2, "exact_match", 0.7, 0.8, false, "better by 0.1", T),
-                new AdapterRegistrationFailed("acme", "tx-lora", 3, "j2", "shape mismatch", T));
+                new AdapterRegistrationFailed("acme", "tx-lora", 3, "j2", "shape mismatch", T),
+                new AdapterVersionArchived("acme", "tx-lora", 1, T));
         for (AdapterEvent e : events) {
             CloudEvent envelope = EventCodec.decode(EventCodec.encode(e.toCloudEvent("/registry-service")));
             assertEquals(e.type(), envelope.type());

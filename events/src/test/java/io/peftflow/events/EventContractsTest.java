@@ -3,6 +3,7 @@ package io.peftflow.events;
 import io.peftflow.events.adapter.AdapterEvent;
 import io.peftflow.events.adapter.AdapterPromoted;
 import io.peftflow.events.adapter.AdapterRegistrationFailed;
+import io.peftflow.events.adapter.AdapterVersionArchived;
 import io.peftflow.events.adapter.AdapterVersionRegistered;
 import io.peftflow.events.contract.Validated;
 import io.peftflow.events.dataset.DatasetVersionDeleted;
@@ -78,6 +79,9 @@ class EventContractsTest {
                 List.of("trainer-service"), null));
         CONTRACTS.put(EventTypes.ADAPTER_PROMOTED, new Contract(AdapterPromoted.class, List.of(),
                 "deployment automation: inference-service reloads its champion"));
+        // trainer-service refuses archived versions as init_from and stack_on; inference-service stops serving them.
+        CONTRACTS.put(EventTypes.ADAPTER_VERSION_ARCHIVED, new Contract(AdapterVersionArchived.class,
+                List.of("trainer-service", "inference-service"), null));
     }
 
     @Test
@@ -120,6 +124,7 @@ class EventContractsTest {
         JobSucceeded job = EventCodec.payload(EventCodec.decode(fixture("training.job-succeeded")), JobSucceeded.class);
         assertNotNull(job.lineage());
         assertNull(job.lineage().datasetDeletedAt());
+        assertEquals(List.of(), job.lineage().stackedOn(), "trained on the bare base model");
         assertFalse(job.adapterFiles().isEmpty());
         DatasetVersionReady ready = EventCodec.payload(EventCodec.decode(fixture("dataset.version-ready")),
                 DatasetVersionReady.class);

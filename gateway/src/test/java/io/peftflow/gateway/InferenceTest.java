@@ -87,6 +87,45 @@ class InferenceTest {
 
     @Test
     void classifyAnswersOnlyTrainedLabelsAndReproducesTheStoredLabelAccuracy() throws Exception {
+        assertEquals(storedLabelAccuracy(ADAPTER, 1), servedLabelAccuracy(ADAPTER + ":1", "1", ADAPTER + ":1"), 1e-6,
+                "label accuracy on the validation split");
+    }
+
+    /**
+     * stack_on end to end: an adapter trained through the API on top of v1 (frozen) is registered with v1 in its
+     * lineage and, named alone, served on v1: on the validation split it reproduces the label accuracy the trainer's
+     * peft-core measured on the stacked model (base + v1 + the new adapter), stored with the version.
+     */
+    @Test
+    void anAdapterTrainedOnTopOfV1IsServedOnV1() throws Exception {
+        String domain = ADAPTER + "-domain";
+        Training.awaitSucceeded(owner, Training.startJob(owner, """
+                {"dataset": "%s", "model": "tiny-llama", "stack_on": ["%s:1"],
+                 "method": {"type": "lora", "hyperparameters": {"r": 4, "lora_alpha": 8, "target_modules": ["q_proj", "o_proj"]}},
+                 "training": {"max_steps": 20, "batch_size": 4, "learning_rate": 0.01},
+                 "seed": 5, "adapter_name": "%s"}""".formatted(DATASET, ADAPTER, domain)));
+        Training.awaitVersion(owner, domain, 1);
+        given().header("Authorization", owner.bearer()).when().get("/v1/adapters/" + domain + "/versions/1").then()
+                .statusCode(200).body("stackedOn[0].adapter", is(ADAPTER)).body("stackedOn[0].version", is(1))
+                .body("lineage.parents[0].relation", is("stacked_on"));
+        String stack = ADAPTER + ":1+" + domain + ":1";
+        assertEquals(storedLabelAccuracy(domain, 1), servedLabelAccuracy(domain + ":1", "1+1", stack), 1e-6,
+                "the served stack's label accuracy on the validation split");
+        secondVersion();
+        classify(owner, Map.of("model", ADAPTER + ":2+" + domain + ":1", "input", "x")).then().statusCode(400)
+                .body("errors[0].field", is("model")).body("detail", containsString("trained on top of " + ADAPTER + ":1"));
+    }
+
+    private static double storedLabelAccuracy(String adapter, int version) {
+        return given().header("Authorization", owner.bearer()).when().get("/v1/adapters/" + adapter + "/versions/" + version)
+                .then().statusCode(200).extract().jsonPath().getDouble("metrics.tuned.labelAccuracy");
+    }
+
+    /**
+     * {@code model}'s label accuracy on the validation split as served (only trained labels), checking the version
+     * header and model it reports. The run's metrics travel as floats: compare at float precision.
+     */
+    private double servedLabelAccuracy(String model, String versions, String servedModel) throws Exception {
         String split = given().header("Authorization", owner.bearer())
                 .when().get("/v1/datasets/" + DATASET + "/versions/1/splits/validation").then().statusCode(200)
                 .extract().asString();
@@ -97,8 +136,8 @@ class InferenceTest {
             inputs.add(n.path("instruction").asText() + "\n\n" + n.path("input").asText());
             expected.add(n.path("output").asText().trim());
         }
-        Response r = classify(owner, Map.of("model", ADAPTER + ":1", "inputs", inputs, "top_k", 3));
-        r.then().statusCode(200).header("x-peftflow-adapter-version", "1").body("model", is(ADAPTER + ":1"));
+        Response r = classify(owner, Map.of("model", model, "inputs", inputs, "top_k", 3));
+        r.then().statusCode(200).header("x-peftflow-adapter-version", versions).body("model", is(servedModel));
         List<Map<String, Object>> data = r.jsonPath().getList("data");
         int correct = 0;
         for (int i = 0; i < data.size(); i++) {
@@ -106,10 +145,7 @@ class InferenceTest {
             assertTrue(LABELS.contains(label), label);
             correct += label.equals(expected.get(i)) ? 1 : 0;
         }
-        double stored = given().header("Authorization", owner.bearer()).when().get("/v1/adapters/" + ADAPTER + "/versions/1")
-                .then().statusCode(200).extract().jsonPath().getDouble("metrics.tuned.labelAccuracy");
-        // The run's metrics travel as floats: equal at float precision.
-        assertEquals(stored, (double) correct / inputs.size(), 1e-6, "label accuracy on the validation split");
+        return (double) correct / inputs.size();
     }
 
     @Test

@@ -155,6 +155,14 @@ public final class TrainedAdapter {
                 job.trainedTokens());
     }
 
+    /** The same event trained on top of {@code stack} (frozen, bottom first). */
+    public static JobSucceeded stackedOn(JobSucceeded job, List<JobSucceeded.Parent> stack) {
+        JobSucceeded.Lineage l = job.lineage();
+        return new JobSucceeded(job.jobId(), job.tenant(), job.adapterName(), job.adapterFiles(), job.manifest(),
+                job.metricsFile(), job.metrics(), new JobSucceeded.Lineage(l.dataset(), l.baseModel(), l.method(),
+                l.training(), l.seed(), l.libraries(), l.datasetDeletedAt(), l.parent(), stack),
+                job.trainableParameters(), job.steps(), job.finishedAt(), job.trainedTokens());
+    }
 
     /** The trainer's layout: {@code <tenant>/<job>/result/<file>} in the checkpoints bucket. */
     static String resultKey(String tenant, String jobId, Path file) {

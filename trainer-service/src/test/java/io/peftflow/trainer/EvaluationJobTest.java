@@ -91,7 +91,7 @@ class EvaluationJobTest {
             j.datasetName = dataset;
             j.datasetVersion = 1;
             j.recipe = new Recipe("tiny-llama", "lora", MethodPreset.parse("lora").hyperparameters(),
-                    new TrainingSettings(1, null, 8, null, null, null, null), 42, dataset + "-lora", null);
+                    new TrainingSettings(1, null, 8, null, null, null, null), 42, dataset + "-lora", null, null);
             j.createdAt = OffsetDateTime.now();
             j.notBefore = j.createdAt;
             j.result = JsonText.write(result);

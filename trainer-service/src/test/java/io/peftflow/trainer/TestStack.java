@@ -9,6 +9,7 @@ import io.peftflow.events.EventTypes;
 import io.peftflow.events.Topics;
 import io.peftflow.events.adapter.AdapterPromoted;
 import io.peftflow.events.adapter.AdapterRegistrationFailed;
+import io.peftflow.events.adapter.AdapterVersionArchived;
 import io.peftflow.events.adapter.AdapterVersionRegistered;
 import io.peftflow.events.dataset.ContentHashes;
 import io.peftflow.events.dataset.DatasetVersionDeleted;
@@ -161,6 +162,12 @@ public class TestStack {
         AdapterPromoted p = new AdapterPromoted(tenant, adapter, move, null, version, null, null, null, true, "test",
                 OffsetDateTime.now());
         send(Topics.ADAPTER_EVENTS, p.key(), p.toCloudEvent("/registry-service"));
+    }
+
+    /** What registry-service announces when it archives {@code version}. */
+    public void archived(String tenant, String adapter, int version) {
+        AdapterVersionArchived a = new AdapterVersionArchived(tenant, adapter, version, OffsetDateTime.now());
+        send(Topics.ADAPTER_EVENTS, a.key(), a.toCloudEvent("/registry-service"));
     }
 
     /** What registry-service announces when it refuses the job's adapter. */

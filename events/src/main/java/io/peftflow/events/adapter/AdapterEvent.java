@@ -16,13 +16,14 @@ import java.util.Map;
  * order.
  */
 public sealed interface AdapterEvent extends Validated
-        permits AdapterVersionRegistered, AdapterPromoted, AdapterRegistrationFailed {
+        permits AdapterVersionRegistered, AdapterPromoted, AdapterRegistrationFailed, AdapterVersionArchived {
 
     /** The payload record of each adapter event type. */
     Map<String, Class<? extends AdapterEvent>> TYPES = Map.of(
             EventTypes.ADAPTER_VERSION_REGISTERED, AdapterVersionRegistered.class,
             EventTypes.ADAPTER_PROMOTED, AdapterPromoted.class,
-            EventTypes.ADAPTER_REGISTRATION_FAILED, AdapterRegistrationFailed.class);
+            EventTypes.ADAPTER_REGISTRATION_FAILED, AdapterRegistrationFailed.class,
+            EventTypes.ADAPTER_VERSION_ARCHIVED, AdapterVersionArchived.class);
 
     String tenant();
 

@@ -49,10 +49,24 @@ public record JobSucceeded(String jobId, String tenant, String adapterName, List
      *                         otherwise): the registry marks such an adapter and never promotes it
      * @param parent           the adapter version whose weights training started from (a warm start); null for a
      *                         cold start and in events of releases before warm starts
+     * @param stackedOn        the registered adapter versions the adapter was trained on top of, frozen, bottom first
+     *                         ({@code stack_on}, every layer's own stack included): it is served as this stack with
+     *                         itself on top; empty when it was trained on the bare base model
      */
     public record Lineage(DatasetRef dataset, BaseModel baseModel, TrainingRequested.MethodSpec method,
                           TrainingSettings training, long seed, Libraries libraries, OffsetDateTime datasetDeletedAt,
-                          Parent parent) {
+                          Parent parent, List<Parent> stackedOn) {
+
+        public Lineage {
+            stackedOn = stackedOn == null ? List.of() : List.copyOf(stackedOn);
+        }
+
+        /** A lineage without a stack (the shape before {@code stack_on}). */
+        public Lineage(DatasetRef dataset, BaseModel baseModel, TrainingRequested.MethodSpec method,
+                       TrainingSettings training, long seed, Libraries libraries, OffsetDateTime datasetDeletedAt,
+                       Parent parent) {
+            this(dataset, baseModel, method, training, seed, libraries, datasetDeletedAt, parent, List.of());
+        }
 
         /** A cold start's lineage (the shape before warm starts). */
         public Lineage(DatasetRef dataset, BaseModel baseModel, TrainingRequested.MethodSpec method,
@@ -62,7 +76,7 @@ public record JobSucceeded(String jobId, String tenant, String adapterName, List
     }
 
     /**
-     * The registered adapter version a warm start loaded.
+     * A registered adapter version a job loaded: the warm start's parent, or a frozen layer of its stack.
      *
      * @param jobId the job that trained it
      */

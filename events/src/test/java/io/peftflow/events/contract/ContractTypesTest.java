@@ -79,4 +79,17 @@ class ContractTypesTest {
         assertEquals("files[0].uri", e.field());
         assertTrue(e.getMessage().startsWith("files[0].uri must be an s3://bucket/key URI"), e.getMessage());
     }
+
+    @Test
+    void adapterRefsNameAVersionAnAliasOrTheChampion() {
+        assertEquals(AdapterRef.champion("support-fr"), AdapterRef.parse("model", "support-fr"));
+        assertEquals(AdapterRef.of("support-fr", 2), AdapterRef.parse("stack_on[0]", "support-fr:2"));
+        assertEquals(new AdapterRef("support-fr", "challenger", null), AdapterRef.parse("model", "support-fr:challenger"));
+        assertEquals("support-fr:2", AdapterRef.of("support-fr", 2).toString());
+        assertEquals("support-fr", AdapterRef.champion("support-fr").toString());
+        for (String bad : new String[] {"", "Support", "a:B", "a:", "a:b:c"}) {
+            assertEquals("stack_on[1]", assertThrows(InvalidValue.class, () -> AdapterRef.parse("stack_on[1]", bad))
+                    .field(), bad);
+        }
+    }
 }

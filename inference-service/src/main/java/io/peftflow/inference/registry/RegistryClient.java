@@ -3,6 +3,7 @@ package io.peftflow.inference.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peftflow.events.PlatformHeaders;
+import io.peftflow.events.contract.AdapterRef;
 import io.peftflow.inference.InferenceConfig;
 import io.peftflow.inference.api.FieldProblems;
 import io.peftflow.kit.problem.ProblemException;
@@ -38,7 +39,7 @@ public class RegistryClient {
     }
 
     /** The ready version {@code model} names; 404 (naming the field {@code model}) when there is none to serve. */
-    public ServedVersion resolve(String tenant, ModelName model) {
+    public ServedVersion resolve(String tenant, AdapterRef model) {
         String path = model.version() != null ? "/adapters/" + model.adapter() + "/versions/" + model.version()
                 : "/adapters/" + model.adapter() + "@" + model.alias();
         JsonNode v = get(tenant, path, model);
@@ -49,8 +50,10 @@ public class RegistryClient {
         List<ServedVersion.StoredFile> files = new ArrayList<>();
         v.path("files").forEach(f -> files.add(new ServedVersion.StoredFile(f.path("name").asText(),
                 f.path("uri").asText(), f.path("sha256").asText(), f.path("bytes").asLong())));
+        List<AdapterRef> stackedOn = new ArrayList<>();
+        v.path("stackedOn").forEach(l -> stackedOn.add(AdapterRef.of(l.path("adapter").asText(), l.path("version").asInt())));
         return new ServedVersion(tenant, model.adapter(), v.path("version").asInt(), v.path("method").asText(null),
-                v.path("baseModel").asText(null), files);
+                v.path("baseModel").asText(null), files, stackedOn);
     }
 
     /** The tenant's adapters that have a champion, as {@code name -> champion version} (first 200 by name). */
@@ -69,7 +72,7 @@ public class RegistryClient {
     public record Champion(String adapter, int version, String baseModel, String createdAt) {
     }
 
-    private JsonNode get(String tenant, String path, ModelName model) {
+    private JsonNode get(String tenant, String path, AdapterRef model) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5))
                 .header(PlatformHeaders.TENANT, tenant).header(PlatformHeaders.GATEWAY_SECRET, secret)
                 .header("Accept", "application/json").GET().build();

@@ -1,5 +1,6 @@
 package io.peftflow.inference.registry;
 
+import io.peftflow.events.contract.AdapterRef;
 import io.peftflow.inference.InferenceConfig;
 import io.peftflow.inference.api.FieldProblems;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,17 +28,20 @@ public class Resolutions {
         this.ttlNanos = config.resolveTtl().toNanos();
     }
 
-    /** Every layer of the stack resolved; a stack that cannot be stacked is a 400 naming {@code model}. */
+    /**
+     * Every layer of the stack resolved, with the versions each was trained on top of ({@code stack_on}) beneath it
+     * ({@link ServedStack#expand}); a stack that cannot be stacked is a 400 naming {@code model}.
+     */
     public ServedStack resolve(String tenant, ModelStack model) {
         List<ServedVersion> layers = model.layers().stream().map(layer -> resolve(tenant, layer)).toList();
         try {
-            return ServedStack.of(layers);
+            return ServedStack.expand(layers, ref -> resolve(tenant, ref));
         } catch (IllegalArgumentException e) {
             throw FieldProblems.badRequest("model", e.getMessage());
         }
     }
 
-    private ServedVersion resolve(String tenant, ModelName model) {
+    private ServedVersion resolve(String tenant, AdapterRef model) {
         String key = tenant + "/" + model.adapter() + "/" + model;
         long now = System.nanoTime();
         Entry e = cache.get(key);

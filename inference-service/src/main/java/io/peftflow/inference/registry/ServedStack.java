@@ -1,10 +1,13 @@
 package io.peftflow.inference.registry;
 
 import io.peftflow.core.run.MethodPreset;
+import io.peftflow.events.contract.AdapterRef;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -44,6 +47,33 @@ public record ServedStack(List<ServedVersion> layers) {
             throw new IllegalArgumentException("a stack may hold one prompt-tuning adapter, got " + prompts);
         }
         return new ServedStack(layers);
+    }
+
+    /**
+     * The stack that serves {@code requested}: each version with the versions it was trained on top of
+     * ({@code stack_on}, resolved by {@code resolve}) directly beneath it, unless the stack holds them already; an
+     * {@link IllegalArgumentException} when another version of such an adapter is in the stack, when it has more than
+     * {@link ModelStack#MAX_LAYERS} layers, or when {@link #of(List)} refuses it.
+     */
+    public static ServedStack expand(List<ServedVersion> requested, Function<AdapterRef, ServedVersion> resolve) {
+        List<ServedVersion> layers = new ArrayList<>();
+        for (ServedVersion v : requested) {
+            for (AdapterRef ref : v.stackedOn()) {
+                Optional<ServedVersion> held = layers.stream().filter(l -> l.adapter().equals(ref.adapter())).findFirst();
+                if (held.isEmpty()) {
+                    layers.add(resolve.apply(ref));
+                } else if (held.get().version() != ref.version()) {
+                    throw new IllegalArgumentException(v.modelId() + " was trained on top of " + ref + ", the model"
+                            + " stacks " + held.get().modelId());
+                }
+            }
+            layers.add(v);
+        }
+        if (layers.size() > ModelStack.MAX_LAYERS) {
+            throw new IllegalArgumentException("with the adapters they were trained on top of, model stacks "
+                    + layers.size() + " adapters; at most " + ModelStack.MAX_LAYERS);
+        }
+        return of(layers);
     }
 
     public String baseModel() {

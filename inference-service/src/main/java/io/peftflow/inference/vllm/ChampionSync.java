@@ -1,7 +1,7 @@
 package io.peftflow.inference.vllm;
 
 import io.peftflow.inference.InferenceConfig;
-import io.peftflow.inference.registry.ModelName;
+import io.peftflow.events.contract.AdapterRef;
 import io.peftflow.inference.registry.RegistryClient;
 import io.peftflow.inference.registry.ServedVersion;
 import io.peftflow.inference.runtime.ModelFiles;
@@ -40,7 +40,7 @@ public class ChampionSync {
     }
 
     /** What to do about one followed adapter, given its champion and the version vLLM has. */
-    public enum Action { LOAD, KEEP, SKIP_NOT_LORA }
+    public enum Action { LOAD, KEEP, SKIP_NOT_LORA, SKIP_STACKED }
 
     private final RegistryClient registry;
     private final ModelFiles files;
@@ -59,10 +59,13 @@ public class ChampionSync {
         return config.url().isPresent();
     }
 
-    /** LOAD a champion vLLM does not have yet; vLLM serves LoRA adapters only. */
+    /** LOAD a champion vLLM does not have yet; vLLM serves LoRA adapters only, one per request (no stacks). */
     public static Action decide(ServedVersion champion, Integer loadedVersion) {
         if (!"lora".equals(champion.method())) {
             return Action.SKIP_NOT_LORA;
+        }
+        if (!champion.stackedOn().isEmpty()) {
+            return Action.SKIP_STACKED;
         }
         return Integer.valueOf(champion.version()).equals(loadedVersion) ? Action.KEEP : Action.LOAD;
     }
@@ -103,11 +106,13 @@ public class ChampionSync {
 
     private void sync(Followed f, VllmClient vllm) {
         try {
-            ServedVersion champion = registry.resolve(f.tenant(), new ModelName(f.adapter(), ModelName.CHAMPION, null));
+            ServedVersion champion = registry.resolve(f.tenant(), AdapterRef.champion(f.adapter()));
             switch (decide(champion, loaded.get(f))) {
                 case KEEP -> { }
                 case SKIP_NOT_LORA -> LOG.warnf("%s's champion v%d is %s: vLLM serves LoRA adapters only", f,
                         champion.version(), champion.method());
+                case SKIP_STACKED -> LOG.warnf("%s's champion v%d is stacked on %s: vLLM applies one adapter per"
+                        + " request", f, champion.version(), champion.stackedOn());
                 case LOAD -> {
                     vllm.load(f.adapter(), files.adapter(champion).dir());
                     loaded.put(f, champion.version());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.peftflow.events.contract.AdapterRef;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ class ModelStackTest {
     @Test
     void aStackNamesItsLayersInOrder() {
         ModelStack s = ModelStack.parse("support-fr:2+ecommerce");
-        assertEquals(List.of(new ModelName("support-fr", null, 2), new ModelName("ecommerce", ModelName.CHAMPION, null)),
+        assertEquals(List.of(new AdapterRef("support-fr", null, 2), new AdapterRef("ecommerce", AdapterRef.CHAMPION, null)),
                 s.layers());
         assertEquals("support-fr:2+ecommerce", s.toString());
         assertEquals(1, ModelStack.parse("tx").layers().size());
@@ -38,5 +39,29 @@ class ModelStackTest {
         ServedVersion p1 = new ServedVersion("t", "p1", 1, "prompt_tuning", "tiny-llama", List.of());
         ServedVersion p2 = new ServedVersion("t", "p2", 1, "prompt_tuning", "tiny-llama", List.of());
         assertThrows(IllegalArgumentException.class, () -> ServedStack.of(List.of(p1, p2)));
+    }
+
+    @Test
+    void anAdapterTrainedOnAStackIsServedOnIt() {
+        ServedVersion fr = new ServedVersion("t", "support-fr", 2, "lora", "tiny-llama", List.of());
+        ServedVersion fr1 = new ServedVersion("t", "support-fr", 1, "lora", "tiny-llama", List.of());
+        ServedVersion shop = new ServedVersion("t", "ecommerce", 5, "lora", "tiny-llama", List.of(),
+                List.of(AdapterRef.of("support-fr", 2)));
+        java.util.function.Function<AdapterRef, ServedVersion> registry = ref -> {
+            assertEquals(AdapterRef.of("support-fr", 2), ref, "only exact versions are resolved beneath");
+            return fr;
+        };
+        ServedStack served = ServedStack.expand(List.of(shop), registry);
+        assertEquals(ServedStack.of(List.of(fr, shop)), served);
+        assertEquals("support-fr:2+ecommerce:5", served.modelId());
+        assertEquals(served, ServedStack.expand(List.of(fr, shop), registry), "named beneath it already");
+        String why = assertThrows(IllegalArgumentException.class, () -> ServedStack.expand(List.of(fr1, shop), registry))
+                .getMessage();
+        assertTrue(why.contains("ecommerce:5 was trained on top of support-fr:2") && why.contains("support-fr:1"), why);
+        ServedVersion a = new ServedVersion("t", "a", 1, "lora", "tiny-llama", List.of());
+        ServedVersion b = new ServedVersion("t", "b", 1, "lora", "tiny-llama", List.of());
+        ServedVersion c = new ServedVersion("t", "c", 1, "lora", "tiny-llama", List.of());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServedStack.expand(List.of(a, b, c, shop),
+                registry)).getMessage().contains("at most 4"));
     }
 }

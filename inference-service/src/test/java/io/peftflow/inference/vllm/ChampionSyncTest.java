@@ -59,6 +59,9 @@ class ChampionSyncTest {
         assertEquals(ChampionSync.Action.KEEP, ChampionSync.decide(v2, 2));
         ServedVersion bottleneck = new ServedVersion("acme", "tx", 3, "seq_bn", "tiny-llama", List.of());
         assertEquals(ChampionSync.Action.SKIP_NOT_LORA, ChampionSync.decide(bottleneck, 2));
+        ServedVersion stacked = new ServedVersion("acme", "tx", 4, "lora", "tiny-llama", List.of(),
+                List.of(io.peftflow.events.contract.AdapterRef.of("lang", 1)));
+        assertEquals(ChampionSync.Action.SKIP_STACKED, ChampionSync.decide(stacked, 2));
         assertEquals(new ChampionSync.Followed("acme", "tx"), ChampionSync.Followed.parse("acme/tx"));
         assertThrows(IllegalArgumentException.class, () -> ChampionSync.Followed.parse("tx"));
     }

@@ -9,6 +9,7 @@ import io.peftflow.core.evaluation.ExactMatch;
 import io.peftflow.core.evaluation.EvalMetrics;
 import io.peftflow.core.scoring.LabelSet;
 import io.peftflow.core.training.TrainResult;
+import io.peftflow.core.tuners.AdapterFiles;
 import io.peftflow.core.training.TrainingConfig;
 import io.peftflow.core.data.EncodedDataset;
 import io.peftflow.core.data.SequenceEncoder;
@@ -73,6 +74,23 @@ public final class RunManifest {
         if (savedDir != null) {
             a.put("path", savedDir.toString());
             a.put("sha256", sha256Files(savedDir, ".safetensors"));
+        }
+        return this;
+    }
+
+    /**
+     * The frozen adapters the run trained on, bottom first: each directory with its {@code peft_type} and weights'
+     * hash; the base metrics were measured through them. Nothing for a run without one.
+     */
+    public RunManifest stackOn(List<Path> adapterDirs) {
+        if (adapterDirs.isEmpty()) {
+            return this;
+        }
+        var stack = root.putArray("stack_on");
+        for (Path dir : adapterDirs) {
+            stack.addObject().put("path", dir.toString())
+                    .put("peft_type", Json.read(dir.resolve(AdapterFiles.CONFIG)).path("peft_type").asText())
+                    .put("sha256", sha256Files(dir, ".safetensors"));
         }
         return this;
     }

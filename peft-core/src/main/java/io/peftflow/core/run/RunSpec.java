@@ -8,6 +8,7 @@ import io.peftflow.core.tuners.AdapterConfig;
 import io.peftflow.core.tuners.PeftMethod;
 import io.peftflow.core.tuners.PeftMethods;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -30,11 +31,17 @@ import java.util.Locale;
  * @param initFrom a PEFT adapter directory (an earlier run's {@code adapter/}) whose weights the adapter starts from
  *     instead of its initialisation (a warm start), or null; its config must be {@code adapterConfig} and its base
  *     model {@code baseModelId}. Ignored when resuming: the checkpoint holds the weights
+ * @param stackOn PEFT adapter directories (registered adapters of the same base model) applied frozen, in order,
+ *     under the new adapter: only the new adapter trains and is saved; empty for a plain run. Up to
+ *     {@link #MAX_STACK_ON}; at most one prompt-tuning adapter in the whole stack (virtual tokens go in front once)
  */
 public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Path validationFile, String method,
                       AdapterConfig adapterConfig, TrainingConfig training, String device, Path outputDir,
                       Path resumeFrom, int maxLength, OverLongPolicy overLong, boolean trainOnPrompt,
-                      Path initFrom) {
+                      Path initFrom, List<Path> stackOn) {
+    /** Frozen adapters a run may train on: with the new one, a served stack's most layers (four). */
+    public static final int MAX_STACK_ON = 3;
+
     public RunSpec {
         require(baseModelDir, "baseModelDir");
         require(trainFile, "trainFile");
@@ -51,6 +58,11 @@ public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Pat
         method = method.toLowerCase(Locale.ROOT);
         baseModelId = baseModelId == null || baseModelId.isBlank() ? baseModelDir.toString() : baseModelId;
         device = device == null || device.isBlank() ? "auto" : device;
+        stackOn = stackOn == null ? List.of() : List.copyOf(stackOn);
+        if (stackOn.size() > MAX_STACK_ON) {
+            throw PeftCoreException.invalidField("stackOn", "a run stacks on at most " + MAX_STACK_ON
+                    + " adapters, got " + stackOn.size());
+        }
         if (maxLength < 0) {
             throw PeftCoreException.invalidField("maxLength", "maxLength must be >= 0 (0: the model's), got "
                     + maxLength);
@@ -87,6 +99,7 @@ public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Pat
         private OverLongPolicy overLong = OverLongPolicy.TRUNCATE;
         private boolean trainOnPrompt;
         private Path initFrom;
+        private List<Path> stackOn = List.of();
 
         public Builder baseModel(Path dir, String id) {
             baseModelDir = dir;
@@ -138,6 +151,12 @@ public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Pat
             return this;
         }
 
+        /** Frozen adapters under the new one, bottom first (PEFT adapter directories). */
+        public Builder stackOn(List<Path> adapterDirs) {
+            stackOn = adapterDirs;
+            return this;
+        }
+
         public Builder encoding(int maxTokens, OverLongPolicy policy, boolean onPrompt) {
             maxLength = maxTokens;
             overLong = policy;
@@ -147,7 +166,7 @@ public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Pat
 
         public RunSpec build() {
             return new RunSpec(baseModelDir, baseModelId, trainFile, validationFile, method, adapterConfig, training,
-                    device, outputDir, resumeFrom, maxLength, overLong, trainOnPrompt, initFrom);
+                    device, outputDir, resumeFrom, maxLength, overLong, trainOnPrompt, initFrom, stackOn);
         }
     }
 }

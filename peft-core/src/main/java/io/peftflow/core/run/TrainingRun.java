@@ -28,6 +28,7 @@ import io.peftflow.core.training.TrainingListener;
 import io.peftflow.core.training.TrainingSlot;
 import io.peftflow.core.training.StepProgress;
 import io.peftflow.core.tuners.AdapterConfig;
+import io.peftflow.core.tuners.AdapterFiles;
 import io.peftflow.core.tuners.WarmStart;
 import io.peftflow.core.tuners.PeftModel;
 import io.peftflow.data.Example;
@@ -117,6 +118,15 @@ public final class TrainingRun {
     private RunResult run(CausalLM model, Tokenizer tok, List<Example> trainExamples,
                           List<Example> validationExamples) {
         PeftModel peft = new PeftModel(model);
+        // Frozen layers first: active adapters apply in the order they were added, the new one on top.
+        List<String> stack = new ArrayList<>();
+        for (Path dir : spec.stackOn()) {
+            String layer = "stack-" + stack.size();
+            AdapterFiles.requireBase(dir, spec.baseModelId(), "stack_on adapter " + stack.size());
+            peft.load(dir, layer);
+            peft.freeze(layer);
+            stack.add(layer);
+        }
         peft.add(ADAPTER_NAME, spec.adapterConfig().forTokenizer(tok), spec.seed());
         if (spec.initFrom() != null && spec.resumeFrom() == null) {
             WarmStart.load(peft, ADAPTER_NAME, spec.initFrom(), spec.baseModelId());
@@ -132,11 +142,13 @@ public final class TrainingRun {
         LabelSet labels = LabelSet.of(trainExamples);
 
         listener.onPhase(RunListener.Phase.BASE_EVALUATION);
-        peft.setActive();
+        // "base" is what the new adapter starts from: the base model, through the frozen stack if there is one.
+        peft.setActive(stack.toArray(String[]::new));
         EvalMetrics base = evaluate(peft, encoder, validation, validationExamples, batch, pad, answerTokens,
                 labels);
         ExactMatch.Majority majority = ExactMatch.majority(validationExamples);
-        peft.setActive(ADAPTER_NAME);
+        stack.add(ADAPTER_NAME);
+        peft.setActive(stack.toArray(String[]::new));
 
         listener.onPhase(RunListener.Phase.TRAINING);
         Path checkpointDir = spec.outputDir().resolve("checkpoint");
@@ -180,7 +192,7 @@ public final class TrainingRun {
                 .dataset("validation", spec.validationFile(), encoder, validation)
                 .adapter(spec.method(), peft.adapter(ADAPTER_NAME).configJson(spec.baseModelId()),
                         peft.trainableParameterCount(), adapterDir)
-                .training(spec.training(), result).metrics("base", base).majorityBaseline(majority)
+                .stackOn(spec.stackOn()).training(spec.training(), result).metrics("base", base).majorityBaseline(majority)
                 .serving(labels);
         if (tuned != null) {
             manifest.metrics("tuned", tuned);

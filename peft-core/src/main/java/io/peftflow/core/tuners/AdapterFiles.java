@@ -45,6 +45,19 @@ public final class AdapterFiles {
         SafetensorsWriter.write(dir.resolve(WEIGHTS), tensors);
     }
 
+    /**
+     * That the saved adapter in {@code dir} was trained on {@code baseModelId} ({@code base_model_name_or_path});
+     * else a {@link PeftCoreException} naming its config file, {@code what} saying which adapter it is.
+     */
+    public static void requireBase(Path dir, String baseModelId, String what) {
+        Path config = dir.resolve(CONFIG);
+        String base = Json.read(config).path(WarmStart.BASE_MODEL_KEY).asText("");
+        if (!base.equals(baseModelId)) {
+            throw new PeftCoreException(what + " was trained on base model '" + base + "', this run's is '"
+                    + baseModelId + "'", config, null);
+        }
+    }
+
     /** The config of a saved adapter, by its {@code peft_type}. */
     public static AdapterConfig readConfig(Path dir) {
         Path file = dir.resolve(CONFIG);

@@ -14,6 +14,7 @@ import io.peftflow.core.nn.Linear;
 import io.peftflow.core.nn.Parameter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,12 +26,14 @@ import java.util.Set;
 /**
  * A frozen base model with named adapters, like PEFT's {@code PeftModel}. Several adapters can be active at once
  * (a language adapter stacked with a domain adapter); active adapters apply in the order they were added, each
- * on the previous one's output. Only active adapters' parameters are trainable ({@code requires_grad}); base
- * weights never are. Does not own the base model: close that yourself.
+ * on the previous one's output. Only active adapters' parameters are trainable ({@code requires_grad}), frozen ones'
+ * and base weights never are. Does not own the base model: close that yourself.
  */
 public final class PeftModel {
     private final CausalLM base;
     private final Map<String, Adapter> adapters = new LinkedHashMap<>();
+    /** Adapters that apply when active but never train (a stack's lower layers under a new adapter). */
+    private final Set<String> frozen = new HashSet<>();
 
     public PeftModel(CausalLM base) {
         this.base = base;
@@ -90,6 +93,16 @@ public final class PeftModel {
         AdapterFiles.loadWeights(adapter(name), dir, base);
     }
 
+    /**
+     * Keeps {@code name}'s weights fixed: still applied while active, never trainable and without dropout, so a new
+     * adapter added after it trains on top of it (PEFT's stacked adapters with the lower ones frozen).
+     */
+    public void freeze(String name) {
+        adapter(name).setTraining(false);
+        frozen.add(name);
+        refreshTrainable();
+    }
+
     public Adapter adapter(String name) {
         Adapter a = adapters.get(name);
         if (a == null) {
@@ -135,11 +148,12 @@ public final class PeftModel {
     public void remove(String name) {
         adapter(name).detach();
         adapters.remove(name);
+        frozen.remove(name);
     }
 
     /** Dropout on (true) or off (false, the default) in every adapter. */
     public void train(boolean training) {
-        adapters.values().forEach(a -> a.setTraining(training));
+        adapters.values().forEach(a -> a.setTraining(training && !frozen.contains(a.name())));
     }
 
     /** Logits {@code [B, P+T, V]}: with an active prompt adapter the first P positions are its virtual tokens. */
@@ -268,7 +282,8 @@ public final class PeftModel {
 
     private void refreshTrainable() {
         for (Adapter a : adapters.values()) {
-            a.parameters().values().forEach(p -> p.setTrainable(a.isEnabled()));
+            boolean trainable = a.isEnabled() && !frozen.contains(a.name());
+            a.parameters().values().forEach(p -> p.setTrainable(trainable));
         }
     }
 }

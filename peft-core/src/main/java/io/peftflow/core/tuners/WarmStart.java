@@ -25,11 +25,7 @@ public final class WarmStart {
         Path config = parentDir.resolve(AdapterFiles.CONFIG);
         ObjectNode parent = (ObjectNode) Json.read(config).deepCopy();
         ObjectNode own = peft.adapter(name).configJson(baseModelId).deepCopy();
-        String parentBase = parent.path(BASE_MODEL_KEY).asText("");
-        if (!parentBase.equals(baseModelId)) {
-            throw new PeftCoreException("the warm start's parent adapter was trained on base model '" + parentBase
-                    + "', this run's is '" + baseModelId + "'", config, null);
-        }
+        AdapterFiles.requireBase(parentDir, baseModelId, "the warm start's parent adapter");
         parent.remove(BASE_MODEL_KEY);
         own.remove(BASE_MODEL_KEY);
         // compared as written: in memory a float and a double of the same value are different nodes

@@ -347,7 +347,8 @@ public class AdapterResource {
     @APIResponse(responseCode = "204", description = "archived")
     @APIResponse(responseCode = "400", description = "a bad adapter name or version number")
     @APIResponse(responseCode = "404", description = "no such adapter or version")
-    @APIResponse(responseCode = "409", description = "the version is the champion: move the champion first")
+    @APIResponse(responseCode = "409", description = "the version is the champion (move the champion first) or ready "
+            + "versions are stacked on it (archive those first)")
     public Response archive(@RestPath String name, @RestPath String version) {
         adapters.archive(tenant.name(), ResourceName.check("adapter name", name), positive("version", version));
         return Response.noContent().build();

@@ -40,6 +40,7 @@ final class Comparisons {
         difference("method.name", la.methodName, lb.methodName, lineage);
         difference("seed", la.seed, lb.seed, lineage);
         difference("parent.version", la.parentVersion, lb.parentVersion, lineage);
+        difference("stackedOn", Views.layers(la), Views.layers(lb), lineage);
         differences("training.", la.training, lb.training, lineage);
         differences("libraries.", la.libraries, lb.libraries, lineage);
         return new Views.Comparison(adapter, Views.VersionSummary.of(a.version()), Views.VersionSummary.of(b.version()),

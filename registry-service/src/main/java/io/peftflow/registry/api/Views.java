@@ -11,6 +11,7 @@ import io.peftflow.registry.catalog.VersionTag;
 import io.peftflow.registry.promotion.PromotionPolicy;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,22 +62,42 @@ final class Views {
         }
     }
 
+    /**
+     * Where a version came from. {@code parent} is the warm start's (kept for clients before {@code parents});
+     * {@code parents} lists every version it was trained from, each with its relation.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Lineage(String jobId, DatasetLineage dataset, BaseModel baseModel, Method method,
-                   Map<String, Object> training, Long seed, Map<String, Object> libraries, Parent parent) {
+                   Map<String, Object> training, Long seed, Map<String, Object> libraries, Parent parent,
+                   List<Parent> parents) {
         static Lineage of(VersionLineage l) {
             if (l == null) {
                 return null;
             }
+            Parent warm = l.parentVersion == null ? null
+                    : new Parent(l.parentAdapter, l.parentVersion, Parent.WARM_START);
+            List<Parent> parents = new ArrayList<>();
+            if (warm != null) {
+                parents.add(warm);
+            }
+            layers(l).forEach(s -> parents.add(new Parent(s.adapter(), s.version(), Parent.STACKED_ON)));
             return new Lineage(l.jobId, new DatasetLineage(l.datasetName, l.datasetVersion, l.trainSha256,
                     l.validationSha256), new BaseModel(l.baseModelId, l.baseWeightsSha256),
-                    new Method(l.methodName, l.methodConfig), l.training, l.seed, l.libraries,
-                    l.parentVersion == null ? null : new Parent(l.parentAdapter, l.parentVersion));
+                    new Method(l.methodName, l.methodConfig), l.training, l.seed, l.libraries, warm, parents);
         }
     }
 
-    /** The version a warm start loaded. */
-    record Parent(String adapter, int version) {
+    static List<VersionLineage.Layer> layers(VersionLineage l) {
+        return l == null || l.stackedOn == null ? List.of() : l.stackedOn;
+    }
+
+    /**
+     * A version another was trained from: {@code warm_start} (its weights were the starting point) or
+     * {@code stacked_on} (a frozen layer beneath it, served with it).
+     */
+    record Parent(String adapter, int version, String relation) {
+        static final String WARM_START = "warm_start";
+        static final String STACKED_ON = "stacked_on";
     }
 
     record DatasetLineage(String name, Integer version, String trainSha256, String validationSha256) {
@@ -94,7 +115,7 @@ final class Views {
                        Map<String, Object> metrics, String promotion, Map<String, Object> decision,
                        String failureReason, List<Map<String, Object>> files, Lineage lineage, Map<String, String> tags,
                        OffsetDateTime createdAt, OffsetDateTime readyAt, OffsetDateTime archivedAt,
-                       OffsetDateTime datasetDeletedAt) {
+                       OffsetDateTime datasetDeletedAt, List<VersionLineage.Layer> stackedOn) {
         static VersionView of(String adapter, AdapterVersion v, List<AdapterAlias> aliases, VersionLineage lineage,
                               List<VersionTag> tags) {
             Map<String, String> tagMap = new LinkedHashMap<>();
@@ -103,7 +124,8 @@ final class Views {
                     aliases.stream().filter(a -> a.version == v.version).map(a -> a.alias).toList(), v.method,
                     v.baseModel, v.datasetName == null ? null : new DatasetRef(v.datasetName, v.datasetVersion),
                     v.trainableParameters, v.steps, v.sizeBytes, v.metrics, v.promotionReason, v.decision,
-                    v.failureReason, v.files, Lineage.of(lineage), tagMap, v.createdAt, v.readyAt, v.archivedAt, v.datasetDeletedAt);
+                    v.failureReason, v.files, Lineage.of(lineage), tagMap, v.createdAt, v.readyAt, v.archivedAt, v.datasetDeletedAt,
+                    layers(lineage));
         }
     }
 

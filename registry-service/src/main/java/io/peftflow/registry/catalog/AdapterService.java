@@ -1,6 +1,8 @@
 package io.peftflow.registry.catalog;
 
+import io.peftflow.events.adapter.AdapterVersionArchived;
 import io.peftflow.kit.problem.ProblemException;
+import io.peftflow.registry.events.AdapterEvents;
 import io.peftflow.registry.promotion.PromotionPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -21,13 +23,15 @@ public class AdapterService {
     private final VersionRepository versions;
     private final AliasService aliases;
     private final VersionReads reads;
+    private final AdapterEvents events;
 
     public AdapterService(AdapterRepository adapters, VersionRepository versions, AliasService aliases,
-                          VersionReads reads) {
+                          VersionReads reads, AdapterEvents events) {
         this.adapters = adapters;
         this.versions = versions;
         this.aliases = aliases;
         this.reads = reads;
+        this.events = events;
     }
 
     @Transactional
@@ -162,7 +166,8 @@ public class AdapterService {
 
     /**
      * Archives a version: metadata kept, files no longer served, aliases other than {@code champion} removed (with
-     * history). The champion cannot be archived: move the alias first. Idempotent.
+     * history), {@code adapter.version-archived} announced. The champion cannot be archived: move the alias first;
+     * nor can a version that ready versions are stacked on ({@code stack_on}): they are served on top of it. Idempotent.
      */
     @Transactional
     public void archive(String tenant, String name, int version) {
@@ -176,6 +181,11 @@ public class AdapterService {
             throw new ProblemException(Response.Status.CONFLICT, "version " + version + " is the champion of adapter '"
                     + name + "'; move the champion alias before archiving it");
         }
+        List<VersionLineage.Layer> above = versions.stackedOn(tenant, name, version);
+        if (!above.isEmpty()) {
+            throw new ProblemException(Response.Status.CONFLICT, "version " + version + " of adapter '" + name
+                    + "' is stacked beneath " + above + ", which are served on top of it; archive those first");
+        }
         for (AdapterAlias a : aliases.all(adapter)) {
             if (a.version == version) {
                 aliases.delete(adapter, a.alias, "version " + version + " archived");
@@ -186,6 +196,7 @@ public class AdapterService {
         if (v.id.equals(adapter.headlineVersionId)) {
             adapter.headlineVersionId = versions.latestReady(adapter).map(x -> x.id).orElse(null);
         }
+        events.announce(new AdapterVersionArchived(tenant, name, version, v.archivedAt));
     }
 
     private Adapter locked(String tenant, String name) {

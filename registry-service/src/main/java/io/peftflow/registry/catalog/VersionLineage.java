@@ -8,6 +8,7 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+import java.util.List;
 import java.util.Map;
 
 /** Where a version came from: its training job, dataset version, base model, method config and libraries. */
@@ -64,4 +65,20 @@ public class VersionLineage extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(columnDefinition = "jsonb")
     public Map<String, Object> libraries;
+
+    /**
+     * The versions it was trained on top of, frozen, bottom first ({@code stack_on}); served beneath it. Empty or
+     * null when it was trained on the bare base model.
+     */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "stacked_on", columnDefinition = "jsonb")
+    public List<Layer> stackedOn;
+
+    /** A version of one of the tenant's adapters, as a layer of a stack. */
+    public record Layer(String adapter, int version) {
+        @Override
+        public String toString() {
+            return adapter + " v" + version;
+        }
+    }
 }

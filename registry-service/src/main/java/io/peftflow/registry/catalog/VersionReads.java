@@ -27,7 +27,7 @@ public class VersionReads {
                    l.version_id AS lineage_version_id, l.job_id AS lineage_job_id,
                    l.dataset_name AS lineage_dataset_name, l.dataset_version AS lineage_dataset_version,
                    l.train_sha256, l.validation_sha256, l.base_model_id, l.base_weights_sha256, l.method_name,
-                   l.method_config, l.training, l.seed, l.libraries, l.parent_adapter, l.parent_version,
+                   l.method_config, l.training, l.seed, l.libraries, l.parent_adapter, l.parent_version, l.stacked_on,
                    (SELECT json_agg(json_build_array(x.alias, x.version) ORDER BY x.alias)
                     FROM adapter_alias x WHERE x.adapter_id = a.id) AS aliases,
                    (SELECT json_agg(json_build_array(t.key, t.value) ORDER BY t.key)
@@ -36,6 +36,7 @@ public class VersionReads {
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
     private static final TypeReference<List<Map<String, Object>>> FILES = new TypeReference<>() { };
     private static final TypeReference<List<List<Object>>> PAIRS = new TypeReference<>() { };
+    private static final TypeReference<List<VersionLineage.Layer>> LAYERS = new TypeReference<>() { };
 
     private final SqlReads sql;
 
@@ -138,6 +139,7 @@ public class VersionReads {
             l.libraries = r.json("libraries", OBJECT);
             l.parentAdapter = r.string("parent_adapter");
             l.parentVersion = r.integer("parent_version");
+            l.stackedOn = r.json("stacked_on", LAYERS);
         }
 
         List<AdapterAlias> aliases = new ArrayList<>();

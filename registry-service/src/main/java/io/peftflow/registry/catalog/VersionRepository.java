@@ -33,6 +33,19 @@ public class VersionRepository implements PanacheRepositoryBase<AdapterVersion, 
                 + " and datasetDeletedAt is null", at, tenant, dataset, datasetVersion);
     }
 
+    /** The ready (or registering) versions of the tenant stacked on {@code adapter} v{@code version}. */
+    public List<VersionLineage.Layer> stackedOn(String tenant, String adapter, int version) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = getEntityManager().createNativeQuery("""
+                SELECT a.name, v.version FROM version_lineage l JOIN adapter_version v ON v.id = l.version_id
+                JOIN adapter a ON a.id = v.adapter_id
+                WHERE v.tenant = ?1 AND v.status IN ('READY', 'REGISTERING') AND l.stacked_on @> CAST(?2 AS jsonb)
+                ORDER BY a.name, v.version""").setParameter(1, tenant)
+                .setParameter(2, "[{\"adapter\": \"" + adapter + "\", \"version\": " + version + "}]")
+                .getResultList();
+        return rows.stream().map(r -> new VersionLineage.Layer((String) r[0], ((Number) r[1]).intValue())).toList();
+    }
+
     /** The latest ready version: the headline of an adapter without a champion. */
     public Optional<AdapterVersion> latestReady(Adapter adapter) {
         return find("adapter = ?1 and status = ?2 order by version desc", adapter, VersionStatus.READY)

@@ -59,6 +59,7 @@ public class RegistrationService {
     private final AliasService aliases;
     private final AdapterObjects objects;
     private final AdapterCheck check;
+    private final StackCheck stackCheck;
     private final AdapterEvents events;
     private final PromotionEvaluations evaluations;
     private final Path workDir;
@@ -67,13 +68,14 @@ public class RegistrationService {
     private final Counter failedRegistrations;
 
     public RegistrationService(AdapterRepository adapters, VersionRepository versions, AliasService aliases,
-                               AdapterObjects objects, AdapterCheck check, AdapterEvents events,
+                               AdapterObjects objects, AdapterCheck check, StackCheck stackCheck, AdapterEvents events,
                                PromotionEvaluations evaluations, RegistryConfig config, MeterRegistry meters) {
         this.adapters = adapters;
         this.versions = versions;
         this.aliases = aliases;
         this.objects = objects;
         this.check = check;
+        this.stackCheck = stackCheck;
         this.events = events;
         this.evaluations = evaluations;
         this.workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
@@ -105,6 +107,7 @@ public class RegistrationService {
         try {
             staged = StagedAdapter.fetch(job, objects, workDir, checkpointsBucket);
             check.check(staged, baseModel(job));
+            stackCheck.check(job, baseModel(job));
         } catch (RegistrationRejected e) {
             rejected = e.getMessage();
         }
@@ -189,6 +192,13 @@ public class RegistrationService {
         if (v.status != VersionStatus.REGISTERING) {
             return v;
         }
+        try {
+            // again, under the layers' locks: a layer archived since staging leaves nothing to serve the version on
+            stackCheck.check(job, v.baseModel);
+        } catch (RegistrationRejected e) {
+            fail(adapter, v, e.getMessage());
+            return v;
+        }
         v.status = VersionStatus.READY;
         v.readyAt = OffsetDateTime.now();
         Optional<AdapterVersion> champion = aliases.find(adapter, AdapterAlias.CHAMPION)
@@ -242,6 +252,7 @@ public class RegistrationService {
                 l.parentVersion = in.parent().version();
             }
             l.libraries = in.libraries() == null ? null : JSON.convertValue(in.libraries(), MAP);
+            l.stackedOn = StackCheck.of(job);
         }
         return l;
     }

@@ -77,7 +77,7 @@ class JobCreation {
             DatasetRef dataset = dataset(tenant, request);
             Recipe warm;
             try {
-                warm = validator.parent(tenant, recipe);
+                warm = validator.lineage(tenant, recipe);
             } catch (InvalidRequest e) {
                 throw request.asSent(e);
             }

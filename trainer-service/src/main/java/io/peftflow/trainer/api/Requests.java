@@ -1,19 +1,24 @@
 package io.peftflow.trainer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.core.run.RunSpec;
+import io.peftflow.events.contract.AdapterRef;
 import io.peftflow.events.contract.FileId;
+import io.peftflow.events.contract.InvalidValue;
 import io.peftflow.events.contract.ResourceName;
 import io.peftflow.events.training.DatasetRef;
 import io.peftflow.events.training.TrainingSettings;
 import io.peftflow.kit.problem.FieldError;
 import io.peftflow.trainer.jobs.InitFrom;
 import io.peftflow.trainer.jobs.Recipe;
+import io.peftflow.trainer.jobs.StackOn;
 import io.peftflow.trainer.validation.InvalidRequest;
 import io.peftflow.trainer.validation.TrainingConfigs;
 
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -28,8 +33,9 @@ final class Requests {
     static final long DEFAULT_SEED = 42;
     private static final Set<String> RECIPE = Set.of("model", "method", "training", "seed", "adapter_name", "init_from");
     private static final Set<String> INIT_FROM = Set.of("adapter", "version", "alias");
+    /** A job may train on top of frozen adapters; a policy may not (its fallback is a cold start, never another stack). */
     private static final Set<String> JOB = union(RECIPE, Set.of("dataset", "dataset_version", "training_file",
-            "validation_file", "suffix", "hyperparameters"));
+            "validation_file", "suffix", "hyperparameters", "stack_on"));
     private static final Set<String> POLICY = union(RECIPE, Set.of("min_new_examples", "debounce_seconds"));
     /** OpenAI's training method; peftflow trains it with {@link #DEFAULT_METHOD}. */
     static final String SUPERVISED = "supervised";
@@ -202,7 +208,38 @@ final class Requests {
         adapter = adapter != null ? adapter : suffix;
         adapter = adapter != null || dataset == null || method == null ? adapter : ResourceName.derive(dataset, method);
         return new Recipe(model, method, hyperparameters, training, seed == null ? DEFAULT_SEED : seed, adapter,
-                initFrom(b.get("init_from"), adapter));
+                initFrom(b.get("init_from"), adapter), stackOn(b.get("stack_on")));
+    }
+
+    /**
+     * {@code ["name", "name:N", "name:champion"]}, bottom first: 1 to {@link RunSpec#MAX_STACK_ON} references
+     * ({@link AdapterRef}'s rule); absent, null or empty: no stack.
+     */
+    private StackOn stackOn(JsonNode s) {
+        if (s == null || s.isNull() || (s.isArray() && s.isEmpty())) {
+            return null;
+        }
+        if (!s.isArray() || s.size() > RunSpec.MAX_STACK_ON) {
+            errors.add(new FieldError("stack_on", "stack_on must be an array of 1 to " + RunSpec.MAX_STACK_ON
+                    + " adapter references (\"name\", \"name:version\" or \"name:champion\"), got "
+                    + (s.isArray() ? s.size() + " entries" : "a " + s.getNodeType().name().toLowerCase(Locale.ROOT))));
+            return null;
+        }
+        List<StackOn.Layer> layers = new ArrayList<>();
+        for (int i = 0; i < s.size(); i++) {
+            String field = "stack_on[" + i + "]";
+            JsonNode ref = s.get(i);
+            if (!ref.isTextual() || ref.asText().length() > MAX_TEXT) {
+                errors.add(new FieldError(field, field + " must be a string of at most " + MAX_TEXT + " characters"));
+                continue;
+            }
+            try {
+                layers.add(StackOn.Layer.of(AdapterRef.parse(field, ref.asText())));
+            } catch (InvalidValue e) {
+                errors.add(new FieldError(field, e.getMessage()));
+            }
+        }
+        return new StackOn(layers);
     }
 
     /** {@code {"adapter", "version" | "alias"}}; the adapter defaults to the job's own. */

@@ -12,6 +12,7 @@ import io.peftflow.trainer.jobs.JobEventRow;
 import io.peftflow.trainer.jobs.JobStatus;
 import io.peftflow.trainer.jobs.JsonText;
 import io.peftflow.trainer.jobs.InitFrom;
+import io.peftflow.trainer.jobs.StackOn;
 import io.peftflow.trainer.jobs.Recipe;
 import io.peftflow.trainer.policies.RetrainingPolicy;
 
@@ -63,7 +64,8 @@ final class Views {
     }
 
     record JobView(String object, String id, String kind, String status, String model, DatasetView dataset, MethodView method,
-                   TrainingSettings training, long seed, String adapterName, InitFrom initFrom, String origin, Long createdAt,
+                   TrainingSettings training, long seed, String adapterName, InitFrom initFrom,
+                   List<StackOn.Layer> stackOn, String origin, Long createdAt,
                    Long startedAt, Long finishedAt, int attempt, ProgressView progress, ErrorView error,
                    ResultView result, RegistrationView registration) {
         static JobView of(FineTuningJob j) {
@@ -71,7 +73,8 @@ final class Views {
             Recipe r = j.recipe;
             return new JobView("fine_tuning.job", j.id, j.kind.wire(), j.status().wire(), r.baseModel(),
                     new DatasetView(j.datasetName, j.datasetVersion), new MethodView(r.method(), r.hyperparameters()),
-                    r.training(), r.seed(), r.adapterName(), r.initFrom(), j.origin, unix(j.createdAt), unix(j.startedAt),
+                    r.training(), r.seed(), r.adapterName(), r.initFrom(), StackOn.of(r), j.origin, unix(j.createdAt),
+                    unix(j.startedAt),
                     unix(j.finishedAt), j.attempt, new ProgressView(j.step, j.totalSteps, j.trainLoss, j.lastCheckpointStep),
                     j.errorMessage == null ? null : new ErrorView(j.errorKind == null ? "cancelled" : j.errorKind.toLowerCase(),
                             j.errorMessage),

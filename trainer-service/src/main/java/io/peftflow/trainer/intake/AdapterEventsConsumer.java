@@ -4,6 +4,7 @@ import io.peftflow.events.EventTypes;
 import io.peftflow.events.adapter.AdapterEvent;
 import io.peftflow.events.adapter.AdapterPromoted;
 import io.peftflow.events.adapter.AdapterRegistrationFailed;
+import io.peftflow.events.adapter.AdapterVersionArchived;
 import io.peftflow.events.adapter.AdapterVersionRegistered;
 import io.peftflow.kit.intake.EventIntake;
 import io.peftflow.trainer.jobs.JobRegistrations;
@@ -20,14 +21,16 @@ import java.util.concurrent.CompletionStage;
 /**
  * {@code peftflow.adapter-events}: the registry's answer to each trained job (registered as version N, or refused
  * with a reason) becomes the job's final status; promotions record each adapter's champion, which warm starts
- * ({@code init_from: {"alias": "champion"}}) load. Failures: {@link EventIntake}.
+ * ({@code init_from: {"alias": "champion"}}) and stacks ({@code stack_on: ["name"]}) load; archived versions are
+ * never loaded again. Failures: {@link EventIntake}.
  */
 @ApplicationScoped
 public class AdapterEventsConsumer {
     private static final Map<String, Class<? extends AdapterEvent>> TYPES = Map.of(
             EventTypes.ADAPTER_VERSION_REGISTERED, AdapterVersionRegistered.class,
             EventTypes.ADAPTER_REGISTRATION_FAILED, AdapterRegistrationFailed.class,
-            EventTypes.ADAPTER_PROMOTED, AdapterPromoted.class);
+            EventTypes.ADAPTER_PROMOTED, AdapterPromoted.class,
+            EventTypes.ADAPTER_VERSION_ARCHIVED, AdapterVersionArchived.class);
 
     private final JobRegistrations registrations;
     private final EventIntake intake;
@@ -49,6 +52,8 @@ public class AdapterEventsConsumer {
                 registrations.refused(f);
             } else if (event instanceof AdapterPromoted p) {
                 warmStarts.promoted(p);
+            } else if (event instanceof AdapterVersionArchived a) {
+                warmStarts.archived(a);
             }
         }));
     }

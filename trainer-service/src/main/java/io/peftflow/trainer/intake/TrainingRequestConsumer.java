@@ -57,7 +57,7 @@ public class TrainingRequestConsumer {
     /** Queued at once: the worker checks the set and the candidates' files, and fails the job naming what is wrong. */
     private void insert(EvaluationRequested r) {
         jobs.submitEvaluation(r, ORIGIN_REGISTRY, new Recipe(r.baseModel(), JobKind.EVALUATION.wire(), null,
-                new TrainingSettings(null, null, null, null, null, null, null), 0, r.adapterName(), null));
+                new TrainingSettings(null, null, null, null, null, null, null), 0, r.adapterName(), null, null));
     }
 
     private void insert(TrainingRequested r) {
@@ -66,7 +66,7 @@ public class TrainingRequestConsumer {
         String adapter = r.adapterName() != null || method == null ? r.adapterName()
                 : ResourceName.derive(r.dataset().name(), method);
         Recipe recipe = new Recipe(r.baseModel(), method, r.method() == null ? null : r.method().config(), r.training(),
-                r.seed(), adapter, null);
+                r.seed(), adapter, null, null);
         String origin = r.origin() == null ? TrainingRequested.ORIGIN_API : r.origin();
         DatasetRef dataset = DatasetRef.of(r.dataset().name(), Math.max(0, r.dataset().version()));
         jobs.submit(r.tenant(), r.requestId(), JobService.requestHash(dataset.name(), dataset.version(), recipe), origin,

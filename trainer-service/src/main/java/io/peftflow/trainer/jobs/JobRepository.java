@@ -19,9 +19,9 @@ public class JobRepository implements PanacheRepositoryBase<FineTuningJob, Strin
         int rows = getEntityManager().createNativeQuery("""
                 INSERT INTO fine_tuning_job (id, tenant, request_id, request_hash, origin, status, adapter_name,
                     dataset_name, dataset_version, base_model, method, hyperparameters, training, seed, created_at,
-                    not_before, kind, init_from, evaluation_request, new_data, traceparent, tracestate)
+                    not_before, kind, init_from, evaluation_request, new_data, traceparent, tracestate, stack_on)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, CAST(?18 AS text),
-                    CAST(?19 AS text), CAST(?20 AS text), CAST(?21 AS text), CAST(?22 AS text))
+                    CAST(?19 AS text), CAST(?20 AS text), CAST(?21 AS text), CAST(?22 AS text), CAST(?23 AS text))
                 ON CONFLICT DO NOTHING""")
                 .setParameter(1, j.id).setParameter(2, j.tenant).setParameter(3, j.requestId)
                 .setParameter(4, j.requestHash).setParameter(5, j.origin).setParameter(6, j.status().name())
@@ -37,6 +37,7 @@ public class JobRepository implements PanacheRepositoryBase<FineTuningJob, Strin
                 .setParameter(20, j.newData)
                 .setParameter(21, j.traceparent)
                 .setParameter(22, j.tracestate)
+                .setParameter(23, new StackOn.Text().convertToDatabaseColumn(j.recipe.stackOn()))
                 .executeUpdate();
         return rows == 1;
     }

@@ -1,5 +1,6 @@
 package io.peftflow.trainer.jobs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peftflow.events.training.TrainingRequested;
 import io.peftflow.events.training.TrainingSettings;
@@ -11,7 +12,8 @@ import jakarta.persistence.Embeddable;
 
 /**
  * What to train, without the data: the base model, the PEFT method with its hyperparameters (PEFT's config keys),
- * the training settings, the seed, the adapter's name and the adapter version it starts from (null: a cold start). A job is a recipe applied to one dataset version; a
+ * the training settings, the seed, the adapter's name, the adapter version it starts from (null: a cold start) and the
+ * frozen versions it trains on top of (null: the bare base model). A job is a recipe applied to one dataset version; a
  * retraining policy keeps a recipe for every new version. Both tables store it in the same columns (hyperparameters
  * and training settings as JSON text).
  */
@@ -22,10 +24,17 @@ public record Recipe(@Column(name = "base_model") String baseModel,
                      @Convert(converter = TrainingSettingsText.class) TrainingSettings training,
                      long seed,
                      @Column(name = "adapter_name") String adapterName,
-                     @Column(name = "init_from") @Convert(converter = InitFrom.Text.class) InitFrom initFrom) {
+                     @Column(name = "init_from") @Convert(converter = InitFrom.Text.class) InitFrom initFrom,
+                     // absent from the JSON when null, so request hashes of jobs without a stack stay as they were
+                     @JsonInclude(JsonInclude.Include.NON_NULL)
+                     @Column(name = "stack_on") @Convert(converter = StackOn.Text.class) StackOn stackOn) {
 
     public Recipe withInitFrom(InitFrom i) {
-        return new Recipe(baseModel, method, hyperparameters, training, seed, adapterName, i);
+        return new Recipe(baseModel, method, hyperparameters, training, seed, adapterName, i, stackOn);
+    }
+
+    public Recipe withStackOn(StackOn s) {
+        return new Recipe(baseModel, method, hyperparameters, training, seed, adapterName, initFrom, s);
     }
 
     public TrainingRequested.MethodSpec methodSpec() {

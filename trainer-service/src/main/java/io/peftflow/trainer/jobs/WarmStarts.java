@@ -1,6 +1,7 @@
 package io.peftflow.trainer.jobs;
 
 import io.peftflow.events.adapter.AdapterPromoted;
+import io.peftflow.events.adapter.AdapterVersionArchived;
 import io.peftflow.events.training.JobSucceeded;
 import io.peftflow.trainer.datasets.KnownVersion;
 import io.peftflow.trainer.datasets.KnownVersions;
@@ -12,9 +13,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which trained adapter version a warm start loads. A version is one this service trained and the registry
- * registered (its job holds the stored files); {@code champion} is the version the registry last promoted, as
- * announced on {@code peftflow.adapter-events}.
+ * Which trained adapter version a warm start or a stack loads. A version is one this service trained and the
+ * registry registered (its job holds the stored files) and has not archived; {@code champion} is the version the
+ * registry last promoted, as announced on {@code peftflow.adapter-events}.
  */
 @ApplicationScoped
 public class WarmStarts {
@@ -35,6 +36,22 @@ public class WarmStarts {
                 WHERE adapter_champion.move < EXCLUDED.move""")
                 .setParameter(1, p.tenant()).setParameter(2, p.adapter()).setParameter(3, p.toVersion())
                 .setParameter(4, p.move()).executeUpdate();
+    }
+
+    /** Records an archived version (redeliveries change nothing). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void archived(AdapterVersionArchived a) {
+        em.createNativeQuery("""
+                INSERT INTO adapter_archived (tenant, adapter, version) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING""")
+                .setParameter(1, a.tenant()).setParameter(2, a.adapter()).setParameter(3, a.version()).executeUpdate();
+    }
+
+    @Transactional
+    public boolean archived(String tenant, String adapter, int version) {
+        return ((Number) em.createNativeQuery(
+                "SELECT count(*) FROM adapter_archived WHERE tenant = ?1 AND adapter = ?2 AND version = ?3")
+                .setParameter(1, tenant).setParameter(2, adapter).setParameter(3, version).getSingleResult())
+                .longValue() > 0;
     }
 
     @Transactional

@@ -119,7 +119,7 @@ public final class AutoSettings {
                         : r.initFrom() != null ? rule.learningRate() * WARM_START_LEARNING_RATE : rule.learningRate(),
                 warmup, t.evalEverySteps(),
                 t.checkpointEverySteps(), t.earlyStopping());
-        return new Recipe(r.baseModel(), r.method(), h, training, r.seed(), r.adapterName(), r.initFrom());
+        return new Recipe(r.baseModel(), r.method(), h, training, r.seed(), r.adapterName(), r.initFrom(), r.stackOn());
     }
 
     private static JsonNode json(String text) {

@@ -4,6 +4,8 @@ import io.peftflow.kit.problem.FieldError;
 import ai.djl.ndarray.types.DataType;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.planner.Plan;
+import io.peftflow.core.run.MethodPreset;
+import io.peftflow.core.run.RunSpec;
 import io.peftflow.core.run.TrainingRun;
 import io.peftflow.core.training.TrainingConfig;
 import io.peftflow.core.tuners.AdapterConfig;
@@ -17,6 +19,7 @@ import io.peftflow.trainer.datasets.KnownVersions;
 import io.peftflow.trainer.jobs.FineTuningJob;
 import io.peftflow.trainer.jobs.InitFrom;
 import io.peftflow.trainer.jobs.Recipe;
+import io.peftflow.trainer.jobs.StackOn;
 import io.peftflow.trainer.jobs.WarmStarts;
 import io.peftflow.trainer.models.BaseModels;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +28,7 @@ import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * Checks a job before anything is queued: the dataset version is one dataset-service announced, the base model is in
@@ -46,9 +50,17 @@ public class JobValidator {
     }
 
     /**
-     * The recipe (already {@link #recipe checked} and resolved) with its {@code init_from} pinned to the version and
-     * job it loads: a registered version this service trained, of the same base model, method and method config
-     * (the weights must fit), not trained on deleted data.
+     * The recipe (already {@link #recipe checked} and resolved) with its {@code stack_on} ({@link #stack}) and
+     * {@code init_from} ({@link #parent}) pinned to the versions and jobs they load.
+     */
+    public Recipe lineage(String tenant, Recipe r) {
+        return parent(tenant, stack(tenant, r));
+    }
+
+    /**
+     * The recipe with its {@code init_from} pinned to the version and job it loads: a registered version this service
+     * trained, of the same base model, method and method config (the weights must fit), on the same frozen stack as
+     * the job (its weights were trained on it), not archived, not trained on deleted data.
      *
      * @throws InvalidRequest naming {@code init_from.*}, {@code model}, {@code method.type} or
      *         {@code method.hyperparameters}
@@ -61,23 +73,12 @@ public class JobValidator {
         if (!ResourceName.valid(i.adapter())) {
             throw InvalidRequest.of("init_from.adapter", ResourceName.message("init_from.adapter", i.adapter()));
         }
-        int version;
-        if (i.alias() != null) {
-            if (!InitFrom.CHAMPION.equals(i.alias())) {
-                throw InvalidRequest.of("init_from.alias", "init_from.alias must be \"champion\" (or name a version), got "
-                        + quote(i.alias()));
-            }
-            version = warmStarts.champion(tenant, i.adapter()).orElseThrow(() -> InvalidRequest.of("init_from.alias",
-                    "adapter '" + i.adapter() + "' has no champion yet"));
-        } else if (i.version() == null || i.version() < 1) {
+        if (i.alias() == null && (i.version() == null || i.version() < 1)) {
             throw InvalidRequest.of("init_from.version", "init_from.version must be >= 1, got " + i.version());
-        } else {
-            version = i.version();
         }
-        String name = i.adapter() + " v" + version;
-        FineTuningJob parent = warmStarts.trainedBy(tenant, i.adapter(), version).orElseThrow(() -> InvalidRequest.of(
-                i.alias() != null ? "init_from.alias" : "init_from.version", "no adapter " + name
-                        + " trained and registered here to start from"));
+        FineTuningJob parent = registered(tenant, "init_from", i.adapter(), i.version(), i.alias(),
+                part -> part.isEmpty() ? "init_from" : "init_from." + part);
+        String name = i.adapter() + " v" + parent.registeredVersion;
         Recipe p = parent.recipe;
         if (!p.baseModel().equals(r.baseModel())) {
             throw InvalidRequest.of("model", "init_from " + name + " was trained on base model '" + p.baseModel()
@@ -92,11 +93,101 @@ public class JobValidator {
                     + p.hyperparameters() + ", this job's are " + r.hyperparameters()
                     + ": a warm start needs the same method config (its weights must fit)");
         }
-        if (warmStarts.trainedOnDeletedData(parent)) {
-            throw InvalidRequest.of("init_from", "init_from " + name + " was trained on dataset '" + parent.datasetName
-                    + "' version " + parent.datasetVersion + ", which was deleted: it is never a warm start's parent");
+        if (!StackOn.sameVersions(StackOn.of(p), StackOn.of(r))) {
+            throw InvalidRequest.of("init_from", "init_from " + name + " was trained on top of " + StackOn.of(p)
+                    + ", this job on " + StackOn.of(r) + ": a warm start needs the same frozen stack beneath it");
         }
-        return r.withInitFrom(i.resolved(version, parent.id));
+        return r.withInitFrom(i.resolved(parent.registeredVersion, parent.id));
+    }
+
+    /**
+     * The recipe with its {@code stack_on} resolved to the versions and jobs it loads, bottom first: each layer a
+     * registered version this service trained, of the job's base model, not archived, not trained on deleted data,
+     * with its own stack directly beneath it (added when not named); each adapter once, never the job's own; at most
+     * {@link RunSpec#MAX_STACK_ON} layers in all and one prompt-tuning adapter with the job's.
+     *
+     * @throws InvalidRequest naming {@code stack_on[i]} or {@code stack_on}
+     */
+    Recipe stack(String tenant, Recipe r) {
+        List<StackOn.Layer> asked = StackOn.of(r);
+        if (asked.isEmpty()) {
+            return r;
+        }
+        List<StackOn.Layer> stack = new ArrayList<>();
+        for (int i = 0; i < asked.size(); i++) {
+            String field = "stack_on[" + i + "]";
+            StackOn.Layer a = asked.get(i);
+            FineTuningJob trained = registered(tenant, field, a.adapter(), a.version(), a.alias(), part -> field);
+            StackOn.Layer layer = a.resolved(trained.registeredVersion, trained.id);
+            if (!trained.recipe.baseModel().equals(r.baseModel())) {
+                throw InvalidRequest.of(field, "stack_on " + layer + " was trained on base model '"
+                        + trained.recipe.baseModel() + "', this job's is '" + r.baseModel()
+                        + "': a stack shares one base model");
+            }
+            List<StackOn.Layer> beneath = StackOn.of(trained.recipe);
+            beneath.stream().filter(b -> stack.stream().noneMatch(b::sameVersion)).forEach(stack::add);
+            if (stack.stream().anyMatch(s -> s.adapter().equals(layer.adapter()))) {
+                throw InvalidRequest.of(field, "stack_on holds adapter '" + layer.adapter() + "' twice: a stack holds"
+                        + " each adapter once");
+            }
+            if (!StackOn.sameVersions(beneath, stack)) {
+                throw InvalidRequest.of(field, "stack_on " + layer + " was trained on top of " + beneath
+                        + " and must sit directly on it; here it would sit on " + stack);
+            }
+            stack.add(layer);
+        }
+        if (stack.stream().anyMatch(s -> s.adapter().equals(r.adapterName()))) {
+            throw InvalidRequest.of("stack_on", "stack_on holds a version of '" + r.adapterName() + "', the adapter"
+                    + " this job trains: an adapter is never stacked on itself");
+        }
+        if (stack.size() > RunSpec.MAX_STACK_ON) {
+            throw InvalidRequest.of("stack_on", "stack_on with its layers' own stacks holds " + stack.size()
+                    + " adapters " + stack + "; at most " + RunSpec.MAX_STACK_ON);
+        }
+        String prompt = MethodPreset.PROMPT_TUNING.wireName();
+        long prompts = (prompt.equals(r.method()) ? 1 : 0) + stack.stream().filter(l -> prompt.equals(
+                FineTuningJob.<FineTuningJob>findById(l.jobId()).recipe.method())).count();
+        if (prompts > 1) {
+            throw InvalidRequest.of("stack_on", "a stack holds one prompt-tuning adapter at most (virtual tokens go"
+                    + " in front once), this one with the job's holds " + prompts);
+        }
+        return r.withStackOn(new StackOn(stack));
+    }
+
+    /**
+     * The succeeded job that trained the version {@code version}, or {@code alias} ({@code champion} only: the one
+     * this service follows), of the tenant's {@code adapter}: registered, not archived, not trained on deleted data.
+     *
+     * @param field the request field of each part ({@code version}, {@code alias}) of the reference, or of it whole
+     *              ({@code ""}), that a refusal names
+     */
+    private FineTuningJob registered(String tenant, String role, String adapter, Integer version, String alias,
+                                     UnaryOperator<String> field) {
+        int v;
+        if (alias != null) {
+            if (!InitFrom.CHAMPION.equals(alias)) {
+                throw InvalidRequest.of(field.apply("alias"), role + "'s alias must be \"champion\" (or name a version),"
+                        + " got " + quote(alias) + ": the champion is the alias this service follows");
+            }
+            v = warmStarts.champion(tenant, adapter).orElseThrow(() -> InvalidRequest.of(field.apply("alias"),
+                    "adapter '" + adapter + "' has no champion yet"));
+        } else {
+            v = version;
+        }
+        String name = adapter + " v" + v;
+        FineTuningJob trained = warmStarts.trainedBy(tenant, adapter, v).orElseThrow(() -> InvalidRequest.of(
+                field.apply(alias != null ? "alias" : "version"), "no adapter " + name
+                        + " trained and registered here to load (" + role + ")"));
+        if (warmStarts.archived(tenant, adapter, v)) {
+            throw InvalidRequest.of(field.apply(alias != null ? "alias" : "version"), role + " " + name
+                    + " is archived: its files are no longer served");
+        }
+        if (warmStarts.trainedOnDeletedData(trained)) {
+            throw InvalidRequest.of(field.apply(""), role + " " + name + " was trained on dataset '"
+                    + trained.datasetName + "' version " + trained.datasetVersion + ", which was deleted: it is never"
+                    + " loaded by a new job");
+        }
+        return trained;
     }
 
     /**

@@ -106,7 +106,8 @@ public class AdapterEvaluation {
         Path validation = dir.resolve("data/validation.jsonl");
         transfers.download(S3Uri.parse(data.validationUri), validation, data.validationSha256);
         List<Example> examples = Examples.read(validation);
-        List<Path> adapters = new ArrayList<>();
+        // Each candidate with its frozen stack beneath it (stack_on): a stacked version is measured as it is served.
+        List<List<Path>> adapters = new ArrayList<>();
         for (EvaluationRequested.Candidate c : request.candidates()) {
             adapters.add(fetch(job, c, dir.resolve("v" + c.version())));
         }
@@ -120,13 +121,17 @@ public class AdapterEvaluation {
                 if (running.cancel.isCancelled()) {
                     return null;
                 }
-                String name = "v" + request.candidates().get(i).version();
-                peft.load(adapters.get(i), name);
+                List<String> names = new ArrayList<>();
                 try {
-                    peft.setActive(name);
+                    for (Path layer : adapters.get(i)) {
+                        String name = "v" + request.candidates().get(i).version() + "-" + names.size();
+                        peft.load(layer, name);
+                        names.add(name);
+                    }
+                    peft.setActive(names.toArray(String[]::new));
                     scores.add(score(request.candidates().get(i).version(), peft, tok, examples));
                 } finally {
-                    peft.remove(name);
+                    names.forEach(peft::remove);
                 }
             }
         }
@@ -140,9 +145,9 @@ public class AdapterEvaluation {
 
     /**
      * The candidate's adapter files, from the training job that made them (this tenant's, trained with the
-     * evaluation's base model), downloaded and checked against their SHA-256.
+     * evaluation's base model), downloaded and checked against their SHA-256: its frozen stack's first, bottom first.
      */
-    private Path fetch(FineTuningJob evaluation, EvaluationRequested.Candidate c, Path dir) {
+    private List<Path> fetch(FineTuningJob evaluation, EvaluationRequested.Candidate c, Path dir) {
         String missing = "version " + c.version() + ": job " + c.jobId() + " has no trained adapter";
         FineTuningJob trained = QuarkusTransaction.requiringNew().call(() ->
                 jobs.findForTenant(evaluation.tenant, c.jobId())).orElseThrow(() -> new JobRunner.InputException(missing));
@@ -150,7 +155,10 @@ public class AdapterEvaluation {
             throw new JobRunner.InputException("version " + c.version() + " was trained on base model '"
                     + trained.recipe.baseModel() + "', the evaluation loads '" + evaluation.recipe.baseModel() + "'");
         }
-        return runner.storedAdapter(trained, dir).orElseThrow(() -> new JobRunner.InputException(missing));
+        List<Path> layers = new ArrayList<>(runner.stackedAdapters(trained, dir.resolve("stack")));
+        layers.add(runner.storedAdapter(trained, dir.resolve("adapter"))
+                .orElseThrow(() -> new JobRunner.InputException(missing)));
+        return layers;
     }
 
     private static EvaluationSucceeded.Score score(int version, PeftModel peft, Tokenizer tok, List<Example> examples) {

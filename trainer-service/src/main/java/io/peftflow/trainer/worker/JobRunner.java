@@ -24,6 +24,7 @@ import io.peftflow.trainer.jobs.InitFrom;
 import io.peftflow.trainer.jobs.JsonText;
 import io.peftflow.trainer.jobs.MajorityWarning;
 import io.peftflow.trainer.jobs.Recipe;
+import io.peftflow.trainer.jobs.StackOn;
 import io.peftflow.trainer.models.BaseModels;
 import io.peftflow.trainer.queue.JobQueue;
 import io.peftflow.trainer.queue.Lease;
@@ -146,6 +147,7 @@ public class JobRunner {
         if (init != null && init.jobId() != null && claim.resumeFrom() == null) {
             spec.initFrom(parentAdapter(job, init, dir.resolve("init")));
         }
+        spec.stackOn(stackedAdapters(job, dir.resolve("stack")));
         if (claim.resumeFrom() != null) {
             Path resume = dir.resolve("resume");
             transfers.downloadAll(config.artifactsBucket(), S3Uri.parse(claim.resumeFrom().uri).key(), resume);
@@ -198,6 +200,23 @@ public class JobRunner {
                 new InputException("init_from: " + init.adapter() + " v" + init.version() + " has no stored adapter"));
     }
 
+    /**
+     * The files of every frozen layer {@code job} trains on (or, for a trained job, was trained on), bottom first,
+     * each from the job that trained it (checked against their SHA-256), in {@code dir/0}, {@code dir/1}, ...
+     */
+    List<Path> stackedAdapters(FineTuningJob job, Path dir) {
+        List<Path> layers = new ArrayList<>();
+        for (StackOn.Layer l : StackOn.of(job.recipe)) {
+            String missing = "stack_on: " + l + " (job " + l.jobId() + ") has no stored adapter";
+            FineTuningJob trained = QuarkusTransaction.requiringNew().call(() ->
+                    FineTuningJob.<FineTuningJob>findByIdOptional(l.jobId()).filter(t -> t.tenant.equals(job.tenant)))
+                    .orElseThrow(() -> new InputException(missing));
+            layers.add(storedAdapter(trained, dir.resolve(String.valueOf(layers.size())))
+                    .orElseThrow(() -> new InputException(missing)));
+        }
+        return layers;
+    }
+
     /** The adapter files a training job stored (checked against their SHA-256), downloaded into {@code dir}. */
     Optional<Path> storedAdapter(FineTuningJob trained, Path dir) {
         JobSucceeded result = trained.succeeded();
@@ -235,7 +254,8 @@ public class JobRunner {
                 recipe.methodSpec(), recipe.training(), recipe.seed(),
                 new JobSucceeded.Libraries(v.get("peftflow"), v.get("djl"), v.get("pytorch")), data.deletedAt,
                 recipe.initFrom() == null || recipe.initFrom().jobId() == null ? null : new JobSucceeded.Parent(
-                        recipe.initFrom().adapter(), recipe.initFrom().version(), recipe.initFrom().jobId()));
+                        recipe.initFrom().adapter(), recipe.initFrom().version(), recipe.initFrom().jobId()),
+                StackOn.of(recipe).stream().map(StackOn.Layer::parent).toList());
         JobSucceeded succeeded = new JobSucceeded(job.id, job.tenant, recipe.adapterName(), adapter, manifest, metricsStored,
                 metrics, lineage, r.trainableParameters(), r.steps(), OffsetDateTime.now(), r.training().tokens());
         String stopped = stopped(r.training(), TrainingConfigs.of(recipe.training(), recipe.seed(),

@@ -86,19 +86,19 @@ class AutoSettingsTest {
         long parameters = AutoSettings.parameters(llama("tinyllama-1.1b", 2048, 22, 32, 4, 5632));
         JsonNode own = JSON.readTree("{\"r\": 4, \"lora_alpha\": \"auto\"}");
         Recipe r = AutoSettings.resolve(new Recipe("tinyllama", "lora", own,
-                new TrainingSettings(200, null, null, null, null, null, null), 1, "a", null), parameters);
+                new TrainingSettings(200, null, null, null, null, null, null), 1, "a", null, null), parameters);
         assertEquals(JSON.readTree("{\"r\": 4, \"lora_alpha\": 16, \"lora_dropout\": 0.05, "
                 + "\"target_modules\": [\"q_proj\", \"v_proj\"]}"), r.hyperparameters());
         assertEquals(new TrainingSettings(200, null, 8, 2e-4, 20, null, null), r.training());
 
         Recipe epochs = AutoSettings.resolve(new Recipe("tinyllama", "seq_bn", null,
-                new TrainingSettings(null, null, 4, 1e-3, null, null, null), 1, "a", null), parameters);
+                new TrainingSettings(null, null, 4, 1e-3, null, null, null), 1, "a", null, null), parameters);
         assertEquals(new TrainingSettings(null, AutoSettings.AUTO_EPOCHS, 4, 1e-3, 10, null, null), epochs.training());
 
         // A warm start's automatic learning rate is a tenth of the cold one.
         Recipe warm = AutoSettings.resolve(new Recipe("tinyllama", "lora", null,
                 new TrainingSettings(200, null, null, null, null, null, null), 1, "a",
-                io.peftflow.trainer.jobs.InitFrom.champion("a")), parameters);
+                io.peftflow.trainer.jobs.InitFrom.champion("a"), null), parameters);
         assertEquals(2e-5, warm.training().learningRate(), 1e-15);
     }
 }
