@@ -116,7 +116,7 @@ public final class RowLora implements AutoCloseable {
             NDArray stackedB = NDArrays.stack(bs).transpose(0, 2, 1).toType(dtype, false);
             stackedA.attach(manager);
             stackedB.attach(manager);
-            target.hooks().add(HOOK, new RowHook(targets.size()));
+            target.hooks().add(HOOK, new RowHook(this, targets.size()));
             targets.add(new Target(target, stackedA, stackedB));
         }
     }
@@ -146,25 +146,20 @@ public final class RowLora implements AutoCloseable {
     }
 
     /** Adds each row's update; hands the rows' pairs to a fused layer kernel as one {@link LowRank}. */
-    private final class RowHook implements LowRankHook {
-        private final int target;
-
-        RowHook(int target) {
-            this.target = target;
-        }
-
+    private record RowHook(RowLora rows, int target) implements LowRankHook {
         @Override
         public NDArray apply(NDArray output, NDArray input) {
-            if (gathered == null || rowCount != input.getShape().get(0)) {
+            if (rows.gathered == null || rows.rowCount != input.getShape().get(0)) {
                 throw new PeftCoreException("a mixed-adapter pass needs one adapter index per row: "
-                        + input.getShape() + " rows, " + (gathered == null ? "none" : rowCount + " indices") + " set");
+                        + input.getShape() + " rows, " + (rows.gathered == null ? "none" : rows.rowCount + " indices")
+                        + " set");
             }
-            return Kernels.loraPacked(output, input, rowA[target], rowB[target]);
+            return Kernels.loraPacked(output, input, rows.rowA[target], rows.rowB[target]);
         }
 
         @Override
         public LowRank lowRank() {
-            return gathered == null ? null : new LowRank(rowA[target], rowB[target]);
+            return rows.gathered == null ? null : new LowRank(rows.rowA[target], rows.rowB[target]);
         }
     }
 
