@@ -81,9 +81,8 @@ def hf(config, base, train_file, eval_file, max_steps=-1):
     args = TrainingArguments(output_dir="/tmp/hf-ttq", per_device_train_batch_size=16, num_train_epochs=1,
                              max_steps=max_steps, learning_rate=1e-3, weight_decay=0.0, lr_scheduler_type="cosine",
                              warmup_steps=10, max_grad_norm=1.0, optim="adamw_torch_fused", bf16=True, seed=42,
-                             group_by_length=config == "group-by-length", logging_steps=EVERY, save_strategy="no",
-                             report_to=[], disable_tqdm=True, dataloader_pin_memory=True,
-                             remove_unused_columns=False)
+                             logging_steps=EVERY, save_strategy="no", report_to=[], disable_tqdm=True,
+                             dataloader_pin_memory=True, remove_unused_columns=False, **_length_grouping(config))
     collator = DataCollatorWithFlattening(return_position_ids=True) if config == "flatten" else padded
     trainer = Trainer(model=model, args=args, train_dataset=train, data_collator=collator, callbacks=[Clock()])
     if config == "flatten":  # the packed batch must give the padded batch's loss, else the mask leaks across rows
@@ -98,6 +97,16 @@ def hf(config, base, train_file, eval_file, max_steps=-1):
     print(f"RESULT hf-peft {config} ({attn}): transformers {transformers.__version__} peft {peft.__version__}"
           f" torch {torch.__version__}; {out.global_step} steps in {time.perf_counter() - t:.1f} s with evaluations;"
           f" ~{tokens:.0f} tokens", flush=True)
+
+
+def _length_grouping(config):
+    """transformers 5 replaced TrainingArguments' group_by_length with train_sampling_strategy."""
+    import dataclasses
+    from transformers import TrainingArguments
+    names = {f.name for f in dataclasses.fields(TrainingArguments)}
+    if "group_by_length" in names:
+        return {"group_by_length": config == "group-by-length"}
+    return {"train_sampling_strategy": "group_by_length" if config == "group-by-length" else "random"}
 
 
 def _has(module):

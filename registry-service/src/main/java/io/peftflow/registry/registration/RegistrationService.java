@@ -192,6 +192,13 @@ public class RegistrationService {
         if (v.status != VersionStatus.REGISTERING) {
             return v;
         }
+        try {
+            // again, under the layers' locks: a layer archived since staging leaves nothing to serve the version on
+            stackCheck.check(job, v.baseModel);
+        } catch (RegistrationRejected e) {
+            fail(adapter, v, e.getMessage());
+            return v;
+        }
         v.status = VersionStatus.READY;
         v.readyAt = OffsetDateTime.now();
         Optional<AdapterVersion> champion = aliases.find(adapter, AdapterAlias.CHAMPION)

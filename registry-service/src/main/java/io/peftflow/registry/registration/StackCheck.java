@@ -34,8 +34,13 @@ public class StackCheck {
                 .map(p -> new VersionLineage.Layer(p.adapter(), p.version())).toList();
     }
 
-    /** Passes, or throws {@link RegistrationRejected} naming the layer that does not fit. */
-    @Transactional
+    /**
+     * Passes, or throws {@link RegistrationRejected} naming the layer that does not fit. Each layer's adapter row is
+     * locked until the transaction ends, so an archive of a layer (which locks it too) waits for the version to be
+     * ready and is then refused, or goes first and this check sees it archived. A refusal leaves the caller's
+     * transaction committable: it records the failed registration.
+     */
+    @Transactional(dontRollbackOn = RegistrationRejected.class)
     public void check(JobSucceeded job, String baseModel) {
         List<VersionLineage.Layer> stack = of(job);
         for (int i = 0; i < stack.size(); i++) {
@@ -44,7 +49,7 @@ public class StackCheck {
                 throw new RegistrationRejected("stacked on " + layer + ", a version of itself: a stack holds each"
                         + " adapter once");
             }
-            AdapterVersion v = adapters.findByName(job.tenant(), layer.adapter())
+            AdapterVersion v = adapters.lock(job.tenant(), layer.adapter())
                     .flatMap(a -> versions.findVisible(a, layer.version()))
                     .orElseThrow(() -> new RegistrationRejected("stacked on " + layer + ", which is not registered"));
             if (v.status != VersionStatus.READY) {

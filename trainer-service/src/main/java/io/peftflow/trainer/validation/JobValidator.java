@@ -114,7 +114,6 @@ public class JobValidator {
             return r;
         }
         List<StackOn.Layer> stack = new ArrayList<>();
-        int prompts = MethodPreset.PROMPT_TUNING.wireName().equals(r.method()) ? 1 : 0;
         for (int i = 0; i < asked.size(); i++) {
             String field = "stack_on[" + i + "]";
             StackOn.Layer a = asked.get(i);
@@ -136,7 +135,6 @@ public class JobValidator {
                         + " and must sit directly on it; here it would sit on " + stack);
             }
             stack.add(layer);
-            prompts += MethodPreset.PROMPT_TUNING.wireName().equals(trained.recipe.method()) ? 1 : 0;
         }
         if (stack.stream().anyMatch(s -> s.adapter().equals(r.adapterName()))) {
             throw InvalidRequest.of("stack_on", "stack_on holds a version of '" + r.adapterName() + "', the adapter"
@@ -146,6 +144,9 @@ public class JobValidator {
             throw InvalidRequest.of("stack_on", "stack_on with its layers' own stacks holds " + stack.size()
                     + " adapters " + stack + "; at most " + RunSpec.MAX_STACK_ON);
         }
+        String prompt = MethodPreset.PROMPT_TUNING.wireName();
+        long prompts = (prompt.equals(r.method()) ? 1 : 0) + stack.stream().filter(l -> prompt.equals(
+                FineTuningJob.<FineTuningJob>findById(l.jobId()).recipe.method())).count();
         if (prompts > 1) {
             throw InvalidRequest.of("stack_on", "a stack holds one prompt-tuning adapter at most (virtual tokens go"
                     + " in front once), this one with the job's holds " + prompts);
