@@ -1,6 +1,7 @@
 # Sourced by the gpu-*.sh scripts on the GPU machine, after the staging calls (docs/BENCHMARKS.md): unpacks libtorch
-# 2.5.1 cu124 once, sets DJL's environment, and defines `peak` (a run with its device-memory peak) and `core` (a
-# peft-core TrainThroughputBench run). Lines go to $LOG; each run's whole output to $RAW/<label>.log.
+# 2.5.1 cu124 once, sets DJL's environment, and defines `peak` (a run with its device-memory peak), `core` (a
+# peft-core TrainThroughputBench run), `jvm` (a Java main class), `train_lora` (a TrainCommand run) and `rounds`
+# (contenders alternated over rounds). Lines go to $LOG; each run's whole output to $RAW/<label>.log.
 LOG=${OUT:-/tmp}/train-throughput.log
 RAW=/tmp/raw
 mkdir -p "$RAW"
@@ -29,6 +30,27 @@ core() {  # core MODEL STEPS WARMUP [-Dprop=value...]: MODEL is tinyllama or a c
   shift 3
   /root/jre/bin/java -Xmx4g -Dai.djl.offline=true "$@" -cp "$CP/*" io.peftflow.core.bench.TrainThroughputBench \
     "$model" "$steps" "$warmup"
+}
+jvm() {  # jvm EXTRA_JARS_DIR|"" [-Dprop=value...] CLASS [ARGS...]: on the staged JRE, classpath $CP plus EXTRA's jars
+  local extra=$1
+  shift
+  /root/jre/bin/java -Xmx8g -Dai.djl.offline=true -cp "$CP/*${extra:+:$extra/*}" "$@"
+}
+train_lora() {  # train_lora EXTRA_JARS_DIR [TrainCommand options...]: the worker's TrainingRun (TrainCommand), LoRA on
+  # the TinyLlama-shaped /root/tl at batch 16, seed 42; the options give the data, steps and the rest
+  local extra=$1
+  shift
+  jvm "$extra" io.peftflow.core.run.TrainCommand --method lora --model /root/tl --batch 16 --seed 42 "$@"
+}
+rounds() {  # rounds CONTENDER...: calls the script's `run CONTENDER ROUND` for ROUNDS rounds (default 3), the order
+  # rotated by one each round
+  local order=("$@") r c
+  for r in $(seq 1 "${ROUNDS:-3}"); do
+    for c in "${order[@]}"; do
+      run "$c" "$r"
+    done
+    order=("${order[@]:1}" "${order[0]}")
+  done
 }
 warm_up() {  # once per machine, discarded: the first JVM extracts DJL's natives into its cache, the first Python run
   # loads torch from a cold disk; neither belongs to a training step

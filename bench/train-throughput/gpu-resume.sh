@@ -13,12 +13,11 @@ source bench/train-throughput/gpu-common.sh
 LOG=${OUT:-/tmp}/resume.log
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee -a "$LOG"
 [ -f /root/tl/model.safetensors ] || python3 -P bench/train-throughput/make_tinyllama.py /root/tl .gpu-extra/tiny 2>&1 | grep -vi warn | tail -5 | tee -a "$LOG"
-JAVA="/root/jre/bin/java -Xmx8g -Dai.djl.offline=true -cp /root/cp/*:$PWD/.gpu-extra/*"
 train() {  # train OUT [extra TrainCommand options...]
   local out=$1
   shift
-  $JAVA io.peftflow.core.run.TrainCommand --method lora --model /root/tl --train-size 20000 --validation-size 500 \
-    --steps "$STEPS" --batch 16 --lr "${LR:-1e-3}" --eval-every 100 --checkpoint-every 100 --seed 42 --out "$out" "$@"
+  train_lora "$PWD/.gpu-extra" --train-size 20000 --validation-size 500 --steps "$STEPS" --lr "${LR:-1e-3}" \
+    --eval-every 100 --checkpoint-every 100 --out "$out" "$@"
 }
 SECONDS=0
 train /tmp/reference > "$RAW/reference.log" 2>&1
@@ -40,6 +39,6 @@ for k in ("eval_loss", "token_accuracy", "exact_match", "exact_match_macro"):
 print("RESULT last_loss: uninterrupted", a["result"]["last_loss"], "resumed", b["result"]["last_loss"],
       "; adapter sha256 equal:", a["adapter"]["sha256"] == b["adapter"]["sha256"])
 PY
-$JAVA io.peftflow.core.bench.EvalSetDump /root/tl /tmp/run/data/validation.jsonl /tmp/eval-set.jsonl 2>&1 | grep RESULT | tee -a "$LOG"
+jvm "$PWD/.gpu-extra" io.peftflow.core.bench.EvalSetDump /root/tl /tmp/run/data/validation.jsonl /tmp/eval-set.jsonl 2>&1 | grep RESULT | tee -a "$LOG"
 python3 -P bench/train-throughput/peft_resume_check.py /root/tl /tmp/run /tmp/eval-set.jsonl 2>&1 | grep -E "RESULT|peft-core|Error|error" | tee -a "$LOG"
 tar -czf "${OUT:-/tmp}/raw-resume.tar.gz" -C "$RAW" . /tmp/run/manifest.json /tmp/reference/manifest.json 2>/dev/null

@@ -19,13 +19,7 @@ run() {  # run CONTENDER ROUND
     fp16) peak "hf-peft-fp16-sdpa-r$2" python3 bench/train-throughput/peft_bench.py fp16-sdpa "$STEPS" "$WARMUP" ;;
   esac
 }
-order=(core bf16 fp16)
-for r in $(seq 1 "${ROUNDS:-3}"); do
-  for c in "${order[@]}"; do
-    run "$c" "$r"
-  done
-  order=("${order[@]:1}" "${order[0]}")
-done
+rounds core bf16 fp16
 if [ "${BREAKDOWN:-0}" = 1 ]; then
   peak peft-core-fp16-breakdown core tinyllama 10 3 -Dbench.breakdown=true
 fi

@@ -15,14 +15,13 @@ D=/root/ttq
 ROUND=${ROUND:-1}
 HF_CONFIG=${HF_CONFIG:-group-by-length}
 STEPS=$(( ($(wc -l < $D/train.jsonl) + 15) / 16 ))   # one epoch at batch 16
-JAVA="/root/jre/bin/java -Xmx8g -Dai.djl.offline=true -cp /root/cp/*:/root/extra/*"
 TTQ="python3 -P bench/train-throughput/ttq.py"
 [ -f /root/tl/model.safetensors ] || python3 -P bench/train-throughput/make_tinyllama.py /root/tl $D/tiny 2>&1 | grep RESULT
 echo "round $ROUND ($(date -u +%H:%M:%S) UTC, $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader)): $ORDER" \
   | tee -a "$LOG"
 core_train() {  # core_train OUT STEPS
-  $JAVA io.peftflow.core.run.TrainCommand --method lora --model /root/tl --train $D/train.jsonl \
-    --validation $D/validation.jsonl --steps "$2" --batch 16 --lr 1e-3 --warmup 10 --eval-every 50 --seed 42 --out "$1"
+  train_lora /root/extra --train $D/train.jsonl --validation $D/validation.jsonl --steps "$2" --lr 1e-3 --warmup 10 \
+    --eval-every 50 --out "$1"
 }
 if [ ! -f /tmp/warm-ttq ]; then  # discarded: the first JVM loads libtorch and CUDA from a cold disk
   core_train /tmp/warm 20 > "$RAW/warm-up-peft-core.log" 2>&1

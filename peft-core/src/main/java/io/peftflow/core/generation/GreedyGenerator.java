@@ -1,6 +1,8 @@
 package io.peftflow.core.generation;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -15,9 +17,13 @@ import java.util.List;
 
 /**
  * Greedy decoding with a KV cache: one forward over the prompt, then one token per step. Batches are
- * left-padded so every row's next token sits in the last column. Used for exact-match evaluation.
+ * left-padded so every row's next token sits in the last column. Used for exact-match evaluation and batched
+ * decoding (one adapter, or one per row).
  */
 public final class GreedyGenerator {
+    /** Steps between token reads when rows can stop early: a row runs at most this many steps past its stop. */
+    private static final int READ_EVERY = 8;
+
     /**
      * Embeddings put in front of every prompt on the first step (prompt tuning's virtual tokens); they are
      * attended to through the KV cache afterwards.
@@ -48,7 +54,11 @@ public final class GreedyGenerator {
         return generate(List.of(prompt), maxNewTokens, stop).get(0);
     }
 
-    /** New tokens for each prompt (batched, left-padded), each row stopping on its own. */
+    /**
+     * New tokens for each prompt (batched, left-padded), each row stopping on its own. With no stop ids every row
+     * gets {@code maxNewTokens} (fixed output lengths, as a benchmark wants). Rows may run through different LoRA
+     * adapters: attach a {@link io.peftflow.core.tuners.lora.RowLora} and set its rows before calling.
+     */
     public List<long[]> generate(List<long[]> prompts, int maxNewTokens, Collection<? extends Number> stop) {
         if (prompts.isEmpty()) {
             return List.of();
@@ -61,6 +71,9 @@ public final class GreedyGenerator {
         int virtual = prefix == null ? 0 : prefix.length();
         int steps = Math.max(0, Math.min(maxNewTokens, model.config().maxPositions() - virtual - longest));
         int width = virtual + longest + steps;
+        // Prompts of one length need no mask: causal attention alone is right, and decode steps then take the
+        // unmasked (flash) attention kernel.
+        boolean padded = prompts.stream().anyMatch(p -> p.length != longest);
         long[] ids = new long[b * longest];
         long[] mask = new long[b * width];
         for (int r = 0; r < b; r++) {
@@ -71,46 +84,70 @@ public final class GreedyGenerator {
             Arrays.fill(mask, r * width, r * width + virtual, 1);
             Arrays.fill(mask, r * width + virtual + pad, (r + 1) * width, 1);
         }
+        long[] stopIds = stop.stream().mapToLong(Number::longValue).toArray();
+        // Tokens stay on the device: each read is a sync that drains the launch queue. Without stop ids they are read
+        // once at the end, else every READ_EVERY steps to see whether all rows are done.
+        int readEvery = stopIds.length == 0 ? Integer.MAX_VALUE : READ_EVERY;
         List<List<Long>> out = new ArrayList<>();
         for (int r = 0; r < b; r++) {
             out.add(new ArrayList<>());
         }
         boolean[] done = new boolean[b];
-        long[] stopIds = stop.stream().mapToLong(Number::longValue).toArray();
         try (NDManager gen = model.manager().newSubManager();
              KvCache cache = new KvCache(gen, model.layers().size())) {
-            NDArray fullMask = gen.create(mask, new Shape(b, width));
+            NDArray fullMask = padded ? gen.create(mask, new Shape(b, width)) : null;
             NDArray next = gen.create(ids, new Shape(b, longest));
+            NDList pending = new NDList();
             for (int s = 0; s < steps; s++) {
-                long[] chosen;
                 try (NDManager step = gen.newSubManager()) {
-                    // Inputs move into the step scope so that everything of this step is freed with it.
-                    next.attach(step);
+                    if (s == 0) {
+                        // the prompt ids go with the step's temporaries; later inputs are kept tokens (in gen)
+                        next.attach(step);
+                    }
                     boolean first = s == 0 && virtual > 0;
-                    int seen = cache.length() + (int) next.getShape().get(1) + (first ? virtual : 0);
-                    NDArray m = fullMask.get(":, :" + seen);
-                    m.attach(step);
                     ForwardArgs args = first
                             ? ForwardArgs.embeds(prefix.embeddings(step, b).concat(model.embed(next), 1))
                             : ForwardArgs.ids(next);
-                    NDArray logits = model.forward(args.attentionMask(m).cache(cache));
-                    chosen = logits.get(":, -1, :").argMax(-1).toType(DataType.INT64, false).toLongArray();
-                }
-                boolean all = true;
-                for (int r = 0; r < b; r++) {
-                    if (!done[r]) {
-                        out.get(r).add(chosen[r]);
-                        done[r] = contains(stopIds, chosen[r]);
+                    if (fullMask != null) {
+                        int seen = cache.length() + (int) next.getShape().get(1) + (first ? virtual : 0);
+                        NDArray m = fullMask.get(":, :" + seen);
+                        m.attach(step);
+                        args.attentionMask(m);
                     }
-                    all &= done[r];
+                    NDArray logits = model.forward(args.cache(cache));
+                    next = logits.get(":, -1:, :").argMax(-1);
+                    next.attach(gen);
                 }
-                if (all) {
-                    break;
+                pending.add(next);
+                if (pending.size() == readEvery || s == steps - 1) {
+                    if (collect(pending, out, done, stopIds)) {
+                        break;
+                    }
+                    pending = new NDList();
                 }
-                next = gen.create(chosen, new Shape(b, 1));
             }
         }
         return out.stream().map(l -> l.stream().mapToLong(Long::longValue).toArray()).toList();
+    }
+
+    /**
+     * Reads the pending steps' tokens ({@code [B, 1]} each) in one transfer and appends them to the rows not yet
+     * stopped; true when every row has stopped.
+     */
+    private static boolean collect(NDList pending, List<List<Long>> out, boolean[] done, long[] stopIds) {
+        int b = done.length;
+        long[] tokens = NDArrays.concat(pending, 1).toType(DataType.INT64, false).toLongArray();
+        int n = pending.size();
+        boolean all = true;
+        for (int r = 0; r < b; r++) {
+            for (int s = 0; s < n && !done[r]; s++) {
+                long t = tokens[r * n + s];
+                out.get(r).add(t);
+                done[r] = contains(stopIds, t);
+            }
+            all &= done[r];
+        }
+        return all;
     }
 
     private static boolean contains(long[] ids, long id) {

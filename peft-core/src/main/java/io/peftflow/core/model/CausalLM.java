@@ -118,9 +118,10 @@ public abstract class CausalLM extends Module implements AutoCloseable {
                     + config.maxPositions() + " positions");
         }
         // Without a cache, padding that only follows the real tokens, and a window (if any) covering the sequence,
-        // causal attention needs no mask: the fused kernel then runs its fastest (flash) path.
-        boolean causalOnly = past == 0 && (mask2d == null || args.rightPadded())
-                && (config.slidingWindow() <= 0 || t <= config.slidingWindow());
+        // causal attention needs no mask: the fused kernel then runs its fastest (flash) path. So does one new token
+        // over an unpadded cache (a decode step), which sees every key.
+        boolean causalOnly = (past == 0 && (mask2d == null || args.rightPadded()) || t == 1 && mask2d == null)
+                && (config.slidingWindow() <= 0 || past + t <= config.slidingWindow());
         NDArray positions = args.positionIds() != null ? args.positionIds()
                 : defaultPositions(h, causalOnly ? null : mask2d, past, t);
         h = addPositions(h, positions);

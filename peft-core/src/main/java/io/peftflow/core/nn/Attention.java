@@ -15,7 +15,7 @@ public final class Attention {
      * @param k {@code [B, KV, S, D]}, H a multiple of KV; query head h reads kv head h / (H / KV)
      * @param v {@code [B, KV, S, D]}
      * @param mask additive mask in the queries' dtype, broadcastable to {@code [B, H, T, S]} (0 keep, large negative
-     *     drop); null for plain causal attention (T == S, no padding to hide)
+     *     drop); null for plain causal attention (T == S, or T == 1 over all S keys; no padding to hide)
      * @param scale the score scale; the kernel applies 1/sqrt(D), other scales are folded into the queries
      * @return {@code [B, T, H*D]}
      */

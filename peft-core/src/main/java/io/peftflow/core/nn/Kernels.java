@@ -68,7 +68,8 @@ public final class Kernels {
 
     /**
      * Causal attention of {@code [B, H, T, D]} queries to {@code [B, KV, T, D]} keys and values (H a multiple of KV,
-     * query head h reading kv head h / (H / KV)), scale 1/sqrt(D); returns {@code [B, T, H*D]}.
+     * query head h reading kv head h / (H / KV)), scale 1/sqrt(D); returns {@code [B, T, H*D]}. A single query
+     * ({@code T = 1}, a decode step) may attend to any number of keys: it sees them all.
      */
     public static NDArray causalAttention(NDArray q, NDArray k, NDArray v) {
         return run("causal_attention", q, k, v).singletonOrThrow();

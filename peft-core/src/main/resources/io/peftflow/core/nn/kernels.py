@@ -23,7 +23,8 @@ class Kernels(Module):
   def causal_attention(self: __torch__.Kernels, q: Tensor, k: Tensor, v: Tensor) -> Tensor:
     # grouped-query heads go to the kernel as they are (enable_gqa): no repeated K/V copy and no reduction of its
     # gradient back to the KV heads
-    o = torch.scaled_dot_product_attention(q, k, v, None, 0.0, True, enable_gqa=q.size(1) != k.size(1))
+    # one query (a decode step) sees every key: is_causal would align it with the first key instead of the last
+    o = torch.scaled_dot_product_attention(q, k, v, None, 0.0, q.size(2) > 1, enable_gqa=q.size(1) != k.size(1))
     return self._merge_heads(o)
   def masked_attention(self: __torch__.Kernels, q: Tensor, k: Tensor, v: Tensor, mask: Tensor) -> Tensor:
     o = torch.scaled_dot_product_attention(q, self._repeat_kv(k, q), self._repeat_kv(v, q), mask, 0.0, False)

@@ -12,6 +12,7 @@ import io.peftflow.core.nn.Linear;
 import io.peftflow.core.tuners.Adapter;
 import io.peftflow.core.tuners.PeftModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,10 @@ import java.util.Map;
 /**
  * Several LoRA adapters of one base in one forward pass, each row through its own adapter (S-LoRA/Punica's
  * gathered matmul): per targeted Linear the adapters' {@code A} and {@code scaling * B} are stacked once, zero-padded
- * to the largest rank (and zero where an adapter does not target the Linear), and each pass gathers every row's pair
- * by its adapter index, so the base matmuls run once for the whole batch. While attached the adapters' own hooks are
- * off; closing restores the active set. Inference only: no dropout, no merged adapters, no {@code modules_to_save}.
+ * to the largest rank (and zero where an adapter does not target the Linear), and every row's pair is gathered by
+ * its adapter index when the rows are set, so the base matmuls run once for the whole batch. While attached the
+ * adapters' own hooks are off; closing restores the active set. Inference only: no dropout, no merged adapters, no
+ * {@code modules_to_save}.
  */
 public final class RowLora implements AutoCloseable {
     private static final String HOOK = "row-lora";
@@ -29,8 +31,16 @@ public final class RowLora implements AutoCloseable {
     private final PeftModel model;
     private final List<String> restore;
     private final NDManager manager;
-    private final List<Linear> targets = new ArrayList<>();
-    private NDArray rows;
+    private final List<Target> targets = new ArrayList<>();
+    /** The current rows' pairs per target ({@link #rows}), in their own scope. */
+    private NDManager gathered;
+    private int rowCount;
+    private NDArray[] rowA;
+    private NDArray[] rowB;
+
+    /** A targeted Linear with all adapters' A^T {@code [N, in, r]} and (scaling B)^T {@code [N, r, out]}. */
+    private record Target(Linear linear, NDArray a, NDArray b) {
+    }
 
     private RowLora(PeftModel model, NDManager manager) {
         this.model = model;
@@ -103,42 +113,51 @@ public final class RowLora implements AutoCloseable {
             NDArray stackedB = NDArrays.stack(bs).transpose(0, 2, 1).toType(dtype, false);
             stackedA.attach(manager);
             stackedB.attach(manager);
-            target.hooks().add(HOOK, (output, input) -> addRows(output, input, stackedA, stackedB));
-            targets.add(target);
+            int index = targets.size();
+            target.hooks().add(HOOK, (output, input) -> addRows(output, input, index));
+            targets.add(new Target(target, stackedA, stackedB));
         }
     }
 
-    /** Sets each row's adapter (an index into the attached list) for the next forward pass. */
+    /**
+     * Sets each row's adapter (an index into the attached list) for the following forward passes. Every target's
+     * pairs are gathered here, once: a decode loop then runs two matmuls per target and step, nothing more.
+     */
     public void rows(int[] adapterOfRow) {
-        long[] idx = new long[adapterOfRow.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = adapterOfRow[i];
+        if (gathered != null) {
+            gathered.close();
         }
-        if (rows != null) {
-            rows.close();
+        gathered = manager.newSubManager();
+        rowCount = adapterOfRow.length;
+        boolean one = Arrays.stream(adapterOfRow).allMatch(i -> i == adapterOfRow[0]);
+        NDArray index = one ? null : gathered.create(Arrays.stream(adapterOfRow).asLongStream().toArray());
+        rowA = new NDArray[targets.size()];
+        rowB = new NDArray[targets.size()];
+        for (int t = 0; t < targets.size(); t++) {
+            // one adapter for all rows: its [in, r] and [r, out] broadcast over the batch, no per-row copies
+            Target target = targets.get(t);
+            rowA[t] = one ? target.a().get(adapterOfRow[0]) : target.a().get(new NDIndex("{}", index));
+            rowB[t] = one ? target.b().get(adapterOfRow[0]) : target.b().get(new NDIndex("{}", index));
+            rowA[t].attach(gathered);
+            rowB[t].attach(gathered);
         }
-        rows = manager.create(idx);
     }
 
-    private NDArray addRows(NDArray output, NDArray input, NDArray stackedA, NDArray stackedB) {
-        if (rows == null || rows.getShape().get(0) != input.getShape().get(0)) {
+    private NDArray addRows(NDArray output, NDArray input, int target) {
+        if (gathered == null || rowCount != input.getShape().get(0)) {
             throw new PeftCoreException("a mixed-adapter pass needs one adapter index per row: " + input.getShape()
-                    + " rows, " + (rows == null ? "none" : rows.getShape().get(0) + " indices") + " set");
+                    + " rows, " + (gathered == null ? "none" : rowCount + " indices") + " set");
         }
-        NDManager scope = input.getManager();
-        NDArray a = stackedA.get(new NDIndex("{}", rows));
-        a.attach(scope);
-        NDArray b = stackedB.get(new NDIndex("{}", rows));
-        b.attach(scope);
+        NDArray a = rowA[target];
         NDArray x = input.getDataType() == a.getDataType() ? input : input.toType(a.getDataType(), false);
-        NDArray delta = x.matMul(a).matMul(b);
+        NDArray delta = x.matMul(a).matMul(rowB[target]);
         return output.add(delta.getDataType() == output.getDataType() ? delta
                 : delta.toType(output.getDataType(), false));
     }
 
     @Override
     public void close() {
-        targets.forEach(t -> t.hooks().remove(HOOK));
+        targets.forEach(t -> t.linear().hooks().remove(HOOK));
         targets.clear();
         manager.close();
         model.setActive(restore.toArray(new String[0]));

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Issue 23's GPU decode benchmark on the staged GPU machine (/root/jre, /root/gpu pieces; see BENCHMARKS'
+# "Reproduce"): greedy decode tokens/s of peft-core (DecodeBench) against HF transformers generate with a static cache
+# and torch.compile (hf_decode.py) on the random TinyLlama-1.1B-shaped checkpoint of make_tinyllama.py, with the same
+# 8 PEFT LoRA adapters (r=16, q,k,v,o; written by hf_decode.py), prompt 64, 128 new tokens: batch 1 (adapter merged),
+# batch 32 (one adapter unmerged) and batch 32 with 8 adapters in one batch. ROUNDS rounds (default 3), the order
+# alternating (hf core, core hf, ...); a run is not started when it would end past LIMIT seconds (default 450) after
+# the start, and the log says so. Then every round, the medians and the ratios (hf_decode.py summary).
+# Usage (one call, carrying .bench-cp built by bench/train-throughput/run.sh after this commit):
+#   bash bench/inference-decode/gpu-decode.sh
+# Environment: ROUNDS, LIMIT, PROMPT, NEW, CORE_CASES (DecodeBench's -Dbench.cases), HF_CASES (hf_decode.py's; add
+# b32-merged, b32-mixed8).
+# The log goes to $OUT/decode.log, every run's whole output to $OUT/raw-decode.tar.gz.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source bench/train-throughput/gpu-common.sh
+LOG=${OUT:-/tmp}/decode.log
+RAW=/tmp/raw-decode
+mkdir -p "$RAW"
+LIMIT=${LIMIT:-450}
+export PROMPT=${PROMPT:-64} NEW=${NEW:-128}   # both sides' prompt length and new tokens
+[ -d .bench-cp ] && CP=$PWD/.bench-cp   # carried: the staged /root/cp may predate DecodeBench
+HF="python3 -P bench/inference-decode/hf_decode.py"
+A=/root/decode-adapters
+echo "decode benchmark $(date -u +%H:%M:%S) UTC, $(git log -1 --format=%h 2>/dev/null || echo '?'):" \
+  "$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader)" | tee -a "$LOG"
+if [ ! -f /root/tl/model.safetensors ]; then
+  # make_tinyllama.py copies a tokenizer beside the weights: the embedded tiny model's (TinyModel's main writes it)
+  jvm "" io.peftflow.core.tiny.TinyModel /tmp/tiny-tokenizer > "$RAW/tiny.log" 2>&1
+  python3 -P bench/train-throughput/make_tinyllama.py /root/tl /tmp/tiny-tokenizer 2>&1 | grep RESULT | tee -a "$LOG"
+fi
+[ -d $A/adapter-7 ] || $HF adapters /root/tl $A 2>&1 | grep -E "RESULT|Error" | tee -a "$LOG"
+declare -A took=([hf]=150 [core]=60)   # a first guess of each run's seconds, then the last run's
+run() {  # run CONTENDER ROUND
+  local label=$1-r$2 start=$SECONDS
+  if (( SECONDS + ${took[$1]} > LIMIT )); then
+    echo "[$label] not run: it would end past LIMIT=$LIMIT s (now $SECONDS s, its last run took ${took[$1]} s)" \
+      | tee -a "$LOG"
+    return
+  fi
+  case $1 in
+    hf) $HF bench /root/tl $A > "$RAW/$label.log" 2>&1 ;;
+    core) jvm "" -Dbench.cases="${CORE_CASES:-b1-merged,b32,b32-mixed8}" -Dbench.prompt="$PROMPT" -Dbench.new="$NEW" \
+      io.peftflow.core.bench.DecodeBench /root/tl $A > "$RAW/$label.log" 2>&1 ;;
+  esac || tail -20 "$RAW/$label.log" | sed "s/^/[$label] /" | tee -a "$LOG"
+  took[$1]=$((SECONDS - start))
+  grep RESULT "$RAW/$label.log" | sed "s/^/[$label] /" | tee -a "$LOG"
+  echo "[$label] took ${took[$1]} s" | tee -a "$LOG"
+}
+rounds hf core
+$HF summary "$LOG" | tee -a "$LOG"
+tar -czf "${OUT:-/tmp}/raw-decode.tar.gz" -C "$RAW" .

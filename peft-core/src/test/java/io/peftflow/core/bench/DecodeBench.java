@@ -1,0 +1,150 @@
+package io.peftflow.core.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.peftflow.core.generation.GreedyGenerator;
+import io.peftflow.core.model.CausalLM;
+import io.peftflow.core.model.LoadOptions;
+import io.peftflow.core.model.Models;
+import io.peftflow.core.tiny.TinyModel;
+import io.peftflow.core.tuners.PeftModel;
+import io.peftflow.core.tuners.TargetModules;
+import io.peftflow.core.tuners.Inits;
+import io.peftflow.core.tuners.lora.LoraAdapter;
+import io.peftflow.core.tuners.lora.LoraConfig;
+import io.peftflow.core.tuners.lora.RowLora;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+
+/**
+ * Greedy decode throughput of peft-core through LoRA adapters (issue 23's GPU benchmark), the peer of
+ * {@code bench/inference-decode/hf_decode.py}: the same checkpoint, the same adapters, the same prompt ids (a formula
+ * both sides share), fixed output lengths (no stop token). Cases ({@code -Dbench.cases}, comma-separated):
+ * <ul>
+ *   <li>{@code b1-merged}: one prompt, adapter 0 merged into the base weights;</li>
+ *   <li>{@code b1}: one prompt through adapter 0 unmerged;</li>
+ *   <li>{@code b32}: 32 prompts through adapter 0 unmerged (its hooks);</li>
+ *   <li>{@code b32-merged}: 32 prompts, adapter 0 merged;</li>
+ *   <li>{@code b32-mixed8}: 32 prompts, row r through adapter r % 8 in the same batch ({@link RowLora});</li>
+ *   <li>{@code b32-rows1}: 32 prompts all through adapter 0 by {@link RowLora} (its broadcast path).</li>
+ * </ul>
+ * Each case: warm-up runs, then timed runs of one whole {@code generate} (prefill included, as HF's), tokens/s =
+ * batch x new tokens / seconds; the RESULT line lists every run and their median. Checkpoint: a directory (fp16 on
+ * CUDA, where there is one) or {@code tiny} (the embedded model); adapters: a directory holding {@code adapter-0} ..
+ * {@code adapter-7} in PEFT format (hf_decode.py writes them) or, without one, r=16 alpha=32 on q,k,v,o with seeded
+ * random A and B. {@code -Dbench.cpu=true} forces the CPU (fp32). Usage:
+ * {@code DecodeBench <checkpoint|tiny> [adapters-dir]} with {@code -Dbench.prompt=64 -Dbench.new=128
+ * -Dbench.warmup=1 -Dbench.runs=3}.
+ */
+public final class DecodeBench {
+    private static final int ADAPTERS = 8;
+    private static final int PROMPT = Integer.getInteger("bench.prompt", 64);
+    private static final int NEW = Integer.getInteger("bench.new", 128);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 1);
+    private static final int RUNS = Integer.getInteger("bench.runs", 3);
+
+    private DecodeBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String which = args.length > 0 ? args[0] : "tiny";
+        Path adapters = args.length > 1 ? Path.of(args[1]) : null;
+        List<String> cases = List.of(System.getProperty("bench.cases", "b1-merged,b32,b32-mixed8").split(","));
+        Path dir = which.equals("tiny") ? TinyModel.write(Files.createTempDirectory("decode").resolve("tiny"))
+                : Path.of(which);
+        Engine.getInstance().setRandomSeed(0);
+        LoadOptions options = Boolean.getBoolean("bench.cpu") ? LoadOptions.cpu() : LoadOptions.auto();
+        try (CausalLM model = Models.load(dir, options); NDManager m = model.manager().newSubManager()) {
+            PeftModel peft = new PeftModel(model);
+            List<String> names = IntStream.range(0, ADAPTERS).mapToObj(i -> "adapter-" + i).toList();
+            for (int i = 0; i < ADAPTERS; i++) {
+                if (adapters != null) {
+                    peft.load(adapters.resolve(names.get(i)), names.get(i));
+                } else {
+                    peft.add(names.get(i), new LoraConfig(16, 32,
+                            TargetModules.of("q_proj", "k_proj", "v_proj", "o_proj")), i);
+                    for (var p : peft.adapter(names.get(i)).parameters().values()) {
+                        // B starts at zero (a no-op adapter); seeded noise in A and B makes every adapter act
+                        NDArray old = p.array();
+                        Inits.normal(p, m, i, p.name(), 0.02);
+                        old.close();
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "RESULT setup %s on %s %s: %d adapters %s, prompt %d, %d new tokens, %d "
+                    + "warm-up + %d timed runs per case%n", dir, model.device(), model.dtype(), ADAPTERS,
+                    adapters == null ? "generated (r=16 alpha=32 q,k,v,o)" : "from " + adapters, PROMPT, NEW, WARMUP,
+                    RUNS);
+            GreedyGenerator generator = new GreedyGenerator(model);
+            for (String c : cases) {
+                int batch = c.startsWith("b1") ? 1 : 32;
+                List<long[]> prompts = prompts(batch, model.config().vocabSize());
+                peft.setActive(names.get(0));
+                LoraAdapter first = (LoraAdapter) peft.adapter(names.get(0));
+                switch (c) {
+                    case "b1", "b32" -> report(c, prompts, generator);
+                    case "b1-merged", "b32-merged" -> {
+                        first.merge();
+                        report(c, prompts, generator);
+                        first.unmerge();
+                    }
+                    case "b32-mixed8", "b32-rows1" -> {
+                        try (RowLora rows = RowLora.attach(peft, names)) {
+                            int kinds = c.equals("b32-mixed8") ? ADAPTERS : 1;
+                            rows.rows(IntStream.range(0, batch).map(r -> r % kinds).toArray());
+                            report(c, prompts, generator);
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown case " + c + "; cases: b1-merged, b1, "
+                            + "b32, b32-merged, b32-mixed8, b32-rows1");
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code batch} prompts of {@link #PROMPT} ids: row r, position i holds {@code 3 + (r * 7919 + i * 104729) mod
+     * (vocab - 3)} (hf_decode.py uses the same formula), so both sides decode the same inputs.
+     */
+    static List<long[]> prompts(int batch, int vocab) {
+        List<long[]> out = new ArrayList<>();
+        for (int r = 0; r < batch; r++) {
+            long[] p = new long[PROMPT];
+            for (int i = 0; i < PROMPT; i++) {
+                p[i] = 3 + ((long) r * 7919 + (long) i * 104729) % (vocab - 3);
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
+    private static void report(String name, List<long[]> prompts, GreedyGenerator generator) {
+        int batch = prompts.size();
+        double[] rates = new double[RUNS];
+        List<long[]> out = null;
+        for (int i = 0; i < WARMUP + RUNS; i++) {
+            long t0 = System.nanoTime();
+            out = generator.generate(prompts, NEW, List.of());
+            double secs = (System.nanoTime() - t0) / 1e9;
+            if (i >= WARMUP) {
+                rates[i - WARMUP] = batch * (double) out.get(0).length / secs;
+            }
+        }
+        double[] sorted = rates.clone();
+        Arrays.sort(sorted);
+        double median = (sorted[(RUNS - 1) / 2] + sorted[RUNS / 2]) / 2;
+        StringBuilder runs = new StringBuilder();
+        for (double r : rates) {
+            runs.append(runs.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.1f", r));
+        }
+        System.out.printf(Locale.ROOT, "RESULT decode impl=peft-core case=%s batch=%d prompt=%d new=%d "
+                + "tokens_per_s=%.1f runs=%s first_tokens=%s%n", name, batch, PROMPT, out.get(0).length,
+                median, runs, Arrays.toString(Arrays.copyOf(out.get(0), 8)).replace(" ", ""));
+    }
+}
