@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Greedy decoding with a KV cache: one forward over the prompt, then one token per step. Batches are
@@ -38,6 +39,7 @@ public final class GreedyGenerator {
 
     private final CausalLM model;
     private final Prefix prefix;
+    private final Function<ForwardArgs, NDArray> forward;
 
     public GreedyGenerator(CausalLM model) {
         this(model, null);
@@ -45,8 +47,17 @@ public final class GreedyGenerator {
 
     /** A generator whose prompts all start with {@code prefix} (null for none). */
     public GreedyGenerator(CausalLM model, Prefix prefix) {
+        this(model, prefix, model::forward);
+    }
+
+    /**
+     * A generator whose passes run through {@code forward}: {@code model}'s forward wrapped in what adapters prepare
+     * per pass (see {@link io.peftflow.core.tuners.PeftModel#generator()}).
+     */
+    public GreedyGenerator(CausalLM model, Prefix prefix, Function<ForwardArgs, NDArray> forward) {
         this.model = model;
         this.prefix = prefix;
+        this.forward = forward;
     }
 
     /** New tokens for one prompt, stopping after an id in {@code stop} (included) or {@code maxNewTokens}. */
@@ -100,21 +111,21 @@ public final class GreedyGenerator {
             NDList pending = new NDList();
             for (int s = 0; s < steps; s++) {
                 try (NDManager step = gen.newSubManager()) {
-                    if (s == 0) {
-                        // the prompt ids go with the step's temporaries; later inputs are kept tokens (in gen)
-                        next.attach(step);
-                    }
+                    // The input belongs to the step scope (results attach to their input's manager), so everything
+                    // of the step is freed with it; a kept token (in gen) goes in as a view.
+                    NDArray input = s == 0 ? next : next.reshape(b, 1);
+                    input.attach(step);
                     boolean first = s == 0 && virtual > 0;
                     ForwardArgs args = first
-                            ? ForwardArgs.embeds(prefix.embeddings(step, b).concat(model.embed(next), 1))
-                            : ForwardArgs.ids(next);
+                            ? ForwardArgs.embeds(prefix.embeddings(step, b).concat(model.embed(input), 1))
+                            : ForwardArgs.ids(input);
                     if (fullMask != null) {
-                        int seen = cache.length() + (int) next.getShape().get(1) + (first ? virtual : 0);
+                        int seen = cache.length() + (int) input.getShape().get(1) + (first ? virtual : 0);
                         NDArray m = fullMask.get(":, :" + seen);
                         m.attach(step);
                         args.attentionMask(m);
                     }
-                    NDArray logits = model.forward(args.cache(cache));
+                    NDArray logits = forward.apply(args.cache(cache));
                     next = logits.get(":, -1:, :").argMax(-1);
                     next.attach(gen);
                 }

@@ -29,13 +29,23 @@ public final class KvCache implements AutoCloseable {
 
     /** Appends this step's keys/values of one layer and returns the full ones. */
     NDArray[] append(int layer, NDArray k, NDArray v) {
-        keys[layer] = extend(keys[layer], k);
-        values[layer] = extend(values[layer], v);
+        put(layer, keys[layer] == null ? k.duplicate() : keys[layer].concat(k, 2),
+                values[layer] == null ? v.duplicate() : values[layer].concat(v, 2));
+        return get(layer);
+    }
+
+    /** One layer's keys and values so far (nulls before the first step). */
+    NDArray[] get(int layer) {
         return new NDArray[] {keys[layer], values[layer]};
     }
 
-    private NDArray extend(NDArray past, NDArray step) {
-        NDArray full = past == null ? step.duplicate() : past.concat(step, 2);
+    /** Replaces one layer's keys and values with ones that include this step's (a fused layer concatenates itself). */
+    void put(int layer, NDArray k, NDArray v) {
+        keys[layer] = replace(keys[layer], k);
+        values[layer] = replace(values[layer], v);
+    }
+
+    private NDArray replace(NDArray past, NDArray full) {
         full.attach(manager);
         if (past != null) {
             past.close();

@@ -1,6 +1,7 @@
 package io.peftflow.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.peftflow.core.nn.Embedding;
@@ -120,13 +121,13 @@ public final class LlamaForCausalLM extends CausalLM {
         }
 
         /**
-         * One kernel call for the whole layer (causal attention without a cache or mask, frozen fused weights, and on
-         * each Linear no hook or one LoRA update); the per-module path otherwise.
+         * One kernel call for the whole layer (causal attention without a mask, over the KV cache if any: the whole
+         * sequence with nothing cached, or one new token; frozen fused weights, and on each Linear no hook or one
+         * low-rank update); the per-module path otherwise.
          */
         @Override
         protected NDArray fusedForward(NDArray hidden, LayerInput in) {
-            if (in.cache() != null || in.fullMask() != null || in.slidingMask() != null || attn.qkv == null
-                    || mlp.gateUp == null) {
+            if (in.fullMask() != null || in.slidingMask() != null || attn.qkv == null || mlp.gateUp == null) {
                 return null;
             }
             NDArray qkv = attn.qkv.weight();
@@ -143,9 +144,17 @@ public final class LlamaForCausalLM extends CausalLM {
                     return null;
                 }
             }
-            return Kernels.llamaLayer(hidden, inputNorm.weight().array(), qkv, attn.o.weight().array(),
-                    postNorm.weight().array(), gateUp, mlp.down.weight().array(), Scalars.constant(hidden, eps),
-                    in.cos(), in.sin(), updates);
+            NDArray eps = Scalars.constant(hidden, this.eps);
+            if (in.cache() == null) {
+                return Kernels.llamaLayer(hidden, inputNorm.weight().array(), qkv, attn.o.weight().array(),
+                        postNorm.weight().array(), gateUp, mlp.down.weight().array(), eps, in.cos(), in.sin(), updates);
+            }
+            NDArray[] past = in.cache().get(index());
+            NDList out = Kernels.llamaDecodeLayer(hidden, inputNorm.weight().array(), qkv, attn.o.weight().array(),
+                    postNorm.weight().array(), gateUp, mlp.down.weight().array(), eps, in.cos(), in.sin(), past[0],
+                    past[1], updates);
+            in.cache().put(index(), out.get(1), out.get(2));
+            return out.get(0);
         }
 
         @Override

@@ -17,6 +17,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,7 +89,10 @@ public final class Kernels {
         return run("lora", out, x, a, b, scaling).singletonOrThrow();
     }
 
-    /** {@link #lora} with {@code a} and {@code scaling * b} already in x's dtype (from {@link #packRows}). */
+    /**
+     * {@link #lora} with {@code a} and {@code scaling * b} already in x's dtype (from {@link #packRows}), or per row
+     * ({@link LowRank}'s shapes).
+     */
     public static NDArray loraPacked(NDArray out, NDArray x, NDArray a, NDArray scaledB) {
         return run("lora_packed", out, x, a, scaledB).singletonOrThrow();
     }
@@ -124,15 +128,32 @@ public final class Kernels {
     public static NDArray llamaLayer(NDArray h, NDArray inputNorm, NDArray qkv, NDArray o, NDArray postNorm,
                                      NDArray gateUp, NDArray down, NDArray eps, NDArray cos, NDArray sin,
                                      LowRank... updates) {
-        NDArray[] in = new NDArray[10 + 2 * updates.length];
-        NDArray[] fixed = {h, inputNorm, qkv, o, postNorm, gateUp, down, eps, cos, sin};
-        System.arraycopy(fixed, 0, in, 0, fixed.length);
+        return run("llama_layer", layerInputs(new NDArray[] {h, inputNorm, qkv, o, postNorm, gateUp, down, eps, cos,
+                sin}, updates)).singletonOrThrow();
+    }
+
+    /**
+     * {@link #llamaLayer} over a KV cache: this step's keys and values go after {@code pastK}/{@code pastV}
+     * ({@code [B, KV, S, D]}, null on the first step); returns the layer's output and all keys and values. The
+     * queries must be the whole sequence (no past) or one token.
+     */
+    public static NDList llamaDecodeLayer(NDArray h, NDArray inputNorm, NDArray qkv, NDArray o, NDArray postNorm,
+                                          NDArray gateUp, NDArray down, NDArray eps, NDArray cos, NDArray sin,
+                                          NDArray pastK, NDArray pastV, LowRank... updates) {
         NDArray none = empty(h.getDevice(), h.getDataType());
+        return run("llama_decode_layer", layerInputs(new NDArray[] {h, inputNorm, qkv, o, postNorm, gateUp, down, eps,
+                cos, sin, pastK == null ? none : pastK, pastV == null ? none : pastV}, updates));
+    }
+
+    /** The fixed inputs, then each update's A and scaled B (the shared empty array for none). */
+    private static NDArray[] layerInputs(NDArray[] fixed, LowRank[] updates) {
+        NDArray[] in = Arrays.copyOf(fixed, fixed.length + 2 * updates.length);
+        NDArray none = empty(fixed[0].getDevice(), fixed[0].getDataType());
         for (int i = 0; i < updates.length; i++) {
-            in[10 + 2 * i] = updates[i].a() == null ? none : updates[i].a();
-            in[11 + 2 * i] = updates[i].a() == null ? none : updates[i].scaledB();
+            in[fixed.length + 2 * i] = updates[i].a() == null ? none : updates[i].a();
+            in[fixed.length + 2 * i + 1] = updates[i].a() == null ? none : updates[i].scaledB();
         }
-        return run("llama_layer", in).singletonOrThrow();
+        return in;
     }
 
     /**
@@ -250,7 +271,7 @@ public final class Kernels {
         }
     }
 
-    /** A shared empty array: a target without a low-rank update in {@link #llamaLayer}. */
+    /** A shared empty array: a target without a low-rank update in {@link #llamaLayer}, or no past keys. */
     private static NDArray empty(Device device, DataType dtype) {
         return EMPTY.computeIfAbsent(device + "/" + dtype, k -> Scalars.owner(device).zeros(new Shape(0), dtype));
     }

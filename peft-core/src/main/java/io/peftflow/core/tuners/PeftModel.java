@@ -206,11 +206,13 @@ public final class PeftModel {
     }
 
     /**
-     * Greedy, KV-cached generation through the active adapters: layer adapters act through the base model's hooks,
-     * an active prompt adapter's virtual tokens go in front of every prompt.
+     * Greedy, KV-cached generation through the active adapters: layer adapters act through the base model's hooks
+     * (each pass prepared as {@link #forward} prepares it, so LoRA runs inside the fused layer kernel), an active
+     * prompt adapter's virtual tokens go in front of every prompt.
      */
     public GreedyGenerator generator() {
-        return new GreedyGenerator(base, generationPrefix().orElse(null));
+        return new GreedyGenerator(base, generationPrefix().orElse(null),
+                args -> withActiveAdapters(args, () -> base.forward(args)));
     }
 
     /** The active prompt adapter's virtual tokens as generation puts them in front of a prompt, if any. */

@@ -45,12 +45,21 @@ class Kernels(Module):
     return self.lora_packed(out, x, a.to(x.dtype), (b * scaling).to(x.dtype))
   def lora_packed(self: __torch__.Kernels, out: Tensor, x: Tensor, a: Tensor, bs: Tensor) -> Tensor:
     # a and bs (scaling B) already in x's dtype; addmm adds the delta to out in its matmul
+    if a.dim() == 3:
+      # one pair per row (mixed adapters): [B, T, in] x [B, in, r] x [B, r, out]
+      return torch.baddbmm(out, torch.bmm(x, a), bs)
     xa = torch.matmul(x, a.t())
     n = out.size(-1)
     return torch.addmm(out.reshape(-1, n), xa.reshape(-1, xa.size(-1)), bs.t()).reshape(out.size())
   def llama_layer(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tensor:
-    # a whole Llama decoder layer (causal, no cache) in one call: fused q/k/v and gate/up matmuls, LoRA per target
-    # (a: [r, in], b: scaling * B [out, r]; empty when the target has none)
+    # a whole Llama decoder layer (causal, no cache) in one call
+    none = h.new_empty([0])
+    return self.llama_decode_layer(h, ln1, wqkv, wo, ln2, wgu, wd, eps, cos, sin, none, none, aq, bq, ak, bk, av, bv, ao, bo, ag, bg, au, bu, ad, bd)[0]
+  def llama_decode_layer(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, past_k: Tensor, past_v: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+    # a whole Llama decoder layer in one call: fused q/k/v and gate/up matmuls, LoRA per target (a: [r, in], b: scaling
+    # * B [out, r], or one pair per row, [B, in, r] and [B, r, out]; empty when the target has none). Over a KV cache: this
+    # step's keys and values go after past_k/past_v ([B, KV, S, D], empty for none) and are returned, all of them,
+    # with the output; the queries are then either the whole causal sequence or one new token.
     x = self.rms_norm(h, ln1, eps)
     qd = wo.size(1)
     kvd = (wqkv.size(0) - qd) // 2
@@ -63,7 +72,11 @@ class Kernels(Module):
     v = qkv_parts[1]
     heads = v.reshape(v.size(0), v.size(1), -1, d).transpose(1, 2)
     qk_parts = torch.split_with_sizes(qk, [qd // d, kvd // d], 1)
-    att = self.causal_attention(qk_parts[0], qk_parts[1], heads)
+    k = qk_parts[1]
+    if past_k.numel() > 0:
+      k = torch.cat([past_k, k], 2)
+      heads = torch.cat([past_v, heads], 2)
+    att = self.causal_attention(qk_parts[0], k, heads)
     h = h + self._lora_opt(torch.linear(att, wo), att, ao, bo)
     x = self.rms_norm(h, ln2, eps)
     inter = wgu.size(0) // 2
@@ -72,12 +85,16 @@ class Kernels(Module):
     g = self._lora_opt(gu_parts[0], x, ag, bg)
     u = self._lora_opt(gu_parts[1], x, au, bu)
     s = torch.silu(g) * u
-    return h + self._lora_opt(torch.linear(s, wd), s, ad, bd)
+    return h + self._lora_opt(torch.linear(s, wd), s, ad, bd), k, heads
   def _qkv_lora(self: __torch__.Kernels, qkv: Tensor, x: Tensor, qd: int, kvd: int, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor) -> Tensor:
     # the q, k and v updates as one: x [A_q; A_k; A_v]^T times the block-diagonal of the B's (a target without one
     # contributes no rows to A and no columns to B)
     if aq.numel() + ak.numel() + av.numel() == 0:
       return qkv
+    if aq.dim() == 3 or ak.dim() == 3 or av.dim() == 3:
+      # per-row pairs: each target's update on its own slice
+      parts = torch.split_with_sizes(qkv, [qd, kvd, kvd], -1)
+      return torch.cat([self._lora_opt(parts[0], x, aq, bq), self._lora_opt(parts[1], x, ak, bk), self._lora_opt(parts[2], x, av, bv)], -1)
     a = torch.cat([self._rows(aq, x.size(-1)), self._rows(ak, x.size(-1)), self._rows(av, x.size(-1))], 0)
     b = torch.block_diag([self._cols(bq, qd), self._cols(bk, kvd), self._cols(bv, kvd)])
     return self.lora_packed(qkv, x, a, b)

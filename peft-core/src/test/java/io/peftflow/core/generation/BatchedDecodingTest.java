@@ -95,30 +95,34 @@ class BatchedDecodingTest {
                     randomize(p, m, seed++, 0.2);
                 }
             }
-            List<long[]> prompts = prompts(6, 9, true);
             int[] adapterOfRow = {0, 1, 2, 2, 1, 0};
-            GreedyGenerator g = new GreedyGenerator(model);
-            List<long[]> mixed;
-            List<long[]> allFr;
-            try (RowLora rows = RowLora.attach(peft, ADAPTERS)) {
-                rows.rows(adapterOfRow);
-                mixed = g.generate(prompts, NEW, List.of());
-                // every row through one adapter: the broadcast path instead of gathered pairs
-                rows.rows(new int[prompts.size()]);
-                allFr = g.generate(prompts, NEW, List.of());
-            }
-            peft.setActive("fr");
-            List<long[]> frAlone = g.generate(prompts, NEW, List.of());
-            for (int r = 0; r < prompts.size(); r++) {
-                assertArrayEquals(frAlone.get(r), allFr.get(r), "row " + r + " all through fr");
-            }
+            // through the adapters' per-pass preparation: unpadded batches run the fused layer kernel, with the rows'
+            // pairs in it; padded ones the per-module path with the rows' hooks
+            GreedyGenerator g = peft.generator();
             boolean adaptersDiffer = false;
-            for (int r = 0; r < prompts.size(); r++) {
-                peft.setActive(ADAPTERS.get(adapterOfRow[r]));
-                long[] alone = g.generate(prompts.get(r), NEW, List.of());
-                assertArrayEquals(alone, mixed.get(r), "row " + r + " through " + ADAPTERS.get(adapterOfRow[r]));
-                peft.setActive();
-                adaptersDiffer |= !Arrays.equals(alone, g.generate(prompts.get(r), NEW, List.of()));
+            for (boolean ragged : new boolean[] {false, true}) {
+                List<long[]> prompts = prompts(6, 9, ragged);
+                List<long[]> mixed;
+                List<long[]> allFr;
+                try (RowLora rows = RowLora.attach(peft, ADAPTERS)) {
+                    rows.rows(adapterOfRow);
+                    mixed = g.generate(prompts, NEW, List.of());
+                    // every row through one adapter: its pair for the whole batch instead of one per row
+                    rows.rows(new int[prompts.size()]);
+                    allFr = g.generate(prompts, NEW, List.of());
+                }
+                peft.setActive("fr");
+                List<long[]> frAlone = g.generate(prompts, NEW, List.of());
+                for (int r = 0; r < prompts.size(); r++) {
+                    assertArrayEquals(frAlone.get(r), allFr.get(r), "row " + r + " all through fr");
+                    String adapter = ADAPTERS.get(adapterOfRow[r]);
+                    peft.setActive(adapter);
+                    long[] alone = g.generate(prompts.get(r), NEW, List.of());
+                    assertArrayEquals(alone, mixed.get(r), "row " + r + " through " + adapter
+                            + (ragged ? " (padded)" : ""));
+                    peft.setActive();
+                    adaptersDiffer |= !Arrays.equals(alone, g.generate(prompts.get(r), NEW, List.of()));
+                }
             }
             assertTrue(adaptersDiffer, "the adapters change the tokens, so the comparison means something");
         }

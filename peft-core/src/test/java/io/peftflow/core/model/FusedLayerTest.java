@@ -52,6 +52,36 @@ class FusedLayerTest {
         }
     }
 
+    /** Over a KV cache (a prompt, then one new token at a time) the fused layer gives the per-module results. */
+    @Test
+    void fusedDecodeStepsMatchPerModuleDecodeSteps() {
+        try (CausalLM model = Models.load(Fixtures.dir("llama_gqa_tied"), LoadOptions.cpu());
+             NDManager s = model.manager().newSubManager();
+             KvCache fusedCache = new KvCache(s, model.layers().size());
+             KvCache plainCache = new KvCache(s, model.layers().size())) {
+            LlamaForCausalLM.Layer layer = (LlamaForCausalLM.Layer) model.layers().get(1);
+            Linear q = (Linear) model.module("model.layers.1.self_attn.q_proj");
+            NDArray invFreq = s.create(Rope.invFreq(model.config()));
+            long hidden = model.config().hiddenSize();
+            int past = 0;
+            for (int t : new int[] {5, 1, 1}) {
+                NDArray h = s.randomNormal(0, 1, new Shape(2, t, hidden), DataType.FLOAT32);
+                NDArray positions = s.arange(past, past + t).toType(DataType.INT64, false).expandDims(0);
+                NDArray[] cs = Rope.cosSin(positions, invFreq, DataType.FLOAT32);
+                NDArray fused = layer.fusedForward(h, new LayerInput(cs[0], cs[1], null, null, fusedCache));
+                assertNotNull(fused, "fused path taken with a cache, " + t + " tokens");
+                q.hooks().add("identity", (out, x) -> out);   // not a low-rank hook: per-module path
+                NDArray perModule = layer.forward(h, new LayerInput(cs[0], cs[1], null, null, plainCache));
+                q.hooks().remove("identity");
+                assertArrayEquals(perModule.toFloatArray(), fused.toFloatArray(), 2e-6f, t + " tokens after " + past);
+                fusedCache.advance(t);
+                plainCache.advance(t);
+                past += t;
+            }
+            assertArrayEquals(plainCache.get(1)[0].toFloatArray(), fusedCache.get(1)[0].toFloatArray(), 2e-6f, "keys");
+        }
+    }
+
     @Test
     void loraInsideTheFusedLayerMatchesPerTargetHooks() {
         // all seven targets; then q and v only (k's empty slot in the joint q/k/v update); then MLP only

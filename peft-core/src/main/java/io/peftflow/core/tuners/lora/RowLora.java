@@ -8,7 +8,10 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.nn.Kernels;
 import io.peftflow.core.nn.Linear;
+import io.peftflow.core.nn.LowRank;
+import io.peftflow.core.nn.LowRankHook;
 import io.peftflow.core.tuners.Adapter;
 import io.peftflow.core.tuners.PeftModel;
 import java.util.ArrayList;
@@ -113,8 +116,7 @@ public final class RowLora implements AutoCloseable {
             NDArray stackedB = NDArrays.stack(bs).transpose(0, 2, 1).toType(dtype, false);
             stackedA.attach(manager);
             stackedB.attach(manager);
-            int index = targets.size();
-            target.hooks().add(HOOK, (output, input) -> addRows(output, input, index));
+            target.hooks().add(HOOK, new RowHook(this, targets.size()));
             targets.add(new Target(target, stackedA, stackedB));
         }
     }
@@ -134,25 +136,31 @@ public final class RowLora implements AutoCloseable {
         rowA = new NDArray[targets.size()];
         rowB = new NDArray[targets.size()];
         for (int t = 0; t < targets.size(); t++) {
-            // one adapter for all rows: its [in, r] and [r, out] broadcast over the batch, no per-row copies
+            // one adapter for all rows: its A [r, in] and scaling B [out, r] for the whole batch, no per-row copies
             Target target = targets.get(t);
-            rowA[t] = one ? target.a().get(adapterOfRow[0]) : target.a().get(new NDIndex("{}", index));
-            rowB[t] = one ? target.b().get(adapterOfRow[0]) : target.b().get(new NDIndex("{}", index));
+            rowA[t] = one ? target.a().get(adapterOfRow[0]).transpose() : target.a().get(new NDIndex("{}", index));
+            rowB[t] = one ? target.b().get(adapterOfRow[0]).transpose() : target.b().get(new NDIndex("{}", index));
             rowA[t].attach(gathered);
             rowB[t].attach(gathered);
         }
     }
 
-    private NDArray addRows(NDArray output, NDArray input, int target) {
-        if (gathered == null || rowCount != input.getShape().get(0)) {
-            throw new PeftCoreException("a mixed-adapter pass needs one adapter index per row: " + input.getShape()
-                    + " rows, " + (gathered == null ? "none" : rowCount + " indices") + " set");
+    /** Adds each row's update; hands the rows' pairs to a fused layer kernel as one {@link LowRank}. */
+    private record RowHook(RowLora rows, int target) implements LowRankHook {
+        @Override
+        public NDArray apply(NDArray output, NDArray input) {
+            if (rows.gathered == null || rows.rowCount != input.getShape().get(0)) {
+                throw new PeftCoreException("a mixed-adapter pass needs one adapter index per row: "
+                        + input.getShape() + " rows, " + (rows.gathered == null ? "none" : rows.rowCount + " indices")
+                        + " set");
+            }
+            return Kernels.loraPacked(output, input, rows.rowA[target], rows.rowB[target]);
         }
-        NDArray a = rowA[target];
-        NDArray x = input.getDataType() == a.getDataType() ? input : input.toType(a.getDataType(), false);
-        NDArray delta = x.matMul(a).matMul(rowB[target]);
-        return output.add(delta.getDataType() == output.getDataType() ? delta
-                : delta.toType(output.getDataType(), false));
+
+        @Override
+        public LowRank lowRank() {
+            return rows.gathered == null ? null : new LowRank(rows.rowA[target], rows.rowB[target]);
+        }
     }
 
     @Override
