@@ -9,12 +9,14 @@
 # Usage (one call, carrying .bench-cp built by bench/train-throughput/run.sh after this commit):
 #   bash bench/inference-decode/gpu-decode.sh
 # Environment: ROUNDS, LIMIT, PROMPT, NEW, CORE_CASES (DecodeBench's -Dbench.cases), HF_CASES (hf_decode.py's; add
-# b32-merged, b32-mixed8).
-# The log goes to $OUT/decode.log, every run's whole output to $OUT/raw-decode.tar.gz.
+# b32-merged, b32-mixed8), ROUND_OFFSET (a second call on the same machine: ROUND_OFFSET=3 labels its rounds 4, 5..).
+# The log accumulates in /root/decode.log and goes to $OUT/decode.log with the summary ($OUT/summary.txt, over every
+# round in the log); every run's whole output to $OUT/raw-decode.tar.gz.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source bench/train-throughput/gpu-common.sh
-LOG=${OUT:-/tmp}/decode.log
+# the log accumulates over the calls of one machine session (a second call adds rounds), copied to $OUT at the end
+LOG=/root/decode.log
 RAW=/tmp/raw-decode
 mkdir -p "$RAW"
 LIMIT=${LIMIT:-450}
@@ -32,7 +34,7 @@ fi
 [ -d $A/adapter-7 ] || $HF adapters /root/tl $A 2>&1 | grep -E "RESULT|Error" | tee -a "$LOG"
 declare -A took=([hf]=150 [core]=60)   # a first guess of each run's seconds, then the last run's
 run() {  # run CONTENDER ROUND
-  local label=$1-r$2 start=$SECONDS
+  local label=$1-r$(( $2 + ${ROUND_OFFSET:-0} )) start=$SECONDS
   if (( SECONDS + ${took[$1]} > LIMIT )); then
     echo "[$label] not run: it would end past LIMIT=$LIMIT s (now $SECONDS s, its last run took ${took[$1]} s)" \
       | tee -a "$LOG"
@@ -48,5 +50,6 @@ run() {  # run CONTENDER ROUND
   echo "[$label] took ${took[$1]} s" | tee -a "$LOG"
 }
 rounds hf core
-$HF summary "$LOG" | tee -a "$LOG"
+$HF summary "$LOG" | tee "${OUT:-/tmp}/summary.txt"
+cp "$LOG" "${OUT:-/tmp}/decode.log"
 tar -czf "${OUT:-/tmp}/raw-decode.tar.gz" -C "$RAW" .
