@@ -6,11 +6,12 @@
 # ...) set. Each service's peftflow.s3.buckets must be listed here, and its user must reach them (deploy-check tests
 # both and runs this script against a recording `mc`: MC=<command>).
 set -eu
-BUCKETS="peftflow-datasets peftflow-models peftflow-checkpoints peftflow-adapters"
+BUCKETS="peftflow-datasets peftflow-models peftflow-checkpoints peftflow-adapters peftflow-batch-inputs peftflow-batches"
 # user (the service's access key) bucket access
 ACCESS="
 dataset-service   peftflow-datasets    readwrite
 dataset-service   peftflow-models      read
+dataset-service   peftflow-batch-inputs readwrite
 trainer-service   peftflow-checkpoints readwrite
 trainer-service   peftflow-models      readwrite
 trainer-service   peftflow-datasets    read
@@ -20,6 +21,8 @@ registry-service  peftflow-datasets    read
 registry-service  peftflow-models      read
 inference-service peftflow-models      read
 inference-service peftflow-adapters    read
+inference-service peftflow-batch-inputs read
+inference-service peftflow-batches     readwrite
 "
 MC=${MC:-mc --config-dir /tmp/mc}
 tries=0

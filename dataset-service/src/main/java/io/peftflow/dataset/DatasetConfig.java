@@ -71,6 +71,16 @@ public interface DatasetConfig {
     @WithDefault("0.1")
     double defaultValidationFraction();
 
+    /** A Batch API input file ({@code purpose=batch}): its size (413 above), lines and line length (400 above). */
+    @WithDefault("100M")
+    MemorySize batchMaxBytes();
+
+    @WithDefault("50000")
+    long batchMaxLines();
+
+    @WithDefault("64K")
+    MemorySize batchMaxLineBytes();
+
     /** Where uploads are spooled and processed; the JVM's temp directory by default. */
     Optional<Path> workDir();
 }

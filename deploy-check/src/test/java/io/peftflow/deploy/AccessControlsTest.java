@@ -257,10 +257,10 @@ class AccessControlsTest {
     private static final String CREATE_BUCKETS = "k8s/components/minio/create-buckets.sh";
     /** What each service writes (everything else it uses it only reads): SECURITY.md's least privilege for MinIO. */
     private static final Map<String, Set<String>> WRITES = Map.of(
-            "dataset-service", Set.of("peftflow-datasets"),
+            "dataset-service", Set.of("peftflow-datasets", "peftflow-batch-inputs"),
             "trainer-service", Set.of("peftflow-checkpoints", "peftflow-models"),
             "registry-service", Set.of("peftflow-adapters"),
-            "inference-service", Set.of());
+            "inference-service", Set.of("peftflow-batches"));
 
     /**
      * The MinIO setup job, run for real against a recording {@code mc}: every service gets a user whose policy reaches

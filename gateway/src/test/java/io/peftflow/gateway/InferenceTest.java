@@ -17,14 +17,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -44,10 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 class InferenceTest {
-    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-    private static final String DATASET = "tx";
-    private static final String ADAPTER = "tx-lora";
-    private static final Set<String> LABELS = Set.of("groceries", "transport", "dining");
+    private static final String DATASET = ServedAdapter.DATASET;
+    private static final String ADAPTER = ServedAdapter.ADAPTER;
+    private static final Set<String> LABELS = ServedAdapter.LABELS;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Keys.Key owner;
     private static Keys.Key stranger;
@@ -58,26 +55,8 @@ class InferenceTest {
 
     @BeforeEach
     void ownerTrainsAnAdapter() {
-        if (owner != null) {
-            return;
-        }
-        Keys.Key key = Keys.create("inf-" + RUN);
-        stranger = Keys.create("other-" + RUN);
-        given().header("Authorization", key.bearer()).contentType("application/x-ndjson")
-                .body(Samples.transactions(60).getBytes(StandardCharsets.UTF_8))
-                .when().post("/v1/datasets/" + DATASET + "/versions?balance=oversample&on_invalid=drop")
-                .then().statusCode(201);
-        Training.awaitSucceeded(key, Training.startJob(key, DATASET, ADAPTER));
-        Training.awaitVersion(key, ADAPTER, 1);
-        // A first version becomes champion only if it beats the majority class; a 30-step run may not.
-        champion(key, 1);
-        owner = key;
-    }
-
-    private static void champion(Keys.Key key, int version) {
-        given().header("Authorization", key.bearer()).contentType("application/json")
-                .body(Map.of("version", version, "reason", "inference test"))
-                .when().put("/v1/adapters/" + ADAPTER + "/aliases/champion").then().statusCode(200);
+        owner = ServedAdapter.owner();
+        stranger = ServedAdapter.stranger();
     }
 
     private static Response classify(Keys.Key key, Map<String, Object> body) {
@@ -262,7 +241,7 @@ class InferenceTest {
     @Test
     void promotionMovesTrafficUnderLoadWithoutAFailedRequest() throws Exception {
         secondVersion();
-        champion(owner, 1);
+        ServedAdapter.champion(owner, 1);
         Map<String, Object> body = Map.of("model", ADAPTER, "input", "Categorise the card transaction\n\nCityBus #3 20 EUR");
         AtomicBoolean running = new AtomicBoolean(true);
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -285,7 +264,7 @@ class InferenceTest {
         try {
             await(() -> answers.stream().anyMatch(a -> a[1] == 1), "v1 answers under load");
             long promoted = System.nanoTime();
-            champion(owner, 2);
+            ServedAdapter.champion(owner, 2);
             await(() -> answers.stream().anyMatch(a -> a[0] > promoted + 3_000_000_000L), "requests 3 s after the switch");
             running.set(false);
             for (Thread t : clients) {

@@ -33,7 +33,7 @@ class MergedOpenApiTest {
         int operations = 0;
         int errors = 0;
         for (var path : paths.entrySet()) {
-            if (!path.getKey().matches("/v1/(datasets|fine-tuning|fine_tuning|files|adapters)(/.*)?")) {
+            if (!path.getKey().matches("/v1/(datasets|fine-tuning|fine_tuning|files|adapters|batches)(/.*)?")) {
                 continue;
             }
             for (var operation : path.getValue().entrySet()) {

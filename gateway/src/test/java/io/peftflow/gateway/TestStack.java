@@ -52,7 +52,10 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
     /** Where the gateway and every service export their spans, all of them sampled. */
     static OtlpReceiver traces;
 
-    private final List<Process> services = new ArrayList<>();
+    /** Every service JVM started, restarted ones too (stopped at the end). */
+    private static final List<Process> services = new ArrayList<>();
+    /** inference-service, which {@link #killAndRestartInference} replaces. */
+    private static Service inference;
     private EchoServer echo;
 
     @Override
@@ -79,8 +82,10 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
             Service registry = start("registry-service", "registry_test", "384m", List.of(
                     "-Dmp.messaging.incoming.training-events.group.id=" + REGISTRY_GROUP,
                     "-Dmp.messaging.incoming.dataset-versions.group.id=" + REGISTRY_GROUP));
-            Service inference = start("inference-service", "unused", "512m", List.of(
+            inference = start("inference-service", "unused", "512m", List.of(
                     "-Dpeftflow.inference.registry-url=" + registry.url(),
+                    // BatchApiTest kills it mid-batch: the restarted JVM takes the batch over once the lease lapses
+                    "-Dpeftflow.inference.batches.lease=10s",
                     "-Dpeftflow.inference.cache-dir=" + Path.of("target", "inference-cache").toAbsolutePath(),
                     // InferenceTest reads the mixed-adapter passes from the log
                     "-Dquarkus.log.category.\"io.peftflow.inference.runtime.LoadedBase\".level=DEBUG"));
@@ -91,7 +96,7 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
             config.put("peftflow.gateway.routes.datasets", datasetServiceUrl);
             config.put("peftflow.gateway.routes.fine-tuning", trainerServiceUrl);
             config.put("peftflow.gateway.routes.adapters", registryServiceUrl);
-            for (String route : List.of("chat", "completions", "models", "classify")) {
+            for (String route : List.of("chat", "completions", "models", "classify", "batches")) {
                 config.put("peftflow.gateway.routes." + route, inferenceServiceUrl);
             }
             return config;
@@ -101,8 +106,21 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /**
+     * Kills inference-service's JVM (SIGKILL: nothing is saved on the way out) and starts it again with the same
+     * settings on the same port; returns once it is ready.
+     */
+    static synchronized void killAndRestartInference() throws Exception {
+        inference.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        inference.builder().redirectOutput(ProcessBuilder.Redirect.appendTo(inference.log().toFile()));
+        Process process = inference.builder().start();
+        services.add(process);
+        inference = new Service(inference.module(), process, inference.builder(), inference.url(), inference.log());
+        inference.awaitReady();
+    }
+
     /** A service's JVM, starting. */
-    private record Service(String module, Process process, String url, Path log) {
+    private record Service(String module, Process process, ProcessBuilder builder, String url, Path log) {
         String awaitReady() throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_S);
             while (System.nanoTime() < deadline) {
@@ -146,7 +164,7 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
         builder.environment().put("OMP_NUM_THREADS", "1");
         Process process = builder.start();
         services.add(process);
-        return new Service(module, process, "http://127.0.0.1:" + port, log);
+        return new Service(module, process, builder, "http://127.0.0.1:" + port, log);
     }
 
     /** Tracing on (every trace sampled), exported to {@link #traces} in batches a fifth of a second apart. */

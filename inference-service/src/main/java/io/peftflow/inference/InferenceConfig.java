@@ -48,6 +48,22 @@ public interface InferenceConfig {
     @WithDefault("32")
     int maxBatchInputs();
 
+    /** The Batch API: where batches keep their state and results, and how long a replica holds one between passes. */
+    Batches batches();
+
+    interface Batches {
+        @WithDefault("peftflow-batches")
+        String bucket();
+
+        /** A batch whose runner has not renewed this within it is taken over by another replica (or the restarted one). */
+        @WithDefault("30s")
+        Duration lease();
+
+        /** How often a replica looks for batches to take over. */
+        @WithDefault("5s")
+        Duration sweepInterval();
+    }
+
     /** The champion-sync mode beside a vLLM server (k8s/components/vllm); off unless {@code url} is set. */
     Vllm vllm();
 

@@ -4,6 +4,7 @@ import io.peftflow.kit.limits.TextLimits;
 import io.peftflow.kit.api.Page;
 import io.peftflow.dataset.Problems;
 import io.peftflow.dataset.balancing.BalanceStrategy;
+import io.peftflow.dataset.batch.BatchInputFiles;
 import io.peftflow.dataset.catalog.DatasetService;
 import io.peftflow.dataset.catalog.DatasetVersion;
 import io.peftflow.dataset.catalog.VersionReads;
@@ -32,31 +33,38 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * {@code /files}: OpenAI's files API over the datasets, so OpenAI's SDKs upload training data unmodified. An uploaded
  * file becomes the next version of the dataset named after it ({@code transactions.jsonl} -> {@code transactions}),
  * validated and split like any upload with the defaults; its id names that version ({@link FileId.DatasetVersion}).
- * The jobs' result files ({@code file-ftjob-...}) are trainer-service's: the gateway routes their ids there.
+ * A Batch API input file ({@code purpose=batch}) is stored raw after every line is checked
+ * ({@link BatchInputFiles}). The jobs' result files ({@code file-ftjob-...}) are trainer-service's and the batches'
+ * output files ({@code file-batch_...}) inference-service's: the gateway routes their ids there.
  */
 @Path("/files")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "files (OpenAI)", description = "Uploaded training files and the jobs' result files, as OpenAI's files API")
 public class FileResource {
     static final String PURPOSE = "fine-tune";
+    static final String BATCH_PURPOSE = "batch";
     private static final String FALLBACK_NAME = "file";
 
     private final UploadService uploads;
     private final DatasetService datasets;
     private final VersionReads reads;
     private final DatasetObjects objects;
+    private final BatchInputFiles batchInputs;
     private final RequestTenant tenant;
 
     public FileResource(UploadService uploads, DatasetService datasets, VersionReads reads, DatasetObjects objects,
-                        RequestTenant tenant) {
+                        BatchInputFiles batchInputs, RequestTenant tenant) {
+        this.batchInputs = batchInputs;
         this.uploads = uploads;
         this.datasets = datasets;
         this.reads = reads;
@@ -66,21 +74,27 @@ public class FileResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(summary = "Upload a training file (OpenAI: multipart file and purpose=fine-tune)",
-            description = "Stored as the next version of the dataset named after the file, with the upload defaults "
-                    + "(invalid lines rejected, no balancing, the dataset's validation fraction).")
-    @APIResponse(responseCode = "200", description = "the file (a dataset version, ready)")
-    @APIResponse(responseCode = "400", description = "no file, or a purpose other than fine-tune")
+    @Operation(summary = "Upload a training file (purpose=fine-tune) or a Batch API input file (purpose=batch)",
+            description = "fine-tune: stored as the next version of the dataset named after the file, with the upload "
+                    + "defaults (invalid lines rejected, no balancing, the dataset's validation fraction). batch: JSONL "
+                    + "lines {custom_id, method: POST, url: /v1/classify, body: {model, input, top_k?}}, stored as sent "
+                    + "once every line is valid.")
+    @APIResponse(responseCode = "200", description = "the file (a dataset version, ready; or a batch input file)")
+    @APIResponse(responseCode = "400", description = "no file, a purpose other than fine-tune or batch, or (batch) "
+            + "bad lines: errors lists them with line, field and reason")
     @APIResponse(responseCode = "413", description = "larger than the service's upload limit")
-    @APIResponse(responseCode = "422", description = "content rejected; errors lists the lines at fault")
+    @APIResponse(responseCode = "422", description = "training content rejected; errors lists the lines at fault")
     public Views.FileView create(@RestForm String purpose,
                                  @RestForm("file") FileUpload file) {
-        if (!PURPOSE.equals(purpose)) {
-            throw Problems.badRequest("purpose must be " + PURPOSE + " (peftflow stores training files), got "
+        if (!PURPOSE.equals(purpose) && !BATCH_PURPOSE.equals(purpose)) {
+            throw Problems.badRequest("purpose must be " + PURPOSE + " or " + BATCH_PURPOSE + ", got "
                     + (purpose == null ? "nothing" : "'" + TextLimits.abbreviate(purpose) + "'"));
         }
         if (file == null) {
             throw Problems.badRequest("multipart upload needs a form field 'file'");
+        }
+        if (BATCH_PURPOSE.equals(purpose)) {
+            return Views.FileView.of(batchInputs.store(tenant.name(), file.uploadedFile(), file.fileName()));
         }
         UploadRequest request = new UploadRequest(tenant.name(), datasetName(file.fileName()), false, false,
                 BalanceStrategy.NONE, null, 0, null, null);
@@ -93,7 +107,7 @@ public class FileResource {
     }
 
     @GET
-    @Operation(summary = "List the tenant's training files, newest first (after: a file id)")
+    @Operation(summary = "List the tenant's training files (or, purpose=batch, its batch input files), newest first (after: a file id)")
     @APIResponse(responseCode = "200", description = "a page of files")
     @APIResponse(responseCode = "400", description = "a bad after, limit or order")
     public Page<Views.FileView> list(@RestQuery String after, @RestQuery String limit, @RestQuery String purpose,
@@ -102,8 +116,12 @@ public class FileResource {
         if (order != null && !order.equals("desc")) {
             throw Problems.badRequest("order must be desc (newest first), got '" + TextLimits.abbreviate(order) + "'");
         }
+        if (BATCH_PURPOSE.equals(purpose)) {
+            FileId.BatchInput from = after == null ? null : batchInput(after).id();
+            return Page.fetched(batchInputs.newestFirst(tenant.name(), from, n), n, Views.FileView::of, f -> f.id().value());
+        }
         if (purpose != null && !purpose.equals(PURPOSE)) {
-            // This service holds training files only; the jobs' result files are listed on their jobs.
+            // The jobs' result files are listed on their jobs, the batches' output files on their batches.
             return Page.of(List.of(), false, Views.FileView::id);
         }
         Long before = after == null ? null : version(after).id;
@@ -117,7 +135,8 @@ public class FileResource {
     @APIResponse(responseCode = "200", description = "the file")
     @APIResponse(responseCode = "404", description = "no such file")
     public Views.FileView retrieve(@RestPath String id) {
-        return Views.FileView.of(version(id));
+        return FileId.parse(id).orElse(null) instanceof FileId.BatchInput
+                ? Views.FileView.of(batchInput(id)) : Views.FileView.of(version(id));
     }
 
     @GET
@@ -127,18 +146,30 @@ public class FileResource {
     @APIResponse(responseCode = "200", description = "the file's bytes")
     @APIResponse(responseCode = "404", description = "no such file")
     public Response content(@RestPath String id) {
+        if (FileId.parse(id).orElse(null) instanceof FileId.BatchInput) {
+            BatchInputFiles.Stored file = batchInput(id);
+            return attachment(batchInputs.content(tenant.name(), file.id()), file.filename());
+        }
         DatasetVersion v = version(id);
-        return Response.ok(objects.get(v.keys().raw()), MediaType.APPLICATION_OCTET_STREAM)
-                .header("Content-Disposition", "attachment; filename=\"" + Views.FileView.of(v).filename() + "\"")
+        return attachment(objects.get(v.keys().raw()), Views.FileView.of(v).filename());
+    }
+
+    private static Response attachment(InputStream content, String filename) {
+        return Response.ok(content, MediaType.APPLICATION_OCTET_STREAM)
+                .header("Content-Disposition", "attachment; filename=\"" + filename.replaceAll("[\"\\\\\\r\\n]", "_") + "\"")
                 .build();
     }
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Delete a training file: its dataset version is deleted (soft)")
+    @Operation(summary = "Delete a file: a training file's dataset version is deleted (soft), a batch input file's object")
     @APIResponse(responseCode = "200", description = "deleted")
     @APIResponse(responseCode = "404", description = "no such file")
     public Views.DeletedFile delete(@RestPath String id) {
+        if (FileId.parse(id).orElse(null) instanceof FileId.BatchInput) {
+            batchInputs.delete(tenant.name(), batchInput(id).id());
+            return new Views.DeletedFile(id, "file", true);
+        }
         DatasetVersion v = version(id);
         datasets.delete(tenant.name(), v.dataset.name, v.version);
         return new Views.DeletedFile(id, "file", true);
@@ -150,6 +181,17 @@ public class FileResource {
             DatasetVersion v = reads.visible(tenant.name(), file.dataset(), file.version()).orElse(null);
             if (v != null && v.deletedAt == null) {
                 return v;
+            }
+        }
+        throw new ProblemException(Response.Status.NOT_FOUND, "no file '" + TextLimits.abbreviate(id) + "'");
+    }
+
+    /** The tenant's batch input file an id names; 404 for anything else. */
+    private BatchInputFiles.Stored batchInput(String id) {
+        if (FileId.parse(id).orElse(null) instanceof FileId.BatchInput file) {
+            Optional<BatchInputFiles.Stored> stored = batchInputs.find(tenant.name(), file);
+            if (stored.isPresent()) {
+                return stored.get();
             }
         }
         throw new ProblemException(Response.Status.NOT_FOUND, "no file '" + TextLimits.abbreviate(id) + "'");

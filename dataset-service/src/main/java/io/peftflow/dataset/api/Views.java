@@ -2,6 +2,7 @@ package io.peftflow.dataset.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.peftflow.dataset.batch.BatchInputFiles;
 import io.peftflow.dataset.catalog.DatasetRepository;
 import io.peftflow.dataset.catalog.DatasetVersion;
 import io.peftflow.dataset.catalog.VersionReads;
@@ -50,6 +51,11 @@ final class Views {
             return new FileView("file", new FileId.DatasetVersion(v.dataset.name, v.version).value(),
                     v.rawBytes == null ? 0 : v.rawBytes, v.createdAt.toEpochSecond(),
                     v.dataset.name + raw.substring(raw.indexOf('.')), FileResource.PURPOSE, "processed", null);
+        }
+
+        static FileView of(BatchInputFiles.Stored file) {
+            return new FileView("file", file.id().value(), file.bytes(), file.createdAt(), file.filename(),
+                    FileResource.BATCH_PURPOSE, "processed", null);
         }
     }
 

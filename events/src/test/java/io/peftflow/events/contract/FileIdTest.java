@@ -19,8 +19,17 @@ class FileIdTest {
         assertEquals("file-ftjob-0123456789abcdef01234567", result.value());
         assertEquals(Optional.of(result), FileId.parse(result.value()));
         assertEquals("fine-tuning", result.ownerApi());
+        FileId input = new FileId.BatchInput("0123456789abcdef01234567");
+        assertEquals("file-batchinput-0123456789abcdef01234567", input.value());
+        assertEquals(Optional.of(input), FileId.parse(input.value()));
+        assertEquals("datasets", input.ownerApi());
+        FileId errors = new FileId.BatchResult("batch_0123456789abcdef01234567", FileId.BatchResult.Kind.ERRORS);
+        assertEquals("file-batch_0123456789abcdef01234567-errors", errors.value());
+        assertEquals(Optional.of(errors), FileId.parse(errors.value()));
+        assertEquals("batches", errors.ownerApi());
         for (String notAnId : new String[] {null, "", "file-", "file-ds-x", "file-ds-x-v0", "file-ds-X-v1",
-                "file-ftjob-nothex", "file-abc123", "ds-x-v1"}) {
+                "file-ftjob-nothex", "file-abc123", "ds-x-v1", "file-batchinput-0123", "file-batch_0123456789abcdef01234567",
+                "file-batch_0123456789abcdef01234567-input"}) {
             assertEquals(Optional.empty(), FileId.parse(notAnId), notAnId);
         }
     }
@@ -31,6 +40,7 @@ class FileIdTest {
         assertEquals("datasets", FileId.ownerApiOfPath("/files/file-ds-tx-v1/content"));
         assertEquals("fine-tuning", FileId.ownerApiOfPath("/files/file-ftjob-0123456789abcdef01234567/content"));
         assertEquals("datasets", FileId.ownerApiOfPath("/files/file-nope"));
+        assertEquals("batches", FileId.ownerApiOfPath("/files/file-batch_0123456789abcdef01234567-output/content"));
     }
 
     @Test

@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * The route table, checked once at start-up: every upstream must be an absolute http(s) URL. A route is named by the
  * first path segment its service owns; OpenAI's paths go to the services that answer them beside their own:
  * {@code /fine_tuning/...} to {@code fine-tuning}'s, {@code /files/{id}...} to the owner of the file id
- * ({@link FileId}: an upload to {@code datasets}', a job's result file to {@code fine-tuning}'s).
+ * ({@link FileId}: an upload to {@code datasets}', a job's result file to {@code fine-tuning}'s, a batch's output
+ * file to {@code batches}', inference-service).
  */
 @ApplicationScoped
 public class Routes {
@@ -55,7 +56,7 @@ public class Routes {
     public List<String> servedPrefixes(String route) {
         return switch (route) {
             case FileId.FINE_TUNING_API -> List.of(route, OPENAI_FINE_TUNING, OPENAI_FILES);
-            case FileId.DATASETS_API -> List.of(route, OPENAI_FILES);
+            case FileId.DATASETS_API, FileId.BATCHES_API -> List.of(route, OPENAI_FILES);
             default -> List.of(route);
         };
     }

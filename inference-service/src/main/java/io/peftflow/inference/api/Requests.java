@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
+import java.util.Map;
 
 /** Request bodies: OpenAI's field names, where OpenAI has the endpoint. */
 public final class Requests {
@@ -12,6 +13,11 @@ public final class Requests {
 
     /** {@code input} (one text) or {@code inputs} (several); {@code top_k} labels per answer (default 5). */
     public record Classify(String model, String input, List<String> inputs, @JsonProperty("top_k") Integer topK) {
+    }
+
+    /** OpenAI's {@code POST /batches}: the input file, the endpoint its lines call, the window, free metadata. */
+    public record CreateBatch(@JsonProperty("input_file_id") String inputFileId, String endpoint,
+                              @JsonProperty("completion_window") String completionWindow, Map<String, String> metadata) {
     }
 
     /** {@code content} is a string or an array of {@code {type: "text", text}} parts. */

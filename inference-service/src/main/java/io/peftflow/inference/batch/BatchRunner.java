@@ -1,0 +1,280 @@
+package io.peftflow.inference.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.peftflow.events.batch.BatchRequestLine;
+import io.peftflow.events.contract.FileId;
+import io.peftflow.events.contract.InvalidValue;
+import io.peftflow.inference.InferenceConfig;
+import io.peftflow.inference.api.FieldProblems;
+import io.peftflow.inference.api.Responses;
+import io.peftflow.inference.registry.ModelStack;
+import io.peftflow.inference.runtime.Classifier;
+import io.peftflow.kit.problem.ProblemException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs batches, one at a time per replica, a pass of up to {@code max-batch-inputs} lines at a time through the same
+ * {@link Classifier} (and so the same dynamic batcher) as {@code /v1/classify}: a batch's passes queue beside live
+ * requests instead of ahead of them. After each pass the result lines and then the batch's state are saved, and a
+ * cancel is looked for, so a cancel stops between passes and keeps what was done.
+ * <p>
+ * A replica holds a batch by a lease in its state, renewed each pass. Every {@code sweep-interval} (and at start) a
+ * replica takes over the active batches whose lease has lapsed: those of a replica that died or was restarted resume
+ * at their next line. Two replicas that take one over at the same moment may both run a pass; each checks before the
+ * next pass that the lease is still its own, and the pass's result objects are the same either way.
+ */
+@ApplicationScoped
+public class BatchRunner {
+    private static final Logger LOG = Logger.getLogger(BatchRunner.class);
+
+    private final BatchStore store;
+    private final Classifier classifier;
+    private final ObjectMapper json;
+    private final InferenceConfig config;
+    private final String self = "inference-" + UUID.randomUUID();
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private ExecutorService runner;
+    private ScheduledExecutorService sweeper;
+
+    public BatchRunner(BatchStore store, Classifier classifier, ObjectMapper json, InferenceConfig config) {
+        this.store = store;
+        this.classifier = classifier;
+        this.json = json;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (config.vllm().url().isPresent()) {
+            return; // champion-sync mode serves no model: batches are left to the replicas that do
+        }
+        runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "batch-runner"));
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "batch-sweeper"));
+        long every = config.batches().sweepInterval().toMillis();
+        sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+            runner.shutdownNow();
+        }
+    }
+
+    /** Claims a new batch for this replica and queues it. */
+    public Batch submit(Batch batch) {
+        Batch claimed = store.save(batch.leased(self, leaseEnd()));
+        enqueue(claimed.tenant(), claimed.id());
+        return claimed;
+    }
+
+    private long leaseEnd() {
+        return System.currentTimeMillis() + config.batches().lease().toMillis();
+    }
+
+    /** Takes over the active batches whose lease lapsed; renews nothing (a running batch renews its own). */
+    void sweep() {
+        try {
+            for (String active : store.active()) {
+                String[] tenantAndId = active.split("/", 2);
+                if (tenantAndId.length != 2 || queued.contains(active)) {
+                    continue;
+                }
+                store.find(tenantAndId[0], tenantAndId[1]).ifPresent(batch -> {
+                    if (batch.status().terminal()) {
+                        store.save(batch); // a runner died between its last state and the marker's removal
+                    } else if (batch.leaseUntil() < System.currentTimeMillis()) {
+                        LOG.infof("resuming batch %s of %s at line %d (lease of %s lapsed)", batch.id(), batch.tenant(),
+                                batch.nextLine(), batch.runner());
+                        submit(batch);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("batch sweep failed, trying again in %s: %s", config.batches().sweepInterval(), e.getMessage());
+        }
+    }
+
+    private void enqueue(String tenant, String id) {
+        String key = tenant + "/" + id;
+        if (runner != null && queued.add(key)) {
+            runner.execute(() -> {
+                try {
+                    run(tenant, id);
+                } finally {
+                    queued.remove(key);
+                }
+            });
+        }
+    }
+
+    private void run(String tenant, String id) {
+        Batch batch = store.find(tenant, id).orElse(null);
+        if (batch == null || batch.status().terminal() || !self.equals(batch.runner())) {
+            return;
+        }
+        try {
+            if (batch.status() == BatchStatus.VALIDATING) {
+                batch = store.save(batch.started(countLines(batch), now()).leased(self, leaseEnd()));
+            }
+            int pass = config.maxBatchInputs();
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(store.input(batch), StandardCharsets.UTF_8))) {
+                for (long skip = 0; skip < batch.nextLine(); skip++) {
+                    in.readLine();
+                }
+                while (true) {
+                    batch = store.find(tenant, id).orElseThrow();
+                    if (!self.equals(batch.runner())) {
+                        LOG.infof("batch %s was taken over by %s", id, batch.runner());
+                        return;
+                    }
+                    Optional<Long> cancelAsked = store.cancelRequestedAt(batch);
+                    if (batch.status() == BatchStatus.CANCELLING || cancelAsked.isPresent()) {
+                        if (batch.status() != BatchStatus.CANCELLING) {
+                            batch = store.save(batch.moveTo(BatchStatus.CANCELLING, cancelAsked.get()));
+                        }
+                        store.save(batch.moveTo(BatchStatus.CANCELLED, now()));
+                        return;
+                    }
+                    if (now() > batch.times().expiresAt()) {
+                        store.save(batch.moveTo(BatchStatus.EXPIRED, now()));
+                        return;
+                    }
+                    List<String> lines = new ArrayList<>(pass);
+                    for (String line; lines.size() < pass && (line = in.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                    if (lines.isEmpty()) {
+                        break;
+                    }
+                    batch = store.save(runPass(batch, lines).leased(self, leaseEnd()));
+                }
+            }
+            batch = store.save(batch.moveTo(BatchStatus.FINALIZING, now()));
+            store.save(batch.moveTo(BatchStatus.COMPLETED, now()));
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf(e, "batch %s of %s failed at line %d", id, tenant, batch.nextLine() + 1);
+            if (!batch.status().canMoveTo(BatchStatus.FAILED)) {
+                return; // cancelling: the next sweep finishes the cancel
+            }
+            store.save(batch.failed(new Batch.Failure("server_error", "the batch stopped at line " + (batch.nextLine() + 1)
+                    + ": " + e.getMessage(), null, batch.nextLine() + 1), now()));
+        }
+    }
+
+    private long countLines(Batch batch) throws IOException {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(store.input(batch), StandardCharsets.UTF_8))) {
+            return in.lines().count();
+        }
+    }
+
+    /** A line's request, grouped with the lines of the pass that ask the same model for the same top k. */
+    private record Group(String model, int topK) {
+    }
+
+    /** Scores one pass, saves its result lines, and returns the batch with the pass counted. */
+    private Batch runPass(Batch batch, List<String> lines) {
+        ResultLine[] results = new ResultLine[lines.size()];
+        String[] customIds = new String[lines.size()];
+        Map<Group, List<Integer>> groups = new LinkedHashMap<>();
+        Map<Integer, BatchRequestLine> requests = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            try {
+                BatchRequestLine request = BatchRequestLine.parse(lines.get(i));
+                customIds[i] = request.customId();
+                requests.put(i, request);
+                groups.computeIfAbsent(new Group(request.model(), request.topK()), g -> new ArrayList<>()).add(i);
+            } catch (InvalidValue e) { // stored files were checked at upload: only a file changed behind our back
+                results[i] = refused(batch, i, null, FieldProblems.badRequest(e.field(), e.getMessage()));
+            }
+        }
+        for (Map.Entry<Group, List<Integer>> group : groups.entrySet()) {
+            classify(batch, group.getKey(), group.getValue(), requests, results);
+        }
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int completed = 0;
+        for (ResultLine result : results) {
+            boolean ok = result.response().statusCode() == 200;
+            completed += ok ? 1 : 0;
+            try {
+                (ok ? output : errors).write(json.writeValueAsBytes(result));
+                (ok ? output : errors).write('\n');
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot encode a result line of batch " + batch.id(), e);
+            }
+        }
+        if (output.size() > 0) {
+            store.putResults(batch, FileId.BatchResult.Kind.OUTPUT, batch.nextLine(), output.toByteArray());
+        }
+        if (errors.size() > 0) {
+            store.putResults(batch, FileId.BatchResult.Kind.ERRORS, batch.nextLine(), errors.toByteArray());
+        }
+        return batch.progressed(lines.size(), completed, lines.size() - completed);
+    }
+
+    /**
+     * Classifies a group's inputs in one call; when the call is refused (a 4xx: an unknown model, an input over the
+     * context), each line again on its own, so only the lines at fault fail.
+     */
+    private void classify(Batch batch, Group group, List<Integer> lines, Map<Integer, BatchRequestLine> requests,
+                          ResultLine[] results) {
+        ModelStack model;
+        try {
+            model = ModelStack.parse(group.model());
+        } catch (IllegalArgumentException e) {
+            lines.forEach(i -> results[i] = refused(batch, i, requests.get(i).customId(),
+                    FieldProblems.badRequest("model", e.getMessage())));
+            return;
+        }
+        try {
+            Classifier.Result result = classifier.classify(batch.tenant(), model,
+                    lines.stream().map(i -> requests.get(i).input()).toList(), "input", group.topK());
+            for (int k = 0; k < lines.size(); k++) {
+                int i = lines.get(k);
+                Classifier.Item item = result.items().get(k);
+                results[i] = ResultLine.of(batch.id(), batch.nextLine() + i, requests.get(i).customId(), 200,
+                        Responses.Classification.of(new Classifier.Result(result.version(),
+                                List.of(new Classifier.Item(0, item.label(), item.probability(), item.top())))));
+            }
+        } catch (ProblemException e) {
+            if (e.problem().status() >= 500) {
+                throw e;
+            }
+            if (lines.size() == 1) {
+                results[lines.get(0)] = refused(batch, lines.get(0), requests.get(lines.get(0)).customId(), e);
+                return;
+            }
+            lines.forEach(i -> classify(batch, group, List.of(i), requests, results));
+        }
+    }
+
+    private static ResultLine refused(Batch batch, int i, String customId, ProblemException e) {
+        return ResultLine.of(batch.id(), batch.nextLine() + i, customId, e.problem().status(), e.problem());
+    }
+
+    private static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+}

@@ -1,0 +1,150 @@
+package io.peftflow.inference.batch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.peftflow.events.batch.BatchInputs;
+import io.peftflow.events.contract.FileId;
+import io.peftflow.inference.InferenceConfig;
+import io.peftflow.kit.storage.ObjectStore;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.util.Enumeration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Batches in S3 (inference-service has no database): an object per batch, rewritten at each step, and the result lines
+ * as an object per pass, so a batch resumes after the last pass whose state was saved (a pass done again rewrites the
+ * same objects). Keys, all under the tenant, so another tenant's id names nothing:
+ * <ul>
+ * <li>{@code state/<tenant>/<batch>.json}: the {@link Batch}; ids sort newest first, so a listing is a page of keys;</li>
+ * <li>{@code active/<tenant>/<batch>}: there while the batch is not finished, what {@link BatchRunner} sweeps;</li>
+ * <li>{@code cancel/<tenant>/<batch>}: a cancel asked for, a separate object so no write of the runner loses it;</li>
+ * <li>{@code results/<tenant>/<batch>/<output|errors>/<first line>.jsonl}: the result lines of one pass.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class BatchStore {
+    private static final String JSON = "application/json";
+
+    private final ObjectStore store;
+    private final ObjectMapper json;
+    private final String bucket;
+
+    public BatchStore(ObjectStore store, ObjectMapper json, InferenceConfig config) {
+        this.store = store;
+        this.json = json;
+        this.bucket = config.batches().bucket();
+    }
+
+    /** Saves the batch and whether it is active; returns it. */
+    public Batch save(Batch batch) {
+        try {
+            store.put(bucket, stateKey(batch.tenant(), batch.id()), json.writeValueAsBytes(batch), JSON);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode batch " + batch.id(), e);
+        }
+        if (batch.status().terminal()) {
+            store.delete(bucket, "active/" + batch.tenant() + "/" + batch.id());
+            store.delete(bucket, cancelKey(batch.tenant(), batch.id()));
+        } else {
+            store.put(bucket, "active/" + batch.tenant() + "/" + batch.id(), new byte[0], JSON);
+        }
+        return batch;
+    }
+
+    public Optional<Batch> find(String tenant, String id) {
+        if (!FileId.BatchResult.BATCH_ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        return store.stat(bucket, stateKey(tenant, id)).map(s -> read(stateKey(tenant, id)));
+    }
+
+    /**
+     * Up to {@code limit} batches of the tenant, newest first, after batch {@code after} (null: from the newest). The
+     * tenant's keys are listed whole and sorted here: not every S3 server lists in key order (s3proxy's filesystem
+     * store does not), so a server-side {@code start-after} page could skip batches.
+     */
+    public List<Batch> newestFirst(String tenant, String after, int limit) {
+        String from = after == null ? "" : stateKey(tenant, after);
+        return store.list(bucket, "state/" + tenant + "/").stream().map(ObjectStore.Listed::key)
+                .filter(key -> key.compareTo(from) > 0).limit(limit).map(this::read).toList();
+    }
+
+    /** The unfinished batches of every tenant, as {@code tenant/batch}. */
+    public List<String> active() {
+        return store.list(bucket, "active/").stream().map(listed -> listed.key().substring("active/".length())).toList();
+    }
+
+    public void requestCancel(Batch batch) {
+        store.put(bucket, cancelKey(batch.tenant(), batch.id()), new byte[0], JSON);
+    }
+
+    /** When a cancel of the batch was asked for (epoch seconds), if one was. */
+    public Optional<Long> cancelRequestedAt(Batch batch) {
+        return store.stat(bucket, cancelKey(batch.tenant(), batch.id())).map(s -> s.lastModified().toEpochSecond());
+    }
+
+    /** Stores the result lines of the pass that started at input line {@code firstLine}. */
+    public void putResults(Batch batch, FileId.BatchResult.Kind kind, long firstLine, byte[] lines) {
+        store.put(bucket, resultsPrefix(batch, kind) + String.format("%010d", firstLine) + ".jsonl", lines,
+                "application/x-ndjson");
+    }
+
+    /** The size of a result file: its passes' objects together. */
+    public long resultBytes(Batch batch, FileId.BatchResult.Kind kind) {
+        return store.list(bucket, resultsPrefix(batch, kind)).stream().mapToLong(ObjectStore.Listed::size).sum();
+    }
+
+    /** A result file as one stream: its passes' objects in line order, each opened when the previous one ends. */
+    public InputStream results(Batch batch, FileId.BatchResult.Kind kind) {
+        Iterator<ObjectStore.Listed> parts = store.list(bucket, resultsPrefix(batch, kind)).iterator();
+        return new SequenceInputStream(new Enumeration<>() {
+            @Override
+            public boolean hasMoreElements() {
+                return parts.hasNext();
+            }
+
+            @Override
+            public InputStream nextElement() {
+                return store.get(bucket, parts.next().key());
+            }
+        });
+    }
+
+    /** The batch's input file, as dataset-service stored it. */
+    public InputStream input(Batch batch) {
+        FileId.BatchInput file = (FileId.BatchInput) FileId.parse(batch.inputFileId()).orElseThrow();
+        return store.get(BatchInputs.BUCKET, BatchInputs.key(batch.tenant(), file));
+    }
+
+    /** Whether the tenant has the batch input file {@code file}. */
+    public boolean inputExists(String tenant, FileId.BatchInput file) {
+        return store.stat(BatchInputs.BUCKET, BatchInputs.key(tenant, file)).isPresent();
+    }
+
+    private Batch read(String key) {
+        try (InputStream in = store.get(bucket, key)) {
+            return json.readValue(in, Batch.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read batch " + ObjectStore.uri(bucket, key), e);
+        }
+    }
+
+    private static String stateKey(String tenant, String id) {
+        return "state/" + tenant + "/" + id + ".json";
+    }
+
+    private static String cancelKey(String tenant, String id) {
+        return "cancel/" + tenant + "/" + id;
+    }
+
+    private static String resultsPrefix(Batch batch, FileId.BatchResult.Kind kind) {
+        return "results/" + batch.tenant() + "/" + batch.id() + "/" + kind.wireName() + "/";
+    }
+}
