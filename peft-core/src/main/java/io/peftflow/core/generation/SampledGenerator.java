@@ -41,11 +41,13 @@ public final class SampledGenerator {
 
     private final CausalLM model;
     private final GreedyGenerator.Prefix prefix;
+    private final PeftModel peft;
 
     /** A generator through {@code peft}'s active adapters. */
     public SampledGenerator(PeftModel peft) {
         this.model = peft.base();
         this.prefix = peft.generationPrefix().orElse(null);
+        this.peft = peft;
     }
 
     /** The most new tokens a prompt of {@code promptTokens} leaves room for in the model's positions. */
@@ -70,7 +72,7 @@ public final class SampledGenerator {
                     ForwardArgs args = s == 0 && prefix != null
                             ? ForwardArgs.embeds(prefix.embeddings(step, 1).concat(model.embed(ids), 1))
                             : ForwardArgs.ids(ids);
-                    NDArray logits = model.forward(args.cache(cache));
+                    NDArray logits = peft.generationForward(args.cache(cache));
                     chosen = choose(logits.get("0, -1, :").toType(DataType.FLOAT32, false).toFloatArray(), sampling,
                             random);
                 }

@@ -211,8 +211,15 @@ public final class PeftModel {
      * prompt adapter's virtual tokens go in front of every prompt.
      */
     public GreedyGenerator generator() {
-        return new GreedyGenerator(base, generationPrefix().orElse(null),
-                args -> withActiveAdapters(args, () -> base.forward(args)));
+        return new GreedyGenerator(base, generationPrefix().orElse(null), this::generationForward);
+    }
+
+    /**
+     * Logits of one generation pass: the active adapters prepared as {@link #forward} prepares them, the inputs as
+     * given (a generator puts a prompt adapter's virtual tokens in front itself, on its first pass).
+     */
+    public NDArray generationForward(ForwardArgs args) {
+        return withActiveAdapters(args, () -> base.forward(args));
     }
 
     /** The active prompt adapter's virtual tokens as generation puts them in front of a prompt, if any. */

@@ -82,6 +82,26 @@ class BatchedDecodingTest {
         }
     }
 
+    /** Sampling at temperature 0 (the completions path) decodes what greedy decoding does, through an adapter. */
+    @Test
+    void sampledAtTemperatureZeroEqualsGreedy() {
+        try (CausalLM model = Models.load(dir, LoadOptions.cpu()); NDManager m = model.manager().newSubManager()) {
+            PeftModel peft = new PeftModel(model);
+            peft.add("fr", new LoraConfig(4, 8, TargetModules.of("q_proj", "v_proj")), 1);
+            long seed = 20;
+            for (var p : peft.adapter("fr").parameters().values()) {
+                randomize(p, m, seed++, 0.2);
+            }
+            SampledGenerator sampled = new SampledGenerator(peft);
+            for (long[] prompt : prompts(3, 9, true)) {
+                List<Long> got = new ArrayList<>();
+                sampled.generate(prompt, NEW, new SampledGenerator.Sampling(0, 1, 0), List.of(), got::add);
+                assertArrayEquals(peft.generator().generate(prompt, NEW, List.of()),
+                        got.stream().mapToLong(Long::longValue).toArray());
+            }
+        }
+    }
+
     @Test
     void mixedAdapterRowsEqualOneAdapterAtATime() {
         try (CausalLM model = Models.load(dir, LoadOptions.cpu()); NDManager m = model.manager().newSubManager()) {
