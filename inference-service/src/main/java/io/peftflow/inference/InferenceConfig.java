@@ -55,6 +55,10 @@ public interface InferenceConfig {
         @WithDefault("peftflow-batches")
         String bucket();
 
+        /** How often a running batch's state (progress, lease) is saved and a cancel looked for, between passes. */
+        @WithDefault("1s")
+        Duration checkpointInterval();
+
         /** A batch whose runner has not renewed this within it is taken over by another replica (or the restarted one). */
         @WithDefault("30s")
         Duration lease();

@@ -37,13 +37,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs batches, one at a time per replica, a pass of up to {@code max-batch-inputs} lines at a time through the same
  * {@link Classifier} (and so the same dynamic batcher) as {@code /v1/classify}: a batch's passes queue beside live
- * requests instead of ahead of them. After each pass the result lines and then the batch's state are saved, and a
- * cancel is looked for, so a cancel stops between passes and keeps what was done.
+ * requests instead of ahead of them. Every {@code checkpoint-interval}, between passes, the result lines scored since
+ * the last checkpoint are stored as one object, then the batch's state, and a cancel is looked for: a cancel stops
+ * between passes and keeps what was done, and the S3 round trips are not paid per pass (docs/BENCHMARKS.md).
  * <p>
  * A replica holds a batch by a lease in its state, renewed each pass. Every {@code sweep-interval} (and at start) a
  * replica takes over the active batches whose lease has lapsed: those of a replica that died or was restarted resume
- * at their next line. Two replicas that take one over at the same moment may both run a pass; each checks before the
- * next pass that the lease is still its own, and the pass's result objects are the same either way.
+ * at the line after their last saved state. Two replicas that take one over at the same moment may both run passes
+ * until their next checkpoint, where each checks that the lease is its own; the passes' result objects are the same
+ * either way.
  */
 @ApplicationScoped
 public class BatchRunner {
@@ -138,28 +140,39 @@ public class BatchRunner {
             if (batch.status() == BatchStatus.VALIDATING) {
                 batch = store.save(batch.started(countLines(batch), now()).leased(self, leaseEnd()));
             }
+            // Passes after the state saved last may have left result lines: they are scored again.
+            store.dropResults(batch, batch.nextLine());
             int pass = config.maxBatchInputs();
+            long checkpointNanos = config.batches().checkpointInterval().toNanos();
+            long nextCheckpoint = System.nanoTime();
+            Pending pending = new Pending(batch.nextLine());
             try (BufferedReader in = new BufferedReader(new InputStreamReader(store.input(batch), StandardCharsets.UTF_8))) {
                 for (long skip = 0; skip < batch.nextLine(); skip++) {
                     in.readLine();
                 }
                 while (true) {
-                    batch = store.find(tenant, id).orElseThrow();
-                    if (!self.equals(batch.runner())) {
-                        LOG.infof("batch %s was taken over by %s", id, batch.runner());
-                        return;
-                    }
-                    Optional<Long> cancelAsked = store.cancelRequestedAt(batch);
-                    if (batch.status() == BatchStatus.CANCELLING || cancelAsked.isPresent()) {
-                        if (batch.status() != BatchStatus.CANCELLING) {
-                            batch = store.save(batch.moveTo(BatchStatus.CANCELLING, cancelAsked.get()));
+                    if (System.nanoTime() - nextCheckpoint >= 0) {
+                        String holder = store.find(tenant, id).orElseThrow().runner();
+                        if (!self.equals(holder)) { // its new holder scores the pending lines again
+                            LOG.infof("batch %s was taken over by %s", id, holder);
+                            return;
                         }
-                        store.save(batch.moveTo(BatchStatus.CANCELLED, now()));
-                        return;
-                    }
-                    if (now() > batch.times().expiresAt()) {
-                        store.save(batch.moveTo(BatchStatus.EXPIRED, now()));
-                        return;
+                        batch = flush(batch, pending);
+                        pending = new Pending(batch.nextLine());
+                        Optional<Long> cancelAsked = store.cancelRequestedAt(batch);
+                        if (batch.status() == BatchStatus.CANCELLING || cancelAsked.isPresent()) {
+                            if (batch.status() != BatchStatus.CANCELLING) {
+                                batch = store.save(batch.moveTo(BatchStatus.CANCELLING, cancelAsked.get()));
+                            }
+                            store.save(batch.moveTo(BatchStatus.CANCELLED, now()));
+                            return;
+                        }
+                        if (now() > batch.times().expiresAt()) {
+                            store.save(batch.moveTo(BatchStatus.EXPIRED, now()));
+                            return;
+                        }
+                        batch = store.save(batch.leased(self, leaseEnd()));
+                        nextCheckpoint = System.nanoTime() + checkpointNanos;
                     }
                     List<String> lines = new ArrayList<>(pass);
                     for (String line; lines.size() < pass && (line = in.readLine()) != null; ) {
@@ -168,9 +181,10 @@ public class BatchRunner {
                     if (lines.isEmpty()) {
                         break;
                     }
-                    batch = store.save(runPass(batch, lines).leased(self, leaseEnd()));
+                    score(batch, lines, pending);
                 }
             }
+            batch = flush(batch, pending);
             batch = store.save(batch.moveTo(BatchStatus.FINALIZING, now()));
             store.save(batch.moveTo(BatchStatus.COMPLETED, now()));
         } catch (IOException | RuntimeException e) {
@@ -193,58 +207,72 @@ public class BatchRunner {
     private record Group(String model, int topK) {
     }
 
-    /** Scores one pass, saves its result lines, and returns the batch with the pass counted. */
-    private Batch runPass(Batch batch, List<String> lines) {
+    /** Result lines scored since the last checkpoint, from input line {@code firstLine} on: stored at the next one. */
+    private static final class Pending {
+        final long firstLine;
+        final ByteArrayOutputStream output = new ByteArrayOutputStream();
+        final ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int lines;
+        int completed;
+
+        Pending(long firstLine) {
+            this.firstLine = firstLine;
+        }
+    }
+
+    /** Stores the pending result lines, then returns the batch with them counted (its state is saved by the caller). */
+    private Batch flush(Batch batch, Pending pending) {
+        if (pending.output.size() > 0) {
+            store.putResults(batch, FileId.BatchResult.Kind.OUTPUT, pending.firstLine, pending.output.toByteArray());
+        }
+        if (pending.errors.size() > 0) {
+            store.putResults(batch, FileId.BatchResult.Kind.ERRORS, pending.firstLine, pending.errors.toByteArray());
+        }
+        return batch.progressed(pending.lines, pending.completed, pending.lines - pending.completed);
+    }
+
+    /** Scores one pass of lines, the ones after {@code pending}'s, into {@code pending}. */
+    private void score(Batch batch, List<String> lines, Pending pending) {
+        long first = pending.firstLine + pending.lines;
         ResultLine[] results = new ResultLine[lines.size()];
-        String[] customIds = new String[lines.size()];
         Map<Group, List<Integer>> groups = new LinkedHashMap<>();
         Map<Integer, BatchRequestLine> requests = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             try {
                 BatchRequestLine request = BatchRequestLine.parse(lines.get(i));
-                customIds[i] = request.customId();
                 requests.put(i, request);
                 groups.computeIfAbsent(new Group(request.model(), request.topK()), g -> new ArrayList<>()).add(i);
             } catch (InvalidValue e) { // stored files were checked at upload: only a file changed behind our back
-                results[i] = refused(batch, i, null, FieldProblems.badRequest(e.field(), e.getMessage()));
+                results[i] = refused(batch.id(), first + i, null, FieldProblems.badRequest(e.field(), e.getMessage()));
             }
         }
         for (Map.Entry<Group, List<Integer>> group : groups.entrySet()) {
-            classify(batch, group.getKey(), group.getValue(), requests, results);
+            classify(batch, first, group.getKey(), group.getValue(), requests, results);
         }
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int completed = 0;
         for (ResultLine result : results) {
             boolean ok = result.response().statusCode() == 200;
-            completed += ok ? 1 : 0;
+            pending.completed += ok ? 1 : 0;
             try {
-                (ok ? output : errors).write(json.writeValueAsBytes(result));
-                (ok ? output : errors).write('\n');
+                (ok ? pending.output : pending.errors).write(json.writeValueAsBytes(result));
+                (ok ? pending.output : pending.errors).write('\n');
             } catch (IOException e) {
                 throw new IllegalStateException("cannot encode a result line of batch " + batch.id(), e);
             }
         }
-        if (output.size() > 0) {
-            store.putResults(batch, FileId.BatchResult.Kind.OUTPUT, batch.nextLine(), output.toByteArray());
-        }
-        if (errors.size() > 0) {
-            store.putResults(batch, FileId.BatchResult.Kind.ERRORS, batch.nextLine(), errors.toByteArray());
-        }
-        return batch.progressed(lines.size(), completed, lines.size() - completed);
+        pending.lines += lines.size();
     }
 
     /**
      * Classifies a group's inputs in one call; when the call is refused (a 4xx: an unknown model, an input over the
      * context), each line again on its own, so only the lines at fault fail.
      */
-    private void classify(Batch batch, Group group, List<Integer> lines, Map<Integer, BatchRequestLine> requests,
-                          ResultLine[] results) {
+    private void classify(Batch batch, long first, Group group, List<Integer> lines,
+                          Map<Integer, BatchRequestLine> requests, ResultLine[] results) {
         ModelStack model;
         try {
             model = ModelStack.parse(group.model());
         } catch (IllegalArgumentException e) {
-            lines.forEach(i -> results[i] = refused(batch, i, requests.get(i).customId(),
+            lines.forEach(i -> results[i] = refused(batch.id(), first + i, requests.get(i).customId(),
                     FieldProblems.badRequest("model", e.getMessage())));
             return;
         }
@@ -254,7 +282,7 @@ public class BatchRunner {
             for (int k = 0; k < lines.size(); k++) {
                 int i = lines.get(k);
                 Classifier.Item item = result.items().get(k);
-                results[i] = ResultLine.of(batch.id(), batch.nextLine() + i, requests.get(i).customId(), 200,
+                results[i] = ResultLine.of(batch.id(), first + i, requests.get(i).customId(), 200,
                         Responses.Classification.of(new Classifier.Result(result.version(),
                                 List.of(new Classifier.Item(0, item.label(), item.probability(), item.top())))));
             }
@@ -263,15 +291,15 @@ public class BatchRunner {
                 throw e;
             }
             if (lines.size() == 1) {
-                results[lines.get(0)] = refused(batch, lines.get(0), requests.get(lines.get(0)).customId(), e);
+                results[lines.get(0)] = refused(batch.id(), first + lines.get(0), requests.get(lines.get(0)).customId(), e);
                 return;
             }
-            lines.forEach(i -> classify(batch, group, List.of(i), requests, results));
+            lines.forEach(i -> classify(batch, first, group, List.of(i), requests, results));
         }
     }
 
-    private static ResultLine refused(Batch batch, int i, String customId, ProblemException e) {
-        return ResultLine.of(batch.id(), batch.nextLine() + i, customId, e.problem().status(), e.problem());
+    private static ResultLine refused(String batchId, long index, String customId, ProblemException e) {
+        return ResultLine.of(batchId, index, customId, e.problem().status(), e.problem());
     }
 
     private static long now() {

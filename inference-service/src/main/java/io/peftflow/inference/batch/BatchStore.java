@@ -19,8 +19,8 @@ import java.util.Optional;
 
 /**
  * Batches in S3 (inference-service has no database): an object per batch, rewritten at each step, and the result lines
- * as an object per pass, so a batch resumes after the last pass whose state was saved (a pass done again rewrites the
- * same objects). Keys, all under the tenant, so another tenant's id names nothing:
+ * as an object per pass, so a batch resumes after the last saved state (the passes' objects from there on are dropped
+ * and scored again). Keys, all under the tenant, so another tenant's id names nothing:
  * <ul>
  * <li>{@code state/<tenant>/<batch>.json}: the {@link Batch}; ids sort newest first, so a listing is a page of keys;</li>
  * <li>{@code active/<tenant>/<batch>}: there while the batch is not finished, what {@link BatchRunner} sweeps;</li>
@@ -94,6 +94,18 @@ public class BatchStore {
     public void putResults(Batch batch, FileId.BatchResult.Kind kind, long firstLine, byte[] lines) {
         store.put(bucket, resultsPrefix(batch, kind) + String.format("%010d", firstLine) + ".jsonl", lines,
                 "application/x-ndjson");
+    }
+
+    /** Deletes the result objects of passes from input line {@code firstLine} on (written after the last saved state). */
+    public void dropResults(Batch batch, long firstLine) {
+        for (FileId.BatchResult.Kind kind : FileId.BatchResult.Kind.values()) {
+            String prefix = resultsPrefix(batch, kind);
+            for (ObjectStore.Listed part : store.list(bucket, prefix)) {
+                if (Long.parseLong(part.key().substring(prefix.length(), prefix.length() + 10)) >= firstLine) {
+                    store.delete(bucket, part.key());
+                }
+            }
+        }
     }
 
     /** The size of a result file: its passes' objects together. */
