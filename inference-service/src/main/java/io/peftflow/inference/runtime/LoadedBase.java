@@ -226,6 +226,9 @@ final class LoadedBase implements AutoCloseable {
                 for (ModelFiles.StagedAdapter layer : staged.layers()) {
                     String id = "a" + nextId++;
                     peft.load(layer.dir(), id);
+                    // served weights never train: a trainable adapter would have every request's forward record an
+                    // autograd graph over its weights (the kernels run with grad mode on), held as long as the outputs
+                    peft.freeze(id);
                     names.add(id);
                 }
             } catch (RuntimeException e) {
