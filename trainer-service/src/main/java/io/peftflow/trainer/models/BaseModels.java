@@ -15,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -86,16 +88,25 @@ public class BaseModels {
         return RunManifest.sha256Files(modelDir, ".safetensors");
     }
 
-    /** Uploads the embedded tiny model as {@code name} unless the bucket has a model of that name. */
+    /**
+     * Uploads the embedded tiny model as {@code name} unless the bucket holds every file of it. A model missing any
+     * (a stack whose older tests stored only a {@code config.json}, an upload cut short) is uploaded whole: nothing
+     * could load it, and workers and inference-service would wait for it forever.
+     */
     public void registerTiny(String name) {
-        if (exists(name)) {
-            return;
-        }
         Path dir = null;
         try {
             dir = Files.createTempDirectory("tiny-model");
             TinyModel.write(dir);
-            transfers.uploadDir(dir, config.modelsBucket(), name + "/");
+            String prefix = name + "/";
+            Set<String> stored = store.list(config.modelsBucket(), prefix).stream().map(ObjectStore.Listed::key)
+                    .collect(Collectors.toSet());
+            try (Stream<Path> files = Files.list(dir)) {
+                if (files.allMatch(f -> stored.contains(prefix + f.getFileName()))) {
+                    return;
+                }
+            }
+            transfers.uploadDir(dir, config.modelsBucket(), prefix);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the embedded tiny model", e);
         } finally {
