@@ -107,7 +107,7 @@ class ReverseProxyTest {
                 .then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", is(404))
-                .body("detail", containsString("known: [adapters, chat, classify, completions, datasets, down, echo"));
+                .body("detail", containsString("known: [adapters, batches, chat, classify, completions, datasets, down, echo"));
     }
 
     @Test
