@@ -19,13 +19,13 @@ import java.util.Optional;
 
 /**
  * Batches in S3 (inference-service has no database): an object per batch, rewritten at each step, and the result lines
- * as an object per pass, so a batch resumes after the last saved state (the passes' objects from there on are dropped
- * and scored again). Keys, all under the tenant, so another tenant's id names nothing:
+ * as an object per checkpoint (the passes scored since the last one), so a batch resumes after the last saved state
+ * (the result objects from there on are dropped and scored again). Keys, all under the tenant, so another tenant's id names nothing:
  * <ul>
  * <li>{@code state/<tenant>/<batch>.json}: the {@link Batch}; ids sort newest first, so a listing is a page of keys;</li>
  * <li>{@code active/<tenant>/<batch>}: there while the batch is not finished, what {@link BatchRunner} sweeps;</li>
  * <li>{@code cancel/<tenant>/<batch>}: a cancel asked for, a separate object so no write of the runner loses it;</li>
- * <li>{@code results/<tenant>/<batch>/<output|errors>/<first line>.jsonl}: the result lines of one pass.</li>
+ * <li>{@code results/<tenant>/<batch>/<output|errors>/<first line>.jsonl}: the result lines of one checkpoint.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -90,13 +90,13 @@ public class BatchStore {
         return store.stat(bucket, cancelKey(batch.tenant(), batch.id())).map(s -> s.lastModified().toEpochSecond());
     }
 
-    /** Stores the result lines of the pass that started at input line {@code firstLine}. */
+    /** Stores the result lines of the passes since the last checkpoint, the first at input line {@code firstLine}. */
     public void putResults(Batch batch, FileId.BatchResult.Kind kind, long firstLine, byte[] lines) {
         store.put(bucket, resultsPrefix(batch, kind) + String.format("%010d", firstLine) + ".jsonl", lines,
                 "application/x-ndjson");
     }
 
-    /** Deletes the result objects of passes from input line {@code firstLine} on (written after the last saved state). */
+    /** Deletes the result objects from input line {@code firstLine} on (written after the last saved state). */
     public void dropResults(Batch batch, long firstLine) {
         for (FileId.BatchResult.Kind kind : FileId.BatchResult.Kind.values()) {
             String prefix = resultsPrefix(batch, kind);
@@ -108,12 +108,12 @@ public class BatchStore {
         }
     }
 
-    /** The size of a result file: its passes' objects together. */
+    /** The size of a result file: its objects together. */
     public long resultBytes(Batch batch, FileId.BatchResult.Kind kind) {
         return store.list(bucket, resultsPrefix(batch, kind)).stream().mapToLong(ObjectStore.Listed::size).sum();
     }
 
-    /** A result file as one stream: its passes' objects in line order, each opened when the previous one ends. */
+    /** A result file as one stream: its objects in line order, each opened when the previous one ends. */
     public InputStream results(Batch batch, FileId.BatchResult.Kind kind) {
         Iterator<ObjectStore.Listed> parts = store.list(bucket, resultsPrefix(batch, kind)).iterator();
         return new SequenceInputStream(new Enumeration<>() {
