@@ -233,8 +233,12 @@ public final class DecodingBatch implements AutoCloseable {
         cache = new KvCache(manager, model.layers().size());
     }
 
+    /** Frees the cache; rows still decoding fail. */
     @Override
     public void close() {
+        List<Row> left = List.copyOf(rows);
+        rows.clear();
         manager.close();
+        left.forEach(r -> r.sequence.failed(new PeftCoreException("the decoding batch was closed")));
     }
 }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * gives: padded and unpadded batches, rows stopping on their own, and rows through different LoRA adapters.
  */
 class BatchedDecodingTest {
-    private static final List<String> ADAPTERS = List.of("fr", "shop", "cards");
+    static final List<String> ADAPTERS = List.of("fr", "shop", "cards");
     private static final int NEW = 12;
 
     @TempDir
@@ -102,19 +102,25 @@ class BatchedDecodingTest {
         }
     }
 
+    /** {@link #ADAPTERS} on {@code model}: LoRA of ranks 4, 8 and 2 on different targets, random weights. */
+    static PeftModel threeLoras(CausalLM model, NDManager m) {
+        PeftModel peft = new PeftModel(model);
+        peft.add("fr", new LoraConfig(4, 8, TargetModules.of("q_proj", "v_proj")), 1);
+        peft.add("shop", new LoraConfig(8, 16, TargetModules.of("q_proj", "k_proj", "v_proj", "o_proj")), 2);
+        peft.add("cards", new LoraConfig(2, 4, TargetModules.allLinear()), 3);
+        long seed = 10;
+        for (String a : ADAPTERS) {
+            for (var p : peft.adapter(a).parameters().values()) {
+                randomize(p, m, seed++, 0.2);
+            }
+        }
+        return peft;
+    }
+
     @Test
     void mixedAdapterRowsEqualOneAdapterAtATime() {
         try (CausalLM model = Models.load(dir, LoadOptions.cpu()); NDManager m = model.manager().newSubManager()) {
-            PeftModel peft = new PeftModel(model);
-            peft.add("fr", new LoraConfig(4, 8, TargetModules.of("q_proj", "v_proj")), 1);
-            peft.add("shop", new LoraConfig(8, 16, TargetModules.of("q_proj", "k_proj", "v_proj", "o_proj")), 2);
-            peft.add("cards", new LoraConfig(2, 4, TargetModules.allLinear()), 3);
-            long seed = 10;
-            for (String a : ADAPTERS) {
-                for (var p : peft.adapter(a).parameters().values()) {
-                    randomize(p, m, seed++, 0.2);
-                }
-            }
+            PeftModel peft = threeLoras(model, m);
             int[] adapterOfRow = {0, 1, 2, 2, 1, 0};
             // through the adapters' per-pass preparation: unpadded batches run the fused layer kernel, with the rows'
             // pairs in it; padded ones the per-module path with the rows' hooks

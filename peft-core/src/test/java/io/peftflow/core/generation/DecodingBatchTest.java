@@ -1,6 +1,5 @@
 package io.peftflow.core.generation;
 
-import static io.peftflow.core.tuners.TunerTesting.randomize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,8 +9,6 @@ import io.peftflow.core.model.LoadOptions;
 import io.peftflow.core.model.Models;
 import io.peftflow.core.tiny.TinyModel;
 import io.peftflow.core.tuners.PeftModel;
-import io.peftflow.core.tuners.TargetModules;
-import io.peftflow.core.tuners.lora.LoraConfig;
 import io.peftflow.core.tuners.lora.RowLora;
 import io.peftflow.core.tuners.prompt.PromptTuningConfig;
 import java.nio.file.Path;
@@ -27,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through its adapter; so do rows of one prompt-tuning adapter, whose virtual tokens sit in every row's cache.
  */
 class DecodingBatchTest {
-    private static final List<String> ADAPTERS = List.of("fr", "shop", "cards");
+    private static final List<String> ADAPTERS = BatchedDecodingTest.ADAPTERS;
 
     @TempDir
     static Path tmp;
@@ -126,16 +123,7 @@ class DecodingBatchTest {
     @Test
     void rowsJoiningAndLeavingThroughTheirOwnLoraDecodeAsAlone() {
         try (CausalLM model = Models.load(dir, LoadOptions.cpu()); NDManager m = model.manager().newSubManager()) {
-            PeftModel peft = new PeftModel(model);
-            peft.add("fr", new LoraConfig(4, 8, TargetModules.of("q_proj", "v_proj")), 1);
-            peft.add("shop", new LoraConfig(8, 16, TargetModules.of("q_proj", "k_proj", "v_proj", "o_proj")), 2);
-            peft.add("cards", new LoraConfig(2, 4, TargetModules.allLinear()), 3);
-            long seed = 10;
-            for (String a : ADAPTERS) {
-                for (var p : peft.adapter(a).parameters().values()) {
-                    randomize(p, m, seed++, 0.2);
-                }
-            }
+            PeftModel peft = BatchedDecodingTest.threeLoras(model, m);
             List<Spec> specs = new ArrayList<>(specs(ADAPTERS.size()));
             // a stop token: the first new token in the seeded row 1's output after its first, given to a copy of row 1
             Spec s0 = specs.get(1);
