@@ -2,10 +2,11 @@
 cannot reach: loads kernels.py into this machine's torch as the archive Kernels.java builds, checks llama_layer_train
 + llama_layer_backward (flash attention's own backward, fp16) and norm_lm_head_loss_backward against autograd through
 the same module's llama_layer / rms_norm / lm_head_loss, then times one layer's forward + backward both ways
-(median ms of 7 batches, synced), and the host's share: the same calls issued without waiting for the GPU.
+(gpu_timing's rule, synced), and the host's share: the same calls issued without waiting for the GPU.
 Usage: python layer_backward_cuda.py [path/to/kernels.py]; prints CHECK and TIME lines."""
-import io, statistics, sys, time, zipfile
+import io, sys, zipfile
 import torch
+from gpu_timing import timed
 
 SRC = sys.argv[1] if len(sys.argv) > 1 else "peft-core/src/main/resources/io/peftflow/core/nn/kernels.py"
 
@@ -81,22 +82,6 @@ def check(k, name, **shape):
           f"dh {rel(got_dh, want_dh):.2e}", flush=True)
 
 
-def median_ms(fn, reps=10, sync=True):
-    for _ in range(3):
-        fn()
-    torch.cuda.synchronize()
-    out = []
-    for _ in range(7):
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        if sync:
-            torch.cuda.synchronize()
-        out.append((time.perf_counter() - t0) * 1e3 / reps)
-        torch.cuda.synchronize()
-    return statistics.median(out)
-
-
 def timing(k, name, **shape):
     h, fixed, lora = shape_inputs(**shape)
     dout = torch.randn(h.shape, device=h.device).to(h.dtype)
@@ -116,7 +101,7 @@ def timing(k, name, **shape):
 
     for label, fn in [("autograd", autograd), ("hand-written", by_hand), ("autograd", autograd),
                       ("hand-written", by_hand)]:
-        print(f"TIME layer {name} {label}: synced {median_ms(fn):.3f} ms, issue {median_ms(fn, sync=False):.3f} ms",
+        print(f"TIME layer {name} {label}: synced {timed(fn, 10):.3f} ms, issue {timed(fn, 10, sync=False):.3f} ms",
               flush=True)
 
 
