@@ -5,6 +5,7 @@ the same module's llama_layer / rms_norm / lm_head_loss, then times one layer's 
 (gpu_timing's rule, synced), and the host's share: the same calls issued without waiting for the GPU.
 Usage: python layer_backward_cuda.py [path/to/kernels.py]; prints CHECK and TIME lines."""
 import io, sys, zipfile
+from typing import List
 import torch
 from gpu_timing import timed
 
@@ -22,6 +23,23 @@ def load_kernels(path):
         z.writestr("kernels/version", b"3\n")
     buf.seek(0)
     return torch.jit.load(buf)
+
+
+class Both(torch.nn.Module):
+    """llama_layer_train then llama_layer_backward in one scripted call, so that the saved activations stay inside
+    TorchScript as they do under DJL (the CUDA flash kernel's undefined sequence bounds have no Python form)."""
+
+    def __init__(self, k):
+        super().__init__()
+        self.k = k
+
+    def forward(self, dout: torch.Tensor, h: torch.Tensor, f: List[torch.Tensor], a: List[torch.Tensor]) -> List[torch.Tensor]:
+        out = self.k.llama_layer_train(h, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], a[0], a[1], a[2],
+                                       a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13])
+        grads = self.k.llama_layer_backward(dout, h, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], out[1],
+                                            a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11],
+                                            a[12], a[13])
+        return [out[0]] + grads
 
 
 def shape_inputs(b, t, hidden, heads, kv, inter, r, targets, dev, dt):
@@ -53,7 +71,7 @@ def rel(a, b):
     return ((a.float() - b.float()).abs().max() / b.float().abs().max().clamp_min(1e-30)).item()
 
 
-def check(k, name, **shape):
+def check(k, both, name, **shape):
     h, fixed, lora = shape_inputs(**shape)
     dout = torch.randn(h.shape, device=h.device, generator=None).to(h.dtype)
     hg = h.clone().requires_grad_()
@@ -61,9 +79,9 @@ def check(k, name, **shape):
     params = [hg] + [p for p in lora if p.numel() > 0]
     want = torch.autograd.grad([out], params, [dout])
     with torch.inference_mode():
-        out2, saved = k.llama_layer_train(h, *fixed, *[p.detach() for p in lora])
-        got = k.llama_layer_backward(dout, h, *fixed, saved, *[p.detach() for p in lora])
-    got = [got[0]] + [got[1 + i] for i, p in enumerate(lora) if p.numel() > 0]
+        got = both(dout, h, fixed, [p.detach() for p in lora])
+    out2 = got[0]
+    got = [got[1]] + [got[2 + i] for i, p in enumerate(lora) if p.numel() > 0]
     errs = [rel(out2, out)] + [rel(g, w) for g, w in zip(got, want)]
     print(f"CHECK layer {name}: output {errs[0]:.2e}, dh {errs[1]:.2e}, LoRA grads max {max(errs[2:]):.2e}", flush=True)
     # final norm + chunked LM-head loss with its gradient
@@ -82,7 +100,7 @@ def check(k, name, **shape):
           f"dh {rel(got_dh, want_dh):.2e}", flush=True)
 
 
-def timing(k, name, **shape):
+def timing(k, both, name, **shape):
     h, fixed, lora = shape_inputs(**shape)
     dout = torch.randn(h.shape, device=h.device).to(h.dtype)
     params = [p for p in lora if p.numel() > 0]
@@ -96,8 +114,7 @@ def timing(k, name, **shape):
 
     def by_hand():
         with torch.inference_mode():
-            out, saved = k.llama_layer_train(h, *fixed, *plain)
-            return k.llama_layer_backward(dout, h, *fixed, saved, *plain)
+            return both(dout, h, fixed, plain)
 
     for label, fn in [("autograd", autograd), ("hand-written", by_hand), ("autograd", autograd),
                       ("hand-written", by_hand)]:
@@ -108,13 +125,14 @@ def timing(k, name, **shape):
 if __name__ == "__main__":
     print(torch.__version__, torch.cuda.get_device_name(0), flush=True)
     k = load_kernels(SRC)
+    both = torch.jit.script(Both(k))
     dev, dt = "cuda", torch.float16
-    check(k, "gqa all-7", b=2, t=40, hidden=256, heads=8, kv=2, inter=512, r=8,
+    check(k, both, "gqa all-7", b=2, t=40, hidden=256, heads=8, kv=2, inter=512, r=8,
           targets={"q", "k", "v", "o", "gate", "up", "down"}, dev=dev, dt=dt)
-    check(k, "mha q,v,down", b=3, t=33, hidden=256, heads=2, kv=2, inter=384, r=4, targets={"q", "v", "down"},
+    check(k, both, "mha q,v,down", b=3, t=33, hidden=256, heads=2, kv=2, inter=384, r=4, targets={"q", "v", "down"},
           dev=dev, dt=dt)
     tiny = dict(b=8, t=512, hidden=2048, heads=32, kv=4, inter=5632, r=16, targets={"q", "k", "v", "o"}, dev=dev,
                 dt=dt)
-    timing(k, "TinyLlama 8x512 LoRA q,k,v,o", **tiny)
-    timing(k, "7B 4x1024 LoRA q,k,v,o", b=4, t=1024, hidden=4096, heads=32, kv=32, inter=11008, r=16,
+    timing(k, both, "TinyLlama 8x512 LoRA q,k,v,o", **tiny)
+    timing(k, both, "7B 4x1024 LoRA q,k,v,o", b=4, t=1024, hidden=4096, heads=32, kv=32, inter=11008, r=16,
            targets={"q", "k", "v", "o"}, dev=dev, dt=dt)
