@@ -2,11 +2,13 @@
 cannot reach: loads kernels.py into this machine's torch as the archive Kernels.java builds, checks llama_layer_train
 + llama_layer_backward (flash attention's own backward, fp16) and norm_lm_head_loss_backward against autograd through
 the same module's llama_layer / rms_norm / lm_head_loss, then times one layer's forward + backward both ways
-(gpu_timing's rule, synced), and the host's share: the same calls issued without waiting for the GPU.
+(gpu_timing's rule, synced; autograd also with the flash attention libtorch 2.5.1 runs, where this torch picks
+cuDNN's), and the host's share: the same calls issued without waiting for the GPU.
 Usage: python layer_backward_cuda.py [path/to/kernels.py]; prints CHECK and TIME lines."""
 import io, sys, zipfile
 from typing import List
 import torch
+from torch.nn.attention import SDPBackend, sdpa_kernel
 from gpu_timing import timed
 
 SRC = sys.argv[1] if len(sys.argv) > 1 else "peft-core/src/main/resources/io/peftflow/core/nn/kernels.py"
@@ -116,8 +118,13 @@ def timing(k, both, name, **shape):
         with torch.inference_mode():
             return both(dout, h, fixed, plain)
 
-    for label, fn in [("autograd", autograd), ("hand-written", by_hand), ("autograd", autograd),
-                      ("hand-written", by_hand)]:
+    def autograd_flash():
+        # the attention backend libtorch 2.5.1 (peft-core's) runs; this torch would pick cuDNN's
+        with sdpa_kernel([SDPBackend.FLASH_ATTENTION]):
+            return autograd()
+
+    for label, fn in [("autograd", autograd), ("autograd, flash attention", autograd_flash),
+                      ("hand-written", by_hand)] * 2:
         print(f"TIME layer {name} {label}: synced {timed(fn, 10):.3f} ms, issue {timed(fn, 10, sync=False):.3f} ms",
               flush=True)
 

@@ -170,7 +170,10 @@ class Kernels(Module):
     g = gu_parts[0]
     u = gu_parts[1]
     sg = torch.silu(g)
-    s = sg * u
+    s = sg
+    if ad.numel() > 0:
+      # SwiGLU's product again, only where down's LoRA A needs it
+      s = sg * u
     dd = self._linear_backward(dout, wd, s, saved[8], ad, bd)
     ds = dd[0].reshape(g.size())
     dgu = torch.cat([torch.silu_backward(ds * u, g), ds * sg], -1)
@@ -182,10 +185,13 @@ class Kernels(Module):
     b = h.size(0)
     t = h.size(1)
     dqkv = self._attention_backward(do[0].reshape(b, t, q.size(1), q.size(3)).transpose(1, 2), q, k, v, att)
-    dqk = torch.cat([dqkv[0], dqkv[1]], 1)
-    # RoPE's transpose: x cos + roll(x, D/2) sin' backs up as dy cos + roll(dy sin', D/2) (a half-turn is its own inverse)
-    dpre = dqk * cos + torch.roll(dqk * sin, [sin.size(-1) // 2], [-1])
-    dproj = torch.cat([dpre.transpose(1, 2).reshape(b, t, -1), dqkv[2].transpose(1, 2).reshape(b, t, -1)], -1)
+    # RoPE's transpose: x cos + roll(x, D/2) sin' backs up as dy cos + roll(dy, D/2) roll(sin', D/2) (a half-turn is
+    # its own inverse), computed in [B, T, heads, D], the flash kernel's memory layout, where the flattening to the
+    # projection's [B, T, (H + KV) D] is a view
+    half = sin.size(-1) // 2
+    dqk = torch.cat([dqkv[0].transpose(1, 2), dqkv[1].transpose(1, 2)], 2)
+    dpre = torch.addcmul(dqk * cos.transpose(1, 2), torch.roll(dqk, [half], [-1]), torch.roll(sin, [half], [-1]).transpose(1, 2))
+    dproj = torch.cat([dpre.reshape(b, t, -1), dqkv[2].transpose(1, 2).reshape(b, t, -1)], -1)
     dx_in = self._linear_backward(dproj, wqkv, self._normed_if(h, ln1, eps, saved[9]), saved[5], saved[9], saved[10])
     dh = self._rms_norm_backward(dx_in[0].reshape(h.size()), h, ln1, eps, dh2)
     qd = wo.size(1)
