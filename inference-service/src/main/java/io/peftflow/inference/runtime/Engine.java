@@ -86,7 +86,7 @@ public class Engine {
         return bases.computeIfAbsent(name, n -> {
             LOG.infof("loading base model %s", n);
             return new LoadedBase(n, files.baseModel(n), config.adapterCacheBytes(), config.maxBatchInputs(),
-                    config.completions().maxBatch(), config.completions().batchWait());
+                    config.torchThreads(), config.completions().maxBatch(), config.completions().batchWait());
         });
     }
 

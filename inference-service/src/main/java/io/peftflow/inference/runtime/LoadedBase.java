@@ -1,5 +1,6 @@
 package io.peftflow.inference.runtime;
 
+import ai.djl.pytorch.jni.JniUtils;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
 import io.peftflow.core.model.Models;
@@ -60,6 +61,7 @@ final class LoadedBase implements AutoCloseable {
     private final PeftModel peft;
     private final long budget;
     private final int maxBatch;
+    private final int torchThreads;
     private final Map<String, Loaded> adapters = new LinkedHashMap<>(16, 0.75f, true);
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final Decoder decoder;
@@ -67,13 +69,15 @@ final class LoadedBase implements AutoCloseable {
     private long loadedBytes;
     private long nextId;
 
-    LoadedBase(String name, Path dir, long budget, int maxBatch, int maxDecodingBatch, Duration decodingWait) {
+    LoadedBase(String name, Path dir, long budget, int maxBatch, int torchThreads, int maxDecodingBatch,
+               Duration decodingWait) {
         this.name = name;
         this.model = Models.load(dir, LoadOptions.cpu());
         this.tokenizer = Tokenizer.load(dir);
         this.peft = new PeftModel(model);
         this.budget = budget;
         this.maxBatch = maxBatch;
+        this.torchThreads = torchThreads;
         this.decoder = new Decoder(this, peft, maxDecodingBatch, decodingWait.toNanos());
         this.thread = new Thread(this::loop, "inference-" + name.replace('/', '-'));
         thread.setDaemon(true);
@@ -106,6 +110,8 @@ final class LoadedBase implements AutoCloseable {
     }
 
     private void loop() {
+        // OpenMP's thread count is per calling thread: set on the thread that runs every pass.
+        JniUtils.setNumThreads(torchThreads);
         while (true) {
             Task task;
             try {

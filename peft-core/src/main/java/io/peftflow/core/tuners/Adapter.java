@@ -57,6 +57,15 @@ public interface Adapter {
     default void afterForward() {
     }
 
+    /**
+     * True when everything the adapter trains reaches the model as the layers' {@link io.peftflow.core.nn.LowRank}
+     * updates (LoRA without {@code modules_to_save}), so that the layers' hand-written backward passes give all its
+     * gradients ({@link PeftModel#layerGradients}).
+     */
+    default boolean trainsOnlyLowRank() {
+        return false;
+    }
+
     /** Removes the hooks and modules from the model and frees the parameters. */
     void detach();
 }

@@ -135,6 +135,11 @@ public final class LoraAdapter extends BaseAdapter<LoraConfig> {
         packedB = null;
     }
 
+    @Override
+    public boolean trainsOnlyLowRank() {
+        return modulesToSave.copies().isEmpty();
+    }
+
     /** The targeted layers with their A and B (for {@link RowLora}). */
     List<Layer> layers() {
         return List.copyOf(layers);
