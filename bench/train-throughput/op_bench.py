@@ -4,29 +4,17 @@ causal SDPA forward and backward at both shapes (the default backend, then each 
 names the profiler sees), and one HF LlamaDecoderLayer with PEFT LoRA r=16 on q,k,v,o forward and backward, in
 fp16 and bf16 (autocast, as peft_bench.py runs it). Same timing rule as OpBench: median ms per call over 7 batches.
 Usage: python op_bench.py; prints OP lines."""
-import statistics, time
 import torch
 import torch.nn.functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from transformers import LlamaConfig
 from transformers.models.llama.modeling_llama import LlamaDecoderLayer, LlamaRotaryEmbedding
 from peft import LoraConfig, inject_adapter_in_model
+from gpu_timing import timed
 
 torch.manual_seed(0)
 
 
-def timed(fn, reps):
-    for _ in range(3):
-        fn()
-    torch.cuda.synchronize()
-    out = []
-    for _ in range(7):
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        torch.cuda.synchronize()
-        out.append((time.perf_counter() - t0) * 1e3 / reps)
-    return statistics.median(out)
 
 
 def report(what, ms, flop):

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # LoRA training throughput of peft-core on this machine's CPU: the embedded tiny model on the generated
 # transaction data through the real Trainer (fp32). Usage: bench/train-throughput/run.sh [steps] [warmup] [threads]
+# ROUNDS=n BACKWARDS="autograd layers" alternates the Trainer's backward passes (-Dpeftflow.backward) n rounds;
+# JAVA_PROPS adds system properties (e.g. -Dbench.batch=1).
 # Also builds .bench-cp/ (git-ignored), the classpath that the GPU run (gpu-run.sh) carries to the device.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,7 +18,12 @@ done
 (cd peft-core/target/classes && jar cf ../../../.bench-cp/peft-core.jar .)
 (cd peft-core/target/test-classes && jar cf ../../../.bench-cp/peft-core-bench.jar io/peftflow/core/bench)
 export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$PWD/target/djl-cache}
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-OMP_NUM_THREADS=${3:-2} java -Dai.djl.offline=true -cp "peft-core/target/test-classes:peft-core/target/classes:$(cat target/bench-train.cp)" \
-  io.peftflow.core.bench.TrainThroughputBench tiny "${1:-60}" "${2:-10}" 2>&1 | grep RESULT
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+for round in $(seq 1 "${ROUNDS:-1}"); do
+  for backward in ${BACKWARDS:-layers}; do
+    echo "round $round, backward $backward, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    OMP_NUM_THREADS=${3:-2} java -Dai.djl.offline=true -Dpeftflow.backward="$backward" ${JAVA_PROPS:-} \
+      -cp "peft-core/target/test-classes:peft-core/target/classes:$(cat target/bench-train.cp)" \
+      io.peftflow.core.bench.TrainThroughputBench tiny "${1:-60}" "${2:-10}" 2>&1 | grep RESULT
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  done
+done

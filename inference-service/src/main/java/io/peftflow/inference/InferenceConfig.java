@@ -48,6 +48,15 @@ public interface InferenceConfig {
     @WithDefault("32")
     int maxBatchInputs();
 
+    /**
+     * PyTorch's intra-op threads for a base's passes. 1 by default: a pass's ops are small, and a second OpenMP thread
+     * spin-waits at every op's barrier, burning a core that the HTTP threads, the gateway and other JVMs need
+     * (docs/BENCHMARKS.md, classify: 16x fewer requests/s with 2 threads on 2 busy cores). Raise it for large models
+     * on a CPU node of their own.
+     */
+    @WithDefault("1")
+    int torchThreads();
+
     /** The Batch API: where batches keep their state and results, and how long a replica holds one between passes. */
     Batches batches();
 

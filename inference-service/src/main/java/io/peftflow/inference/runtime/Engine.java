@@ -76,7 +76,8 @@ public class Engine {
     private LoadedBase base(String name) {
         return bases.computeIfAbsent(name, n -> {
             LOG.infof("loading base model %s", n);
-            return new LoadedBase(n, files.baseModel(n), config.adapterCacheBytes(), config.maxBatchInputs());
+            return new LoadedBase(n, files.baseModel(n), config.adapterCacheBytes(), config.maxBatchInputs(),
+                    config.torchThreads());
         });
     }
 

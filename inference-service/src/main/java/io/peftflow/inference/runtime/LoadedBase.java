@@ -1,5 +1,6 @@
 package io.peftflow.inference.runtime;
 
+import ai.djl.pytorch.jni.JniUtils;
 import io.peftflow.core.generation.SampledGenerator;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
@@ -60,19 +61,21 @@ final class LoadedBase implements AutoCloseable {
     private final PeftModel peft;
     private final long budget;
     private final int maxBatch;
+    private final int torchThreads;
     private final Map<String, Loaded> adapters = new LinkedHashMap<>(16, 0.75f, true);
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private long loadedBytes;
     private long nextId;
 
-    LoadedBase(String name, Path dir, long budget, int maxBatch) {
+    LoadedBase(String name, Path dir, long budget, int maxBatch, int torchThreads) {
         this.name = name;
         this.model = Models.load(dir, LoadOptions.cpu());
         this.tokenizer = Tokenizer.load(dir);
         this.peft = new PeftModel(model);
         this.budget = budget;
         this.maxBatch = maxBatch;
+        this.torchThreads = torchThreads;
         this.thread = new Thread(this::loop, "inference-" + name.replace('/', '-'));
         thread.setDaemon(true);
         thread.start();
@@ -103,6 +106,8 @@ final class LoadedBase implements AutoCloseable {
     }
 
     private void loop() {
+        // OpenMP's thread count is per calling thread: set on the thread that runs every pass.
+        JniUtils.setNumThreads(torchThreads);
         while (true) {
             Task task;
             try {

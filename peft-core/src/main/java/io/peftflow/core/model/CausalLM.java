@@ -100,6 +100,40 @@ public abstract class CausalLM extends Module implements AutoCloseable {
 
     /** The final normed hidden states {@code [B, T, hidden]} (input of the LM head or a classifier head). */
     public NDArray hiddenStates(ForwardArgs args) {
+        Pass pass = prepare(args);
+        NDArray h = pass.hidden();
+        NDArray callers = args.inputsEmbeds();
+        for (DecoderLayer layer : layers()) {
+            NDArray next = layer.forward(h, pass.in());
+            if (h != callers) {
+                release(h, next);
+            }
+            h = next;
+        }
+        if (args.cache() != null) {
+            args.cache().advance(pass.tokens());
+        }
+        NDArray normed = finalNorm(h);
+        release(h, normed);
+        return normed;
+    }
+
+    /**
+     * The summed next-token loss of a pass through a frozen LM head ({@code labels} aligned with the inputs, int64)
+     * and the gradients of {@code lossFactor * loss} with respect to each layer's low-rank updates, computed by
+     * hand-written layer backward passes instead of autograd; null where this model or this pass has none (the
+     * default), and the caller runs autograd.
+     */
+    public LayerGradients lossWithLayerGradients(ForwardArgs args, NDArray labels, NDArray lossFactor) {
+        return null;
+    }
+
+    /** The embedded inputs of one pass, what all its layers share, and its number of new tokens. */
+    protected record Pass(NDArray hidden, LayerInput in, int tokens) {
+    }
+
+    /** Embeds the inputs and makes the positions, rotary tables and masks its layers share. */
+    protected Pass prepare(ForwardArgs args) {
         NDArray h = args.inputsEmbeds() != null ? args.inputsEmbeds() : embed(requireIds(args));
         if (h.getDataType() != dtype) {
             h = Casts.to(h, dtype);
@@ -129,21 +163,7 @@ public abstract class CausalLM extends Module implements AutoCloseable {
         NDArray full = causalOnly ? null : causalMask(h, mask2d, b, t, past, 0);
         NDArray sliding = !causalOnly && config.slidingWindow() > 0
                 ? causalMask(h, mask2d, b, t, past, config.slidingWindow()) : null;
-        LayerInput in = new LayerInput(cs == null ? null : cs[0], cs == null ? null : cs[1], full, sliding, cache);
-        NDArray callers = args.inputsEmbeds();
-        for (DecoderLayer layer : layers()) {
-            NDArray next = layer.forward(h, in);
-            if (h != callers) {
-                release(h, next);
-            }
-            h = next;
-        }
-        if (cache != null) {
-            cache.advance(t);
-        }
-        NDArray normed = finalNorm(h);
-        release(h, normed);
-        return normed;
+        return new Pass(h, new LayerInput(cs == null ? null : cs[0], cs == null ? null : cs[1], full, sliding, cache), t);
     }
 
     private NDArray requireIds(ForwardArgs args) {

@@ -13,6 +13,7 @@ import io.peftflow.core.nn.Module;
 import io.peftflow.core.nn.ModuleList;
 import io.peftflow.core.nn.RmsNorm;
 import io.peftflow.core.nn.Scalars;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,6 +55,71 @@ public final class LlamaForCausalLM extends CausalLM {
     public void fuseProjections() {
         for (Layer l : layers()) {
             l.fuse();
+        }
+    }
+
+    /**
+     * Forward through {@link Layer#trainForward} (no autograd, each layer's activations kept for its backward), the
+     * final norm and the chunked LM-head loss with its gradient ({@link Kernels#normLmHeadLossBackward}), then each
+     * layer's {@link Layer#backward} in reverse. Null when a layer cannot (see {@link Layer#trainableUpdates}: masks,
+     * dropout, block adapters, stacked hooks), or on CUDA outside the flash kernel's fp16 and head sizes.
+     */
+    @Override
+    public LayerGradients lossWithLayerGradients(ForwardArgs args, NDArray labels, NDArray lossFactor) {
+        int headDim = config.headDim();
+        if (device().isGpu() && (dtype != DataType.FLOAT16 || headDim % 8 != 0 || headDim > 256)) {
+            return null;
+        }
+        Pass pass = prepare(args);
+        List<Layer> layers = layers();
+        LowRank[][] updates = new LowRank[layers.size()][];
+        for (int i = 0; i < updates.length; i++) {
+            updates[i] = layers.get(i).trainableUpdates(pass.in());
+            if (updates[i] == null) {
+                return null;
+            }
+        }
+        NDArray[] inputs = new NDArray[layers.size()];
+        Kernels.SavedActivations[] saved = new Kernels.SavedActivations[layers.size()];
+        try {
+            NDArray h = pass.hidden();
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i] = h;
+                Kernels.LayerTrace trace = layers.get(i).trainForward(h, pass.in(), updates[i]);
+                saved[i] = trace.saved();
+                h = trace.output();
+            }
+            NDList head = Kernels.normLmHeadLossBackward(h, base.norm.weight().array(),
+                    Scalars.constant(h, (float) config.normEps()), lmHead.weight().array(), labels, Kernels
+                            .lmHeadChunkRows(config.vocabSize()), lossFactor);
+            h.close();
+            NDArray dh = head.get(2);
+            List<NDArray> lowRank = new ArrayList<>();
+            List<NDArray> grads = new ArrayList<>();
+            for (int i = inputs.length - 1; i >= 0; i--) {
+                NDList g = layers.get(i).backward(dh, inputs[i], pass.in(), saved[i], updates[i]);
+                dh.close();
+                if (inputs[i] != args.inputsEmbeds()) {
+                    inputs[i].close();
+                }
+                dh = g.get(0);
+                for (int t = 0; t < updates[i].length; t++) {
+                    if (updates[i][t].a() != null) {
+                        lowRank.add(updates[i][t].a());
+                        grads.add(g.get(1 + 2 * t));
+                        lowRank.add(updates[i][t].scaledB());
+                        grads.add(g.get(2 + 2 * t));
+                    }
+                }
+            }
+            dh.close();
+            return new LayerGradients(head.get(0), lowRank, grads);
+        } finally {
+            for (Kernels.SavedActivations s : saved) {
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
     }
 
@@ -127,13 +193,29 @@ public final class LlamaForCausalLM extends CausalLM {
          */
         @Override
         protected NDArray fusedForward(NDArray hidden, LayerInput in) {
+            LowRank[] updates = fusedUpdates(in);
+            if (updates == null) {
+                return null;
+            }
+            NDArray[] w = kernelInputs(hidden, in);
+            if (in.cache() == null) {
+                return Kernels.llamaLayer(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], updates);
+            }
+            NDArray[] past = in.cache().get(index());
+            NDList out = Kernels.llamaDecodeLayer(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], past[0],
+                    past[1], updates);
+            in.cache().put(index(), out.get(1), out.get(2));
+            return out.get(0);
+        }
+
+        /** The low-rank update of each target (q, k, v, o, gate, up, down) when the layer runs as one call, else null. */
+        private LowRank[] fusedUpdates(LayerInput in) {
             if (in.fullMask() != null || in.slidingMask() != null || attn.qkv == null || mlp.gateUp == null) {
                 return null;
             }
-            NDArray qkv = attn.qkv.weight();
-            NDArray gateUp = mlp.gateUp.weight();
-            if (qkv == null || gateUp == null || attn.o.weight().isTrainable() || mlp.down.weight().isTrainable()
-                    || inputNorm.weight().isTrainable() || postNorm.weight().isTrainable()) {
+            if (attn.qkv.weight() == null || mlp.gateUp.weight() == null || attn.o.weight().isTrainable()
+                    || mlp.down.weight().isTrainable() || inputNorm.weight().isTrainable()
+                    || postNorm.weight().isTrainable()) {
                 return null;
             }
             Linear[] targets = {attn.q, attn.k, attn.v, attn.o, mlp.gate, mlp.up, mlp.down};
@@ -144,17 +226,48 @@ public final class LlamaForCausalLM extends CausalLM {
                     return null;
                 }
             }
-            NDArray eps = Scalars.constant(hidden, this.eps);
-            if (in.cache() == null) {
-                return Kernels.llamaLayer(hidden, inputNorm.weight().array(), qkv, attn.o.weight().array(),
-                        postNorm.weight().array(), gateUp, mlp.down.weight().array(), eps, in.cos(), in.sin(), updates);
+            return updates;
+        }
+
+        /** The whole-layer kernels' fixed inputs: h, the norms' and projections' weights, eps, cos and sin. */
+        private NDArray[] kernelInputs(NDArray hidden, LayerInput in) {
+            return new NDArray[] {hidden, inputNorm.weight().array(), attn.qkv.weight(), attn.o.weight().array(),
+                    postNorm.weight().array(), mlp.gateUp.weight(), mlp.down.weight().array(),
+                    Scalars.constant(hidden, eps), in.cos(), in.sin()};
+        }
+
+        /**
+         * The updates for a training pass through {@link #trainForward} and {@link #backward} (the fused conditions,
+         * no cache, no block hooks, one {@code [r, in]} pair or none per target), else null: autograd's path.
+         */
+        LowRank[] trainableUpdates(LayerInput in) {
+            if (in.cache() != null || !afterAttention().enabled().isEmpty() || !afterMlp().enabled().isEmpty()) {
+                return null;
             }
-            NDArray[] past = in.cache().get(index());
-            NDList out = Kernels.llamaDecodeLayer(hidden, inputNorm.weight().array(), qkv, attn.o.weight().array(),
-                    postNorm.weight().array(), gateUp, mlp.down.weight().array(), eps, in.cos(), in.sin(), past[0],
-                    past[1], updates);
-            in.cache().put(index(), out.get(1), out.get(2));
-            return out.get(0);
+            LowRank[] updates = fusedUpdates(in);
+            if (updates == null) {
+                return null;
+            }
+            for (LowRank u : updates) {
+                if (u.a() != null && u.a().getShape().dimension() != 2) {
+                    return null;
+                }
+            }
+            return updates;
+        }
+
+        /** The layer's output without autograd and what {@link #backward} reads. */
+        Kernels.LayerTrace trainForward(NDArray hidden, LayerInput in, LowRank[] updates) {
+            NDArray[] w = kernelInputs(hidden, in);
+            return Kernels.llamaLayerTrain(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], updates);
+        }
+
+        /** The hand-written backward of {@link #trainForward} ({@link Kernels#llamaLayerBackward}). */
+        NDList backward(NDArray dOut, NDArray hidden, LayerInput in, Kernels.SavedActivations saved,
+                        LowRank[] updates) {
+            NDArray[] w = kernelInputs(hidden, in);
+            return Kernels.llamaLayerBackward(dOut, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], saved,
+                    updates);
         }
 
         @Override

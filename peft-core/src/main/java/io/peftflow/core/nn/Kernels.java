@@ -145,10 +145,103 @@ public final class Kernels {
                 cos, sin, pastK == null ? none : pastK, pastV == null ? none : pastV}, updates));
     }
 
+    /**
+     * What one {@link #llamaLayerTrain} call keeps for {@link #llamaLayerBackward}, held inside libtorch (the CUDA
+     * attention kernel's sequence bounds have no DJL form); the backward frees it, {@link #close} otherwise.
+     */
+    public static final class SavedActivations implements AutoCloseable {
+        private IValue saved;
+
+        private SavedActivations(IValue saved) {
+            this.saved = saved;
+        }
+
+        private IValue take() {
+            IValue s = saved;
+            if (s == null) {
+                throw new IllegalStateException("layer activations already used or freed");
+            }
+            saved = null;
+            return s;
+        }
+
+        @Override
+        public void close() {
+            if (saved != null) {
+                take().close();
+            }
+        }
+    }
+
+    /** A layer's output and what its hand-written backward reads. */
+    public record LayerTrace(NDArray output, SavedActivations saved) {
+    }
+
+    /**
+     * {@link #llamaLayer} without autograd, for training through {@link #llamaLayerBackward}: each update is
+     * {@link LowRank#NONE} or an {@code [r, in]} / {@code [out, r]} pair; on CUDA the activations must be fp16 (the
+     * flash kernel's). The output attaches to {@code h}'s manager.
+     */
+    public static LayerTrace llamaLayerTrain(NDArray h, NDArray inputNorm, NDArray qkv, NDArray o, NDArray postNorm,
+                                             NDArray gateUp, NDArray down, NDArray eps, NDArray cos, NDArray sin,
+                                             LowRank... updates) {
+        IValue[] parts;
+        try (IValue out = runNoGrad("llama_layer_train", ivalues(layerInputs(new NDArray[] {h, inputNorm, qkv, o,
+                postNorm, gateUp, down, eps, cos, sin}, updates)))) {
+            parts = out.toIValueTuple();
+        }
+        try (IValue output = parts[0]) {
+            return new LayerTrace(output.toTensor((PtNDManager) h.getManager()), new SavedActivations(parts[1]));
+        }
+    }
+
+    /**
+     * The backward of one {@link #llamaLayerTrain} call (same inputs, its saved activations, which this frees) for
+     * the output gradient {@code dOut}: the input gradient, then the gradients of each update's A and scaled B in
+     * order (empty arrays for {@link LowRank#NONE}), attached to {@code dOut}'s manager.
+     */
+    public static NDList llamaLayerBackward(NDArray dOut, NDArray h, NDArray inputNorm, NDArray qkv, NDArray o,
+                                            NDArray postNorm, NDArray gateUp, NDArray down, NDArray eps, NDArray cos,
+                                            NDArray sin, SavedActivations saved, LowRank... updates) {
+        IValue[] fixed = ivalues(new NDArray[] {dOut, h, inputNorm, qkv, o, postNorm, gateUp, down, eps, cos, sin});
+        IValue[] lowRank = ivalues(layerInputs(new NDArray[0], updates, h));
+        IValue[] args = Arrays.copyOf(fixed, fixed.length + 1 + lowRank.length);
+        args[fixed.length] = saved.take();
+        System.arraycopy(lowRank, 0, args, fixed.length + 1, lowRank.length);
+        try (IValue out = runNoGrad("llama_layer_backward", args)) {
+            return out.toNDList((PtNDManager) dOut.getManager());
+        }
+    }
+
+    /**
+     * The final RMSNorm and {@link #lmHeadLoss} without autograd, for the hand-written backward: the summed loss, the
+     * number of counted labels and the gradient of {@code factor * loss} with respect to {@code hidden} (in its dtype),
+     * attached to {@code hidden}'s manager.
+     */
+    public static NDList normLmHeadLossBackward(NDArray hidden, NDArray norm, NDArray eps, NDArray weight,
+                                                NDArray labels, long chunkRows, NDArray factor) {
+        try (IValue out = runNoGrad("norm_lm_head_loss_backward", ivalues(new NDArray[] {hidden, norm, eps, weight,
+                labels, chunkRowsScalar(chunkRows), factor}))) {
+            return out.toNDList((PtNDManager) hidden.getManager());
+        }
+    }
+
+    private static IValue[] ivalues(NDArray[] arrays) {
+        IValue[] out = new IValue[arrays.length];
+        for (int i = 0; i < arrays.length; i++) {
+            out[i] = IValue.from((PtNDArray) arrays[i]);
+        }
+        return out;
+    }
+
     /** The fixed inputs, then each update's A and scaled B (the shared empty array for none). */
     private static NDArray[] layerInputs(NDArray[] fixed, LowRank[] updates) {
+        return layerInputs(fixed, updates, fixed[0]);
+    }
+
+    private static NDArray[] layerInputs(NDArray[] fixed, LowRank[] updates, NDArray like) {
         NDArray[] in = Arrays.copyOf(fixed, fixed.length + 2 * updates.length);
-        NDArray none = empty(fixed[0].getDevice(), fixed[0].getDataType());
+        NDArray none = empty(like.getDevice(), like.getDataType());
         for (int i = 0; i < updates.length; i++) {
             in[fixed.length + 2 * i] = updates[i].a() == null ? none : updates[i].a();
             in[fixed.length + 2 * i + 1] = updates[i].a() == null ? none : updates[i].scaledB();
@@ -191,9 +284,12 @@ public final class Kernels {
      * logits or softmax.
      */
     public static NDList lmHeadLoss(NDArray hidden, NDArray weight, NDArray labels, long chunkRows) {
-        // a CPU scalar, read by the kernel without a device sync; one per distinct value
-        NDArray rows = CHUNK_ROWS.computeIfAbsent(chunkRows, r -> Scalars.owner(Device.cpu()).create(r));
-        return run("lm_head_loss", hidden, weight, labels, rows);
+        return run("lm_head_loss", hidden, weight, labels, chunkRowsScalar(chunkRows));
+    }
+
+    /** A CPU scalar, read by the kernel without a device sync; one per distinct value. */
+    private static NDArray chunkRowsScalar(long chunkRows) {
+        return CHUNK_ROWS.computeIfAbsent(chunkRows, r -> Scalars.owner(Device.cpu()).create(r));
     }
 
     /** Rows of one {@link #lmHeadLoss} chunk for a vocabulary of {@code vocab}: about 2^25 logits (128 MiB in fp32). */
@@ -238,7 +334,18 @@ public final class Kernels {
      * kernel per parameter and the zeroing between steps.
      */
     public static List<NDArray> gradients(NDArray loss, List<NDArray> params, NDManager scope) {
-        try (IValue out = runNoGrad("gradients", IValue.from((PtNDArray) loss), IValue.listFrom(pt(params)))) {
+        return gradients(List.of(loss), List.of(), params, scope);
+    }
+
+    /**
+     * {@link #gradients} of {@code sum(outputs[i] * gradOutputs[i])}: the vector-Jacobian product that carries
+     * gradients computed by hand for some intermediate {@code outputs} back to the {@code params} they were made from.
+     * An empty {@code gradOutputs}: the outputs are scalars, each with gradient 1.
+     */
+    public static List<NDArray> gradients(List<NDArray> outputs, List<NDArray> gradOutputs, List<NDArray> params,
+                                          NDManager scope) {
+        try (IValue out = runNoGrad("gradients", IValue.listFrom(pt(outputs)), IValue.listFrom(pt(gradOutputs)),
+                IValue.listFrom(pt(params)))) {
             return List.of(out.toTensorArray((PtNDManager) scope));
         }
     }

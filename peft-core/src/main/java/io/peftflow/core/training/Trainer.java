@@ -46,6 +46,8 @@ import java.util.function.BooleanSupplier;
 public final class Trainer {
     /** Overflowing fp16 steps in a row (or NaN fp32 losses) after which training stops with an error. */
     static final int MAX_CONSECUTIVE_SKIPS = 25;
+    /** The system property that selects autograd for every model: {@code -Dpeftflow.backward=autograd}. */
+    public static final String BACKWARD_PROPERTY = "peftflow.backward";
 
     private final PeftModel model;
     private final TrainingConfig config;
@@ -53,6 +55,12 @@ public final class Trainer {
     private TrainingListener listener = TrainingListener.NONE;
     private BooleanSupplier cancelled = () -> false;
     private Path checkpointDir;
+    /**
+     * Where the model qualifies (Llama, one LoRA adapter, no dropout; {@link PeftModel#layerGradients}), the layers'
+     * hand-written backward passes instead of autograd, unless {@link #BACKWARD_PROPERTY} is {@code autograd} (for A/B
+     * measurements, docs/BENCHMARKS.md).
+     */
+    private final boolean layerBackward = !"autograd".equals(System.getProperty(BACKWARD_PROPERTY, "layers"));
 
     public Trainer(PeftModel model, TrainingConfig config, long padId) {
         this.model = model;
@@ -163,18 +171,28 @@ public final class Trainer {
                     List<NDArray> grads = null;
                     NDArray lossSum = null;
                     for (List<Sequence> mb : micro) {
-                        // The collector only switches autograd on; Kernels.gradients runs the backward.
+                        // The collector only switches autograd on; Kernels.gradients runs the backward (by the
+                        // layers' own passes, only that of LoRA's weight packing).
                         try (NDManager scope = pm.newSubManager();
                              GradientCollector ignored = Engine.getInstance().newGradientCollector()) {
                             Batch batch = Batch.collate(mb, padId, scope);
                             // The factor changes every step: a step-scoped tensor, alive through backward (see
                             // nn.Scalars), copied before the forward, as a copy after it would wait for it.
                             NDArray factor = scope.create(scaler.scale() / Math.max(1, labelled));
-                            NDArray sum = head != null
-                                    ? ClassificationHead.crossEntropySum(head.logits(model, batch.args()),
-                                            Sequence.classIndices(mb, scope))
-                                    : model.loss(batch.args(), batch.labels()).sum();
-                            List<NDArray> g = Kernels.gradients(sum.mul(factor), opt.arrays(), stepScope);
+                            PeftModel.LossGradients byLayers = head == null && layerBackward
+                                    ? model.layerGradients(batch.args(), batch.labels(), factor, opt.arrays(),
+                                            stepScope) : null;
+                            NDArray sum;
+                            List<NDArray> g;
+                            if (byLayers != null) {
+                                sum = byLayers.lossSum();
+                                g = byLayers.gradients();
+                            } else {
+                                sum = head != null ? ClassificationHead.crossEntropySum(head.logits(model,
+                                        batch.args()), Sequence.classIndices(mb, scope))
+                                        : model.loss(batch.args(), batch.labels()).sum();
+                                g = Kernels.gradients(sum.mul(factor), opt.arrays(), stepScope);
+                            }
                             if (grads == null) {
                                 grads = g;
                             } else {

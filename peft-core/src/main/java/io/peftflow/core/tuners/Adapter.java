@@ -57,6 +57,16 @@ public interface Adapter {
     default void afterForward() {
     }
 
+    /**
+     * True when, in its current state, everything the adapter trains reaches the model as the layers'
+     * {@link io.peftflow.core.nn.LowRank} updates (LoRA without {@code modules_to_save}, and without dropout while
+     * training), so that the layers' hand-written backward passes give all its gradients
+     * ({@link PeftModel#layerGradients}).
+     */
+    default boolean trainsOnlyLowRank() {
+        return false;
+    }
+
     /** Removes the hooks and modules from the model and frees the parameters. */
     void detach();
 }

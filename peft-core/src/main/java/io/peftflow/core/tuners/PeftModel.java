@@ -3,6 +3,7 @@ package io.peftflow.core.tuners;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.PeftCoreException;
@@ -10,6 +11,8 @@ import io.peftflow.core.generation.GreedyGenerator;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.CausalLmLoss;
 import io.peftflow.core.model.ForwardArgs;
+import io.peftflow.core.model.LayerGradients;
+import io.peftflow.core.nn.Kernels;
 import io.peftflow.core.nn.Linear;
 import io.peftflow.core.nn.Parameter;
 import java.nio.file.Path;
@@ -169,7 +172,7 @@ public final class PeftModel {
     }
 
     /** Runs a forward pass between the active adapters' {@code beforeForward} and {@code afterForward}. */
-    private NDArray withActiveAdapters(ForwardArgs in, java.util.function.Supplier<NDArray> pass) {
+    private <T> T withActiveAdapters(ForwardArgs in, java.util.function.Supplier<T> pass) {
         NDArray anchor = in.inputIds() != null ? in.inputIds() : in.inputsEmbeds();
         List<Adapter> active = adapters.values().stream().filter(Adapter::isEnabled).toList();
         active.forEach(a -> a.beforeForward(anchor.getManager(), base.dtype()));
@@ -190,8 +193,7 @@ public final class PeftModel {
                 new Shape(labels.getShape().get(0), p), (int) CausalLmLoss.IGNORE_INDEX).toType(DataType.INT64, false),
                 labels.toType(DataType.INT64, false)), 1);
         Linear head = base.lmHead();
-        if (head.hooks().enabled().isEmpty() && head.bias() == null && !head.fanInFanOut()
-                && !head.weight().isTrainable()) {
+        if (isPlainFrozen(head)) {
             // a frozen plain LM head: the loss straight from the hidden states, never the whole logits
             NDArray hidden = hiddenStates(args);
             CausalLmLoss.Result r = CausalLmLoss.fromHidden(hidden, head.weight().array(), shifted);
@@ -203,6 +205,39 @@ public final class PeftModel {
         // The loss keeps what its backward needs; the [B, T, V] logits handle is done with.
         logits.close();
         return r;
+    }
+
+    private static boolean isPlainFrozen(Linear head) {
+        return head.hooks().enabled().isEmpty() && head.bias() == null && !head.fanInFanOut()
+                && !head.weight().isTrainable();
+    }
+
+    /** A training pass's summed loss and the gradients of the parameters asked for. */
+    public record LossGradients(NDArray lossSum, List<NDArray> gradients) {
+    }
+
+    /**
+     * {@link #loss}'s sum and the gradients of {@code lossFactor * loss} with respect to {@code params} (the trainable
+     * parameters' arrays), in {@code scope}: computed by the base model's hand-written layer backward passes
+     * ({@link CausalLM#lossWithLayerGradients}), which the adapter's packing of its weights turns into the parameters'
+     * gradients with a vector-Jacobian product of a few autograd nodes. Null where that path does not apply, and the
+     * caller runs autograd: not exactly one active adapter, or one that is frozen, a prompt adapter or trains more than
+     * low-rank layer updates ({@link Adapter#trainsOnlyLowRank}); a trainable or adapted LM head; a base or pass
+     * without it. Must run under a {@code GradientCollector} (the packing is recorded).
+     */
+    public LossGradients layerGradients(ForwardArgs args, NDArray labels, NDArray lossFactor, List<NDArray> params,
+                                        NDManager scope) {
+        List<Adapter> active = adapters.values().stream().filter(Adapter::isEnabled).toList();
+        if (active.size() != 1 || frozen.contains(active.get(0).name()) || !active.get(0).trainsOnlyLowRank()
+                || !isPlainFrozen(base.lmHead())) {
+            return null;
+        }
+        LayerGradients g = withActiveAdapters(args, () -> base.lossWithLayerGradients(args,
+                labels.toType(DataType.INT64, false), lossFactor));
+        if (g == null) {
+            return null;
+        }
+        return new LossGradients(g.lossSum(), Kernels.gradients(g.updates(), g.gradients(), params, scope));
     }
 
     /**

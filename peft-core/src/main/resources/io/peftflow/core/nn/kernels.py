@@ -8,12 +8,17 @@ class Kernels(Module):
   def forward(self: __torch__.Kernels, x: Tensor) -> Tensor:
     return x
   def rms_norm(self: __torch__.Kernels, x: Tensor, weight: Tensor, eps: Tensor) -> Tensor:
+    return self._rms_norm_r(x, weight, eps)[0]
+  def _rms_norm_r(self: __torch__.Kernels, x: Tensor, weight: Tensor, eps: Tensor) -> Tuple[Tensor, Tensor]:
+    # the norm and 1/rms(x) [..., 1] (fp32), which the hand-written backward reads
     if x.dtype == 6:  # float32
-      return weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
+      r = torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps)
+      return weight * (x * r), r
     # half precision: the mean square accumulates in fp32 straight from x (one reduction, no widened copy of x) and
     # the scaling runs in x's dtype, about a quarter of the memory traffic of normalising an fp32 copy, both ways
     ms = torch.linalg_vector_norm(x, 2.0, [-1], True, dtype=6).pow(2) / x.size(-1)
-    return weight * (x * torch.rsqrt(ms + eps).to(x.dtype))
+    r = torch.rsqrt(ms + eps)
+    return weight * (x * r.to(x.dtype)), r
   def rope(self: __torch__.Kernels, x: Tensor, cos: Tensor, signed_sin: Tensor) -> Tensor:
     # rotate_half(h) * sin == roll(h, D/2) * signed_sin (first half negated): 3 kernels instead of 5 (neg, cat)
     d = cos.size(-1)
@@ -48,9 +53,15 @@ class Kernels(Module):
     if a.dim() == 3:
       # one pair per row (mixed adapters): [B, T, in] x [B, in, r] x [B, r, out]
       return torch.baddbmm(out, torch.bmm(x, a), bs)
+    return self._lora_xa(out, x, a, bs)[0]
+  def _lora_xa(self: __torch__.Kernels, out: Tensor, x: Tensor, a: Tensor, bs: Tensor) -> Tuple[Tensor, Tensor]:
+    # out + (x A^T) B^T for [r, in] / [out, r] pairs (an empty A: none), and x A^T, which the hand-written backward
+    # reads for B's gradient
+    if a.numel() == 0:
+      return out, a
     xa = torch.matmul(x, a.t())
     n = out.size(-1)
-    return torch.addmm(out.reshape(-1, n), xa.reshape(-1, xa.size(-1)), bs.t()).reshape(out.size())
+    return torch.addmm(out.reshape(-1, n), xa.reshape(-1, xa.size(-1)), bs.t()).reshape(out.size()), xa
   def llama_layer(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tensor:
     # a whole Llama decoder layer (causal, no cache) in one call
     none = h.new_empty([0])
@@ -87,17 +98,24 @@ class Kernels(Module):
     s = torch.silu(g) * u
     return h + self._lora_opt(torch.linear(s, wd), s, ad, bd), k, heads
   def _qkv_lora(self: __torch__.Kernels, qkv: Tensor, x: Tensor, qd: int, kvd: int, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor) -> Tensor:
-    # the q, k and v updates as one: x [A_q; A_k; A_v]^T times the block-diagonal of the B's (a target without one
-    # contributes no rows to A and no columns to B)
+    # the q, k and v updates as one (_stack_lora)
     if aq.numel() + ak.numel() + av.numel() == 0:
       return qkv
     if aq.dim() == 3 or ak.dim() == 3 or av.dim() == 3:
       # per-row pairs: each target's update on its own slice
       parts = torch.split_with_sizes(qkv, [qd, kvd, kvd], -1)
       return torch.cat([self._lora_opt(parts[0], x, aq, bq), self._lora_opt(parts[1], x, ak, bk), self._lora_opt(parts[2], x, av, bv)], -1)
-    a = torch.cat([self._rows(aq, x.size(-1)), self._rows(ak, x.size(-1)), self._rows(av, x.size(-1))], 0)
-    b = torch.block_diag([self._cols(bq, qd), self._cols(bk, kvd), self._cols(bv, kvd)])
-    return self.lora_packed(qkv, x, a, b)
+    ab = self._stack_lora(x.size(-1), [qd, kvd, kvd], [aq, ak, av], [bq, bk, bv])
+    return self.lora_packed(qkv, x, ab[0], ab[1])
+  def _stack_lora(self: __torch__.Kernels, width: int, sizes: List[int], a: List[Tensor], b: List[Tensor]) -> Tuple[Tensor, Tensor]:
+    # the [r, in] / [out, r] updates of Linears whose outputs are concatenated as one: stacked A and the
+    # block-diagonal of the B's (a target without one contributes no rows to A and no columns to B)
+    rows: List[Tensor] = []
+    cols: List[Tensor] = []
+    for i in range(len(a)):
+      rows.append(self._rows(a[i], width))
+      cols.append(self._cols(b[i], sizes[i]))
+    return torch.cat(rows, 0), torch.block_diag(cols)
   def _rows(self: __torch__.Kernels, a: Tensor, width: int) -> Tensor:
     if a.numel() == 0:
       return a.new_zeros([0, width])
@@ -110,6 +128,144 @@ class Kernels(Module):
     if a.numel() == 0:
       return out
     return self.lora_packed(out, x, a, bs)
+  def llama_layer_train(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tuple[Tensor, List[Tensor]]:
+    # llama_layer without autograd (causal, no cache, [r, in] / [out, r] LoRA pairs), returning with its output what
+    # llama_layer_backward reads: q, k, v after RoPE, the residual between the branches, gate|up (SwiGLU's input),
+    # each LoRA's x A^T, the stacked q/k/v and gate/up pairs, the normed inputs where a LoRA A's gradient reads them,
+    # both norms' 1/rms, then the attention kernel's output, log-sum-exp and (CUDA) its other results. SwiGLU's
+    # activation and product and the merged heads are recomputed there.
+    xr1 = self._rms_norm_r(h, ln1, eps)
+    x = xr1[0]
+    qd = wo.size(1)
+    kvd = (wqkv.size(0) - qd) // 2
+    d = cos.size(-1)
+    ab_qkv = self._stack_lora(x.size(-1), [qd, kvd, kvd], [aq, ak, av], [bq, bk, bv])
+    qkv_xa = self._lora_xa(torch.linear(x, wqkv), x, ab_qkv[0], ab_qkv[1])
+    qkv_parts = torch.split_with_sizes(qkv_xa[0], [qd + kvd, kvd], -1)
+    qk = self.rope(qkv_parts[0], cos, sin)
+    v = qkv_parts[1]
+    # a copy: a view would keep the whole q/k/v projection alive until the backward
+    v = v.reshape(v.size(0), v.size(1), -1, d).transpose(1, 2).contiguous()
+    qk_parts = torch.split_with_sizes(qk, [qd // d, kvd // d], 1)
+    q = qk_parts[0]
+    k = qk_parts[1]
+    att = self._attention_train(q, k, v)
+    merged = self._merge_heads(att[0])
+    o_xa = self._lora_xa(torch.linear(merged, wo), merged, ao, bo)
+    h2 = h + o_xa[0]
+    xr2 = self._rms_norm_r(h2, ln2, eps)
+    x2 = xr2[0]
+    inter = wgu.size(0) // 2
+    ab_gu = self._stack_lora(x2.size(-1), [inter, inter], [ag, au], [bg, bu])
+    gu_xa = self._lora_xa(torch.linear(x2, wgu), x2, ab_gu[0], ab_gu[1])
+    gu = gu_xa[0]
+    gu_parts = torch.split_with_sizes(gu, [inter, inter], -1)
+    s = torch.silu(gu_parts[0]) * gu_parts[1]
+    d_xa = self._lora_xa(torch.linear(s, wd), s, ad, bd)
+    saved = [q, k, v, h2, gu, qkv_xa[1], o_xa[1], gu_xa[1], d_xa[1], ab_qkv[0], ab_qkv[1], ab_gu[0], ab_gu[1],
+             self._if_lora(x, ab_qkv[0]), self._if_lora(x2, ab_gu[0]), xr1[1], xr2[1]]
+    return h2 + d_xa[0], saved + att
+  def llama_layer_backward(self: __torch__.Kernels, dout: Tensor, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, saved: List[Tensor], aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> List[Tensor]:
+    # the gradients of llama_layer_train given dout: [dh, then dA, dB of q, k, v, o, gate, up, down] (empty where a
+    # target has no LoRA; the base weights are frozen). Input gradients accumulate through addmm; norms, RoPE and
+    # SwiGLU are differentiated by hand, attention by the flash kernel's own backward.
+    q = saved[0]
+    k = saved[1]
+    v = saved[2]
+    h2 = saved[3]
+    gu = saved[4]
+    inter = wgu.size(0) // 2
+    gu_parts = torch.split_with_sizes(gu, [inter, inter], -1)
+    g = gu_parts[0]
+    u = gu_parts[1]
+    sg = torch.silu(g)
+    s = sg
+    if ad.numel() > 0:
+      # SwiGLU's product again, only where down's LoRA A needs it
+      s = sg * u
+    dd = self._linear_backward(dout, wd, s, saved[8], ad, bd)
+    ds = dd[0].reshape(g.size())
+    dgu = torch.cat([torch.silu_backward(ds * u, g), ds * sg], -1)
+    dgu_in = self._linear_backward(dgu, wgu, saved[14], saved[7], saved[11], saved[12])
+    dh2 = self._rms_norm_backward(dgu_in[0].reshape(h2.size()), h2, ln2, saved[16], dout)
+    att = saved[17:]
+    merged = self._merge_heads(att[0])
+    do = self._linear_backward(dh2, wo, merged, saved[6], ao, bo)
+    b = h.size(0)
+    t = h.size(1)
+    dqkv = self._attention_backward(do[0].reshape(b, t, q.size(1), q.size(3)).transpose(1, 2), q, k, v, att)
+    # RoPE's transpose: x cos + roll(x, D/2) sin' backs up as dy cos + roll(dy, D/2) roll(sin', D/2) (a half-turn is
+    # its own inverse), computed in [B, T, heads, D], the flash kernel's memory layout, where the flattening to the
+    # projection's [B, T, (H + KV) D] is a view
+    half = sin.size(-1) // 2
+    dqk = torch.cat([dqkv[0].transpose(1, 2), dqkv[1].transpose(1, 2)], 2)
+    dpre = torch.addcmul(dqk * cos.transpose(1, 2), torch.roll(dqk, [half], [-1]), torch.roll(sin, [half], [-1]).transpose(1, 2))
+    dproj = torch.cat([dpre.reshape(b, t, -1), dqkv[2].transpose(1, 2).reshape(b, t, -1)], -1)
+    dx_in = self._linear_backward(dproj, wqkv, saved[13], saved[5], saved[9], saved[10])
+    dh = self._rms_norm_backward(dx_in[0].reshape(h.size()), h, ln1, saved[15], dh2)
+    qd = wo.size(1)
+    kvd = (wqkv.size(0) - qd) // 2
+    out = [dh]
+    out = out + self._unstack_grads(dx_in[1], dx_in[2], [qd, kvd, kvd], [aq, ak, av])
+    out = out + [do[1], do[2]]
+    out = out + self._unstack_grads(dgu_in[1], dgu_in[2], [inter, inter], [ag, au])
+    return out + [dd[1], dd[2]]
+  def _if_lora(self: __torch__.Kernels, x: Tensor, a: Tensor) -> Tensor:
+    # x where a LoRA A's gradient will read it, else nothing kept
+    if a.numel() == 0:
+      return a
+    return x
+  def _linear_backward(self: __torch__.Kernels, dy: Tensor, w: Tensor, x: Tensor, xa: Tensor, a: Tensor, bs: Tensor) -> List[Tensor]:
+    # y = x W^T + (x A^T) B^T, W frozen: [dx = dy W + (dy B) A, dA = (dy B)^T x, dB = dy^T (x A^T)], rows flattened
+    dy2 = dy.reshape(-1, dy.size(-1))
+    dx = torch.mm(dy2, w)
+    if a.numel() == 0:
+      return [dx, a, bs]
+    dxa = torch.mm(dy2, bs)
+    return [torch.addmm(dx, dxa, a), torch.mm(dxa.t(), x.reshape(-1, x.size(-1))), torch.mm(dy2.t(), xa.reshape(-1, xa.size(-1)))]
+  def _unstack_grads(self: __torch__.Kernels, da: Tensor, db: Tensor, sizes: List[int], a: List[Tensor]) -> List[Tensor]:
+    # each target's dA (rows of the stacked A's gradient) and dB (its diagonal block), empty for a target without
+    out: List[Tensor] = []
+    row = 0
+    col = 0
+    for i in range(len(a)):
+      if a[i].numel() == 0:
+        out.append(a[i])
+        out.append(a[i])
+      else:
+        r = a[i].size(0)
+        out.append(da[col:col + r])
+        out.append(db[row:row + sizes[i], col:col + r])
+        col += r
+      row += sizes[i]
+    return out
+  def _rms_norm_backward(self: __torch__.Kernels, dy: Tensor, x: Tensor, weight: Tensor, r: Tensor, residual: Tensor) -> Tensor:
+    # residual + d rms_norm(x)/dx: with g = dy w and r = 1/rms(x) (fp32, _rms_norm_r's), g r - x (r^3 / n) sum(g x),
+    # the sum in fp32
+    g = dy * weight
+    n = x.size(-1)
+    c = torch.sum(g * x, [-1], True, dtype=6) * r.pow(3) / n
+    return torch.addcmul(torch.addcmul(residual, g, r.to(x.dtype)), x, c.to(x.dtype), value=-1.0)
+  def _attention_train(self: __torch__.Kernels, q: Tensor, k: Tensor, v: Tensor) -> List[Tensor]:
+    # causal attention through the flash kernel that returns what its backward reads: [output [B, H, T, D],
+    # log-sum-exp] and on CUDA its sequence bounds and RNG state (fp16/bf16 there: the caller checks); on the CPU the
+    # grouped KV heads repeated (its flash kernel takes equal head counts)
+    if q.is_cuda:
+      r = torch._scaled_dot_product_flash_attention(q, k, v, 0.0, True, False)
+      return [r[0], r[1], r[2], r[3], r[6], r[7]]
+    c = torch._scaled_dot_product_flash_attention_for_cpu(q, self._repeat_kv(k, q), self._repeat_kv(v, q), 0.0, True)
+    return [c[0], c[1]]
+  def _attention_backward(self: __torch__.Kernels, do: Tensor, q: Tensor, k: Tensor, v: Tensor, att: List[Tensor]) -> List[Tensor]:
+    if q.is_cuda:
+      r = torch._scaled_dot_product_flash_attention_backward(do, q, k, v, att[0], att[1], att[2], att[3], q.size(2), k.size(2), 0.0, True, att[4], att[5])
+      return [r[0], r[1], r[2]]
+    c = torch._scaled_dot_product_flash_attention_for_cpu_backward(do, q, self._repeat_kv(k, q), self._repeat_kv(v, q), att[0], att[1], 0.0, True)
+    return [c[0], self._sum_groups(c[1], k), self._sum_groups(c[2], v)]
+  def _sum_groups(self: __torch__.Kernels, d: Tensor, kv: Tensor) -> Tensor:
+    # the gradient of _repeat_kv: each KV head's query group summed
+    if d.size(1) == kv.size(1):
+      return d
+    return d.reshape(kv.size(0), kv.size(1), -1, d.size(2), d.size(3)).sum(2)
   def from_bf16_bits(self: __torch__.Kernels, pairs: Tensor, like: Tensor) -> Tuple[Tensor, Tensor]:
     # int32 words each holding two little-endian bfloat16 values, decoded arithmetically in fp32 (exact), flat, cast to
     # like's dtype: TorchScript here has no view as another dtype, and DJL holds neither bf16 nor int16 arrays
@@ -145,15 +301,21 @@ class Kernels(Module):
     # adds zero to the value (autograd then saves one [N, H] fp32 tensor instead of the logits and their softmax).
     x = h.reshape(-1, h.size(-1))
     target = torch.constant_pad_nd(labels[:, 1:], [0, 1], -100).reshape(-1)
-    xd = x.detach()
     need_grad = x.requires_grad
-    total = torch.zeros([], dtype=6, device=h.device)
+    lg = self._lm_head_chunks(x.detach(), w, target, int(chunk_rows.item()), need_grad)
+    total = lg[0]
+    if need_grad:
+      surrogate = (x.float() * lg[1]).sum()
+      total = total + (surrogate - surrogate.detach())
+    return total, torch.ne(target, -100).sum()
+  def _lm_head_chunks(self: __torch__.Kernels, x: Tensor, w: Tensor, target: Tensor, chunk: int, need_grad: bool) -> Tuple[Tensor, Tensor]:
+    # the summed loss of rows x [N, H] against target [N] (-100 ignored) and, if asked, its gradient w.r.t. x (fp32)
+    total = torch.zeros([], dtype=6, device=x.device)
     grads: List[Tensor] = []
     n = x.size(0)
-    chunk = int(chunk_rows.item())
     for s in range(0, n, chunk):
       e = min(n, s + chunk)
-      logits = torch.linear(xd[s:e], w).float()
+      logits = torch.linear(x[s:e], w).float()
       t = target[s:e]
       keep = torch.ne(t, -100)
       safe = torch.where(keep, t, torch.zeros_like(t)).unsqueeze(1)
@@ -167,12 +329,27 @@ class Kernels(Module):
         p.mul_(keep.unsqueeze(1).float() * 256.0)
         grads.append(torch.mm(p.to(x.dtype), w).float() / 256.0)
     if need_grad:
-      surrogate = (x.float() * torch.cat(grads, 0)).sum()
-      total = total + (surrogate - surrogate.detach())
-    return total, torch.ne(target, -100).sum()
-  def gradients(self: __torch__.Kernels, loss: Tensor, params: List[Tensor]) -> List[Tensor]:
-    # returned, not accumulated into .grad: no per-parameter accumulate or zeroing kernels
-    grads = torch.autograd.grad([loss], params, None, None, False, True)
+      return total, torch.cat(grads, 0)
+    return total, x.new_empty([0])
+  def norm_lm_head_loss_backward(self: __torch__.Kernels, h: Tensor, norm: Tensor, eps: Tensor, w: Tensor, labels: Tensor, chunk_rows: Tensor, factor: Tensor) -> List[Tensor]:
+    # the final RMSNorm and lm_head_loss without autograd, for the hand-written backward: [summed loss, labelled
+    # count, the gradient of factor * loss w.r.t. h] (the factor: loss scale over the update's labelled tokens)
+    xr = self._rms_norm_r(h, norm, eps)
+    x = xr[0]
+    target = torch.constant_pad_nd(labels[:, 1:], [0, 1], -100).reshape(-1)
+    lg = self._lm_head_chunks(x.reshape(-1, x.size(-1)), w, target, int(chunk_rows.item()), True)
+    dx = (lg[1] * factor).to(h.dtype).reshape(h.size())
+    return [lg[0], torch.ne(target, -100).sum(), self._rms_norm_backward(dx, h, norm, xr[1], h.new_zeros([]))]
+  def gradients(self: __torch__.Kernels, outputs: List[Tensor], grad_outputs: List[Tensor], params: List[Tensor]) -> List[Tensor]:
+    # returned, not accumulated into .grad: no per-parameter accumulate or zeroing kernels; grad_outputs empty for
+    # scalar outputs
+    given: List[Optional[Tensor]] = []
+    for g in grad_outputs:
+      given.append(g)
+    if len(given) == 0:
+      grads = torch.autograd.grad(outputs, params, None, None, False, True)
+    else:
+      grads = torch.autograd.grad(outputs, params, given, None, False, True)
     out: List[Tensor] = []
     for i in range(len(params)):
       g = grads[i]

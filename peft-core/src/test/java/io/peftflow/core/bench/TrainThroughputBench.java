@@ -80,11 +80,16 @@ public final class TrainThroughputBench {
             TrainingConfig cfg = TrainingConfig.builder().learningRate(1e-4).maxSteps(steps + warmup)
                     .batch(batch, 1).build();
             long[] stamps = new long[steps + warmup + 1];
+            // the process's CPU time over the timed steps: on a shared CPU, less sensitive to other load than the clock
+            long[] cpu = new long[2];
             stamps[0] = System.nanoTime();
             TrainResult r = new Trainer(peft, cfg, 0).listener(new TrainingListener() {
                 @Override
                 public void onStep(StepProgress p) {
                     stamps[p.step()] = System.nanoTime();
+                    if (p.step() == warmup || p.step() == steps + warmup) {
+                        cpu[p.step() == warmup ? 0 : 1] = processCpuNanos();
+                    }
                 }
             }).train(data, null);
             // Tokens per step are the batch's real tokens; the random-token batches are all full.
@@ -99,10 +104,11 @@ public final class TrainThroughputBench {
                 breakdown(peft, data.sequences().subList(0, batch));
             }
             System.out.printf(Locale.ROOT, "RESULT peft-core %s %s: %s; batch %d%s; %d steps after %d warmup:"
-                            + " %.0f tokens/s, median %.1f ms/step, loss %.3f -> %.3f, skipped %d, host peak RSS %d MiB%n",
+                            + " %.0f tokens/s, median %.1f ms/step, process CPU %.1f ms/step, loss %.3f -> %.3f, skipped %d,"
+                            + " host peak RSS %d MiB%n",
                     which, model.device(), peft.trainableParametersReport(), batch, big ? " x " + SEQ : "", steps, warmup,
-                    measuredTokens / secs, ms[steps / 2], r.firstLoss(), r.lastLoss(3), r.skippedSteps(),
-                    rssKb("VmHWM") / 1024);
+                    measuredTokens / secs, ms[steps / 2], (cpu[1] - cpu[0]) / 1e6 / steps, r.firstLoss(),
+                    r.lastLoss(3), r.skippedSteps(), rssKb("VmHWM") / 1024);
         }
     }
 
@@ -233,6 +239,11 @@ public final class TrainThroughputBench {
         }
         model.fuseProjections();   // what Models.load does
         return model;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** A field of /proc/self/status in kB (VmRSS now, VmHWM the peak), or -1 where there is none. */

@@ -135,6 +135,12 @@ public final class LoraAdapter extends BaseAdapter<LoraConfig> {
         packedB = null;
     }
 
+    @Override
+    public boolean trainsOnlyLowRank() {
+        // dropout while training makes each target's hook run itself (TargetHook.lowRank)
+        return modulesToSave.copies().isEmpty() && !(isTraining() && config().loraDropout() > 0);
+    }
+
     /** The targeted layers with their A and B (for {@link RowLora}). */
     List<Layer> layers() {
         return List.copyOf(layers);
