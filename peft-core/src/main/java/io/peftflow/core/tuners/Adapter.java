@@ -58,9 +58,10 @@ public interface Adapter {
     }
 
     /**
-     * True when everything the adapter trains reaches the model as the layers' {@link io.peftflow.core.nn.LowRank}
-     * updates (LoRA without {@code modules_to_save}), so that the layers' hand-written backward passes give all its
-     * gradients ({@link PeftModel#layerGradients}).
+     * True when, in its current state, everything the adapter trains reaches the model as the layers'
+     * {@link io.peftflow.core.nn.LowRank} updates (LoRA without {@code modules_to_save}, and without dropout while
+     * training), so that the layers' hand-written backward passes give all its gradients
+     * ({@link PeftModel#layerGradients}).
      */
     default boolean trainsOnlyLowRank() {
         return false;

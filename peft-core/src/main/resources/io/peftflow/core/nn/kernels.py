@@ -8,12 +8,17 @@ class Kernels(Module):
   def forward(self: __torch__.Kernels, x: Tensor) -> Tensor:
     return x
   def rms_norm(self: __torch__.Kernels, x: Tensor, weight: Tensor, eps: Tensor) -> Tensor:
+    return self._rms_norm_r(x, weight, eps)[0]
+  def _rms_norm_r(self: __torch__.Kernels, x: Tensor, weight: Tensor, eps: Tensor) -> Tuple[Tensor, Tensor]:
+    # the norm and 1/rms(x) [..., 1] (fp32), which the hand-written backward reads
     if x.dtype == 6:  # float32
-      return weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
+      r = torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps)
+      return weight * (x * r), r
     # half precision: the mean square accumulates in fp32 straight from x (one reduction, no widened copy of x) and
     # the scaling runs in x's dtype, about a quarter of the memory traffic of normalising an fp32 copy, both ways
     ms = torch.linalg_vector_norm(x, 2.0, [-1], True, dtype=6).pow(2) / x.size(-1)
-    return weight * (x * torch.rsqrt(ms + eps).to(x.dtype))
+    r = torch.rsqrt(ms + eps)
+    return weight * (x * r.to(x.dtype)), r
   def rope(self: __torch__.Kernels, x: Tensor, cos: Tensor, signed_sin: Tensor) -> Tensor:
     # rotate_half(h) * sin == roll(h, D/2) * signed_sin (first half negated): 3 kernels instead of 5 (neg, cat)
     d = cos.size(-1)
@@ -126,9 +131,11 @@ class Kernels(Module):
   def llama_layer_train(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tuple[Tensor, List[Tensor]]:
     # llama_layer without autograd (causal, no cache, [r, in] / [out, r] LoRA pairs), returning with its output what
     # llama_layer_backward reads: q, k, v after RoPE, the residual between the branches, gate|up (SwiGLU's input),
-    # each LoRA's x A^T, the stacked q/k/v and gate/up pairs, then the attention kernel's output, log-sum-exp and
-    # (CUDA) its other results. The normed inputs, the SwiGLU product and the merged heads are recomputed there.
-    x = self.rms_norm(h, ln1, eps)
+    # each LoRA's x A^T, the stacked q/k/v and gate/up pairs, the normed inputs where a LoRA A's gradient reads them,
+    # both norms' 1/rms, then the attention kernel's output, log-sum-exp and (CUDA) its other results. SwiGLU's
+    # activation and product and the merged heads are recomputed there.
+    xr1 = self._rms_norm_r(h, ln1, eps)
+    x = xr1[0]
     qd = wo.size(1)
     kvd = (wqkv.size(0) - qd) // 2
     d = cos.size(-1)
@@ -146,15 +153,17 @@ class Kernels(Module):
     merged = self._merge_heads(att[0])
     o_xa = self._lora_xa(torch.linear(merged, wo), merged, ao, bo)
     h2 = h + o_xa[0]
-    x = self.rms_norm(h2, ln2, eps)
+    xr2 = self._rms_norm_r(h2, ln2, eps)
+    x2 = xr2[0]
     inter = wgu.size(0) // 2
-    ab_gu = self._stack_lora(x.size(-1), [inter, inter], [ag, au], [bg, bu])
-    gu_xa = self._lora_xa(torch.linear(x, wgu), x, ab_gu[0], ab_gu[1])
+    ab_gu = self._stack_lora(x2.size(-1), [inter, inter], [ag, au], [bg, bu])
+    gu_xa = self._lora_xa(torch.linear(x2, wgu), x2, ab_gu[0], ab_gu[1])
     gu = gu_xa[0]
     gu_parts = torch.split_with_sizes(gu, [inter, inter], -1)
     s = torch.silu(gu_parts[0]) * gu_parts[1]
     d_xa = self._lora_xa(torch.linear(s, wd), s, ad, bd)
-    saved = [q, k, v, h2, gu, qkv_xa[1], o_xa[1], gu_xa[1], d_xa[1], ab_qkv[0], ab_qkv[1], ab_gu[0], ab_gu[1]]
+    saved = [q, k, v, h2, gu, qkv_xa[1], o_xa[1], gu_xa[1], d_xa[1], ab_qkv[0], ab_qkv[1], ab_gu[0], ab_gu[1],
+             self._if_lora(x, ab_qkv[0]), self._if_lora(x2, ab_gu[0]), xr1[1], xr2[1]]
     return h2 + d_xa[0], saved + att
   def llama_layer_backward(self: __torch__.Kernels, dout: Tensor, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, saved: List[Tensor], aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> List[Tensor]:
     # the gradients of llama_layer_train given dout: [dh, then dA, dB of q, k, v, o, gate, up, down] (empty where a
@@ -177,9 +186,9 @@ class Kernels(Module):
     dd = self._linear_backward(dout, wd, s, saved[8], ad, bd)
     ds = dd[0].reshape(g.size())
     dgu = torch.cat([torch.silu_backward(ds * u, g), ds * sg], -1)
-    dgu_in = self._linear_backward(dgu, wgu, self._normed_if(h2, ln2, eps, saved[11]), saved[7], saved[11], saved[12])
-    dh2 = self._rms_norm_backward(dgu_in[0].reshape(h2.size()), h2, ln2, eps, dout)
-    att = saved[13:]
+    dgu_in = self._linear_backward(dgu, wgu, saved[14], saved[7], saved[11], saved[12])
+    dh2 = self._rms_norm_backward(dgu_in[0].reshape(h2.size()), h2, ln2, saved[16], dout)
+    att = saved[17:]
     merged = self._merge_heads(att[0])
     do = self._linear_backward(dh2, wo, merged, saved[6], ao, bo)
     b = h.size(0)
@@ -192,8 +201,8 @@ class Kernels(Module):
     dqk = torch.cat([dqkv[0].transpose(1, 2), dqkv[1].transpose(1, 2)], 2)
     dpre = torch.addcmul(dqk * cos.transpose(1, 2), torch.roll(dqk, [half], [-1]), torch.roll(sin, [half], [-1]).transpose(1, 2))
     dproj = torch.cat([dpre.reshape(b, t, -1), dqkv[2].transpose(1, 2).reshape(b, t, -1)], -1)
-    dx_in = self._linear_backward(dproj, wqkv, self._normed_if(h, ln1, eps, saved[9]), saved[5], saved[9], saved[10])
-    dh = self._rms_norm_backward(dx_in[0].reshape(h.size()), h, ln1, eps, dh2)
+    dx_in = self._linear_backward(dproj, wqkv, saved[13], saved[5], saved[9], saved[10])
+    dh = self._rms_norm_backward(dx_in[0].reshape(h.size()), h, ln1, saved[15], dh2)
     qd = wo.size(1)
     kvd = (wqkv.size(0) - qd) // 2
     out = [dh]
@@ -201,11 +210,11 @@ class Kernels(Module):
     out = out + [do[1], do[2]]
     out = out + self._unstack_grads(dgu_in[1], dgu_in[2], [inter, inter], [ag, au])
     return out + [dd[1], dd[2]]
-  def _normed_if(self: __torch__.Kernels, h: Tensor, weight: Tensor, eps: Tensor, a: Tensor) -> Tensor:
-    # the norm's output again, only where a LoRA A's gradient needs it
+  def _if_lora(self: __torch__.Kernels, x: Tensor, a: Tensor) -> Tensor:
+    # x where a LoRA A's gradient will read it, else nothing kept
     if a.numel() == 0:
-      return h
-    return self.rms_norm(h, weight, eps)
+      return a
+    return x
   def _linear_backward(self: __torch__.Kernels, dy: Tensor, w: Tensor, x: Tensor, xa: Tensor, a: Tensor, bs: Tensor) -> List[Tensor]:
     # y = x W^T + (x A^T) B^T, W frozen: [dx = dy W + (dy B) A, dA = (dy B)^T x, dB = dy^T (x A^T)], rows flattened
     dy2 = dy.reshape(-1, dy.size(-1))
@@ -230,11 +239,11 @@ class Kernels(Module):
         col += r
       row += sizes[i]
     return out
-  def _rms_norm_backward(self: __torch__.Kernels, dy: Tensor, x: Tensor, weight: Tensor, eps: Tensor, residual: Tensor) -> Tensor:
-    # residual + d rms_norm(x)/dx: with g = dy w and r = 1/rms(x) (fp32), g r - x (r^3 / n) sum(g x), sums in fp32
+  def _rms_norm_backward(self: __torch__.Kernels, dy: Tensor, x: Tensor, weight: Tensor, r: Tensor, residual: Tensor) -> Tensor:
+    # residual + d rms_norm(x)/dx: with g = dy w and r = 1/rms(x) (fp32, _rms_norm_r's), g r - x (r^3 / n) sum(g x),
+    # the sum in fp32
     g = dy * weight
     n = x.size(-1)
-    r = torch.rsqrt(torch.linalg_vector_norm(x, 2.0, [-1], True, dtype=6).pow(2) / n + eps)
     c = torch.sum(g * x, [-1], True, dtype=6) * r.pow(3) / n
     return torch.addcmul(torch.addcmul(residual, g, r.to(x.dtype)), x, c.to(x.dtype), value=-1.0)
   def _attention_train(self: __torch__.Kernels, q: Tensor, k: Tensor, v: Tensor) -> List[Tensor]:
@@ -325,11 +334,12 @@ class Kernels(Module):
   def norm_lm_head_loss_backward(self: __torch__.Kernels, h: Tensor, norm: Tensor, eps: Tensor, w: Tensor, labels: Tensor, chunk_rows: Tensor, factor: Tensor) -> List[Tensor]:
     # the final RMSNorm and lm_head_loss without autograd, for the hand-written backward: [summed loss, labelled
     # count, the gradient of factor * loss w.r.t. h] (the factor: loss scale over the update's labelled tokens)
-    x = self.rms_norm(h, norm, eps)
+    xr = self._rms_norm_r(h, norm, eps)
+    x = xr[0]
     target = torch.constant_pad_nd(labels[:, 1:], [0, 1], -100).reshape(-1)
     lg = self._lm_head_chunks(x.reshape(-1, x.size(-1)), w, target, int(chunk_rows.item()), True)
     dx = (lg[1] * factor).to(h.dtype).reshape(h.size())
-    return [lg[0], torch.ne(target, -100).sum(), self._rms_norm_backward(dx, h, norm, eps, h.new_zeros([]))]
+    return [lg[0], torch.ne(target, -100).sum(), self._rms_norm_backward(dx, h, norm, xr[1], h.new_zeros([]))]
   def gradients(self: __torch__.Kernels, outputs: List[Tensor], grad_outputs: List[Tensor], params: List[Tensor]) -> List[Tensor]:
     # returned, not accumulated into .grad: no per-parameter accumulate or zeroing kernels; grad_outputs empty for
     # scalar outputs

@@ -1,6 +1,7 @@
 package io.peftflow.kit.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.peftflow.events.contract.InvalidValue;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -30,6 +31,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
+        if (e.getCause() instanceof MismatchedInputException shape) {
+            return mismatchedInput(shape);
+        }
         if (e.getCause() instanceof JsonProcessingException json) {
             // A body the JSON reader refused (malformed, or past JsonLimits): say why, not just "400".
             return malformedJson(json);
@@ -39,6 +43,16 @@ public class ProblemMappers {
             LOG.error("request failed", e);
         }
         return Problem.of(status, e.getMessage()).toResponse();
+    }
+
+    /**
+     * A body of the wrong shape: 400 naming the field and the kind expected. Mapped here because Quarkus' own mapper
+     * for this exception (more specific than {@link #malformedJson}) answers a bare 400 without a body.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        FieldError error = BodyShape.of(e);
+        return Problem.of(Response.Status.BAD_REQUEST, error.toString()).withErrors(List.of(error)).toResponse();
     }
 
     @ServerExceptionMapper

@@ -137,7 +137,8 @@ public final class LoraAdapter extends BaseAdapter<LoraConfig> {
 
     @Override
     public boolean trainsOnlyLowRank() {
-        return modulesToSave.copies().isEmpty();
+        // dropout while training makes each target's hook run itself (TargetHook.lowRank)
+        return modulesToSave.copies().isEmpty() && !(isTraining() && config().loraDropout() > 0);
     }
 
     /** The targeted layers with their A and B (for {@link RowLora}). */
