@@ -79,8 +79,10 @@ public final class LabelScorer {
     }
 
     /**
-     * {@code [queries][labels]} log-likelihoods. The last prompt token goes with the continuation, so one forward over
-     * {@code prompt[..-1]} fills the cache and the continuation's logits predict every label token.
+     * {@code [queries][labels]} log-likelihoods. One forward over the whole prompts fills the cache, and its last
+     * position's logits give every label's first token; a second forward feeds each label's tokens but its last after
+     * the cache and predicts the rest. A label of n tokens thus costs n - 1 positions, not n + 1: the last prompt token
+     * is encoded once, not once per label, and no label's last token is fed.
      */
     private static double[][] score(PeftModel model, List<Query> queries, RowLora rows) {
         if (queries.stream().anyMatch(q -> q.prompt().length == 0)) {
@@ -102,20 +104,20 @@ public final class LabelScorer {
         int total = firstRow[b];
         int longest = queries.stream().flatMap(q -> q.continuations().stream()).mapToInt(c -> c.length).max()
                 .orElseThrow();
-        int head = queries.stream().mapToInt(q -> q.prompt().length - 1).max().orElse(0);
+        int head = queries.stream().mapToInt(q -> q.prompt().length).max().orElseThrow();
         int past = virtual + head;
-        int width = 1 + longest;
+        int width = longest - 1;
         if (past + width > base.config().maxPositions()) {
-            throw new PeftCoreException("prompt of " + (head + 1) + " tokens and a label of " + longest
+            throw new PeftCoreException("prompt of " + head + " tokens and a label of " + longest
                     + " leave no room in the model's " + base.config().maxPositions() + " positions");
         }
-        // Per prompt row: virtual tokens, left padding, prompt[..-1]; per label row the same, then the continuation.
+        // Per prompt row: virtual tokens, left padding, the prompt; per label row the same, then its tokens but the last.
         long[] headIds = new long[b * head];
         long[] headMask = new long[b * past];
         for (int r = 0; r < b; r++) {
             long[] p = queries.get(r).prompt();
-            int pad = head - (p.length - 1);
-            System.arraycopy(p, 0, headIds, r * head + pad, p.length - 1);
+            int pad = head - p.length;
+            System.arraycopy(p, 0, headIds, r * head + pad, p.length);
             Arrays.fill(headMask, r * past, r * past + virtual, 1);
             Arrays.fill(headMask, r * past + virtual + pad, (r + 1) * past, 1);
         }
@@ -125,53 +127,54 @@ public final class LabelScorer {
         long[] mask = new long[total * (past + width)];
         int[] tailAdapters = new int[total];
         for (int r = 0; r < b; r++) {
-            long[] p = queries.get(r).prompt();
             for (int l = 0; l < counts[r]; l++) {
                 long[] c = queries.get(r).continuations().get(l);
                 int row = firstRow[r] + l;
                 tailAdapters[row] = queries.get(r).adapter();
-                tailIds[row * width] = p[p.length - 1];
-                System.arraycopy(c, 0, tailIds, row * width + 1, c.length);
-                System.arraycopy(c, 0, targets, row * width, c.length);
-                Arrays.fill(counted, row * width, row * width + c.length, 1f);
+                System.arraycopy(c, 0, tailIds, row * width, c.length - 1);
+                System.arraycopy(c, 1, targets, row * width, c.length - 1);
+                Arrays.fill(counted, row * width, row * width + c.length - 1, 1f);
                 System.arraycopy(headMask, r * past, mask, row * (past + width), past);
-                Arrays.fill(mask, row * (past + width) + past, row * (past + width) + past + 1 + c.length, 1);
+                Arrays.fill(mask, row * (past + width) + past, row * (past + width) + past + c.length - 1, 1);
             }
         }
         try (NDManager scope = base.manager().newSubManager();
              KvCache promptCache = new KvCache(scope, base.layers().size())) {
-            if (past > 0) {
-                if (rows != null) {
-                    rows.rows(queries.stream().mapToInt(Query::adapter).toArray());
-                }
-                NDArray m = scope.create(headMask, new Shape(b, past));
-                ForwardArgs args = head == 0 ? ForwardArgs.embeds(prefix.embeddings(scope, b))
-                        : virtual > 0 ? ForwardArgs.embeds(prefix.embeddings(scope, b)
-                                .concat(base.embed(scope.create(headIds, new Shape(b, head))), 1))
-                        : ForwardArgs.ids(scope.create(headIds, new Shape(b, head)));
-                base.hiddenStates(args.attentionMask(m).cache(promptCache));
+            if (rows != null) {
+                rows.rows(queries.stream().mapToInt(Query::adapter).toArray());
             }
-            try (KvCache cache = promptCache.repeatRows(scope, counts)) {
-                if (rows != null) {
-                    rows.rows(tailAdapters);
-                }
-                NDArray ids = scope.create(tailIds, new Shape(total, width));
-                NDArray m = scope.create(mask, new Shape(total, past + width));
-                NDArray logits = base.forward(ForwardArgs.ids(ids).attentionMask(m).cache(cache));
-                NDArray logProbs = logits.toType(DataType.FLOAT32, false).logSoftmax(-1);
-                NDArray picked = logProbs.gather(scope.create(targets, new Shape(total, width, 1)), 2)
-                        .reshape(total, width);
-                float[] sums = picked.mul(scope.create(counted, new Shape(total, width))).sum(new int[] {1})
-                        .toFloatArray();
-                double[][] out = new double[b][];
-                for (int r = 0; r < b; r++) {
-                    out[r] = new double[counts[r]];
-                    for (int l = 0; l < counts[r]; l++) {
-                        out[r][l] = sums[firstRow[r] + l];
+            NDArray ids = scope.create(headIds, new Shape(b, head));
+            ForwardArgs args = virtual > 0
+                    ? ForwardArgs.embeds(prefix.embeddings(scope, b).concat(base.embed(ids), 1)) : ForwardArgs.ids(ids);
+            NDArray last = base.hiddenStates(args.attentionMask(scope.create(headMask, new Shape(b, past)))
+                    .cache(promptCache)).get(":, -1");
+            NDArray firstLogProbs = base.lmHead().forward(last).toType(DataType.FLOAT32, false).logSoftmax(-1);
+            int vocab = Math.toIntExact(firstLogProbs.getShape().get(1));
+            float[] first = firstLogProbs.toFloatArray();
+            float[] rest = new float[total];
+            if (width > 0) {
+                try (KvCache cache = promptCache.repeatRows(scope, counts)) {
+                    if (rows != null) {
+                        rows.rows(tailAdapters);
                     }
+                    NDArray tail = scope.create(tailIds, new Shape(total, width));
+                    NDArray m = scope.create(mask, new Shape(total, past + width));
+                    NDArray logits = base.forward(ForwardArgs.ids(tail).attentionMask(m).cache(cache));
+                    NDArray logProbs = logits.toType(DataType.FLOAT32, false).logSoftmax(-1);
+                    NDArray picked = logProbs.gather(scope.create(targets, new Shape(total, width, 1)), 2)
+                            .reshape(total, width);
+                    rest = picked.mul(scope.create(counted, new Shape(total, width))).sum(new int[] {1}).toFloatArray();
                 }
-                return out;
             }
+            double[][] out = new double[b][];
+            for (int r = 0; r < b; r++) {
+                out[r] = new double[counts[r]];
+                for (int l = 0; l < counts[r]; l++) {
+                    long firstToken = queries.get(r).continuations().get(l)[0];
+                    out[r][l] = first[r * vocab + (int) firstToken] + rest[firstRow[r] + l];
+                }
+            }
+            return out;
         }
     }
 
