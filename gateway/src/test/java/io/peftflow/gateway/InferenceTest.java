@@ -48,7 +48,6 @@ class InferenceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Keys.Key owner;
     private static Keys.Key stranger;
-    private static boolean secondVersionTrained;
 
     @TestHTTPResource("/v1")
     URL api;
@@ -90,7 +89,7 @@ class InferenceTest {
         String stack = ADAPTER + ":1+" + domain + ":1";
         assertEquals(storedLabelAccuracy(domain, 1), servedLabelAccuracy(domain + ":1", "1+1", stack), 1e-6,
                 "the served stack's label accuracy on the validation split");
-        secondVersion();
+        ServedAdapter.secondVersion();
         classify(owner, Map.of("model", ADAPTER + ":2+" + domain + ":1", "input", "x")).then().statusCode(400)
                 .body("errors[0].field", is("model")).body("detail", containsString("trained on top of " + ADAPTER + ":1"));
     }
@@ -153,24 +152,9 @@ class InferenceTest {
                 .then().statusCode(200).body("data.id", hasItem(ADAPTER));
     }
 
-    /** Version 2, trained once for the tests that need two versions: another rank and other targets than v1's. */
-    private static synchronized void secondVersion() {
-        if (secondVersionTrained) {
-            return;
-        }
-        Training.awaitSucceeded(owner, Training.startJob(owner, """
-                {"dataset": "%s", "model": "tiny-llama",
-                 "method": {"type": "lora", "hyperparameters": {"r": 8, "lora_alpha": 16,
-                            "target_modules": ["q_proj", "k_proj", "o_proj"]}},
-                 "training": {"max_steps": 30, "batch_size": 4, "learning_rate": 0.01},
-                 "seed": 11, "adapter_name": "%s"}""".formatted(DATASET, ADAPTER)));
-        Training.awaitVersion(owner, ADAPTER, 2);
-        secondVersionTrained = true;
-    }
-
     @Test
     void requestsForDifferentVersionsShareAPassAndAnswerAsOneAdapterAtATime() throws Exception {
-        secondVersion();
+        ServedAdapter.secondVersion();
         List<String> inputs = List.of("FreshMart #1 120 EUR", "CityBus #3 20 EUR", "Luigi's Trattoria 45 EUR",
                 "QuickMart 12 EUR", "Metro line 4 2 EUR", "Sushi Bar 30 EUR").stream()
                 .map(t -> "Categorise the card transaction\n\n" + t).toList();
@@ -214,7 +198,7 @@ class InferenceTest {
 
     @Test
     void aStackOfTwoVersionsClassifiesAndChatsAndABadStackNamesTheModel() {
-        secondVersion();
+        ServedAdapter.secondVersion();
         String stack = ADAPTER + ":1+" + ADAPTER + ":2";
         Response r = classify(owner, Map.of("model", stack, "input", "Categorise the card transaction\n\nFreshMart #1 120 EUR"));
         r.then().statusCode(200).header("x-peftflow-adapter-version", "1+2").body("model", is(stack));
@@ -240,7 +224,7 @@ class InferenceTest {
 
     @Test
     void promotionMovesTrafficUnderLoadWithoutAFailedRequest() throws Exception {
-        secondVersion();
+        ServedAdapter.secondVersion();
         ServedAdapter.champion(owner, 1);
         Map<String, Object> body = Map.of("model", ADAPTER, "input", "Categorise the card transaction\n\nCityBus #3 20 EUR");
         AtomicBoolean running = new AtomicBoolean(true);

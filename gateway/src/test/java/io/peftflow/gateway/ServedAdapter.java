@@ -18,6 +18,7 @@ final class ServedAdapter {
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static Keys.Key owner;
     private static Keys.Key stranger;
+    private static boolean secondVersionTrained;
 
     private ServedAdapter() {
     }
@@ -42,6 +43,22 @@ final class ServedAdapter {
     static synchronized Keys.Key stranger() {
         owner();
         return stranger;
+    }
+
+    /** Version 2, trained once for the tests that need two versions: another rank and other targets than v1's. */
+    static synchronized void secondVersion() {
+        if (secondVersionTrained) {
+            return;
+        }
+        Keys.Key key = owner();
+        Training.awaitSucceeded(key, Training.startJob(key, """
+                {"dataset": "%s", "model": "tiny-llama",
+                 "method": {"type": "lora", "hyperparameters": {"r": 8, "lora_alpha": 16,
+                            "target_modules": ["q_proj", "k_proj", "o_proj"]}},
+                 "training": {"max_steps": 30, "batch_size": 4, "learning_rate": 0.01},
+                 "seed": 11, "adapter_name": "%s"}""".formatted(DATASET, ADAPTER)));
+        Training.awaitVersion(key, ADAPTER, 2);
+        secondVersionTrained = true;
     }
 
     static void champion(Keys.Key key, int version) {

@@ -87,8 +87,11 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
                     // BatchApiTest kills it mid-batch: the restarted JVM takes the batch over once the lease lapses
                     "-Dpeftflow.inference.batches.lease=10s",
                     "-Dpeftflow.inference.cache-dir=" + Path.of("target", "inference-cache").toAbsolutePath(),
-                    // InferenceTest reads the mixed-adapter passes from the log
-                    "-Dquarkus.log.category.\"io.peftflow.inference.runtime.LoadedBase\".level=DEBUG"));
+                    // InferenceTest reads the mixed-adapter passes from the log, CompletionBatchingTest the decoding
+                    // batches and the cancelled completions
+                    "-Dquarkus.log.category.\"io.peftflow.inference.runtime.LoadedBase\".level=DEBUG",
+                    "-Dquarkus.log.category.\"io.peftflow.inference.runtime.Decoder\".level=DEBUG",
+                    "-Dquarkus.log.category.\"io.peftflow.inference.runtime.Completer\".level=DEBUG"));
             datasetServiceUrl = datasets.awaitReady();
             trainerServiceUrl = trainer.awaitReady();
             registryServiceUrl = registry.awaitReady();

@@ -57,6 +57,22 @@ public interface InferenceConfig {
     @WithDefault("1")
     int torchThreads();
 
+    /** Completions of one base decoded together (continuous batching). */
+    Completions completions();
+
+    interface Completions {
+        /** Most sequences decoded together on one base (1 to 256); more requests wait for a row to free. */
+        @WithDefault("32")
+        int maxBatch();
+
+        /**
+         * How long an idle base waits after a completion request arrives for more to share its first step (0 to 1 s);
+         * requests arriving later join the running batch between two steps anyway.
+         */
+        @WithDefault("2ms")
+        Duration batchWait();
+    }
+
     /** The Batch API: where batches keep their state and results, and how long a replica holds one between passes. */
     Batches batches();
 

@@ -1,12 +1,10 @@
 package io.peftflow.dataset.batch;
 
+import io.peftflow.events.batch.BatchInputs;
 import io.peftflow.events.batch.BatchRequestLine;
 import io.peftflow.events.contract.InvalidValue;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -19,8 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks a batch input file line by line before anything is stored: each line a {@link BatchRequestLine}, UTF-8,
- * within the line and line-count limits, every {@code custom_id} unique (outputs are matched to inputs by it).
+ * Checks a batch input file line by line ({@link BatchInputs.Lines}: the lines inference-service runs) before anything
+ * is stored: each line a {@link BatchRequestLine}, UTF-8, within the line and line-count limits, every
+ * {@code custom_id} unique (outputs are matched to inputs by it).
  */
 public final class BatchFileValidator {
     /** A bad line: 1-based, the field at fault ({@code line} for the line as a whole) and why. */
@@ -45,35 +44,17 @@ public final class BatchFileValidator {
         List<LineProblem> problems = new ArrayList<>();
         Map<String, Long> customIds = new HashMap<>();
         long lines = 0;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            boolean tooLong = false;
-            for (int b = in.read(); ; b = in.read()) {
-                if (b >= 0 && b != '\n') {
-                    if (line.size() < maxLineBytes) {
-                        line.write(b);
-                    } else {
-                        tooLong = true;
-                    }
-                    continue;
-                }
-                if (b < 0 && line.size() == 0 && !tooLong) {
-                    break;
-                }
+        try (BatchInputs.Lines in = new BatchInputs.Lines(Files.newInputStream(file), maxLineBytes)) {
+            for (byte[] line = in.next(); line != null; line = in.next()) {
                 lines++;
                 if (lines > maxLines) {
                     problems.add(new LineProblem(lines, "line", "the file has more than " + maxLines + " lines"));
                     break;
                 }
-                LineProblem problem = tooLong ? new LineProblem(lines, "line", "longer than " + maxLineBytes + " bytes")
-                        : checkLine(lines, line.toByteArray(), customIds);
+                LineProblem problem = in.tooLong() ? new LineProblem(lines, "line", "longer than " + maxLineBytes
+                        + " bytes") : checkLine(lines, line, customIds);
                 if (problem != null && problems.size() < maxReported) {
                     problems.add(problem);
-                }
-                line.reset();
-                tooLong = false;
-                if (b < 0) {
-                    break;
                 }
             }
         }
@@ -92,7 +73,7 @@ public final class BatchFileValidator {
             return new LineProblem(number, "line", "not UTF-8");
         }
         try {
-            BatchRequestLine request = BatchRequestLine.parse(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
+            BatchRequestLine request = BatchRequestLine.parse(text);
             Long first = customIds.putIfAbsent(request.customId(), number);
             return first == null ? null : new LineProblem(number, "custom_id", "'" + request.customId()
                     + "' is used by line " + first + " already");

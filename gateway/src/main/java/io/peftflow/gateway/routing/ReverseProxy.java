@@ -142,7 +142,9 @@ public class ReverseProxy {
         if (!upstream.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             response.setChunked(true);
         }
-        upstream.pipeTo(response);
+        // A client that left before the end (a stream it stopped reading) fails the next write: the upstream exchange is
+        // closed too, so the service stops producing it (inference-service frees the completion's decoding row).
+        upstream.pipeTo(response).onFailure(failure -> upstream.request().reset());
     }
 
     /**

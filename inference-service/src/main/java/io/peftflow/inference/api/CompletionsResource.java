@@ -7,10 +7,12 @@ import io.peftflow.inference.InferenceConfig;
 import io.peftflow.inference.registry.ModelStack;
 import io.peftflow.inference.runtime.Completer;
 import io.peftflow.kit.tenant.RequestTenant;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -59,7 +61,7 @@ public class CompletionsResource {
     @APIResponse(responseCode = "200", description = "chat.completion, or chat.completion.chunk events when stream is true")
     @APIResponse(responseCode = "400", description = "a bad field, named in the problem")
     @APIResponse(responseCode = "404", description = "no such model for this tenant")
-    public Response chat(Requests.Chat body) {
+    public Response chat(Requests.Chat body, @Context HttpServerRequest http) {
         if (body == null) {
             throw FieldProblems.badRequest("body", "a JSON object {model, messages} is required");
         }
@@ -68,7 +70,7 @@ public class CompletionsResource {
         Completer.Generation g = completer.start(tenant.name(), model, Completer.Prompt.chat(turns),
                 settings(body, 64));
         String id = "chatcmpl-" + UUID.randomUUID();
-        return answer(body, g, id, "chat.completion", (text, finish) -> List.of(new Responses.ChatChoice(0,
+        return answer(body, http, g, id, "chat.completion", (text, finish) -> List.of(new Responses.ChatChoice(0,
                         new Responses.ChatMessage("assistant", text), null, finish)),
                 (text, finish) -> List.of(new Responses.ChatDelta(0, text == null ? new Responses.ChatMessage(null, null)
                         : new Responses.ChatMessage("assistant", text), null, finish)));
@@ -80,7 +82,7 @@ public class CompletionsResource {
     @APIResponse(responseCode = "200", description = "text_completion, or its chunks as events when stream is true")
     @APIResponse(responseCode = "400", description = "a bad field, named in the problem")
     @APIResponse(responseCode = "404", description = "no such model for this tenant")
-    public Response complete(Requests.Completion body) {
+    public Response complete(Requests.Completion body, @Context HttpServerRequest http) {
         if (body == null) {
             throw FieldProblems.badRequest("body", "a JSON object {model, prompt} is required");
         }
@@ -97,7 +99,7 @@ public class CompletionsResource {
                 settings(body, 16));
         String id = "cmpl-" + UUID.randomUUID();
         TextChoices choices = (text, finish) -> List.of(new Responses.TextChoice(0, text == null ? "" : text, null, finish));
-        return answer(body, g, id, "text_completion", choices, choices);
+        return answer(body, http, g, id, "text_completion", choices, choices);
     }
 
     /** The choices of a response (or of a chunk: text null for the final chunk). */
@@ -105,8 +107,8 @@ public class CompletionsResource {
         List<?> of(String text, String finish);
     }
 
-    private Response answer(Requests.Sampling body, Completer.Generation g, String id, String object,
-                            TextChoices whole, TextChoices chunk) {
+    private Response answer(Requests.Sampling body, HttpServerRequest http, Completer.Generation g, String id,
+                            String object, TextChoices whole, TextChoices chunk) {
         long created = System.currentTimeMillis() / 1000;
         String model = g.version().modelId();
         String fingerprint = g.version().fingerprint();
@@ -131,6 +133,9 @@ public class CompletionsResource {
         StreamingOutput stream = out -> {
             try {
                 for (String piece = g.next(); piece != null; piece = g.next()) {
+                    if (http.response().closed()) {
+                        return; // the client left (writes to its closed connection do not fail): stop generating
+                    }
                     send(out, event.apply(chunk.of(piece, null)));
                 }
                 send(out, event.apply(chunk.of(null, g.finishReason())));

@@ -1,6 +1,7 @@
 package io.peftflow.inference.batch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.peftflow.events.batch.BatchInputs;
 import io.peftflow.events.batch.BatchRequestLine;
 import io.peftflow.events.contract.FileId;
 import io.peftflow.events.contract.InvalidValue;
@@ -16,11 +17,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,9 +144,9 @@ public class BatchRunner {
             long checkpointNanos = config.batches().checkpointInterval().toNanos();
             long nextCheckpoint = System.nanoTime();
             Pending pending = new Pending(batch.nextLine());
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(store.input(batch), StandardCharsets.UTF_8))) {
+            try (BatchInputs.Lines in = new BatchInputs.Lines(store.input(batch), BatchInputs.MAX_LINE_BYTES)) {
                 for (long skip = 0; skip < batch.nextLine(); skip++) {
-                    in.readLine();
+                    in.next();
                 }
                 while (true) {
                     if (System.nanoTime() - nextCheckpoint >= 0) {
@@ -175,7 +173,7 @@ public class BatchRunner {
                         nextCheckpoint = System.nanoTime() + checkpointNanos;
                     }
                     List<String> lines = new ArrayList<>(pass);
-                    for (String line; lines.size() < pass && (line = in.readLine()) != null; ) {
+                    for (String line; lines.size() < pass && (line = in.nextText()) != null; ) {
                         lines.add(line);
                     }
                     if (lines.isEmpty()) {
@@ -198,9 +196,13 @@ public class BatchRunner {
     }
 
     private long countLines(Batch batch) throws IOException {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(store.input(batch), StandardCharsets.UTF_8))) {
-            return in.lines().count();
+        long lines = 0;
+        try (BatchInputs.Lines in = new BatchInputs.Lines(store.input(batch), BatchInputs.MAX_LINE_BYTES)) {
+            while (in.next() != null) {
+                lines++;
+            }
         }
+        return lines;
     }
 
     /** A line's request, grouped with the lines of the pass that ask the same model for the same top k. */

@@ -38,8 +38,8 @@ public class BatchService {
     public Batch create(String tenant, String inputFileId, String endpoint, String completionWindow,
                         Map<String, String> metadata) {
         if (!BatchInputs.ENDPOINT.equals(endpoint)) {
-            throw FieldProblems.badRequest("endpoint", "must be " + BatchInputs.ENDPOINT + " (completions are not "
-                    + "batched), got " + quote(endpoint));
+            throw FieldProblems.badRequest("endpoint", "must be " + BatchInputs.ENDPOINT + " (the Batch API runs "
+                    + "classification only), got " + quote(endpoint));
         }
         if (!COMPLETION_WINDOW.equals(completionWindow)) {
             throw FieldProblems.badRequest("completion_window", "must be " + COMPLETION_WINDOW + ", got "

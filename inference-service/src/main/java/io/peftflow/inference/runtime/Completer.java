@@ -1,5 +1,6 @@
 package io.peftflow.inference.runtime;
 
+import io.peftflow.core.generation.DecodingBatch;
 import io.peftflow.core.generation.SampledGenerator;
 import io.peftflow.core.tokenizer.Tokenizer;
 import io.peftflow.data.Turn;
@@ -8,6 +9,7 @@ import io.peftflow.inference.registry.ModelStack;
 import io.peftflow.inference.registry.Resolutions;
 import io.peftflow.inference.registry.ServedStack;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +20,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Text generation through an adapter: chat messages rendered with the prompt template the adapter was trained with,
- * or a raw prompt; sampled on the base's thread, the text handed out piece by piece as it is decoded (streaming),
- * stop sequences cut off (they are never part of the text).
+ * or a raw prompt; sampled on the base's thread in a batch with the other completions of the base ({@link Decoder}),
+ * the text handed out piece by piece as it is decoded (streaming), stop sequences cut off (never part of the text).
  */
 @ApplicationScoped
 public class Completer {
+    private static final Logger LOG = Logger.getLogger(Completer.class);
+
     /** What to generate: {@code maxTokens} new tokens at most, sampled so, ending early at any of {@code stop}. */
     public record Settings(int maxTokens, double temperature, double topP, long seed, List<String> stop) {
     }
@@ -38,18 +42,30 @@ public class Completer {
         }
     }
 
-    /** A running generation: its text arrives in pieces until {@link #next} returns null. */
-    public static final class Generation {
+    /**
+     * A running generation, a row of its base's decoding batch: its text arrives in pieces until {@link #next} returns
+     * null. Pieces are cut on the base's thread as tokens arrive: text that could still become a stop sequence (or an
+     * incomplete UTF-8 character) is held back, a stop sequence ends the row.
+     */
+    public static final class Generation implements DecodingBatch.Sequence {
         private final ServedStack version;
         private final int promptTokens;
+        private final Tokenizer tokenizer;
+        private final List<String> stop;
+        private final int holdBack;
         private final BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
-        private volatile CompletableFuture<SampledGenerator.Finish> done;
+        private final CompletableFuture<SampledGenerator.Finish> done = new CompletableFuture<>();
+        private final List<Long> tokens = new ArrayList<>();
+        private int emitted;
         private volatile int completionTokens;
         private volatile boolean cancelled;
 
-        Generation(ServedStack version, int promptTokens) {
+        Generation(ServedStack version, int promptTokens, Tokenizer tokenizer, List<String> stop) {
             this.version = version;
             this.promptTokens = promptTokens;
+            this.tokenizer = tokenizer;
+            this.stop = stop;
+            this.holdBack = stop.stream().mapToInt(String::length).max().orElse(1) - 1;
         }
 
         public ServedStack version() {
@@ -62,6 +78,44 @@ public class Completer {
 
         public int completionTokens() {
             return completionTokens;
+        }
+
+        @Override
+        public boolean accept(long token) {
+            tokens.add(token);
+            completionTokens = tokens.size();
+            String text = text(tokens);
+            int cut = firstStop(text, stop);
+            int safe = cut >= 0 ? cut : text.endsWith("\uFFFD") ? text.length() - 1
+                    : Math.max(emitted, text.length() - holdBack);
+            emit(text, safe);
+            return cut < 0 && !cancelled;
+        }
+
+        @Override
+        public void finished(SampledGenerator.Finish why) {
+            String text = text(tokens);
+            int cut = firstStop(text, stop);
+            emit(text, cut >= 0 ? cut : text.length());
+            LOG.debugf("completion of %s ended (%s) after %d tokens", version.modelId(),
+                    cancelled ? "cancelled by its client" : cut >= 0 ? "a stop sequence" : why, tokens.size());
+            done.complete(cut >= 0 ? SampledGenerator.Finish.STOP : why);
+        }
+
+        @Override
+        public void failed(RuntimeException e) {
+            done.completeExceptionally(e);
+        }
+
+        private String text(List<Long> ids) {
+            return tokenizer.decode(ids.stream().mapToLong(Long::longValue).toArray());
+        }
+
+        private void emit(String text, int upTo) {
+            if (upTo > emitted) {
+                pieces.add(text.substring(emitted, upTo));
+                emitted = upTo;
+            }
         }
 
         /** The next piece of text, or null once generation has ended and every piece was taken. */
@@ -83,7 +137,7 @@ public class Completer {
             return Futures.await(done) == SampledGenerator.Finish.LENGTH ? "length" : "stop";
         }
 
-        /** Stops generating (the client went away). */
+        /** Stops generating (the client went away): the row leaves the batch at its next token. */
         public void cancel() {
             cancelled = true;
         }
@@ -120,36 +174,10 @@ public class Completer {
             throw FieldProblems.badRequest("max_tokens", settings.maxTokens() + " new tokens after a prompt of "
                     + ids.length + " exceed the model's context of " + base.context());
         }
-        Generation g = new Generation(served.version(), ids.length);
-        SampledGenerator.Sampling sampling = new SampledGenerator.Sampling(settings.temperature(), settings.topP(),
-                settings.seed());
-        int holdBack = settings.stop().stream().mapToInt(String::length).max().orElse(1) - 1;
-        g.done = base.generate(served.adapter(), generator -> {
-            List<Long> out = new ArrayList<>();
-            int[] emitted = {0};
-            SampledGenerator.Finish finish = generator.generate(ids, settings.maxTokens(), sampling, tok.stopIds(),
-                    token -> {
-                        out.add(token);
-                        g.completionTokens = out.size();
-                        String text = tok.decode(out.stream().mapToLong(Long::longValue).toArray());
-                        int cut = firstStop(text, settings.stop());
-                        // Hold back what could still become a stop sequence or an incomplete UTF-8 character.
-                        int safe = cut >= 0 ? cut : text.endsWith("\uFFFD") ? text.length() - 1
-                                : Math.max(emitted[0], text.length() - holdBack);
-                        if (safe > emitted[0]) {
-                            g.pieces.add(text.substring(emitted[0], safe));
-                            emitted[0] = safe;
-                        }
-                        return cut < 0 && !g.cancelled;
-                    });
-            String text = tok.decode(out.stream().mapToLong(Long::longValue).toArray());
-            int cut = firstStop(text, settings.stop());
-            int end = cut >= 0 ? cut : text.length();
-            if (end > emitted[0]) {
-                g.pieces.add(text.substring(emitted[0], end));
-            }
-            return cut >= 0 ? SampledGenerator.Finish.STOP : finish;
-        });
+        Generation g = new Generation(served.version(), ids.length, tok, settings.stop());
+        base.generate(new Decoder.Request(served.adapter(), ids, settings.maxTokens(),
+                new SampledGenerator.Sampling(settings.temperature(), settings.topP(), settings.seed()), tok.stopIds(),
+                g, System.nanoTime()));
         return g;
     }
 

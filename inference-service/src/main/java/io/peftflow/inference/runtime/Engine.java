@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,14 @@ public class Engine {
     public Engine(ModelFiles files, InferenceConfig config) {
         this.files = files;
         this.config = config;
+        int maxBatch = config.completions().maxBatch();
+        if (maxBatch < 1 || maxBatch > 256) {
+            throw new IllegalArgumentException("peftflow.inference.completions.max-batch must be 1 to 256, got " + maxBatch);
+        }
+        Duration wait = config.completions().batchWait();
+        if (wait.isNegative() || wait.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("peftflow.inference.completions.batch-wait must be 0 to 1s, got " + wait);
+        }
     }
 
     void preload(@Observes StartupEvent event) {
@@ -77,7 +86,7 @@ public class Engine {
         return bases.computeIfAbsent(name, n -> {
             LOG.infof("loading base model %s", n);
             return new LoadedBase(n, files.baseModel(n), config.adapterCacheBytes(), config.maxBatchInputs(),
-                    config.torchThreads());
+                    config.torchThreads(), config.completions().maxBatch(), config.completions().batchWait());
         });
     }
 

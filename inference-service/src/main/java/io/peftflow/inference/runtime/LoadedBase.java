@@ -1,7 +1,6 @@
 package io.peftflow.inference.runtime;
 
 import ai.djl.pytorch.jni.JniUtils;
-import io.peftflow.core.generation.SampledGenerator;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
 import io.peftflow.core.model.Models;
@@ -12,6 +11,7 @@ import io.peftflow.core.tuners.lora.RowLora;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,13 +21,14 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.function.Function;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * One base model in memory with the adapters loaded on it, driven by one thread: adapters are switched on the shared
  * base between passes, so passes never interleave. Classify requests that queue up while a pass runs are scored
- * together next (dynamic batching up to {@code maxBatchInputs}), LoRA versions of the base mixed in one pass. Adapters
+ * together next (dynamic batching up to {@code maxBatchInputs}), LoRA versions of the base mixed in one pass.
+ * Completions decode together in the {@link Decoder}'s batch, one step at a time between the other passes. Adapters
  * are kept least-recently-used within a byte budget; an evicted one is loaded again from its local copy when asked.
  */
 final class LoadedBase implements AutoCloseable {
@@ -41,8 +42,7 @@ final class LoadedBase implements AutoCloseable {
                             CompletableFuture<double[][]> result) implements Task {
     }
 
-    private record Generate(ModelFiles.StagedStack adapter, Function<SampledGenerator, SampledGenerator.Finish> run,
-                            CompletableFuture<SampledGenerator.Finish> result) implements Task {
+    private record Generate(Decoder.Request request) implements Task {
     }
 
     private record Stop() implements Task {
@@ -52,7 +52,7 @@ final class LoadedBase implements AutoCloseable {
      * A version or stack on the base: its layers' names in the {@link PeftModel} (in stack order), its label scorer (if
      * it classifies) and whether it can share a pass with other adapters (one layer, {@link RowLora#mixable}).
      */
-    private record Loaded(List<String> names, long bytes, LabelScorer scorer, boolean mixable) {
+    record Loaded(List<String> names, long bytes, LabelScorer scorer, boolean mixable) {
     }
 
     private final String name;
@@ -64,11 +64,13 @@ final class LoadedBase implements AutoCloseable {
     private final int torchThreads;
     private final Map<String, Loaded> adapters = new LinkedHashMap<>(16, 0.75f, true);
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+    private final Decoder decoder;
     private final Thread thread;
     private long loadedBytes;
     private long nextId;
 
-    LoadedBase(String name, Path dir, long budget, int maxBatch, int torchThreads) {
+    LoadedBase(String name, Path dir, long budget, int maxBatch, int torchThreads, int maxDecodingBatch,
+               Duration decodingWait) {
         this.name = name;
         this.model = Models.load(dir, LoadOptions.cpu());
         this.tokenizer = Tokenizer.load(dir);
@@ -76,9 +78,14 @@ final class LoadedBase implements AutoCloseable {
         this.budget = budget;
         this.maxBatch = maxBatch;
         this.torchThreads = torchThreads;
+        this.decoder = new Decoder(this, peft, maxDecodingBatch, decodingWait.toNanos());
         this.thread = new Thread(this::loop, "inference-" + name.replace('/', '-'));
         thread.setDaemon(true);
         thread.start();
+    }
+
+    String name() {
+        return name;
     }
 
     Tokenizer tokenizer() {
@@ -97,12 +104,9 @@ final class LoadedBase implements AutoCloseable {
         return result;
     }
 
-    /** Runs {@code run} with a generator through the adapter, on the base's thread. */
-    CompletableFuture<SampledGenerator.Finish> generate(ModelFiles.StagedStack adapter,
-                                                        Function<SampledGenerator, SampledGenerator.Finish> run) {
-        CompletableFuture<SampledGenerator.Finish> result = new CompletableFuture<>();
-        queue.add(new Generate(adapter, run, result));
-        return result;
+    /** Decodes the request's completion in the base's decoding batch (its sequence hears how it goes). */
+    void generate(Decoder.Request request) {
+        queue.add(new Generate(request));
     }
 
     private void loop() {
@@ -111,19 +115,24 @@ final class LoadedBase implements AutoCloseable {
         while (true) {
             Task task;
             try {
-                task = queue.take();
+                // idle: block for work; decoding: take what came between two steps; about to decode: its wait window
+                task = decoder.idle() ? queue.take() : queue.poll(decoder.waitNanos(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
+                decoder.close();
                 return;
             }
             if (task instanceof Stop) {
+                decoder.close();
                 return;
             }
             if (task instanceof Generate g) {
-                try {
-                    activate(g.adapter());
-                    g.result().complete(g.run().apply(new SampledGenerator(peft)));
-                } catch (RuntimeException | Error e) {
-                    g.result().completeExceptionally(e);
+                decoder.add(g.request());
+                // every completion that queued meanwhile may join the same step
+                for (Iterator<Task> it = queue.iterator(); it.hasNext(); ) {
+                    if (it.next() instanceof Generate more) {
+                        it.remove();
+                        decoder.add(more.request());
+                    }
                 }
             } else if (task instanceof Classify c) {
                 List<Classify> batch = new ArrayList<>(List.of(c));
@@ -136,7 +145,11 @@ final class LoadedBase implements AutoCloseable {
                         rows += more.prompts().size();
                     }
                 }
+                decoder.suspend();
                 score(batch);
+            }
+            if (decoder.waitNanos() == 0) {
+                decoder.step();
             }
         }
     }
@@ -209,19 +222,11 @@ final class LoadedBase implements AutoCloseable {
         }
     }
 
-    /** Makes the version (or stack) the only active adapters, loading it (and evicting the least recently used). */
-    private Loaded activate(ModelFiles.StagedStack staged) {
-        Loaded loaded = load(staged);
-        evict(Set.of(staged.key()));
-        peft.setActive(loaded.names().toArray(String[]::new));
-        return loaded;
-    }
-
     /**
      * The version on the base (loaded now if it is not), inactive. A stack's layers are loaded together, in order, as
      * adapters of their own: the model applies active adapters in the order they were added.
      */
-    private Loaded load(ModelFiles.StagedStack staged) {
+    Loaded load(ModelFiles.StagedStack staged) {
         String key = staged.key();
         Loaded loaded = adapters.get(key);
         if (loaded == null) {
@@ -251,12 +256,15 @@ final class LoadedBase implements AutoCloseable {
         return loaded;
     }
 
-    /** Unloads the least recently used adapters, except {@code keep}, until the loaded ones fit the budget. */
-    private void evict(Set<String> keep) {
+    /**
+     * Unloads the least recently used adapters, except {@code keep} and those of the decoding batch, until the loaded
+     * ones fit the budget.
+     */
+    void evict(Set<String> keep) {
         for (Iterator<Map.Entry<String, Loaded>> it = adapters.entrySet().iterator();
              it.hasNext() && loadedBytes > budget; ) {
             Map.Entry<String, Loaded> e = it.next();
-            if (!keep.contains(e.getKey())) {
+            if (!keep.contains(e.getKey()) && !decoder.uses(e.getKey())) {
                 e.getValue().names().forEach(peft::remove);
                 loadedBytes -= e.getValue().bytes();
                 it.remove();

@@ -1,21 +1,14 @@
 package io.peftflow.core.generation;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.PeftCoreException;
-import io.peftflow.core.model.CausalLM;
-import io.peftflow.core.model.ForwardArgs;
-import io.peftflow.core.model.KvCache;
 import io.peftflow.core.tuners.PeftModel;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Random;
 
 /**
- * One sequence decoded with temperature and nucleus (top-p) sampling over a KV cache, each new token handed to a
- * sink as soon as it is chosen (streaming). Temperature 0 is greedy. The same seed gives the same tokens.
+ * Temperature and nucleus (top-p) sampling, each new token handed to a sink as soon as it is chosen (streaming).
+ * Temperature 0 is greedy. The same seed gives the same tokens, alone or in a {@link DecodingBatch} with others.
  */
 public final class SampledGenerator {
     /** Why generation ended: a stop token or the sink said stop, or the token budget (or the context) ran out. */
@@ -39,53 +32,41 @@ public final class SampledGenerator {
         boolean accept(long token);
     }
 
-    private final CausalLM model;
-    private final GreedyGenerator.Prefix prefix;
     private final PeftModel peft;
 
     /** A generator through {@code peft}'s active adapters. */
     public SampledGenerator(PeftModel peft) {
-        this.model = peft.base();
-        this.prefix = peft.generationPrefix().orElse(null);
         this.peft = peft;
     }
 
-    /** The most new tokens a prompt of {@code promptTokens} leaves room for in the model's positions. */
-    public int room(int promptTokens) {
-        return model.config().maxPositions() - (prefix == null ? 0 : prefix.length()) - promptTokens;
-    }
-
-    /** Generates up to {@code maxNewTokens} after {@code prompt}; a stop token is not passed to the sink. */
+    /**
+     * Generates up to {@code maxNewTokens} after {@code prompt}; a stop token is not passed to the sink. A
+     * {@link DecodingBatch} of this one sequence: what the sequence decodes in a batch with others.
+     */
     public Finish generate(long[] prompt, int maxNewTokens, Sampling sampling, Collection<Long> stop, TokenSink sink) {
-        if (prompt.length == 0) {
-            throw new PeftCoreException("cannot generate from an empty prompt");
-        }
-        int steps = Math.min(maxNewTokens, room(prompt.length));
-        Random random = new Random(sampling.seed());
-        try (NDManager gen = model.manager().newSubManager();
-             KvCache cache = new KvCache(gen, model.layers().size())) {
-            long[] next = prompt;
-            for (int s = 0; s < steps; s++) {
-                long chosen;
-                try (NDManager step = gen.newSubManager()) {
-                    NDArray ids = step.create(next, new Shape(1, next.length));
-                    ForwardArgs args = s == 0 && prefix != null
-                            ? ForwardArgs.embeds(prefix.embeddings(step, 1).concat(model.embed(ids), 1))
-                            : ForwardArgs.ids(ids);
-                    NDArray logits = peft.generationForward(args.cache(cache));
-                    chosen = choose(logits.get("0, -1, :").toType(DataType.FLOAT32, false).toFloatArray(), sampling,
-                            random);
+        Finish[] finish = new Finish[1];
+        try (DecodingBatch batch = new DecodingBatch(peft)) {
+            batch.join(prompt, maxNewTokens, sampling, stop, 0, new DecodingBatch.Sequence() {
+                @Override
+                public boolean accept(long token) {
+                    return sink.accept(token);
                 }
-                if (stop.contains(chosen)) {
-                    return Finish.STOP;
+
+                @Override
+                public void finished(Finish why) {
+                    finish[0] = why;
                 }
-                if (!sink.accept(chosen)) {
-                    return Finish.STOP;
+
+                @Override
+                public void failed(RuntimeException e) {
+                    throw e;
                 }
-                next = new long[] {chosen};
+            });
+            while (!batch.isEmpty()) {
+                batch.step();
             }
         }
-        return Finish.LENGTH;
+        return finish[0];
     }
 
     static long choose(float[] logits, Sampling sampling, Random random) {

@@ -3,6 +3,7 @@ package io.peftflow.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
@@ -80,6 +81,65 @@ public final class KvCache implements AutoCloseable {
         NDArray out = index == null ? rows.repeat(0, times) : rows.get(new NDIndex("{}", index));
         out.attach(into);
         return out;
+    }
+
+    /**
+     * Keeps the rows {@code rows} (in that order) and drops every row's first {@code from} tokens: a continuous batch
+     * whose finished sequences left, and the left padding all remaining rows had.
+     */
+    public void keepRows(long[] rows, int from) {
+        if (from < 0 || from > length) {
+            throw new IllegalArgumentException("cannot drop " + from + " of " + length + " cached tokens");
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray index = scratch.create(rows).toDevice(manager.getDevice(), false);
+            for (int l = 0; l < keys.length; l++) {
+                if (keys[l] != null) {
+                    put(l, pick(keys[l], index, from, scratch), pick(values[l], index, from, scratch));
+                }
+            }
+        }
+        length -= from;
+    }
+
+    private static NDArray pick(NDArray layer, NDArray rows, int from, NDManager scratch) {
+        NDArray picked = layer.get(new NDIndex("{}", rows));
+        picked.attach(scratch);
+        return picked.get(new NDIndex(":, :, {}:", from)).duplicate();
+    }
+
+    /**
+     * Appends {@code other}'s rows below this cache's and closes {@code other}: a sequence joining a continuous batch.
+     * The shorter side is left-padded with zeros to the longer one's length; the caller masks that padding.
+     */
+    public void appendRows(KvCache other) {
+        if (other.keys.length != keys.length) {
+            throw new IllegalArgumentException("caches of " + keys.length + " and " + other.keys.length + " layers");
+        }
+        int total = Math.max(length, other.length);
+        try (NDManager scratch = manager.newSubManager()) {
+            for (int l = 0; l < keys.length; l++) {
+                if (keys[l] == null) {
+                    put(l, other.keys[l], other.values[l]);
+                } else {
+                    put(l, padLeft(keys[l], total - length, scratch).concat(
+                                    padLeft(other.keys[l], total - other.length, scratch), 0),
+                            padLeft(values[l], total - length, scratch).concat(
+                                    padLeft(other.values[l], total - other.length, scratch), 0));
+                }
+            }
+        }
+        length = total;
+        other.close();
+    }
+
+    /** {@code tokens} zero keys (or values) in front of each row's, in {@code scratch}; the layer itself for none. */
+    private static NDArray padLeft(NDArray layer, int tokens, NDManager scratch) {
+        if (tokens == 0) {
+            return layer;
+        }
+        Shape s = layer.getShape();
+        return scratch.zeros(new Shape(s.get(0), s.get(1), tokens, s.get(3)), layer.getDataType()).concat(layer, 2);
     }
 
     void advance(int tokens) {

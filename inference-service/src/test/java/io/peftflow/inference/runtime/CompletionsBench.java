@@ -1,0 +1,125 @@
+package io.peftflow.inference.runtime;
+
+import ai.djl.ndarray.NDManager;
+import io.peftflow.core.generation.SampledGenerator;
+import io.peftflow.core.model.CausalLM;
+import io.peftflow.core.model.LoadOptions;
+import io.peftflow.core.model.Models;
+import io.peftflow.core.scoring.LabelSet;
+import io.peftflow.core.tiny.TinyModel;
+import io.peftflow.core.tokenizer.Tokenizer;
+import io.peftflow.core.tuners.Inits;
+import io.peftflow.core.tuners.PeftModel;
+import io.peftflow.core.tuners.TargetModules;
+import io.peftflow.core.tuners.lora.LoraConfig;
+import io.peftflow.data.PromptTemplate;
+import io.peftflow.inference.registry.ServedStack;
+import io.peftflow.inference.registry.ServedVersion;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Completions throughput of one base on the CPU (bench/inference-completions/run.sh): {@code CLIENTS} closed-loop
+ * clients each asking {@code REQUESTS} completions of {@code NEW} tokens (fixed lengths: no stop token), alternating
+ * between two LoRA versions, half greedy and half seeded sampling, prompts of 6 to 20 tokens; through the service's
+ * decoding batch ({@code completions.max-batch} 16, continuous batching) and one at a time (max-batch 1), the order
+ * alternating over {@code ROUNDS} rounds. Prints a {@code RESULT} line per run.
+ */
+public final class CompletionsBench {
+    private static final LabelSet LABELS = new LabelSet(PromptTemplate.RAW, " ", List.of("a", "b"));
+
+    private CompletionsBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        int clients = Integer.getInteger("bench.clients", 16);
+        int requests = Integer.getInteger("bench.requests", 4);
+        int newTokens = Integer.getInteger("bench.new", 32);
+        Path tmp = Files.createTempDirectory("completions-bench");
+        Path dir = TinyModel.write(tmp.resolve("tiny"));
+        List<ModelFiles.StagedStack> versions = adapters(dir, tmp);
+        try (Tokenizer tok = Tokenizer.load(dir);
+             LoadedBase batched = new LoadedBase("batched", dir, 1L << 30, 32, 1, 16, Duration.ofMillis(2));
+             LoadedBase alone = new LoadedBase("alone", dir, 1L << 30, 32, 1, 1, Duration.ofMillis(2))) {
+            for (LoadedBase base : List.of(batched, alone)) {
+                run(base, tok, versions, clients, 1, newTokens); // warm-up: JIT, the adapters' first load
+            }
+            for (int r = 1; r <= rounds; r++) {
+                List<LoadedBase> order = r % 2 == 1 ? List.of(batched, alone) : List.of(alone, batched);
+                for (LoadedBase base : order) {
+                    long start = System.nanoTime();
+                    int tokens = run(base, tok, versions, clients, requests, newTokens);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    System.out.printf(Locale.ROOT, "RESULT round=%d mode=%s clients=%d requests=%d new=%d tokens=%d "
+                                    + "seconds=%.2f rps=%.2f tokens_per_s=%.1f%n", r, base.name(), clients,
+                            clients * requests, newTokens, tokens, seconds, clients * requests / seconds,
+                            tokens / seconds);
+                }
+            }
+        }
+    }
+
+    /** The clients' requests through {@code base}; the tokens generated. */
+    private static int run(LoadedBase base, Tokenizer tok, List<ModelFiles.StagedStack> versions, int clients,
+                           int requests, int newTokens) throws InterruptedException {
+        int[] tokens = new int[clients];
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < requests; i++) {
+                    int n = client * requests + i;
+                    long[] prompt = tok.encodePrompt("Transaction: CARD PAYMENT " + "SHOP ".repeat(n % 8) + n);
+                    Completer.Generation g = new Completer.Generation(versions.get(n % 2).version(), prompt.length, tok,
+                            List.of());
+                    base.generate(new Decoder.Request(versions.get(n % 2), prompt, newTokens,
+                            new SampledGenerator.Sampling(n % 2 == 0 ? 0 : 0.8, 1, n), List.of(), g, System.nanoTime()));
+                    try {
+                        g.text();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    tokens[client] += g.completionTokens();
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        int total = 0;
+        for (int t : tokens) {
+            total += t;
+        }
+        return total;
+    }
+
+    /** Two LoRA versions (r 8 on q, k, v, o; random weights) saved as the service stages them. */
+    private static List<ModelFiles.StagedStack> adapters(Path dir, Path tmp) {
+        List<ModelFiles.StagedStack> out = new ArrayList<>();
+        try (CausalLM model = Models.load(dir, LoadOptions.cpu()); NDManager m = model.manager().newSubManager()) {
+            PeftModel peft = new PeftModel(model);
+            for (int v = 1; v <= 2; v++) {
+                String name = "lora-" + v;
+                peft.add(name, new LoraConfig(8, 16, TargetModules.of("q_proj", "k_proj", "v_proj", "o_proj")), v);
+                long seed = v * 100L;
+                for (var p : peft.adapter(name).parameters().values()) {
+                    var old = p.array();
+                    Inits.normal(p, m, seed++, p.name(), 0.05);
+                    old.close();
+                }
+                peft.save(name, tmp.resolve(name), "tiny-llama");
+                ServedVersion version = new ServedVersion("bench", "lora", v, "lora", "tiny-llama", List.of());
+                out.add(new ModelFiles.StagedStack(ServedStack.of(List.of(version)),
+                        List.of(new ModelFiles.StagedAdapter(version, tmp.resolve(name), LABELS, 10_000))));
+            }
+        }
+        return out;
+    }
+}
