@@ -1,7 +1,7 @@
 """Kernels of one repeated unit from an ncu CSV (gpu-ops.sh's ncu-layer-*.csv, or ncu over TrainThroughputBench
 `tinyllama 1 1`): the unit is the longest run of kernel names that the end of the trace repeats twice (two identical
 layer calls, two identical training steps). Prints its kernel count, its GPU time (each kernel timed alone by ncu) and
-the kernels by total time. Usage: python kernels.py FILE.csv[.gz] [top=25]."""
+the kernels by total time. Usage: python ncu_unit.py FILE.csv[.gz] [top=25]."""
 import collections, csv, gzip, sys
 
 path, top = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 25
