@@ -157,6 +157,9 @@ class ConsoleBrowserTest {
 
     /** A job on the uploaded data, started over the API: its page shows it as it trains, then its metrics. */
     private String followsAJobLive(Keys.Key key) throws Exception {
+        // The worker trains one job at a time: a longer one queued first keeps the followed job queued while its page
+        // opens (on a quiet machine the 30-step job alone finished before the browser got there).
+        Training.startJob(key, "transactions", "console-queue-holder", 300);
         String job = Training.startJob(key, "transactions", "transactions-lora");
         browser.findElement(By.id("nav-jobs")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.linkText(job))).click();

@@ -14,7 +14,7 @@ final class Training {
     private static final String JOB = """
             {"dataset": "%s", "model": "tiny-llama",
              "method": {"type": "lora", "hyperparameters": {"r": 4, "lora_alpha": 8, "target_modules": ["q_proj", "v_proj"]}},
-             "training": {"max_steps": 30, "batch_size": 4, "learning_rate": 0.01, "checkpoint_every_steps": 15},
+             "training": {"max_steps": %d, "batch_size": 4, "learning_rate": 0.01, "checkpoint_every_steps": 15},
              "seed": 7, "adapter_name": "%s"}""";
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
 
@@ -23,7 +23,12 @@ final class Training {
 
     /** Starts a job on the dataset's latest version; returns its id. */
     static String startJob(Keys.Key key, String dataset, String adapter) {
-        return startJob(key, JOB.formatted(dataset, adapter));
+        return startJob(key, dataset, adapter, 30);
+    }
+
+    /** The same job with {@code maxSteps} steps. */
+    static String startJob(Keys.Key key, String dataset, String adapter, int maxSteps) {
+        return startJob(key, JOB.formatted(dataset, maxSteps, adapter));
     }
 
     /** Starts the job {@code body} asks for; returns its id. */

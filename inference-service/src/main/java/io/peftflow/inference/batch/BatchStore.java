@@ -141,8 +141,8 @@ public class BatchStore {
     }
 
     private Batch read(String key) {
-        try (InputStream in = store.get(bucket, key)) {
-            return json.readValue(in, Batch.class);
+        try {
+            return json.readValue(store.getBytes(bucket, key), Batch.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read batch " + ObjectStore.uri(bucket, key), e);
         }

@@ -100,14 +100,29 @@ public class ObjectStore {
                 .build()).etag());
     }
 
+    /** Stores a small object held in memory, repeated while it fails transiently (a byte array can be sent again). */
     public String put(String bucket, String key, byte[] body, String contentType) {
-        return put(bucket, key, new ByteArrayInputStream(body), body.length, contentType, Map.of());
+        return retrying("put " + uri(bucket, key),
+                () -> put(bucket, key, new ByteArrayInputStream(body), body.length, contentType, Map.of()));
     }
 
     /** Opens the object for reading; the caller closes the stream. */
     public InputStream get(String bucket, String key) {
         return call("get " + uri(bucket, key),
                 () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+    }
+
+    /**
+     * A small object read whole, repeated while it fails transiently. Whole: a stream closed before its end leaves
+     * the connection to be drained or dropped (a pooled connection once answered the next request with the tail of
+     * an object rewritten while it was read: "Unexpected status line", s3proxy on a local filesystem).
+     */
+    public byte[] getBytes(String bucket, String key) {
+        return retrying("get " + uri(bucket, key), () -> {
+            try (InputStream in = get(bucket, key)) {
+                return in.readAllBytes();
+            }
+        });
     }
 
     /** The object's size, ETag and metadata, or empty when there is no such object. */
