@@ -2,6 +2,7 @@ package io.peftflow.core.scoring;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.PeftCoreException;
@@ -149,8 +150,15 @@ public final class LabelScorer {
             NDArray last = base.hiddenStates(args.attentionMask(scope.create(headMask, new Shape(b, past)))
                     .cache(promptCache)).get(":, -1");
             NDArray firstLogProbs = base.lmHead().forward(last).toType(DataType.FLOAT32, false).logSoftmax(-1);
-            int vocab = Math.toIntExact(firstLogProbs.getShape().get(1));
-            float[] first = firstLogProbs.toFloatArray();
+            // each label row's first token, picked on the device: [total] values to the host, not [b, vocab]
+            long vocab = firstLogProbs.getShape().get(1);
+            long[] firstIndex = new long[total];
+            for (int r = 0; r < b; r++) {
+                for (int l = 0; l < counts[r]; l++) {
+                    firstIndex[firstRow[r] + l] = r * vocab + queries.get(r).continuations().get(l)[0];
+                }
+            }
+            float[] first = firstLogProbs.reshape(-1).get(new NDIndex("{}", scope.create(firstIndex))).toFloatArray();
             float[] rest = new float[total];
             if (width > 0) {
                 try (KvCache cache = promptCache.repeatRows(scope, counts)) {
@@ -170,8 +178,7 @@ public final class LabelScorer {
             for (int r = 0; r < b; r++) {
                 out[r] = new double[counts[r]];
                 for (int l = 0; l < counts[r]; l++) {
-                    long firstToken = queries.get(r).continuations().get(l)[0];
-                    out[r][l] = first[r * vocab + (int) firstToken] + rest[firstRow[r] + l];
+                    out[r][l] = first[firstRow[r] + l] + rest[firstRow[r] + l];
                 }
             }
             return out;
