@@ -187,30 +187,37 @@ public final class LlamaForCausalLM extends CausalLM {
         }
 
         /**
-         * One kernel call for the whole layer (causal attention without a mask, over the KV cache if any: the whole
-         * sequence with nothing cached, or one new token; frozen fused weights, and on each Linear no hook or one
-         * low-rank update); the per-module path otherwise.
+         * One kernel call for the whole layer (causal attention, or masked where the pass has a mask, over the KV cache
+         * if any: with a mask any number of new tokens, without one the whole sequence with nothing cached or one new
+         * token; frozen fused weights, and on each Linear no hook or one low-rank update); the per-module path
+         * otherwise.
          */
         @Override
         protected NDArray fusedForward(NDArray hidden, LayerInput in) {
-            LowRank[] updates = fusedUpdates(in);
+            LowRank[] updates = fusedUpdates();
             if (updates == null) {
                 return null;
             }
             NDArray[] w = kernelInputs(hidden, in);
-            if (in.cache() == null) {
+            NDArray mask = attn.sliding && in.slidingMask() != null ? in.slidingMask() : in.fullMask();
+            if (in.cache() == null && mask == null) {
                 return Kernels.llamaLayer(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], updates);
             }
-            NDArray[] past = in.cache().get(index());
-            NDList out = Kernels.llamaDecodeLayer(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], past[0],
-                    past[1], updates);
-            in.cache().put(index(), out.get(1), out.get(2));
+            NDArray[] past = in.cache() == null ? new NDArray[2] : in.cache().get(index());
+            NDList out = mask == null
+                    ? Kernels.llamaDecodeLayer(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], past[0],
+                            past[1], updates)
+                    : Kernels.llamaMaskedLayer(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], past[0],
+                            past[1], mask, updates);
+            if (in.cache() != null) {
+                in.cache().put(index(), out.get(1), out.get(2));
+            }
             return out.get(0);
         }
 
         /** The low-rank update of each target (q, k, v, o, gate, up, down) when the layer runs as one call, else null. */
-        private LowRank[] fusedUpdates(LayerInput in) {
-            if (in.fullMask() != null || in.slidingMask() != null || attn.qkv == null || mlp.gateUp == null) {
+        private LowRank[] fusedUpdates() {
+            if (attn.qkv == null || mlp.gateUp == null) {
                 return null;
             }
             if (attn.qkv.weight() == null || mlp.gateUp.weight() == null || attn.o.weight().isTrainable()
@@ -238,13 +245,15 @@ public final class LlamaForCausalLM extends CausalLM {
 
         /**
          * The updates for a training pass through {@link #trainForward} and {@link #backward} (the fused conditions,
-         * no cache, no block hooks, one {@code [r, in]} pair or none per target), else null: autograd's path.
+         * no cache, no mask (the training kernel is causal only), no block hooks, one {@code [r, in]} pair or none per
+         * target), else null: autograd's path.
          */
         LowRank[] trainableUpdates(LayerInput in) {
-            if (in.cache() != null || !afterAttention().enabled().isEmpty() || !afterMlp().enabled().isEmpty()) {
+            if (in.cache() != null || in.fullMask() != null || in.slidingMask() != null
+                    || !afterAttention().enabled().isEmpty() || !afterMlp().enabled().isEmpty()) {
                 return null;
             }
-            LowRank[] updates = fusedUpdates(in);
+            LowRank[] updates = fusedUpdates();
             if (updates == null) {
                 return null;
             }

@@ -146,6 +146,18 @@ public final class Kernels {
     }
 
     /**
+     * {@link #llamaDecodeLayer} with an additive {@code mask} over the past and new keys ({@code [B|1, 1, T, S]}, 0 keep,
+     * large negative drop): left padding, or several new tokens after a cache (the label scorer's passes).
+     */
+    public static NDList llamaMaskedLayer(NDArray h, NDArray inputNorm, NDArray qkv, NDArray o, NDArray postNorm,
+                                          NDArray gateUp, NDArray down, NDArray eps, NDArray cos, NDArray sin,
+                                          NDArray pastK, NDArray pastV, NDArray mask, LowRank... updates) {
+        NDArray none = empty(h.getDevice(), h.getDataType());
+        return run("llama_masked_layer", layerInputs(new NDArray[] {h, inputNorm, qkv, o, postNorm, gateUp, down, eps,
+                cos, sin, pastK == null ? none : pastK, pastV == null ? none : pastV, mask}, updates));
+    }
+
+    /**
      * What one {@link #llamaLayerTrain} call keeps for {@link #llamaLayerBackward}, held inside libtorch (the CUDA
      * attention kernel's sequence bounds have no DJL form); the backward frees it, {@link #close} otherwise.
      */

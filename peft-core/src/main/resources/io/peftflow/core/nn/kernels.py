@@ -71,6 +71,10 @@ class Kernels(Module):
     # * B [out, r], or one pair per row, [B, in, r] and [B, r, out]; empty when the target has none). Over a KV cache: this
     # step's keys and values go after past_k/past_v ([B, KV, S, D], empty for none) and are returned, all of them,
     # with the output; the queries are then either the whole causal sequence or one new token.
+    return self.llama_masked_layer(h, ln1, wqkv, wo, ln2, wgu, wd, eps, cos, sin, past_k, past_v, h.new_empty([0]), aq, bq, ak, bk, av, bv, ao, bo, ag, bg, au, bu, ad, bd)
+  def llama_masked_layer(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, past_k: Tensor, past_v: Tensor, mask: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+    # llama_decode_layer with an additive mask over past + new keys ([B|1, 1, T, S]: padding, several new tokens over a
+    # cache, as the label scorer's passes have), or causal attention when the mask is empty
     x = self.rms_norm(h, ln1, eps)
     qd = wo.size(1)
     kvd = (wqkv.size(0) - qd) // 2
@@ -87,7 +91,10 @@ class Kernels(Module):
     if past_k.numel() > 0:
       k = torch.cat([past_k, k], 2)
       heads = torch.cat([past_v, heads], 2)
-    att = self.causal_attention(qk_parts[0], k, heads)
+    if mask.numel() > 0:
+      att = self.masked_attention(qk_parts[0], k, heads, mask)
+    else:
+      att = self.causal_attention(qk_parts[0], k, heads)
     h = h + self._lora_opt(torch.linear(att, wo), att, ao, bo)
     x = self.rms_norm(h, ln2, eps)
     inter = wgu.size(0) // 2

@@ -82,6 +82,64 @@ class FusedLayerTest {
         }
     }
 
+    /**
+     * With a mask (padding, or tokens packed side by side after a cache as the label scorer feeds them) the fused layer
+     * gives the per-module results.
+     */
+    @Test
+    void fusedMaskedLayerOverACacheMatchesPerModule() {
+        try (CausalLM model = Models.load(Fixtures.dir("llama_gqa_tied"), LoadOptions.cpu());
+             NDManager s = model.manager().newSubManager();
+             KvCache fusedCache = new KvCache(s, model.layers().size());
+             KvCache plainCache = new KvCache(s, model.layers().size())) {
+            LlamaForCausalLM.Layer layer = (LlamaForCausalLM.Layer) model.layers().get(1);
+            Linear q = (Linear) model.module("model.layers.1.self_attn.q_proj");
+            NDArray invFreq = s.create(Rope.invFreq(model.config()));
+            long hidden = model.config().hiddenSize();
+            // a 5-token prompt (row 1 left-padded by 2), then 3 new tokens: row 0 packs two continuations side by side
+            // (tokens 5 | 6, 7), row 1 continues causally
+            int[] pad = {0, 2};
+            int past = 0;
+            for (int step = 0; step < 2; step++) {
+                int t = step == 0 ? 5 : 3;
+                int keys = past + t;
+                NDArray h = s.randomNormal(0, 1, new Shape(2, t, hidden), DataType.FLOAT32);
+                float[] mask = new float[2 * t * keys];
+                for (int r = 0; r < 2; r++) {
+                    for (int i = 0; i < t; i++) {
+                        for (int k = 0; k < keys; k++) {
+                            mask[(r * t + i) * keys + k] = seen(r, past + i, k, pad[r]) ? 0 : -1e9f;
+                        }
+                    }
+                }
+                NDArray positions = s.create(step == 0 ? new long[] {0, 1, 2, 3, 4, 0, 0, 0, 1, 2}
+                        : new long[] {5, 5, 6, 3, 4, 5}, new Shape(2, t));
+                NDArray[] cs = Rope.cosSin(positions, invFreq, DataType.FLOAT32);
+                NDArray additive = s.create(mask, new Shape(2, 1, t, keys));
+                NDArray fused = layer.fusedForward(h, new LayerInput(cs[0], cs[1], additive, null, fusedCache));
+                assertNotNull(fused, "fused path taken with a mask, " + t + " tokens");
+                q.hooks().add("identity", (out, in) -> out);   // not a low-rank hook: per-module path
+                NDArray perModule = layer.forward(h, new LayerInput(cs[0], cs[1], additive, null, plainCache));
+                q.hooks().remove("identity");
+                assertArrayEquals(perModule.toFloatArray(), fused.toFloatArray(), 2e-6f, t + " tokens after " + past);
+                fusedCache.advance(t);
+                plainCache.advance(t);
+                past += t;
+            }
+        }
+    }
+
+    /** Whether token {@code query} of row {@code r} sees key {@code k} in the masked test above. */
+    private static boolean seen(int r, int query, int k, int pad) {
+        if (k < pad || k > query) {
+            return false;
+        }
+        if (k < 5 || r == 1) {
+            return true; // the prompt, and row 1's causal continuation
+        }
+        return query == 5 ? k == 5 : k >= 6; // row 0: token 5 on its own, tokens 6 and 7 together
+    }
+
     @Test
     void loraInsideTheFusedLayerMatchesPerTargetHooks() {
         // all seven targets; then q and v only (k's empty slot in the joint q/k/v update); then MLP only
