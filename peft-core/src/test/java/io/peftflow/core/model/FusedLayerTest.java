@@ -59,23 +59,10 @@ class FusedLayerTest {
              NDManager s = model.manager().newSubManager();
              KvCache fusedCache = new KvCache(s, model.layers().size());
              KvCache plainCache = new KvCache(s, model.layers().size())) {
-            LlamaForCausalLM.Layer layer = (LlamaForCausalLM.Layer) model.layers().get(1);
-            Linear q = (Linear) model.module("model.layers.1.self_attn.q_proj");
-            NDArray invFreq = s.create(Rope.invFreq(model.config()));
-            long hidden = model.config().hiddenSize();
             int past = 0;
             for (int t : new int[] {5, 1, 1}) {
-                NDArray h = s.randomNormal(0, 1, new Shape(2, t, hidden), DataType.FLOAT32);
                 NDArray positions = s.arange(past, past + t).toType(DataType.INT64, false).expandDims(0);
-                NDArray[] cs = Rope.cosSin(positions, invFreq, DataType.FLOAT32);
-                NDArray fused = layer.fusedForward(h, new LayerInput(cs[0], cs[1], null, null, fusedCache));
-                assertNotNull(fused, "fused path taken with a cache, " + t + " tokens");
-                q.hooks().add("identity", (out, x) -> out);   // not a low-rank hook: per-module path
-                NDArray perModule = layer.forward(h, new LayerInput(cs[0], cs[1], null, null, plainCache));
-                q.hooks().remove("identity");
-                assertArrayEquals(perModule.toFloatArray(), fused.toFloatArray(), 2e-6f, t + " tokens after " + past);
-                fusedCache.advance(t);
-                plainCache.advance(t);
+                assertStepMatches(model, s, positions, null, fusedCache, plainCache);
                 past += t;
             }
             assertArrayEquals(plainCache.get(1)[0].toFloatArray(), fusedCache.get(1)[0].toFloatArray(), 2e-6f, "keys");
@@ -92,18 +79,14 @@ class FusedLayerTest {
              NDManager s = model.manager().newSubManager();
              KvCache fusedCache = new KvCache(s, model.layers().size());
              KvCache plainCache = new KvCache(s, model.layers().size())) {
-            LlamaForCausalLM.Layer layer = (LlamaForCausalLM.Layer) model.layers().get(1);
-            Linear q = (Linear) model.module("model.layers.1.self_attn.q_proj");
-            NDArray invFreq = s.create(Rope.invFreq(model.config()));
-            long hidden = model.config().hiddenSize();
             // a 5-token prompt (row 1 left-padded by 2), then 3 new tokens: row 0 packs two continuations side by side
             // (tokens 5 | 6, 7), row 1 continues causally
             int[] pad = {0, 2};
+            long[][] positions = {{0, 1, 2, 3, 4, 0, 0, 0, 1, 2}, {5, 5, 6, 3, 4, 5}};
             int past = 0;
             for (int step = 0; step < 2; step++) {
                 int t = step == 0 ? 5 : 3;
                 int keys = past + t;
-                NDArray h = s.randomNormal(0, 1, new Shape(2, t, hidden), DataType.FLOAT32);
                 float[] mask = new float[2 * t * keys];
                 for (int r = 0; r < 2; r++) {
                     for (int i = 0; i < t; i++) {
@@ -112,21 +95,33 @@ class FusedLayerTest {
                         }
                     }
                 }
-                NDArray positions = s.create(step == 0 ? new long[] {0, 1, 2, 3, 4, 0, 0, 0, 1, 2}
-                        : new long[] {5, 5, 6, 3, 4, 5}, new Shape(2, t));
-                NDArray[] cs = Rope.cosSin(positions, invFreq, DataType.FLOAT32);
-                NDArray additive = s.create(mask, new Shape(2, 1, t, keys));
-                NDArray fused = layer.fusedForward(h, new LayerInput(cs[0], cs[1], additive, null, fusedCache));
-                assertNotNull(fused, "fused path taken with a mask, " + t + " tokens");
-                q.hooks().add("identity", (out, in) -> out);   // not a low-rank hook: per-module path
-                NDArray perModule = layer.forward(h, new LayerInput(cs[0], cs[1], additive, null, plainCache));
-                q.hooks().remove("identity");
-                assertArrayEquals(perModule.toFloatArray(), fused.toFloatArray(), 2e-6f, t + " tokens after " + past);
-                fusedCache.advance(t);
-                plainCache.advance(t);
+                assertStepMatches(model, s, s.create(positions[step], new Shape(2, t)),
+                        s.create(mask, new Shape(2, 1, t, keys)), fusedCache, plainCache);
                 past += t;
             }
         }
+    }
+
+    /**
+     * Random hidden states of 2 rows at these positions ({@code [1|2, T]}) through layer 1 fused and, a plain hook
+     * forcing it, module by module, each over its own cache with the same additive mask (or none): equal outputs.
+     */
+    private static void assertStepMatches(CausalLM model, NDManager s, NDArray positions, NDArray mask,
+                                          KvCache fusedCache, KvCache plainCache) {
+        LlamaForCausalLM.Layer layer = (LlamaForCausalLM.Layer) model.layers().get(1);
+        Linear q = (Linear) model.module("model.layers.1.self_attn.q_proj");
+        int t = Math.toIntExact(positions.getShape().get(1));
+        String what = t + " tokens after " + fusedCache.length() + (mask == null ? "" : ", masked");
+        NDArray h = s.randomNormal(0, 1, new Shape(2, t, model.config().hiddenSize()), DataType.FLOAT32);
+        NDArray[] cs = Rope.cosSin(positions, s.create(Rope.invFreq(model.config())), DataType.FLOAT32);
+        NDArray fused = layer.fusedForward(h, new LayerInput(cs[0], cs[1], mask, null, fusedCache));
+        assertNotNull(fused, "fused path taken: " + what);
+        q.hooks().add("identity", (out, x) -> out);   // not a low-rank hook: per-module path
+        NDArray perModule = layer.forward(h, new LayerInput(cs[0], cs[1], mask, null, plainCache));
+        q.hooks().remove("identity");
+        assertArrayEquals(perModule.toFloatArray(), fused.toFloatArray(), 2e-6f, what);
+        fusedCache.advance(t);
+        plainCache.advance(t);
     }
 
     /** Whether token {@code query} of row {@code r} sees key {@code k} in the masked test above. */
