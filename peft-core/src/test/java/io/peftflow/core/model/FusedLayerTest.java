@@ -1,9 +1,11 @@
 package io.peftflow.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -19,6 +21,7 @@ import io.peftflow.core.nn.Parameter;
 import io.peftflow.core.tuners.PeftModel;
 import io.peftflow.core.tuners.TargetModules;
 import io.peftflow.core.tuners.lora.LoraConfig;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -52,33 +55,48 @@ class FusedLayerTest {
         }
     }
 
-    /** Over a KV cache (a prompt, then one new token at a time) the fused layer gives the per-module results. */
+    /**
+     * Over a KV cache all layers run as one call, writing into the cache in place (a prompt, then one new token at a
+     * time, the cache growing past its first capacity), with or without left padding (a mask): the per-module path's
+     * logits and cached keys.
+     */
     @Test
-    void fusedDecodeStepsMatchPerModuleDecodeSteps() {
+    void decodeStackMatchesPerModuleDecodeSteps() {
         try (CausalLM model = Models.load(Fixtures.dir("llama_gqa_tied"), LoadOptions.cpu());
-             NDManager s = model.manager().newSubManager();
-             KvCache fusedCache = new KvCache(s, model.layers().size());
-             KvCache plainCache = new KvCache(s, model.layers().size())) {
-            LlamaForCausalLM.Layer layer = (LlamaForCausalLM.Layer) model.layers().get(1);
+             NDManager s = model.manager().newSubManager()) {
             Linear q = (Linear) model.module("model.layers.1.self_attn.q_proj");
-            NDArray invFreq = s.create(Rope.invFreq(model.config()));
-            long hidden = model.config().hiddenSize();
-            int past = 0;
-            for (int t : new int[] {5, 1, 1}) {
-                NDArray h = s.randomNormal(0, 1, new Shape(2, t, hidden), DataType.FLOAT32);
-                NDArray positions = s.arange(past, past + t).toType(DataType.INT64, false).expandDims(0);
-                NDArray[] cs = Rope.cosSin(positions, invFreq, DataType.FLOAT32);
-                NDArray fused = layer.fusedForward(h, new LayerInput(cs[0], cs[1], null, null, fusedCache));
-                assertNotNull(fused, "fused path taken with a cache, " + t + " tokens");
-                q.hooks().add("identity", (out, x) -> out);   // not a low-rank hook: per-module path
-                NDArray perModule = layer.forward(h, new LayerInput(cs[0], cs[1], null, null, plainCache));
-                q.hooks().remove("identity");
-                assertArrayEquals(perModule.toFloatArray(), fused.toFloatArray(), 2e-6f, t + " tokens after " + past);
-                fusedCache.advance(t);
-                plainCache.advance(t);
-                past += t;
+            LlamaForCausalLM.Layer layer = (LlamaForCausalLM.Layer) model.layers().get(1);
+            for (boolean padded : new boolean[] {false, true}) {
+                try (KvCache stackCache = new KvCache(s, model.layers().size());
+                     KvCache plainCache = new KvCache(s, model.layers().size())) {
+                    int past = 0;
+                    for (int t : new int[] {5, 1, 1, 1}) {
+                        NDArray ids = s.randomInteger(3, 60, new Shape(2, t), DataType.INT64);
+                        NDArray mask = null;
+                        if (padded) {
+                            // row 1's first two prompt tokens are padding
+                            mask = s.ones(new Shape(2, past + t), DataType.INT64);
+                            mask.set(new NDIndex("1, :2"), 0);
+                        }
+                        assertTrue(layer.addStackInputs(new ArrayList<>(), new ArrayList<>()), "one call for all");
+                        NDArray stacked = model.forward(ForwardArgs.ids(ids).attentionMask(mask).cache(stackCache));
+                        q.hooks().add("identity", (out, x) -> out);   // not a low-rank hook: per-module path
+                        assertFalse(layer.addStackInputs(new ArrayList<>(), new ArrayList<>()), "layer by layer");
+                        NDArray perModule = model.forward(ForwardArgs.ids(ids).attentionMask(mask).cache(plainCache));
+                        q.hooks().remove("identity");
+                        assertArrayEquals(perModule.toFloatArray(), stacked.toFloatArray(), 2e-5f,
+                                t + " tokens after " + past + (padded ? ", padded" : ""));
+                        past += t;
+                    }
+                    NDArray[][] stackKv = stackCache.buffers(2, model.config().numKvHeads(), model.config().headDim(),
+                            DataType.FLOAT32, past);
+                    NDArray[][] plainKv = plainCache.buffers(2, model.config().numKvHeads(), model.config().headDim(),
+                            DataType.FLOAT32, past);
+                    NDIndex filled = new NDIndex(":, :, :{}", past);
+                    assertArrayEquals(plainKv[0][1].get(filled).toFloatArray(), stackKv[0][1].get(filled)
+                            .toFloatArray(), 2e-6f, "layer 1's keys");
+                }
             }
-            assertArrayEquals(plainCache.get(1)[0].toFloatArray(), fusedCache.get(1)[0].toFloatArray(), 2e-6f, "keys");
         }
     }
 
