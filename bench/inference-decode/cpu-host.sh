@@ -24,10 +24,5 @@ run() {  # run CONTENDER ROUND
     -Dbench.cpu=true -Dbench.new="${NEW:-64}" -Dbench.cases="$CASES" "${opts[@]}" -cp "$cp" \
     io.peftflow.core.bench.DecodeBench narrow 2>&1 | grep "RESULT decode" | sed "s/^/[$1-r$2] /" | tee -a "$LOG"
 }
-order=(${CONTENDERS:-base core core-opt})
-for r in $(seq 1 "${ROUNDS:-3}"); do
-  for c in "${order[@]}"; do
-    run "$c" "$r"
-  done
-  order=("${order[@]:1}" "${order[0]}")
-done
+source bench/rounds.sh
+rounds ${CONTENDERS:-base core core-opt}
