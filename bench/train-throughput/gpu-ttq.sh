@@ -2,46 +2,71 @@
 # Issue 25 item 3 on the GPU machine, one round per call: time-to-quality of peft-core's TrainCommand (the TrainingRun
 # the worker runs, with its length bucketing) against HF Trainer + PEFT (ttq.py has both setups) on the generated
 # transactions (20,000 train / 500 validation, written by TransactionDataset seeds 42/43 and encoded by EvalSetDump on
-# this machine: .ttq/, see BENCHMARKS), the random TinyLlama-shaped checkpoint of make_tinyllama.py.
+# this machine: .ttq/, see BENCHMARKS), the random TinyLlama-shaped checkpoint of make_tinyllama.py. Each contender
+# saves its adapter every 50 steps and after the last; after its run, one evaluator (ttq.py hf-eval / core-eval: the
+# checkpoint in fp32, the same 500 examples) measures every snapshot of it.
 # Staged like gpu-resume.sh (/root/jre, /root/cp, /root/gpu pieces, /root/extra = .gpu-extra, /root/ttq = .ttq).
 # Usage: ROUND=1 ORDER="hf core" HF_CONFIG="group-by-length flatten" bench/train-throughput/gpu-ttq.sh, then rounds 2
-# and 3 with HF's faster configuration of round 1 alone (HF_CONFIG=...) and the order alternated.
-# Round 1 must run HF first: the faster HF configuration's loss after one epoch is the target. The log accumulates in /root/ttq/ttq.log (one
+# and 3 with HF's faster configuration of round 1 alone (HF_CONFIG=...) and the order alternated. A round 1 too long
+# for one call may be split (ORDER=hf, then ORDER=core, same ROUND): the log accumulates in /root/ttq/ttq.log (one
 # machine session) and is copied, with this round's raw logs, to $OUT.
+# Round 1 must run HF first: the faster HF configuration's loss after one epoch is the target.
+# DRY=1 checks the pipeline: STEPS (default 60) steps per contender, its own log (/root/ttq/dry.log, fresh each call);
+# its peft-core run also serves as the warm-up.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source bench/train-throughput/gpu-common.sh
-LOG=/root/ttq/ttq.log
 D=/root/ttq
+LOG=$D/ttq.log
 ROUND=${ROUND:-1}
+ORDER=${ORDER:-hf core}
 HF_CONFIG=${HF_CONFIG:-group-by-length}
-STEPS=$(( ($(wc -l < $D/train.jsonl) + 15) / 16 ))   # one epoch at batch 16
+if [ "${DRY:-0}" = 1 ]; then  # never into the rounds' log: its losses would set the target
+  STEPS=${STEPS:-60}
+  LOG=$D/dry.log
+  rm -f "$LOG"
+elif [ -n "${STEPS:-}" ]; then
+  echo "STEPS is for DRY=1 checks: a round trains one epoch" >&2
+  exit 2
+else
+  STEPS=$(( ($(wc -l < $D/train.jsonl) + 15) / 16 ))   # one epoch at batch 16
+fi
 TTQ="python3 -P bench/train-throughput/ttq.py"
 [ -f /root/tl/model.safetensors ] || python3 -P bench/train-throughput/make_tinyllama.py /root/tl $D/tiny 2>&1 | grep RESULT
 echo "round $ROUND ($(date -u +%H:%M:%S) UTC, $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader)): $ORDER" \
   | tee -a "$LOG"
-core_train() {  # core_train OUT STEPS
+core_train() {  # core_train OUT STEPS: no evaluation before the end (the snapshots are evaluated after the run)
   train_lora /root/extra --train $D/train.jsonl --validation $D/validation.jsonl --steps "$2" --lr 1e-3 --warmup 10 \
-    --eval-every 50 --out "$1"
+    --eval-every 0 --snapshot-every 50 --out "$1"
 }
-if [ ! -f /tmp/warm-ttq ]; then  # discarded: the first JVM loads libtorch and CUDA from a cold disk
+if [ "${DRY:-0}" != 1 ] && [ ! -f /tmp/warm-ttq ]; then  # discarded: the first JVM loads libtorch and CUDA from a
+  # cold disk (a DRY=1 check's peft-core run does the same)
   core_train /tmp/warm 20 > "$RAW/warm-up-peft-core.log" 2>&1
   touch /tmp/warm-ttq
 fi
+evaluate() {  # evaluate hf|core LABEL SNAPSHOTS: the common evaluator over a run's snapshots, its lines into $LOG
+  $TTQ "$1-eval" "$RAW/$2.log" "$3" /root/tl $D/eval-tokens.jsonl > "$RAW/$2-eval.log" 2>&1 \
+    || tail -5 "$RAW/$2-eval.log" | tee -a "$LOG"
+  grep -E "^(EVAL|RESULT|eval @|lora )" "$RAW/$2-eval.log" | sed "s/^/[$2] /" | tee -a "$LOG"
+}
 run() {
   case $1 in
     hf)
       for c in $HF_CONFIG; do
-        $TTQ hf "$c" /root/tl $D/train-tokens.jsonl $D/eval-tokens.jsonl > "$RAW/hf-$c-r$ROUND.log" 2>&1
-        grep -E "^(EVAL|RESULT|packed)" "$RAW/hf-$c-r$ROUND.log" | sed "s/^/[hf-$c-r$ROUND] /" | tee -a "$LOG"
+        rm -rf /tmp/hf-snapshots
+        $TTQ hf "$c" /root/tl $D/train-tokens.jsonl /tmp/hf-snapshots "$STEPS" > "$RAW/hf-$c-r$ROUND.log" 2>&1 \
+          || tail -5 "$RAW/hf-$c-r$ROUND.log" | tee -a "$LOG"
+        grep -E "^(RESULT|packed)" "$RAW/hf-$c-r$ROUND.log" | sed "s/^/[hf-$c-r$ROUND] /" | tee -a "$LOG"
+        evaluate hf "hf-$c-r$ROUND" /tmp/hf-snapshots
       done ;;
     core)
       rm -rf /tmp/core
       core_train /tmp/core "$STEPS" 2>&1 | $TTQ ts > "$RAW/peft-core-r$ROUND.log"
-      $TTQ core "$RAW/peft-core-r$ROUND.log" | sed "s/^/[peft-core-r$ROUND] /" | tee -a "$LOG" ;;
+      touch /tmp/warm-ttq
+      evaluate core "peft-core-r$ROUND" /tmp/core/snapshots ;;
   esac
 }
-for c in ${ORDER:-hf core}; do
+for c in $ORDER; do
   run "$c"
 done
 $TTQ summary "$LOG" | tee "${OUT:-/tmp}/summary.txt"

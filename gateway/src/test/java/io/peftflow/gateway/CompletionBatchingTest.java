@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Concurrent completions on one base are decoded together (inference-service's decoding batch) and each answers
  * exactly as it does alone: two LoRA versions and a stack, chat and text, greedy and seeded sampling, a stop sequence,
- * a stream. A client that leaves a stream frees its row; bad sampling fields are a 400 naming the field.
+ * a stream. A client that leaves, during a stream or before a whole answer, frees its row; bad sampling fields are a
+ * 400 naming the field.
  */
 @QuarkusTest
 class CompletionBatchingTest {
@@ -177,26 +179,12 @@ class CompletionBatchingTest {
 
     @Test
     void aClientLeavingAStreamFreesItsRow() throws Exception {
-        // a seed whose first 24 tokens hold no EOS: the same seed streams those tokens first, however long it may run
-        Map<String, Object> ask = text(ADAPTER + ":1", "Transaction: a long story about", 24, 2.0, 1, 0);
-        String answer = "";
-        for (long seed = 1; seed <= 40 && !answer.contains(" length "); seed++) {
-            ask.put("seed", seed);
-            answer = new Call("/completions", ask).answer();
-        }
-        assertTrue(answer.contains(" length 24 "), "no seed gave 24 tokens: " + answer);
+        Map<String, Object> ask = longAnswer(24);
         ask.put("max_tokens", 400);
         ask.put("stream", true);
-        String body = JSON.writeValueAsString(ask);
         long mark = logLines();
         // a client that reads the first event and hangs up
-        try (Socket socket = new Socket(api.getHost(), api.getPort())) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/completions HTTP/1.1\r\nHost: " + api.getHost() + "\r\nAuthorization: "
-                    + ServedAdapter.owner().bearer() + "\r\nContent-Type: application/json\r\nAccept: text/event-stream"
-                    + "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.UTF_8));
-            out.flush();
+        try (Socket socket = post(ask)) {
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null && !line.startsWith("data: ")) {
@@ -204,11 +192,73 @@ class CompletionBatchingTest {
             }
             assertTrue(line != null, "a first event");
         }
+        awaitCancelled(mark);
+    }
+
+    @Test
+    void aClientLeavingBeforeTheAnswerFreesItsRow() throws Exception {
+        Map<String, Object> ask = longAnswer(24);
+        ask.put("max_tokens", 400);
+        // The client hangs up once its row decodes, before any byte of the answer. Its first 24 tokens take ~100 ms
+        // here; a row that still ends by itself before the hang-up reaches it is tried again.
+        List<String> ended = new ArrayList<>();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            long mark = logLines();
+            try (Socket socket = post(ask)) {
+                awaitLine(mark, l -> ROWS.matcher(l).find(), "the completion never started decoding");
+            }
+            String end = awaitLine(mark, l -> l.contains("completion of"), "the completion never ended");
+            if (end.contains("ended (cancelled by its client)")) {
+                return;
+            }
+            ended.add(end);
+        }
+        throw new AssertionError("a non-streaming completion whose client left decoded to its end: " + ended);
+    }
+
+    /** A seeded sampling request whose answer runs to {@code tokens} tokens without an EOS. */
+    private static Map<String, Object> longAnswer(int tokens) {
+        Map<String, Object> ask = text(ADAPTER + ":1", "Transaction: a long story about", tokens, 2.0, 1, 0);
+        String answer = "";
+        for (long seed = 1; seed <= 40 && !answer.contains(" length "); seed++) {
+            ask.put("seed", seed);
+            answer = new Call("/completions", ask).answer();
+        }
+        assertTrue(answer.contains(" length " + tokens + " "), "no seed gave " + tokens + " tokens: " + answer);
+        return ask;
+    }
+
+    /** Sends {@code body} to /v1/completions on a raw socket, which the caller closes to leave. */
+    private Socket post(Map<String, Object> body) throws IOException {
+        byte[] json = JSON.writeValueAsBytes(body);
+        Socket socket = new Socket(api.getHost(), api.getPort());
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/completions HTTP/1.1\r\nHost: " + api.getHost() + "\r\nAuthorization: "
+                + ServedAdapter.owner().bearer() + "\r\nContent-Type: application/json\r\nAccept: */*"
+                + "\r\nContent-Length: " + json.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.write(json);
+        out.flush();
+        return socket;
+    }
+
+    private static void awaitCancelled(long mark) throws Exception {
+        awaitLine(mark, l -> l.contains("ended (cancelled by its client)"),
+                "the row of a completion whose client left still decodes");
+    }
+
+    /** The first inference-service log line since {@code mark} that {@code wanted} accepts, within 30 s. */
+    private static String awaitLine(long mark, Predicate<String> wanted, String otherwise) throws Exception {
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (linesSince(mark).stream().noneMatch(l -> l.contains("ended (cancelled by its client)"))) {
-            assertTrue(System.nanoTime() < deadline, "the row of a stream whose client left still decodes: "
-                    + linesSince(mark).stream().filter(l -> l.contains("completion of")).toList());
-            Thread.sleep(100);
+        while (true) {
+            List<String> lines = linesSince(mark);
+            for (String l : lines) {
+                if (wanted.test(l)) {
+                    return l;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, otherwise + ": "
+                    + lines.stream().filter(l -> l.contains("completion of")).toList());
+            Thread.sleep(5);
         }
     }
 

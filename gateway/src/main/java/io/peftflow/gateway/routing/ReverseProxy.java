@@ -4,6 +4,7 @@ import io.peftflow.events.PlatformHeaders;
 import io.peftflow.gateway.config.GatewayConfig;
 import io.peftflow.gateway.net.ClientAddress;
 import io.peftflow.gateway.trace.RequestIds;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -109,6 +110,13 @@ public class ReverseProxy {
         }
         client.request(options)
                 .compose(upstreamRequest -> {
+                    // A client that leaves before the answer starts (a long completion it gave up on) closes the
+                    // upstream exchange too, so the service stops working on it.
+                    response.closeHandler(closed -> upstreamRequest.reset());
+                    if (response.closed()) {  // it left while the key was looked up or the connection opened
+                        upstreamRequest.reset();
+                        return Future.failedFuture("the client left before the request was sent");
+                    }
                     if (!body) {
                         return upstreamRequest.send();
                     }
@@ -119,6 +127,9 @@ public class ReverseProxy {
                 })
                 .onSuccess(upstreamResponse -> relay(upstreamResponse, response, requestId, clients.publicBase(request)))
                 .onFailure(failure -> {
+                    if (response.closed()) {
+                        return; // nobody to answer
+                    }
                     LOG.warnf("request %s to %s failed: %s", requestId, uri, failure.getMessage());
                     response.putHeader(PlatformHeaders.REQUEST_ID, requestId);
                     ProblemResponses.send(response, 502, "Bad Gateway",

@@ -116,7 +116,7 @@ public class CompletionsResource {
         if (!Boolean.TRUE.equals(body.stream())) {
             String text;
             try {
-                text = g.text();
+                text = g.text(() -> http.response().closed());
             } catch (InterruptedException e) {
                 g.cancel();
                 Thread.currentThread().interrupt();

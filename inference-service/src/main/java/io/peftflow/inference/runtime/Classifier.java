@@ -50,14 +50,14 @@ public class Classifier {
                     + " was trained on generative data (no label set): use /v1/chat/completions");
         }
         LoadedBase base = served.base();
-        int longest = labels.continuations(base.tokenizer()).stream().mapToInt(c -> c.length).max().orElse(0);
+        int longest = base.labelTokens(served.adapter()).stream().mapToInt(c -> c.length).max().orElse(0);
         List<long[]> prompts = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             long[] ids = labels.promptIds(base.tokenizer(), List.of(new Turn(Turn.USER, inputs.get(i))));
-            if (ids.length + longest > base.context()) {
+            if (ids.length + longest > base.scoringPositions()) {
                 throw FieldProblems.badRequest(inputField + (inputField.equals("inputs") ? "[" + i + "]" : ""),
                         ids.length + " tokens with the longest label's " + longest + " exceed the model's context of "
-                                + base.context());
+                                + base.scoringPositions());
             }
             prompts.add(ids);
         }

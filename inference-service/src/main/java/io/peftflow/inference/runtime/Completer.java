@@ -17,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Text generation through an adapter: chat messages rendered with the prompt template the adapter was trained with,
@@ -142,10 +143,16 @@ public class Completer {
             cancelled = true;
         }
 
-        /** All the text at once. */
-        public String text() throws InterruptedException {
+        /**
+         * All the text at once. {@code clientLeft} is asked after each piece: a client that left ends the row at the
+         * next decoding step (the text so far is returned, to nobody) instead of decoding to max_tokens.
+         */
+        public String text(BooleanSupplier clientLeft) throws InterruptedException {
             StringBuilder sb = new StringBuilder();
             for (String piece = next(); piece != null; piece = next()) {
+                if (clientLeft.getAsBoolean()) {
+                    cancel();
+                }
                 sb.append(piece);
             }
             return sb.toString();

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -63,6 +64,8 @@ final class LoadedBase implements AutoCloseable {
     private final int maxBatch;
     private final int torchThreads;
     private final Map<String, Loaded> adapters = new LinkedHashMap<>(16, 0.75f, true);
+    /** Each classifying version's label tokens by its key, tokenized once: every classify request reads them. */
+    private final Map<String, List<long[]>> labelTokens = new ConcurrentHashMap<>();
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final Decoder decoder;
     private final Thread thread;
@@ -95,6 +98,16 @@ final class LoadedBase implements AutoCloseable {
     /** Positions the base model attends over. */
     int context() {
         return model.config().maxPositions();
+    }
+
+    /** The positions a prompt and a label may span together when classifying. */
+    int scoringPositions() {
+        return LabelScorer.positions(model.config());
+    }
+
+    /** The version's labels as tokens ({@link io.peftflow.core.scoring.LabelSet#continuations}), tokenized on first use. */
+    List<long[]> labelTokens(ModelFiles.StagedStack staged) {
+        return labelTokens.computeIfAbsent(staged.key(), k -> staged.labels().continuations(tokenizer));
     }
 
     /** Label log-likelihoods {@code [prompts][labels]} under the adapter. */
@@ -245,8 +258,7 @@ final class LoadedBase implements AutoCloseable {
                 names.forEach(peft::remove);
                 throw e;
             }
-            LabelScorer scorer = staged.labels().classifies()
-                    ? new LabelScorer(peft, staged.labels().continuations(tokenizer)) : null;
+            LabelScorer scorer = staged.labels().classifies() ? new LabelScorer(peft, labelTokens(staged)) : null;
             loaded = new Loaded(names, staged.bytes(), scorer,
                     names.size() == 1 && RowLora.mixable(peft.adapter(names.get(0))));
             adapters.put(key, loaded);
@@ -266,6 +278,7 @@ final class LoadedBase implements AutoCloseable {
             Map.Entry<String, Loaded> e = it.next();
             if (!keep.contains(e.getKey()) && !decoder.uses(e.getKey())) {
                 e.getValue().names().forEach(peft::remove);
+                labelTokens.remove(e.getKey());
                 loadedBytes -= e.getValue().bytes();
                 it.remove();
             }

@@ -97,7 +97,7 @@ class BatchedCompletionsTest {
                 got.add(answer(g));
             }
             assertEquals(alone, got);
-            cancelled.text();
+            cancelled.text(() -> false);
             assertTrue(cancelled.completionTokens() < 400, cancelled.completionTokens() + " tokens");
         }
     }
@@ -111,7 +111,7 @@ class BatchedCompletionsTest {
     }
 
     private static String answer(Completer.Generation g) throws InterruptedException {
-        String text = g.text();
+        String text = g.text(() -> false);
         return g.finishReason() + " " + text;
     }
 

@@ -80,7 +80,7 @@ public final class CompletionsBench {
                     base.generate(new Decoder.Request(versions.get(n % 2), prompt, newTokens,
                             new SampledGenerator.Sampling(n % 2 == 0 ? 0 : 0.8, 1, n), List.of(), g, System.nanoTime()));
                     try {
-                        g.text();
+                        g.text(() -> false);
                     } catch (InterruptedException e) {
                         return;
                     }

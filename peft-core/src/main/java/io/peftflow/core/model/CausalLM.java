@@ -155,6 +155,9 @@ public abstract class CausalLM extends Module implements AutoCloseable {
             throw new PeftCoreException("attention mask shape " + mask2d.getShape() + " must be [batch, past + seq] = ["
                     + b + ", " + (past + t) + "]");
         }
+        if (args.keyMask() != null) {
+            return packed(args, h, b, t, past);
+        }
         if (past + t > config.maxPositions() && config.isGpt2()) {
             throw new PeftCoreException("sequence of " + (past + t) + " tokens exceeds the model's "
                     + config.maxPositions() + " positions");
@@ -172,6 +175,21 @@ public abstract class CausalLM extends Module implements AutoCloseable {
         NDArray sliding = !causalOnly && config.slidingWindow() > 0
                 ? causalMask(h, mask2d, b, t, past, config.slidingWindow()) : null;
         return new Pass(h, new LayerInput(cs == null ? null : cs[0], cs == null ? null : cs[1], full, sliding, cache), t);
+    }
+
+    /** {@link #prepare} for a pass with a {@link ForwardArgs#keyMask}: the caller's positions and mask as given. */
+    private Pass packed(ForwardArgs args, NDArray embedded, long b, int t, int past) {
+        NDArray visible = args.keyMask();
+        if (!visible.getShape().equals(new Shape(b, t, past + t)) || args.positionIds() == null
+                || args.attentionMask() != null) {
+            throw new PeftCoreException("a key mask must be [batch, seq, past + seq] = [" + b + ", " + t + ", "
+                    + (past + t) + "] with position ids and no attention mask, got " + visible.getShape());
+        }
+        NDArray h = addPositions(embedded, args.positionIds());
+        NDArray[] cs = rotary(args.positionIds());
+        NDArray mask = additive(visible.reshape(b, 1, t, past + t), h.getDataType());
+        return new Pass(h, new LayerInput(cs == null ? null : cs[0], cs == null ? null : cs[1], mask, null,
+                args.cache()), t);
     }
 
     private NDArray requireIds(ForwardArgs args) {
@@ -205,10 +223,15 @@ public abstract class CausalLM extends Module implements AutoCloseable {
         if (mask2d != null) {
             allowed = allowed.logicalAnd(mask2d.neq(0).reshape(b, 1, 1, s));
         }
+        return additive(allowed, like.getDataType());
+    }
+
+    /** A boolean mask as an additive one in {@code dtype}: 0 where allowed, a large negative number elsewhere. */
+    private static NDArray additive(NDArray allowed, DataType dtype) {
         // fp16 scores take the mask in fp16 (see Attention): -1e9 would be -inf there, and a fully masked padding
         // row of -inf turns into NaN; -3e4 still zeroes exp() and stays finite.
-        float masked = like.getDataType() == DataType.FLOAT16 ? -3e4f : MASKED;
-        return Scalars.mul(Scalars.add(allowed.toType(like.getDataType(), false), -1), -masked);
+        float masked = dtype == DataType.FLOAT16 ? -3e4f : MASKED;
+        return Scalars.mul(Scalars.add(allowed.toType(dtype, false), -1), -masked);
     }
 
     /** Releases all parameters. */

@@ -13,6 +13,7 @@ public final class ForwardArgs {
     private NDArray inputsEmbeds;
     private NDArray attentionMask;
     private NDArray positionIds;
+    private NDArray keyMask;
     private KvCache cache;
     private boolean rightPadded;
 
@@ -38,6 +39,17 @@ public final class ForwardArgs {
 
     public ForwardArgs positionIds(NDArray positions) {
         this.positionIds = positions;
+        return this;
+    }
+
+    /**
+     * Which keys each new token attends to, {@code [B, T, past + T]} (true: attends), in place of the causal and padding
+     * rule (and of {@code attentionMask}): several sequences packed in one row after a shared cached prefix, as the label
+     * scorer packs a prompt's continuations. Needs {@code positionIds}. Every layer applies it as given, sliding-window
+     * ones too: the caller keeps the keys a token sees within the window.
+     */
+    public ForwardArgs keyMask(NDArray visible) {
+        this.keyMask = visible;
         return this;
     }
 
@@ -71,6 +83,10 @@ public final class ForwardArgs {
 
     public NDArray positionIds() {
         return positionIds;
+    }
+
+    public NDArray keyMask() {
+        return keyMask;
     }
 
     public KvCache cache() {

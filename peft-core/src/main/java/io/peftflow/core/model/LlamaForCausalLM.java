@@ -140,29 +140,30 @@ public final class LlamaForCausalLM extends CausalLM {
     /**
      * All layers of a pass over a KV cache as one call ({@link Kernels#llamaDecodeStack}), the pass's keys and values
      * written into the cache's buffers in place; null, and the layers run one by one, where a layer cannot run fused
-     * ({@link Layer#addStackInputs}), under a sliding window's mask, or while gradients are recorded (the call runs
-     * without autograd).
+     * ({@link Layer#addStackInputs}) or while gradients are recorded (the call runs without autograd).
      */
     private NDArray decodeStack(Pass pass) {
         LayerInput in = pass.in();
         KvCache cache = in.cache();
-        if (cache == null || in.slidingMask() != null || Kernels.recordsGradients()) {
+        if (cache == null || Kernels.recordsGradients()) {
             return null;
         }
         List<Layer> layers = layers();
         List<NDArray> weights = new ArrayList<>(6 * layers.size());
         List<LowRank> updates = new ArrayList<>(7 * layers.size());
-        for (Layer l : layers) {
-            if (!l.addStackInputs(weights, updates)) {
+        boolean[] sliding = new boolean[layers.size()];
+        for (int i = 0; i < sliding.length; i++) {
+            if (!layers.get(i).addStackInputs(weights, updates)) {
                 return null;
             }
+            sliding[i] = layers.get(i).attn.sliding;
         }
         NDArray h = pass.hidden();
         int past = cache.length();
         NDArray[][] kv = cache.buffers(h.getShape().get(0), config.numKvHeads(), config.headDim(), dtype,
                 past + pass.tokens());
         return Kernels.llamaDecodeStack(h, weights, updates, Scalars.constant(h, (float) config.normEps()), in.cos(),
-                in.sin(), Arrays.asList(kv[0]), Arrays.asList(kv[1]), past, in.fullMask());
+                in.sin(), Arrays.asList(kv[0]), Arrays.asList(kv[1]), past, in.fullMask(), in.slidingMask(), sliding);
     }
 
     @Override
@@ -229,22 +230,23 @@ public final class LlamaForCausalLM extends CausalLM {
         }
 
         /**
-         * One kernel call for the whole layer (causal attention without a mask or a cache, frozen fused weights, and on
-         * each Linear no hook or one low-rank update); the per-module path otherwise. Passes over a KV cache run all
-         * layers as one call ({@link LlamaForCausalLM#decodeStack}) or module by module.
+         * One kernel call for the whole layer without a KV cache (causal attention, or masked where the pass has a
+         * mask; frozen fused weights, and on each Linear no hook or one low-rank update); the per-module path
+         * otherwise. Passes over a KV cache run all layers as one call ({@link LlamaForCausalLM#decodeStack}) or module
+         * by module.
          */
         @Override
         protected NDArray fusedForward(NDArray hidden, LayerInput in) {
-            LowRank[] updates = causalWithoutCache(in) ? fusedUpdates() : null;
+            LowRank[] updates = in.cache() == null ? fusedUpdates() : null;
             if (updates == null) {
                 return null;
             }
             NDArray[] w = kernelInputs(hidden, in);
-            return Kernels.llamaLayer(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], updates);
-        }
-
-        private static boolean causalWithoutCache(LayerInput in) {
-            return in.cache() == null && in.fullMask() == null && in.slidingMask() == null;
+            NDArray mask = attn.sliding && in.slidingMask() != null ? in.slidingMask() : in.fullMask();
+            return mask == null
+                    ? Kernels.llamaLayer(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], updates)
+                    : Kernels.llamaMaskedLayer(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], mask,
+                            updates);
         }
 
         /**
@@ -298,10 +300,12 @@ public final class LlamaForCausalLM extends CausalLM {
 
         /**
          * The updates for a training pass through {@link #trainForward} and {@link #backward} (the fused conditions,
-         * no cache, no block hooks, one {@code [r, in]} pair or none per target), else null: autograd's path.
+         * no cache, no mask (the training kernel is causal only), no block hooks, one {@code [r, in]} pair or none per
+         * target), else null: autograd's path.
          */
         LowRank[] trainableUpdates(LayerInput in) {
-            if (!causalWithoutCache(in) || !afterAttention().enabled().isEmpty() || !afterMlp().enabled().isEmpty()) {
+            if (in.cache() != null || in.fullMask() != null || in.slidingMask() != null
+                    || !afterAttention().enabled().isEmpty() || !afterMlp().enabled().isEmpty()) {
                 return null;
             }
             LowRank[] updates = fusedUpdates();

@@ -148,13 +148,14 @@ public final class Kernels {
      * cache {@code keys[i]}/{@code values[i]} ({@code [B, KV, capacity, D]}): this pass's {@code T} keys and values are
      * written in place at columns {@code past .. past+T}, and attention reads columns {@code 0 .. past+T}. Without a
      * mask (null) attention is causal, which is right only for a whole sequence with nothing cached or one new token;
-     * else {@code mask} is additive, broadcastable to {@code [B, H, T, past+T]}. Returns the last layer's output,
+     * else {@code mask} is additive, broadcastable to {@code [B, H, T, past+T]}, and layer i reads {@code slidingMask}
+     * instead where {@code sliding[i]} and that is not null (a sliding window). Returns the last layer's output,
      * attached to {@code h}'s manager. Why one call: a decode step on a GPU is bound by the host, and a call per layer
      * paid the call's fixed cost and the marshalling of its inputs once per layer.
      */
     public static NDArray llamaDecodeStack(NDArray h, List<NDArray> weights, List<LowRank> updates, NDArray eps,
                                            NDArray cos, NDArray sin, List<NDArray> keys, List<NDArray> values,
-                                           int past, NDArray mask) {
+                                           int past, NDArray mask, NDArray slidingMask, boolean[] sliding) {
         NDArray none = empty(h.getDevice(), h.getDataType());
         PtNDArray[] pairs = new PtNDArray[2 * updates.size()];
         for (int i = 0; i < updates.size(); i++) {
@@ -169,7 +170,8 @@ public final class Kernels {
         try (IValue out = runNoGrad("llama_decode_stack", IValue.from((PtNDArray) h), IValue.listFrom(pt(weights)),
                 IValue.listFrom(pairs), IValue.from((PtNDArray) eps), IValue.from((PtNDArray) cos),
                 IValue.from((PtNDArray) sin), IValue.listFrom(pt(keys)), IValue.listFrom(pt(values)),
-                IValue.from((long) past), IValue.from((PtNDArray) (mask == null ? none : mask)))) {
+                IValue.from((long) past), IValue.from((PtNDArray) (mask == null ? none : mask)),
+                IValue.from((PtNDArray) (slidingMask == null ? none : slidingMask)), IValue.listFrom(sliding))) {
             return out.toTensor((PtNDManager) h.getManager());
         } finally {
             if (DECODE_GRAPH_OPTIMIZER) {
@@ -184,6 +186,17 @@ public final class Kernels {
      */
     public static boolean recordsGradients() {
         return JniUtils.isGradMode();
+    }
+
+    /**
+     * {@link #llamaLayer} with an additive {@code mask} ({@code [B|1, 1, T, T]}, 0 keep, large negative drop) instead of
+     * the causal rule: left padding without a cache.
+     */
+    public static NDArray llamaMaskedLayer(NDArray h, NDArray inputNorm, NDArray qkv, NDArray o, NDArray postNorm,
+                                           NDArray gateUp, NDArray down, NDArray eps, NDArray cos, NDArray sin,
+                                           NDArray mask, LowRank... updates) {
+        return run("llama_masked_layer", layerInputs(new NDArray[] {h, inputNorm, qkv, o, postNorm, gateUp, down, eps,
+                cos, sin, mask}, updates)).singletonOrThrow();
     }
 
     /**

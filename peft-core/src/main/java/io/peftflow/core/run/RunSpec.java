@@ -22,7 +22,7 @@ import java.util.Locale;
  * @param adapterConfig that method's config ({@link PeftMethods#config} builds it from JSON hyperparameters)
  * @param training hyperparameters of the optimisation, including the seed
  * @param device "auto" (CUDA when visible, else CPU), "cpu", "cuda" or "cuda:N"; fp16 on CUDA, fp32 on CPU
- * @param outputDir where {@code adapter/}, {@code checkpoint/} and {@code manifest.json} go
+ * @param outputDir where {@code adapter/}, {@code checkpoint/}, {@code snapshots/} and {@code manifest.json} go
  * @param resumeFrom a checkpoint directory of an earlier run of this spec to continue from (its step counter
  *     continues), or null
  * @param maxLength the most tokens a sequence may have; 0 for the tokenizer's context
@@ -34,11 +34,13 @@ import java.util.Locale;
  * @param stackOn PEFT adapter directories (registered adapters of the same base model) applied frozen, in order,
  *     under the new adapter: only the new adapter trains and is saved; empty for a plain run. Up to
  *     {@link #MAX_STACK_ON}; at most one prompt-tuning adapter in the whole stack (virtual tokens go in front once)
+ * @param snapshotEvery save the adapter as it is every this many updates and after the last one, in PEFT's format
+ *     under {@code snapshots/step-N/} (HF Trainer's {@code save_steps}), to compare steps outside the run; 0: none
  */
 public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Path validationFile, String method,
                       AdapterConfig adapterConfig, TrainingConfig training, String device, Path outputDir,
                       Path resumeFrom, int maxLength, OverLongPolicy overLong, boolean trainOnPrompt,
-                      Path initFrom, List<Path> stackOn) {
+                      Path initFrom, List<Path> stackOn, int snapshotEvery) {
     /** Frozen adapters a run may train on: with the new one, a served stack's most layers (four). */
     public static final int MAX_STACK_ON = 3;
 
@@ -67,6 +69,15 @@ public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Pat
             throw PeftCoreException.invalidField("maxLength", "maxLength must be >= 0 (0: the model's), got "
                     + maxLength);
         }
+        if (snapshotEvery < 0) {
+            throw PeftCoreException.invalidField("snapshotEvery", "snapshotEvery must be >= 0 (0: no snapshots), got "
+                    + snapshotEvery);
+        }
+    }
+
+    /** Where the adapter snapshot of update {@code step} goes ({@link #snapshotEvery}). */
+    public Path snapshotDir(int step) {
+        return outputDir.resolve("snapshots").resolve("step-" + step);
     }
 
     public long seed() {
@@ -100,6 +111,7 @@ public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Pat
         private boolean trainOnPrompt;
         private Path initFrom;
         private List<Path> stackOn = List.of();
+        private int snapshotEvery;
 
         public Builder baseModel(Path dir, String id) {
             baseModelDir = dir;
@@ -157,6 +169,12 @@ public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Pat
             return this;
         }
 
+        /** An adapter snapshot every {@code everySteps} updates and after the last; 0 (default): none. */
+        public Builder snapshots(int everySteps) {
+            snapshotEvery = everySteps;
+            return this;
+        }
+
         public Builder encoding(int maxTokens, OverLongPolicy policy, boolean onPrompt) {
             maxLength = maxTokens;
             overLong = policy;
@@ -166,7 +184,7 @@ public record RunSpec(Path baseModelDir, String baseModelId, Path trainFile, Pat
 
         public RunSpec build() {
             return new RunSpec(baseModelDir, baseModelId, trainFile, validationFile, method, adapterConfig, training,
-                    device, outputDir, resumeFrom, maxLength, overLong, trainOnPrompt, initFrom, stackOn);
+                    device, outputDir, resumeFrom, maxLength, overLong, trainOnPrompt, initFrom, stackOn, snapshotEvery);
         }
     }
 }

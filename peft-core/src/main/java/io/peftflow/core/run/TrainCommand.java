@@ -19,12 +19,14 @@ import java.util.Map;
 
 /**
  * Runs one {@link TrainingRun} from the command line and prints its progress and base vs tuned metrics beside the
- * majority-class baseline; writes the adapter, a resumable checkpoint and the run manifest under {@code --out}.
+ * majority-class baseline; writes the adapter, a resumable checkpoint and the run manifest under {@code --out}, and
+ * with {@code --snapshot-every N} the adapter after every N updates and the last in {@code snapshots/step-N/}.
  * Defaults: the embedded tiny model on the generated transaction data, the method's {@link MethodPreset}.
  *
  * <pre>
  * java -cp ... io.peftflow.core.run.TrainCommand [--method lora|seq_bn|double_seq_bn|prompt_tuning]
  *     [--steps 150] [--batch 16] [--lr preset] [--warmup 10] [--eval-every 50] [--checkpoint-every 0]
+ *     [--snapshot-every 0]
  *     [--seed 42] [--out target/peftflow-train] [--device auto]
  *     [--model HF-DIR] [--train FILE.jsonl --validation FILE.jsonl] [--train-size 400] [--validation-size 100]
  *     [--resume CHECKPOINT-DIR] [--hyperparameters '{"r": 16, "lora_alpha": 32}' (PEFT's keys; default: the preset)]
@@ -58,7 +60,7 @@ public final class TrainCommand {
         RunSpec spec = RunSpec.builder().baseModel(modelDir, a.getOrDefault("model-id", modelDir.toString()))
                 .data(trainFile, valFile).method(method.wireName(), a.containsKey("hyperparameters")
                         ? json(a.get("hyperparameters")) : method.hyperparameters()).training(config)
-                .device(a.getOrDefault("device", "auto")).output(out)
+                .device(a.getOrDefault("device", "auto")).output(out).snapshots(integer(a, "snapshot-every", 0))
                 .resumeFrom(a.containsKey("resume") ? Path.of(a.get("resume")) : null).build();
         RunResult r = new TrainingRun(spec).listener(new RunListener() {
             @Override
@@ -79,6 +81,11 @@ public final class TrainCommand {
             public void onEvaluation(int step, LossMetrics m) {
                 System.out.printf(Locale.ROOT, "eval @%d: loss %.6f ppl %.2f token acc %.3f%n", step, m.loss(),
                         m.perplexity(), m.tokenAccuracy());
+            }
+
+            @Override
+            public void onSnapshot(int step, Path dir) {
+                System.out.println("snapshot @" + step + ": " + dir);
             }
         }).run();
         System.out.printf(Locale.ROOT, "%s %s: %d trainable parameters, %d steps, %.0f tok/s%n%n", spec.method(),

@@ -157,6 +157,13 @@ public final class TrainingRun {
                     @Override
                     public void onStep(StepProgress progress) {
                         listener.onStep(progress);
+                        int step = progress.step();
+                        if (spec.snapshotEvery() > 0
+                                && (step % spec.snapshotEvery() == 0 || step == progress.totalSteps())) {
+                            Path dir = spec.snapshotDir(step);
+                            peft.save(ADAPTER_NAME, dir, spec.baseModelId());
+                            listener.onSnapshot(step, dir);
+                        }
                     }
 
                     @Override

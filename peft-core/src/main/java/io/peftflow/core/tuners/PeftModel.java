@@ -174,8 +174,17 @@ public final class PeftModel {
     /** Runs a forward pass between the active adapters' {@code beforeForward} and {@code afterForward}. */
     private <T> T withActiveAdapters(ForwardArgs in, java.util.function.Supplier<T> pass) {
         NDArray anchor = in.inputIds() != null ? in.inputIds() : in.inputsEmbeds();
+        return withActiveAdapters(anchor.getManager(), pass);
+    }
+
+    /**
+     * Runs {@code pass} (forwards of {@link #base()}) with the active adapters prepared for it as {@link #forward}
+     * prepares them, their per-pass state in {@code scope}: LoRA's packed weights, without which its hooks run one by
+     * one and a layer never takes the fused kernel.
+     */
+    public <T> T withActiveAdapters(NDManager scope, java.util.function.Supplier<T> pass) {
         List<Adapter> active = adapters.values().stream().filter(Adapter::isEnabled).toList();
-        active.forEach(a -> a.beforeForward(anchor.getManager(), base.dtype()));
+        active.forEach(a -> a.beforeForward(scope, base.dtype()));
         try {
             return pass.get();
         } finally {

@@ -65,17 +65,20 @@ class Kernels(Module):
   def llama_layer(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tensor:
     # a whole Llama decoder layer (causal, no cache) in one call: fused q/k/v and gate/up matmuls, LoRA per target (a:
     # [r, in], b: scaling * B [out, r], or one pair per row, [B, in, r] and [B, r, out]; empty when the target has none)
+    return self.llama_masked_layer(h, ln1, wqkv, wo, ln2, wgu, wd, eps, cos, sin, h.new_empty([0]), aq, bq, ak, bk, av, bv, ao, bo, ag, bg, au, bu, ad, bd)
+  def llama_masked_layer(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tensor:
+    # llama_layer (no cache) with an additive mask [B|1, 1, T, T] (padding), or causal when the mask is empty
     qkv = self._llama_qkv(h, ln1, wqkv, wo.size(1), eps, cos, sin, aq, bq, ak, bk, av, bv)
-    att = self.causal_attention(qkv[0], qkv[1], qkv[2])
+    att = self._attend(qkv[0], qkv[1], qkv[2], mask)
     return self._llama_out(h, att, wo, ln2, wgu, wd, eps, ao, bo, ag, bg, au, bu, ad, bd)
-  def llama_decode_stack(self: __torch__.Kernels, h: Tensor, weights: List[Tensor], updates: List[Tensor], eps: Tensor, cos: Tensor, sin: Tensor, keys: List[Tensor], values: List[Tensor], past: int, mask: Tensor) -> Tensor:
+  def llama_decode_stack(self: __torch__.Kernels, h: Tensor, weights: List[Tensor], updates: List[Tensor], eps: Tensor, cos: Tensor, sin: Tensor, keys: List[Tensor], values: List[Tensor], past: int, mask: Tensor, sliding_mask: Tensor, sliding: List[bool]) -> Tensor:
     # every layer of a Llama model in one call (one call instead of one per layer: the marshalling and the call's fixed
     # cost once per pass). Layer i: weights[6i..6i+5] (input norm, q|k|v, o, post-attention norm, gate|up, down) and
     # updates[14i..14i+13] (A and scaled B of q, k, v, o, gate, up, down, as llama_layer's). keys[i]/values[i] are the
     # layer's preallocated cache [B, KV, capacity, D]: this pass's keys and values are written in place at columns
     # past..past+T (no concatenation, no new cache tensor per step) and attention reads columns 0..past+T, causal
     # without a mask (the caller passes none only for the whole sequence with nothing cached, or one new token),
-    # else through the additive mask [B|1, 1, T, past+T].
+    # else through the additive mask [B|1, 1, T, past+T], sliding_mask instead where sliding[i] and it is not empty.
     t = h.size(1)
     for i in range(len(keys)):
       w = 6 * i
@@ -83,14 +86,16 @@ class Kernels(Module):
       qkv = self._llama_qkv(h, weights[w], weights[w + 1], weights[w + 2].size(1), eps, cos, sin, updates[u], updates[u + 1], updates[u + 2], updates[u + 3], updates[u + 4], updates[u + 5])
       keys[i].narrow(2, past, t).copy_(qkv[1])
       values[i].narrow(2, past, t).copy_(qkv[2])
-      k = keys[i].narrow(2, 0, past + t)
-      v = values[i].narrow(2, 0, past + t)
-      if mask.numel() == 0:
-        att = self.causal_attention(qkv[0], k, v)
-      else:
-        att = self.masked_attention(qkv[0], k, v, mask)
+      m = mask
+      if sliding[i] and sliding_mask.numel() > 0:
+        m = sliding_mask
+      att = self._attend(qkv[0], keys[i].narrow(2, 0, past + t), values[i].narrow(2, 0, past + t), m)
       h = self._llama_out(h, att, weights[w + 2], weights[w + 3], weights[w + 4], weights[w + 5], eps, updates[u + 6], updates[u + 7], updates[u + 8], updates[u + 9], updates[u + 10], updates[u + 11], updates[u + 12], updates[u + 13])
     return h
+  def _attend(self: __torch__.Kernels, q: Tensor, k: Tensor, v: Tensor, mask: Tensor) -> Tensor:
+    if mask.numel() == 0:
+      return self.causal_attention(q, k, v)
+    return self.masked_attention(q, k, v, mask)
   def _llama_qkv(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, qd: int, eps: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
     # a layer's attention inputs: the input norm, one q/k/v matmul with its LoRA, RoPE; queries [B, H, T, D], keys and
     # values [B, KV, T, D]

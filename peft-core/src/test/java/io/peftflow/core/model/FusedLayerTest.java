@@ -23,6 +23,7 @@ import io.peftflow.core.tuners.TargetModules;
 import io.peftflow.core.tuners.lora.LoraConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -57,15 +58,19 @@ class FusedLayerTest {
 
     /**
      * Over a KV cache all layers run as one call, writing into the cache in place (a prompt, then one new token at a
-     * time, the cache growing past its first capacity), with or without left padding (a mask): the per-module path's
-     * logits and cached keys.
+     * time, the cache growing past its first capacity), with or without left padding (a mask), and past a sliding
+     * window (Mistral's, 5 tokens): the per-module path's logits and cached keys.
      */
     @Test
     void decodeStackMatchesPerModuleDecodeSteps() {
-        try (CausalLM model = Models.load(Fixtures.dir("llama_gqa_tied"), LoadOptions.cpu());
+        for (String name : List.of("llama_gqa_tied", "mistral_sliding")) {
+            decodeStackMatchesPerModuleDecodeSteps(name);
+        }
+    }
+
+    private static void decodeStackMatchesPerModuleDecodeSteps(String name) {
+        try (CausalLM model = Models.load(Fixtures.dir(name), LoadOptions.cpu());
              NDManager s = model.manager().newSubManager()) {
-            Linear q = (Linear) model.module("model.layers.1.self_attn.q_proj");
-            LlamaForCausalLM.Layer layer = (LlamaForCausalLM.Layer) model.layers().get(1);
             for (boolean padded : new boolean[] {false, true}) {
                 try (KvCache stackCache = new KvCache(s, model.layers().size());
                      KvCache plainCache = new KvCache(s, model.layers().size())) {
@@ -78,14 +83,9 @@ class FusedLayerTest {
                             mask = s.ones(new Shape(2, past + t), DataType.INT64);
                             mask.set(new NDIndex("1, :2"), 0);
                         }
-                        assertTrue(layer.addStackInputs(new ArrayList<>(), new ArrayList<>()), "one call for all");
-                        NDArray stacked = model.forward(ForwardArgs.ids(ids).attentionMask(mask).cache(stackCache));
-                        q.hooks().add("identity", (out, x) -> out);   // not a low-rank hook: per-module path
-                        assertFalse(layer.addStackInputs(new ArrayList<>(), new ArrayList<>()), "layer by layer");
-                        NDArray perModule = model.forward(ForwardArgs.ids(ids).attentionMask(mask).cache(plainCache));
-                        q.hooks().remove("identity");
-                        assertArrayEquals(perModule.toFloatArray(), stacked.toFloatArray(), 2e-5f,
-                                t + " tokens after " + past + (padded ? ", padded" : ""));
+                        NDArray m = mask;
+                        assertPassMatches(model, c -> ForwardArgs.ids(ids).attentionMask(m).cache(c), stackCache,
+                                plainCache, name + ": " + t + " tokens after " + past + (padded ? ", padded" : ""));
                         past += t;
                     }
                     NDArray[][] stackKv = stackCache.buffers(2, model.config().numKvHeads(), model.config().headDim(),
@@ -94,10 +94,77 @@ class FusedLayerTest {
                             DataType.FLOAT32, past);
                     NDIndex filled = new NDIndex(":, :, :{}", past);
                     assertArrayEquals(plainKv[0][1].get(filled).toFloatArray(), stackKv[0][1].get(filled)
-                            .toFloatArray(), 2e-6f, "layer 1's keys");
+                            .toFloatArray(), 2e-6f, name + ": layer 1's keys");
                 }
             }
         }
+    }
+
+    /**
+     * Tokens packed side by side after a cache, as the label scorer feeds them (a key mask and explicit positions), run
+     * as one call for all layers: the per-module path's logits.
+     */
+    @Test
+    void decodeStackWithAKeyMaskOverACacheMatchesPerModule() {
+        try (CausalLM model = Models.load(Fixtures.dir("llama_gqa_tied"), LoadOptions.cpu());
+             NDManager s = model.manager().newSubManager();
+             KvCache stackCache = new KvCache(s, model.layers().size());
+             KvCache plainCache = new KvCache(s, model.layers().size())) {
+            // a 5-token prompt (row 1 left-padded by 2), then 3 new tokens: row 0 packs two continuations side by side
+            // (tokens 5 | 6, 7), row 1 continues causally
+            int[] pad = {0, 2};
+            long[][] positions = {{0, 1, 2, 3, 4, 0, 0, 0, 1, 2}, {5, 5, 6, 3, 4, 5}};
+            int past = 0;
+            for (int step = 0; step < 2; step++) {
+                int t = step == 0 ? 5 : 3;
+                int keys = past + t;
+                boolean[] visible = new boolean[2 * t * keys];
+                for (int r = 0; r < 2; r++) {
+                    for (int i = 0; i < t; i++) {
+                        for (int k = 0; k < keys; k++) {
+                            visible[(r * t + i) * keys + k] = seen(r, past + i, k, pad[r]);
+                        }
+                    }
+                }
+                NDArray ids = s.randomInteger(3, 60, new Shape(2, t), DataType.INT64);
+                NDArray pos = s.create(positions[step], new Shape(2, t));
+                NDArray keyMask = s.create(visible, new Shape(2, t, keys));
+                assertPassMatches(model, c -> ForwardArgs.ids(ids).positionIds(pos).keyMask(keyMask).cache(c),
+                        stackCache, plainCache, t + " packed tokens after " + past);
+                past += t;
+            }
+        }
+    }
+
+    /**
+     * The logits of one pass over {@code stackCache} (all layers as one call) equal those of the same pass over
+     * {@code plainCache} with a plain hook on a Linear, which makes every layer run module by module.
+     */
+    private static void assertPassMatches(CausalLM model, Function<KvCache, ForwardArgs> pass, KvCache stackCache,
+                                          KvCache plainCache, String what) {
+        LlamaForCausalLM.Layer layer = (LlamaForCausalLM.Layer) model.layers().get(1);
+        Linear q = (Linear) model.module("model.layers.1.self_attn.q_proj");
+        assertTrue(layer.addStackInputs(new ArrayList<>(), new ArrayList<>()), "one call for all: " + what);
+        NDArray stacked = model.forward(pass.apply(stackCache));
+        q.hooks().add("identity", (out, x) -> out);   // not a low-rank hook: per-module path
+        try {
+            assertFalse(layer.addStackInputs(new ArrayList<>(), new ArrayList<>()), "module by module: " + what);
+            NDArray perModule = model.forward(pass.apply(plainCache));
+            assertArrayEquals(perModule.toFloatArray(), stacked.toFloatArray(), 2e-5f, what);
+        } finally {
+            q.hooks().remove("identity");
+        }
+    }
+
+    /** Whether token {@code query} of row {@code r} sees key {@code k} in the key-mask test above. */
+    private static boolean seen(int r, int query, int k, int pad) {
+        if (k < pad || k > query) {
+            return false;
+        }
+        if (k < 5 || r == 1) {
+            return true; // the prompt, and row 1's causal continuation
+        }
+        return query == 5 ? k == 5 : k >= 6; // row 0: token 5 on its own, tokens 6 and 7 together
     }
 
     @Test

@@ -1,19 +1,28 @@
 package io.peftflow.core.run;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.manifest.RunManifest;
 import io.peftflow.core.training.TrainerCheckpoint;
+import io.peftflow.core.tuners.AdapterFiles;
 import io.peftflow.data.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The CLI trains, saves the adapter, a resumable checkpoint and a manifest whose hashes match the files. */
+/**
+ * The CLI trains, saves the adapter, a resumable checkpoint and a manifest whose hashes match the files, and adapter
+ * snapshots when asked.
+ */
 class TrainCommandTest {
     @TempDir
     Path tmp;
@@ -39,5 +48,30 @@ class TrainCommandTest {
                 < m.get("metrics").get("base").get("eval_loss").asDouble());
         assertTrue(Files.isRegularFile(tmp.resolve("checkpoint").resolve(TrainerCheckpoint.STATE)));
         assertTrue(Files.isRegularFile(tmp.resolve("adapter/adapter_model.safetensors")));
+    }
+
+    @Test
+    void snapshotsTheAdapterEveryNStepsAndAfterTheLast() throws Exception {
+        // No evaluation before the end: the final adapter is the last step's weights (not an earlier best).
+        TrainCommand.main(new String[] {"--method", "lora", "--steps", "7", "--snapshot-every", "3", "--eval-every",
+            "0", "--train-size", "32", "--validation-size", "8", "--out", tmp.toString()});
+        try (Stream<Path> s = Files.list(tmp.resolve("snapshots"))) {
+            assertEquals(List.of("step-3", "step-6", "step-7"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        Path last = tmp.resolve("snapshots/step-7");
+        for (String file : List.of(AdapterFiles.CONFIG, AdapterFiles.WEIGHTS)) {
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("adapter").resolve(file)),
+                    Files.readAllBytes(last.resolve(file)), file);
+        }
+        assertTrue(Files.mismatch(tmp.resolve("snapshots/step-3").resolve(AdapterFiles.WEIGHTS),
+                last.resolve(AdapterFiles.WEIGHTS)) >= 0, "step 3 and step 7 hold different weights");
+    }
+
+    @Test
+    void refusesANegativeSnapshotInterval() {
+        PeftCoreException e = assertThrows(PeftCoreException.class, () -> TrainCommand.main(new String[] {
+            "--snapshot-every", "-1", "--out", tmp.toString()}));
+        assertEquals("snapshotEvery", e.field(), e.getMessage());
     }
 }
