@@ -137,8 +137,10 @@ public final class DecodingBatch implements AutoCloseable {
         } else {
             row.pad = width - own.length();
         }
-        cache.appendRows(own);
         rows.add(row);
+        // room for every row's remaining tokens, so that decode steps write into the cache without growing it
+        cache.reserve(Math.max(width, own.length()) + rows.stream().mapToInt(r -> r.left).max().orElse(0));
+        cache.appendRows(own);
     }
 
     /**

@@ -106,6 +106,7 @@ public final class GreedyGenerator {
         boolean[] done = new boolean[b];
         try (NDManager gen = model.manager().newSubManager();
              KvCache cache = new KvCache(gen, model.layers().size())) {
+            cache.reserve(width);
             NDArray fullMask = padded ? gen.create(mask, new Shape(b, width)) : null;
             NDArray next = gen.create(ids, new Shape(b, longest));
             NDList pending = new NDList();

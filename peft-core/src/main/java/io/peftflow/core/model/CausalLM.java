@@ -101,21 +101,29 @@ public abstract class CausalLM extends Module implements AutoCloseable {
     /** The final normed hidden states {@code [B, T, hidden]} (input of the LM head or a classifier head). */
     public NDArray hiddenStates(ForwardArgs args) {
         Pass pass = prepare(args);
-        NDArray h = pass.hidden();
-        NDArray callers = args.inputsEmbeds();
-        for (DecoderLayer layer : layers()) {
-            NDArray next = layer.forward(h, pass.in());
-            if (h != callers) {
-                release(h, next);
-            }
-            h = next;
-        }
+        NDArray h = layersForward(pass, args.inputsEmbeds());
         if (args.cache() != null) {
             args.cache().advance(pass.tokens());
         }
         NDArray normed = finalNorm(h);
         release(h, normed);
         return normed;
+    }
+
+    /**
+     * The last layer's output of a pass, each layer in turn (a model may run them in one call instead); frees the
+     * intermediate hidden states, but not the caller's {@code inputsEmbeds}.
+     */
+    protected NDArray layersForward(Pass pass, NDArray inputsEmbeds) {
+        NDArray h = pass.hidden();
+        for (DecoderLayer layer : layers()) {
+            NDArray next = layer.forward(h, pass.in());
+            if (h != inputsEmbeds) {
+                release(h, next);
+            }
+            h = next;
+        }
+        return h;
     }
 
     /**
