@@ -126,12 +126,12 @@ public final class LlamaForCausalLM extends CausalLM {
 
     /** Every layer in one kernel call where {@link #decodeStack} can, else layer by layer. */
     @Override
-    protected NDArray layersForward(Pass pass, NDArray inputsEmbeds) {
-        NDArray out = decodeStack(pass);
+    protected NDArray layersForward(Pass pass, ForwardArgs args) {
+        NDArray out = decodeStack(pass, args.lastPositionOnly());
         if (out == null) {
-            return super.layersForward(pass, inputsEmbeds);
+            return super.layersForward(pass, args);
         }
-        if (pass.hidden() != inputsEmbeds) {
+        if (pass.hidden() != args.inputsEmbeds()) {
             release(pass.hidden(), out);
         }
         return out;
@@ -142,7 +142,7 @@ public final class LlamaForCausalLM extends CausalLM {
      * written into the cache's buffers in place; null, and the layers run one by one, where a layer cannot run fused
      * ({@link Layer#addStackInputs}) or while gradients are recorded (the call runs without autograd).
      */
-    private NDArray decodeStack(Pass pass) {
+    private NDArray decodeStack(Pass pass, boolean lastOnly) {
         LayerInput in = pass.in();
         KvCache cache = in.cache();
         if (cache == null || Kernels.recordsGradients()) {
@@ -163,7 +163,8 @@ public final class LlamaForCausalLM extends CausalLM {
         NDArray[][] kv = cache.buffers(h.getShape().get(0), config.numKvHeads(), config.headDim(), dtype,
                 past + pass.tokens());
         return Kernels.llamaDecodeStack(h, weights, updates, Scalars.constant(h, (float) config.normEps()), in.cos(),
-                in.sin(), Arrays.asList(kv[0]), Arrays.asList(kv[1]), past, in.fullMask(), in.slidingMask(), sliding);
+                in.sin(), Arrays.asList(kv[0]), Arrays.asList(kv[1]), past, in.fullMask(), in.slidingMask(), sliding,
+                lastOnly);
     }
 
     @Override
