@@ -140,12 +140,15 @@ public final class LlamaForCausalLM extends CausalLM {
     /**
      * All layers of a pass over a KV cache as one call ({@link Kernels#llamaDecodeStack}), the pass's keys and values
      * written into the cache's buffers in place; null, and the layers run one by one, where a layer cannot run fused
-     * ({@link Layer#addStackInputs}) or while gradients are recorded (the call runs without autograd).
+     * ({@link Layer#addStackInputs}) or the final norm is trainable. The call runs without autograd (inference mode):
+     * generation never backpropagates, and on threads where libtorch's grad mode is on (its default, outside the thread
+     * that started the engine) the output still only meets frozen weights next, the final norm's, which saves
+     * nothing for a backward (an inference tensor cannot be saved).
      */
     private NDArray decodeStack(Pass pass, boolean lastOnly) {
         LayerInput in = pass.in();
         KvCache cache = in.cache();
-        if (cache == null || Kernels.recordsGradients()) {
+        if (cache == null || base.norm.weight().isTrainable()) {
             return null;
         }
         List<Layer> layers = layers();

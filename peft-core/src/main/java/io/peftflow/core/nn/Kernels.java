@@ -184,14 +184,6 @@ public final class Kernels {
     }
 
     /**
-     * Whether this thread records operations for autograd (inside a {@code GradientCollector}): outputs of a call
-     * without autograd ({@link #llamaDecodeStack}) cannot then meet parameters that require gradients.
-     */
-    public static boolean recordsGradients() {
-        return JniUtils.isGradMode();
-    }
-
-    /**
      * {@link #llamaLayer} with an additive {@code mask} ({@code [B|1, 1, T, T]}, 0 keep, large negative drop) instead of
      * the causal rule: left padding without a cache.
      */

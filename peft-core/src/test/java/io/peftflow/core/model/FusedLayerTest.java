@@ -192,6 +192,29 @@ class FusedLayerTest {
         }
     }
 
+    /**
+     * Generation while gradients are recorded (a GradientCollector open, trainable LoRA weights) runs the same one call
+     * for all layers (without autograd) and decodes what it decodes outside.
+     */
+    @Test
+    void decodeStackRunsWhileGradientsAreRecorded() {
+        try (CausalLM model = Models.load(Fixtures.dir("llama_gqa_tied"), LoadOptions.cpu());
+             NDManager s = model.manager().newSubManager()) {
+            PeftModel peft = new PeftModel(model);
+            peft.add("default", new LoraConfig(4, 8, TargetModules.of("q_proj", "v_proj", "down_proj")), 7);
+            for (Parameter p : peft.trainableParameters()) {
+                p.array().set(new NDIndex("..."), s.randomNormal(0, 0.1f, p.shape(), DataType.FLOAT32));
+            }
+            long[] prompt = {5, 9, 13, 17};
+            long[] outside = peft.generator().generate(prompt, 6, List.of());
+            long[] inside;
+            try (GradientCollector ignored = Engine.getInstance().newGradientCollector()) {
+                inside = peft.generator().generate(prompt, 6, List.of());
+            }
+            assertArrayEquals(outside, inside);
+        }
+    }
+
     /** Whether token {@code query} of row {@code r} sees key {@code k} in the key-mask test above. */
     private static boolean seen(int r, int query, int k, int pad) {
         if (k < pad || k > query) {
