@@ -98,12 +98,18 @@ public abstract class CausalLM extends Module implements AutoCloseable {
         return logits;
     }
 
-    /** The final normed hidden states {@code [B, T, hidden]} (input of the LM head or a classifier head). */
+    /**
+     * The final normed hidden states {@code [B, T, hidden]} (input of the LM head or a classifier head), {@code [B, 1,
+     * hidden]} where {@link ForwardArgs#lastPositionOnly}.
+     */
     public NDArray hiddenStates(ForwardArgs args) {
         Pass pass = prepare(args);
-        NDArray h = layersForward(pass, args.inputsEmbeds());
+        NDArray h = layersForward(pass, args);
         if (args.cache() != null) {
             args.cache().advance(pass.tokens());
+        }
+        if (args.lastPositionOnly() && h.getShape().get(1) > 1) {
+            h = h.get(":, -1:");
         }
         NDArray normed = finalNorm(h);
         release(h, normed);
@@ -111,14 +117,15 @@ public abstract class CausalLM extends Module implements AutoCloseable {
     }
 
     /**
-     * The last layer's output of a pass, each layer in turn (a model may run them in one call instead); frees the
-     * intermediate hidden states, but not the caller's {@code inputsEmbeds}.
+     * The last layer's output of a pass, each layer in turn (a model may run them in one call instead, and then return
+     * the last position alone where {@link ForwardArgs#lastPositionOnly}); frees the intermediate hidden states, but
+     * not the caller's {@code inputsEmbeds}.
      */
-    protected NDArray layersForward(Pass pass, NDArray inputsEmbeds) {
+    protected NDArray layersForward(Pass pass, ForwardArgs args) {
         NDArray h = pass.hidden();
         for (DecoderLayer layer : layers()) {
             NDArray next = layer.forward(h, pass.in());
-            if (h != inputsEmbeds) {
+            if (h != args.inputsEmbeds()) {
                 release(h, next);
             }
             h = next;

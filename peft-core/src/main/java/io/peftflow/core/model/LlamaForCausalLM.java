@@ -126,12 +126,12 @@ public final class LlamaForCausalLM extends CausalLM {
 
     /** Every layer in one kernel call where {@link #decodeStack} can, else layer by layer. */
     @Override
-    protected NDArray layersForward(Pass pass, NDArray inputsEmbeds) {
-        NDArray out = decodeStack(pass);
+    protected NDArray layersForward(Pass pass, ForwardArgs args) {
+        NDArray out = decodeStack(pass, args.lastPositionOnly());
         if (out == null) {
-            return super.layersForward(pass, inputsEmbeds);
+            return super.layersForward(pass, args);
         }
-        if (pass.hidden() != inputsEmbeds) {
+        if (pass.hidden() != args.inputsEmbeds()) {
             release(pass.hidden(), out);
         }
         return out;
@@ -145,7 +145,7 @@ public final class LlamaForCausalLM extends CausalLM {
      * that started the engine) the output still only meets frozen weights next, the final norm's, which saves
      * nothing for a backward (an inference tensor cannot be saved).
      */
-    private NDArray decodeStack(Pass pass) {
+    private NDArray decodeStack(Pass pass, boolean lastOnly) {
         LayerInput in = pass.in();
         KvCache cache = in.cache();
         if (cache == null || base.norm.weight().isTrainable()) {
@@ -166,7 +166,8 @@ public final class LlamaForCausalLM extends CausalLM {
         NDArray[][] kv = cache.buffers(h.getShape().get(0), config.numKvHeads(), config.headDim(), dtype,
                 past + pass.tokens());
         return Kernels.llamaDecodeStack(h, weights, updates, Scalars.constant(h, (float) config.normEps()), in.cos(),
-                in.sin(), Arrays.asList(kv[0]), Arrays.asList(kv[1]), past, in.fullMask(), in.slidingMask(), sliding);
+                in.sin(), Arrays.asList(kv[0]), Arrays.asList(kv[1]), past, in.fullMask(), in.slidingMask(), sliding,
+                lastOnly);
     }
 
     @Override

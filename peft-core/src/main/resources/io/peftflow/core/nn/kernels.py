@@ -71,7 +71,7 @@ class Kernels(Module):
     qkv = self._llama_qkv(h, ln1, wqkv, wo.size(1), eps, cos, sin, aq, bq, ak, bk, av, bv)
     att = self._attend(qkv[0], qkv[1], qkv[2], mask)
     return self._llama_out(h, att, wo, ln2, wgu, wd, eps, ao, bo, ag, bg, au, bu, ad, bd)
-  def llama_decode_stack(self: __torch__.Kernels, h: Tensor, weights: List[Tensor], updates: List[Tensor], eps: Tensor, cos: Tensor, sin: Tensor, keys: List[Tensor], values: List[Tensor], past: int, mask: Tensor, sliding_mask: Tensor, sliding: List[bool]) -> Tensor:
+  def llama_decode_stack(self: __torch__.Kernels, h: Tensor, weights: List[Tensor], updates: List[Tensor], eps: Tensor, cos: Tensor, sin: Tensor, keys: List[Tensor], values: List[Tensor], past: int, mask: Tensor, sliding_mask: Tensor, sliding: List[bool], last_only: bool) -> Tensor:
     # every layer of a Llama model in one call (one call instead of one per layer: the marshalling and the call's fixed
     # cost once per pass). Layer i: weights[6i..6i+5] (input norm, q|k|v, o, post-attention norm, gate|up, down) and
     # updates[14i..14i+13] (A and scaled B of q, k, v, o, gate, up, down, as llama_layer's). keys[i]/values[i] are the
@@ -89,7 +89,15 @@ class Kernels(Module):
       m = mask
       if sliding[i] and sliding_mask.numel() > 0:
         m = sliding_mask
-      att = self._attend(qkv[0], keys[i].narrow(2, 0, past + t), values[i].narrow(2, 0, past + t), m)
+      q = qkv[0]
+      if last_only and i == len(keys) - 1 and t > 1:
+        # the caller reads the last position alone (last_only): every position's keys and values are cached above,
+        # the last layer's attention, output projection and MLP run for that position only
+        q = q.narrow(2, t - 1, 1)
+        h = h.narrow(1, t - 1, 1)
+        if m.numel() > 0:
+          m = m.narrow(2, m.size(2) - 1, 1)
+      att = self._attend(q, keys[i].narrow(2, 0, past + t), values[i].narrow(2, 0, past + t), m)
       h = self._llama_out(h, att, weights[w + 2], weights[w + 3], weights[w + 4], weights[w + 5], eps, updates[u + 6], updates[u + 7], updates[u + 8], updates[u + 9], updates[u + 10], updates[u + 11], updates[u + 12], updates[u + 13])
     return h
   def _attend(self: __torch__.Kernels, q: Tensor, k: Tensor, v: Tensor, mask: Tensor) -> Tensor:

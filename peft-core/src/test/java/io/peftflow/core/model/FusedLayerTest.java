@@ -137,6 +137,42 @@ class FusedLayerTest {
     }
 
     /**
+     * A left-padded prompt encoded for its cache and its next token alone ({@link ForwardArgs#lastPositionOnly}, the
+     * label scorer's prompt pass): the whole pass's last position, in one call and module by module, and a cache from
+     * which the next step's logits are the whole pass's.
+     */
+    @Test
+    void lastPositionOnlyGivesTheWholePassesLastPositionAndCache() {
+        try (CausalLM model = Models.load(Fixtures.dir("llama_gqa_tied"), LoadOptions.cpu());
+             NDManager s = model.manager().newSubManager();
+             KvCache wholeCache = new KvCache(s, model.layers().size());
+             KvCache lastCache = new KvCache(s, model.layers().size());
+             KvCache plainCache = new KvCache(s, model.layers().size())) {
+            NDArray ids = s.randomInteger(3, 60, new Shape(2, 5), DataType.INT64);
+            NDArray mask = s.ones(new Shape(2, 5), DataType.INT64);
+            mask.set(new NDIndex("1, :2"), 0);
+            NDArray whole = model.forward(ForwardArgs.ids(ids).attentionMask(mask).cache(wholeCache)).get(":, -1:");
+            NDArray last = model.forward(ForwardArgs.ids(ids).attentionMask(mask).cache(lastCache)
+                    .lastPositionOnly(true));
+            assertArrayEquals(whole.toFloatArray(), last.toFloatArray(), 2e-5f, "in one call");
+            Linear q = (Linear) model.module("model.layers.1.self_attn.q_proj");
+            q.hooks().add("identity", (out, x) -> out);   // not a low-rank hook: per-module path
+            try {
+                NDArray plain = model.forward(ForwardArgs.ids(ids).attentionMask(mask).cache(plainCache)
+                        .lastPositionOnly(true));
+                assertArrayEquals(whole.toFloatArray(), plain.toFloatArray(), 2e-5f, "module by module");
+            } finally {
+                q.hooks().remove("identity");
+            }
+            NDArray next = s.create(new long[] {7, 9}, new Shape(2, 1));
+            NDArray nextMask = mask.concat(s.ones(new Shape(2, 1), DataType.INT64), 1);
+            assertArrayEquals(model.forward(ForwardArgs.ids(next).attentionMask(nextMask).cache(wholeCache))
+                    .toFloatArray(), model.forward(ForwardArgs.ids(next).attentionMask(nextMask).cache(lastCache))
+                    .toFloatArray(), 2e-5f, "the next step over each cache");
+        }
+    }
+
+    /**
      * The logits of one pass over {@code stackCache} (all layers as one call) equal those of the same pass over
      * {@code plainCache} with a plain hook on a Linear, which makes every layer run module by module.
      */
