@@ -97,7 +97,7 @@ public final class DecodeBench {
                     + "warm-up + %d timed runs per case%n", dir, model.device(), model.dtype(), ADAPTERS,
                     adapters == null ? "generated (r=16 alpha=32 q,k,v,o)" : "from " + adapters, PROMPT, NEW, WARMUP,
                     RUNS);
-            // passes prepared by the active adapters (LoRA packed per pass), so layers run as fused kernels
+            // generations prepared by the active adapters (LoRA packed once per generate), so layers run fused
             GreedyGenerator generator = peft.generator();
             for (String c : cases) {
                 int batch = c.startsWith("b1") ? 1 : 32;
