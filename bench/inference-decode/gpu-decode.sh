@@ -9,7 +9,10 @@
 # Usage (one call, carrying .bench-cp built by bench/train-throughput/run.sh after this commit):
 #   bash bench/inference-decode/gpu-decode.sh
 # Environment: ROUNDS, LIMIT, PROMPT, NEW, CORE_CASES (DecodeBench's -Dbench.cases), HF_CASES (hf_decode.py's; add
-# b32-merged, b32-mixed8), ROUND_OFFSET (a second call on the same machine: ROUND_OFFSET=3 labels its rounds 4, 5..).
+# b32-merged, b32-mixed8), ROUND_OFFSET (a second call on the same machine: ROUND_OFFSET=3 labels its rounds 4, 5..),
+# CONTENDERS (default "hf core"; also core-opt: peft-core with -Dpeftflow.decode.graphOptimizer=true, and base:
+# DecodeBench on the peft-core jars in BASELINE, a folder that bench/inference-decode/baseline-jars.sh writes for an
+# earlier commit, ahead of the same dependencies: A/B of a change in one machine session).
 # The log accumulates in /root/decode.log and goes to $OUT/decode.log with the summary ($OUT/summary.txt, over every
 # round in the log); every run's whole output to $OUT/raw-decode.tar.gz.
 set -uo pipefail
@@ -32,7 +35,13 @@ if [ ! -f /root/tl/model.safetensors ]; then
   python3 -P bench/train-throughput/make_tinyllama.py /root/tl /tmp/tiny-tokenizer 2>&1 | grep RESULT | tee -a "$LOG"
 fi
 [ -d $A/adapter-7 ] || $HF adapters /root/tl $A 2>&1 | grep -E "RESULT|Error" | tee -a "$LOG"
-declare -A took=([hf]=150 [core]=60)   # a first guess of each run's seconds, then the last run's
+declare -A took=([hf]=150 [core]=60 [core-opt]=60 [base]=60)   # a first guess of each run's seconds, then the last run's
+core_decode() {  # core_decode CLASSPATH [-Dprop=value...]: DecodeBench's cases on /root/tl through the adapters
+  local cp=$1
+  shift
+  /root/jre/bin/java -Xmx8g -Dai.djl.offline=true -Dbench.cases="${CORE_CASES:-b1-merged,b32,b32-mixed8}" \
+    -Dbench.prompt="$PROMPT" -Dbench.new="$NEW" "$@" -cp "$cp" io.peftflow.core.bench.DecodeBench /root/tl $A
+}
 run() {  # run CONTENDER ROUND
   local label=$1-r$(( $2 + ${ROUND_OFFSET:-0} )) start=$SECONDS
   if (( SECONDS + ${took[$1]} > LIMIT )); then
@@ -42,14 +51,15 @@ run() {  # run CONTENDER ROUND
   fi
   case $1 in
     hf) $HF bench /root/tl $A > "$RAW/$label.log" 2>&1 ;;
-    core) jvm "" -Dbench.cases="${CORE_CASES:-b1-merged,b32,b32-mixed8}" -Dbench.prompt="$PROMPT" -Dbench.new="$NEW" \
-      io.peftflow.core.bench.DecodeBench /root/tl $A > "$RAW/$label.log" 2>&1 ;;
+    core) core_decode "$CP/*" > "$RAW/$label.log" 2>&1 ;;
+    core-opt) core_decode "$CP/*" -Dpeftflow.decode.graphOptimizer=true > "$RAW/$label.log" 2>&1 ;;
+    base) core_decode "$BASELINE/*:$CP/*" > "$RAW/$label.log" 2>&1 ;;
   esac || tail -20 "$RAW/$label.log" | sed "s/^/[$label] /" | tee -a "$LOG"
   took[$1]=$((SECONDS - start))
   grep RESULT "$RAW/$label.log" | sed "s/^/[$label] /" | tee -a "$LOG"
   echo "[$label] took ${took[$1]} s" | tee -a "$LOG"
 }
-rounds hf core
+rounds ${CONTENDERS:-hf core}
 $HF summary "$LOG" | tee "${OUT:-/tmp}/summary.txt"
 cp "$LOG" "${OUT:-/tmp}/decode.log"
 tar -czf "${OUT:-/tmp}/raw-decode.tar.gz" -C "$RAW" .

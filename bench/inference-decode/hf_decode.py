@@ -136,12 +136,17 @@ def bench(ckpt, adapters):
 
 
 def summary(log):
-    """Per (impl, case) every round's median tokens/s, the median over rounds, and the goal ratios."""
+    """Per (impl, case) every round's median tokens/s, the median over rounds, and the goal ratios. gpu-decode.sh's
+    contenders other than hf and core (core-opt, base) count as impl peft-core/<contender>."""
     rounds = {}
     for line in open(log):
         m = re.search(r"RESULT decode impl=(\S+) case=(\S+) .*?tokens_per_s=([\d.]+)", line)
         if m:
-            rounds.setdefault((m.group(1), m.group(2)), []).append(float(m.group(3)))
+            contender = re.match(r"\[(\S+)-r\d+\] ", line)
+            impl = m.group(1)
+            if contender and contender.group(1) not in ("hf", "core"):
+                impl = f"{impl}/{contender.group(1)}"
+            rounds.setdefault((impl, m.group(2)), []).append(float(m.group(3)))
     med = {k: statistics.median(v) for k, v in rounds.items()}
     print(f"SUMMARY (hf_decode.py summary, from {log}): tokens/s per round (each the median of its timed runs)")
     for (impl, case), vals in sorted(rounds.items()):
@@ -156,6 +161,9 @@ def summary(log):
     ratio("batch 32, peft-core 8 adapters in one batch / one adapter", ("peft-core", "b32-mixed8"),
           ("peft-core", "b32"), ">= 0.8x")
     ratio("batch 32, HF 8 adapters (eager) / HF one adapter (compiled)", ("hf", "b32-mixed8"), ("hf", "b32"), "info")
+    for impl, case in sorted(med):
+        if impl.startswith("peft-core/"):
+            ratio(f"{case}, {impl} / peft-core", (impl, case), ("peft-core", case), "A/B")
 
 
 if __name__ == "__main__":

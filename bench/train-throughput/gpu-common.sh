@@ -42,16 +42,7 @@ train_lora() {  # train_lora EXTRA_JARS_DIR [TrainCommand options...]: the worke
   shift
   jvm "$extra" io.peftflow.core.run.TrainCommand --method lora --model /root/tl --batch 16 --seed 42 "$@"
 }
-rounds() {  # rounds CONTENDER...: calls the script's `run CONTENDER ROUND` for ROUNDS rounds (default 3), the order
-  # rotated by one each round
-  local order=("$@") r c
-  for r in $(seq 1 "${ROUNDS:-3}"); do
-    for c in "${order[@]}"; do
-      run "$c" "$r"
-    done
-    order=("${order[@]:1}" "${order[0]}")
-  done
-}
+source bench/rounds.sh   # rounds CONTENDER...: the script's `run CONTENDER ROUND`, alternated over ROUNDS rounds
 warm_up() {  # once per machine, discarded: the first JVM extracts DJL's natives into its cache, the first Python run
   # loads torch from a cold disk; neither belongs to a training step
   if [ ! -f /tmp/warm ]; then

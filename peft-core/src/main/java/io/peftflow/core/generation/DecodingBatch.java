@@ -2,6 +2,7 @@ package io.peftflow.core.generation;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.PeftCoreException;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * Sampled decoding of many sequences at once with continuous batching (vLLM's iteration-level scheduling): sequences
@@ -137,8 +139,10 @@ public final class DecodingBatch implements AutoCloseable {
         } else {
             row.pad = width - own.length();
         }
-        cache.appendRows(own);
         rows.add(row);
+        // room for every row's remaining tokens, so that decode steps write into the cache without growing it
+        cache.reserve(Math.max(width, own.length()) + rows.stream().mapToInt(r -> r.left).max().orElse(0));
+        cache.appendRows(own);
     }
 
     /**
@@ -151,7 +155,7 @@ public final class DecodingBatch implements AutoCloseable {
         }
         int b = rows.size();
         int width = cache.length();
-        float[] logits;
+        long[] tokens;
         try (NDManager step = manager.newSubManager()) {
             long[] last = new long[b];
             int[] adapters = new int[b];
@@ -171,22 +175,18 @@ public final class DecodingBatch implements AutoCloseable {
                 args.attentionMask(step.create(mask, new Shape(b, width + 1)));
             }
             setRows(adapters);
-            logits = peft.generationForward(args.cache(cache)).get(":, -1, :").toType(DataType.FLOAT32, false)
-                    .toFloatArray();
+            tokens = choose(peft.generationForward(args.cache(cache)).get(":, -1, :"), step);
         } catch (RuntimeException e) {
             List<Row> failed = List.copyOf(rows);
             reset();
             failed.forEach(r -> r.sequence.failed(e));
             throw e;
         }
-        int vocab = logits.length / b;
         List<Row> kept = new ArrayList<>(b);
         List<Long> keptIndex = new ArrayList<>(b);
         for (int r = 0; r < b; r++) {
             Row row = rows.get(r);
-            long token = SampledGenerator.choose(Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab), row.sampling,
-                    row.random);
-            if (!deliver(row, token)) {
+            if (!deliver(row, tokens[r])) {
                 kept.add(row);
                 keptIndex.add((long) r);
             }
@@ -203,6 +203,29 @@ public final class DecodingBatch implements AutoCloseable {
                 kept.forEach(r -> r.pad -= drop);
             }
         }
+    }
+
+    /**
+     * Each row's next token from the last position's logits {@code [rows, vocab]}: greedy rows take the argmax on the
+     * device (the first largest, as {@link SampledGenerator#choose}), so only their ids reach the host; only sampled
+     * rows' logits are copied, for each row's own seeded sampler.
+     */
+    private long[] choose(NDArray logits, NDManager step) {
+        long[] tokens = logits.argMax(-1).toLongArray();
+        int[] sampled = IntStream.range(0, rows.size()).filter(r -> rows.get(r).sampling.temperature() > 0).toArray();
+        if (sampled.length == 0) {
+            return tokens;
+        }
+        NDArray picked = sampled.length == rows.size() ? logits : logits.get(new NDIndex("{}", step.create(
+                Arrays.stream(sampled).asLongStream().toArray()).toDevice(logits.getDevice(), false)));
+        float[] values = picked.toType(DataType.FLOAT32, false).toFloatArray();
+        int vocab = values.length / sampled.length;
+        for (int i = 0; i < sampled.length; i++) {
+            Row row = rows.get(sampled[i]);
+            tokens[sampled[i]] = SampledGenerator.choose(Arrays.copyOfRange(values, i * vocab, (i + 1) * vocab),
+                    row.sampling, row.random);
+        }
+        return tokens;
     }
 
     /** Hands {@code token} to the row; true when the row has ended (and was told why). */

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Greedy decoding with a KV cache: one forward over the prompt, then one token per step. Batches are
@@ -37,9 +37,25 @@ public final class GreedyGenerator {
         NDArray embeddings(NDManager scope, int batch);
     }
 
+    /**
+     * Runs a whole generation with what its passes share prepared once around it, in {@code scope}: the active
+     * adapters' packed LoRA weights ({@link io.peftflow.core.tuners.PeftModel#withActiveAdapters}), which per pass
+     * cost two packing calls over every targeted Linear's weights on each decode step.
+     */
+    public interface Preparation {
+        <T> T around(NDManager scope, Supplier<T> generation);
+    }
+
+    private static final Preparation NOTHING = new Preparation() {
+        @Override
+        public <T> T around(NDManager scope, Supplier<T> generation) {
+            return generation.get();
+        }
+    };
+
     private final CausalLM model;
     private final Prefix prefix;
-    private final Function<ForwardArgs, NDArray> forward;
+    private final Preparation prepared;
 
     public GreedyGenerator(CausalLM model) {
         this(model, null);
@@ -47,17 +63,14 @@ public final class GreedyGenerator {
 
     /** A generator whose prompts all start with {@code prefix} (null for none). */
     public GreedyGenerator(CausalLM model, Prefix prefix) {
-        this(model, prefix, model::forward);
+        this(model, prefix, NOTHING);
     }
 
-    /**
-     * A generator whose passes run through {@code forward}: {@code model}'s forward wrapped in what adapters prepare
-     * per pass (see {@link io.peftflow.core.tuners.PeftModel#generator()}).
-     */
-    public GreedyGenerator(CausalLM model, Prefix prefix, Function<ForwardArgs, NDArray> forward) {
+    /** A generator whose passes run through {@code model}'s forward inside {@code prepared}. */
+    public GreedyGenerator(CausalLM model, Prefix prefix, Preparation prepared) {
         this.model = model;
         this.prefix = prefix;
-        this.forward = forward;
+        this.prepared = prepared;
     }
 
     /** New tokens for one prompt, stopping after an id in {@code stop} (included) or {@code maxNewTokens}. */
@@ -96,49 +109,63 @@ public final class GreedyGenerator {
             Arrays.fill(mask, r * width + virtual + pad, (r + 1) * width, 1);
         }
         long[] stopIds = stop.stream().mapToLong(Number::longValue).toArray();
-        // Tokens stay on the device: each read is a sync that drains the launch queue. Without stop ids they are read
-        // once at the end, else every READ_EVERY steps to see whether all rows are done.
-        int readEvery = stopIds.length == 0 ? Integer.MAX_VALUE : READ_EVERY;
         List<List<Long>> out = new ArrayList<>();
         for (int r = 0; r < b; r++) {
             out.add(new ArrayList<>());
         }
-        boolean[] done = new boolean[b];
         try (NDManager gen = model.manager().newSubManager();
              KvCache cache = new KvCache(gen, model.layers().size())) {
+            cache.reserve(width);
             NDArray fullMask = padded ? gen.create(mask, new Shape(b, width)) : null;
-            NDArray next = gen.create(ids, new Shape(b, longest));
-            NDList pending = new NDList();
-            for (int s = 0; s < steps; s++) {
-                try (NDManager step = gen.newSubManager()) {
-                    // The input belongs to the step scope (results attach to their input's manager), so everything
-                    // of the step is freed with it; a kept token (in gen) goes in as a view.
-                    NDArray input = s == 0 ? next : next.reshape(b, 1);
-                    input.attach(step);
-                    boolean first = s == 0 && virtual > 0;
-                    ForwardArgs args = first
-                            ? ForwardArgs.embeds(prefix.embeddings(step, b).concat(model.embed(input), 1))
-                            : ForwardArgs.ids(input);
-                    if (fullMask != null) {
-                        int seen = cache.length() + (int) input.getShape().get(1) + (first ? virtual : 0);
-                        NDArray m = fullMask.get(":, :" + seen);
-                        m.attach(step);
-                        args.attentionMask(m);
-                    }
-                    NDArray logits = forward.apply(args.cache(cache));
-                    next = logits.get(":, -1:, :").argMax(-1);
-                    next.attach(gen);
-                }
-                pending.add(next);
-                if (pending.size() == readEvery || s == steps - 1) {
-                    if (collect(pending, out, done, stopIds)) {
-                        break;
-                    }
-                    pending = new NDList();
-                }
-            }
+            NDArray prompt = gen.create(ids, new Shape(b, longest));
+            prepared.around(gen, () -> decode(prompt, fullMask, steps, stopIds, out, gen, cache));
         }
         return out.stream().map(l -> l.stream().mapToLong(Long::longValue).toArray()).toList();
+    }
+
+    /**
+     * The decode loop of {@link #generate}: the prompts ({@code [B, longest]}) then one token per step, appending each
+     * row's tokens to {@code out} until it stops or {@code steps} are done.
+     */
+    private Void decode(NDArray prompt, NDArray fullMask, int steps, long[] stopIds, List<List<Long>> out,
+                        NDManager gen, KvCache cache) {
+        int b = out.size();
+        int virtual = prefix == null ? 0 : prefix.length();
+        boolean[] done = new boolean[b];
+        // Tokens stay on the device: each read is a sync that drains the launch queue. Without stop ids they are read
+        // once at the end, else every READ_EVERY steps to see whether all rows are done.
+        int readEvery = stopIds.length == 0 ? Integer.MAX_VALUE : READ_EVERY;
+        NDArray next = prompt;
+        NDList pending = new NDList();
+        for (int s = 0; s < steps; s++) {
+            try (NDManager step = gen.newSubManager()) {
+                // The input belongs to the step scope (results attach to their input's manager), so everything
+                // of the step is freed with it; a kept token (in gen) goes in as a view.
+                NDArray input = s == 0 ? next : next.reshape(b, 1);
+                input.attach(step);
+                boolean first = s == 0 && virtual > 0;
+                ForwardArgs args = first
+                        ? ForwardArgs.embeds(prefix.embeddings(step, b).concat(model.embed(input), 1))
+                        : ForwardArgs.ids(input);
+                if (fullMask != null) {
+                    int seen = cache.length() + (int) input.getShape().get(1) + (first ? virtual : 0);
+                    NDArray m = fullMask.get(":, :" + seen);
+                    m.attach(step);
+                    args.attentionMask(m);
+                }
+                NDArray logits = model.forward(args.cache(cache));
+                next = logits.get(":, -1:, :").argMax(-1);
+                next.attach(gen);
+            }
+            pending.add(next);
+            if (pending.size() == readEvery || s == steps - 1) {
+                if (collect(pending, out, done, stopIds)) {
+                    break;
+                }
+                pending = new NDList();
+            }
+        }
+        return null;
     }
 
     /**

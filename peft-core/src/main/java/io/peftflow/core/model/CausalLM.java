@@ -98,24 +98,39 @@ public abstract class CausalLM extends Module implements AutoCloseable {
         return logits;
     }
 
-    /** The final normed hidden states {@code [B, T, hidden]} (input of the LM head or a classifier head). */
+    /**
+     * The final normed hidden states {@code [B, T, hidden]} (input of the LM head or a classifier head), {@code [B, 1,
+     * hidden]} where {@link ForwardArgs#lastPositionOnly}.
+     */
     public NDArray hiddenStates(ForwardArgs args) {
         Pass pass = prepare(args);
-        NDArray h = pass.hidden();
-        NDArray callers = args.inputsEmbeds();
-        for (DecoderLayer layer : layers()) {
-            NDArray next = layer.forward(h, pass.in());
-            if (h != callers) {
-                release(h, next);
-            }
-            h = next;
-        }
+        NDArray h = layersForward(pass, args);
         if (args.cache() != null) {
             args.cache().advance(pass.tokens());
+        }
+        if (args.lastPositionOnly() && h.getShape().get(1) > 1) {
+            h = h.get(":, -1:");
         }
         NDArray normed = finalNorm(h);
         release(h, normed);
         return normed;
+    }
+
+    /**
+     * The last layer's output of a pass, each layer in turn (a model may run them in one call instead, and then return
+     * the last position alone where {@link ForwardArgs#lastPositionOnly}); frees the intermediate hidden states, but
+     * not the caller's {@code inputsEmbeds}.
+     */
+    protected NDArray layersForward(Pass pass, ForwardArgs args) {
+        NDArray h = pass.hidden();
+        for (DecoderLayer layer : layers()) {
+            NDArray next = layer.forward(h, pass.in());
+            if (h != args.inputsEmbeds()) {
+                release(h, next);
+            }
+            h = next;
+        }
+        return h;
     }
 
     /**

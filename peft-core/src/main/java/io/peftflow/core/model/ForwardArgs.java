@@ -16,6 +16,7 @@ public final class ForwardArgs {
     private NDArray keyMask;
     private KvCache cache;
     private boolean rightPadded;
+    private boolean lastPositionOnly;
 
     private ForwardArgs() {
     }
@@ -63,6 +64,16 @@ public final class ForwardArgs {
         return this;
     }
 
+    /**
+     * Declares that only the last position's output is read (a prompt encoded for its cache and its next token): the
+     * hidden states and logits are {@code [B, 1, ...]}, and a model may skip the last layer's work for the other
+     * positions (every position's keys and values still go to the cache).
+     */
+    public ForwardArgs lastPositionOnly(boolean onlyTheLast) {
+        this.lastPositionOnly = onlyTheLast;
+        return this;
+    }
+
     /** Reads and extends this cache (generation); null for training. */
     public ForwardArgs cache(KvCache kvCache) {
         this.cache = kvCache;
@@ -95,5 +106,9 @@ public final class ForwardArgs {
 
     public boolean rightPadded() {
         return rightPadded;
+    }
+
+    public boolean lastPositionOnly() {
+        return lastPositionOnly;
     }
 }

@@ -3,19 +3,27 @@ package io.peftflow.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * Per-layer keys and values {@code [B, KV, S, D]} of the tokens seen so far. It owns its arrays in its own
- * manager, so per-step temporaries can be freed while the cache lives on.
+ * Per-layer keys and values of the tokens seen so far, in preallocated buffers {@code [B, KV, capacity, D]} whose
+ * first {@link #length} columns are filled: a pass writes its keys and values in place after them instead of
+ * concatenating a new cache tensor per layer and step. It owns its arrays in its own manager, so per-step temporaries
+ * can be freed while the cache lives on.
  */
 public final class KvCache implements AutoCloseable {
+    /** Columns a full buffer grows by at least when one more token needs room: one copy then serves many steps. */
+    private static final int GROWTH = 32;
+
     private final NDManager manager;
     private final NDArray[] keys;
     private final NDArray[] values;
     private int length;
+    /** The least capacity of buffers allocated from now on ({@link #reserve}). */
+    private int reserved;
 
     public KvCache(NDManager parent, int layers) {
         this.manager = parent.newSubManager();
@@ -28,30 +36,78 @@ public final class KvCache implements AutoCloseable {
         return length;
     }
 
-    /** Appends this step's keys/values of one layer and returns the full ones. */
+    /**
+     * Makes buffers allocated from now on hold at least {@code tokens} tokens: a caller that knows how long its
+     * sequences get (prompt and new tokens) then allocates once and never copies a full buffer into a larger one.
+     */
+    public void reserve(int tokens) {
+        reserved = Math.max(reserved, tokens);
+    }
+
+    /** Writes this pass's keys/values of one layer after the cached ones and returns all of them (views, in k's scope). */
     NDArray[] append(int layer, NDArray k, NDArray v) {
-        put(layer, keys[layer] == null ? k.duplicate() : keys[layer].concat(k, 2),
-                values[layer] == null ? v.duplicate() : values[layer].concat(v, 2));
-        return get(layer);
-    }
-
-    /** One layer's keys and values so far (nulls before the first step). */
-    NDArray[] get(int layer) {
-        return new NDArray[] {keys[layer], values[layer]};
-    }
-
-    /** Replaces one layer's keys and values with ones that include this step's (a fused layer concatenates itself). */
-    void put(int layer, NDArray k, NDArray v) {
-        keys[layer] = replace(keys[layer], k);
-        values[layer] = replace(values[layer], v);
-    }
-
-    private NDArray replace(NDArray past, NDArray full) {
-        full.attach(manager);
-        if (past != null) {
-            past.close();
+        Shape s = k.getShape();
+        int t = Math.toIntExact(s.get(2));
+        ensure(layer, s.get(0), s.get(1), s.get(3), k.getDataType(), length + t);
+        NDIndex step = new NDIndex(":, :, {}:{}", length, length + t);
+        keys[layer].set(step, k);
+        values[layer].set(step, v);
+        NDIndex filled = new NDIndex(":, :, :{}", length + t);
+        NDArray[] out = {keys[layer].get(filled), values[layer].get(filled)};
+        for (NDArray x : out) {
+            x.attach(k.getManager());
         }
-        return full;
+        return out;
+    }
+
+    /**
+     * Every layer's key and value buffers, allocated or grown so that {@code tokens} tokens fit: a fused kernel writes
+     * a pass's keys and values into them at columns {@link #length} onwards.
+     */
+    NDArray[][] buffers(long batch, long kvHeads, long headDim, DataType dtype, int tokens) {
+        for (int l = 0; l < keys.length; l++) {
+            ensure(l, batch, kvHeads, headDim, dtype, tokens);
+        }
+        return new NDArray[][] {keys.clone(), values.clone()};
+    }
+
+    private void ensure(int layer, long batch, long kvHeads, long headDim, DataType dtype, int tokens) {
+        int capacity = capacity(keys[layer]);
+        if (keys[layer] != null && keys[layer].getShape().get(0) != batch) {
+            throw new IllegalStateException("a pass of " + batch + " rows over a cache of "
+                    + keys[layer].getShape().get(0));
+        }
+        if (tokens <= capacity) {
+            return;
+        }
+        int grown = Math.max(reserved, tokens == capacity + 1 ? capacity + Math.max(GROWTH, capacity / 2) : tokens);
+        Shape shape = new Shape(batch, kvHeads, grown, headDim);
+        keys[layer] = refill(manager.zeros(shape, dtype), keys[layer]);
+        values[layer] = refill(manager.zeros(shape, dtype), values[layer]);
+    }
+
+    /** {@code into} with {@code old}'s filled columns copied to its first ones; closes {@code old}. */
+    private NDArray refill(NDArray into, NDArray old) {
+        if (old != null) {
+            if (length > 0) {
+                try (NDManager scratch = manager.newSubManager()) {
+                    into.set(new NDIndex(":, :, :{}", length), filled(old, scratch));
+                }
+            }
+            old.close();
+        }
+        return into;
+    }
+
+    /** The filled columns of a buffer, a view in {@code scratch}. */
+    private NDArray filled(NDArray buffer, NDManager scratch) {
+        NDArray view = buffer.get(new NDIndex(":, :, :{}", length));
+        view.attach(scratch);
+        return view;
+    }
+
+    private static int capacity(NDArray buffer) {
+        return buffer == null ? 0 : Math.toIntExact(buffer.getShape().get(2));
     }
 
     /**
@@ -74,6 +130,7 @@ public final class KvCache implements AutoCloseable {
             }
         }
         out.length = length;
+        out.reserved = reserved;
         return out;
     }
 
@@ -95,17 +152,27 @@ public final class KvCache implements AutoCloseable {
             NDArray index = scratch.create(rows).toDevice(manager.getDevice(), false);
             for (int l = 0; l < keys.length; l++) {
                 if (keys[l] != null) {
-                    put(l, pick(keys[l], index, from, scratch), pick(values[l], index, from, scratch));
+                    keys[l] = keep(keys[l], index, from, scratch);
+                    values[l] = keep(values[l], index, from, scratch);
                 }
             }
         }
         length -= from;
     }
 
-    private static NDArray pick(NDArray layer, NDArray rows, int from, NDManager scratch) {
-        NDArray picked = layer.get(new NDIndex("{}", rows));
+    /** A buffer of the same capacity holding {@code rows}' filled columns from {@code from} on; closes the old one. */
+    private NDArray keep(NDArray buffer, NDArray rows, int from, NDManager scratch) {
+        NDArray picked = buffer.get(new NDIndex("{}", rows));
         picked.attach(scratch);
-        return picked.get(new NDIndex(":, :, {}:", from)).duplicate();
+        Shape s = buffer.getShape();
+        NDArray out = manager.zeros(new Shape(rows.size(), s.get(1), s.get(2), s.get(3)), buffer.getDataType());
+        if (length > from) {
+            NDArray kept = picked.get(new NDIndex(":, :, {}:{}", from, length));
+            kept.attach(scratch);
+            out.set(new NDIndex(":, :, :{}", length - from), kept);
+        }
+        buffer.close();
+        return out;
     }
 
     /**
@@ -117,29 +184,48 @@ public final class KvCache implements AutoCloseable {
             throw new IllegalArgumentException("caches of " + keys.length + " and " + other.keys.length + " layers");
         }
         int total = Math.max(length, other.length);
-        try (NDManager scratch = manager.newSubManager()) {
-            for (int l = 0; l < keys.length; l++) {
-                if (keys[l] == null) {
-                    put(l, other.keys[l], other.values[l]);
-                } else {
-                    put(l, padLeft(keys[l], total - length, scratch).concat(
-                                    padLeft(other.keys[l], total - other.length, scratch), 0),
-                            padLeft(values[l], total - length, scratch).concat(
-                                    padLeft(other.values[l], total - other.length, scratch), 0));
-                }
+        for (int l = 0; l < keys.length; l++) {
+            if (keys[l] == null) {
+                keys[l] = adopt(other.keys[l]);
+                values[l] = adopt(other.values[l]);
+            } else {
+                keys[l] = stacked(keys[l], other, other.keys[l], total);
+                values[l] = stacked(values[l], other, other.values[l], total);
             }
         }
         length = total;
+        reserved = Math.max(reserved, other.reserved);
         other.close();
     }
 
-    /** {@code tokens} zero keys (or values) in front of each row's, in {@code scratch}; the layer itself for none. */
-    private static NDArray padLeft(NDArray layer, int tokens, NDManager scratch) {
-        if (tokens == 0) {
-            return layer;
+    private NDArray adopt(NDArray buffer) {
+        if (buffer != null) {
+            buffer.attach(manager);
         }
-        Shape s = layer.getShape();
-        return scratch.zeros(new Shape(s.get(0), s.get(1), tokens, s.get(3)), layer.getDataType()).concat(layer, 2);
+        return buffer;
+    }
+
+    /**
+     * One buffer with {@code mine}'s rows over {@code theirs}' (from {@code other}), each row's filled columns ending at
+     * column {@code total}; closes {@code mine}.
+     */
+    private NDArray stacked(NDArray mine, KvCache other, NDArray theirs, int total) {
+        Shape s = mine.getShape();
+        long rows = s.get(0);
+        int capacity = Math.max(Math.max(total, reserved), Math.max(capacity(mine), capacity(theirs)));
+        NDArray out = manager.zeros(new Shape(rows + theirs.getShape().get(0), s.get(1), capacity, s.get(3)),
+                mine.getDataType());
+        try (NDManager scratch = manager.newSubManager()) {
+            if (length > 0) {
+                out.set(new NDIndex(":{}, :, {}:{}", rows, total - length, total), filled(mine, scratch));
+            }
+            if (other.length > 0) {
+                out.set(new NDIndex("{}:, :, {}:{}", rows, total - other.length, total),
+                        other.filled(theirs, scratch));
+            }
+        }
+        mine.close();
+        return out;
     }
 
     void advance(int tokens) {

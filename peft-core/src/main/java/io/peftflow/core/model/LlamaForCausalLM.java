@@ -14,6 +14,7 @@ import io.peftflow.core.nn.ModuleList;
 import io.peftflow.core.nn.RmsNorm;
 import io.peftflow.core.nn.Scalars;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -123,6 +124,52 @@ public final class LlamaForCausalLM extends CausalLM {
         }
     }
 
+    /** Every layer in one kernel call where {@link #decodeStack} can, else layer by layer. */
+    @Override
+    protected NDArray layersForward(Pass pass, ForwardArgs args) {
+        NDArray out = decodeStack(pass, args.lastPositionOnly());
+        if (out == null) {
+            return super.layersForward(pass, args);
+        }
+        if (pass.hidden() != args.inputsEmbeds()) {
+            release(pass.hidden(), out);
+        }
+        return out;
+    }
+
+    /**
+     * All layers of a pass over a KV cache as one call ({@link Kernels#llamaDecodeStack}), the pass's keys and values
+     * written into the cache's buffers in place; null, and the layers run one by one, where a layer cannot run fused
+     * ({@link Layer#addStackInputs}) or the final norm is trainable. The call runs without autograd (inference mode):
+     * generation never backpropagates, and on threads where libtorch's grad mode is on (its default, outside the thread
+     * that started the engine) the output still only meets frozen weights next, the final norm's, which saves
+     * nothing for a backward (an inference tensor cannot be saved).
+     */
+    private NDArray decodeStack(Pass pass, boolean lastOnly) {
+        LayerInput in = pass.in();
+        KvCache cache = in.cache();
+        if (cache == null || base.norm.weight().isTrainable()) {
+            return null;
+        }
+        List<Layer> layers = layers();
+        List<NDArray> weights = new ArrayList<>(6 * layers.size());
+        List<LowRank> updates = new ArrayList<>(7 * layers.size());
+        boolean[] sliding = new boolean[layers.size()];
+        for (int i = 0; i < sliding.length; i++) {
+            if (!layers.get(i).addStackInputs(weights, updates)) {
+                return null;
+            }
+            sliding[i] = layers.get(i).attn.sliding;
+        }
+        NDArray h = pass.hidden();
+        int past = cache.length();
+        NDArray[][] kv = cache.buffers(h.getShape().get(0), config.numKvHeads(), config.headDim(), dtype,
+                past + pass.tokens());
+        return Kernels.llamaDecodeStack(h, weights, updates, Scalars.constant(h, (float) config.normEps()), in.cos(),
+                in.sin(), Arrays.asList(kv[0]), Arrays.asList(kv[1]), past, in.fullMask(), in.slidingMask(), sliding,
+                lastOnly);
+    }
+
     @Override
     protected NDArray addPositions(NDArray hidden, NDArray positions) {
         return hidden;
@@ -187,32 +234,38 @@ public final class LlamaForCausalLM extends CausalLM {
         }
 
         /**
-         * One kernel call for the whole layer (causal attention, or masked where the pass has a mask, over the KV cache
-         * if any: with a mask any number of new tokens, without one the whole sequence with nothing cached or one new
-         * token; frozen fused weights, and on each Linear no hook or one low-rank update); the per-module path
-         * otherwise.
+         * One kernel call for the whole layer without a KV cache (causal attention, or masked where the pass has a
+         * mask; frozen fused weights, and on each Linear no hook or one low-rank update); the per-module path
+         * otherwise. Passes over a KV cache run all layers as one call ({@link LlamaForCausalLM#decodeStack}) or module
+         * by module.
          */
         @Override
         protected NDArray fusedForward(NDArray hidden, LayerInput in) {
-            LowRank[] updates = fusedUpdates();
+            LowRank[] updates = in.cache() == null ? fusedUpdates() : null;
             if (updates == null) {
                 return null;
             }
             NDArray[] w = kernelInputs(hidden, in);
             NDArray mask = attn.sliding && in.slidingMask() != null ? in.slidingMask() : in.fullMask();
-            if (in.cache() == null && mask == null) {
-                return Kernels.llamaLayer(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], updates);
+            return mask == null
+                    ? Kernels.llamaLayer(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], updates)
+                    : Kernels.llamaMaskedLayer(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], mask,
+                            updates);
+        }
+
+        /**
+         * Adds this layer's weights (see {@link Kernels#llamaDecodeStack}) and low-rank updates to a whole-model call;
+         * false, adding nothing, where the layer cannot run fused (block hooks, trainable base weights, other hooks).
+         */
+        boolean addStackInputs(List<NDArray> weights, List<LowRank> updates) {
+            LowRank[] u = afterAttention().enabled().isEmpty() && afterMlp().enabled().isEmpty() ? fusedUpdates()
+                    : null;
+            if (u == null) {
+                return false;
             }
-            NDArray[] past = in.cache() == null ? new NDArray[2] : in.cache().get(index());
-            NDList out = mask == null
-                    ? Kernels.llamaDecodeLayer(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], past[0],
-                            past[1], updates)
-                    : Kernels.llamaMaskedLayer(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], past[0],
-                            past[1], mask, updates);
-            if (in.cache() != null) {
-                in.cache().put(index(), out.get(1), out.get(2));
-            }
-            return out.get(0);
+            weights.addAll(Arrays.asList(weights()));
+            updates.addAll(Arrays.asList(u));
+            return true;
         }
 
         /** The low-rank update of each target (q, k, v, o, gate, up, down) when the layer runs as one call, else null. */
@@ -236,11 +289,17 @@ public final class LlamaForCausalLM extends CausalLM {
             return updates;
         }
 
-        /** The whole-layer kernels' fixed inputs: h, the norms' and projections' weights, eps, cos and sin. */
+        /** The whole-layer kernels' fixed inputs: h, the norms' and projections' {@link #weights}, eps, cos and sin. */
         private NDArray[] kernelInputs(NDArray hidden, LayerInput in) {
-            return new NDArray[] {hidden, inputNorm.weight().array(), attn.qkv.weight(), attn.o.weight().array(),
-                    postNorm.weight().array(), mlp.gateUp.weight(), mlp.down.weight().array(),
-                    Scalars.constant(hidden, eps), in.cos(), in.sin()};
+            NDArray[] w = weights();
+            return new NDArray[] {hidden, w[0], w[1], w[2], w[3], w[4], w[5], Scalars.constant(hidden, eps), in.cos(),
+                    in.sin()};
+        }
+
+        /** Input norm, fused q/k/v, o, post-attention norm, fused gate/up, down. */
+        private NDArray[] weights() {
+            return new NDArray[] {inputNorm.weight().array(), attn.qkv.weight(), attn.o.weight().array(),
+                    postNorm.weight().array(), mlp.gateUp.weight(), mlp.down.weight().array()};
         }
 
         /**

@@ -51,6 +51,15 @@ public final class Kernels {
         return Boolean.TRUE;
     });
 
+    /**
+     * Whether {@link #llamaDecodeStack} runs under TorchScript's optimizing (profiling) executor,
+     * {@code -Dpeftflow.decode.graphOptimizer=true}: its calls inlined and, on CUDA, elementwise chains (RMSNorm, RoPE,
+     * SwiGLU, residual adds) fused after a profiling run per new shape (the decode step's are constant but for the
+     * batch size). Off by default, as for every other method here; an A/B switch until a GPU run decides (see
+     * docs/BENCHMARKS.md, the decode section).
+     */
+    private static final boolean DECODE_GRAPH_OPTIMIZER = Boolean.getBoolean("peftflow.decode.graphOptimizer");
+
     private Kernels() {
     }
 
@@ -133,28 +142,56 @@ public final class Kernels {
     }
 
     /**
-     * {@link #llamaLayer} over a KV cache: this step's keys and values go after {@code pastK}/{@code pastV}
-     * ({@code [B, KV, S, D]}, null on the first step); returns the layer's output and all keys and values. The
-     * queries must be the whole sequence (no past) or one token.
+     * Every layer of a Llama model in one call over a preallocated KV cache, without autograd (inference mode), for
+     * generation: layer i reads {@code weights[6i .. 6i+5]} (input norm, fused q/k/v, o, post-attention norm, fused
+     * gate/up, down) and {@code updates[7i .. 7i+6]} (q, k, v, o, gate, up, down, as {@link #llamaLayer}'s), and its
+     * cache {@code keys[i]}/{@code values[i]} ({@code [B, KV, capacity, D]}): this pass's {@code T} keys and values are
+     * written in place at columns {@code past .. past+T}, and attention reads columns {@code 0 .. past+T}. Without a
+     * mask (null) attention is causal, which is right only for a whole sequence with nothing cached or one new token;
+     * else {@code mask} is additive, broadcastable to {@code [B, H, T, past+T]}, and layer i reads {@code slidingMask}
+     * instead where {@code sliding[i]} and that is not null (a sliding window). Returns the last layer's output,
+     * attached to {@code h}'s manager: {@code [B, 1, hidden]} of the last position alone with {@code lastOnly} (whose
+     * last layer then runs attention, o and the MLP for that position only; every position is still cached). Why one call: a decode step on a GPU is bound by the host, and a call per layer
+     * paid the call's fixed cost and the marshalling of its inputs once per layer.
      */
-    public static NDList llamaDecodeLayer(NDArray h, NDArray inputNorm, NDArray qkv, NDArray o, NDArray postNorm,
-                                          NDArray gateUp, NDArray down, NDArray eps, NDArray cos, NDArray sin,
-                                          NDArray pastK, NDArray pastV, LowRank... updates) {
+    public static NDArray llamaDecodeStack(NDArray h, List<NDArray> weights, List<LowRank> updates, NDArray eps,
+                                           NDArray cos, NDArray sin, List<NDArray> keys, List<NDArray> values,
+                                           int past, NDArray mask, NDArray slidingMask, boolean[] sliding,
+                                           boolean lastOnly) {
         NDArray none = empty(h.getDevice(), h.getDataType());
-        return run("llama_decode_layer", layerInputs(new NDArray[] {h, inputNorm, qkv, o, postNorm, gateUp, down, eps,
-                cos, sin, pastK == null ? none : pastK, pastV == null ? none : pastV}, updates));
+        PtNDArray[] pairs = new PtNDArray[2 * updates.size()];
+        for (int i = 0; i < updates.size(); i++) {
+            LowRank u = updates.get(i);
+            pairs[2 * i] = (PtNDArray) (u.a() == null ? none : u.a());
+            pairs[2 * i + 1] = (PtNDArray) (u.a() == null ? none : u.scaledB());
+        }
+        PLAIN_EXECUTOR.get();
+        if (DECODE_GRAPH_OPTIMIZER) {
+            JniUtils.setGraphExecutorOptimize(true);
+        }
+        try (IValue out = runNoGrad("llama_decode_stack", IValue.from((PtNDArray) h), IValue.listFrom(pt(weights)),
+                IValue.listFrom(pairs), IValue.from((PtNDArray) eps), IValue.from((PtNDArray) cos),
+                IValue.from((PtNDArray) sin), IValue.listFrom(pt(keys)), IValue.listFrom(pt(values)),
+                IValue.from((long) past), IValue.from((PtNDArray) (mask == null ? none : mask)),
+                IValue.from((PtNDArray) (slidingMask == null ? none : slidingMask)), IValue.listFrom(sliding),
+                IValue.from(lastOnly))) {
+            return out.toTensor((PtNDManager) h.getManager());
+        } finally {
+            if (DECODE_GRAPH_OPTIMIZER) {
+                JniUtils.setGraphExecutorOptimize(false);
+            }
+        }
     }
 
     /**
-     * {@link #llamaDecodeLayer} with an additive {@code mask} over the past and new keys ({@code [B|1, 1, T, S]}, 0 keep,
-     * large negative drop): left padding, or several new tokens after a cache (the label scorer's passes).
+     * {@link #llamaLayer} with an additive {@code mask} ({@code [B|1, 1, T, T]}, 0 keep, large negative drop) instead of
+     * the causal rule: left padding without a cache.
      */
-    public static NDList llamaMaskedLayer(NDArray h, NDArray inputNorm, NDArray qkv, NDArray o, NDArray postNorm,
-                                          NDArray gateUp, NDArray down, NDArray eps, NDArray cos, NDArray sin,
-                                          NDArray pastK, NDArray pastV, NDArray mask, LowRank... updates) {
-        NDArray none = empty(h.getDevice(), h.getDataType());
+    public static NDArray llamaMaskedLayer(NDArray h, NDArray inputNorm, NDArray qkv, NDArray o, NDArray postNorm,
+                                           NDArray gateUp, NDArray down, NDArray eps, NDArray cos, NDArray sin,
+                                           NDArray mask, LowRank... updates) {
         return run("llama_masked_layer", layerInputs(new NDArray[] {h, inputNorm, qkv, o, postNorm, gateUp, down, eps,
-                cos, sin, pastK == null ? none : pastK, pastV == null ? none : pastV, mask}, updates));
+                cos, sin, mask}, updates)).singletonOrThrow();
     }
 
     /**
@@ -390,7 +427,7 @@ public final class Kernels {
         }
     }
 
-    /** A shared empty array: a target without a low-rank update in {@link #llamaLayer}, or no past keys. */
+    /** A shared empty array: a target without a low-rank update in {@link #llamaLayer}, or no mask. */
     private static NDArray empty(Device device, DataType dtype) {
         return EMPTY.computeIfAbsent(device + "/" + dtype, k -> Scalars.owner(device).zeros(new Shape(0), dtype));
     }

@@ -145,7 +145,7 @@ public final class LabelScorer {
                 ForwardArgs args = virtual > 0
                         ? ForwardArgs.embeds(prefix.embeddings(scope, b).concat(base.embed(ids), 1)) : ForwardArgs.ids(ids);
                 NDArray last = base.hiddenStates(args.attentionMask(scope.create(headMask, new Shape(b, past)))
-                        .cache(promptCache)).get(":, -1");
+                        .cache(promptCache).lastPositionOnly(true)).get(":, -1");
                 NDArray firstLogProbs = base.lmHead().forward(last).toType(DataType.FLOAT32, false).logSoftmax(-1);
                 // each label's first token, picked on the device: [labels] values to the host, not [b, vocab]
                 long vocab = firstLogProbs.getShape().get(1);

@@ -251,11 +251,11 @@ public final class PeftModel {
 
     /**
      * Greedy, KV-cached generation through the active adapters: layer adapters act through the base model's hooks
-     * (each pass prepared as {@link #forward} prepares it, so LoRA runs inside the fused layer kernel), an active
-     * prompt adapter's virtual tokens go in front of every prompt.
+     * (prepared once per generation as {@link #forward} prepares a pass, so LoRA runs inside the fused kernels), an
+     * active prompt adapter's virtual tokens go in front of every prompt.
      */
     public GreedyGenerator generator() {
-        return new GreedyGenerator(base, generationPrefix().orElse(null), this::generationForward);
+        return new GreedyGenerator(base, generationPrefix().orElse(null), this::withActiveAdapters);
     }
 
     /**

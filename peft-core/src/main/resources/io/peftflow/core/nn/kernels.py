@@ -63,20 +63,51 @@ class Kernels(Module):
     n = out.size(-1)
     return torch.addmm(out.reshape(-1, n), xa.reshape(-1, xa.size(-1)), bs.t()).reshape(out.size()), xa
   def llama_layer(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tensor:
-    # a whole Llama decoder layer (causal, no cache) in one call
-    none = h.new_empty([0])
-    return self.llama_decode_layer(h, ln1, wqkv, wo, ln2, wgu, wd, eps, cos, sin, none, none, aq, bq, ak, bk, av, bv, ao, bo, ag, bg, au, bu, ad, bd)[0]
-  def llama_decode_layer(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, past_k: Tensor, past_v: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-    # a whole Llama decoder layer in one call: fused q/k/v and gate/up matmuls, LoRA per target (a: [r, in], b: scaling
-    # * B [out, r], or one pair per row, [B, in, r] and [B, r, out]; empty when the target has none). Over a KV cache: this
-    # step's keys and values go after past_k/past_v ([B, KV, S, D], empty for none) and are returned, all of them,
-    # with the output; the queries are then either the whole causal sequence or one new token.
-    return self.llama_masked_layer(h, ln1, wqkv, wo, ln2, wgu, wd, eps, cos, sin, past_k, past_v, h.new_empty([0]), aq, bq, ak, bk, av, bv, ao, bo, ag, bg, au, bu, ad, bd)
-  def llama_masked_layer(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, past_k: Tensor, past_v: Tensor, mask: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-    # llama_decode_layer with an additive mask over past + new keys ([B|1, 1, T, S]: padding, several new tokens over a
-    # cache, as the label scorer's passes have), or causal attention when the mask is empty
+    # a whole Llama decoder layer (causal, no cache) in one call: fused q/k/v and gate/up matmuls, LoRA per target (a:
+    # [r, in], b: scaling * B [out, r], or one pair per row, [B, in, r] and [B, r, out]; empty when the target has none)
+    return self.llama_masked_layer(h, ln1, wqkv, wo, ln2, wgu, wd, eps, cos, sin, h.new_empty([0]), aq, bq, ak, bk, av, bv, ao, bo, ag, bg, au, bu, ad, bd)
+  def llama_masked_layer(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tensor:
+    # llama_layer (no cache) with an additive mask [B|1, 1, T, T] (padding), or causal when the mask is empty
+    qkv = self._llama_qkv(h, ln1, wqkv, wo.size(1), eps, cos, sin, aq, bq, ak, bk, av, bv)
+    att = self._attend(qkv[0], qkv[1], qkv[2], mask)
+    return self._llama_out(h, att, wo, ln2, wgu, wd, eps, ao, bo, ag, bg, au, bu, ad, bd)
+  def llama_decode_stack(self: __torch__.Kernels, h: Tensor, weights: List[Tensor], updates: List[Tensor], eps: Tensor, cos: Tensor, sin: Tensor, keys: List[Tensor], values: List[Tensor], past: int, mask: Tensor, sliding_mask: Tensor, sliding: List[bool], last_only: bool) -> Tensor:
+    # every layer of a Llama model in one call (one call instead of one per layer: the marshalling and the call's fixed
+    # cost once per pass). Layer i: weights[6i..6i+5] (input norm, q|k|v, o, post-attention norm, gate|up, down) and
+    # updates[14i..14i+13] (A and scaled B of q, k, v, o, gate, up, down, as llama_layer's). keys[i]/values[i] are the
+    # layer's preallocated cache [B, KV, capacity, D]: this pass's keys and values are written in place at columns
+    # past..past+T (no concatenation, no new cache tensor per step) and attention reads columns 0..past+T, causal
+    # without a mask (the caller passes none only for the whole sequence with nothing cached, or one new token),
+    # else through the additive mask [B|1, 1, T, past+T], sliding_mask instead where sliding[i] and it is not empty.
+    t = h.size(1)
+    for i in range(len(keys)):
+      w = 6 * i
+      u = 14 * i
+      qkv = self._llama_qkv(h, weights[w], weights[w + 1], weights[w + 2].size(1), eps, cos, sin, updates[u], updates[u + 1], updates[u + 2], updates[u + 3], updates[u + 4], updates[u + 5])
+      keys[i].narrow(2, past, t).copy_(qkv[1])
+      values[i].narrow(2, past, t).copy_(qkv[2])
+      m = mask
+      if sliding[i] and sliding_mask.numel() > 0:
+        m = sliding_mask
+      q = qkv[0]
+      if last_only and i == len(keys) - 1 and t > 1:
+        # the caller reads the last position alone (last_only): every position's keys and values are cached above,
+        # the last layer's attention, output projection and MLP run for that position only
+        q = q.narrow(2, t - 1, 1)
+        h = h.narrow(1, t - 1, 1)
+        if m.numel() > 0:
+          m = m.narrow(2, m.size(2) - 1, 1)
+      att = self._attend(q, keys[i].narrow(2, 0, past + t), values[i].narrow(2, 0, past + t), m)
+      h = self._llama_out(h, att, weights[w + 2], weights[w + 3], weights[w + 4], weights[w + 5], eps, updates[u + 6], updates[u + 7], updates[u + 8], updates[u + 9], updates[u + 10], updates[u + 11], updates[u + 12], updates[u + 13])
+    return h
+  def _attend(self: __torch__.Kernels, q: Tensor, k: Tensor, v: Tensor, mask: Tensor) -> Tensor:
+    if mask.numel() == 0:
+      return self.causal_attention(q, k, v)
+    return self.masked_attention(q, k, v, mask)
+  def _llama_qkv(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, qd: int, eps: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+    # a layer's attention inputs: the input norm, one q/k/v matmul with its LoRA, RoPE; queries [B, H, T, D], keys and
+    # values [B, KV, T, D]
     x = self.rms_norm(h, ln1, eps)
-    qd = wo.size(1)
     kvd = (wqkv.size(0) - qd) // 2
     qkv = self._qkv_lora(torch.linear(x, wqkv), x, qd, kvd, aq, bq, ak, bk, av, bv)
     d = cos.size(-1)
@@ -85,25 +116,18 @@ class Kernels(Module):
     qkv_parts = torch.split_with_sizes(qkv, [qd + kvd, kvd], -1)
     qk = self.rope(qkv_parts[0], cos, sin)
     v = qkv_parts[1]
-    heads = v.reshape(v.size(0), v.size(1), -1, d).transpose(1, 2)
     qk_parts = torch.split_with_sizes(qk, [qd // d, kvd // d], 1)
-    k = qk_parts[1]
-    if past_k.numel() > 0:
-      k = torch.cat([past_k, k], 2)
-      heads = torch.cat([past_v, heads], 2)
-    if mask.numel() > 0:
-      att = self.masked_attention(qk_parts[0], k, heads, mask)
-    else:
-      att = self.causal_attention(qk_parts[0], k, heads)
+    return qk_parts[0], qk_parts[1], v.reshape(v.size(0), v.size(1), -1, d).transpose(1, 2)
+  def _llama_out(self: __torch__.Kernels, h: Tensor, att: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tensor:
+    # the rest of a layer after attention: output projection and residual, then the SwiGLU MLP and its residual
     h = h + self._lora_opt(torch.linear(att, wo), att, ao, bo)
     x = self.rms_norm(h, ln2, eps)
     inter = wgu.size(0) // 2
-    gu = torch.linear(x, wgu)
-    gu_parts = torch.split_with_sizes(gu, [inter, inter], -1)
+    gu_parts = torch.split_with_sizes(torch.linear(x, wgu), [inter, inter], -1)
     g = self._lora_opt(gu_parts[0], x, ag, bg)
     u = self._lora_opt(gu_parts[1], x, au, bu)
     s = torch.silu(g) * u
-    return h + self._lora_opt(torch.linear(s, wd), s, ad, bd), k, heads
+    return h + self._lora_opt(torch.linear(s, wd), s, ad, bd)
   def _qkv_lora(self: __torch__.Kernels, qkv: Tensor, x: Tensor, qd: int, kvd: int, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor) -> Tensor:
     # the q, k and v updates as one (_stack_lora)
     if aq.numel() + ak.numel() + av.numel() == 0:

@@ -1,24 +1,16 @@
 package io.peftflow.core.bench;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.peftflow.core.checkpoint.Json;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
-import io.peftflow.core.model.ModelConfig;
 import io.peftflow.core.model.Models;
-import io.peftflow.core.nn.Parameter;
-import io.peftflow.core.safetensors.SafetensorsWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Benchmark (not a test): peak memory of loading a ~500 MB checkpoint. Run by bench/checkpoint-load/run.sh:
@@ -40,23 +32,7 @@ public final class CheckpointLoadBench {
 
     /** hidden 1024, 6 layers, 16 heads / 4 KV heads, intermediate 2816, vocab 32000, untied: 133 M params. */
     private static void generate(Path dir, DataType stored) throws Exception {
-        ObjectNode c = Json.MAPPER.createObjectNode();
-        c.putArray("architectures").add("LlamaForCausalLM");
-        c.put("hidden_size", 1024).put("num_hidden_layers", 6).put("num_attention_heads", 16)
-                .put("num_key_value_heads", 4).put("intermediate_size", 2816).put("vocab_size", 32000)
-                .put("max_position_embeddings", 2048).put("tie_word_embeddings", false);
-        Files.createDirectories(dir);
-        Json.MAPPER.writeValue(dir.resolve("config.json").toFile(), c);
-        ModelConfig mc = ModelConfig.parse(c, dir.resolve("config.json"));
-        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            CausalLM skeleton = Models.create(mc, m, DataType.FLOAT32);
-            Map<String, NDArray> tensors = new LinkedHashMap<>();
-            for (Map.Entry<String, Parameter> e : skeleton.namedParameters().entrySet()) {
-                NDArray w = m.randomNormal(0, 0.02f, e.getValue().shape(), DataType.FLOAT32);
-                tensors.put(e.getKey(), stored == DataType.FLOAT32 ? w : w.toType(stored, false));
-            }
-            SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors);
-        }
+        RandomLlama.write(dir, new RandomLlama.Shape(1024, 6, 16, 4, 2816, 32000), stored);
         System.out.printf("generated %s: %.1f MB%n", dir, Files.size(dir.resolve("model.safetensors")) / 1e6);
     }
 

@@ -3,6 +3,7 @@ package io.peftflow.core.bench;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import io.peftflow.core.generation.GreedyGenerator;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
@@ -14,6 +15,8 @@ import io.peftflow.core.tuners.Inits;
 import io.peftflow.core.tuners.lora.LoraAdapter;
 import io.peftflow.core.tuners.lora.LoraConfig;
 import io.peftflow.core.tuners.lora.RowLora;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,11 +38,16 @@ import java.util.stream.IntStream;
  *   <li>{@code b32-rows1}: 32 prompts all through adapter 0 by {@link RowLora} (its broadcast path).</li>
  * </ul>
  * Each case: warm-up runs, then timed runs of one whole {@code generate} (prefill included, as HF's), tokens/s =
- * batch x new tokens / seconds; the RESULT line lists every run and their median. Checkpoint: a directory (fp16 on
- * CUDA, where there is one) or {@code tiny} (the embedded model); adapters: a directory holding {@code adapter-0} ..
+ * batch x new tokens / seconds. Each timed run also runs the prompt with one new token alone: the difference, over
+ * new tokens - 1, is a decode step's milliseconds without the prefill, in wall time and in the calling thread's CPU
+ * time (on a CPU run with one intra-op thread, {@code -Dai.djl.pytorch.num_threads=1}, the step's whole work, which
+ * unlike wall time barely moves when other processes share the cores). The RESULT line lists every run and the
+ * medians. Checkpoint: a directory (fp16 on CUDA, where there is one), {@code tiny} (the
+ * embedded model) or {@code narrow} (TinyLlama's 22 layers and 8:1 grouped-query heads at hidden 64, random: on a CPU
+ * its compute is small, so a step's time is mostly the host's work of issuing it, the GPU decode's bottleneck); adapters: a directory holding {@code adapter-0} ..
  * {@code adapter-7} in PEFT format (hf_decode.py writes them) or, without one, r=16 alpha=32 on q,k,v,o with seeded
  * random A and B. {@code -Dbench.cpu=true} forces the CPU (fp32). Usage:
- * {@code DecodeBench <checkpoint|tiny> [adapters-dir]} with {@code -Dbench.prompt=64 -Dbench.new=128
+ * {@code DecodeBench <checkpoint|tiny|narrow> [adapters-dir]} with {@code -Dbench.prompt=64 -Dbench.new=128
  * -Dbench.warmup=1 -Dbench.runs=3}.
  */
 public final class DecodeBench {
@@ -56,9 +64,17 @@ public final class DecodeBench {
         String which = args.length > 0 ? args[0] : "tiny";
         Path adapters = args.length > 1 ? Path.of(args[1]) : null;
         List<String> cases = List.of(System.getProperty("bench.cases", "b1-merged,b32,b32-mixed8").split(","));
-        Path dir = which.equals("tiny") ? TinyModel.write(Files.createTempDirectory("decode").resolve("tiny"))
-                : Path.of(which);
+        // seeded before the narrow model is written, so every run decodes the same weights
         Engine.getInstance().setRandomSeed(0);
+        Path dir = switch (which) {
+            case "tiny" -> TinyModel.write(Files.createTempDirectory("decode").resolve("tiny"));
+            case "narrow" -> {
+                Path d = Files.createTempDirectory("decode").resolve("narrow");
+                RandomLlama.write(d, new RandomLlama.Shape(64, 22, 8, 1, 176, 2048), DataType.FLOAT32);
+                yield d;
+            }
+            default -> Path.of(which);
+        };
         LoadOptions options = Boolean.getBoolean("bench.cpu") ? LoadOptions.cpu() : LoadOptions.auto();
         try (CausalLM model = Models.load(dir, options); NDManager m = model.manager().newSubManager()) {
             PeftModel peft = new PeftModel(model);
@@ -81,7 +97,7 @@ public final class DecodeBench {
                     + "warm-up + %d timed runs per case%n", dir, model.device(), model.dtype(), ADAPTERS,
                     adapters == null ? "generated (r=16 alpha=32 q,k,v,o)" : "from " + adapters, PROMPT, NEW, WARMUP,
                     RUNS);
-            // passes prepared by the active adapters (LoRA packed per pass), so layers run as fused kernels
+            // generations prepared by the active adapters (LoRA packed once per generate), so layers run fused
             GreedyGenerator generator = peft.generator();
             for (String c : cases) {
                 int batch = c.startsWith("b1") ? 1 : 32;
@@ -128,24 +144,49 @@ public final class DecodeBench {
     private static void report(String name, List<long[]> prompts, GreedyGenerator generator) {
         int batch = prompts.size();
         double[] rates = new double[RUNS];
+        double[] stepMs = new double[RUNS];
+        double[] stepCpuMs = new double[RUNS];
         List<long[]> out = null;
         for (int i = 0; i < WARMUP + RUNS; i++) {
-            long t0 = System.nanoTime();
-            out = generator.generate(prompts, NEW, List.of());
-            double secs = (System.nanoTime() - t0) / 1e9;
+            // the prompt and one token alone, then the whole run: their difference is NEW - 1 decode steps
+            long[] first = timed(() -> generator.generate(prompts, 1, List.of()));
+            List<long[]>[] result = new List[1];
+            long[] whole = timed(() -> result[0] = generator.generate(prompts, NEW, List.of()));
+            out = result[0];
+            int steps = out.get(0).length;
             if (i >= WARMUP) {
-                rates[i - WARMUP] = batch * (double) out.get(0).length / secs;
+                rates[i - WARMUP] = batch * (double) steps / (whole[0] / 1e9);
+                stepMs[i - WARMUP] = (whole[0] - first[0]) / 1e6 / (steps - 1);
+                stepCpuMs[i - WARMUP] = (whole[1] - first[1]) / 1e6 / (steps - 1);
             }
         }
-        double[] sorted = rates.clone();
-        Arrays.sort(sorted);
-        double median = (sorted[(RUNS - 1) / 2] + sorted[RUNS / 2]) / 2;
-        StringBuilder runs = new StringBuilder();
-        for (double r : rates) {
-            runs.append(runs.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.1f", r));
-        }
         System.out.printf(Locale.ROOT, "RESULT decode impl=peft-core case=%s batch=%d prompt=%d new=%d "
-                + "tokens_per_s=%.1f runs=%s first_tokens=%s%n", name, batch, PROMPT, out.get(0).length,
-                median, runs, Arrays.toString(Arrays.copyOf(out.get(0), 8)).replace(" ", ""));
+                + "tokens_per_s=%.1f runs=%s decode_step_ms=%.2f step_runs=%s decode_step_thread_cpu_ms=%.2f "
+                + "cpu_runs=%s first_tokens=%s%n", name, batch, PROMPT, out.get(0).length, median(rates), list(rates),
+                median(stepMs), list(stepMs), median(stepCpuMs), list(stepCpuMs),
+                Arrays.toString(Arrays.copyOf(out.get(0), 8)).replace(" ", ""));
+    }
+
+    /** Wall and calling-thread CPU nanoseconds of one run. */
+    private static long[] timed(Runnable run) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long t0 = System.nanoTime();
+        long c0 = threads.getCurrentThreadCpuTime();
+        run.run();
+        return new long[] {System.nanoTime() - t0, threads.getCurrentThreadCpuTime() - c0};
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return (sorted[(sorted.length - 1) / 2] + sorted[sorted.length / 2]) / 2;
+    }
+
+    private static String list(double[] values) {
+        StringBuilder out = new StringBuilder();
+        for (double v : values) {
+            out.append(out.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.1f", v));
+        }
+        return out.toString();
     }
 }

@@ -29,8 +29,9 @@ import java.util.stream.IntStream;
 /**
  * CPU cost of one classify pass as inference-service runs it (issue 23's CPU goal): the embedded tiny Llama with LoRA
  * r=8 alpha=16 on q,k,v,o (the demo's recipe, seeded random weights), the demo's 8 transaction categories (or
- * {@code -Dbench.labels=N} labels "category 0" .. "category N-1", as LabelScorerTest's 200), prompts of
- * the demo's shape, one torch thread. For each batch size ({@code -Dbench.batches=1,8,16}): warm-up passes, then
+ * {@code -Dbench.labels=N} labels "category 0" .. "category N-1", as LabelScorerTest's 200), prompts of the demo's
+ * shape, one torch thread, on a thread of its own as inference-service scores. For each batch size
+ * ({@code -Dbench.batches=1,8,16}): warm-up passes, then
  * {@code -Dbench.passes} timed ones; a RESULT line gives the median milliseconds per pass of the thread's CPU time and
  * of wall time. Also prints the scores of the first prompts (SCORES) so that two builds can be compared for equality.
  * Usage: {@code ScoringBench} with {@code -Dbench.passes=100 -Dbench.warmup=20}.
@@ -46,10 +47,8 @@ public final class ScoringBench {
         int[] batches = Arrays.stream(System.getProperty("bench.batches", "1,8,16").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         Path dir = TinyModel.write(Files.createTempDirectory("scoring-bench").resolve("tiny"));
-        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         try (CausalLM model = Models.load(dir, LoadOptions.cpu()); Tokenizer tok = Tokenizer.load(dir);
              NDManager m = model.manager().newSubManager()) {
-            JniUtils.setNumThreads(1); // after the engine's start; as inference-service's torch-threads default
             PeftModel peft = new PeftModel(model);
             peft.add("demo", new LoraConfig(8, 16, TargetModules.of("q_proj", "k_proj", "v_proj", "o_proj")), 42);
             long seed = 1;
@@ -66,27 +65,37 @@ public final class ScoringBench {
             for (var example : TransactionDataset.generate(64, 7)) {
                 prompts.add(labels.promptIds(tok, List.of(new Turn(Turn.USER, example.prompt()))));
             }
-            double[][] scores = scorer.logLikelihoods(prompts.subList(0, 4));
-            for (double[] row : scores) {
-                System.out.println("SCORES " + Arrays.toString(row));
-            }
-            for (int b : batches) {
-                double[] cpuMs = new double[PASSES];
-                double[] wallMs = new double[PASSES];
-                for (int i = 0; i < WARMUP + PASSES; i++) {
-                    int from = (i * b) % (prompts.size() - b + 1);
-                    List<long[]> batch = prompts.subList(from, from + b);
-                    long c0 = cpu.getCurrentThreadCpuTime();
-                    long w0 = System.nanoTime();
-                    scorer.logLikelihoods(batch);
-                    if (i >= WARMUP) {
-                        cpuMs[i - WARMUP] = (cpu.getCurrentThreadCpuTime() - c0) / 1e6;
-                        wallMs[i - WARMUP] = (System.nanoTime() - w0) / 1e6;
-                    }
+            // on a thread of its own, as inference-service's base thread (libtorch's per-thread settings at their
+            // defaults there: one torch thread set below, grad mode on)
+            Thread scoring = new Thread(() -> measure(scorer, prompts, batches), "scoring");
+            scoring.start();
+            scoring.join();
+        }
+    }
+
+    private static void measure(LabelScorer scorer, List<long[]> prompts, int[] batches) {
+        JniUtils.setNumThreads(1); // as inference-service's torch-threads default
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        double[][] scores = scorer.logLikelihoods(prompts.subList(0, 4));
+        for (double[] row : scores) {
+            System.out.println("SCORES " + Arrays.toString(row));
+        }
+        for (int b : batches) {
+            double[] cpuMs = new double[PASSES];
+            double[] wallMs = new double[PASSES];
+            for (int i = 0; i < WARMUP + PASSES; i++) {
+                int from = (i * b) % (prompts.size() - b + 1);
+                List<long[]> batch = prompts.subList(from, from + b);
+                long c0 = cpu.getCurrentThreadCpuTime();
+                long w0 = System.nanoTime();
+                scorer.logLikelihoods(batch);
+                if (i >= WARMUP) {
+                    cpuMs[i - WARMUP] = (cpu.getCurrentThreadCpuTime() - c0) / 1e6;
+                    wallMs[i - WARMUP] = (System.nanoTime() - w0) / 1e6;
                 }
-                System.out.printf(Locale.ROOT, "RESULT inputs=%d passes=%d cpu_ms=%.2f wall_ms=%.2f%n", b, PASSES,
-                        median(cpuMs), median(wallMs));
             }
+            System.out.printf(Locale.ROOT, "RESULT inputs=%d passes=%d cpu_ms=%.2f wall_ms=%.2f%n", b, PASSES,
+                    median(cpuMs), median(wallMs));
         }
     }
 

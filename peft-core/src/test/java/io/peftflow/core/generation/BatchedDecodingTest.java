@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
 import io.peftflow.core.model.Models;
+import io.peftflow.core.nn.Linear;
 import io.peftflow.core.tiny.TinyModel;
 import io.peftflow.core.tuners.PeftModel;
 import io.peftflow.core.tuners.TargetModules;
@@ -272,6 +273,36 @@ class BatchedDecodingTest {
                 got = batched(batch, specs);
             }
             assertEquals(want, got);
+        }
+    }
+
+    /**
+     * A decode pass runs every layer as one kernel call over the cache's buffers; with one Linear's plain hook it runs
+     * layer by layer, module by module, concatenating nothing itself: both decode the same tokens while rows join
+     * (left-padded, masked), leave and run through their own adapters.
+     */
+    @Test
+    void wholeModelDecodeCallEqualsLayerByLayerWhileRowsJoinAndLeave() {
+        try (CausalLM model = Models.load(dir, LoadOptions.cpu()); NDManager m = model.manager().newSubManager()) {
+            PeftModel peft = threeLoras(model, m);
+            List<Spec> specs = specs(ADAPTERS.size());
+            List<String> stacked;
+            List<String> layerByLayer;
+            try (RowLora rows = RowLora.attach(peft, ADAPTERS)) {
+                try (DecodingBatch batch = new DecodingBatch(peft)) {
+                    batch.rowLora(rows);
+                    stacked = batched(batch, specs);
+                }
+                Linear down = (Linear) model.module("model.layers.0.mlp.down_proj");
+                down.hooks().add("identity", (out, x) -> out);
+                try (DecodingBatch batch = new DecodingBatch(peft)) {
+                    batch.rowLora(rows);
+                    layerByLayer = batched(batch, specs);
+                } finally {
+                    down.hooks().remove("identity");
+                }
+            }
+            assertEquals(layerByLayer, stacked);
         }
     }
 

@@ -1,9 +1,11 @@
 package io.peftflow.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -19,7 +21,9 @@ import io.peftflow.core.nn.Parameter;
 import io.peftflow.core.tuners.PeftModel;
 import io.peftflow.core.tuners.TargetModules;
 import io.peftflow.core.tuners.lora.LoraConfig;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -52,32 +56,59 @@ class FusedLayerTest {
         }
     }
 
-    /** Over a KV cache (a prompt, then one new token at a time) the fused layer gives the per-module results. */
+    /**
+     * Over a KV cache all layers run as one call, writing into the cache in place (a prompt, then one new token at a
+     * time, the cache growing past its first capacity), with or without left padding (a mask), and past a sliding
+     * window (Mistral's, 5 tokens): the per-module path's logits and cached keys.
+     */
     @Test
-    void fusedDecodeStepsMatchPerModuleDecodeSteps() {
-        try (CausalLM model = Models.load(Fixtures.dir("llama_gqa_tied"), LoadOptions.cpu());
-             NDManager s = model.manager().newSubManager();
-             KvCache fusedCache = new KvCache(s, model.layers().size());
-             KvCache plainCache = new KvCache(s, model.layers().size())) {
-            int past = 0;
-            for (int t : new int[] {5, 1, 1}) {
-                NDArray positions = s.arange(past, past + t).toType(DataType.INT64, false).expandDims(0);
-                assertStepMatches(model, s, positions, null, fusedCache, plainCache);
-                past += t;
+    void decodeStackMatchesPerModuleDecodeSteps() {
+        for (String name : List.of("llama_gqa_tied", "mistral_sliding")) {
+            decodeStackMatchesPerModuleDecodeSteps(name);
+        }
+    }
+
+    private static void decodeStackMatchesPerModuleDecodeSteps(String name) {
+        try (CausalLM model = Models.load(Fixtures.dir(name), LoadOptions.cpu());
+             NDManager s = model.manager().newSubManager()) {
+            for (boolean padded : new boolean[] {false, true}) {
+                try (KvCache stackCache = new KvCache(s, model.layers().size());
+                     KvCache plainCache = new KvCache(s, model.layers().size())) {
+                    int past = 0;
+                    for (int t : new int[] {5, 1, 1, 1}) {
+                        NDArray ids = s.randomInteger(3, 60, new Shape(2, t), DataType.INT64);
+                        NDArray mask = null;
+                        if (padded) {
+                            // row 1's first two prompt tokens are padding
+                            mask = s.ones(new Shape(2, past + t), DataType.INT64);
+                            mask.set(new NDIndex("1, :2"), 0);
+                        }
+                        NDArray m = mask;
+                        assertPassMatches(model, c -> ForwardArgs.ids(ids).attentionMask(m).cache(c), stackCache,
+                                plainCache, name + ": " + t + " tokens after " + past + (padded ? ", padded" : ""));
+                        past += t;
+                    }
+                    NDArray[][] stackKv = stackCache.buffers(2, model.config().numKvHeads(), model.config().headDim(),
+                            DataType.FLOAT32, past);
+                    NDArray[][] plainKv = plainCache.buffers(2, model.config().numKvHeads(), model.config().headDim(),
+                            DataType.FLOAT32, past);
+                    NDIndex filled = new NDIndex(":, :, :{}", past);
+                    assertArrayEquals(plainKv[0][1].get(filled).toFloatArray(), stackKv[0][1].get(filled)
+                            .toFloatArray(), 2e-6f, name + ": layer 1's keys");
+                }
             }
-            assertArrayEquals(plainCache.get(1)[0].toFloatArray(), fusedCache.get(1)[0].toFloatArray(), 2e-6f, "keys");
         }
     }
 
     /**
-     * With a mask (padding, or tokens packed side by side after a cache as the label scorer feeds them) the fused layer
-     * gives the per-module results.
+     * Tokens packed side by side after a cache, as the label scorer feeds them (a key mask and explicit positions), run
+     * as one call for all layers: the per-module path's logits.
      */
     @Test
-    void fusedMaskedLayerOverACacheMatchesPerModule() {
+    void decodeStackWithAKeyMaskOverACacheMatchesPerModule() {
         try (CausalLM model = Models.load(Fixtures.dir("llama_gqa_tied"), LoadOptions.cpu());
              NDManager s = model.manager().newSubManager();
-             KvCache fusedCache = new KvCache(s, model.layers().size());
+             KvCache stackCache = new KvCache(s, model.layers().size());
              KvCache plainCache = new KvCache(s, model.layers().size())) {
             // a 5-token prompt (row 1 left-padded by 2), then 3 new tokens: row 0 packs two continuations side by side
             // (tokens 5 | 6, 7), row 1 continues causally
@@ -87,44 +118,104 @@ class FusedLayerTest {
             for (int step = 0; step < 2; step++) {
                 int t = step == 0 ? 5 : 3;
                 int keys = past + t;
-                float[] mask = new float[2 * t * keys];
+                boolean[] visible = new boolean[2 * t * keys];
                 for (int r = 0; r < 2; r++) {
                     for (int i = 0; i < t; i++) {
                         for (int k = 0; k < keys; k++) {
-                            mask[(r * t + i) * keys + k] = seen(r, past + i, k, pad[r]) ? 0 : -1e9f;
+                            visible[(r * t + i) * keys + k] = seen(r, past + i, k, pad[r]);
                         }
                     }
                 }
-                assertStepMatches(model, s, s.create(positions[step], new Shape(2, t)),
-                        s.create(mask, new Shape(2, 1, t, keys)), fusedCache, plainCache);
+                NDArray ids = s.randomInteger(3, 60, new Shape(2, t), DataType.INT64);
+                NDArray pos = s.create(positions[step], new Shape(2, t));
+                NDArray keyMask = s.create(visible, new Shape(2, t, keys));
+                assertPassMatches(model, c -> ForwardArgs.ids(ids).positionIds(pos).keyMask(keyMask).cache(c),
+                        stackCache, plainCache, t + " packed tokens after " + past);
                 past += t;
             }
         }
     }
 
     /**
-     * Random hidden states of 2 rows at these positions ({@code [1|2, T]}) through layer 1 fused and, a plain hook
-     * forcing it, module by module, each over its own cache with the same additive mask (or none): equal outputs.
+     * A left-padded prompt encoded for its cache and its next token alone ({@link ForwardArgs#lastPositionOnly}, the
+     * label scorer's prompt pass): the whole pass's last position, in one call and module by module, and a cache from
+     * which the next step's logits are the whole pass's.
      */
-    private static void assertStepMatches(CausalLM model, NDManager s, NDArray positions, NDArray mask,
-                                          KvCache fusedCache, KvCache plainCache) {
-        LlamaForCausalLM.Layer layer = (LlamaForCausalLM.Layer) model.layers().get(1);
-        Linear q = (Linear) model.module("model.layers.1.self_attn.q_proj");
-        int t = Math.toIntExact(positions.getShape().get(1));
-        String what = t + " tokens after " + fusedCache.length() + (mask == null ? "" : ", masked");
-        NDArray h = s.randomNormal(0, 1, new Shape(2, t, model.config().hiddenSize()), DataType.FLOAT32);
-        NDArray[] cs = Rope.cosSin(positions, s.create(Rope.invFreq(model.config())), DataType.FLOAT32);
-        NDArray fused = layer.fusedForward(h, new LayerInput(cs[0], cs[1], mask, null, fusedCache));
-        assertNotNull(fused, "fused path taken: " + what);
-        q.hooks().add("identity", (out, x) -> out);   // not a low-rank hook: per-module path
-        NDArray perModule = layer.forward(h, new LayerInput(cs[0], cs[1], mask, null, plainCache));
-        q.hooks().remove("identity");
-        assertArrayEquals(perModule.toFloatArray(), fused.toFloatArray(), 2e-6f, what);
-        fusedCache.advance(t);
-        plainCache.advance(t);
+    @Test
+    void lastPositionOnlyGivesTheWholePassesLastPositionAndCache() {
+        try (CausalLM model = Models.load(Fixtures.dir("llama_gqa_tied"), LoadOptions.cpu());
+             NDManager s = model.manager().newSubManager();
+             KvCache wholeCache = new KvCache(s, model.layers().size());
+             KvCache lastCache = new KvCache(s, model.layers().size());
+             KvCache plainCache = new KvCache(s, model.layers().size())) {
+            NDArray ids = s.randomInteger(3, 60, new Shape(2, 5), DataType.INT64);
+            NDArray mask = s.ones(new Shape(2, 5), DataType.INT64);
+            mask.set(new NDIndex("1, :2"), 0);
+            NDArray whole = model.forward(ForwardArgs.ids(ids).attentionMask(mask).cache(wholeCache)).get(":, -1:");
+            NDArray last = model.forward(ForwardArgs.ids(ids).attentionMask(mask).cache(lastCache)
+                    .lastPositionOnly(true));
+            assertArrayEquals(whole.toFloatArray(), last.toFloatArray(), 2e-5f, "in one call");
+            Linear q = (Linear) model.module("model.layers.1.self_attn.q_proj");
+            q.hooks().add("identity", (out, x) -> out);   // not a low-rank hook: per-module path
+            try {
+                NDArray plain = model.forward(ForwardArgs.ids(ids).attentionMask(mask).cache(plainCache)
+                        .lastPositionOnly(true));
+                assertArrayEquals(whole.toFloatArray(), plain.toFloatArray(), 2e-5f, "module by module");
+            } finally {
+                q.hooks().remove("identity");
+            }
+            NDArray next = s.create(new long[] {7, 9}, new Shape(2, 1));
+            NDArray nextMask = mask.concat(s.ones(new Shape(2, 1), DataType.INT64), 1);
+            assertArrayEquals(model.forward(ForwardArgs.ids(next).attentionMask(nextMask).cache(wholeCache))
+                    .toFloatArray(), model.forward(ForwardArgs.ids(next).attentionMask(nextMask).cache(lastCache))
+                    .toFloatArray(), 2e-5f, "the next step over each cache");
+        }
     }
 
-    /** Whether token {@code query} of row {@code r} sees key {@code k} in the masked test above. */
+    /**
+     * The logits of one pass over {@code stackCache} (all layers as one call) equal those of the same pass over
+     * {@code plainCache} with a plain hook on a Linear, which makes every layer run module by module.
+     */
+    private static void assertPassMatches(CausalLM model, Function<KvCache, ForwardArgs> pass, KvCache stackCache,
+                                          KvCache plainCache, String what) {
+        LlamaForCausalLM.Layer layer = (LlamaForCausalLM.Layer) model.layers().get(1);
+        Linear q = (Linear) model.module("model.layers.1.self_attn.q_proj");
+        assertTrue(layer.addStackInputs(new ArrayList<>(), new ArrayList<>()), "one call for all: " + what);
+        NDArray stacked = model.forward(pass.apply(stackCache));
+        q.hooks().add("identity", (out, x) -> out);   // not a low-rank hook: per-module path
+        try {
+            assertFalse(layer.addStackInputs(new ArrayList<>(), new ArrayList<>()), "module by module: " + what);
+            NDArray perModule = model.forward(pass.apply(plainCache));
+            assertArrayEquals(perModule.toFloatArray(), stacked.toFloatArray(), 2e-5f, what);
+        } finally {
+            q.hooks().remove("identity");
+        }
+    }
+
+    /**
+     * Generation while gradients are recorded (a GradientCollector open, trainable LoRA weights) runs the same one call
+     * for all layers (without autograd) and decodes what it decodes outside.
+     */
+    @Test
+    void decodeStackRunsWhileGradientsAreRecorded() {
+        try (CausalLM model = Models.load(Fixtures.dir("llama_gqa_tied"), LoadOptions.cpu());
+             NDManager s = model.manager().newSubManager()) {
+            PeftModel peft = new PeftModel(model);
+            peft.add("default", new LoraConfig(4, 8, TargetModules.of("q_proj", "v_proj", "down_proj")), 7);
+            for (Parameter p : peft.trainableParameters()) {
+                p.array().set(new NDIndex("..."), s.randomNormal(0, 0.1f, p.shape(), DataType.FLOAT32));
+            }
+            long[] prompt = {5, 9, 13, 17};
+            long[] outside = peft.generator().generate(prompt, 6, List.of());
+            long[] inside;
+            try (GradientCollector ignored = Engine.getInstance().newGradientCollector()) {
+                inside = peft.generator().generate(prompt, 6, List.of());
+            }
+            assertArrayEquals(outside, inside);
+        }
+    }
+
+    /** Whether token {@code query} of row {@code r} sees key {@code k} in the key-mask test above. */
     private static boolean seen(int r, int query, int k, int pad) {
         if (k < pad || k > query) {
             return false;

@@ -1,0 +1,50 @@
+# Sourced by run.sh and ab.sh: the demo stack's endpoints, a benchmark key, one wrk run, the medians of a log.
+# Env: GATEWAY_URL (http://127.0.0.1:$PEFTFLOW_GATEWAY_PORT, 8080), INFERENCE_URL (:$PEFTFLOW_INFERENCE_PORT, 8084),
+# GATEWAY_ADMIN_URL (:$PEFTFLOW_GATEWAY_ADMIN_PORT, 8090), MODEL (transactions-lora). The demo's stack secrets
+# (.stack/gateway-secret, admin-key) let the direct rounds past the services' gateway check and make the benchmark's
+# own key for tenant demo: a new key's default limit (6,000 requests a minute) would answer 429 to 16 closed-loop
+# clients, which measures the limiter.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE=$ROOT/bench/inference-classify
+GATEWAY_URL=${GATEWAY_URL:-http://127.0.0.1:${PEFTFLOW_GATEWAY_PORT:-8080}}
+INFERENCE_URL=${INFERENCE_URL:-http://127.0.0.1:${PEFTFLOW_INFERENCE_PORT:-8084}}
+GATEWAY_ADMIN_URL=${GATEWAY_ADMIN_URL:-http://127.0.0.1:${PEFTFLOW_GATEWAY_ADMIN_PORT:-8090}}
+STACK=${PEFTFLOW_STACK_DIR:-$ROOT/.stack}
+export PEFTFLOW_GATEWAY_SECRET=${PEFTFLOW_GATEWAY_SECRET:-$(cat "$STACK/gateway-secret")}
+if [ -z "${API_KEY:-}" ]; then
+  API_KEY=$(curl -fsS -H "Authorization: Bearer $(cat "$STACK/admin-key")" -H 'Content-Type: application/json' \
+    -d '{"tenant": "demo", "name": "bench-classify", "requestsPerMinute": 6000000, "burst": 100000}' \
+    "$GATEWAY_ADMIN_URL/admin/keys" | python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])')
+fi
+export API_KEY
+command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 1; }
+mkdir -p "$HERE/results"
+
+header() { # what
+  echo "# $1 $(date -u +%FT%TZ) connections=16 threads=2"
+  echo "# $(nproc) cores; $(java -version 2>&1 | head -1); git $(git -C "$ROOT" rev-parse --short HEAD)"
+}
+
+warm_up() { # JIT, the adapter's first load: not a round
+  PREFIX=/v1 wrk -t2 -c16 -d10s -s "$HERE/classify.lua" "$GATEWAY_URL" >/dev/null
+}
+
+run() { # label prefix url duration log: one wrk run, its output and a RESULT row into the log
+  local out
+  out=$(PREFIX=$2 wrk -t2 -c16 -d"$4" --latency -s "$HERE/classify.lua" "$3")
+  { echo "== $1 (load average $(cut -d' ' -f1-3 /proc/loadavg))"; echo "$out"; } >>"$5"
+  echo "$1 $(grep '^RESULT' <<<"$out") load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$5"
+}
+
+medians() { # log: per contender (the words before "round") and route, the medians over its rounds
+  python3 - "$1" <<'PY'
+import re, statistics, sys
+rows = re.findall(r"^(.*?)round \d+ (\w+) RESULT .*?non2xx=(\d+) rps=([\d.]+) p50_ms=([\d.]+) p99_ms=([\d.]+)",
+                  open(sys.argv[1]).read(), re.M)
+for key in dict.fromkeys((r[0], r[1]) for r in rows):
+    mine = [r for r in rows if (r[0], r[1]) == key]
+    med = lambda k: statistics.median(float(r[k]) for r in mine)
+    print("MEDIAN %s%s over %d rounds: p50_ms=%.2f p99_ms=%.2f rps=%.1f non2xx=%d" % (key[0], key[1], len(mine),
+          med(4), med(5), med(3), sum(int(r[2]) for r in mine)))
+PY
+}
