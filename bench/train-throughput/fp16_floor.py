@@ -20,7 +20,7 @@ One fp32 evaluator (200 held-out examples, token-mean cross-entropy on the label
 relative error and cosine of this mode's unscaled LoRA gradient against the fp32 gradient of the same batch at the
 same weights, and the share of the fp16 last-hidden gradient's elements below fp16's smallest normal.
 
-  LR=3e-3 python fp16_floor.py MODE ORDER STEPS [EVERY]    e.g. fp16:65536:2000 buckets 400 50
+  LR=3e-3 [SEED=0] python fp16_floor.py MODE ORDER STEPS [EVERY]    e.g. fp16:65536:2000 buckets 400 50
   LR=3e-3 python fp16_floor.py probe STEPS MODE...         e.g. probe 400 bf16 fp16:65536 fp16:16777216
 probe trains fp32 for STEPS, then, for held-out tokens grouped by their fp32 loss (1e-3 down to 1e-7), compares each
 mode's gradient (16 rows, a real step's loss-scale factor) with fp32's.
@@ -37,6 +37,7 @@ V, H, LAYERS, HEADS, INTER, R, ALPHA = 4000, 128, 4, 4, 344, 8, 16
 CATEGORIES, POOL, LABEL_TOKENS = 4, 20, 2
 torch.set_num_threads(1)
 LR = float(os.environ.get("LR", "1e-3"))
+SEED = int(os.environ.get("SEED", "0"))  # another random base model, LoRA init and batch order (0: the logged runs)
 
 
 def make_task(seed):
@@ -190,7 +191,7 @@ def gradient(model, ids, lab, mode, scale, labelled=None):
 def main(mode, order, steps, every=50):
     task = make_task(1)
     train, held = examples(20000, 42, task), examples(200, 43, task)
-    model = Model(7)
+    model = Model(7 + SEED)
     opt = torch.optim.AdamW(model.lora, lr=LR, weight_decay=0.0, eps=1e-8)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: s / 10 if s < 10 else 0.5 * (
             1 + math.cos(math.pi * (s - 10) / max(1, steps - 10))))
@@ -199,7 +200,7 @@ def main(mode, order, steps, every=50):
     good = skipped = 0
     started = time.perf_counter()
     print(f"mode {mode} order {order} steps {steps}; torch {torch.__version__}", flush=True)
-    for step, (ids, lab) in enumerate(batches(train, order, steps, 16, 42), 1):
+    for step, (ids, lab) in enumerate(batches(train, order, steps, 16, 42 + SEED), 1):
         grads, loss, h = gradient(model, ids, lab, mode, scale)
         if step % every == 0:
             # the fp16 last-hidden gradient, then the fp32 gradient of the same batch at the same weights
