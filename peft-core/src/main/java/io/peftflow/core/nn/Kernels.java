@@ -151,26 +151,22 @@ public final class Kernels {
      * else {@code mask} is additive, broadcastable to {@code [B, H, T, past+T]}, and layer i reads {@code slidingMask}
      * instead where {@code sliding[i]} and that is not null (a sliding window). Returns the last layer's output,
      * attached to {@code h}'s manager: {@code [B, 1, hidden]} of the last position alone with {@code lastOnly} (whose
-     * last layer then runs attention, o and the MLP for that position only; every position is still cached). Why one call: a decode step on a GPU is bound by the host, and a call per layer
-     * paid the call's fixed cost and the marshalling of its inputs once per layer.
+     * last layer then runs attention, o and the MLP for that position only; every position is still cached). Why one
+     * call: a decode step on a GPU is bound by the host, and a call per layer paid the call's fixed cost and the
+     * marshalling of its inputs once per layer.
      */
     public static NDArray llamaDecodeStack(NDArray h, List<NDArray> weights, List<LowRank> updates, NDArray eps,
                                            NDArray cos, NDArray sin, List<NDArray> keys, List<NDArray> values,
                                            int past, NDArray mask, NDArray slidingMask, boolean[] sliding,
                                            boolean lastOnly) {
         NDArray none = empty(h.getDevice(), h.getDataType());
-        PtNDArray[] pairs = new PtNDArray[2 * updates.size()];
-        for (int i = 0; i < updates.size(); i++) {
-            LowRank u = updates.get(i);
-            pairs[2 * i] = (PtNDArray) (u.a() == null ? none : u.a());
-            pairs[2 * i + 1] = (PtNDArray) (u.a() == null ? none : u.scaledB());
-        }
+        List<NDArray> pairs = Arrays.asList(layerInputs(new NDArray[0], updates.toArray(new LowRank[0]), h));
         PLAIN_EXECUTOR.get();
         if (DECODE_GRAPH_OPTIMIZER) {
             JniUtils.setGraphExecutorOptimize(true);
         }
         try (IValue out = runNoGrad("llama_decode_stack", IValue.from((PtNDArray) h), IValue.listFrom(pt(weights)),
-                IValue.listFrom(pairs), IValue.from((PtNDArray) eps), IValue.from((PtNDArray) cos),
+                IValue.listFrom(pt(pairs)), IValue.from((PtNDArray) eps), IValue.from((PtNDArray) cos),
                 IValue.from((PtNDArray) sin), IValue.listFrom(pt(keys)), IValue.listFrom(pt(values)),
                 IValue.from((long) past), IValue.from((PtNDArray) (mask == null ? none : mask)),
                 IValue.from((PtNDArray) (slidingMask == null ? none : slidingMask)), IValue.listFrom(sliding),
