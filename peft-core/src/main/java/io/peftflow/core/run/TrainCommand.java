@@ -22,11 +22,14 @@ import java.util.Map;
  * majority-class baseline; writes the adapter, a resumable checkpoint and the run manifest under {@code --out}, and
  * with {@code --snapshot-every N} the adapter after every N updates and the last in {@code snapshots/step-N/}.
  * Defaults: the embedded tiny model on the generated transaction data, the method's {@link MethodPreset}.
+ * {@code --seed} draws the adapter's initialisation, the batch order and dropout (and the generated data when no
+ * {@code --train} is given); {@code --bucket-batches} is {@link TrainingConfig#bucketBatches} (batches per length
+ * bucket; 1: no length grouping, batches in a random order as HF Trainer's default sampler draws them).
  *
  * <pre>
  * java -cp ... io.peftflow.core.run.TrainCommand [--method lora|seq_bn|double_seq_bn|prompt_tuning]
  *     [--steps 150] [--batch 16] [--lr preset] [--warmup 10] [--eval-every 50] [--checkpoint-every 0]
- *     [--snapshot-every 0]
+ *     [--snapshot-every 0] [--bucket-batches 16]
  *     [--seed 42] [--out target/peftflow-train] [--device auto]
  *     [--model HF-DIR] [--train FILE.jsonl --validation FILE.jsonl] [--train-size 400] [--validation-size 100]
  *     [--resume CHECKPOINT-DIR] [--hyperparameters '{"r": 16, "lora_alpha": 32}' (PEFT's keys; default: the preset)]
@@ -56,7 +59,11 @@ public final class TrainCommand {
                 .maxSteps(integer(a, "steps", 150))
                 .batch(integer(a, "batch", 16), 1)
                 .evaluation(integer(a, "eval-every", 50), 0, 0)
-                .checkpointEvery(integer(a, "checkpoint-every", 0)).build();
+                .checkpointEvery(integer(a, "checkpoint-every", 0))
+                .bucketBatches(integer(a, "bucket-batches", TrainingConfig.BUCKET_BATCHES)).build();
+        System.out.printf(Locale.ROOT, "seed %d, %s%n", seed, config.bucketBatches() == 1
+                ? "batches in a random order (no length buckets)"
+                : "length buckets of " + config.bucketBatches() + " batches");
         RunSpec spec = RunSpec.builder().baseModel(modelDir, a.getOrDefault("model-id", modelDir.toString()))
                 .data(trainFile, valFile).method(method.wireName(), a.containsKey("hyperparameters")
                         ? json(a.get("hyperparameters")) : method.hyperparameters()).training(config)
@@ -127,7 +134,7 @@ public final class TrainCommand {
         }
     }
 
-    private static Map<String, String> parse(String[] argv) {
+    static Map<String, String> parse(String[] argv) {
         Map<String, String> a = new HashMap<>();
         for (int i = 0; i < argv.length; i++) {
             if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
