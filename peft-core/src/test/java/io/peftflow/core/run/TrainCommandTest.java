@@ -99,6 +99,17 @@ class TrainCommandTest {
     }
 
     @Test
+    void refusesAnUnknownOptionAndANonNumericSeed() {
+        PeftCoreException e = assertThrows(PeftCoreException.class, () -> TrainCommand.main(new String[] {
+            "--bucket-batch", "1", "--out", tmp.toString()}));
+        assertEquals("bucket-batch", e.field(), e.getMessage());
+        assertTrue(e.getMessage().contains("--bucket-batches"), e.getMessage());
+        e = assertThrows(PeftCoreException.class, () -> TrainCommand.main(new String[] {"--seed", "x1", "--out",
+            tmp.toString()}));
+        assertEquals("seed", e.field(), e.getMessage());
+    }
+
+    @Test
     void refusesABucketOfNoBatches() {
         PeftCoreException e = assertThrows(PeftCoreException.class, () -> TrainCommand.main(new String[] {
             "--bucket-batches", "0", "--out", tmp.toString()}));
