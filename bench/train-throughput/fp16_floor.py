@@ -22,11 +22,16 @@ same weights, and the share of the fp16 last-hidden gradient's elements below fp
 
   LR=3e-3 [SEED=0] python fp16_floor.py MODE ORDER STEPS [EVERY]    e.g. fp16:65536:2000 buckets 400 50
   LR=3e-3 python fp16_floor.py probe STEPS MODE...         e.g. probe 400 bf16 fp16:65536 fp16:16777216
+  python fp16_floor.py pairs LOG_DIR [STEP]   buckets against random order per seed (logs named as in
+                                              cpu-2026-12-06-fp16-floor/: MODE-ORDER[-seedN].txt)
 probe trains fp32 for STEPS, then, for held-out tokens grouped by their fp32 loss (1e-3 down to 1e-7), compares each
 mode's gradient (16 rows, a real step's loss-scale factor) with fp32's.
 """
+import glob
 import math
 import os
+import re
+import statistics
 import sys
 import time
 
@@ -199,7 +204,7 @@ def main(mode, order, steps, every=50):
     scale, growth = (float(mode.split(":")[1]), int(mode.split(":")[2])) if fp16 else (1.0, 0)
     good = skipped = 0
     started = time.perf_counter()
-    print(f"mode {mode} order {order} steps {steps}; torch {torch.__version__}", flush=True)
+    print(f"mode {mode} order {order} steps {steps} seed {SEED} lr {LR}; torch {torch.__version__}", flush=True)
     for step, (ids, lab) in enumerate(batches(train, order, steps, 16, 42 + SEED), 1):
         grads, loss, h = gradient(model, ids, lab, mode, scale)
         if step % every == 0:
@@ -257,8 +262,31 @@ def probe(model, data, modes, bands=((1e-3, 1e-2), (1e-4, 1e-3), (1e-5, 1e-4), (
               flush=True)
 
 
+def pairs(log_dir, step=400):
+    """The batch order's effect per precision: for each seed with both orders' logs in LOG_DIR (MODE-ORDER.txt for seed
+    0, MODE-ORDER-seedN.txt; MODE with '-' for ':'), the evaluator's loss at STEP in each order and their ratio."""
+    runs = {}
+    for f in glob.glob(f"{log_dir}/*.txt"):
+        m = re.match(r"(.+)-(buckets|random)(?:-seed(\d+))?\.txt$", os.path.basename(f))
+        losses = dict(re.findall(r"^step (\d+) train \S+ eval (\S+)", open(f).read(), re.M))
+        if m and str(step) in losses:
+            runs[(m.group(1), m.group(2), int(m.group(3) or 0))] = float(losses[str(step)])
+    for mode in sorted({k[0] for k in runs}):
+        ratios = []
+        for seed in sorted({k[2] for k in runs if k[0] == mode}):
+            b, r = runs.get((mode, "buckets", seed)), runs.get((mode, "random", seed))
+            if b is not None and r is not None:
+                ratios.append(b / r)
+                print(f"{mode} seed {seed}: step {step} buckets {b:.2e} random {r:.2e} buckets/random {b / r:.2f}")
+        if ratios:
+            print(f"{mode}: buckets above random in {sum(x > 1 for x in ratios)} of {len(ratios)} seeds, median ratio"
+                  f" {statistics.median(ratios):.2f}")
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "probe":  # probe STEPS MODE...: train fp32 (buckets), then the gradient fidelity by loss band
+    if sys.argv[1] == "pairs":  # pairs LOG_DIR [STEP]: buckets against random order, seed by seed
+        pairs(sys.argv[2], *(int(a) for a in sys.argv[3:]))
+    elif sys.argv[1] == "probe":  # probe STEPS MODE...: train fp32 (buckets), then the gradient fidelity by loss band
         trained = main("fp32", "buckets", int(sys.argv[2]), 100)
         probe(trained, examples(400, 44, make_task(1)), sys.argv[3:])
     else:
