@@ -12,7 +12,9 @@
 # b32-merged, b32-mixed8), ROUND_OFFSET (a second call on the same machine: ROUND_OFFSET=3 labels its rounds 4, 5..),
 # CONTENDERS (default "hf core"; also core-opt: peft-core with -Dpeftflow.decode.graphOptimizer=true, and base:
 # DecodeBench on the peft-core jars in BASELINE, a folder that bench/inference-decode/baseline-jars.sh writes for an
-# earlier commit, ahead of the same dependencies: A/B of a change in one machine session).
+# earlier commit, ahead of the same dependencies: A/B of a change in one machine session; core-native: peft-core with
+# the native CUDA decode engine, the library at NATIVE, default peft-core/target/native/libpeftflow_decode.so as
+# peft-core/src/main/cuda/build.sh writes it: carry that folder).
 # The log accumulates in /root/decode.log and goes to $OUT/decode.log with the summary ($OUT/summary.txt, over every
 # round in the log); every run's whole output to $OUT/raw-decode.tar.gz.
 set -uo pipefail
@@ -23,6 +25,7 @@ LOG=/root/decode.log
 RAW=/tmp/raw-decode
 mkdir -p "$RAW"
 LIMIT=${LIMIT:-450}
+NATIVE=${NATIVE:-$PWD/peft-core/target/native/libpeftflow_decode.so}
 export PROMPT=${PROMPT:-64} NEW=${NEW:-128}   # both sides' prompt length and new tokens
 [ -d .bench-cp ] && CP=$PWD/.bench-cp   # carried: the staged /root/cp may predate DecodeBench
 HF="python3 -P bench/inference-decode/hf_decode.py"
@@ -35,7 +38,7 @@ if [ ! -f /root/tl/model.safetensors ]; then
   python3 -P bench/train-throughput/make_tinyllama.py /root/tl /tmp/tiny-tokenizer 2>&1 | grep RESULT | tee -a "$LOG"
 fi
 [ -d $A/adapter-7 ] || $HF adapters /root/tl $A 2>&1 | grep -E "RESULT|Error" | tee -a "$LOG"
-declare -A took=([hf]=150 [core]=60 [core-opt]=60 [base]=60)   # a first guess of each run's seconds, then the last run's
+declare -A took=([hf]=150 [core]=60 [core-opt]=60 [core-native]=60 [base]=90)   # a first guess of each run's seconds, then the last run's
 core_decode() {  # core_decode CLASSPATH [-Dprop=value...]: DecodeBench's cases on /root/tl through the adapters
   local cp=$1
   shift
@@ -53,6 +56,7 @@ run() {  # run CONTENDER ROUND
     hf) $HF bench /root/tl $A > "$RAW/$label.log" 2>&1 ;;
     core) core_decode "$CP/*" > "$RAW/$label.log" 2>&1 ;;
     core-opt) core_decode "$CP/*" -Dpeftflow.decode.graphOptimizer=true > "$RAW/$label.log" 2>&1 ;;
+    core-native) core_decode "$CP/*" -Dpeftflow.decode.native="$NATIVE" > "$RAW/$label.log" 2>&1 ;;
     base) core_decode "$BASELINE/*:$CP/*" > "$RAW/$label.log" 2>&1 ;;
   esac || tail -20 "$RAW/$label.log" | sed "s/^/[$label] /" | tee -a "$LOG"
   took[$1]=$((SECONDS - start))

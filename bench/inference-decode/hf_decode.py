@@ -164,6 +164,11 @@ def summary(log):
     for impl, case in sorted(med):
         if impl.startswith("peft-core/"):
             ratio(f"{case}, {impl} / peft-core", (impl, case), ("peft-core", case), "A/B")
+    for impl in sorted({i for i, _ in med if i.startswith("peft-core/")}):
+        ratio(f"batch 1, {impl} merged / HF merged+compiled", (impl, "b1-merged"), ("hf", "b1-merged"), ">= 1.0x")
+        ratio(f"batch 32, {impl} / HF compiled, one adapter unmerged", (impl, "b32"), ("hf", "b32"), ">= 1.5x")
+        ratio(f"batch 32, {impl} 8 adapters in one batch / one adapter", (impl, "b32-mixed8"), (impl, "b32"),
+              ">= 0.8x")
 
 
 if __name__ == "__main__":

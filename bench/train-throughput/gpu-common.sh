@@ -37,10 +37,10 @@ jvm() {  # jvm EXTRA_JARS_DIR|"" [-Dprop=value...] CLASS [ARGS...]: on the stage
   /root/jre/bin/java -Xmx8g -Dai.djl.offline=true -cp "$CP/*${extra:+:$extra/*}" "$@"
 }
 train_lora() {  # train_lora EXTRA_JARS_DIR [TrainCommand options...]: the worker's TrainingRun (TrainCommand), LoRA on
-  # the TinyLlama-shaped /root/tl at batch 16, seed 42; the options give the data, steps and the rest
+  # the TinyLlama-shaped /root/tl at batch 16, seed $SEED (default 42); the options give the data, steps and the rest
   local extra=$1
   shift
-  jvm "$extra" io.peftflow.core.run.TrainCommand --method lora --model /root/tl --batch 16 --seed 42 "$@"
+  jvm "$extra" io.peftflow.core.run.TrainCommand --method lora --model /root/tl --batch 16 --seed "${SEED:-42}" "$@"
 }
 source bench/rounds.sh   # rounds CONTENDER...: the script's `run CONTENDER ROUND`, alternated over ROUNDS rounds
 warm_up() {  # once per machine, discarded: the first JVM extracts DJL's natives into its cache, the first Python run

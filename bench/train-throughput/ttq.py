@@ -1,22 +1,27 @@
 """Time-to-quality on the platform's own data (issue 25 item 3): training wall time, saving excluded, from the first
 step to a target validation loss. Both contenders train LoRA (r 8, alpha 16, q,k,v,o, no dropout; AdamW lr 1e-3,
-no weight decay, cosine after 10 warmup steps, clipping at 1.0, batch 16, one epoch, seed 42) on the same random
-TinyLlama-1.1B-shaped checkpoint and the same generated transactions, and save the adapter every 50 steps and after
-the last. One evaluator measures every snapshot of both: the checkpoint loaded once in fp32, each adapter alone on it,
-the token mean of the cross-entropy over the labelled next-token targets of EvalSetDump's file (as peft-core's
+no weight decay, cosine after 10 warmup steps, clipping at 1.0, batch 16, one epoch, one seed for both) on the same
+random TinyLlama-1.1B-shaped checkpoint and the same generated transactions, and save the adapter every 50 steps and
+after the last. One evaluator measures every snapshot of both: the checkpoint loaded once in fp32, each adapter alone
+on it, the token mean of the cross-entropy over the labelled next-token targets of EvalSetDump's file (as peft-core's
 Evaluator). At losses of 1e-5 the evaluator's precision decides the ranking, so neither contender's own (bf16 or fp16)
 evaluation is used.
 
-  hf CONFIG BASE TRAIN_TOKENS SNAPSHOTS [max_steps]   HF Trainer + PEFT; saves SNAPSHOTS/step-S, prints
-                                                      "SNAPSHOT step S train_s T"
+  hf CONFIG BASE TRAIN_TOKENS SNAPSHOTS [max_steps [seed]]   HF Trainer + PEFT; saves SNAPSHOTS/step-S, prints
+                                                      "SNAPSHOT step S train_s T"; seed (42) draws the LoRA
+                                                      init (set before the model is built, as peft-core's
+                                                      --seed does) and the sampler's order
       CONFIG group-by-length: batches of similar length padded to their longest (bf16 + SDPA, fused AdamW)
              flatten: padding-free, DataCollatorWithFlattening (bf16, SDPA's packed-sequence mask or flash_attention_2)
-  hf-eval LOG SNAPSHOTS BASE EVAL_TOKENS     "EVAL step S train_s T loss L" per snapshot, T from `hf`'s LOG
+  hf-eval LOG SNAPSHOTS BASE EVAL_TOKENS     "EVAL step S train_s T loss L" per snapshot, T from `hf`'s LOG, L to 5
+                                             significant digits (0.000013 had 2 where the target is decided)
   core-eval LOG SNAPSHOTS BASE EVAL_TOKENS   the same for a peft-core TrainCommand run (--snapshot-every) whose log
                                              lines carry a time stamp (ts below); also its own eval and result lines
   ts            stamps stdin's lines with the wall clock (peft-core's log has none)
   summary LOG   the target (round 1's loss after one epoch of HF's configuration that ran every round, the faster of
-                round 1), every run's time to it, medians, ratios
+                round 1), every run's time to it, medians, ratios of each HF configuration to each peft-core one
+                (peft-core: length buckets, peft-core-random: no buckets); each round's seed from its header line;
+                every label's loss after the same updates (every 250 and the last), median and each round
 """
 import json, re, statistics, sys, time
 from pathlib import Path
@@ -24,13 +29,16 @@ from pathlib import Path
 EVERY = 50
 
 
-def hf(config, base, train_file, snapshots, max_steps=-1):
+def hf(config, base, train_file, snapshots, max_steps=-1, seed=42):
     import torch
     import transformers, peft
     from transformers import (AutoModelForCausalLM, DataCollatorWithFlattening, Trainer, TrainerCallback,
-                              TrainingArguments)
+                              TrainingArguments, set_seed)
     from peft import LoraConfig, get_peft_model
 
+    # Trainer seeds only when it is built, after get_peft_model has drawn LoRA's A: without this the init came from
+    # torch's default generator whatever the seed
+    set_seed(seed)
     train = [{"input_ids": r["ids"], "labels": r["labels"]} for r in map(json.loads, open(train_file))]
     attn = "flash_attention_2" if config == "flatten" and _has("flash_attn") else "sdpa"
     model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.bfloat16, attn_implementation=attn,
@@ -58,7 +66,7 @@ def hf(config, base, train_file, snapshots, max_steps=-1):
 
     args = TrainingArguments(output_dir="/tmp/hf-ttq", per_device_train_batch_size=16, num_train_epochs=1,
                              max_steps=max_steps, learning_rate=1e-3, weight_decay=0.0, lr_scheduler_type="cosine",
-                             warmup_steps=10, max_grad_norm=1.0, optim="adamw_torch_fused", bf16=True, seed=42,
+                             warmup_steps=10, max_grad_norm=1.0, optim="adamw_torch_fused", bf16=True, seed=seed,
                              logging_steps=EVERY, save_strategy="no", report_to=[], disable_tqdm=True,
                              dataloader_pin_memory=True, remove_unused_columns=False, **_length_grouping(config))
     collator = DataCollatorWithFlattening(return_position_ids=True) if config == "flatten" else _padded
@@ -73,8 +81,8 @@ def hf(config, base, train_file, snapshots, max_steps=-1):
     out = trainer.train()
     tokens = sum(len(r["input_ids"]) for r in train) * (1 if max_steps < 0 else max_steps * 16 / len(train))
     print(f"RESULT hf-peft {config} ({attn}): transformers {transformers.__version__} peft {peft.__version__}"
-          f" torch {torch.__version__}; {out.global_step} steps in {time.perf_counter() - t:.1f} s with snapshots;"
-          f" ~{tokens:.0f} tokens", flush=True)
+          f" torch {torch.__version__}; seed {seed}; {out.global_step} steps in {time.perf_counter() - t:.1f} s with"
+          f" snapshots; ~{tokens:.0f} tokens", flush=True)
 
 
 def _padded(batch):
@@ -130,7 +138,7 @@ def evaluate_snapshots(times, snapshots, base, eval_file):
             sys.exit(f"ERROR {path}: the model's adapters {list(model.peft_config)} (active {model.active_adapters})"
                      f" are not exactly this snapshot; keys only saved: {sorted(saved.keys() - loaded.keys())[:3]},"
                      f" only loaded: {sorted(loaded.keys() - saved.keys())[:3]}")
-        print(f"EVAL step {s} train_s {times[s]:.3f} loss {_token_mean_loss(model, batches):.6f}", flush=True)
+        print(f"EVAL step {s} train_s {times[s]:.3f} loss {_token_mean_loss(model, batches):.5g}", flush=True)
     print(f"RESULT evaluated {len(steps)} snapshots on {device} in {time.perf_counter() - started:.1f} s")
 
 
@@ -211,16 +219,19 @@ def ts():
 
 
 def summary(log):
-    runs = {}
+    runs, seeds = {}, {}
     for line in open(log):
-        m = re.match(r"\[(.+)-r(\d+)\] EVAL step (\d+) train_s ([\d.]+) loss ([\d.]+)", line)
+        m = re.match(r"\[(.+)-r(\d+)\] EVAL step (\d+) train_s ([\d.]+) loss ([\d.eE+-]+)$", line.rstrip("\n"))
         if m:
             runs.setdefault(m.group(1), {}).setdefault(int(m.group(2)), []).append(
                 (int(m.group(3)), float(m.group(4)), float(m.group(5))))
+        m = re.match(r"round (\d+) \(.*; seed (\d+)", line)  # gpu-ttq.sh's header of a round's call
+        if m:
+            seeds[int(m.group(1))] = int(m.group(2))
     # HF's configuration in every round: round 1 runs each and the later rounds only the faster one
     hf_label = max((k for k in runs if k.startswith("hf-")), key=lambda k: (len(runs[k]), -runs[k][1][-1][1]))
     target = runs[hf_label][1][-1][2]
-    print(f"SUMMARY (ttq.py summary {log}): target validation loss {target:.6f} = {hf_label}'s after one epoch in"
+    print(f"SUMMARY (ttq.py summary {log}): target validation loss {target:.5g} = {hf_label}'s after one epoch in"
           f" round 1 (step {runs[hf_label][1][-1][0]})")
     medians = {}
     for label, rounds in runs.items():
@@ -228,27 +239,36 @@ def summary(log):
         for r in sorted(rounds):
             hit = next(((s, t, l) for s, t, l in rounds[r] if l <= target), None)
             last = rounds[r][-1]
+            seed = f" (seed {seeds[r]})" if r in seeds else ""
             if hit:
                 times.append(hit[1])
-                print(f"  {label} round {r}: reached {hit[2]:.6f} at step {hit[0]} after {hit[1]:.1f} s of training;"
-                      f" one epoch: {last[0]} steps in {last[1]:.1f} s, final loss {last[2]:.6f}")
+                print(f"  {label} round {r}{seed}: reached {hit[2]:.5g} at step {hit[0]} after {hit[1]:.1f} s of"
+                      f" training; one epoch: {last[0]} steps in {last[1]:.1f} s, final loss {last[2]:.5g}")
             else:
-                print(f"  {label} round {r}: NOT reached; one epoch: {last[0]} steps in {last[1]:.1f} s, final loss"
-                      f" {last[2]:.6f}")
+                print(f"  {label} round {r}{seed}: NOT reached; one epoch: {last[0]} steps in {last[1]:.1f} s, final"
+                      f" loss {last[2]:.5g}")
         if len(times) == len(rounds):
             medians[label] = statistics.median(times)
             print(f"  {label}: median time to target {medians[label]:.1f} s over {len(times)} rounds")
-    core_label = next((k for k in medians if k.startswith("peft-core")), None)
-    for label in medians:
-        if core_label and label != core_label:
+    for core_label in (k for k in medians if k.startswith("peft-core")):
+        for label in (k for k in medians if k.startswith("hf-")):
             print(f"  RATIO {label} / {core_label}: {medians[label] / medians[core_label]:.2f}x (peft-core faster"
                   f" when above 1)")
+    # the descent per update, whatever the clock: the question the seeds and the batch orders are for
+    shared = set.intersection(*({s for s, _, _ in points} for rounds in runs.values() for points in rounds.values()))
+    print("PER STEP: validation loss after the same update, median of the rounds [each round in order]")
+    for step in sorted(s for s in shared if s % 250 == 0 or s == max(shared)):
+        cells = []
+        for label, rounds in runs.items():
+            losses = [next(l for s, _, l in rounds[r] if s == step) for r in sorted(rounds)]
+            cells.append(f"{label} {statistics.median(losses):.3g} [{' '.join(f'{l:.3g}' for l in losses)}]")
+        print(f"  step {step:5d}: " + "; ".join(cells))
 
 
 if __name__ == "__main__":
     mode, rest = sys.argv[1], sys.argv[2:]
     if mode == "hf":
-        hf(rest[0], rest[1], rest[2], rest[3], int(rest[4]) if len(rest) > 4 else -1)
+        hf(*rest[:4], int(rest[4]) if len(rest) > 4 else -1, int(rest[5]) if len(rest) > 5 else 42)
     elif mode == "hf-eval":
         evaluate_snapshots(hf_times(rest[0]), *rest[1:4])
     elif mode == "core-eval":

@@ -9,7 +9,9 @@ import java.util.Random;
  * Batches by length with little padding, in an order fixed by (seed, epoch): shuffle all sequences, cut the
  * shuffled list into buckets of {@code bucketBatches} batches, sort each bucket by length, split it into batches,
  * then shuffle the batches. Any epoch's order can be recomputed from the seed alone, which is what lets a
- * resumed run continue exactly where a checkpoint stopped.
+ * resumed run continue exactly where a checkpoint stopped. With {@code bucketBatches} 1 a bucket is one batch: the
+ * batches are those of the shuffled list, as a random sampler draws them (no length grouping; within a batch the rows
+ * are still sorted, which changes no loss).
  */
 public final class LengthBatcher {
     private final List<Sequence> sequences;

@@ -28,6 +28,8 @@ public final class LlamaForCausalLM extends CausalLM {
     private final Base base;
     private final Linear lmHead;
     private final NDArray invFreq;
+    private NativeLlamaDecode nativeDecode;
+    private boolean nativeDecodeChecked;
 
     public LlamaForCausalLM(ModelConfig c, NDManager manager, DataType dtype) {
         super(c, manager, dtype);
@@ -138,8 +140,9 @@ public final class LlamaForCausalLM extends CausalLM {
     }
 
     /**
-     * All layers of a pass over a KV cache as one call ({@link Kernels#llamaDecodeStack}), the pass's keys and values
-     * written into the cache's buffers in place; null, and the layers run one by one, where a layer cannot run fused
+     * All layers of a pass over a KV cache as one call (one CUDA graph for a decode step where the native engine is
+     * configured and serves it, {@link NativeLlamaDecode}; else {@link Kernels#llamaDecodeStack}), the pass's keys and
+     * values written into the cache's buffers in place; null, and the layers run one by one, where a layer cannot run fused
      * ({@link Layer#addStackInputs}) or the final norm is trainable. The call runs without autograd (inference mode):
      * generation never backpropagates, and on threads where libtorch's grad mode is on (its default, outside the thread
      * that started the engine) the output still only meets frozen weights next, the final norm's, which saves
@@ -165,9 +168,30 @@ public final class LlamaForCausalLM extends CausalLM {
         int past = cache.length();
         NDArray[][] kv = cache.buffers(h.getShape().get(0), config.numKvHeads(), config.headDim(), dtype,
                 past + pass.tokens());
+        NativeLlamaDecode engine = nativeDecode();
+        if (engine != null && engine.serves(h, in, updates)) {
+            return engine.step(h, kv, past, in, weights, updates);
+        }
         return Kernels.llamaDecodeStack(h, weights, updates, Scalars.constant(h, (float) config.normEps()), in.cos(),
                 in.sin(), Arrays.asList(kv[0]), Arrays.asList(kv[1]), past, in.fullMask(), in.slidingMask(), sliding,
                 lastOnly);
+    }
+
+    /** The native decode engine, started on first use where one is configured and serves this model, else null. */
+    private synchronized NativeLlamaDecode nativeDecode() {
+        if (!nativeDecodeChecked) {
+            nativeDecode = NativeLlamaDecode.forModel(config, device(), dtype);
+            nativeDecodeChecked = true;
+        }
+        return nativeDecode;
+    }
+
+    @Override
+    public void close() {
+        if (nativeDecode != null) {
+            nativeDecode.close();
+        }
+        super.close();
     }
 
     @Override

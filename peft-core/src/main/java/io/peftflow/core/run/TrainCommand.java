@@ -16,23 +16,34 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Runs one {@link TrainingRun} from the command line and prints its progress and base vs tuned metrics beside the
  * majority-class baseline; writes the adapter, a resumable checkpoint and the run manifest under {@code --out}, and
  * with {@code --snapshot-every N} the adapter after every N updates and the last in {@code snapshots/step-N/}.
  * Defaults: the embedded tiny model on the generated transaction data, the method's {@link MethodPreset}.
+ * {@code --seed} draws the adapter's initialisation, the batch order and dropout (and the generated data when no
+ * {@code --train} is given); {@code --bucket-batches} is {@link TrainingConfig#bucketBatches} (batches per length
+ * bucket; 1: no length grouping, batches in a random order as HF Trainer's default sampler draws them).
  *
  * <pre>
  * java -cp ... io.peftflow.core.run.TrainCommand [--method lora|seq_bn|double_seq_bn|prompt_tuning]
  *     [--steps 150] [--batch 16] [--lr preset] [--warmup 10] [--eval-every 50] [--checkpoint-every 0]
- *     [--snapshot-every 0]
+ *     [--snapshot-every 0] [--bucket-batches 16]
  *     [--seed 42] [--out target/peftflow-train] [--device auto]
- *     [--model HF-DIR] [--train FILE.jsonl --validation FILE.jsonl] [--train-size 400] [--validation-size 100]
+ *     [--model HF-DIR] [--model-id NAME] [--train FILE.jsonl --validation FILE.jsonl] [--train-size 400]
+ *     [--validation-size 100]
  *     [--resume CHECKPOINT-DIR] [--hyperparameters '{"r": 16, "lora_alpha": 32}' (PEFT's keys; default: the preset)]
  * </pre>
  */
 public final class TrainCommand {
+    /** Every option {@link #run} reads. */
+    private static final Set<String> OPTIONS = Set.of("method", "steps", "batch", "lr", "warmup", "eval-every",
+            "checkpoint-every", "snapshot-every", "bucket-batches", "seed", "out", "device", "model", "model-id",
+            "train", "validation", "train-size", "validation-size", "resume", "hyperparameters");
+
     private TrainCommand() {
     }
 
@@ -42,7 +53,7 @@ public final class TrainCommand {
 
     static RunResult run(Map<String, String> a) {
         MethodPreset method = MethodPreset.parse(a.getOrDefault("method", "lora"));
-        long seed = Long.parseLong(a.getOrDefault("seed", "42"));
+        long seed = number(a, "seed", 42L, Long::valueOf);
         Path out = Path.of(a.getOrDefault("out", "target/peftflow-train"));
         Path modelDir = a.containsKey("model") ? Path.of(a.get("model")) : TinyModel.write(out.resolve("base"));
         Path trainFile = a.containsKey("train") ? Path.of(a.get("train")) : TransactionDataset.write(
@@ -51,12 +62,16 @@ public final class TrainCommand {
                 out.resolve("data/validation.jsonl"), integer(a, "validation-size", 100),
                 seed + 1);
         TrainingConfig config = TrainingConfig.builder().seed(seed)
-                .learningRate(Double.parseDouble(a.getOrDefault("lr", String.valueOf(method.learningRate()))))
+                .learningRate(number(a, "lr", method.learningRate(), Double::valueOf))
                 .schedule(LrSchedule.Kind.COSINE, integer(a, "warmup", 10))
                 .maxSteps(integer(a, "steps", 150))
                 .batch(integer(a, "batch", 16), 1)
                 .evaluation(integer(a, "eval-every", 50), 0, 0)
-                .checkpointEvery(integer(a, "checkpoint-every", 0)).build();
+                .checkpointEvery(integer(a, "checkpoint-every", 0))
+                .bucketBatches(integer(a, "bucket-batches", TrainingConfig.BUCKET_BATCHES)).build();
+        System.out.printf(Locale.ROOT, "seed %d, %s%n", seed, config.bucketBatches() == 1
+                ? "batches in a random order (no length buckets)"
+                : "length buckets of " + config.bucketBatches() + " batches");
         RunSpec spec = RunSpec.builder().baseModel(modelDir, a.getOrDefault("model-id", modelDir.toString()))
                 .data(trainFile, valFile).method(method.wireName(), a.containsKey("hyperparameters")
                         ? json(a.get("hyperparameters")) : method.hyperparameters()).training(config)
@@ -111,11 +126,17 @@ public final class TrainCommand {
     }
 
     private static int integer(Map<String, String> a, String option, int defaultValue) {
+        return number(a, option, defaultValue, Integer::valueOf);
+    }
+
+    private static <T extends Number> T number(Map<String, String> a, String option, T defaultValue,
+                                               Function<String, T> parse) {
         String text = a.get(option);
         try {
-            return text == null ? defaultValue : Integer.parseInt(text);
+            return text == null ? defaultValue : parse.apply(text);
         } catch (NumberFormatException e) {
-            throw PeftCoreException.invalidField(option, "--" + option + " must be an integer, got '" + text + "'");
+            throw PeftCoreException.invalidField(option, "--" + option + " must be a" + (defaultValue instanceof Double
+                    ? " number" : "n integer") + ", got '" + text + "'");
         }
     }
 
@@ -127,13 +148,19 @@ public final class TrainCommand {
         }
     }
 
-    private static Map<String, String> parse(String[] argv) {
+    static Map<String, String> parse(String[] argv) {
         Map<String, String> a = new HashMap<>();
         for (int i = 0; i < argv.length; i++) {
             if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
                 throw new IllegalArgumentException("expected --name value pairs, got " + String.join(" ", argv));
             }
-            a.put(argv[i].substring(2), argv[++i]);
+            String name = argv[i].substring(2);
+            // a misspelt option would otherwise train with its default, silently
+            if (!OPTIONS.contains(name)) {
+                throw PeftCoreException.invalidField(name, "unknown option --" + name + "; one of "
+                        + OPTIONS.stream().sorted().map(o -> "--" + o).toList());
+            }
+            a.put(name, argv[++i]);
         }
         return a;
     }

@@ -14,7 +14,8 @@ import io.peftflow.core.training.optim.LrSchedule;
  * @param earlyStoppingPatience stop after this many evaluations without an eval-loss improvement (0: never)
  * @param earlyStoppingMinDelta an evaluation improves only when its loss is below the best by more than this
  * @param checkpointEvery write a resumable checkpoint every this many updates (0: never)
- * @param bucketBatches batches per length bucket (see {@link io.peftflow.core.data.LengthBatcher})
+ * @param bucketBatches batches per length bucket (see {@link io.peftflow.core.data.LengthBatcher}); 1: no length
+ *     grouping, batches of a random order (a random sampler's)
  * @param initialLossScale / lossScaleGrowthInterval dynamic loss scaling, used when the model is fp16
  * @param restoreBestWeights when a run with evaluation completes or stops early, the trainable parameters end at
  *     the best evaluation's values (HF Trainer's {@code load_best_model_at_end}); a cancelled run keeps its last
@@ -26,6 +27,8 @@ public record TrainingConfig(long seed, double learningRate, double weightDecay,
                              int earlyStoppingPatience, double earlyStoppingMinDelta, int checkpointEvery,
                              int bucketBatches, float initialLossScale, int lossScaleGrowthInterval,
                              boolean restoreBestWeights) {
+    /** The default {@link #bucketBatches}. */
+    public static final int BUCKET_BATCHES = 16;
 
     public TrainingConfig {
         check(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "must be > 0");
@@ -103,7 +106,7 @@ public record TrainingConfig(long seed, double learningRate, double weightDecay,
         private int earlyStoppingPatience;
         private double earlyStoppingMinDelta;
         private int checkpointEvery;
-        private int bucketBatches = 16;
+        private int bucketBatches = BUCKET_BATCHES;
         private float initialLossScale = 65536f;
         private int lossScaleGrowthInterval = 2000;
         private boolean restoreBestWeights = true;
@@ -165,6 +168,12 @@ public record TrainingConfig(long seed, double learningRate, double weightDecay,
 
         public Builder checkpointEvery(int v) {
             checkpointEvery = v;
+            return this;
+        }
+
+        /** Batches per length bucket (default 16); 1 turns length grouping off: batches of a seeded random order. */
+        public Builder bucketBatches(int v) {
+            bucketBatches = v;
             return this;
         }
 

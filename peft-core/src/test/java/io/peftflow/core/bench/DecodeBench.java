@@ -8,6 +8,7 @@ import io.peftflow.core.generation.GreedyGenerator;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
 import io.peftflow.core.model.Models;
+import io.peftflow.core.model.NativeLlamaDecode;
 import io.peftflow.core.tiny.TinyModel;
 import io.peftflow.core.tuners.PeftModel;
 import io.peftflow.core.tuners.TargetModules;
@@ -42,7 +43,9 @@ import java.util.stream.IntStream;
  * new tokens - 1, is a decode step's milliseconds without the prefill, in wall time and in the calling thread's CPU
  * time (on a CPU run with one intra-op thread, {@code -Dai.djl.pytorch.num_threads=1}, the step's whole work, which
  * unlike wall time barely moves when other processes share the cores). The RESULT line lists every run and the
- * medians. Checkpoint: a directory (fp16 on CUDA, where there is one), {@code tiny} (the
+ * medians. With the native decode engine configured ({@code -Dpeftflow.decode.native=libpeftflow_decode.so}), each
+ * case first decodes once through the TorchScript stack and once through the engine and reports how many tokens
+ * agree. Checkpoint: a directory (fp16 on CUDA, where there is one), {@code tiny} (the
  * embedded model) or {@code narrow} (TinyLlama's 22 layers and 8:1 grouped-query heads at hidden 64, random: on a CPU
  * its compute is small, so a step's time is mostly the host's work of issuing it, the GPU decode's bottleneck); adapters: a directory holding {@code adapter-0} ..
  * {@code adapter-7} in PEFT format (hf_decode.py writes them) or, without one, r=16 alpha=32 on q,k,v,o with seeded
@@ -94,9 +97,9 @@ public final class DecodeBench {
                 }
             }
             System.out.printf(Locale.ROOT, "RESULT setup %s on %s %s: %d adapters %s, prompt %d, %d new tokens, %d "
-                    + "warm-up + %d timed runs per case%n", dir, model.device(), model.dtype(), ADAPTERS,
+                    + "warm-up + %d timed runs per case, native decode %s%n", dir, model.device(), model.dtype(), ADAPTERS,
                     adapters == null ? "generated (r=16 alpha=32 q,k,v,o)" : "from " + adapters, PROMPT, NEW, WARMUP,
-                    RUNS);
+                    RUNS, NativeLlamaDecode.library() == null ? "off" : NativeLlamaDecode.library());
             // generations prepared by the active adapters (LoRA packed once per generate), so layers run fused
             GreedyGenerator generator = peft.generator();
             for (String c : cases) {
@@ -143,6 +146,28 @@ public final class DecodeBench {
 
     private static void report(String name, List<long[]> prompts, GreedyGenerator generator) {
         int batch = prompts.size();
+        if (NativeLlamaDecode.library() != null) {
+            // the native engine's tokens against the TorchScript stack's on the same inputs, before the timed runs
+            NativeLlamaDecode.enable(false);
+            List<long[]> stack = generator.generate(prompts, NEW, List.of());
+            NativeLlamaDecode.enable(true);
+            List<long[]> engine = generator.generate(prompts, NEW, List.of());
+            int equal = 0;
+            int total = 0;
+            int firstDiff = Integer.MAX_VALUE;
+            for (int r = 0; r < batch; r++) {
+                for (int i = 0; i < Math.min(stack.get(r).length, engine.get(r).length); i++) {
+                    total++;
+                    if (stack.get(r)[i] == engine.get(r)[i]) {
+                        equal++;
+                    } else {
+                        firstDiff = Math.min(firstDiff, i);
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "RESULT native-check case=%s tokens_equal=%d/%d first_difference_at=%s%n",
+                    name, equal, total, firstDiff == Integer.MAX_VALUE ? "none" : firstDiff);
+        }
         double[] rates = new double[RUNS];
         double[] stepMs = new double[RUNS];
         double[] stepCpuMs = new double[RUNS];
