@@ -20,7 +20,8 @@ evaluation is used.
   ts            stamps stdin's lines with the wall clock (peft-core's log has none)
   summary LOG   the target (round 1's loss after one epoch of HF's configuration that ran every round, the faster of
                 round 1), every run's time to it, medians, ratios of each HF configuration to each peft-core one
-                (peft-core: length buckets, peft-core-random: no buckets); each round's seed from its header line
+                (peft-core: length buckets, peft-core-random: no buckets); each round's seed from its header line;
+                every label's loss after the same updates (every 250 and the last), median and each round
 """
 import json, re, statistics, sys, time
 from pathlib import Path
@@ -253,6 +254,15 @@ def summary(log):
         for label in (k for k in medians if k.startswith("hf-")):
             print(f"  RATIO {label} / {core_label}: {medians[label] / medians[core_label]:.2f}x (peft-core faster"
                   f" when above 1)")
+    # the descent per update, whatever the clock: the question the seeds and the batch orders are for
+    shared = set.intersection(*({s for s, _, _ in points} for rounds in runs.values() for points in rounds.values()))
+    print("PER STEP: validation loss after the same update, median of the rounds [each round in order]")
+    for step in sorted(s for s in shared if s % 250 == 0 or s == max(shared)):
+        cells = []
+        for label, rounds in runs.items():
+            losses = [next(l for s, _, l in rounds[r] if s == step) for r in sorted(rounds)]
+            cells.append(f"{label} {statistics.median(losses):.3g} [{' '.join(f'{l:.3g}' for l in losses)}]")
+        print(f"  step {step:5d}: " + "; ".join(cells))
 
 
 if __name__ == "__main__":
