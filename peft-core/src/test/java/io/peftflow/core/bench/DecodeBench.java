@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.peftflow.core.generation.CollectedTokens;
 import io.peftflow.core.generation.DecodingBatch;
 import io.peftflow.core.generation.GreedyGenerator;
 import io.peftflow.core.generation.SampledGenerator;
@@ -157,33 +158,18 @@ public final class DecodeBench {
 
     /** {@code prompts} as greedy sequences of one {@link DecodingBatch}, each joining alone, then stepped together. */
     private static List<long[]> decodingBatch(PeftModel peft, List<long[]> prompts, int maxNewTokens) {
-        List<List<Long>> out = new ArrayList<>();
+        List<CollectedTokens> out = new ArrayList<>();
         try (DecodingBatch batch = new DecodingBatch(peft)) {
             for (long[] prompt : prompts) {
-                List<Long> tokens = new ArrayList<>();
-                out.add(tokens);
+                out.add(new CollectedTokens());
                 batch.join(prompt, maxNewTokens, new SampledGenerator.Sampling(0, 1, 0), List.of(), 0,
-                        new DecodingBatch.Sequence() {
-                            @Override
-                            public boolean accept(long token) {
-                                return tokens.add(token);
-                            }
-
-                            @Override
-                            public void finished(SampledGenerator.Finish why) {
-                            }
-
-                            @Override
-                            public void failed(RuntimeException e) {
-                                throw e;
-                            }
-                        });
+                        out.get(out.size() - 1));
             }
             while (!batch.isEmpty()) {
                 batch.step();
             }
         }
-        return out.stream().map(t -> t.stream().mapToLong(Long::longValue).toArray()).toList();
+        return out.stream().map(CollectedTokens::tokens).toList();
     }
 
     private static void report(String name, List<long[]> prompts, Generation generator) {

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.Fixtures;
+import io.peftflow.core.generation.CollectedTokens;
 import io.peftflow.core.generation.DecodingBatch;
 import io.peftflow.core.generation.SampledGenerator;
 import io.peftflow.core.nn.Kernels;
@@ -130,22 +131,8 @@ class PackedQkvTest {
      * hooks' slow path.
      */
     private static long[] decode(DecodingBatch batch, Linear q, Runnable change) {
-        List<Long> got = new ArrayList<>();
-        batch.join(PROMPT, 8, GREEDY, List.of(), 0, new DecodingBatch.Sequence() {
-            @Override
-            public boolean accept(long token) {
-                return got.add(token);
-            }
-
-            @Override
-            public void finished(SampledGenerator.Finish why) {
-            }
-
-            @Override
-            public void failed(RuntimeException e) {
-                throw e;
-            }
-        });
+        CollectedTokens got = new CollectedTokens();
+        batch.join(PROMPT, 8, GREEDY, List.of(), 0, got);
         while (!batch.isEmpty()) {
             if (got.size() == SWITCH) {
                 change.run();
@@ -155,7 +142,7 @@ class PackedQkvTest {
                 assertNotNull(q.lowRank(), "prepared after " + got.size() + " tokens");
             }
         }
-        return got.stream().mapToLong(Long::longValue).toArray();
+        return got.tokens();
     }
 
     private static void randomizeAll(PeftModel peft, String adapter, NDManager m, long seed) {
