@@ -110,17 +110,26 @@ public final class RowLora implements AutoCloseable {
                     scaled.attach(manager);
                     b.set(new NDIndex(":, :{}", r), scaled);
                 }
-                as.add(a);
-                bs.add(b);
+                as.add(a.transpose());
+                bs.add(b.transpose());
             }
-            // [N, in, r] and [N, r, out]: a row's x [T, in] times its pair is its update [T, out]
-            NDArray stackedA = NDArrays.stack(as).transpose(0, 2, 1).toType(dtype, false);
-            NDArray stackedB = NDArrays.stack(bs).transpose(0, 2, 1).toType(dtype, false);
+            // [N, in, r] and [N, r, out], dense (stacked from the transposes, so a row's gathered pair is dense too,
+            // as the native decode engine reads it): a row's x [T, in] times its pair is its update [T, out]
+            NDArray stackedA = NDArrays.stack(as).toType(dtype, false);
+            NDArray stackedB = NDArrays.stack(bs).toType(dtype, false);
             stackedA.attach(manager);
             stackedB.attach(manager);
             target.hooks().add(HOOK, new RowHook(this, targets.size()));
             targets.add(new Target(target, stackedA, stackedB));
         }
+    }
+
+    /** A dense copy of a strided {@code view} (flatten copies one), its temporaries in {@code scope}. */
+    private static NDArray dense(NDArray view, NDManager scope) {
+        view.attach(scope);
+        NDArray flat = view.flatten();
+        flat.attach(scope);
+        return flat.reshape(view.getShape());
     }
 
     /**
@@ -140,9 +149,12 @@ public final class RowLora implements AutoCloseable {
         rowB = new NDArray[targets.size()];
         for (int t = 0; t < targets.size(); t++) {
             // one adapter for all rows: its A [r, in] and scaling B [out, r] for the whole batch, no per-row copies
+            // (dense copies of the transposes: flatten copies a strided view)
             Target target = targets.get(t);
-            rowA[t] = one ? target.a().get(adapterOfRow[0]).transpose() : target.a().get(new NDIndex("{}", index));
-            rowB[t] = one ? target.b().get(adapterOfRow[0]).transpose() : target.b().get(new NDIndex("{}", index));
+            rowA[t] = one ? dense(target.a().get(adapterOfRow[0]).transpose(), gathered)
+                    : target.a().get(new NDIndex("{}", index));
+            rowB[t] = one ? dense(target.b().get(adapterOfRow[0]).transpose(), gathered)
+                    : target.b().get(new NDIndex("{}", index));
             rowA[t].attach(gathered);
             rowB[t].attach(gathered);
         }
