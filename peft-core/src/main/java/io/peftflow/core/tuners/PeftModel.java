@@ -195,7 +195,15 @@ public final class PeftModel {
      */
     public Prepared prepareActive(NDManager scope) {
         List<Adapter> active = enabledAdapters();
-        active.forEach(a -> a.beforeForward(scope, base.dtype()));
+        for (int i = 0; i < active.size(); i++) {
+            try {
+                active.get(i).beforeForward(scope, base.dtype());
+            } catch (RuntimeException e) {
+                // those already prepared are not left prepared (a later pass outside any would see their state)
+                active.subList(0, i).forEach(Adapter::afterForward);
+                throw e;
+            }
+        }
         return new Prepared(active);
     }
 
