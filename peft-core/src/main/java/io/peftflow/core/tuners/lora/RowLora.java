@@ -40,6 +40,8 @@ public final class RowLora implements AutoCloseable {
     private int rowCount;
     private NDArray[] rowA;
     private NDArray[] rowB;
+    /** The stacked q/k/v pairs of the current rows where all share one adapter (2-D pairs), else null. */
+    private LowRank.Packing packing;
 
     /** A targeted Linear with all adapters' A^T {@code [N, in, r]} and (scaling B)^T {@code [N, r, out]}. */
     private record Target(Linear linear, NDArray a, NDArray b) {
@@ -142,6 +144,7 @@ public final class RowLora implements AutoCloseable {
         rowCount = adapterOfRow.length;
         boolean one = Arrays.stream(adapterOfRow).allMatch(i -> i == adapterOfRow[0]);
         NDArray index = one ? null : gathered.create(Arrays.stream(adapterOfRow).asLongStream().toArray());
+        packing = one ? new LowRank.Packing(gathered) : null;
         rowA = new NDArray[targets.size()];
         rowB = new NDArray[targets.size()];
         for (int t = 0; t < targets.size(); t++) {
@@ -171,7 +174,7 @@ public final class RowLora implements AutoCloseable {
 
         @Override
         public LowRank lowRank() {
-            return rows.gathered == null ? null : new LowRank(rows.rowA[target], rows.rowB[target]);
+            return rows.gathered == null ? null : new LowRank(rows.rowA[target], rows.rowB[target], rows.packing);
         }
     }
 
