@@ -3,7 +3,8 @@ without Java: both decode the same tokens over the same prefilled cache, and eve
 (max |diff|, argmax agreement), for batch 1 without LoRA (a merged adapter is plain weights), batch B with one
 unmerged LoRA adapter and left-padded rows (the mask and per-row positions), and the same with the pairs per row.
 Then the engine's step time alone (CUDA events) at batch 1 and 32.
-Usage: python3 native_check.py LIB [LAYERS] (LAYERS default 22: TinyLlama-1.1B's shape with random weights)."""
+Usage: python3 native_check.py LIB [LAYERS [profile]] (LAYERS default 22: TinyLlama-1.1B's shape with random weights;
+profile: the engine's kernels by GPU time)."""
 import ctypes
 import sys
 import time
@@ -14,6 +15,7 @@ from peft import LoraConfig, get_peft_model
 
 LIB = sys.argv[1]
 LAYERS = int(sys.argv[2]) if len(sys.argv) > 2 else 22
+PROFILE = len(sys.argv) > 3 and sys.argv[3] == "profile"
 torch.manual_seed(0)
 dev = "cuda"
 cfg = LlamaConfig(hidden_size=2048, intermediate_size=5632, num_hidden_layers=LAYERS, num_attention_heads=32,
@@ -149,7 +151,8 @@ def compare(label, batch, prompt, steps, with_lora, per_row=False, pads=None):
     total = batch * steps
     spread = ref.abs().max().item()
     print(f"RESULT check {label}: argmax agree {agree}/{total}, max |logit diff| {worst:.4f} (logits up to {spread:.2f})")
-    return agree == total
+    # random weights give near-ties between logits: fp16 rounding differences flip a few argmaxes, never many
+    return worst < 0.1 and agree >= 0.9 * total
 
 
 @torch.no_grad()
@@ -189,6 +192,15 @@ def timing(label, batch, past, with_lora, reps=200):
     full_ms = (time.perf_counter() - t0) * 1000 / reps
     print(f"RESULT time {label}: layers {layers_ms:.3f} ms/step (GPU), embed+layers+norm+lm_head+argmax+copy "
           f"{full_ms:.3f} ms/step (host clock) -> {batch * 1000 / full_ms:.0f} tok/s")
+    if PROFILE:  # the graph's kernels by GPU time over 20 steps
+        from torch.profiler import profile, ProfilerActivity
+        with profile(activities=[ProfilerActivity.CUDA]) as prof:
+            for _ in range(20):
+                lib.pf_step(eng, batch, past, cap, D, 0, h.data_ptr(), o.data_ptr(), cos.data_ptr(), sin.data_ptr(), 0,
+                            W, K, V, la, lb, lr, 0)
+            torch.cuda.synchronize()
+        print(f"PROFILE {label} (20 steps)")
+        print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=14, max_name_column_width=60))
 
 
 ok = compare("b1 no-lora", 1, 64, 24, False)

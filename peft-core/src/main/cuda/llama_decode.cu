@@ -145,30 +145,48 @@ __device__ float blockSum(float v, float* scratch) {
 }
 
 // h = first ? in : fp16(h + delta); x = fp16(w * fp16(h * rsqrt(mean(h^2) + eps))) (HF LlamaRMSNorm's roundings).
-// With w null the sum alone is written to out (the last layer's output).
+// With last, the sum alone is written to the step's output. One block of 256 threads per row, each thread holding its
+// hidden / 512 half2 pairs in registers between the two passes (hidden <= kMaxHidden).
+constexpr int kNormThreads = 256;
+constexpr int kMaxHidden = 8192;
 __global__ void addNorm(const StepHeader* step, __half* h, const __half* delta, const __half* w, __half* x, int hidden,
                         float eps, int first, int last) {
+  constexpr int PER = kMaxHidden / (2 * kNormThreads);
   __shared__ float scratch[32];
-  int b = blockIdx.x;
-  __half* hr = h + (size_t)b * hidden;
-  const __half* src = first ? step->in + (size_t)b * hidden : hr;
+  int b = blockIdx.x, pairs = hidden / 2;
+  __half2* hr = reinterpret_cast<__half2*>(h + (size_t)b * hidden);
+  const __half2* src = first ? reinterpret_cast<const __half2*>(step->in + (size_t)b * hidden) : hr;
+  const __half2* dr = reinterpret_cast<const __half2*>(delta + (size_t)b * hidden);
+  __half2* outRow = last ? reinterpret_cast<__half2*>(step->out + (size_t)b * hidden) : hr;
+  float2 v[PER];
   float sq = 0.f;
-  for (int i = threadIdx.x; i < hidden; i += blockDim.x) {
-    float v = h2f(src[i]);
-    if (!first) v += h2f(delta[(size_t)b * hidden + i]);
-    __half r = f2h(v);
-    if (last) {
-      step->out[(size_t)b * hidden + i] = r;
-    } else {
-      hr[i] = r;
+#pragma unroll
+  for (int k = 0; k < PER; k++) {
+    int i = threadIdx.x + k * kNormThreads;
+    if (i < pairs) {
+      float2 a = __half22float2(src[i]);
+      if (!first) {
+        float2 d = __half22float2(dr[i]);
+        a.x += d.x;
+        a.y += d.y;
+      }
+      __half2 r = __floats2half2_rn(a.x, a.y);
+      outRow[i] = r;
+      v[k] = __half22float2(r);
+      sq += v[k].x * v[k].x + v[k].y * v[k].y;
     }
-    v = h2f(r);
-    sq += v * v;
   }
   if (last) return;
   float rs = rsqrtf(blockSum(sq, scratch) / hidden + eps);
-  for (int i = threadIdx.x; i < hidden; i += blockDim.x) {
-    x[(size_t)b * hidden + i] = f2h(h2f(w[i]) * h2f(f2h(h2f(hr[i]) * rs)));
+  const __half2* wr = reinterpret_cast<const __half2*>(w);
+  __half2* xr = reinterpret_cast<__half2*>(x + (size_t)b * hidden);
+#pragma unroll
+  for (int k = 0; k < PER; k++) {
+    int i = threadIdx.x + k * kNormThreads;
+    if (i < pairs) {
+      float2 ww = __half22float2(wr[i]);
+      xr[i] = __floats2half2_rn(ww.x * h2f(f2h(v[k].x * rs)), ww.y * h2f(f2h(v[k].y * rs)));
+    }
   }
 }
 
@@ -207,61 +225,138 @@ __global__ void ropeCache(const StepHeader* step, __half* const* keys, __half* c
   }
 }
 
-// One query per (row, head) over the row's cached columns 0..past: scores in fp32, online softmax per warp over its
-// columns, warps merged at the end. DPL = head dim / 32 elements per lane.
-template <int DPL>
+// Attention of one new token per row over its cached columns 0..past, one block per (row, KV head) serving the G
+// query heads that share it, so each key and value is read once. Columns go in chunks of kChunk: every thread scores
+// whole columns (its key row against the G queries held in shared memory), then the chunk's softmax per head (online
+// across chunks, fp32) and the values weighted by it, each thread owning some of the G x D outputs. Dropped columns
+// (mask below -1e4: padding) get no weight, whatever their keys hold.
+constexpr int kAttnThreads = 256;
+constexpr int kChunk = 256;
+constexpr int kMaxGroup = 16;
+template <int D>
 __global__ void decodeAttention(const StepHeader* step, __half* const* keys, __half* const* values, int layer,
                                 const __half* qkv, __half* att, int heads, int kvHeads) {
-  constexpr int D = DPL * 32;
-  constexpr int WARPS = 4;
-  __shared__ float mS[WARPS], lS[WARPS], accS[WARPS][D];
+  constexpr int OUT_PER = kMaxGroup * D / kAttnThreads;
+  __shared__ float qS[kMaxGroup][D];
+  __shared__ float pS[kMaxGroup][kChunk];
+  __shared__ float mS[kMaxGroup], lS[kMaxGroup], scaleS[kMaxGroup];
   const StepHeader s = *step;
-  int b = blockIdx.x, h = blockIdx.y, warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  int kvh = h / (heads / kvHeads);
-  const __half* q = qkv + (size_t)b * (heads + 2 * kvHeads) * D + h * D;
+  int b = blockIdx.x, kvh = blockIdx.y, group = heads / kvHeads, tid = threadIdx.x;
+  const __half* q = qkv + (size_t)b * (heads + 2 * kvHeads) * D + (size_t)kvh * group * D;
   float scale = rsqrtf((float)D);
-  float qv[DPL], acc[DPL];
-  for (int j = 0; j < DPL; j++) {
-    qv[j] = h2f(q[lane * DPL + j]);
-    acc[j] = 0.f;
+  for (int e = tid; e < group * D; e += kAttnThreads) qS[e / D][e % D] = h2f(q[e]) * scale;
+  if (tid < group) {
+    mS[tid] = -INFINITY;
+    lS[tid] = 0.f;
   }
   const __half* kc = keys[layer] + ((size_t)b * kvHeads + kvh) * s.capacity * D;
   const __half* vc = values[layer] + ((size_t)b * kvHeads + kvh) * s.capacity * D;
   const __half* mask = s.mask == nullptr ? nullptr : s.mask + (size_t)b * s.maskStride;
-  float m = -INFINITY, l = 0.f;
-  for (int c = warp; c <= s.past; c += WARPS) {
-    // a dropped column (padding) is skipped, not weighted by exp(-30000): its keys may be anything, even NaN
-    if (mask != nullptr && h2f(mask[c]) < -1e4f) continue;
-    const __half* k = kc + (size_t)c * D + lane * DPL;
-    float dot = 0.f;
-    for (int j = 0; j < DPL; j++) dot += qv[j] * h2f(k[j]);
-    for (int o = 16; o > 0; o >>= 1) dot += __shfl_xor_sync(0xffffffff, dot, o);
-    float score = dot * scale;
-    float mNew = fmaxf(m, score);
-    float old = __expf(m - mNew), p = __expf(score - mNew);
-    const __half* v = vc + (size_t)c * D + lane * DPL;
-    for (int j = 0; j < DPL; j++) acc[j] = acc[j] * old + p * h2f(v[j]);
-    l = l * old + p;
-    m = mNew;
-  }
-  if (lane == 0) {
-    mS[warp] = m;
-    lS[warp] = l;
-  }
-  for (int j = 0; j < DPL; j++) accS[warp][lane * DPL + j] = acc[j];
+  float acc[OUT_PER];
+#pragma unroll
+  for (int k = 0; k < OUT_PER; k++) acc[k] = 0.f;
   __syncthreads();
-  if (warp == 0) {
-    float mAll = -INFINITY;
-    for (int w = 0; w < WARPS; w++) mAll = fmaxf(mAll, mS[w]);
-    float lAll = 0.f, out[DPL] = {};
-    for (int w = 0; w < WARPS; w++) {
-      if (lS[w] == 0.f) continue;
-      float f = __expf(mS[w] - mAll);
-      lAll += lS[w] * f;
-      for (int j = 0; j < DPL; j++) out[j] += accS[w][lane * DPL + j] * f;
+  for (int c0 = 0; c0 <= s.past; c0 += kChunk) {
+    int n = min(kChunk, s.past + 1 - c0);
+    for (int j = tid; j < n; j += kAttnThreads) {
+      int c = c0 + j;
+      bool dropped = mask != nullptr && h2f(mask[c]) < -1e4f;
+      float k[D];
+      const uint4* kr = reinterpret_cast<const uint4*>(kc + (size_t)c * D);
+#pragma unroll
+      for (int u = 0; u < D / 8; u++) {
+        uint4 raw = kr[u];
+        const __half2* h2 = reinterpret_cast<const __half2*>(&raw);
+#pragma unroll
+        for (int e = 0; e < 4; e++) {
+          float2 f = __half22float2(h2[e]);
+          k[u * 8 + 2 * e] = f.x;
+          k[u * 8 + 2 * e + 1] = f.y;
+        }
+      }
+      for (int g = 0; g < group; g++) {
+        float dot = 0.f;
+#pragma unroll
+        for (int d = 0; d < D; d++) dot += qS[g][d] * k[d];
+        pS[g][j] = dropped ? -INFINITY : dot;
+      }
     }
-    __half* o = att + (size_t)b * heads * D + h * D + lane * DPL;
-    for (int j = 0; j < DPL; j++) o[j] = f2h(out[j] / lAll);
+    __syncthreads();
+    // per head: the chunk's max, the running max and sum rescaled, the chunk's weights
+    int warp = tid / 32, lane = tid % 32;
+    for (int g = warp; g < group; g += kAttnThreads / 32) {
+      float m = -INFINITY;
+      for (int j = lane; j < n; j += 32) m = fmaxf(m, pS[g][j]);
+      for (int o = 16; o > 0; o >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffff, m, o));
+      float mNew = fmaxf(mS[g], m);
+      float sum = 0.f;
+      for (int j = lane; j < n; j += 32) {
+        float p = pS[g][j] == -INFINITY ? 0.f : __expf(pS[g][j] - mNew);
+        pS[g][j] = p;
+        sum += p;
+      }
+      for (int o = 16; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffff, sum, o);
+      if (lane == 0) {
+        float rescale = mS[g] == -INFINITY ? 0.f : __expf(mS[g] - mNew);
+        scaleS[g] = rescale;
+        lS[g] = lS[g] * rescale + sum;
+        mS[g] = mNew;
+      }
+    }
+    __syncthreads();
+#pragma unroll
+    for (int k = 0; k < OUT_PER; k++) {
+      int e = tid + k * kAttnThreads;
+      if (e < group * D) {
+        int g = e / D, d = e % D;
+        float a = acc[k] * scaleS[g];
+        for (int j = 0; j < n; j++) a += pS[g][j] * h2f(vc[(size_t)(c0 + j) * D + d]);
+        acc[k] = a;
+      }
+    }
+    __syncthreads();
+  }
+#pragma unroll
+  for (int k = 0; k < OUT_PER; k++) {
+    int e = tid + k * kAttnThreads;
+    if (e < group * D) {
+      int g = e / D, d = e % D;
+      att[(size_t)b * heads * D + ((size_t)kvh * group + g) * D + d] = f2h(acc[k] / lS[g]);
+    }
+  }
+}
+
+// y [B, out] = x [B, in] W^T for a few rows (B <= kGemvRows): one warp per output column, 16-byte loads of W's row
+// shared by the B dot products (fp32 sums). At batch 1 cuBLAS's GEMM kernels read the weights at ~40 % of the
+// memory bandwidth; this reads them near its peak. Needs in % 8 == 0 and 16-byte aligned W and x rows.
+constexpr int kGemvRows = 4;
+template <int B>
+__global__ void gemv(const __half* w, const __half* x, __half* y, int out, int in) {
+  int row = (blockIdx.x * blockDim.x + threadIdx.x) / 32, lane = threadIdx.x % 32;
+  if (row >= out) return;
+  const uint4* wr = reinterpret_cast<const uint4*>(w + (size_t)row * in);
+  float acc[B];
+#pragma unroll
+  for (int b = 0; b < B; b++) acc[b] = 0.f;
+  for (int k = lane; k < in / 8; k += 32) {
+    uint4 wv = wr[k];
+    const __half2* wh = reinterpret_cast<const __half2*>(&wv);
+#pragma unroll
+    for (int b = 0; b < B; b++) {
+      uint4 xv = reinterpret_cast<const uint4*>(x + (size_t)b * in)[k];
+      const __half2* xh = reinterpret_cast<const __half2*>(&xv);
+#pragma unroll
+      for (int e = 0; e < 4; e++) {
+        float2 wf = __half22float2(wh[e]), xf = __half22float2(xh[e]);
+        acc[b] += wf.x * xf.x + wf.y * xf.y;
+      }
+    }
+  }
+#pragma unroll
+  for (int b = 0; b < B; b++) {
+    float v = acc[b];
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffff, v, o);
+    if (lane == 0) y[(size_t)b * out + row] = f2h(v);
   }
 }
 
@@ -276,24 +371,45 @@ __global__ void siluMul(const __half* gu, __half* s, int inter, int batch) {
 }
 
 // LoRA's first half for up to 3 targets sharing one input x [B, in]: t[b, target, r] = fp16(x[b] . A_target[r]).
+// One block per (row, target): each thread walks its input columns once, accumulating 16 ranks at a time, then the
+// block sums each rank.
+constexpr int kShrinkThreads = 256;
 __global__ void loraShrink(const Lora* loras, int first, int count, const __half* x, int in, float* t, int maxRank) {
-  int b = blockIdx.x, target = blockIdx.y;
-  if (target >= count) return;
+  constexpr int R = 16;
+  __shared__ float part[kShrinkThreads / 32][R];
+  int b = blockIdx.x, target = blockIdx.y, tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
   Lora p = loras[first + target];
   if (p.a == nullptr) return;
   const __half* xr = x + (size_t)b * in;
-  int warp = threadIdx.x / 32, lane = threadIdx.x % 32, warps = blockDim.x / 32;
-  for (int r = warp; r < p.rank; r += warps) {
-    float sum = 0.f;
-    if (p.perRow) {  // a [B, in, r]
-      const __half* a = p.a + (size_t)b * in * p.rank + r;
-      for (int i = lane; i < in; i += 32) sum += h2f(xr[i]) * h2f(a[(size_t)i * p.rank]);
-    } else {  // a [r, in]
-      const __half* a = p.a + (size_t)r * in;
-      for (int i = lane; i < in; i += 32) sum += h2f(xr[i]) * h2f(a[i]);
+  const __half* a = p.perRow ? p.a + (size_t)b * in * p.rank : p.a;
+  for (int r0 = 0; r0 < p.rank; r0 += R) {
+    int nr = min(R, p.rank - r0);
+    float acc[R];
+#pragma unroll
+    for (int r = 0; r < R; r++) acc[r] = 0.f;
+    for (int i = tid; i < in; i += kShrinkThreads) {
+      float xv = h2f(xr[i]);
+#pragma unroll
+      for (int r = 0; r < R; r++) {
+        if (r < nr) {
+          // per row a [B, in, r]: a column's ranks are adjacent; shared a [r, in]: a rank's columns are
+          acc[r] += xv * h2f(p.perRow ? a[(size_t)i * p.rank + r0 + r] : a[(size_t)(r0 + r) * in + i]);
+        }
+      }
     }
-    for (int o = 16; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffff, sum, o);
-    if (lane == 0) t[((size_t)b * 3 + target) * maxRank + r] = h2f(f2h(sum));
+#pragma unroll
+    for (int r = 0; r < R; r++) {
+      float v = acc[r];
+      for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffff, v, o);
+      if (lane == 0) part[warp][r] = v;
+    }
+    __syncthreads();
+    if (tid < nr) {
+      float sum = 0.f;
+      for (int w = 0; w < kShrinkThreads / 32; w++) sum += part[w][tid];
+      t[((size_t)b * 3 + target) * maxRank + r0 + tid] = h2f(f2h(sum));
+    }
+    __syncthreads();
   }
 }
 
@@ -369,6 +485,16 @@ struct Engine {
 
   // y [B, out] = x [B, in] W^T with W [out, in] row-major (column-major: y^T = W x^T).
   bool gemm(const __half* wt, const __half* in, __half* y, int batch, int out, int inDim) {
+    if (batch <= kGemvRows && inDim % 8 == 0 && reinterpret_cast<uintptr_t>(wt) % 16 == 0) {
+      dim3 grid((out * 32 + 255) / 256);
+      switch (batch) {
+        case 1: gemv<1><<<grid, 256, 0, stream>>>(wt, in, y, out, inDim); break;
+        case 2: gemv<2><<<grid, 256, 0, stream>>>(wt, in, y, out, inDim); break;
+        case 3: gemv<3><<<grid, 256, 0, stream>>>(wt, in, y, out, inDim); break;
+        default: gemv<4><<<grid, 256, 0, stream>>>(wt, in, y, out, inDim); break;
+      }
+      return check(cudaGetLastError(), "gemv");
+    }
     const float one = 1.f, zero = 0.f;
     int r = cublas.gemm(handle, kOpT, kOpN, out, batch, inDim, &one, wt, kR16F, inDim, in, kR16F, inDim, &zero, y,
                         kR16F, out, kCompute32F, kGemmDefault);
@@ -377,7 +503,7 @@ struct Engine {
 
   bool lora(int layer, int first, int count, const __half* in, int inDim, __half* y, int width, int out0, int out1,
             int out2, int batch) {
-    loraShrink<<<dim3(batch, count), 256, 0, stream>>>(loras(), layer * kTargets + first, count, in, inDim, t,
+    loraShrink<<<dim3(batch, count), kShrinkThreads, 0, stream>>>(loras(), layer * kTargets + first, count, in, inDim, t,
                                                        dims.maxRank);
     int total = out0 + out1 + out2;
     loraExpand<<<dim3((total + 255) / 256, batch), 256, 0, stream>>>(loras(), layer * kTargets + first, count, t,
@@ -390,27 +516,27 @@ struct Engine {
     const Dims& m = dims;
     int qd = m.heads * m.headDim, kvd = m.kvHeads * m.headDim;
     for (int l = 0; l < m.layers; l++) {
-      addNorm<<<batch, 256, 0, stream>>>(header(), h, d, w(l, 0), x, m.hidden, m.eps, l == 0, 0);
+      addNorm<<<batch, kNormThreads, 0, stream>>>(header(), h, d, w(l, 0), x, m.hidden, m.eps, l == 0, 0);
       if (!gemm(w(l, 1), x, qkv, batch, m.qkvOut(), m.hidden)) return false;
       if (withLora && !lora(l, Q, 3, x, m.hidden, qkv, m.qkvOut(), qd, kvd, kvd, batch)) return false;
       ropeCache<<<batch, 256, 0, stream>>>(header(), keys(), values(), l, qkv, m.heads, m.kvHeads, m.headDim);
       if (m.headDim == 64) {
-        decodeAttention<2><<<dim3(batch, m.heads), 128, 0, stream>>>(header(), keys(), values(), l, qkv, att, m.heads,
-                                                                   m.kvHeads);
+        decodeAttention<64><<<dim3(batch, m.kvHeads), kAttnThreads, 0, stream>>>(header(), keys(), values(), l, qkv, att,
+                                                                               m.heads, m.kvHeads);
       } else {
-        decodeAttention<4><<<dim3(batch, m.heads), 128, 0, stream>>>(header(), keys(), values(), l, qkv, att, m.heads,
-                                                                   m.kvHeads);
+        decodeAttention<128><<<dim3(batch, m.kvHeads), kAttnThreads, 0, stream>>>(header(), keys(), values(), l, qkv,
+                                                                                att, m.heads, m.kvHeads);
       }
       if (!gemm(w(l, 2), att, o, batch, m.hidden, qd)) return false;
       if (withLora && !lora(l, O, 1, att, qd, o, m.hidden, m.hidden, 0, 0, batch)) return false;
-      addNorm<<<batch, 256, 0, stream>>>(header(), h, o, w(l, 3), x, m.hidden, m.eps, 0, 0);
+      addNorm<<<batch, kNormThreads, 0, stream>>>(header(), h, o, w(l, 3), x, m.hidden, m.eps, 0, 0);
       if (!gemm(w(l, 4), x, gu, batch, 2 * m.inter, m.hidden)) return false;
       if (withLora && !lora(l, GATE, 2, x, m.hidden, gu, 2 * m.inter, m.inter, m.inter, 0, batch)) return false;
       siluMul<<<(batch * m.inter + 255) / 256, 256, 0, stream>>>(gu, s, m.inter, batch);
       if (!gemm(w(l, 5), s, d, batch, m.hidden, m.inter)) return false;
       if (withLora && !lora(l, DOWN, 1, s, m.inter, d, m.hidden, m.hidden, 0, 0, batch)) return false;
     }
-    addNorm<<<batch, 256, 0, stream>>>(header(), h, d, nullptr, nullptr, m.hidden, m.eps, 0, 1);
+    addNorm<<<batch, kNormThreads, 0, stream>>>(header(), h, d, nullptr, nullptr, m.hidden, m.eps, 0, 1);
     return check(cudaGetLastError(), "a decode kernel");
   }
 
@@ -455,8 +581,9 @@ void* pf_create(int device, int layers, int hidden, int heads, int kvHeads, int 
     fail("head dim " + std::to_string(headDim) + " (64 or 128 supported)");
     return nullptr;
   }
-  if (layers <= 0 || heads % kvHeads != 0 || maxBatch <= 0 || maxRank <= 0) {
-    fail("bad dimensions");
+  if (layers <= 0 || heads % kvHeads != 0 || heads / kvHeads > kMaxGroup || hidden % 2 != 0 || hidden > kMaxHidden ||
+      maxBatch <= 0 || maxRank <= 0) {
+    fail("dimensions the engine does not serve (hidden <= 8192 and even, up to 16 query heads per KV head)");
     return nullptr;
   }
   Engine* e = new Engine();
@@ -568,21 +695,40 @@ int pf_step(void* engine, int batch, int past, int capacity, int cosStride, int 
 namespace {
 
 typedef void* (*DataPtr)(const void* tensor);
+typedef jboolean (*IsContiguous)(JNIEnv*, jobject, jlong);
 DataPtr halfDataPtr = nullptr;
+IsContiguous isContiguous = nullptr;
+// The prefix of a refusal that is a layout the engine does not read (the caller runs the step another way).
+constexpr const char* kLayout = "layout: ";
 
 bool loadTorch() {
-  if (halfDataPtr != nullptr) return true;
-  void* lib = loadedLibrary("libtorch_cpu.so", "");
-  halfDataPtr = (DataPtr)symbol(lib, "_ZNK2at10TensorBase8data_ptrIN3c104HalfEEEPT_v");
-  return halfDataPtr != nullptr || fail("libtorch's at::TensorBase::data_ptr<c10::Half> was not found");
+  if (halfDataPtr != nullptr && isContiguous != nullptr) return true;
+  halfDataPtr = (DataPtr)symbol(loadedLibrary("libtorch_cpu.so", ""), "_ZNK2at10TensorBase8data_ptrIN3c104HalfEEEPT_v");
+  // DJL's own JNI entry (its library is named <version>-libdjl_torch.so)
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (isContiguous == nullptr && std::getline(maps, line)) {
+    size_t at = line.find('/');
+    if (at != std::string::npos && line.find("libdjl_torch", at) != std::string::npos) {
+      void* lib = dlopen(line.substr(at).c_str(), RTLD_LAZY | RTLD_NOLOAD);
+      if (lib != nullptr) {
+        isContiguous = (IsContiguous)dlsym(lib, "Java_ai_djl_pytorch_jni_PyTorchLibrary_torchIsContiguous");
+      }
+    }
+  }
+  return (halfDataPtr != nullptr || fail("libtorch's at::TensorBase::data_ptr<c10::Half> was not found")) &&
+         (isContiguous != nullptr || fail("DJL's torchIsContiguous was not found"));
 }
 
-// The device pointers of handles (0 stays 0); false with the error set when one is not an fp16 tensor.
-bool pointers(const jlong* handles, int n, uint64_t* out) {
+// The device pointers of handles (0 stays 0); false with the error set when one is not a contiguous fp16 tensor.
+bool pointers(JNIEnv* env, const jlong* handles, int n, uint64_t* out) {
   for (int i = 0; i < n; i++) {
     if (handles[i] == 0) {
       out[i] = 0;
       continue;
+    }
+    if (!isContiguous(env, nullptr, handles[i])) {
+      return fail(std::string(kLayout) + "input " + std::to_string(i) + " is not contiguous");
     }
     try {
       out[i] = reinterpret_cast<uint64_t>(halfDataPtr(reinterpret_cast<const void*>(handles[i])));
@@ -617,7 +763,7 @@ JNIEXPORT void JNICALL Java_io_peftflow_core_model_NativeLlamaDecode_destroy(JNI
 }
 
 // tensors: in, out, cos, sin, mask (0 = none), then weights (6 per layer), keys (L), values (L), loraA (7L), loraB (7L)
-// as DJL handles. Null on success, else why nothing ran.
+// as DJL handles. Null on success, else why nothing ran ("layout: ..." where an input's layout is not one it reads).
 JNIEXPORT jstring JNICALL Java_io_peftflow_core_model_NativeLlamaDecode_launch(JNIEnv* env, jclass, jlong engine,
                                                                            jint batch, jint past, jint capacity,
                                                                            jint cosStride, jint maskStride,
@@ -635,7 +781,7 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_model_NativeLlamaDecode_launch(J
   env->GetLongArrayRegion(tensors, 0, n, handles.data());
   env->GetIntArrayRegion(ranks, 0, kTargets * layers, r.data());
   std::vector<uint64_t> p(n);
-  if (!pointers(handles.data(), n, p.data())) return error(env);
+  if (!pointers(env, handles.data(), n, p.data())) return error(env);
   const uint64_t* w = p.data() + 5;
   const uint64_t* k = w + 6 * layers;
   const uint64_t* v = k + layers;

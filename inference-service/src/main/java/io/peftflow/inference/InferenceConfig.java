@@ -57,6 +57,14 @@ public interface InferenceConfig {
     @WithDefault("1")
     int torchThreads();
 
+    /**
+     * Where bases run: {@code cpu} (the default), {@code cuda}, {@code cuda:N} or {@code auto} (peft-core's device
+     * names). On a GPU, in fp16; decode steps then run through peft-core's native engine where
+     * {@code PEFTFLOW_DECODE_NATIVE} names its library (README "On a GPU").
+     */
+    @WithDefault("cpu")
+    String device();
+
     /** Completions of one base decoded together (continuous batching). */
     Completions completions();
 

@@ -1,5 +1,7 @@
 package io.peftflow.inference.runtime;
 
+import io.peftflow.core.device.Devices;
+import io.peftflow.core.model.LoadOptions;
 import io.peftflow.inference.InferenceConfig;
 import io.peftflow.inference.registry.ServedStack;
 import io.quarkus.runtime.ShutdownEvent;
@@ -85,7 +87,8 @@ public class Engine {
     private LoadedBase base(String name) {
         return bases.computeIfAbsent(name, n -> {
             LOG.infof("loading base model %s", n);
-            return new LoadedBase(n, files.baseModel(n), config.adapterCacheBytes(), config.maxBatchInputs(),
+            return new LoadedBase(n, files.baseModel(n), LoadOptions.on(Devices.pick(config.device())),
+                    config.adapterCacheBytes(), config.maxBatchInputs(),
                     config.torchThreads(), config.completions().maxBatch(), config.completions().batchWait());
         });
     }

@@ -72,10 +72,10 @@ final class LoadedBase implements AutoCloseable {
     private long loadedBytes;
     private long nextId;
 
-    LoadedBase(String name, Path dir, long budget, int maxBatch, int torchThreads, int maxDecodingBatch,
-               Duration decodingWait) {
+    LoadedBase(String name, Path dir, LoadOptions options, long budget, int maxBatch, int torchThreads,
+               int maxDecodingBatch, Duration decodingWait) {
         this.name = name;
-        this.model = Models.load(dir, LoadOptions.cpu());
+        this.model = Models.load(dir, options);
         this.tokenizer = Tokenizer.load(dir);
         this.peft = new PeftModel(model);
         this.budget = budget;

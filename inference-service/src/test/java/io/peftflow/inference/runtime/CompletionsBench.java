@@ -44,8 +44,10 @@ public final class CompletionsBench {
         Path dir = TinyModel.write(tmp.resolve("tiny"));
         List<ModelFiles.StagedStack> versions = adapters(dir, tmp);
         try (Tokenizer tok = Tokenizer.load(dir);
-             LoadedBase batched = new LoadedBase("batched", dir, 1L << 30, 32, 1, 16, Duration.ofMillis(2));
-             LoadedBase alone = new LoadedBase("alone", dir, 1L << 30, 32, 1, 1, Duration.ofMillis(2))) {
+             LoadedBase batched = new LoadedBase("batched", dir, LoadOptions.cpu(), 1L << 30, 32, 1, 16,
+                     Duration.ofMillis(2));
+             LoadedBase alone = new LoadedBase("alone", dir, LoadOptions.cpu(), 1L << 30, 32, 1, 1,
+                     Duration.ofMillis(2))) {
             for (LoadedBase base : List.of(batched, alone)) {
                 run(base, tok, versions, clients, 1, newTokens); // warm-up: JIT, the adapters' first load
             }

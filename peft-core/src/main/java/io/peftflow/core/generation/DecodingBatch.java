@@ -67,6 +67,12 @@ public final class DecodingBatch implements AutoCloseable {
     private RowLora rowLora;
     /** The adapter of each row that {@link #rowLora} was last set to, so unchanged rows are not gathered again. */
     private int[] rowLoraRows;
+    /**
+     * The active adapters, prepared (LoRA's packed pairs) once for as long as they stay the active ones, not on every
+     * pass; in their own scope. Null when none is held.
+     */
+    private PeftModel.Prepared prepared;
+    private NDManager preparedScope;
 
     /** A batch through {@code peft}'s active adapters (a prompt adapter's virtual tokens go in front of each prompt). */
     public DecodingBatch(PeftModel peft) {
@@ -121,7 +127,7 @@ public final class DecodingBatch implements AutoCloseable {
                     ? ForwardArgs.embeds(prefix.embeddings(step, 1).concat(model.embed(ids), 1))
                     : ForwardArgs.ids(ids);
             setRows(new int[] {adapter});
-            NDArray logits = peft.generationForward(args.cache(own));
+            NDArray logits = forward(args.cache(own));
             token = SampledGenerator.choose(logits.get("0, -1, :").toType(DataType.FLOAT32, false).toFloatArray(),
                     sampling, row.random);
         } catch (RuntimeException e) {
@@ -175,7 +181,7 @@ public final class DecodingBatch implements AutoCloseable {
                 args.attentionMask(step.create(mask, new Shape(b, width + 1)));
             }
             setRows(adapters);
-            tokens = choose(peft.generationForward(args.cache(cache)).get(":, -1, :"), step);
+            tokens = choose(forward(args.cache(cache)).get(":, -1, :"), step);
         } catch (RuntimeException e) {
             List<Row> failed = List.copyOf(rows);
             reset();
@@ -228,6 +234,27 @@ public final class DecodingBatch implements AutoCloseable {
         return tokens;
     }
 
+    /**
+     * Logits of one pass through the active adapters, prepared once while they stay the same ones (another adapter
+     * active, or one re-attached, e.g. after a promotion, is prepared anew).
+     */
+    private NDArray forward(ForwardArgs args) {
+        if (prepared == null || !prepared.current()) {
+            release();
+            preparedScope = manager.newSubManager();
+            prepared = peft.prepareActive(preparedScope);
+        }
+        return model.forward(args);
+    }
+
+    private void release() {
+        if (prepared != null) {
+            prepared.close();
+            preparedScope.close();
+            prepared = null;
+        }
+    }
+
     /** Hands {@code token} to the row; true when the row has ended (and was told why). */
     private static boolean deliver(Row row, long token) {
         SampledGenerator.Finish finish = null;
@@ -252,6 +279,7 @@ public final class DecodingBatch implements AutoCloseable {
 
     private void reset() {
         rows.clear();
+        release();
         cache.close();
         cache = new KvCache(manager, model.layers().size());
     }
@@ -261,6 +289,7 @@ public final class DecodingBatch implements AutoCloseable {
     public void close() {
         List<Row> left = List.copyOf(rows);
         rows.clear();
+        release();
         manager.close();
         left.forEach(r -> r.sequence.failed(new PeftCoreException("the decoding batch was closed")));
     }

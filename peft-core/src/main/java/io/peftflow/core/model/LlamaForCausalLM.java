@@ -169,8 +169,10 @@ public final class LlamaForCausalLM extends CausalLM {
         NDArray[][] kv = cache.buffers(h.getShape().get(0), config.numKvHeads(), config.headDim(), dtype,
                 past + pass.tokens());
         NativeLlamaDecode engine = nativeDecode();
-        if (engine != null && engine.serves(h, in, updates)) {
-            return engine.step(h, kv, past, in, weights, updates);
+        NDArray out = engine != null && engine.serves(h, in, updates)
+                ? engine.step(h, kv, past, in, weights, updates) : null;
+        if (out != null) {
+            return out;
         }
         return Kernels.llamaDecodeStack(h, weights, updates, Scalars.constant(h, (float) config.normEps()), in.cos(),
                 in.sin(), Arrays.asList(kv[0]), Arrays.asList(kv[1]), past, in.fullMask(), in.slidingMask(), sliding,

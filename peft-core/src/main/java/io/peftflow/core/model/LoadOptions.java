@@ -17,8 +17,12 @@ public record LoadOptions(Device device, DataType dtype) {
 
     /** {@link Devices#pick()} with its default dtype. */
     public static LoadOptions auto() {
-        Device d = Devices.pick();
-        return new LoadOptions(d, Devices.defaultDtype(d));
+        return on(Devices.pick());
+    }
+
+    /** {@code device} in its default dtype (fp32 on CPU, fp16 on CUDA). */
+    public static LoadOptions on(Device device) {
+        return new LoadOptions(device, Devices.defaultDtype(device));
     }
 
     public static LoadOptions cpu() {

@@ -27,6 +27,8 @@ public final class NativeLlamaDecode implements AutoCloseable {
     static final int MAX_BATCH = 256;
     static final int MAX_RANK = 64;
     private static final int TARGETS = 7;
+    /** The engine's refusal of an input layout it does not read (a strided view): the step runs another way. */
+    private static final String LAYOUT = "layout: ";
 
     private static volatile boolean enabled = true;
     private static final String LIBRARY = load();
@@ -109,7 +111,7 @@ public final class NativeLlamaDecode implements AutoCloseable {
      * ({@code [B, KV, capacity, D]} per layer, this token's keys and values written at column {@code past}), the
      * token's RoPE rows and additive mask (or null) as {@link LayerInput} holds them, the layers' weights (6 each, as
      * {@link LlamaForCausalLM.Layer#addStackInputs} lists them) and updates (7 each). The output is in {@code h}'s
-     * manager.
+     * manager; null, with nothing run, where an input is not contiguous (the engine reads dense tensors only).
      */
     synchronized NDArray step(NDArray h, NDArray[][] kv, int past, LayerInput in, List<NDArray> weights,
                               List<LowRank> updates) {
@@ -149,6 +151,9 @@ public final class NativeLlamaDecode implements AutoCloseable {
         String error = launch(engine, batch, past, capacity, cosStride, maskStride, tensors, ranks, perRow);
         if (error != null) {
             out.close();
+            if (error.startsWith(LAYOUT)) {
+                return null;
+            }
             throw new PeftCoreException("native decode step of " + batch + " rows failed: " + error);
         }
         return out;

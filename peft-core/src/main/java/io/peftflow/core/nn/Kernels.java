@@ -160,7 +160,7 @@ public final class Kernels {
                                            int past, NDArray mask, NDArray slidingMask, boolean[] sliding,
                                            boolean lastOnly) {
         NDArray none = empty(h.getDevice(), h.getDataType());
-        List<NDArray> pairs = Arrays.asList(layerInputs(new NDArray[0], updates.toArray(new LowRank[0]), h));
+        List<NDArray> pairs = Arrays.asList(layerInputs(new NDArray[0], packedQkv(weights, updates), h));
         PLAIN_EXECUTOR.get();
         if (DECODE_GRAPH_OPTIMIZER) {
             JniUtils.setGraphExecutorOptimize(true);
@@ -176,6 +176,47 @@ public final class Kernels {
             if (DECODE_GRAPH_OPTIMIZER) {
                 JniUtils.setGraphExecutorOptimize(false);
             }
+        }
+    }
+
+    /**
+     * {@code updates} (7 a layer, as {@link #llamaDecodeStack} reads them) with each layer's q, k and v pairs as the
+     * one pair their {@link LowRank.Packing} keeps for them (in q's place, k and v none) where they have one: the
+     * kernel then skips stacking them on every layer and step.
+     */
+    private static LowRank[] packedQkv(List<NDArray> weights, List<LowRank> updates) {
+        LowRank[] out = updates.toArray(new LowRank[0]);
+        for (int layer = 0; 7 * layer < out.length; layer++) {
+            int u = 7 * layer;
+            LowRank.Packing packing = out[u].packing() != null ? out[u].packing()
+                    : out[u + 1].packing() != null ? out[u + 1].packing() : out[u + 2].packing();
+            LowRank pair = packing == null ? null : packing.qkv(weights.get(6 * layer + 1),
+                    weights.get(6 * layer + 2).getShape().get(1), out[u], out[u + 1], out[u + 2]);
+            if (pair != null) {
+                out[u] = pair;
+                out[u + 1] = LowRank.NONE;
+                out[u + 2] = LowRank.NONE;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A layer's q/k/v updates ({@code [r, in]} pairs or none) stacked as the kernels stack them for the fused q|k|v
+     * matmul ({@code wqkv}, queries {@code qd} wide): A's rows stacked, the B's block-diagonal, in inference mode,
+     * attached to {@code scope}.
+     */
+    static LowRank stackQkvLora(NDArray wqkv, long qd, LowRank q, LowRank k, LowRank v, NDManager scope) {
+        NDArray[] pairs = layerInputs(new NDArray[0], new LowRank[] {q, k, v}, wqkv);
+        IValue[] args = new IValue[2 + pairs.length];
+        args[0] = IValue.from((PtNDArray) wqkv);
+        args[1] = IValue.from(qd);
+        for (int i = 0; i < pairs.length; i++) {
+            args[2 + i] = IValue.from((PtNDArray) pairs[i]);
+        }
+        try (IValue out = runNoGrad("stack_qkv_lora", args)) {
+            NDList ab = out.toNDList((PtNDManager) scope);
+            return new LowRank(ab.get(0), ab.get(1));
         }
     }
 

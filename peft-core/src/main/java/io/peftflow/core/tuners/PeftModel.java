@@ -183,13 +183,63 @@ public final class PeftModel {
      * one and a layer never takes the fused kernel.
      */
     public <T> T withActiveAdapters(NDManager scope, java.util.function.Supplier<T> pass) {
-        List<Adapter> active = adapters.values().stream().filter(Adapter::isEnabled).toList();
-        active.forEach(a -> a.beforeForward(scope, base.dtype()));
-        try {
+        try (Prepared prepared = prepareActive(scope)) {
             return pass.get();
-        } finally {
-            active.forEach(Adapter::afterForward);
         }
+    }
+
+    /**
+     * The active adapters prepared as {@link #withActiveAdapters} prepares them, until closed: for a caller that runs
+     * many passes of {@link #base()} between other work (a decoding batch's steps). Passes that prepare the adapters
+     * meanwhile nest inside it.
+     */
+    public Prepared prepareActive(NDManager scope) {
+        List<Adapter> active = enabledAdapters();
+        for (int i = 0; i < active.size(); i++) {
+            try {
+                active.get(i).beforeForward(scope, base.dtype());
+            } catch (RuntimeException e) {
+                // those already prepared are not left prepared (a later pass outside any would see their state)
+                active.subList(0, i).forEach(Adapter::afterForward);
+                throw e;
+            }
+        }
+        return new Prepared(active);
+    }
+
+    /** Adapters prepared by {@link #prepareActive}; closing ends their preparation. */
+    public final class Prepared implements AutoCloseable {
+        private final List<Adapter> prepared;
+
+        private Prepared(List<Adapter> prepared) {
+            this.prepared = prepared;
+        }
+
+        /**
+         * Whether these are still the active adapters (the same objects: a re-attached or another adapter, e.g. a
+         * promoted version, is not). Weights changed in place under a preparation are not seen (as within a pass).
+         */
+        public boolean current() {
+            List<Adapter> now = enabledAdapters();
+            if (now.size() != prepared.size()) {
+                return false;
+            }
+            for (int i = 0; i < now.size(); i++) {
+                if (now.get(i) != prepared.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void close() {
+            prepared.forEach(Adapter::afterForward);
+        }
+    }
+
+    private List<Adapter> enabledAdapters() {
+        return adapters.values().stream().filter(Adapter::isEnabled).toList();
     }
 
     /**
@@ -256,14 +306,6 @@ public final class PeftModel {
      */
     public GreedyGenerator generator() {
         return new GreedyGenerator(base, generationPrefix().orElse(null), this::withActiveAdapters);
-    }
-
-    /**
-     * Logits of one generation pass: the active adapters prepared as {@link #forward} prepares them, the inputs as
-     * given (a generator puts a prompt adapter's virtual tokens in front itself, on its first pass).
-     */
-    public NDArray generationForward(ForwardArgs args) {
-        return withActiveAdapters(args, () -> base.forward(args));
     }
 
     /** The active prompt adapter's virtual tokens as generation puts them in front of a prompt, if any. */

@@ -129,9 +129,12 @@ class Kernels(Module):
     s = torch.silu(g) * u
     return h + self._lora_opt(torch.linear(s, wd), s, ad, bd)
   def _qkv_lora(self: __torch__.Kernels, qkv: Tensor, x: Tensor, qd: int, kvd: int, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor) -> Tensor:
-    # the q, k and v updates as one (_stack_lora)
+    # the q, k and v updates as one (_stack_lora), or as stack_qkv_lora packed them already: q's pair then spans
+    # q|k|v (its B has qd + 2 kvd rows) and k and v have none
     if aq.numel() + ak.numel() + av.numel() == 0:
       return qkv
+    if aq.dim() == 2 and ak.numel() + av.numel() == 0 and bq.size(0) == qkv.size(-1):
+      return self.lora_packed(qkv, x, aq, bq)
     if aq.dim() == 3 or ak.dim() == 3 or av.dim() == 3:
       # per-row pairs: each target's update on its own slice
       parts = torch.split_with_sizes(qkv, [qd, kvd, kvd], -1)
@@ -147,6 +150,10 @@ class Kernels(Module):
       rows.append(self._rows(a[i], width))
       cols.append(self._cols(b[i], sizes[i]))
     return torch.cat(rows, 0), torch.block_diag(cols)
+  def stack_qkv_lora(self: __torch__.Kernels, wqkv: Tensor, qd: int, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor) -> Tuple[Tensor, Tensor]:
+    # a layer's q/k/v pairs ([r, in] / [out, r], empty for none) as _qkv_lora stacks them, for a caller to keep
+    kvd = (wqkv.size(0) - qd) // 2
+    return self._stack_lora(wqkv.size(1), [qd, kvd, kvd], [aq, ak, av], [bq, bk, bv])
   def _rows(self: __torch__.Kernels, a: Tensor, width: int) -> Tensor:
     if a.numel() == 0:
       return a.new_zeros([0, width])

@@ -4,7 +4,10 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.peftflow.core.generation.CollectedTokens;
+import io.peftflow.core.generation.DecodingBatch;
 import io.peftflow.core.generation.GreedyGenerator;
+import io.peftflow.core.generation.SampledGenerator;
 import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
 import io.peftflow.core.model.Models;
@@ -36,7 +39,10 @@ import java.util.stream.IntStream;
  *   <li>{@code b32}: 32 prompts through adapter 0 unmerged (its hooks);</li>
  *   <li>{@code b32-merged}: 32 prompts, adapter 0 merged;</li>
  *   <li>{@code b32-mixed8}: 32 prompts, row r through adapter r % 8 in the same batch ({@link RowLora});</li>
- *   <li>{@code b32-rows1}: 32 prompts all through adapter 0 by {@link RowLora} (its broadcast path).</li>
+ *   <li>{@code b32-rows1}: 32 prompts all through adapter 0 by {@link RowLora} (its broadcast path);</li>
+ *   <li>{@code b1-batch}, {@code b32-batch}: 1 or 32 prompts through adapter 0 unmerged, decoded as sequences of a
+ *   {@link DecodingBatch} (the inference-service's continuous batching: each prompt joins alone, then one step for
+ *   all rows), greedy.</li>
  * </ul>
  * Each case: warm-up runs, then timed runs of one whole {@code generate} (prefill included, as HF's), tokens/s =
  * batch x new tokens / seconds. Each timed run also runs the prompt with one new token alone: the difference, over
@@ -108,21 +114,22 @@ public final class DecodeBench {
                 peft.setActive(names.get(0));
                 LoraAdapter first = (LoraAdapter) peft.adapter(names.get(0));
                 switch (c) {
-                    case "b1", "b32" -> report(c, prompts, generator);
+                    case "b1", "b32" -> report(c, prompts, generator::generate);
+                    case "b1-batch", "b32-batch" -> report(c, prompts, (p, n, stop) -> decodingBatch(peft, p, n));
                     case "b1-merged", "b32-merged" -> {
                         first.merge();
-                        report(c, prompts, generator);
+                        report(c, prompts, generator::generate);
                         first.unmerge();
                     }
                     case "b32-mixed8", "b32-rows1" -> {
                         try (RowLora rows = RowLora.attach(peft, names)) {
                             int kinds = c.equals("b32-mixed8") ? ADAPTERS : 1;
                             rows.rows(IntStream.range(0, batch).map(r -> r % kinds).toArray());
-                            report(c, prompts, generator);
+                            report(c, prompts, generator::generate);
                         }
                     }
                     default -> throw new IllegalArgumentException("unknown case " + c + "; cases: b1-merged, b1, "
-                            + "b32, b32-merged, b32-mixed8, b32-rows1");
+                            + "b32, b32-merged, b32-mixed8, b32-rows1, b1-batch, b32-batch");
                 }
             }
         }
@@ -144,7 +151,28 @@ public final class DecodeBench {
         return out;
     }
 
-    private static void report(String name, List<long[]> prompts, GreedyGenerator generator) {
+    /** A way to generate: {@link GreedyGenerator#generate}'s signature. */
+    private interface Generation {
+        List<long[]> generate(List<long[]> prompts, int maxNewTokens, List<Long> stop);
+    }
+
+    /** {@code prompts} as greedy sequences of one {@link DecodingBatch}, each joining alone, then stepped together. */
+    private static List<long[]> decodingBatch(PeftModel peft, List<long[]> prompts, int maxNewTokens) {
+        List<CollectedTokens> out = new ArrayList<>();
+        try (DecodingBatch batch = new DecodingBatch(peft)) {
+            for (long[] prompt : prompts) {
+                out.add(new CollectedTokens());
+                batch.join(prompt, maxNewTokens, new SampledGenerator.Sampling(0, 1, 0), List.of(), 0,
+                        out.get(out.size() - 1));
+            }
+            while (!batch.isEmpty()) {
+                batch.step();
+            }
+        }
+        return out.stream().map(CollectedTokens::tokens).toList();
+    }
+
+    private static void report(String name, List<long[]> prompts, Generation generator) {
         int batch = prompts.size();
         if (NativeLlamaDecode.library() != null) {
             // the native engine's tokens against the TorchScript stack's on the same inputs, before the timed runs

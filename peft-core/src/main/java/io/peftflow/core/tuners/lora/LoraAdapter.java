@@ -19,7 +19,9 @@ import io.peftflow.core.tuners.Dense;
 import io.peftflow.core.tuners.Inits;
 import io.peftflow.core.tuners.ModuleDict;
 import io.peftflow.core.tuners.ModulesToSave;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +41,16 @@ public final class LoraAdapter extends BaseAdapter<LoraConfig> {
     private final ModulesToSave modulesToSave;
     private final float scaling;
     private boolean merged;
-    /** This forward pass's A and scaling * B in the activations' dtype, by layer (null outside PeftModel passes). */
-    private NDArray[] packedA;
-    private NDArray[] packedB;
+    /**
+     * Each open preparation's A and scaling * B in the activations' dtype, by layer, innermost first: a pass inside
+     * another's (a pass between two decode steps of a batch that keeps its preparation) packs its own and leaves the
+     * outer one as it was. Empty outside PeftModel passes.
+     */
+    private final Deque<Pack> packs = new ArrayDeque<>();
+
+    /** One preparation's packed weights (null arrays where there is nothing to pack) and what kernels derive from them. */
+    private record Pack(NDArray[] a, NDArray[] b, LowRank.Packing packing) {
+    }
 
     private LoraAdapter(String name, LoraConfig config, ModulesToSave modulesToSave) {
         super(name, config);
@@ -83,8 +92,9 @@ public final class LoraAdapter extends BaseAdapter<LoraConfig> {
 
         @Override
         public LowRank lowRank() {
-            return packedA == null || (isTraining() && config().loraDropout() > 0) ? null
-                    : new LowRank(packedA[index], packedB[index]);
+            Pack p = packs.peek();
+            return p == null || p.a() == null || (isTraining() && config().loraDropout() > 0) ? null
+                    : new LowRank(p.a()[index], p.b()[index], p.packing());
         }
     }
 
@@ -94,8 +104,9 @@ public final class LoraAdapter extends BaseAdapter<LoraConfig> {
         if (isTraining() && config().loraDropout() > 0) {
             x = Dropout.dropout(x, (float) config().loraDropout(), true).singletonOrThrow();
         }
-        if (packedA != null) {
-            return Kernels.loraPacked(out, x, packedA[index], packedB[index]);
+        Pack p = packs.peek();
+        if (p != null && p.a() != null) {
+            return Kernels.loraPacked(out, x, p.a()[index], p.b()[index]);
         }
         Layer l = layers.get(index);
         return Kernels.lora(out, x, l.a().weight().array(), l.b().weight().array(), Scalars.constant(out, scaling));
@@ -109,12 +120,13 @@ public final class LoraAdapter extends BaseAdapter<LoraConfig> {
     @Override
     public void beforeForward(NDManager scope, DataType activations) {
         if (merged || layers.isEmpty()) {
+            packs.push(new Pack(null, null, null));
             return;
         }
         NDArray any = layers.get(0).a().weight().array();
-        packedB = Kernels.packRows(layers.stream().map(l -> l.b().weight().array()).toList(),
+        NDArray[] packedB = Kernels.packRows(layers.stream().map(l -> l.b().weight().array()).toList(),
                 Scalars.constant(any, scaling), activations, scope).toArray(new NDArray[0]);
-        packedA = new NDArray[layers.size()];
+        NDArray[] packedA = new NDArray[layers.size()];
         // A is [r, in]: one concatenation per input width
         Map<Long, List<Integer>> byWidth = new LinkedHashMap<>();
         for (int i = 0; i < layers.size(); i++) {
@@ -127,12 +139,12 @@ public final class LoraAdapter extends BaseAdapter<LoraConfig> {
                 packedA[group.get(j)] = packed.get(j);
             }
         }
+        packs.push(new Pack(packedA, packedB, new LowRank.Packing(scope)));
     }
 
     @Override
     public void afterForward() {
-        packedA = null;
-        packedB = null;
+        packs.poll();
     }
 
     @Override

@@ -40,6 +40,8 @@ public final class RowLora implements AutoCloseable {
     private int rowCount;
     private NDArray[] rowA;
     private NDArray[] rowB;
+    /** The stacked q/k/v pairs of the current rows where all share one adapter (2-D pairs), else null. */
+    private LowRank.Packing packing;
 
     /** A targeted Linear with all adapters' A^T {@code [N, in, r]} and (scaling B)^T {@code [N, r, out]}. */
     private record Target(Linear linear, NDArray a, NDArray b) {
@@ -108,17 +110,26 @@ public final class RowLora implements AutoCloseable {
                     scaled.attach(manager);
                     b.set(new NDIndex(":, :{}", r), scaled);
                 }
-                as.add(a);
-                bs.add(b);
+                as.add(a.transpose());
+                bs.add(b.transpose());
             }
-            // [N, in, r] and [N, r, out]: a row's x [T, in] times its pair is its update [T, out]
-            NDArray stackedA = NDArrays.stack(as).transpose(0, 2, 1).toType(dtype, false);
-            NDArray stackedB = NDArrays.stack(bs).transpose(0, 2, 1).toType(dtype, false);
+            // [N, in, r] and [N, r, out], dense (stacked from the transposes, so a row's gathered pair is dense too,
+            // as the native decode engine reads it): a row's x [T, in] times its pair is its update [T, out]
+            NDArray stackedA = NDArrays.stack(as).toType(dtype, false);
+            NDArray stackedB = NDArrays.stack(bs).toType(dtype, false);
             stackedA.attach(manager);
             stackedB.attach(manager);
             target.hooks().add(HOOK, new RowHook(this, targets.size()));
             targets.add(new Target(target, stackedA, stackedB));
         }
+    }
+
+    /** A dense copy of a strided {@code view} (flatten copies one), its temporaries in {@code scope}. */
+    private static NDArray dense(NDArray view, NDManager scope) {
+        view.attach(scope);
+        NDArray flat = view.flatten();
+        flat.attach(scope);
+        return flat.reshape(view.getShape());
     }
 
     /**
@@ -133,13 +144,17 @@ public final class RowLora implements AutoCloseable {
         rowCount = adapterOfRow.length;
         boolean one = Arrays.stream(adapterOfRow).allMatch(i -> i == adapterOfRow[0]);
         NDArray index = one ? null : gathered.create(Arrays.stream(adapterOfRow).asLongStream().toArray());
+        packing = one ? new LowRank.Packing(gathered) : null;
         rowA = new NDArray[targets.size()];
         rowB = new NDArray[targets.size()];
         for (int t = 0; t < targets.size(); t++) {
             // one adapter for all rows: its A [r, in] and scaling B [out, r] for the whole batch, no per-row copies
+            // (dense copies of the transposes: flatten copies a strided view)
             Target target = targets.get(t);
-            rowA[t] = one ? target.a().get(adapterOfRow[0]).transpose() : target.a().get(new NDIndex("{}", index));
-            rowB[t] = one ? target.b().get(adapterOfRow[0]).transpose() : target.b().get(new NDIndex("{}", index));
+            rowA[t] = one ? dense(target.a().get(adapterOfRow[0]).transpose(), gathered)
+                    : target.a().get(new NDIndex("{}", index));
+            rowB[t] = one ? dense(target.b().get(adapterOfRow[0]).transpose(), gathered)
+                    : target.b().get(new NDIndex("{}", index));
             rowA[t].attach(gathered);
             rowB[t].attach(gathered);
         }
@@ -159,7 +174,7 @@ public final class RowLora implements AutoCloseable {
 
         @Override
         public LowRank lowRank() {
-            return rows.gathered == null ? null : new LowRank(rows.rowA[target], rows.rowB[target]);
+            return rows.gathered == null ? null : new LowRank(rows.rowA[target], rows.rowB[target], rows.packing);
         }
     }
 
