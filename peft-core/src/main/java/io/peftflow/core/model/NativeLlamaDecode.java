@@ -31,7 +31,21 @@ public final class NativeLlamaDecode implements AutoCloseable {
     private static final String LAYOUT = "layout: ";
 
     private static volatile boolean enabled = true;
-    private static final String LIBRARY = load();
+    /** The configured library, loaded; null where none is configured or it failed to load ({@link #FAILURE}). */
+    private static final String LIBRARY;
+    private static final String FAILURE;
+
+    static {
+        String library = null;
+        String failure = null;
+        try {
+            library = load();
+        } catch (PeftCoreException | UnsatisfiedLinkError e) {
+            failure = e.getMessage();
+        }
+        LIBRARY = library;
+        FAILURE = failure;
+    }
 
     private final int layers;
     private final long hidden;
@@ -57,7 +71,12 @@ public final class NativeLlamaDecode implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new PeftCoreException(PROPERTY + "/" + ENVIRONMENT + " names " + file + ", which is not a file");
         }
-        System.load(file.toString());
+        try {
+            System.load(file.toString());
+        } catch (UnsatisfiedLinkError e) {
+            throw new PeftCoreException(PROPERTY + "/" + ENVIRONMENT + " names " + file + ", which does not load: "
+                    + e.getMessage(), e);
+        }
         return file.toString();
     }
 
@@ -71,8 +90,14 @@ public final class NativeLlamaDecode implements AutoCloseable {
         enabled = on;
     }
 
-    /** An engine for {@code c} when the library is configured and the model is one it serves, else null. */
+    /**
+     * An engine for {@code c} when the library is configured and the model is one it serves, else null; a configured
+     * library that is missing or does not load fails here, naming the file.
+     */
     static NativeLlamaDecode forModel(ModelConfig c, Device device, DataType dtype) {
+        if (FAILURE != null) {
+            throw new PeftCoreException(FAILURE);
+        }
         if (LIBRARY == null || !device.isGpu() || dtype != DataType.FLOAT16 || !"silu".equals(c.hiddenAct())
                 || (c.headDim() != 64 && c.headDim() != 128)) {
             return null;
