@@ -40,7 +40,7 @@ public final class NativeLlamaDecode implements AutoCloseable {
         String failure = null;
         try {
             library = load();
-        } catch (PeftCoreException | UnsatisfiedLinkError e) {
+        } catch (PeftCoreException e) {
             failure = e.getMessage();
         }
         LIBRARY = library;
