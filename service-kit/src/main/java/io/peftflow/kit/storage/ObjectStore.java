@@ -2,6 +2,7 @@ package io.peftflow.kit.storage;
 
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
@@ -22,12 +23,16 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The S3 buckets of a service. Objects are immutable in peftflow's layouts (a new version gets a new key),
@@ -45,6 +50,9 @@ public class ObjectStore {
 
     /** S3's error codes for an absent object (MinIO says NoSuchKey, some servers NoSuchObject). */
     private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchObject");
+
+    /** A single-part upload's ETag: the content's MD5. */
+    private static final Pattern MD5_ETAG = Pattern.compile("[0-9a-fA-F]{32}");
 
     private final ObjectStoreConfig config;
     private MinioClient client;
@@ -113,28 +121,55 @@ public class ObjectStore {
     }
 
     /**
-     * A small object read whole, repeated while it fails transiently. Whole: a stream closed before its end leaves
-     * the connection to be drained or dropped (a pooled connection once answered the next request with the tail of
-     * an object rewritten while it was read: "Unexpected status line", s3proxy on a local filesystem).
+     * A small object read whole, repeated while it fails transiently or comes back torn. Whole: a stream closed before
+     * its end leaves the connection to be drained or dropped. Torn: s3proxy's filesystem store serves an object
+     * rewritten while it is read as the old length of a mix of both, and leaves the rest in the connection (whose next
+     * request then fails with "Unexpected status line"); the content is checked against its ETag where that is an MD5.
      */
     public byte[] getBytes(String bucket, String key) {
-        return retrying("get " + uri(bucket, key), () -> {
-            try (InputStream in = get(bucket, key)) {
-                return in.readAllBytes();
+        String what = "get " + uri(bucket, key);
+        return retrying(what, () -> {
+            try (GetObjectResponse in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                byte[] bytes = in.readAllBytes();
+                if (!contentMatches(bytes, in.headers().get("ETag"))) {
+                    throw new EOFException(what + ": torn read, the content does not match its ETag");
+                }
+                return bytes;
             }
         });
     }
 
-    /** The object's size, ETag and metadata, or empty when there is no such object. */
-    public Optional<StatObjectResponse> stat(String bucket, String key) {
-        try {
-            return Optional.of(client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
-        } catch (Exception e) {
-            if (e instanceof ErrorResponseException response && MISSING.contains(response.errorResponse().code())) {
-                return Optional.empty();
-            }
-            throw new ObjectStoreException("stat " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+    /**
+     * Whether {@code bytes} hash to {@code etag} where it is a single-part upload's MD5 (32 hex digits, quoted or not);
+     * true for any other ETag (multipart, encrypted, none), which says nothing about the content.
+     */
+    static boolean contentMatches(byte[] bytes, String etag) {
+        String hex = etag == null ? "" : etag.replace("\"", "");
+        if (!MD5_ETAG.matcher(hex).matches()) {
+            return true;
         }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes)).equalsIgnoreCase(hex);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is a required JDK algorithm", e);
+        }
+    }
+
+    /**
+     * The object's size, ETag and metadata, or empty when there is no such object; repeated while it fails
+     * transiently (a connection a torn read left unusable fails the next request on it).
+     */
+    public Optional<StatObjectResponse> stat(String bucket, String key) {
+        return retrying("stat " + uri(bucket, key), () -> {
+            try {
+                return Optional.of(client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
+            } catch (ErrorResponseException e) {
+                if (MISSING.contains(e.errorResponse().code())) {
+                    return Optional.<StatObjectResponse>empty();
+                }
+                throw e;
+            }
+        });
     }
 
     /** An object under a listed prefix: its full key, size and ETag. */
