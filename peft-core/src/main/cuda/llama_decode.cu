@@ -55,9 +55,10 @@ bool check(cudaError_t e, const char* what) {
   return e == cudaSuccess || fail(std::string(what) + ": " + cudaGetErrorString(e));
 }
 
-// A loaded library whose file name starts with prefix (not prefix + "Lt"), from /proc/self/maps: DJL names its
-// copies with a hash (libcublas-4cc45526.so.12), so the name is not known in advance.
-void* loadedLibrary(const std::string& prefix, const std::string& exclude) {
+// A loaded library whose file name contains part (and does not start with exclude), from /proc/self/maps: DJL names
+// its copies with a hash or a version (libcublas-4cc45526.so.12, 0.33.0-libdjl_torch.so), so names are not known in
+// advance.
+void* loadedLibrary(const std::string& part, const std::string& exclude) {
   std::ifstream maps("/proc/self/maps");
   std::string line;
   while (std::getline(maps, line)) {
@@ -65,7 +66,7 @@ void* loadedLibrary(const std::string& prefix, const std::string& exclude) {
     if (slash == std::string::npos) continue;
     std::string path = line.substr(slash);
     std::string name = path.substr(path.rfind('/') + 1);
-    if (name.rfind(prefix, 0) == 0 && (exclude.empty() || name.rfind(exclude, 0) != 0)) {
+    if (name.find(part) != std::string::npos && (exclude.empty() || name.rfind(exclude, 0) != 0)) {
       void* h = dlopen(path.c_str(), RTLD_LAZY | RTLD_NOLOAD);
       if (h != nullptr) return h;
     }
@@ -704,18 +705,10 @@ constexpr const char* kLayout = "layout: ";
 bool loadTorch() {
   if (halfDataPtr != nullptr && isContiguous != nullptr) return true;
   halfDataPtr = (DataPtr)symbol(loadedLibrary("libtorch_cpu.so", ""), "_ZNK2at10TensorBase8data_ptrIN3c104HalfEEEPT_v");
-  // DJL's own JNI entry (its library is named <version>-libdjl_torch.so)
-  std::ifstream maps("/proc/self/maps");
-  std::string line;
-  while (isContiguous == nullptr && std::getline(maps, line)) {
-    size_t at = line.find('/');
-    if (at != std::string::npos && line.find("libdjl_torch", at) != std::string::npos) {
-      void* lib = dlopen(line.substr(at).c_str(), RTLD_LAZY | RTLD_NOLOAD);
-      if (lib != nullptr) {
-        isContiguous = (IsContiguous)dlsym(lib, "Java_ai_djl_pytorch_jni_PyTorchLibrary_torchIsContiguous");
-      }
-    }
-  }
+  // DJL's own JNI entry
+  void* djl = loadedLibrary("libdjl_torch", "");
+  isContiguous = djl == nullptr ? nullptr
+                                : (IsContiguous)dlsym(djl, "Java_ai_djl_pytorch_jni_PyTorchLibrary_torchIsContiguous");
   return (halfDataPtr != nullptr || fail("libtorch's at::TensorBase::data_ptr<c10::Half> was not found")) &&
          (isContiguous != nullptr || fail("DJL's torchIsContiguous was not found"));
 }

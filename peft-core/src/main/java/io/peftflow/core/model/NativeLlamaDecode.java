@@ -122,8 +122,7 @@ public final class NativeLlamaDecode implements AutoCloseable {
                 continue;
             }
             Shape a = u.a().getShape();
-            long rank = a.dimension() == 2 ? a.get(0) : a.get(2);
-            if (rank > MAX_RANK || (dims != -1 && dims != a.dimension())) {
+            if (rank(a) > MAX_RANK || (dims != -1 && dims != a.dimension())) {
                 return false;
             }
             dims = a.dimension();
@@ -165,7 +164,7 @@ public final class NativeLlamaDecode implements AutoCloseable {
             if (u.a() != null) {
                 Shape a = u.a().getShape();
                 perRow = a.dimension() == 3;
-                ranks[i] = Math.toIntExact(perRow ? a.get(2) : a.get(0));
+                ranks[i] = Math.toIntExact(rank(a));
                 tensors[at + i] = handle(u.a());
                 tensors[at + TARGETS * layers + i] = handle(u.scaledB());
             }
@@ -182,6 +181,11 @@ public final class NativeLlamaDecode implements AutoCloseable {
             throw new PeftCoreException("native decode step of " + batch + " rows failed: " + error);
         }
         return out;
+    }
+
+    /** A pair's rank from its A: {@code [r, in]}, or {@code [B, in, r]} per row. */
+    private static long rank(Shape a) {
+        return a.dimension() == 2 ? a.get(0) : a.get(2);
     }
 
     private static long handle(NDArray x) {

@@ -116,6 +116,11 @@ public class ObjectStore {
 
     /** Opens the object for reading; the caller closes the stream. */
     public InputStream get(String bucket, String key) {
+        return object(bucket, key);
+    }
+
+    /** {@link #get} with the response's headers (the ETag {@link #getBytes} checks). */
+    private GetObjectResponse object(String bucket, String key) {
         return call("get " + uri(bucket, key),
                 () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
     }
@@ -129,7 +134,7 @@ public class ObjectStore {
     public byte[] getBytes(String bucket, String key) {
         String what = "get " + uri(bucket, key);
         return retrying(what, () -> {
-            try (GetObjectResponse in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            try (GetObjectResponse in = object(bucket, key)) {
                 byte[] bytes = in.readAllBytes();
                 if (!contentMatches(bytes, in.headers().get("ETag"))) {
                     throw new EOFException(what + ": torn read, the content does not match its ETag");
