@@ -183,7 +183,9 @@ public class BatchRunner {
                 }
             }
             batch = flush(batch, pending);
-            batch = store.save(batch.moveTo(BatchStatus.FINALIZING, now()));
+            if (batch.status() != BatchStatus.FINALIZING) { // a replica killed while finalizing left it so
+                batch = store.save(batch.moveTo(BatchStatus.FINALIZING, now()));
+            }
             store.save(batch.moveTo(BatchStatus.COMPLETED, now()));
         } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "batch %s of %s failed at line %d", id, tenant, batch.nextLine() + 1);
