@@ -1,50 +1,37 @@
 #!/usr/bin/env bash
-# Two inference-service builds alternated on the demo's stack, for a before/after on a shared machine: each round
-# starts one build in place of the demo's inference-service (same port, same settings as ./peftflow starts it), warms
-# it up, then measures classify at 16 clients through the gateway and directly; the order flips every round. Every
-# run, the medians per build and the load average go to a log under results/ (ab-*.txt).
+# Two inference-service builds (or one build with two settings) alternated on the demo's stack, for a before/after on
+# a shared machine: each round starts one contender in place of the demo's inference-service (same port, same settings
+# as ./peftflow starts it), records how long it took to report ready, warms it up with 10 s of traffic (not with
+# COLD=1: then the round starts at once, what a fresh replica's first clients meet), then measures classify at 16
+# clients through the gateway and directly; the order flips every round. Every run, the medians per contender and the
+# load average go to a log under results/ (ab-*.txt; first-round-*.txt with COLD=1).
 #
 # Needs: the demo's services running (./peftflow demo), wrk, and each build's inference-service/target/quarkus-app
-# copied to a folder of its own.
-#   bench/inference-classify/ab.sh NAME_A=APP_A NAME_B=APP_B [ROUNDS=3] [DURATION=20s]
-# Env: see lib.sh. The last build measured stays running (./peftflow down stops it).
+# copied to a folder of its own. A contender is NAME="APP [JVM options]", e.g. off="$APP -Dpeftflow.inference.warm-up=0s".
+#   bench/inference-classify/ab.sh NAME_A="APP_A [OPTS]" NAME_B="APP_B [OPTS]" [ROUNDS=3] [DURATION=20s]
+# Env: COLD (0), and see lib.sh. The last contender measured stays running (./peftflow down stops it).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 CONTENDERS=("$1" "$2")
 ROUNDS=${3:-3}
 DURATION=${4:-20s}
-PIDFILE=$STACK/pids/inference-service.pid
-PORT=${PEFTFLOW_INFERENCE_PORT:-8084}
-LOG=$HERE/results/ab-$(date -u +%Y%m%dT%H%M%SZ).txt
-
-start() { # app folder: the demo's inference-service stopped, this build started in its place and ready
-  if [ -f "$PIDFILE" ] && kill "$(cat "$PIDFILE")" 2>/dev/null; then
-    while kill -0 "$(cat "$PIDFILE")" 2>/dev/null; do sleep 1; done
-  fi
-  DJL_CACHE_DIR=$STACK/djl-cache PEFTFLOW_INFERENCE_CACHE_DIR=$STACK/inference-cache \
-    nohup java -Xmx1g -XX:+ExitOnOutOfMemoryError -Dai.djl.offline=true -Dpeftflow.stack="$STACK" \
-    -Dquarkus.profile=dev -Dquarkus.http.port="$PORT" \
-    -Dpeftflow.inference.registry-url="http://127.0.0.1:${PEFTFLOW_REGISTRY_PORT:-8083}" \
-    -jar "$1/quarkus-run.jar" >>"$STACK/logs/inference-service.log" 2>&1 &
-  echo $! >"$PIDFILE"
-  for _ in $(seq 1 180); do
-    curl -fs -o /dev/null --max-time 2 "$INFERENCE_URL/q/health/ready" && return 0
-    sleep 1
-  done
-  echo "inference-service from $1 not ready after 180 s" >&2
-  exit 1
-}
+COLD=${COLD:-0}
+LOG=$HERE/results/$([ "$COLD" = 1 ] && echo first-round || echo ab)-$(date -u +%Y%m%dT%H%M%SZ).txt
 
 {
-  header "inference classify A/B rounds=$ROUNDS duration=$DURATION"
+  header "inference classify A/B rounds=$ROUNDS duration=$DURATION cold=$COLD"
   for c in "${CONTENDERS[@]}"; do echo "# contender ${c%%=*}: ${c#*=}"; done
 } | tee -a "$LOG"
 for r in $(seq 1 "$ROUNDS"); do
   order=("${CONTENDERS[@]}")
   (( r % 2 == 0 )) && order=("${CONTENDERS[1]}" "${CONTENDERS[0]}")
   for c in "${order[@]}"; do
-    start "${c#*=}"
-    warm_up
+    started=$(date +%s%N)
+    # shellcheck disable=SC2086 # the folder and its options, split on spaces
+    start_inference ${c#*=}
+    echo "${c%%=*} round $r ready_ms=$(( ($(date +%s%N) - started) / 1000000 )) load=$(cut -d' ' -f1 /proc/loadavg)" \
+      | tee -a "$LOG"
+    [ "$COLD" = 1 ] || warm_up
     run "${c%%=*} round $r gateway" /v1 "$GATEWAY_URL" "$DURATION" "$LOG"
     run "${c%%=*} round $r direct" "" "$INFERENCE_URL" "$DURATION" "$LOG"
   done

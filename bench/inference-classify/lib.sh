@@ -25,6 +25,28 @@ header() { # what
   echo "# $(nproc) cores; $(java -version 2>&1 | head -1); git $(git -C "$ROOT" rev-parse --short HEAD)"
 }
 
+# app folder, then extra JVM options: the demo's inference-service stopped, this build started in its place (same port,
+# same settings as ./peftflow starts it); returns once it reports ready.
+start_inference() {
+  local pidfile=$STACK/pids/inference-service.pid app=$1
+  shift
+  if [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null; then
+    while kill -0 "$(cat "$pidfile")" 2>/dev/null; do sleep 1; done
+  fi
+  DJL_CACHE_DIR=$STACK/djl-cache PEFTFLOW_INFERENCE_CACHE_DIR=$STACK/inference-cache \
+    nohup java -Xmx1g -XX:+ExitOnOutOfMemoryError -Dai.djl.offline=true -Dpeftflow.stack="$STACK" \
+    -Dquarkus.profile=dev -Dquarkus.http.port="${PEFTFLOW_INFERENCE_PORT:-8084}" \
+    -Dpeftflow.inference.registry-url="http://127.0.0.1:${PEFTFLOW_REGISTRY_PORT:-8083}" "$@" \
+    -jar "$app/quarkus-run.jar" >>"$STACK/logs/inference-service.log" 2>&1 &
+  echo $! >"$pidfile"
+  for _ in $(seq 1 180); do
+    curl -fs -o /dev/null --max-time 2 "$INFERENCE_URL/q/health/ready" && return 0
+    sleep 0.2
+  done
+  echo "inference-service from $app not ready after 180 s" >&2
+  exit 1
+}
+
 warm_up() { # JIT, the adapter's first load: not a round
   PREFIX=/v1 wrk -t2 -c16 -d10s -s "$HERE/classify.lua" "$GATEWAY_URL" >/dev/null
 }
@@ -46,5 +68,8 @@ for key in dict.fromkeys((r[0], r[1]) for r in rows):
     med = lambda k: statistics.median(float(r[k]) for r in mine)
     print("MEDIAN %s%s over %d rounds: p50_ms=%.2f p99_ms=%.2f rps=%.1f non2xx=%d" % (key[0], key[1], len(mine),
           med(4), med(5), med(3), sum(int(r[2]) for r in mine)))
+ready = re.findall(r"^(\S+) round \d+ ready_ms=(\d+)", open(sys.argv[1]).read(), re.M)
+for name in dict.fromkeys(r[0] for r in ready):
+    print("MEDIAN %s ready_s=%.1f" % (name, statistics.median(int(r[1]) / 1000 for r in ready if r[0] == name)))
 PY
 }

@@ -167,10 +167,10 @@ class InferenceTest {
             }
         }
         Path log = Path.of("target", "inference-service.log");
-        long mixedBefore = mixedPasses(log);
+        long mixedBefore = logLines("mixed-adapter pass");
         ConcurrentLinkedQueue<String> mismatches = new ConcurrentLinkedQueue<>();
         // concurrent single-input requests alternating between the versions queue up behind each other's passes
-        for (int round = 0; round < 20 && mixedPasses(log) == mixedBefore; round++) {
+        for (int round = 0; round < 20 && logLines("mixed-adapter pass") == mixedBefore; round++) {
             List<Thread> clients = new ArrayList<>();
             for (int c = 0; c < 8; c++) {
                 int version = 1 + c % 2;
@@ -193,7 +193,7 @@ class InferenceTest {
             }
         }
         assertTrue(mismatches.isEmpty(), "mixed answers differ from one adapter at a time: " + mismatches);
-        assertTrue(mixedPasses(log) > mixedBefore, "no pass mixed the two versions (see " + log + ")");
+        assertTrue(logLines("mixed-adapter pass") > mixedBefore, "no pass mixed the two versions (see " + log + ")");
     }
 
     @Test
@@ -216,10 +216,18 @@ class InferenceTest {
                 .body("errors[0].field", is("model"));
     }
 
-    private static long mixedPasses(Path log) throws java.io.IOException {
-        try (var lines = Files.lines(log)) {
-            return lines.filter(l -> l.contains("mixed-adapter pass")).count();
+    /** inference-service's log lines that contain every one of {@code parts}. */
+    private static long logLines(String... parts) throws java.io.IOException {
+        try (var lines = Files.lines(Path.of("target", "inference-service.log"))) {
+            return lines.filter(l -> java.util.Arrays.stream(parts).allMatch(l::contains)).count();
         }
+    }
+
+    @Test
+    void theReplicaWarmedItsBaseUpBeforeItReportedReady() throws java.io.IOException {
+        // TestStack waited for readiness, which the base reaches only after its warm-up has run
+        assertTrue(logLines("base model tiny-llama warmed up: ") > 0 && logLines("warmed up: 0 classify passes") == 0,
+                "no warm-up of tiny-llama before readiness in target/inference-service.log");
     }
 
     @Test
@@ -247,6 +255,7 @@ class InferenceTest {
         }
         try {
             await(() -> answers.stream().anyMatch(a -> a[1] == 1), "v1 answers under load");
+            long warmedBefore = logLines(" warmed up for traffic", "/" + ADAPTER + "/v2 ");
             long promoted = System.nanoTime();
             ServedAdapter.champion(owner, 2);
             await(() -> answers.stream().anyMatch(a -> a[0] > promoted + 3_000_000_000L), "requests 3 s after the switch");
@@ -257,6 +266,9 @@ class InferenceTest {
             assertTrue(failures.isEmpty(), "failed requests: " + failures);
             List<Long> late = answers.stream().filter(a -> a[0] > promoted + 3_000_000_000L).map(a -> a[1]).toList();
             assertTrue(late.stream().allMatch(v -> v == 2), "only v2 answers 3 s after the switch: " + late);
+            // the promotion readied v2 (loaded, one pass) before requests moved to it
+            assertTrue(logLines(" warmed up for traffic", "/" + ADAPTER + "/v2 ") > warmedBefore,
+                    "the promotion did not warm v2 up (see target/inference-service.log)");
         } finally {
             running.set(false);
         }

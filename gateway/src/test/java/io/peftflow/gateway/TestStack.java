@@ -86,6 +86,9 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
                     "-Dpeftflow.inference.registry-url=" + registry.url(),
                     // BatchApiTest kills it mid-batch: the restarted JVM takes the batch over once the lease lapses
                     "-Dpeftflow.inference.batches.lease=10s",
+                    // its base warms up before it is ready; with five JVMs starting the JIT stays busy, and the default
+                    // budget (10 s) would be spent at every start (InferenceTest checks the warm-up ran)
+                    "-Dpeftflow.inference.warm-up=3s",
                     "-Dpeftflow.inference.cache-dir=" + Path.of("target", "inference-cache").toAbsolutePath(),
                     // InferenceTest reads the mixed-adapter passes from the log, CompletionBatchingTest the decoding
                     // batches and the cancelled completions

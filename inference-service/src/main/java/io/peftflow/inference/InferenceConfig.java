@@ -65,6 +65,16 @@ public interface InferenceConfig {
     @WithDefault("cpu")
     String device();
 
+    /**
+     * How long a base model's warm-up may run before it takes requests and readiness reports it (0s: none): classify
+     * passes at the dynamic batcher's batch sizes on throw-away adapters until the JIT has compiled what they run, so
+     * that a fresh replica's first requests do not pay for the JIT and PyTorch's first calls (docs/BENCHMARKS.md,
+     * classify warm-up). A promotion's new champion also runs one pass (waited for this long at most) before requests
+     * move to it.
+     */
+    @WithDefault("10s")
+    Duration warmUp();
+
     /** Completions of one base decoded together (continuous batching). */
     Completions completions();
 

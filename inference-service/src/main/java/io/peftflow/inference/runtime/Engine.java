@@ -13,11 +13,15 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The base models in memory (each loaded once, on first use or at start-up for {@code preload-base-model}) and the
- * staged adapter versions (downloaded once). Readiness is the preloaded base being in memory.
+ * staged adapter versions (downloaded once). Readiness is the preloaded base being in memory and warmed up.
  */
 @ApplicationScoped
 public class Engine {
@@ -34,6 +38,8 @@ public class Engine {
     private final InferenceConfig config;
     private final Map<String, LoadedBase> bases = new ConcurrentHashMap<>();
     private final Map<String, ModelFiles.StagedAdapter> staged = new ConcurrentHashMap<>();
+    /** Versions being readied for traffic ({@link #warm}) by their key: requests for one wait for it. */
+    private final Map<String, CompletableFuture<Void>> warming = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     public Engine(ModelFiles files, InferenceConfig config) {
@@ -77,8 +83,53 @@ public class Engine {
         return config.vllm().url().isPresent() || bases.containsKey(config.preloadBaseModel());
     }
 
-    /** The versions with their files on disk and their base in memory. */
+    /** The versions with their files on disk and their base in memory (once a {@link #warm} of them has ended). */
     public Served serve(ServedStack stack) {
+        CompletableFuture<Void> readying = warming.get(stack.key());
+        if (readying != null) {
+            awaitWarm(readying, stack);
+        }
+        return stage(stack);
+    }
+
+    /**
+     * Readies a version before requests move to it (a promotion's new champion): its files staged, its base loaded,
+     * the version loaded on it and, for a classifier, one pass run ({@link LoadedBase#prepare}). Requests for it that
+     * come meanwhile (a cached name's TTL ran out first) wait for this, up to {@code warm-up}; a failure is theirs to
+     * meet.
+     */
+    public void warm(ServedStack stack) {
+        if (config.vllm().url().isPresent() || config.warmUp().isZero()) {
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (warming.putIfAbsent(stack.key(), done) != null) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            Served served = stage(stack);
+            awaitWarm(served.base().prepare(served.adapter()), stack);
+            LOG.infof("%s warmed up for traffic in %d ms", stack.key(), (System.nanoTime() - start) / 1_000_000);
+        } finally {
+            warming.remove(stack.key(), done);
+            done.complete(null);
+        }
+    }
+
+    private void awaitWarm(CompletableFuture<Void> readying, ServedStack stack) {
+        try {
+            readying.get(config.warmUp().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warnf("%s not warmed up within %s: serving it as it is", stack.key(), config.warmUp());
+        } catch (ExecutionException e) {
+            LOG.warnf("warming %s up failed: %s", stack.key(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Served stage(ServedStack stack) {
         List<ModelFiles.StagedAdapter> layers = stack.layers().stream()
                 .map(v -> staged.computeIfAbsent(v.key(), k -> files.adapter(v))).toList();
         return new Served(new ModelFiles.StagedStack(stack, layers), base(stack.baseModel()));
@@ -87,9 +138,13 @@ public class Engine {
     private LoadedBase base(String name) {
         return bases.computeIfAbsent(name, n -> {
             LOG.infof("loading base model %s", n);
-            return new LoadedBase(n, files.baseModel(n), LoadOptions.on(Devices.pick(config.device())),
-                    config.adapterCacheBytes(), config.maxBatchInputs(),
-                    config.torchThreads(), config.completions().maxBatch(), config.completions().batchWait());
+            LoadedBase base = new LoadedBase(n, files.baseModel(n), LoadOptions.on(Devices.pick(config.device())),
+                    config.adapterCacheBytes(), config.maxBatchInputs(), config.torchThreads(),
+                    config.completions().maxBatch(), config.completions().batchWait(), config.warmUp());
+            // in the map (and ready) only once warm: requests for it meanwhile wait here
+            LoadedBase.WarmUp w = base.warmedUp().join();
+            LOG.infof("base model %s warmed up: %d classify passes in %d ms", n, w.passes(), w.took().toMillis());
+            return base;
         });
     }
 

@@ -5,11 +5,18 @@ import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
 import io.peftflow.core.model.Models;
 import io.peftflow.core.scoring.LabelScorer;
+import io.peftflow.core.scoring.LabelSet;
 import io.peftflow.core.tokenizer.Tokenizer;
 import io.peftflow.core.tuners.PeftModel;
+import io.peftflow.core.tuners.TargetModules;
+import io.peftflow.core.tuners.lora.LoraConfig;
 import io.peftflow.core.tuners.lora.RowLora;
+import io.peftflow.data.PromptTemplate;
+import io.peftflow.data.Turn;
 import org.jboss.logging.Logger;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,12 +38,13 @@ import java.util.function.Supplier;
  * together next (dynamic batching up to {@code maxBatchInputs}), LoRA versions of the base mixed in one pass.
  * Completions decode together in the {@link Decoder}'s batch, one step at a time between the other passes. Adapters
  * are kept least-recently-used within a byte budget; an evicted one is loaded again from its local copy when asked.
+ * Before its first task the thread warms the scoring path up ({@link #warmedUp()}).
  */
 final class LoadedBase implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LoadedBase.class);
 
     /** Work for the base's thread. */
-    private sealed interface Task permits Classify, Generate, Stop {
+    private sealed interface Task permits Classify, Generate, Prepare, Stop {
     }
 
     private record Classify(ModelFiles.StagedStack adapter, List<long[]> prompts,
@@ -46,8 +54,27 @@ final class LoadedBase implements AutoCloseable {
     private record Generate(Decoder.Request request) implements Task {
     }
 
+    private record Prepare(ModelFiles.StagedStack adapter, CompletableFuture<Void> done) implements Task {
+    }
+
     private record Stop() implements Task {
     }
+
+    /** What the warm-up ran before the base took its first task: classify passes, in how long. */
+    record WarmUp(int passes, Duration took) {
+    }
+
+    /**
+     * Rounds of warm-up passes at least. In a fresh JVM a pass costs 1.5-2x its warm time for about its first 100
+     * passes (the JIT compiling the scoring path; docs/BENCHMARKS.md, classify warm-up).
+     */
+    private static final int MIN_WARM_UP_ROUNDS = 40;
+    /** After those, the warm-up goes on while the JIT compiled for a tenth or more of the last such window. */
+    private static final long JIT_WINDOW_NANOS = 500_000_000L;
+    /** The warm-up's labels: eight labels of one to three tokens, as a small classifier's. */
+    private static final LabelSet WARM_UP_LABELS = new LabelSet(PromptTemplate.RAW, " ",
+            List.of("yes", "no", "maybe", "positive", "negative", "neutral", "other", "unknown"));
+    private static final String WARM_UP_ADAPTER = "warm-up-";
 
     /**
      * A version or stack on the base: its layers' names in the {@link PeftModel} (in stack order), its label scorer (if
@@ -68,12 +95,15 @@ final class LoadedBase implements AutoCloseable {
     private final Map<String, List<long[]>> labelTokens = new ConcurrentHashMap<>();
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final Decoder decoder;
+    private final Duration warmUpBudget;
+    private final CompletableFuture<WarmUp> warmedUp = new CompletableFuture<>();
     private final Thread thread;
     private long loadedBytes;
     private long nextId;
 
+    /** {@code warmUp}: how long the warm-up may run at most (zero: none). */
     LoadedBase(String name, Path dir, LoadOptions options, long budget, int maxBatch, int torchThreads,
-               int maxDecodingBatch, Duration decodingWait) {
+               int maxDecodingBatch, Duration decodingWait, Duration warmUp) {
         this.name = name;
         this.model = Models.load(dir, options);
         this.tokenizer = Tokenizer.load(dir);
@@ -82,6 +112,7 @@ final class LoadedBase implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.torchThreads = torchThreads;
         this.decoder = new Decoder(this, peft, maxDecodingBatch, decodingWait.toNanos());
+        this.warmUpBudget = warmUp;
         this.thread = new Thread(this::loop, "inference-" + name.replace('/', '-'));
         thread.setDaemon(true);
         thread.start();
@@ -89,6 +120,11 @@ final class LoadedBase implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    /** Completes once the warm-up has run; tasks queued before then wait for it. */
+    CompletableFuture<WarmUp> warmedUp() {
+        return warmedUp;
     }
 
     Tokenizer tokenizer() {
@@ -117,6 +153,16 @@ final class LoadedBase implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Loads the version (if it is not) and, if it classifies, scores one prompt over its labels: what a version's first
+     * request would otherwise pay (its weights loaded and packed, its labels tokenized, its scorer made).
+     */
+    CompletableFuture<Void> prepare(ModelFiles.StagedStack adapter) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.add(new Prepare(adapter, done));
+        return done;
+    }
+
     /** Decodes the request's completion in the base's decoding batch (its sequence hears how it goes). */
     void generate(Decoder.Request request) {
         queue.add(new Generate(request));
@@ -125,6 +171,7 @@ final class LoadedBase implements AutoCloseable {
     private void loop() {
         // OpenMP's thread count is per calling thread: set on the thread that runs every pass.
         JniUtils.setNumThreads(torchThreads);
+        warmedUp.complete(warmUp());
         while (true) {
             Task task;
             try {
@@ -147,6 +194,9 @@ final class LoadedBase implements AutoCloseable {
                         decoder.add(more.request());
                     }
                 }
+            } else if (task instanceof Prepare p) {
+                decoder.suspend();
+                prepare(p);
             } else if (task instanceof Classify c) {
                 List<Classify> batch = new ArrayList<>(List.of(c));
                 int rows = c.prompts().size();
@@ -165,6 +215,88 @@ final class LoadedBase implements AutoCloseable {
                 decoder.step();
             }
         }
+    }
+
+    /**
+     * Classify passes on two throw-away LoRA adapters (rank 8 on every Linear): a first round at the batch sizes the
+     * dynamic batcher forms (powers of two up to {@code maxBatch}: a new size costs no more than a seen one once the JIT
+     * is warm), then rounds of sizes 1, 2 and 4, each round ending with a mixed-adapter pass: at least
+     * {@value #MIN_WARM_UP_ROUNDS} rounds, then on until the JIT is quiet (the compilations the passes queued are done:
+     * in a fresh Quarkus JVM on 2 cores they trail the passes by seconds) or the budget is spent (checked before every
+     * pass, so it overruns by one pass at most). On this thread: PyTorch's settings are per thread. A fresh JVM's first
+     * passes pay for TorchScript's compile and the JIT; after this the first requests find the scoring path warm. A
+     * failure is logged, not fatal: requests then meet the path as it is.
+     */
+    private WarmUp warmUp() {
+        long start = System.nanoTime();
+        long budget = warmUpBudget.toNanos();
+        if (budget <= 0) {
+            return new WarmUp(0, Duration.ZERO);
+        }
+        List<String> names = List.of(WARM_UP_ADAPTER + "a", WARM_UP_ADAPTER + "b");
+        int passes = 0;
+        try {
+            for (String n : names) {
+                peft.add(n, new LoraConfig(8, 16, TargetModules.allLinear()), names.indexOf(n));
+                peft.freeze(n);
+            }
+            List<long[]> labels = WARM_UP_LABELS.continuations(tokenizer);
+            LabelScorer scorer = new LabelScorer(peft, labels);
+            List<long[]> prompts = new ArrayList<>();
+            for (int i = 0; i < maxBatch; i++) {
+                // prompts of 4 to 19 words: rows of one pass differ in length, as live requests do
+                prompts.add(WARM_UP_LABELS.promptIds(tokenizer,
+                        List.of(new Turn(Turn.USER, "warm-up input " + "word ".repeat(1 + i % 16) + i))));
+            }
+            List<LabelScorer.Query> mixed = new ArrayList<>();
+            for (int i = 0; i < prompts.size(); i++) {
+                mixed.add(new LabelScorer.Query(prompts.get(i), labels, i % 2));
+            }
+            long deadline = start + budget;
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
+            long windowStart = System.nanoTime();
+            long windowJit = jitTimed ? jit.getTotalCompilationTime() : 0;
+            warming:
+            for (int round = 0; ; round++) {
+                // every batch size once, then small passes: more calls a second for the JIT to count
+                int largest = round == 0 ? maxBatch : Math.min(4, maxBatch);
+                for (int rows = 1; ; rows = Math.min(2 * rows, largest)) {
+                    if (System.nanoTime() - deadline >= 0) {
+                        break warming;
+                    }
+                    peft.setActive(names.get(0));
+                    scorer.logLikelihoods(prompts.subList(0, rows));
+                    passes++;
+                    if (rows == largest) {
+                        break;
+                    }
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    break;
+                }
+                peft.setActive();
+                try (RowLora rows = RowLora.attach(peft, names)) {
+                    LabelScorer.logLikelihoods(peft, mixed.subList(0, largest), rows);
+                }
+                passes++;
+                long now = System.nanoTime();
+                if (round + 1 >= MIN_WARM_UP_ROUNDS && (!jitTimed || now - windowStart >= JIT_WINDOW_NANOS)) {
+                    long compiled = jitTimed ? jit.getTotalCompilationTime() - windowJit : 0;
+                    if (compiled * 1_000_000 * 10 < now - windowStart) {
+                        break; // the JIT spent under a tenth of the last window compiling: the path is compiled
+                    }
+                    windowStart = now;
+                    windowJit += compiled;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.warnf(e, "warm-up of %s failed after %d passes; serving without it", name, passes);
+        } finally {
+            peft.setActive();
+            names.stream().filter(peft.adapterNames()::contains).forEach(peft::remove);
+        }
+        return new WarmUp(passes, Duration.ofNanos(System.nanoTime() - start));
     }
 
     /**
@@ -216,6 +348,21 @@ final class LoadedBase implements AutoCloseable {
                             requests.stream().flatMap(c -> c.prompts().stream()).toList());
                 });
             }
+        }
+    }
+
+    private void prepare(Prepare p) {
+        try {
+            Loaded loaded = load(p.adapter());
+            evict(Set.of(p.adapter().key()));
+            if (loaded.scorer() != null) {
+                peft.setActive(loaded.names().toArray(String[]::new));
+                loaded.scorer().logLikelihoods(List.of(p.adapter().labels().promptIds(tokenizer,
+                        List.of(new Turn(Turn.USER, "warm-up input")))));
+            }
+            p.done().complete(null);
+        } catch (RuntimeException | Error e) {
+            p.done().completeExceptionally(e);
         }
     }
 

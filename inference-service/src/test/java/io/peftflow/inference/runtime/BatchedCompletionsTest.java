@@ -71,7 +71,7 @@ class BatchedCompletionsTest {
                     i % 4 == 1 ? 0.8 : 1, 7 + i, List.of()));
         }
         try (LoadedBase base = new LoadedBase("tiny-llama", dir, LoadOptions.cpu(), 1L << 30, 32, 1, 8,
-                Duration.ofMillis(50));
+                Duration.ofMillis(50), Duration.ZERO);
              Tokenizer tok = Tokenizer.load(dir)) {
             List<String> alone = new ArrayList<>();
             for (Ask a : asks) {

@@ -1,20 +1,11 @@
 package io.peftflow.inference.runtime;
 
-import ai.djl.ndarray.NDManager;
 import io.peftflow.core.generation.SampledGenerator;
-import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
-import io.peftflow.core.model.Models;
 import io.peftflow.core.scoring.LabelSet;
 import io.peftflow.core.tiny.TinyModel;
 import io.peftflow.core.tokenizer.Tokenizer;
-import io.peftflow.core.tuners.Inits;
-import io.peftflow.core.tuners.PeftModel;
-import io.peftflow.core.tuners.TargetModules;
-import io.peftflow.core.tuners.lora.LoraConfig;
 import io.peftflow.data.PromptTemplate;
-import io.peftflow.inference.registry.ServedStack;
-import io.peftflow.inference.registry.ServedVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,12 +33,12 @@ public final class CompletionsBench {
         int newTokens = Integer.getInteger("bench.new", 32);
         Path tmp = Files.createTempDirectory("completions-bench");
         Path dir = TinyModel.write(tmp.resolve("tiny"));
-        List<ModelFiles.StagedStack> versions = adapters(dir, tmp);
+        List<ModelFiles.StagedStack> versions = TinyAdapters.lora(dir, tmp, LABELS, 2);
         try (Tokenizer tok = Tokenizer.load(dir);
              LoadedBase batched = new LoadedBase("batched", dir, LoadOptions.cpu(), 1L << 30, 32, 1, 16,
-                     Duration.ofMillis(2));
+                     Duration.ofMillis(2), Duration.ZERO);
              LoadedBase alone = new LoadedBase("alone", dir, LoadOptions.cpu(), 1L << 30, 32, 1, 1,
-                     Duration.ofMillis(2))) {
+                     Duration.ofMillis(2), Duration.ZERO)) {
             for (LoadedBase base : List.of(batched, alone)) {
                 run(base, tok, versions, clients, 1, newTokens); // warm-up: JIT, the adapters' first load
             }
@@ -100,28 +91,5 @@ public final class CompletionsBench {
             total += t;
         }
         return total;
-    }
-
-    /** Two LoRA versions (r 8 on q, k, v, o; random weights) saved as the service stages them. */
-    private static List<ModelFiles.StagedStack> adapters(Path dir, Path tmp) {
-        List<ModelFiles.StagedStack> out = new ArrayList<>();
-        try (CausalLM model = Models.load(dir, LoadOptions.cpu()); NDManager m = model.manager().newSubManager()) {
-            PeftModel peft = new PeftModel(model);
-            for (int v = 1; v <= 2; v++) {
-                String name = "lora-" + v;
-                peft.add(name, new LoraConfig(8, 16, TargetModules.of("q_proj", "k_proj", "v_proj", "o_proj")), v);
-                long seed = v * 100L;
-                for (var p : peft.adapter(name).parameters().values()) {
-                    var old = p.array();
-                    Inits.normal(p, m, seed++, p.name(), 0.05);
-                    old.close();
-                }
-                peft.save(name, tmp.resolve(name), "tiny-llama");
-                ServedVersion version = new ServedVersion("bench", "lora", v, "lora", "tiny-llama", List.of());
-                out.add(new ModelFiles.StagedStack(ServedStack.of(List.of(version)),
-                        List.of(new ModelFiles.StagedAdapter(version, tmp.resolve(name), LABELS, 10_000))));
-            }
-        }
-        return out;
     }
 }
