@@ -189,7 +189,8 @@ class DeploymentConsistencyTest {
                     List<String> lines = Repository.read(Repository.ROOT.relativize(file).toString()).lines().toList();
                     Map<String, String> args = lines.stream().filter(l -> l.startsWith("ARG ") && l.contains("="))
                             .collect(Collectors.toMap(l -> l.substring(4, l.indexOf('=')).trim(), l -> l.substring(l.indexOf('=') + 1).trim()));
-                    lines.stream().filter(l -> l.startsWith("FROM ")).map(l -> l.substring(5).trim())
+                    // FROM <image> [AS <stage>]: the image is the first word.
+                    lines.stream().filter(l -> l.startsWith("FROM ")).map(l -> l.substring(5).trim().split("\\s+")[0])
                             .map(from -> from.startsWith("${") ? args.getOrDefault(from.substring(2, from.length() - 1), from) : from)
                             .forEach(from -> images.add(file.getFileName() + ": " + from));
                 }

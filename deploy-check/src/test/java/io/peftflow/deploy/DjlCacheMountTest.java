@@ -48,6 +48,29 @@ class DjlCacheMountTest {
         assertTrue(checked >= 9, checked + " containers checked");
     }
 
+    /**
+     * A CUDA-flavoured image (PYTORCH_FLAVOR=cu...) has NativeLibraries copy libtorch into PYTORCH_LIBRARY_PATH at build
+     * time, with a libcuda on the loader's path for that step: DJL unpacks a CUDA bundle itself only where it sees a GPU,
+     * which a build has not, and tries to download one instead (offline: "Failed to save pytorch index file").
+     */
+    @Test
+    void cudaImagesCopyLibTorchWhenBuilt() {
+        Pattern run = Pattern.compile("(?m)^RUN LD_LIBRARY_PATH=(\\S+) java [^\\n]*(?:\\\\\\n[^\\n]*)*io\\.peftflow\\.core\\.device\\.NativeLibraries");
+        int checked = 0;
+        for (Path file : Repository.dockerfiles()) {
+            String text = Repository.read(Repository.ROOT.relativize(file).toString());
+            if (!Pattern.compile("(?m)^ENV .*\\bPYTORCH_FLAVOR=cu").matcher(text).find()) {
+                continue;
+            }
+            checked++;
+            Matcher path = Pattern.compile("(?m)^ENV .*\\bPYTORCH_LIBRARY_PATH=/").matcher(text);
+            Matcher step = run.matcher(text);
+            assertTrue(path.find() && step.find() && path.start() < step.start(), file + ": PYTORCH_LIBRARY_PATH set before NativeLibraries runs");
+            assertTrue(text.contains(" " + step.group(1).replaceAll("/$", "") + "/libcuda.so.1\n"), file + ": a libcuda.so.1 in " + step.group(1));
+        }
+        assertTrue(checked >= 2, "the trainer's and inference-service's GPU images");
+    }
+
     @Test
     void aNoexecOrMissingCacheMountFails() {
         String dir = "/var/cache/peftflow/djl";

@@ -2,9 +2,6 @@ package io.peftflow.deploy;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +23,7 @@ class JvmOptionsTest {
     @Test
     void everyImageExitsOnOutOfMemory() {
         List<String> missing = new ArrayList<>();
-        List<Path> dockerfiles = dockerfiles();
+        List<Path> dockerfiles = Repository.dockerfiles();
         assertFalse(dockerfiles.isEmpty());
         for (Path dockerfile : dockerfiles) {
             List<String> options = Repository.read(Repository.ROOT.relativize(dockerfile).toString()).lines()
@@ -58,20 +55,5 @@ class JvmOptionsTest {
                 .filter(l -> l.contains("java ") && l.contains("nohup")).toList();
         assertFalse(starts.isEmpty(), "./peftflow starts the services with nohup java");
         assertEquals(List.of(), starts.stream().filter(l -> !l.contains(FLAG)).toList());
-    }
-
-    /** The modules' src/main/docker/Dockerfile.* files. */
-    private static List<Path> dockerfiles() {
-        try (Stream<Path> modules = Files.list(Repository.ROOT)) {
-            return modules.map(m -> m.resolve("src/main/docker")).filter(Files::isDirectory).flatMap(d -> {
-                try (Stream<Path> files = Files.list(d)) {
-                    return files.filter(f -> f.getFileName().toString().startsWith("Dockerfile")).toList().stream();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

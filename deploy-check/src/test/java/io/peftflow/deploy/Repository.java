@@ -47,6 +47,21 @@ final class Repository {
         });
     }
 
+    /** The modules' src/main/docker/Dockerfile.* files, each built from the repository root. */
+    static List<Path> dockerfiles() {
+        try (Stream<Path> modules = Files.list(ROOT)) {
+            return modules.map(m -> m.resolve("src/main/docker")).filter(Files::isDirectory).flatMap(d -> {
+                try (Stream<Path> files = Files.list(d)) {
+                    return files.filter(f -> f.getFileName().toString().startsWith("Dockerfile")).toList().stream();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** docker-compose.yml as docker-compose resolves it (anchors merged, env files read, profiles included). */
     static JsonNode composeConfig() {
         return RENDERED.computeIfAbsent("docker-compose.yml", f -> parseAll(runIn(ROOT, COMPOSE_SECRETS,
