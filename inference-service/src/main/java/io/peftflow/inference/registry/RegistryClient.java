@@ -10,6 +10,7 @@ import io.peftflow.kit.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.net.URI;
@@ -26,6 +27,7 @@ import java.util.List;
  */
 @ApplicationScoped
 public class RegistryClient {
+    private static final Logger LOG = Logger.getLogger(RegistryClient.class);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json;
     private final String base;
@@ -36,6 +38,22 @@ public class RegistryClient {
         this.json = json;
         this.base = config.registryUrl().replaceAll("/+$", "");
         this.secret = secret;
+    }
+
+    /**
+     * Opens the client's connection to the registry ({@code GET /q/health/live}), best effort: the JDK client's first
+     * request pays for its set-up (its threads and classes) and a connection, which a replica's first model lookup
+     * would otherwise pay.
+     */
+    public void connect() {
+        try {
+            http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/live")).timeout(Duration.ofSeconds(5)).GET()
+                    .build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            LOG.infof("the adapter registry did not answer yet: %s", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The ready version {@code model} names; 404 (naming the field {@code model}) when there is none to serve. */

@@ -3,6 +3,7 @@ package io.peftflow.inference.runtime;
 import io.peftflow.core.device.Devices;
 import io.peftflow.core.model.LoadOptions;
 import io.peftflow.inference.InferenceConfig;
+import io.peftflow.inference.registry.RegistryClient;
 import io.peftflow.inference.registry.ServedStack;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -35,6 +36,7 @@ public class Engine {
     }
 
     private final ModelFiles files;
+    private final RegistryClient registry;
     private final InferenceConfig config;
     private final Map<String, LoadedBase> bases = new ConcurrentHashMap<>();
     private final Map<String, ModelFiles.StagedAdapter> staged = new ConcurrentHashMap<>();
@@ -42,8 +44,9 @@ public class Engine {
     private final Map<String, CompletableFuture<Void>> warming = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    public Engine(ModelFiles files, InferenceConfig config) {
+    public Engine(ModelFiles files, RegistryClient registry, InferenceConfig config) {
         this.files = files;
+        this.registry = registry;
         this.config = config;
         int maxBatch = config.completions().maxBatch();
         if (maxBatch < 1 || maxBatch > 256) {
@@ -60,6 +63,8 @@ public class Engine {
             return; // feeding a vLLM server: no model of its own
         }
         Thread t = new Thread(() -> {
+            // before the base is ready, so the first request's model lookup finds the client set up and connected
+            registry.connect();
             // The trainer uploads the default base model at its own start-up: keep trying until it is there.
             while (!stopping && !bases.containsKey(config.preloadBaseModel())) {
                 try {
