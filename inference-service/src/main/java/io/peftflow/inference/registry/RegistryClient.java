@@ -50,7 +50,7 @@ public class RegistryClient {
             http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/live")).timeout(Duration.ofSeconds(5)).GET()
                     .build(), HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
-            LOG.infof("the adapter registry did not answer yet: %s", e.getMessage());
+            LOG.infof("the adapter registry did not answer yet: %s", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
