@@ -181,20 +181,15 @@ class DeploymentConsistencyTest {
                 images.add(d.path("kind").asText() + ": " + d.at("/spec/imageName").asText());
             }
         });
-        for (String module : SERVICES.keySet()) {
-            for (String dockerfile : List.of("Dockerfile.jvm", "Dockerfile.gpu")) {
-                Path file = Repository.ROOT.resolve(module + "/src/main/docker/" + dockerfile);
-                if (Files.exists(file)) {
-                    // FROM ${BASE_IMAGE}: the build argument's default is the image production gets.
-                    List<String> lines = Repository.read(Repository.ROOT.relativize(file).toString()).lines().toList();
-                    Map<String, String> args = lines.stream().filter(l -> l.startsWith("ARG ") && l.contains("="))
-                            .collect(Collectors.toMap(l -> l.substring(4, l.indexOf('=')).trim(), l -> l.substring(l.indexOf('=') + 1).trim()));
-                    // FROM <image> [AS <stage>]: the image is the first word.
-                    lines.stream().filter(l -> l.startsWith("FROM ")).map(l -> l.substring(5).trim().split("\\s+")[0])
-                            .map(from -> from.startsWith("${") ? args.getOrDefault(from.substring(2, from.length() - 1), from) : from)
-                            .forEach(from -> images.add(file.getFileName() + ": " + from));
-                }
-            }
+        for (Path file : Repository.dockerfiles()) {
+            // FROM ${BASE_IMAGE}: the build argument's default is the image production gets.
+            List<String> lines = Repository.read(Repository.ROOT.relativize(file).toString()).lines().toList();
+            Map<String, String> args = lines.stream().filter(l -> l.startsWith("ARG ") && l.contains("="))
+                    .collect(Collectors.toMap(l -> l.substring(4, l.indexOf('=')).trim(), l -> l.substring(l.indexOf('=') + 1).trim()));
+            // FROM <image> [AS <stage>]: the image is the first word.
+            lines.stream().filter(l -> l.startsWith("FROM ")).map(l -> l.substring(5).trim().split("\\s+")[0])
+                    .map(from -> from.startsWith("${") ? args.getOrDefault(from.substring(2, from.length() - 1), from) : from)
+                    .forEach(from -> images.add(file.getFileName() + ": " + from));
         }
         List<String> floating = images.stream().filter(i -> !pinned(i.substring(i.lastIndexOf(": ") + 2))).toList();
         assertEquals(List.of(), floating, "images without a fixed tag or digest");
