@@ -231,10 +231,9 @@ __global__ void ropeCache(const StepHeader* step, __half* const* keys, __half* c
 // serving the G query heads that share it, so each key and value is read once. At small batches the columns are cut
 // into gridDim.z ranges (a few rows' KV heads alone leave most SMs idle: at batch 1 the step's attention took 0.49 of
 // 1.76 ms); each range's unnormalised output, max and sum go to `part` and combineAttention merges them. Columns go
-// in chunks of kChunk: every thread scores
-// whole columns (its key row against the G queries held in shared memory), then the chunk's softmax per head (online
-// across chunks, fp32) and the values weighted by it, each thread owning some of the G x D outputs. Dropped columns
-// (mask below -1e4: padding) get no weight, whatever their keys hold.
+// in chunks of kChunk: every thread scores whole columns (its key row against the G queries held in shared memory),
+// then the chunk's softmax per head (online across chunks, fp32) and the values weighted by it, each thread owning
+// some of the G x D outputs. Dropped columns (mask below -1e4: padding) get no weight, whatever their keys hold.
 constexpr int kAttnThreads = 256;
 constexpr int kChunk = 256;
 constexpr int kMaxGroup = 16;
@@ -493,7 +492,7 @@ struct Engine {
   __half *h = nullptr, *x = nullptr, *qkv = nullptr, *att = nullptr, *o = nullptr, *gu = nullptr, *s = nullptr,
          *d = nullptr;
   float* t = nullptr;
-  float* part = nullptr;  // decodeAttention's column ranges: per query head and range its unnormalised output, max and sum
+  float* part = nullptr;  // decodeAttention's column ranges: per query head and range, its output, max and sum
   std::vector<uint64_t> weights;  // 6 per layer: input norm, q|k|v, o, post-attention norm, gate|up, down
   std::map<std::pair<int, bool>, cudaGraphExec_t> graphs;  // per (batch, with LoRA)
 

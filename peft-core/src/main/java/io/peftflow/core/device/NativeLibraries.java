@@ -34,7 +34,8 @@ public final class NativeLibraries {
 
     public static void main(String[] args) throws IOException {
         String libraryPath = Utils.getEnvOrSystemProperty(LIBRARY_PATH);
-        if (libraryPath != null && !libraryPath.isBlank()) {
+        boolean copied = libraryPath != null && !libraryPath.isBlank();
+        if (copied) {
             copyBundledLibTorch(Path.of(libraryPath));
         }
         Engine engine = Engine.getEngine("PyTorch");
@@ -46,8 +47,7 @@ public final class NativeLibraries {
         }
         LibUtils.checkStatus();
         System.out.printf("PyTorch %s and the tokenizers' library unpacked into %s%n", engine.getVersion(),
-                libraryPath != null && !libraryPath.isBlank() ? libraryPath + " and " + Utils.getEngineCacheDir()
-                        : Utils.getEngineCacheDir());
+                copied ? libraryPath + " and " + Utils.getEngineCacheDir() : Utils.getEngineCacheDir());
     }
 
     /**
