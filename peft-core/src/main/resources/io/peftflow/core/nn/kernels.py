@@ -7,6 +7,13 @@ class Kernels(Module):
   training : bool
   def forward(self: __torch__.Kernels, x: Tensor) -> Tensor:
     return x
+  def _dense(self: __torch__.Kernels, x: Tensor, w: Tensor) -> Tensor:
+    # x @ w.T. On the CPU in fp32 outside autograd (inference, scoring): oneDNN's matmul, which uses AVX-512 where the
+    # CPU has it, where aten's linear calls MKL's sgemm, which on AMD EPYC runs its AVX2 path (a 16-input classify pass
+    # 15.9 -> 12.0 ms on a Zen 5 core; docs/BENCHMARKS.md). oneDNN's op has no autograd formula: torch.linear otherwise.
+    if x.is_cpu and x.dtype == 6 and not x.requires_grad and not w.requires_grad:
+      return ops.mkldnn._linear_pointwise(x, w, None, "none", annotate(List[Optional[number]], []), "")
+    return torch.linear(x, w)
   def rms_norm(self: __torch__.Kernels, x: Tensor, weight: Tensor, eps: Tensor) -> Tensor:
     return self._rms_norm_r(x, weight, eps)[0]
   def _rms_norm_r(self: __torch__.Kernels, x: Tensor, weight: Tensor, eps: Tensor) -> Tuple[Tensor, Tensor]:
@@ -109,7 +116,7 @@ class Kernels(Module):
     # values [B, KV, T, D]
     x = self.rms_norm(h, ln1, eps)
     kvd = (wqkv.size(0) - qd) // 2
-    qkv = self._qkv_lora(torch.linear(x, wqkv), x, qd, kvd, aq, bq, ak, bk, av, bv)
+    qkv = self._qkv_lora(self._dense(x, wqkv), x, qd, kvd, aq, bq, ak, bk, av, bv)
     d = cos.size(-1)
     # split_with_sizes, not narrow: its backward is one concatenation, where each narrow's is a zero-filled tensor the
     # size of the whole input, a copy into it and an add. RoPE once over the q and k heads together.
@@ -120,14 +127,14 @@ class Kernels(Module):
     return qk_parts[0], qk_parts[1], v.reshape(v.size(0), v.size(1), -1, d).transpose(1, 2)
   def _llama_out(self: __torch__.Kernels, h: Tensor, att: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tensor:
     # the rest of a layer after attention: output projection and residual, then the SwiGLU MLP and its residual
-    h = h + self._lora_opt(torch.linear(att, wo), att, ao, bo)
+    h = h + self._lora_opt(self._dense(att, wo), att, ao, bo)
     x = self.rms_norm(h, ln2, eps)
     inter = wgu.size(0) // 2
-    gu_parts = torch.split_with_sizes(torch.linear(x, wgu), [inter, inter], -1)
+    gu_parts = torch.split_with_sizes(self._dense(x, wgu), [inter, inter], -1)
     g = self._lora_opt(gu_parts[0], x, ag, bg)
     u = self._lora_opt(gu_parts[1], x, au, bu)
     s = torch.silu(g) * u
-    return h + self._lora_opt(torch.linear(s, wd), s, ad, bd)
+    return h + self._lora_opt(self._dense(s, wd), s, ad, bd)
   def _qkv_lora(self: __torch__.Kernels, qkv: Tensor, x: Tensor, qd: int, kvd: int, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor) -> Tensor:
     # the q, k and v updates as one (_stack_lora), or as stack_qkv_lora packed them already: q's pair then spans
     # q|k|v (its B has qd + 2 kvd rows) and k and v have none
@@ -178,7 +185,7 @@ class Kernels(Module):
     kvd = (wqkv.size(0) - qd) // 2
     d = cos.size(-1)
     ab_qkv = self._stack_lora(x.size(-1), [qd, kvd, kvd], [aq, ak, av], [bq, bk, bv])
-    qkv_xa = self._lora_xa(torch.linear(x, wqkv), x, ab_qkv[0], ab_qkv[1])
+    qkv_xa = self._lora_xa(self._dense(x, wqkv), x, ab_qkv[0], ab_qkv[1])
     qkv_parts = torch.split_with_sizes(qkv_xa[0], [qd + kvd, kvd], -1)
     qk = self.rope(qkv_parts[0], cos, sin)
     v = qkv_parts[1]
@@ -199,7 +206,7 @@ class Kernels(Module):
     gu = gu_xa[0]
     gu_parts = torch.split_with_sizes(gu, [inter, inter], -1)
     s = torch.silu(gu_parts[0]) * gu_parts[1]
-    d_xa = self._lora_xa(torch.linear(s, wd), s, ad, bd)
+    d_xa = self._lora_xa(self._dense(s, wd), s, ad, bd)
     saved = [q, k, v, h2, gu, qkv_xa[1], o_xa[1], gu_xa[1], d_xa[1], ab_qkv[0], ab_qkv[1], ab_gu[0], ab_gu[1],
              self._if_lora(x, ab_qkv[0]), self._if_lora(x2, ab_gu[0]), xr1[1], xr2[1]]
     return h2 + d_xa[0], saved + att
