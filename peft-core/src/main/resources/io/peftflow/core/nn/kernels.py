@@ -8,10 +8,11 @@ class Kernels(Module):
   def forward(self: __torch__.Kernels, x: Tensor) -> Tensor:
     return x
   def _dense(self: __torch__.Kernels, x: Tensor, w: Tensor) -> Tensor:
-    # x @ w.T. On the CPU in fp32 outside autograd (inference, scoring): oneDNN's matmul, which uses AVX-512 where the
-    # CPU has it, where aten's linear calls MKL's sgemm, which on AMD EPYC runs its AVX2 path (on a Zen 5 core: a
-    # 16-input classify pass 19.0 -> 16.4 ms of CPU, inference-service 1.22x the requests/s through the gateway;
-    # docs/BENCHMARKS.md). oneDNN's op has no autograd formula: torch.linear wherever a gradient is needed.
+    # x @ w.T. On the CPU in fp32 outside autograd (inference, scoring, the layer backward's forward): oneDNN's
+    # matmul, which uses AVX-512 where the CPU has it, where aten's linear calls MKL's sgemm, which on AMD EPYC runs its
+    # AVX2 path (on a Zen 5 core: a 16-input classify pass 19.0 -> 16.4 ms of CPU, inference-service 1.22x the
+    # requests/s through the gateway; docs/BENCHMARKS.md). oneDNN's op has no autograd formula: torch.linear wherever
+    # a gradient is needed.
     if x.is_cpu and x.dtype == 6 and not x.requires_grad and not w.requires_grad:
       return ops.mkldnn._linear_pointwise(x, w, None, "none", annotate(List[Optional[number]], []), "")
     return torch.linear(x, w)
