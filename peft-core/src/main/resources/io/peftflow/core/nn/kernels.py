@@ -8,12 +8,12 @@ class Kernels(Module):
   def forward(self: __torch__.Kernels, x: Tensor) -> Tensor:
     return x
   def _dense(self: __torch__.Kernels, x: Tensor, w: Tensor) -> Tensor:
-    # x @ w.T. On the CPU in fp32 outside autograd (inference, scoring, the layer backward's forward): oneDNN's
-    # matmul, which uses AVX-512 where the CPU has it, where aten's linear calls MKL's sgemm, which on AMD EPYC runs its
-    # AVX2 path (on a Zen 5 core: a 16-input classify pass 19.0 -> 16.4 ms of CPU, inference-service 1.22x the
-    # requests/s through the gateway; docs/BENCHMARKS.md). oneDNN's op has no autograd formula: torch.linear wherever
-    # a gradient is needed.
-    if x.is_cpu and x.dtype == 6 and not x.requires_grad and not w.requires_grad:
+    # x @ w.T. On the CPU in fp32 with autograd off (inference, scoring, evaluation): oneDNN's matmul, which uses
+    # AVX-512 where the CPU has it, where aten's linear calls MKL's sgemm, which on AMD EPYC runs its AVX2 path (on a
+    # Zen 5 core: a 16-input classify pass 19.0 -> 16.4 ms of CPU, inference-service 1.22x the requests/s through the
+    # gateway; docs/BENCHMARKS.md). Training keeps torch.linear: oneDNN's op has no autograd formula, and its last-bit
+    # differences would change a CPU run's trajectory against the recorded curves.
+    if x.is_cpu and x.dtype == 6 and not torch.is_grad_enabled():
       return ops.mkldnn._linear_pointwise(x, w, None, "none", annotate(List[Optional[number]], []), "")
     return torch.linear(x, w)
   def rms_norm(self: __torch__.Kernels, x: Tensor, weight: Tensor, eps: Tensor) -> Tensor:
@@ -187,7 +187,7 @@ class Kernels(Module):
     kvd = (wqkv.size(0) - qd) // 2
     d = cos.size(-1)
     ab_qkv = self._stack_lora(x.size(-1), [qd, kvd, kvd], [aq, ak, av], [bq, bk, bv])
-    qkv_xa = self._lora_xa(self._dense(x, wqkv), x, ab_qkv[0], ab_qkv[1])
+    qkv_xa = self._lora_xa(torch.linear(x, wqkv), x, ab_qkv[0], ab_qkv[1])
     qkv_parts = torch.split_with_sizes(qkv_xa[0], [qd + kvd, kvd], -1)
     qk = self.rope(qkv_parts[0], cos, sin)
     v = qkv_parts[1]
@@ -208,7 +208,7 @@ class Kernels(Module):
     gu = gu_xa[0]
     gu_parts = torch.split_with_sizes(gu, [inter, inter], -1)
     s = torch.silu(gu_parts[0]) * gu_parts[1]
-    d_xa = self._lora_xa(self._dense(s, wd), s, ad, bd)
+    d_xa = self._lora_xa(torch.linear(s, wd), s, ad, bd)
     saved = [q, k, v, h2, gu, qkv_xa[1], o_xa[1], gu_xa[1], d_xa[1], ab_qkv[0], ab_qkv[1], ab_gu[0], ab_gu[1],
              self._if_lora(x, ab_qkv[0]), self._if_lora(x2, ab_gu[0]), xr1[1], xr2[1]]
     return h2 + d_xa[0], saved + att
