@@ -49,6 +49,14 @@ public interface InferenceConfig {
     int maxBatchInputs();
 
     /**
+     * How long a classify pass may wait, under load, after the base is free for the rows the last cycle brought (0 to
+     * 1 s; 0: never): clients answered by one pass rejoin the next instead of forming half-full passes of their own
+     * ({@code ClassifyWindow}; docs/BENCHMARKS.md, classify's wait window). An isolated request never waits.
+     */
+    @WithDefault("6ms")
+    Duration classifyWait();
+
+    /**
      * PyTorch's intra-op threads for a base's passes. 1 by default: a pass's ops are small, and a second OpenMP thread
      * spin-waits at every op's barrier, burning a core that the HTTP threads, the gateway and other JVMs need
      * (docs/BENCHMARKS.md, classify: 16x fewer requests/s with 2 threads on 2 busy cores). Raise it for large models

@@ -52,9 +52,13 @@ public class Engine {
         if (maxBatch < 1 || maxBatch > 256) {
             throw new IllegalArgumentException("peftflow.inference.completions.max-batch must be 1 to 256, got " + maxBatch);
         }
-        Duration wait = config.completions().batchWait();
+        requireWait("peftflow.inference.completions.batch-wait", config.completions().batchWait());
+        requireWait("peftflow.inference.classify-wait", config.classifyWait());
+    }
+
+    private static void requireWait(String property, Duration wait) {
         if (wait.isNegative() || wait.compareTo(Duration.ofSeconds(1)) > 0) {
-            throw new IllegalArgumentException("peftflow.inference.completions.batch-wait must be 0 to 1s, got " + wait);
+            throw new IllegalArgumentException(property + " must be 0 to 1s, got " + wait);
         }
     }
 
@@ -144,7 +148,7 @@ public class Engine {
         return bases.computeIfAbsent(name, n -> {
             LOG.infof("loading base model %s", n);
             LoadedBase base = new LoadedBase(n, files.baseModel(n), LoadOptions.on(Devices.pick(config.device())),
-                    config.adapterCacheBytes(), config.maxBatchInputs(), config.torchThreads(),
+                    config.adapterCacheBytes(), config.maxBatchInputs(), config.classifyWait(), config.torchThreads(),
                     config.completions().maxBatch(), config.completions().batchWait(), config.warmUp());
             // in the map (and ready) only once warm: requests for it meanwhile wait here
             LoadedBase.WarmUp w = base.warmedUp().join();

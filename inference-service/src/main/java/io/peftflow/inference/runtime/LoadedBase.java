@@ -25,17 +25,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * One base model in memory with the adapters loaded on it, driven by one thread: adapters are switched on the shared
  * base between passes, so passes never interleave. Classify requests that queue up while a pass runs are scored
- * together next (dynamic batching up to {@code maxBatchInputs}), LoRA versions of the base mixed in one pass.
+ * together next (dynamic batching up to {@code maxBatchInputs}, with a wait window under load: {@link ClassifyWindow}),
+ * LoRA versions of the base mixed in one pass.
  * Completions decode together in the {@link Decoder}'s batch, one step at a time between the other passes. Adapters
  * are kept least-recently-used within a byte budget; an evicted one is loaded again from its local copy when asked.
  * Before its first task the thread warms the scoring path up ({@link #warmedUp()}).
@@ -47,7 +48,7 @@ final class LoadedBase implements AutoCloseable {
     private sealed interface Task permits Classify, Generate, Prepare, Stop {
     }
 
-    private record Classify(ModelFiles.StagedStack adapter, List<long[]> prompts,
+    private record Classify(ModelFiles.StagedStack adapter, List<long[]> prompts, long queuedNanos,
                             CompletableFuture<double[][]> result) implements Task {
     }
 
@@ -93,7 +94,8 @@ final class LoadedBase implements AutoCloseable {
     private final Map<String, Loaded> adapters = new LinkedHashMap<>(16, 0.75f, true);
     /** Each classifying version's label tokens by its key, tokenized once: every classify request reads them. */
     private final Map<String, List<long[]>> labelTokens = new ConcurrentHashMap<>();
-    private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+    private final BlockingDeque<Task> queue = new LinkedBlockingDeque<>();
+    private final ClassifyWindow classifyWindow;
     private final Decoder decoder;
     private final Duration warmUpBudget;
     private final CompletableFuture<WarmUp> warmedUp = new CompletableFuture<>();
@@ -102,14 +104,15 @@ final class LoadedBase implements AutoCloseable {
     private long nextId;
 
     /** {@code warmUp}: how long the warm-up may run at most (zero: none). */
-    LoadedBase(String name, Path dir, LoadOptions options, long budget, int maxBatch, int torchThreads,
-               int maxDecodingBatch, Duration decodingWait, Duration warmUp) {
+    LoadedBase(String name, Path dir, LoadOptions options, long budget, int maxBatch, Duration classifyWait,
+               int torchThreads, int maxDecodingBatch, Duration decodingWait, Duration warmUp) {
         this.name = name;
         this.model = Models.load(dir, options);
         this.tokenizer = Tokenizer.load(dir);
         this.peft = new PeftModel(model);
         this.budget = budget;
         this.maxBatch = maxBatch;
+        this.classifyWindow = new ClassifyWindow(classifyWait.toNanos(), maxBatch);
         this.torchThreads = torchThreads;
         this.decoder = new Decoder(this, peft, maxDecodingBatch, decodingWait.toNanos());
         this.warmUpBudget = warmUp;
@@ -149,7 +152,7 @@ final class LoadedBase implements AutoCloseable {
     /** Label log-likelihoods {@code [prompts][labels]} under the adapter. */
     CompletableFuture<double[][]> classify(ModelFiles.StagedStack adapter, List<long[]> prompts) {
         CompletableFuture<double[][]> result = new CompletableFuture<>();
-        queue.add(new Classify(adapter, prompts, result));
+        queue.add(new Classify(adapter, prompts, System.nanoTime(), result));
         return result;
     }
 
@@ -174,9 +177,11 @@ final class LoadedBase implements AutoCloseable {
         warmedUp.complete(warmUp());
         while (true) {
             Task task;
+            List<Classify> batch;
             try {
                 // idle: block for work; decoding: take what came between two steps; about to decode: its wait window
                 task = decoder.idle() ? queue.take() : queue.poll(decoder.waitNanos(), TimeUnit.NANOSECONDS);
+                batch = task instanceof Classify c ? classifyBatch(c) : null;
             } catch (InterruptedException e) {
                 decoder.close();
                 return;
@@ -197,19 +202,12 @@ final class LoadedBase implements AutoCloseable {
             } else if (task instanceof Prepare p) {
                 decoder.suspend();
                 prepare(p);
-            } else if (task instanceof Classify c) {
-                List<Classify> batch = new ArrayList<>(List.of(c));
-                int rows = c.prompts().size();
-                // Drain the classify requests that queued meanwhile, whatever their version: one pass scores them.
-                for (Iterator<Task> it = queue.iterator(); it.hasNext() && rows < maxBatch; ) {
-                    if (it.next() instanceof Classify more && rows + more.prompts().size() <= maxBatch) {
-                        it.remove();
-                        batch.add(more);
-                        rows += more.prompts().size();
-                    }
-                }
+            } else if (batch != null) {
                 decoder.suspend();
+                long started = System.nanoTime();
                 score(batch);
+                classifyWindow.passed(rows(batch), started, System.nanoTime(),
+                        rows(queue.stream().filter(Classify.class::isInstance).map(Classify.class::cast).toList()));
             }
             if (decoder.waitNanos() == 0) {
                 decoder.step();
@@ -297,6 +295,41 @@ final class LoadedBase implements AutoCloseable {
             names.stream().filter(peft.adapterNames()::contains).forEach(peft::remove);
         }
         return new WarmUp(passes, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * The requests one classify pass scores: {@code first}, the classify requests queued meanwhile (whatever their
+     * version: one pass scores them), and, while nothing decodes, those arriving within {@link ClassifyWindow}'s wait.
+     */
+    private List<Classify> classifyBatch(Classify first) throws InterruptedException {
+        List<Classify> batch = new ArrayList<>(List.of(first));
+        int rows = first.prompts().size();
+        for (Iterator<Task> it = queue.iterator(); it.hasNext() && rows < maxBatch; ) {
+            if (it.next() instanceof Classify more && rows + more.prompts().size() <= maxBatch) {
+                it.remove();
+                batch.add(more);
+                rows += more.prompts().size();
+            }
+        }
+        int wanted = decoder.idle() ? classifyWindow.rows(first.queuedNanos()) : 0;
+        long deadline = classifyWindow.deadline(System.nanoTime());
+        while (rows < wanted) {
+            Task next = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                break;
+            }
+            if (!(next instanceof Classify more) || rows + more.prompts().size() > maxBatch) {
+                queue.putFirst(next); // other work, or too many rows: it goes next
+                break;
+            }
+            batch.add(more);
+            rows += more.prompts().size();
+        }
+        return batch;
+    }
+
+    private static int rows(List<Classify> requests) {
+        return requests.stream().mapToInt(c -> c.prompts().size()).sum();
     }
 
     /**

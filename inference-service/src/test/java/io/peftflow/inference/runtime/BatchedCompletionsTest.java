@@ -70,7 +70,7 @@ class BatchedCompletionsTest {
             asks.add(new Ask(adapter, prompts[i % prompts.length], 4 + i * 3 % 13, i % 3 == 0 ? 0 : 0.9,
                     i % 4 == 1 ? 0.8 : 1, 7 + i, List.of()));
         }
-        try (LoadedBase base = new LoadedBase("tiny-llama", dir, LoadOptions.cpu(), 1L << 30, 32, 1, 8,
+        try (LoadedBase base = new LoadedBase("tiny-llama", dir, LoadOptions.cpu(), 1L << 30, 32, Duration.ZERO, 1, 8,
                 Duration.ofMillis(50), Duration.ZERO);
              Tokenizer tok = Tokenizer.load(dir)) {
             List<String> alone = new ArrayList<>();

@@ -46,8 +46,8 @@ public final class ClassifyWarmupBench {
         Duration warmUp = Duration.ofMillis(Long.getLong("bench.warmUpMs", 0));
         for (String phase : List.of("fresh-jvm", "second-base")) {
             long start = System.nanoTime();
-            try (LoadedBase base = new LoadedBase(phase, dir, LoadOptions.cpu(), 1L << 30, 32, 1, 32, Duration.ZERO,
-                    warmUp)) {
+            try (LoadedBase base = new LoadedBase(phase, dir, LoadOptions.cpu(), 1L << 30, 32, Duration.ZERO, 1, 32,
+                    Duration.ZERO, warmUp)) {
                 LoadedBase.WarmUp w = base.warmedUp().join();
                 System.out.printf(Locale.ROOT, "LOAD case=%s base_ms=%.1f warm_up_passes=%d warm_up_ms=%d%n", phase,
                         ms(start), w.passes(), w.took().toMillis());

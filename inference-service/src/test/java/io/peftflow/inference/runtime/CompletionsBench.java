@@ -35,9 +35,9 @@ public final class CompletionsBench {
         Path dir = TinyModel.write(tmp.resolve("tiny"));
         List<ModelFiles.StagedStack> versions = TinyAdapters.lora(dir, tmp, LABELS, 2);
         try (Tokenizer tok = Tokenizer.load(dir);
-             LoadedBase batched = new LoadedBase("batched", dir, LoadOptions.cpu(), 1L << 30, 32, 1, 16,
+             LoadedBase batched = new LoadedBase("batched", dir, LoadOptions.cpu(), 1L << 30, 32, Duration.ZERO, 1, 16,
                      Duration.ofMillis(2), Duration.ZERO);
-             LoadedBase alone = new LoadedBase("alone", dir, LoadOptions.cpu(), 1L << 30, 32, 1, 1,
+             LoadedBase alone = new LoadedBase("alone", dir, LoadOptions.cpu(), 1L << 30, 32, Duration.ZERO, 1, 1,
                      Duration.ofMillis(2), Duration.ZERO)) {
             for (LoadedBase base : List.of(batched, alone)) {
                 run(base, tok, versions, clients, 1, newTokens); // warm-up: JIT, the adapters' first load

@@ -64,8 +64,8 @@ class StackedAdaptersTest {
         }
         ModelFiles.StagedAdapter langV1 = staged("lang", 1, "lora");
         ModelFiles.StagedAdapter domainV1 = staged("domain", 1, "seq_bn");
-        try (LoadedBase base = new LoadedBase("tiny-llama", dir, LoadOptions.cpu(), 1L << 30, 32, 1, 32,
-                java.time.Duration.ZERO, java.time.Duration.ZERO)) {
+        try (LoadedBase base = new LoadedBase("tiny-llama", dir, LoadOptions.cpu(), 1L << 30, 32,
+                java.time.Duration.ZERO, 1, 32, java.time.Duration.ZERO, java.time.Duration.ZERO)) {
             double[][] served = Futures.await(base.classify(stack(langV1, domainV1), prompts));
             assertClose(stacked, served);
 

@@ -60,6 +60,7 @@ class WarmUpTest {
     }
 
     private static LoadedBase base(Path dir, Duration warmUp) {
-        return new LoadedBase("tiny-llama", dir, LoadOptions.cpu(), 1L << 30, 8, 1, 8, Duration.ZERO, warmUp);
+        return new LoadedBase("tiny-llama", dir, LoadOptions.cpu(), 1L << 30, 8, Duration.ZERO, 1, 8, Duration.ZERO,
+                warmUp);
     }
 }
