@@ -86,6 +86,10 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
                     "-Dpeftflow.inference.registry-url=" + registry.url(),
                     // BatchApiTest kills it mid-batch: the restarted JVM takes the batch over once the lease lapses
                     "-Dpeftflow.inference.batches.lease=10s",
+                    // BatchApiTest cancels a batch of 20 passes right after creating it, and a cancel is looked for at
+                    // each checkpoint: at the default 1 s the passes (~30 ms each here) could all end before the first
+                    // checkpoint after the cancel
+                    "-Dpeftflow.inference.batches.checkpoint-interval=200ms",
                     // its base warms up before it is ready; with five JVMs starting the JIT stays busy, and the default
                     // budget (10 s) would be spent at every start (InferenceTest checks the warm-up ran)
                     "-Dpeftflow.inference.warm-up=3s",
