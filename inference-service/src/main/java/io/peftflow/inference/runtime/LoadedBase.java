@@ -206,8 +206,7 @@ final class LoadedBase implements AutoCloseable {
                 decoder.suspend();
                 long started = System.nanoTime();
                 score(batch);
-                classifyWindow.passed(rows(batch), started, System.nanoTime(),
-                        rows(queue.stream().filter(Classify.class::isInstance).map(Classify.class::cast).toList()));
+                classifyWindow.passed(rows(batch), started, System.nanoTime(), queuedClassifyRows());
             }
             if (decoder.waitNanos() == 0) {
                 decoder.step();
@@ -330,6 +329,11 @@ final class LoadedBase implements AutoCloseable {
 
     private static int rows(List<Classify> requests) {
         return requests.stream().mapToInt(c -> c.prompts().size()).sum();
+    }
+
+    /** Rows of the classify requests waiting in the queue (counted where they are: no copy of the queue per pass). */
+    private int queuedClassifyRows() {
+        return queue.stream().mapToInt(t -> t instanceof Classify c ? c.prompts().size() : 0).sum();
     }
 
     /**
