@@ -3,7 +3,8 @@
 # safetensors, ~13.5 GB) once, then ROUNDS rounds (default 3) of peft-core (loads it to fp16 on the GPU) and HF PEFT
 # bf16+SDPA (from_pretrained to the GPU), alternating who goes first, LoRA r=16 alpha=32 on q,k,v,o at batch
 # BATCH x SEQ (default 4 x 1024); each run reports its load time, host peak RSS, tokens/s and device-memory peak;
-# medians.py computes the medians and ratios from this log.
+# medians.py computes the medians and ratios from this log. NATIVE=1 adds a third contender each round, peft-core with
+# the training layer's fused CUDA kernels (-Dpeftflow.train.native=$TRAIN_NATIVE, see gpu-run.sh).
 # Usage (after staging, carrying .bench-cp): [ROUNDS=3 BATCH=4 SEQ=1024 LAYERS=32] bench/train-throughput/gpu-7b.sh
 # [steps=10] [warmup=3]; the summary goes to $OUT/train-throughput.log, the raw logs to $OUT/raw-7b.tar.gz.
 set -uo pipefail
@@ -19,16 +20,21 @@ if [ ! -f "$DIR/config.json" ]; then
   python3 bench/train-throughput/make_llama7b.py "$DIR" "${LAYERS:-32}" | tee -a "$LOG"
 fi
 free -g | head -2 | tee -a "$LOG"
-for r in $(seq 1 "${ROUNDS:-3}"); do
-  first=$((r % 2))
-  for i in 1 0; do
-    if [ $i = $first ]; then
-      peak "peft-core-7b-fp16-r$r" core "$DIR" "$STEPS" "$WARMUP" -Dbench.batch="$BATCH" -Dbench.seq="$SEQ"
-    else
-      peak "hf-peft-7b-bf16-sdpa-r$r" python3 bench/train-throughput/peft_bench.py bf16-sdpa "$STEPS" "$WARMUP" \
-        "$DIR" "$BATCH" "$SEQ"
-    fi
-  done
-done
-python3 bench/train-throughput/medians.py "$LOG" peft-core-7b-fp16 hf-peft-7b-bf16-sdpa | tee -a "$LOG"
+run() {  # run CONTENDER ROUND
+  case $1 in
+    core) peak "peft-core-7b-fp16-r$2" core "$DIR" "$STEPS" "$WARMUP" -Dbench.batch="$BATCH" -Dbench.seq="$SEQ" ;;
+    native) peak "peft-core-7b-fp16-native-r$2" core "$DIR" "$STEPS" "$WARMUP" -Dbench.batch="$BATCH" \
+      -Dbench.seq="$SEQ" -Dpeftflow.train.native="$TRAIN_NATIVE" ;;
+    hf) peak "hf-peft-7b-bf16-sdpa-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa "$STEPS" "$WARMUP" \
+      "$DIR" "$BATCH" "$SEQ" ;;
+  esac
+}
+if [ "${NATIVE:-0}" = 1 ]; then
+  rounds native core hf
+  python3 bench/train-throughput/medians.py "$LOG" peft-core-7b-fp16-native hf-peft-7b-bf16-sdpa peft-core-7b-fp16 \
+    | tee -a "$LOG"
+else
+  rounds core hf
+  python3 bench/train-throughput/medians.py "$LOG" peft-core-7b-fp16 hf-peft-7b-bf16-sdpa | tee -a "$LOG"
+fi
 tar -czf "${OUT:-/tmp}/raw-7b.tar.gz" -C "$RAW" .

@@ -14,6 +14,7 @@ fi
 export PYTHONUNBUFFERED=1
 export PYTORCH_LIBRARY_PATH=/root/libtorch PYTORCH_VERSION=2.5.1 PYTORCH_FLAVOR=cu124 DJL_CACHE_DIR=/root/djl-cache
 CP=$([ -d /root/cp ] && echo /root/cp || echo .bench-cp)
+TRAIN_NATIVE=${TRAIN_NATIVE:-$PWD/peft-core/target/native/libpeftflow_train.so}
 peak() {  # peak LABEL CMD...: runs CMD while sampling device memory every 50 ms; logs its RESULT lines and the peak
   local label=$1 base s
   shift

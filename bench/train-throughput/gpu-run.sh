@@ -3,7 +3,9 @@
 # ROUNDS rounds (default 3) of peft-core fp16, HF PEFT bf16+SDPA and HF PEFT fp16+SDPA, the order rotated each round,
 # one after another on the same GPU; then every round, the medians and the ratios, computed by medians.py from this
 # log. BREAKDOWN=1 adds a peft-core run with its step breakdown and host-cost probe. CONTENDERS="core autograd bf16
-# fp16" adds peft-core with autograd's backward instead of the layers' hand-written one (-Dpeftflow.backward=autograd).
+# fp16" adds peft-core with autograd's backward instead of the layers' hand-written one (-Dpeftflow.backward=autograd);
+# "native" adds peft-core with the training layer's fused CUDA kernels (-Dpeftflow.train.native=$TRAIN_NATIVE, default
+# peft-core/target/native/libpeftflow_train.so, built by peft-core/src/main/cuda/build.sh: carry that folder).
 # Usage (after staging, carrying .bench-cp): [ROUNDS=3] bench/train-throughput/gpu-run.sh [steps=20] [warmup=5];
 # the summary goes to $OUT/train-throughput.log, the raw logs to $OUT/raw-tinyllama.tar.gz.
 set -uo pipefail
@@ -16,6 +18,7 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=c
 run() {  # run CONTENDER ROUND
   case $1 in
     core) peak "peft-core-fp16-r$2" core tinyllama "$STEPS" "$WARMUP" ;;
+    native) peak "peft-core-fp16-native-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.train.native="$TRAIN_NATIVE" ;;
     autograd) peak "peft-core-fp16-autograd-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.backward=autograd ;;
     bf16) peak "hf-peft-bf16-sdpa-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa "$STEPS" "$WARMUP" ;;
     fp16) peak "hf-peft-fp16-sdpa-r$2" python3 bench/train-throughput/peft_bench.py fp16-sdpa "$STEPS" "$WARMUP" ;;
@@ -26,6 +29,11 @@ if [ "${BREAKDOWN:-0}" = 1 ]; then
   peak peft-core-fp16-breakdown core tinyllama 10 3 -Dbench.breakdown=true
 fi
 python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16 hf-peft-bf16-sdpa hf-peft-fp16-sdpa | tee -a "$LOG"
+case " ${CONTENDERS:-} " in
+  *" native "*)
+    python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-native hf-peft-bf16-sdpa hf-peft-fp16-sdpa | tee -a "$LOG"
+    python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-native peft-core-fp16 | tee -a "$LOG" ;;
+esac
 case " ${CONTENDERS:-} " in
   *" autograd "*) python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16 peft-core-fp16-autograd | tee -a "$LOG" ;;
 esac

@@ -16,7 +16,8 @@ for j in $(tr ':' '\n' < target/bench-train.cp | grep -vE 'native-cpu|junit|open
   fi
 done
 (cd peft-core/target/classes && jar cf ../../../.bench-cp/peft-core.jar .)
-(cd peft-core/target/test-classes && jar cf ../../../.bench-cp/peft-core-bench.jar io/peftflow/core/bench)
+(cd peft-core/target/test-classes && jar cf ../../../.bench-cp/peft-core-bench.jar io/peftflow/core/bench \
+  io/peftflow/core/nn/NativeTrainKernelsCheck.class)
 export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$PWD/target/djl-cache}
 for round in $(seq 1 "${ROUNDS:-1}"); do
   for backward in ${BACKWARDS:-layers}; do

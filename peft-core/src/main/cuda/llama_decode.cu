@@ -7,17 +7,16 @@
 // graph per batch size serves every step. Numerics follow HF transformers' fp16 Llama (rounding to fp16 where it does).
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
-#include <dlfcn.h>
-#include <jni.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "djl_tensors.h"
 
 namespace {
 
@@ -40,44 +39,15 @@ struct Cublas {
   CublasGemmEx gemm = nullptr;
 };
 
-thread_local std::string lastError;
-
-bool fail(const std::string& what) {
-  lastError = what;
-  return false;
-}
+using djl_tensors::check;
+using djl_tensors::fail;
+using djl_tensors::lastError;
+using djl_tensors::loadedLibrary;
+using djl_tensors::symbol;
 
 int refuse(const std::string& what) {
   lastError = what;
   return -1;
-}
-
-bool check(cudaError_t e, const char* what) {
-  return e == cudaSuccess || fail(std::string(what) + ": " + cudaGetErrorString(e));
-}
-
-// A loaded library whose file name contains part (and does not start with exclude), from /proc/self/maps: DJL names
-// its copies with a hash or a version (libcublas-4cc45526.so.12, 0.33.0-libdjl_torch.so), so names are not known in
-// advance.
-void* loadedLibrary(const std::string& part, const std::string& exclude) {
-  std::ifstream maps("/proc/self/maps");
-  std::string line;
-  while (std::getline(maps, line)) {
-    size_t slash = line.find('/');
-    if (slash == std::string::npos) continue;
-    std::string path = line.substr(slash);
-    std::string name = path.substr(path.rfind('/') + 1);
-    if (name.find(part) != std::string::npos && (exclude.empty() || name.rfind(exclude, 0) != 0)) {
-      void* h = dlopen(path.c_str(), RTLD_LAZY | RTLD_NOLOAD);
-      if (h != nullptr) return h;
-    }
-  }
-  return nullptr;
-}
-
-void* symbol(void* lib, const char* name) {
-  void* s = dlsym(RTLD_DEFAULT, name);
-  return s != nullptr || lib == nullptr ? s : dlsym(lib, name);
 }
 
 bool loadCublas(Cublas& c) {
@@ -734,49 +704,20 @@ int pf_step(void* engine, int batch, int past, int capacity, int cosStride, int 
 
 }  // extern "C"
 
-// JNI for io.peftflow.core.model.NativeLlamaDecode: the same calls with DJL tensor handles (pointers to at::Tensor)
-// turned into device pointers by libtorch's exported at::TensorBase::data_ptr<c10::Half>(), which also refuses any
-// other dtype.
+// JNI for io.peftflow.core.model.NativeLlamaDecode: the same calls with DJL tensor handles (djl_tensors.h).
 namespace {
 
-typedef void* (*DataPtr)(const void* tensor);
-typedef jboolean (*IsContiguous)(JNIEnv*, jobject, jlong);
-DataPtr halfDataPtr = nullptr;
-IsContiguous isContiguous = nullptr;
-// The prefix of a refusal that is a layout the engine does not read (the caller runs the step another way).
-constexpr const char* kLayout = "layout: ";
-
-bool loadTorch() {
-  if (halfDataPtr != nullptr && isContiguous != nullptr) return true;
-  halfDataPtr = (DataPtr)symbol(loadedLibrary("libtorch_cpu.so", ""), "_ZNK2at10TensorBase8data_ptrIN3c104HalfEEEPT_v");
-  // DJL's own JNI entry
-  void* djl = loadedLibrary("libdjl_torch", "");
-  isContiguous = djl == nullptr ? nullptr
-                                : (IsContiguous)dlsym(djl, "Java_ai_djl_pytorch_jni_PyTorchLibrary_torchIsContiguous");
-  return (halfDataPtr != nullptr || fail("libtorch's at::TensorBase::data_ptr<c10::Half> was not found")) &&
-         (isContiguous != nullptr || fail("DJL's torchIsContiguous was not found"));
-}
-
-// The device pointers of handles (0 stays 0); false with the error set when one is not a contiguous fp16 tensor.
+// The device pointers of fp16 handles (0 stays 0); false with the error set when one is not a contiguous fp16 tensor.
 bool pointers(JNIEnv* env, const jlong* handles, int n, uint64_t* out) {
   for (int i = 0; i < n; i++) {
-    if (handles[i] == 0) {
-      out[i] = 0;
-      continue;
+    void* p;
+    if (!djl_tensors::pointer(env, handles[i], djl_tensors::Dtype::kHalf, "input " + std::to_string(i), &p)) {
+      return false;
     }
-    if (!isContiguous(env, nullptr, handles[i])) {
-      return fail(std::string(kLayout) + "input " + std::to_string(i) + " is not contiguous");
-    }
-    try {
-      out[i] = reinterpret_cast<uint64_t>(halfDataPtr(reinterpret_cast<const void*>(handles[i])));
-    } catch (...) {
-      return fail("input " + std::to_string(i) + " is not an fp16 tensor");
-    }
+    out[i] = reinterpret_cast<uint64_t>(p);
   }
   return true;
 }
-
-jstring error(JNIEnv* env) { return env->NewStringUTF(lastError.c_str()); }
 
 }  // namespace
 
@@ -786,13 +727,13 @@ JNIEXPORT jlong JNICALL Java_io_peftflow_core_model_NativeLlamaDecode_create(JNI
                                                                              jint hidden, jint heads, jint kvHeads,
                                                                              jint headDim, jint inter, jfloat eps,
                                                                              jint maxBatch, jint maxRank) {
-  if (!loadTorch()) return 0;
+  if (!djl_tensors::loadTorch()) return 0;
   return reinterpret_cast<jlong>(pf_create(device, layers, hidden, heads, kvHeads, headDim, inter, eps, maxBatch,
                                            maxRank));
 }
 
 JNIEXPORT jstring JNICALL Java_io_peftflow_core_model_NativeLlamaDecode_lastError(JNIEnv* env, jclass) {
-  return error(env);
+  return djl_tensors::error(env);
 }
 
 JNIEXPORT void JNICALL Java_io_peftflow_core_model_NativeLlamaDecode_destroy(JNIEnv*, jclass, jlong engine) {
@@ -811,14 +752,14 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_model_NativeLlamaDecode_launch(J
   int n = env->GetArrayLength(tensors);
   if (n != 5 + 6 * layers + 2 * layers + 2 * kTargets * layers || env->GetArrayLength(ranks) != kTargets * layers) {
     fail("tensor list of " + std::to_string(n) + " for " + std::to_string(layers) + " layers");
-    return error(env);
+    return djl_tensors::error(env);
   }
   std::vector<jlong> handles(n);
   std::vector<jint> r(kTargets * layers);
   env->GetLongArrayRegion(tensors, 0, n, handles.data());
   env->GetIntArrayRegion(ranks, 0, kTargets * layers, r.data());
   std::vector<uint64_t> p(n);
-  if (!pointers(env, handles.data(), n, p.data())) return error(env);
+  if (!pointers(env, handles.data(), n, p.data())) return djl_tensors::error(env);
   const uint64_t* w = p.data() + 5;
   const uint64_t* k = w + 6 * layers;
   const uint64_t* v = k + layers;
@@ -826,7 +767,7 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_model_NativeLlamaDecode_launch(J
   const uint64_t* b = a + kTargets * layers;
   int rc = pf_step(e, batch, past, capacity, cosStride, maskStride, (const void*)p[0], (void*)p[1], (const void*)p[2],
                    (const void*)p[3], (const void*)p[4], w, k, v, a, b, r.data(), perRow ? 1 : 0);
-  return rc == 0 ? nullptr : error(env);
+  return rc == 0 ? nullptr : djl_tensors::error(env);
 }
 
 }  // extern "C"

@@ -353,14 +353,14 @@ public final class LlamaForCausalLM extends CausalLM {
         /** The layer's output without autograd and what {@link #backward} reads. */
         Kernels.LayerTrace trainForward(NDArray hidden, LayerInput in, LowRank[] updates) {
             NDArray[] w = kernelInputs(hidden, in);
-            return Kernels.llamaLayerTrain(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], updates);
+            return Kernels.llamaLayerTrain(w[0], w[1], w[2], w[3], w[4], w[5], w[6], eps, w[8], w[9], updates);
         }
 
         /** The hand-written backward of {@link #trainForward} ({@link Kernels#llamaLayerBackward}). */
         NDList backward(NDArray dOut, NDArray hidden, LayerInput in, Kernels.SavedActivations saved,
                         LowRank[] updates) {
             NDArray[] w = kernelInputs(hidden, in);
-            return Kernels.llamaLayerBackward(dOut, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], saved,
+            return Kernels.llamaLayerBackward(dOut, w[0], w[1], w[2], w[3], w[4], w[5], w[6], eps, w[8], w[9], saved,
                     updates);
         }
 

@@ -6,9 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.device.NativeLibraries;
 import io.peftflow.core.nn.LowRank;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -39,7 +38,7 @@ public final class NativeLlamaDecode implements AutoCloseable {
         String library = null;
         String failure = null;
         try {
-            library = load();
+            library = NativeLibraries.loadConfigured(PROPERTY, ENVIRONMENT);
         } catch (PeftCoreException e) {
             failure = e.getMessage();
         }
@@ -59,25 +58,6 @@ public final class NativeLlamaDecode implements AutoCloseable {
         if (engine == 0) {
             throw new PeftCoreException("the native decode engine " + LIBRARY + " failed to start: " + lastError());
         }
-    }
-
-    /** The configured library's path after loading it, or null where none is configured. */
-    private static String load() {
-        String path = System.getProperty(PROPERTY, System.getenv(ENVIRONMENT));
-        if (path == null || path.isBlank()) {
-            return null;
-        }
-        Path file = Path.of(path).toAbsolutePath();
-        if (!Files.isRegularFile(file)) {
-            throw new PeftCoreException(PROPERTY + "/" + ENVIRONMENT + " names " + file + ", which is not a file");
-        }
-        try {
-            System.load(file.toString());
-        } catch (UnsatisfiedLinkError e) {
-            throw new PeftCoreException(PROPERTY + "/" + ENVIRONMENT + " names " + file + ", which does not load: "
-                    + e.getMessage(), e);
-        }
-        return file.toString();
     }
 
     /** The configured library's path, or null where none is. */

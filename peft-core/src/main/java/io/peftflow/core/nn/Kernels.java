@@ -42,6 +42,7 @@ public final class Kernels {
     private static final String CLASS_NAME = "Kernels";
 
     private static volatile PtSymbolBlock module;
+    private static volatile boolean segmentLayers;
     private static final Map<String, NDArray> SELECTORS = new ConcurrentHashMap<>();
     private static final Map<String, NDArray> EMPTY = new ConcurrentHashMap<>();
     private static final Map<Long, NDArray> CHUNK_ROWS = new ConcurrentHashMap<>();
@@ -235,10 +236,17 @@ public final class Kernels {
      * What one {@link #llamaLayerTrain} call keeps for {@link #llamaLayerBackward}, held inside libtorch (the CUDA
      * attention kernel's sequence bounds have no DJL form); the backward frees it, {@link #close} otherwise.
      */
-    public static final class SavedActivations implements AutoCloseable {
+    public sealed interface SavedActivations extends AutoCloseable
+            permits WholeLayerActivations, SegmentedLlamaLayer.Activations {
+        @Override
+        void close();
+    }
+
+    /** {@code llama_layer_train}'s list, for {@code llama_layer_backward}. */
+    static final class WholeLayerActivations implements SavedActivations {
         private IValue saved;
 
-        private SavedActivations(IValue saved) {
+        private WholeLayerActivations(IValue saved) {
             this.saved = saved;
         }
 
@@ -259,6 +267,16 @@ public final class Kernels {
         }
     }
 
+    /**
+     * Runs {@link #llamaLayerTrain} and {@link #llamaLayerBackward} segment by segment even where
+     * {@link NativeTrainKernels} does not serve the activations, TorchScript's norms and SwiGLU between the segments
+     * (tests compare that layout with the whole-layer call; benchmarks separate the segmentation's host cost from the
+     * native kernels' gain).
+     */
+    public static void segmentLayers(boolean on) {
+        segmentLayers = on;
+    }
+
     /** A layer's output and what its hand-written backward reads. */
     public record LayerTrace(NDArray output, SavedActivations saved) {
     }
@@ -266,18 +284,22 @@ public final class Kernels {
     /**
      * {@link #llamaLayer} without autograd, for training through {@link #llamaLayerBackward}: each update is
      * {@link LowRank#NONE} or an {@code [r, in]} / {@code [out, r]} pair; on CUDA the activations must be fp16 (the
-     * flash kernel's). The output attaches to {@code h}'s manager.
+     * flash kernel's). The output attaches to {@code h}'s manager. One TorchScript call, or where
+     * {@link NativeTrainKernels} serves the activations, its norms and SwiGLU between the segments of that call.
      */
     public static LayerTrace llamaLayerTrain(NDArray h, NDArray inputNorm, NDArray qkv, NDArray o, NDArray postNorm,
-                                             NDArray gateUp, NDArray down, NDArray eps, NDArray cos, NDArray sin,
+                                             NDArray gateUp, NDArray down, float eps, NDArray cos, NDArray sin,
                                              LowRank... updates) {
+        if (segmentLayers || NativeTrainKernels.serves(h)) {
+            return SegmentedLlamaLayer.train(h, inputNorm, qkv, o, postNorm, gateUp, down, eps, cos, sin, updates);
+        }
         IValue[] parts;
         try (IValue out = runNoGrad("llama_layer_train", ivalues(layerInputs(new NDArray[] {h, inputNorm, qkv, o,
-                postNorm, gateUp, down, eps, cos, sin}, updates)))) {
+                postNorm, gateUp, down, Scalars.constant(h, eps), cos, sin}, updates)))) {
             parts = out.toIValueTuple();
         }
         try (IValue output = parts[0]) {
-            return new LayerTrace(output.toTensor((PtNDManager) h.getManager()), new SavedActivations(parts[1]));
+            return new LayerTrace(output.toTensor((PtNDManager) h.getManager()), new WholeLayerActivations(parts[1]));
         }
     }
 
@@ -287,12 +309,17 @@ public final class Kernels {
      * order (empty arrays for {@link LowRank#NONE}), attached to {@code dOut}'s manager.
      */
     public static NDList llamaLayerBackward(NDArray dOut, NDArray h, NDArray inputNorm, NDArray qkv, NDArray o,
-                                            NDArray postNorm, NDArray gateUp, NDArray down, NDArray eps, NDArray cos,
+                                            NDArray postNorm, NDArray gateUp, NDArray down, float eps, NDArray cos,
                                             NDArray sin, SavedActivations saved, LowRank... updates) {
-        IValue[] fixed = ivalues(new NDArray[] {dOut, h, inputNorm, qkv, o, postNorm, gateUp, down, eps, cos, sin});
+        if (saved instanceof SegmentedLlamaLayer.Activations segments) {
+            return SegmentedLlamaLayer.backward(dOut, h, inputNorm, qkv, o, postNorm, gateUp, down, cos, sin, segments,
+                    updates);
+        }
+        IValue[] fixed = ivalues(new NDArray[] {dOut, h, inputNorm, qkv, o, postNorm, gateUp, down,
+                Scalars.constant(h, eps), cos, sin});
         IValue[] lowRank = ivalues(layerInputs(new NDArray[0], updates, h));
         IValue[] args = Arrays.copyOf(fixed, fixed.length + 1 + lowRank.length);
-        args[fixed.length] = saved.take();
+        args[fixed.length] = ((WholeLayerActivations) saved).take();
         System.arraycopy(lowRank, 0, args, fixed.length + 1, lowRank.length);
         try (IValue out = runNoGrad("llama_layer_backward", args)) {
             return out.toNDList((PtNDManager) dOut.getManager());
@@ -312,7 +339,7 @@ public final class Kernels {
         }
     }
 
-    private static IValue[] ivalues(NDArray[] arrays) {
+    static IValue[] ivalues(NDArray[] arrays) {
         IValue[] out = new IValue[arrays.length];
         for (int i = 0; i < arrays.length; i++) {
             out[i] = IValue.from((PtNDArray) arrays[i]);
@@ -326,11 +353,16 @@ public final class Kernels {
     }
 
     private static NDArray[] layerInputs(NDArray[] fixed, LowRank[] updates, NDArray like) {
-        NDArray[] in = Arrays.copyOf(fixed, fixed.length + 2 * updates.length);
+        return layerInputs(fixed, updates, 0, updates.length, like);
+    }
+
+    /** The fixed inputs, then the A and scaled B of updates {@code from} to {@code to} (exclusive), as above. */
+    static NDArray[] layerInputs(NDArray[] fixed, LowRank[] updates, int from, int to, NDArray like) {
+        NDArray[] in = Arrays.copyOf(fixed, fixed.length + 2 * (to - from));
         NDArray none = empty(like.getDevice(), like.getDataType());
-        for (int i = 0; i < updates.length; i++) {
-            in[fixed.length + 2 * i] = updates[i].a() == null ? none : updates[i].a();
-            in[fixed.length + 2 * i + 1] = updates[i].a() == null ? none : updates[i].scaledB();
+        for (int i = from; i < to; i++) {
+            in[fixed.length + 2 * (i - from)] = updates[i].a() == null ? none : updates[i].a();
+            in[fixed.length + 2 * (i - from) + 1] = updates[i].a() == null ? none : updates[i].scaledB();
         }
         return in;
     }
@@ -453,7 +485,7 @@ public final class Kernels {
     }
 
     /** Runs a method with autograd off; closes the arguments. */
-    private static IValue runNoGrad(String method, IValue... args) {
+    static IValue runNoGrad(String method, IValue... args) {
         PLAIN_EXECUTOR.get();
         try {
             return IValueUtils.runMethod(module(), method, args);
@@ -465,7 +497,7 @@ public final class Kernels {
     }
 
     /** A shared empty array: a target without a low-rank update in {@link #llamaLayer}, or no mask. */
-    private static NDArray empty(Device device, DataType dtype) {
+    static NDArray empty(Device device, DataType dtype) {
         return EMPTY.computeIfAbsent(device + "/" + dtype, k -> Scalars.owner(device).zeros(new Shape(0), dtype));
     }
 

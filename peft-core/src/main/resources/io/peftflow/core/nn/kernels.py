@@ -17,8 +17,8 @@ class Kernels(Module):
       return ops.mkldnn._linear_pointwise(x, w, None, "none", annotate(List[Optional[number]], []), "")
     return torch.linear(x, w)
   def rms_norm(self: __torch__.Kernels, x: Tensor, weight: Tensor, eps: Tensor) -> Tensor:
-    return self._rms_norm_r(x, weight, eps)[0]
-  def _rms_norm_r(self: __torch__.Kernels, x: Tensor, weight: Tensor, eps: Tensor) -> Tuple[Tensor, Tensor]:
+    return self.rms_norm_r(x, weight, eps)[0]
+  def rms_norm_r(self: __torch__.Kernels, x: Tensor, weight: Tensor, eps: Tensor) -> Tuple[Tensor, Tensor]:
     # the norm and 1/rms(x) [..., 1] (fp32), which the hand-written backward reads
     if x.dtype == 6:  # float32
       r = torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps)
@@ -177,12 +177,22 @@ class Kernels(Module):
     return self.lora_packed(out, x, a, bs)
   def llama_layer_train(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tuple[Tensor, List[Tensor]]:
     # llama_layer without autograd (causal, no cache, [r, in] / [out, r] LoRA pairs), returning with its output what
-    # llama_layer_backward reads: q, k, v after RoPE, the residual between the branches, gate|up (SwiGLU's input),
-    # each LoRA's x A^T, the stacked q/k/v and gate/up pairs, the normed inputs where a LoRA A's gradient reads them,
-    # both norms' 1/rms, then the attention kernel's output, log-sum-exp and (CUDA) its other results. SwiGLU's
-    # activation and product and the merged heads are recomputed there.
-    xr1 = self._rms_norm_r(h, ln1, eps)
-    x = xr1[0]
+    # llama_layer_backward reads: both norms' 1/rms, the residual between the branches, gate|up (SwiGLU's input),
+    # down's x A^T, then train_gate_up's and train_attention's lists. The composition of the segments that Kernels.java
+    # calls one by one where NativeTrainKernels runs the norms and SwiGLU between them.
+    xr1 = self.rms_norm_r(h, ln1, eps)
+    att = self.train_attention(h, xr1[0], wqkv, wo, cos, sin, aq, bq, ak, bk, av, bv, ao, bo)
+    h2 = att[0]
+    xr2 = self.rms_norm_r(h2, ln2, eps)
+    mlp = self.train_gate_up(xr2[0], wgu, ag, bg, au, bu)
+    gu = mlp[0]
+    down = self.train_down(h2, self.swiglu_packed(gu), wd, ad, bd)
+    return down[0], [xr1[1], xr2[1], h2, gu, down[1]] + mlp[1] + att[1]
+  def train_attention(self: __torch__.Kernels, h: Tensor, x: Tensor, wqkv: Tensor, wo: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor) -> Tuple[Tensor, List[Tensor]]:
+    # a training layer's attention branch from its normed input x, h + o(attention(RoPE(q, k), v)) with the LoRA
+    # updates, and what backward_attention reads: q, k, v after RoPE, each LoRA's x A^T, the stacked q/k/v pair, x
+    # where that pair's A gradient reads it, then the attention kernel's output, log-sum-exp and (CUDA) its other
+    # results. The merged heads are recomputed there.
     qd = wo.size(1)
     kvd = (wqkv.size(0) - qd) // 2
     d = cos.size(-1)
@@ -199,47 +209,64 @@ class Kernels(Module):
     att = self._attention_train(q, k, v)
     merged = self._merge_heads(att[0])
     o_xa = self._lora_xa(torch.linear(merged, wo), merged, ao, bo)
-    h2 = h + o_xa[0]
-    xr2 = self._rms_norm_r(h2, ln2, eps)
-    x2 = xr2[0]
+    return h + o_xa[0], [q, k, v, qkv_xa[1], o_xa[1], ab_qkv[0], ab_qkv[1], self._if_lora(x, ab_qkv[0])] + att
+  def train_gate_up(self: __torch__.Kernels, x: Tensor, wgu: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor) -> Tuple[Tensor, List[Tensor]]:
+    # gate|up with its LoRA from the normed x, and what backward_gate_up reads: x A^T, the stacked pair, x where the
+    # pair's A gradient reads it
     inter = wgu.size(0) // 2
-    ab_gu = self._stack_lora(x2.size(-1), [inter, inter], [ag, au], [bg, bu])
-    gu_xa = self._lora_xa(torch.linear(x2, wgu), x2, ab_gu[0], ab_gu[1])
-    gu = gu_xa[0]
-    gu_parts = torch.split_with_sizes(gu, [inter, inter], -1)
-    s = torch.silu(gu_parts[0]) * gu_parts[1]
+    ab_gu = self._stack_lora(x.size(-1), [inter, inter], [ag, au], [bg, bu])
+    gu_xa = self._lora_xa(torch.linear(x, wgu), x, ab_gu[0], ab_gu[1])
+    return gu_xa[0], [gu_xa[1], ab_gu[0], ab_gu[1], self._if_lora(x, ab_gu[0])]
+  def train_down(self: __torch__.Kernels, h2: Tensor, s: Tensor, wd: Tensor, ad: Tensor, bd: Tensor) -> Tuple[Tensor, Tensor]:
+    # the layer's output h2 + down(s) with its LoRA, and down's x A^T
     d_xa = self._lora_xa(torch.linear(s, wd), s, ad, bd)
-    saved = [q, k, v, h2, gu, qkv_xa[1], o_xa[1], gu_xa[1], d_xa[1], ab_qkv[0], ab_qkv[1], ab_gu[0], ab_gu[1],
-             self._if_lora(x, ab_qkv[0]), self._if_lora(x2, ab_gu[0]), xr1[1], xr2[1]]
-    return h2 + d_xa[0], saved + att
+    return h2 + d_xa[0], d_xa[1]
+  def swiglu_packed(self: __torch__.Kernels, gu: Tensor) -> Tensor:
+    # silu(gate) * up for gu = [..., gate | up]
+    inter = gu.size(-1) // 2
+    parts = torch.split_with_sizes(gu, [inter, inter], -1)
+    return torch.silu(parts[0]) * parts[1]
+  def swiglu_backward(self: __torch__.Kernels, ds: Tensor, gu: Tensor) -> Tensor:
+    # the gradient [dgate | dup] of swiglu_packed for ds (its rows flattened or not)
+    inter = gu.size(-1) // 2
+    parts = torch.split_with_sizes(gu, [inter, inter], -1)
+    g = parts[0]
+    ds = ds.reshape(g.size())
+    return torch.cat([torch.silu_backward(ds * parts[1], g), ds * torch.silu(g)], -1)
   def llama_layer_backward(self: __torch__.Kernels, dout: Tensor, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, saved: List[Tensor], aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> List[Tensor]:
     # the gradients of llama_layer_train given dout: [dh, then dA, dB of q, k, v, o, gate, up, down] (empty where a
     # target has no LoRA; the base weights are frozen). Input gradients accumulate through addmm; norms, RoPE and
-    # SwiGLU are differentiated by hand, attention by the flash kernel's own backward.
+    # SwiGLU are differentiated by hand, attention by the flash kernel's own backward. The composition of the
+    # segments Kernels.java calls one by one where NativeTrainKernels runs the norms and SwiGLU between them.
+    h2 = saved[2]
+    gu = saved[3]
+    dd = self.linear_backward(dout, wd, self._swiglu_if_lora(gu, ad), saved[4], ad, bd)
+    dg = self.backward_gate_up(self.swiglu_backward(dd[0], gu), wgu, saved[5:9], ag, bg, au, bu)
+    dh2 = self.rms_norm_backward(dg[0].reshape(h2.size()), h2, ln2, saved[1], dout)
+    da = self.backward_attention(dh2, wqkv, wo, cos, sin, saved[9:], aq, bq, ak, bk, av, bv, ao, bo)
+    dh = self.rms_norm_backward(da[0].reshape(h.size()), h, ln1, saved[0], dh2)
+    return [dh] + da[1:] + dg[1:] + dd[1:]
+  def _swiglu_if_lora(self: __torch__.Kernels, gu: Tensor, a: Tensor) -> Tensor:
+    # SwiGLU's product again, only where down's LoRA A needs it
+    if a.numel() == 0:
+      return a
+    return self.swiglu_packed(gu)
+  def backward_gate_up(self: __torch__.Kernels, dgu: Tensor, wgu: Tensor, saved: List[Tensor], ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor) -> List[Tensor]:
+    # [dx (rows flattened), dA, dB of gate, of up] for the gradient of train_gate_up's output, from its list
+    inter = wgu.size(0) // 2
+    d = self.linear_backward(dgu, wgu, saved[3], saved[0], saved[1], saved[2])
+    return [d[0]] + self._unstack_grads(d[1], d[2], [inter, inter], [ag, au])
+  def backward_attention(self: __torch__.Kernels, dh2: Tensor, wqkv: Tensor, wo: Tensor, cos: Tensor, sin: Tensor, saved: List[Tensor], aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor) -> List[Tensor]:
+    # [dx (rows flattened), dA, dB of q, k, v, o] of train_attention's branch for the gradient dh2 of its output, from
+    # its list (the residual's share of dh is the caller's)
     q = saved[0]
     k = saved[1]
     v = saved[2]
-    h2 = saved[3]
-    gu = saved[4]
-    inter = wgu.size(0) // 2
-    gu_parts = torch.split_with_sizes(gu, [inter, inter], -1)
-    g = gu_parts[0]
-    u = gu_parts[1]
-    sg = torch.silu(g)
-    s = sg
-    if ad.numel() > 0:
-      # SwiGLU's product again, only where down's LoRA A needs it
-      s = sg * u
-    dd = self._linear_backward(dout, wd, s, saved[8], ad, bd)
-    ds = dd[0].reshape(g.size())
-    dgu = torch.cat([torch.silu_backward(ds * u, g), ds * sg], -1)
-    dgu_in = self._linear_backward(dgu, wgu, saved[14], saved[7], saved[11], saved[12])
-    dh2 = self._rms_norm_backward(dgu_in[0].reshape(h2.size()), h2, ln2, saved[16], dout)
-    att = saved[17:]
+    att = saved[8:]
     merged = self._merge_heads(att[0])
-    do = self._linear_backward(dh2, wo, merged, saved[6], ao, bo)
-    b = h.size(0)
-    t = h.size(1)
+    do = self.linear_backward(dh2, wo, merged, saved[4], ao, bo)
+    b = q.size(0)
+    t = q.size(2)
     dqkv = self._attention_backward(do[0].reshape(b, t, q.size(1), q.size(3)).transpose(1, 2), q, k, v, att)
     # RoPE's transpose: x cos + roll(x, D/2) sin' backs up as dy cos + roll(dy, D/2) roll(sin', D/2) (a half-turn is
     # its own inverse), computed in [B, T, heads, D], the flash kernel's memory layout, where the flattening to the
@@ -248,21 +275,16 @@ class Kernels(Module):
     dqk = torch.cat([dqkv[0].transpose(1, 2), dqkv[1].transpose(1, 2)], 2)
     dpre = torch.addcmul(dqk * cos.transpose(1, 2), torch.roll(dqk, [half], [-1]), torch.roll(sin, [half], [-1]).transpose(1, 2))
     dproj = torch.cat([dpre.reshape(b, t, -1), dqkv[2].transpose(1, 2).reshape(b, t, -1)], -1)
-    dx_in = self._linear_backward(dproj, wqkv, saved[13], saved[5], saved[9], saved[10])
-    dh = self._rms_norm_backward(dx_in[0].reshape(h.size()), h, ln1, saved[15], dh2)
+    dx_in = self.linear_backward(dproj, wqkv, saved[7], saved[3], saved[5], saved[6])
     qd = wo.size(1)
     kvd = (wqkv.size(0) - qd) // 2
-    out = [dh]
-    out = out + self._unstack_grads(dx_in[1], dx_in[2], [qd, kvd, kvd], [aq, ak, av])
-    out = out + [do[1], do[2]]
-    out = out + self._unstack_grads(dgu_in[1], dgu_in[2], [inter, inter], [ag, au])
-    return out + [dd[1], dd[2]]
+    return [dx_in[0]] + self._unstack_grads(dx_in[1], dx_in[2], [qd, kvd, kvd], [aq, ak, av]) + [do[1], do[2]]
   def _if_lora(self: __torch__.Kernels, x: Tensor, a: Tensor) -> Tensor:
     # x where a LoRA A's gradient will read it, else nothing kept
     if a.numel() == 0:
       return a
     return x
-  def _linear_backward(self: __torch__.Kernels, dy: Tensor, w: Tensor, x: Tensor, xa: Tensor, a: Tensor, bs: Tensor) -> List[Tensor]:
+  def linear_backward(self: __torch__.Kernels, dy: Tensor, w: Tensor, x: Tensor, xa: Tensor, a: Tensor, bs: Tensor) -> List[Tensor]:
     # y = x W^T + (x A^T) B^T, W frozen: [dx = dy W + (dy B) A, dA = (dy B)^T x, dB = dy^T (x A^T)], rows flattened
     dy2 = dy.reshape(-1, dy.size(-1))
     dx = torch.mm(dy2, w)
@@ -286,8 +308,8 @@ class Kernels(Module):
         col += r
       row += sizes[i]
     return out
-  def _rms_norm_backward(self: __torch__.Kernels, dy: Tensor, x: Tensor, weight: Tensor, r: Tensor, residual: Tensor) -> Tensor:
-    # residual + d rms_norm(x)/dx: with g = dy w and r = 1/rms(x) (fp32, _rms_norm_r's), g r - x (r^3 / n) sum(g x),
+  def rms_norm_backward(self: __torch__.Kernels, dy: Tensor, x: Tensor, weight: Tensor, r: Tensor, residual: Tensor) -> Tensor:
+    # residual + d rms_norm(x)/dx: with g = dy w and r = 1/rms(x) (fp32, rms_norm_r's), g r - x (r^3 / n) sum(g x),
     # the sum in fp32
     g = dy * weight
     n = x.size(-1)
@@ -381,12 +403,12 @@ class Kernels(Module):
   def norm_lm_head_loss_backward(self: __torch__.Kernels, h: Tensor, norm: Tensor, eps: Tensor, w: Tensor, labels: Tensor, chunk_rows: Tensor, factor: Tensor) -> List[Tensor]:
     # the final RMSNorm and lm_head_loss without autograd, for the hand-written backward: [summed loss, labelled
     # count, the gradient of factor * loss w.r.t. h] (the factor: loss scale over the update's labelled tokens)
-    xr = self._rms_norm_r(h, norm, eps)
+    xr = self.rms_norm_r(h, norm, eps)
     x = xr[0]
     target = torch.constant_pad_nd(labels[:, 1:], [0, 1], -100).reshape(-1)
     lg = self._lm_head_chunks(x.reshape(-1, x.size(-1)), w, target, int(chunk_rows.item()), True)
     dx = (lg[1] * factor).to(h.dtype).reshape(h.size())
-    return [lg[0], torch.ne(target, -100).sum(), self._rms_norm_backward(dx, h, norm, xr[1], h.new_zeros([]))]
+    return [lg[0], torch.ne(target, -100).sum(), self.rms_norm_backward(dx, h, norm, xr[1], h.new_zeros([]))]
   def gradients(self: __torch__.Kernels, outputs: List[Tensor], grad_outputs: List[Tensor], params: List[Tensor]) -> List[Tensor]:
     # returned, not accumulated into .grad: no per-parameter accumulate or zeroing kernels; grad_outputs empty for
     # scalar outputs

@@ -64,6 +64,38 @@ class LayerBackwardTest {
         }
     }
 
+    /**
+     * The layer run segment by segment (as with the native CUDA kernels between the segments, here TorchScript's norms
+     * and SwiGLU) gives the whole-layer call's loss and gradients.
+     */
+    @Test
+    void segmentsGiveTheWholeLayersGradients() {
+        for (List<String> targets : TARGETS) {
+            try (CausalLM model = load("llama_gqa_tied")) {
+                PeftModel peft = lora(model, targets);
+                List<Parameter> params = peft.trainableParameters();
+                try (NDManager s = model.manager().newSubManager()) {
+                    Batch batch = Batch.collate(List.of(seq(5, 1), seq(3, 0), seq(4, 2)), 0, s);
+                    NDArray factor = s.create(1f / 9);
+                    Result whole = byLayers(peft, params, batch, factor, s);
+                    Kernels.segmentLayers(true);
+                    Result segments;
+                    try {
+                        segments = byLayers(peft, params, batch, factor, s);
+                    } finally {
+                        Kernels.segmentLayers(false);
+                    }
+                    assertNotNull(segments);
+                    assertEquals(whole.loss, segments.loss, 0, targets + " loss");
+                    for (int i = 0; i < params.size(); i++) {
+                        assertClose(whole.grads.get(i), segments.grads.get(i), 1e-6,
+                                targets + " gradient of " + params.get(i).name());
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void gradientsMatchCentralDifferences() {
         try (CausalLM model = load("llama_gqa_tied")) {

@@ -1,0 +1,268 @@
+// Fused elementwise kernels of the Llama training layer (io.peftflow.core.nn.NativeTrainKernels): RMSNorm forward and
+// backward and SwiGLU forward and backward, each one pass over its rows where TorchScript runs 4 to 6 kernels, several
+// of them on the strided halves of the fused gate|up projection that aten does not vectorise. Why: on an H100 the
+// training step is GPU-bound and these kernels were ~40 % of its GPU time (docs/BENCHMARKS.md, issue 25). fp16
+// activations, fp32 arithmetic, one rounding per output; launched on the legacy default stream, the one DJL's
+// libtorch runs on, so they are ordered with the TorchScript calls around them.
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <string>
+
+#include "djl_tensors.h"
+
+namespace {
+
+using djl_tensors::check;
+using djl_tensors::Dtype;
+using djl_tensors::fail;
+
+constexpr int kThreads = 256;
+
+__device__ __forceinline__ float blockSum(float v, float* shared) {
+  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffff, v, o);
+  int warp = threadIdx.x / 32;
+  if (threadIdx.x % 32 == 0) shared[warp] = v;
+  __syncthreads();
+  v = threadIdx.x < blockDim.x / 32 ? shared[threadIdx.x] : 0.f;
+  if (warp == 0) {
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffff, v, o);
+    if (threadIdx.x == 0) shared[0] = v;
+  }
+  __syncthreads();
+  float total = shared[0];
+  __syncthreads();
+  return total;
+}
+
+// V consecutive fp16 values, loaded and stored as one access (16 bytes for V = 8).
+template <int V>
+struct alignas(2 * V) Vec {
+  __half v[V];
+};
+
+template <int V>
+__device__ __forceinline__ Vec<V> load(const __half* p) {
+  return *reinterpret_cast<const Vec<V>*>(p);
+}
+
+template <int V>
+__device__ __forceinline__ void store(__half* p, const Vec<V>& x) {
+  *reinterpret_cast<Vec<V>*>(p) = x;
+}
+
+// y = w * (x / rms(x)) and r = 1 / rms(x) per row (rms over cols, eps inside the root), one block a row.
+template <int V>
+__global__ void rmsNormKernel(const __half* x, const __half* w, __half* y, float* r, int cols, float eps) {
+  __shared__ float shared[32];
+  int64_t base = (int64_t)blockIdx.x * cols;
+  float ss = 0.f;
+  for (int c = threadIdx.x * V; c < cols; c += blockDim.x * V) {
+    Vec<V> xv = load<V>(x + base + c);
+#pragma unroll
+    for (int j = 0; j < V; j++) {
+      float v = __half2float(xv.v[j]);
+      ss += v * v;
+    }
+  }
+  float inv = rsqrtf(blockSum(ss, shared) / cols + eps);
+  if (threadIdx.x == 0) r[blockIdx.x] = inv;
+  for (int c = threadIdx.x * V; c < cols; c += blockDim.x * V) {
+    Vec<V> xv = load<V>(x + base + c), wv = load<V>(w + c), out;
+#pragma unroll
+    for (int j = 0; j < V; j++) out.v[j] = __float2half(__half2float(wv.v[j]) * (__half2float(xv.v[j]) * inv));
+    store<V>(y + base + c, out);
+  }
+}
+
+// dx = residual + g r - x (r^3 / cols) sum(g x), g = dy w: the gradient of rmsNormKernel's y plus the residual branch's.
+template <int V>
+__global__ void rmsNormBackwardKernel(const __half* dy, const __half* x, const __half* w, const float* r,
+                                      const __half* residual, __half* dx, int cols) {
+  __shared__ float shared[32];
+  int64_t base = (int64_t)blockIdx.x * cols;
+  float dot = 0.f;
+  for (int c = threadIdx.x * V; c < cols; c += blockDim.x * V) {
+    Vec<V> dv = load<V>(dy + base + c), xv = load<V>(x + base + c), wv = load<V>(w + c);
+#pragma unroll
+    for (int j = 0; j < V; j++) dot += __half2float(dv.v[j]) * __half2float(wv.v[j]) * __half2float(xv.v[j]);
+  }
+  float inv = r[blockIdx.x];
+  float k = blockSum(dot, shared) * inv * inv * inv / cols;
+  for (int c = threadIdx.x * V; c < cols; c += blockDim.x * V) {
+    Vec<V> dv = load<V>(dy + base + c), xv = load<V>(x + base + c), wv = load<V>(w + c);
+    Vec<V> rv = load<V>(residual + base + c), out;
+#pragma unroll
+    for (int j = 0; j < V; j++) {
+      float g = __half2float(dv.v[j]) * __half2float(wv.v[j]);
+      out.v[j] = __float2half(__half2float(rv.v[j]) + g * inv - __half2float(xv.v[j]) * k);
+    }
+    store<V>(dx + base + c, out);
+  }
+}
+
+__device__ __forceinline__ float sigmoid(float g) { return 1.f / (1.f + __expf(-g)); }
+
+// s = silu(g) u from gu = [rows, 2 inter] (gate then up in each row), V values a thread.
+template <int V>
+__global__ void swigluKernel(const __half* gu, __half* s, int64_t rows, int inter) {
+  int64_t groups = rows * (inter / V);
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < groups; i += (int64_t)gridDim.x * blockDim.x) {
+    int64_t row = i / (inter / V);
+    int col = (int)(i % (inter / V)) * V;
+    Vec<V> gv = load<V>(gu + row * 2 * inter + col), uv = load<V>(gu + row * 2 * inter + inter + col), out;
+#pragma unroll
+    for (int j = 0; j < V; j++) {
+      float g = __half2float(gv.v[j]);
+      out.v[j] = __float2half(g * sigmoid(g) * __half2float(uv.v[j]));
+    }
+    store<V>(s + row * inter + col, out);
+  }
+}
+
+// dgu = [ds u silu'(g), ds silu(g)] for s = silu(g) u.
+template <int V>
+__global__ void swigluBackwardKernel(const __half* ds, const __half* gu, __half* dgu, int64_t rows, int inter) {
+  int64_t groups = rows * (inter / V);
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < groups; i += (int64_t)gridDim.x * blockDim.x) {
+    int64_t row = i / (inter / V);
+    int col = (int)(i % (inter / V)) * V;
+    int64_t at = row * 2 * inter + col;
+    Vec<V> gv = load<V>(gu + at), uv = load<V>(gu + at + inter), dv = load<V>(ds + row * inter + col), dg, du;
+#pragma unroll
+    for (int j = 0; j < V; j++) {
+      float g = __half2float(gv.v[j]);
+      float d = __half2float(dv.v[j]);
+      float sg = sigmoid(g);
+      dg.v[j] = __float2half(d * __half2float(uv.v[j]) * sg * (1.f + g * (1.f - sg)));
+      du.v[j] = __float2half(d * g * sg);
+    }
+    store<V>(dgu + at, dg);
+    store<V>(dgu + at + inter, du);
+  }
+}
+
+int blocksFor(int64_t work) {
+  int64_t blocks = (work + kThreads - 1) / kThreads;
+  return (int)(blocks < 65536 ? (blocks < 1 ? 1 : blocks) : 65536);
+}
+
+struct Pointers {
+  void* p[6] = {};
+  int n = 0;
+  // 16-byte accesses need every tensor 16-byte aligned and rows of a multiple of 8 values
+  bool wide(int64_t width) const {
+    if (width % 8 != 0) return false;
+    for (int i = 0; i < n; i++) {
+      if (reinterpret_cast<uintptr_t>(p[i]) % 16 != 0) return false;
+    }
+    return true;
+  }
+};
+
+// The device pointers of handles (dtypes in order); false with the error set.
+bool pointers(JNIEnv* env, jlongArray handles, std::initializer_list<Dtype> dtypes,
+              std::initializer_list<const char*> names, Pointers* out) {
+  if (!djl_tensors::loadTorch()) return false;
+  int n = env->GetArrayLength(handles);
+  if (n != (int)dtypes.size()) {
+    return fail("expected " + std::to_string(dtypes.size()) + " tensors, got " + std::to_string(n));
+  }
+  jlong h[6];
+  env->GetLongArrayRegion(handles, 0, n, h);
+  auto d = dtypes.begin();
+  auto name = names.begin();
+  for (int i = 0; i < n; i++, ++d, ++name) {
+    if (!djl_tensors::pointer(env, h[i], *d, *name, &out->p[i])) return false;
+  }
+  out->n = n;
+  return true;
+}
+
+jstring launched(JNIEnv* env) {
+  return check(cudaGetLastError(), "kernel launch") ? nullptr : djl_tensors::error(env);
+}
+
+}  // namespace
+
+extern "C" {
+
+// tensors: x, w, y (fp16), r (fp32); rows x cols. Null on success, else why nothing ran.
+JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_rmsNorm(JNIEnv* env, jclass, jlongArray tensors,
+                                                                              jlong rows, jint cols, jfloat eps) {
+  Pointers t;
+  if (!pointers(env, tensors, {Dtype::kHalf, Dtype::kHalf, Dtype::kHalf, Dtype::kFloat}, {"x", "weight", "y", "r"},
+                &t)) {
+    return djl_tensors::error(env);
+  }
+  auto x = (const __half*)t.p[0];
+  auto w = (const __half*)t.p[1];
+  auto y = (__half*)t.p[2];
+  auto r = (float*)t.p[3];
+  if (t.wide(cols)) {
+    rmsNormKernel<8><<<(unsigned)rows, kThreads, 0, cudaStreamLegacy>>>(x, w, y, r, cols, eps);
+  } else {
+    rmsNormKernel<1><<<(unsigned)rows, kThreads, 0, cudaStreamLegacy>>>(x, w, y, r, cols, eps);
+  }
+  return launched(env);
+}
+
+// tensors: dy, x, w (fp16), r (fp32), residual, dx (fp16).
+JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_rmsNormBackward(JNIEnv* env, jclass,
+                                                                                      jlongArray tensors, jlong rows,
+                                                                                      jint cols) {
+  Pointers t;
+  if (!pointers(env, tensors, {Dtype::kHalf, Dtype::kHalf, Dtype::kHalf, Dtype::kFloat, Dtype::kHalf, Dtype::kHalf},
+                {"dy", "x", "weight", "r", "residual", "dx"}, &t)) {
+    return djl_tensors::error(env);
+  }
+  auto dy = (const __half*)t.p[0];
+  auto x = (const __half*)t.p[1];
+  auto w = (const __half*)t.p[2];
+  auto r = (const float*)t.p[3];
+  auto residual = (const __half*)t.p[4];
+  auto dx = (__half*)t.p[5];
+  if (t.wide(cols)) {
+    rmsNormBackwardKernel<8><<<(unsigned)rows, kThreads, 0, cudaStreamLegacy>>>(dy, x, w, r, residual, dx, cols);
+  } else {
+    rmsNormBackwardKernel<1><<<(unsigned)rows, kThreads, 0, cudaStreamLegacy>>>(dy, x, w, r, residual, dx, cols);
+  }
+  return launched(env);
+}
+
+// tensors: gu [rows, 2 inter], s [rows, inter].
+JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_swiglu(JNIEnv* env, jclass, jlongArray tensors,
+                                                                             jlong rows, jint inter) {
+  Pointers t;
+  if (!pointers(env, tensors, {Dtype::kHalf, Dtype::kHalf}, {"gate_up", "s"}, &t)) return djl_tensors::error(env);
+  auto gu = (const __half*)t.p[0];
+  auto s = (__half*)t.p[1];
+  if (t.wide(inter)) {
+    swigluKernel<8><<<blocksFor(rows * inter / 8), kThreads, 0, cudaStreamLegacy>>>(gu, s, rows, inter);
+  } else {
+    swigluKernel<1><<<blocksFor(rows * inter), kThreads, 0, cudaStreamLegacy>>>(gu, s, rows, inter);
+  }
+  return launched(env);
+}
+
+// tensors: ds [rows, inter], gu [rows, 2 inter], dgu [rows, 2 inter].
+JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_swigluBackward(JNIEnv* env, jclass,
+                                                                                     jlongArray tensors, jlong rows,
+                                                                                     jint inter) {
+  Pointers t;
+  if (!pointers(env, tensors, {Dtype::kHalf, Dtype::kHalf, Dtype::kHalf}, {"ds", "gate_up", "dgate_up"}, &t)) {
+    return djl_tensors::error(env);
+  }
+  auto ds = (const __half*)t.p[0];
+  auto gu = (const __half*)t.p[1];
+  auto dgu = (__half*)t.p[2];
+  if (t.wide(inter)) {
+    swigluBackwardKernel<8><<<blocksFor(rows * inter / 8), kThreads, 0, cudaStreamLegacy>>>(ds, gu, dgu, rows, inter);
+  } else {
+    swigluBackwardKernel<1><<<blocksFor(rows * inter), kThreads, 0, cudaStreamLegacy>>>(ds, gu, dgu, rows, inter);
+  }
+  return launched(env);
+}
+
+}  // extern "C"

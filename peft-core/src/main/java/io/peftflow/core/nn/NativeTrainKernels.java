@@ -1,0 +1,132 @@
+package io.peftflow.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import io.peftflow.core.PeftCoreException;
+import io.peftflow.core.device.NativeLibraries;
+
+/**
+ * The Llama training layer's fused elementwise kernels from the project's CUDA library
+ * ({@code peft-core/src/main/cuda/train_kernels.cu}, {@code libpeftflow_train.so}): RMSNorm forward and backward and
+ * SwiGLU forward and backward, each one kernel where TorchScript runs 4 to 6 over the same rows. Why: the hand-written
+ * layer backward made a training step on an H100 GPU-bound, and these elementwise passes are a large share of its GPU
+ * time (docs/BENCHMARKS.md, issue 25). Used by {@link Kernels#llamaLayerTrain} and {@link Kernels#llamaLayerBackward}
+ * where the library is configured ({@value #PROPERTY} or {@value #ENVIRONMENT}: its path) and the activations are
+ * fp16 on a GPU; every other case runs the layer as one TorchScript call.
+ */
+public final class NativeTrainKernels {
+    static final String PROPERTY = "peftflow.train.native";
+    static final String ENVIRONMENT = "PEFTFLOW_TRAIN_NATIVE";
+
+    private static volatile boolean enabled = true;
+    private static final String LIBRARY;
+    private static final String FAILURE;
+
+    static {
+        String library = null;
+        String failure = null;
+        try {
+            library = NativeLibraries.loadConfigured(PROPERTY, ENVIRONMENT);
+        } catch (PeftCoreException e) {
+            failure = e.getMessage();
+        }
+        LIBRARY = library;
+        FAILURE = failure;
+    }
+
+    private NativeTrainKernels() {
+    }
+
+    /** The configured library's path, or null where none is. */
+    public static String library() {
+        return LIBRARY;
+    }
+
+    /** Turns the kernels off or on for this process (benchmarks and checks compare both paths in one run). */
+    public static void enable(boolean on) {
+        enabled = on;
+    }
+
+    /**
+     * Whether a layer with activations like {@code h} runs through these kernels; a configured library that is missing
+     * or does not load fails here, naming the file.
+     */
+    static boolean serves(NDArray h) {
+        if (FAILURE != null) {
+            throw new PeftCoreException(FAILURE);
+        }
+        return LIBRARY != null && enabled && h.getDevice().isGpu() && h.getDataType() == DataType.FLOAT16;
+    }
+
+    /** {@code [weight * x / rms(x), 1 / rms(x)]} over the last axis: fp16 like {@code x}, and fp32 {@code [..., 1]}. */
+    static NDList rmsNorm(NDArray x, NDArray weight, float eps) {
+        long cols = x.getShape().tail();
+        long rows = x.size() / cols;
+        NDArray y = x.getManager().create(x.getShape(), DataType.FLOAT16);
+        NDArray r = x.getManager().create(rowShape(x.getShape()), DataType.FLOAT32);
+        check("RMSNorm", rmsNorm(handles(x, weight, y, r), rows, Math.toIntExact(cols), eps), y, r);
+        return new NDList(y, r);
+    }
+
+    /**
+     * {@code residual} plus the gradient of {@link #rmsNorm}'s output for {@code dy} with respect to {@code x}, shaped
+     * like {@code x} ({@code dy} may be its rows flattened).
+     */
+    static NDArray rmsNormBackward(NDArray dy, NDArray x, NDArray weight, NDArray r, NDArray residual) {
+        long cols = x.getShape().tail();
+        NDArray dx = x.getManager().create(x.getShape(), DataType.FLOAT16);
+        check("RMSNorm backward", rmsNormBackward(handles(dy, x, weight, r, residual, dx), x.size() / cols,
+                Math.toIntExact(cols)), dx);
+        return dx;
+    }
+
+    /** {@code silu(gate) * up} for {@code gateUp = [..., gate | up]}. */
+    static NDArray swiglu(NDArray gateUp) {
+        Shape shape = gateUp.getShape();
+        long inter = shape.tail() / 2;
+        NDArray s = gateUp.getManager().create(shape.slice(0, shape.dimension() - 1).add(inter), DataType.FLOAT16);
+        check("SwiGLU", swiglu(handles(gateUp, s), gateUp.size() / (2 * inter), Math.toIntExact(inter)), s);
+        return s;
+    }
+
+    /** The gradient {@code [..., dgate | dup]} of {@link #swiglu} for {@code ds} (rows of {@code inter} values). */
+    static NDArray swigluBackward(NDArray ds, NDArray gateUp) {
+        long inter = gateUp.getShape().tail() / 2;
+        NDArray dgu = gateUp.getManager().create(gateUp.getShape(), DataType.FLOAT16);
+        check("SwiGLU backward", swigluBackward(handles(ds, gateUp, dgu), gateUp.size() / (2 * inter),
+                Math.toIntExact(inter)), dgu);
+        return dgu;
+    }
+
+    private static Shape rowShape(Shape x) {
+        return x.slice(0, x.dimension() - 1).add(1);
+    }
+
+    private static long[] handles(NDArray... arrays) {
+        long[] out = new long[arrays.length];
+        for (int i = 0; i < arrays.length; i++) {
+            out[i] = ((PtNDArray) arrays[i]).getHandle();
+        }
+        return out;
+    }
+
+    private static void check(String kernel, String error, NDArray... outputs) {
+        if (error != null) {
+            for (NDArray o : outputs) {
+                o.close();
+            }
+            throw new PeftCoreException("native " + kernel + " (" + LIBRARY + ") failed: " + error);
+        }
+    }
+
+    private static native String rmsNorm(long[] tensors, long rows, int cols, float eps);
+
+    private static native String rmsNormBackward(long[] tensors, long rows, int cols);
+
+    private static native String swiglu(long[] tensors, long rows, int inter);
+
+    private static native String swigluBackward(long[] tensors, long rows, int inter);
+}

@@ -1,0 +1,204 @@
+package io.peftflow.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.IValue;
+
+/**
+ * The training layer of {@link Kernels#llamaLayerTrain} / {@link Kernels#llamaLayerBackward} with its RMSNorms and
+ * SwiGLU run by {@link NativeTrainKernels} between the TorchScript segments {@code kernels.py}'s
+ * {@code llama_layer_train} and {@code llama_layer_backward} are composed of (the same segments, so the two paths
+ * differ only in those kernels): forward {@code train_attention}, {@code train_gate_up}, {@code train_down}; backward
+ * {@code linear_backward} (down), {@code backward_gate_up}, {@code backward_attention}.
+ */
+final class SegmentedLlamaLayer {
+    private static final int Q = 0;
+    private static final int O = 3;
+    private static final int GATE = 4;
+    private static final int UP = 5;
+    private static final int DOWN = 6;
+
+    private SegmentedLlamaLayer() {
+    }
+
+    /**
+     * What the backward reads: both norms' 1/rms, the residual between the branches, gate|up, down's x A^T and the
+     * two segments' lists (inside libtorch).
+     */
+    static final class Activations implements Kernels.SavedActivations {
+        private NDArray r1;
+        private NDArray r2;
+        private NDArray h2;
+        private NDArray gateUp;
+        private NDArray downXa;
+        private IValue gateUpList;
+        private IValue attentionList;
+
+        private Activations(NDArray r1, NDArray r2, NDArray h2, NDArray gateUp, NDArray downXa, IValue gateUpList,
+                            IValue attentionList) {
+            this.r1 = r1;
+            this.r2 = r2;
+            this.h2 = h2;
+            this.gateUp = gateUp;
+            this.downXa = downXa;
+            this.gateUpList = gateUpList;
+            this.attentionList = attentionList;
+        }
+
+        private void requireHeld() {
+            if (h2 == null) {
+                throw new IllegalStateException("layer activations already used or freed");
+            }
+        }
+
+        @Override
+        public void close() {
+            if (h2 == null) {
+                return;
+            }
+            for (AutoCloseable c : new AutoCloseable[] {r1, r2, h2, gateUp, downXa, gateUpList, attentionList}) {
+                if (c instanceof NDArray a) {
+                    a.close();
+                } else if (c instanceof IValue v) {
+                    v.close();
+                }
+            }
+            r1 = r2 = h2 = gateUp = downXa = null;
+            gateUpList = attentionList = null;
+        }
+    }
+
+    static Kernels.LayerTrace train(NDArray h, NDArray inputNorm, NDArray qkv, NDArray o, NDArray postNorm,
+                                    NDArray gateUp, NDArray down, float eps, NDArray cos, NDArray sin,
+                                    LowRank[] updates) {
+        PtNDManager manager = (PtNDManager) h.getManager();
+        NDList xr1 = rmsNorm(h, inputNorm, eps);
+        IValue[] attention = tuple(Kernels.runNoGrad("train_attention", Kernels.ivalues(Kernels.layerInputs(
+                new NDArray[] {h, xr1.get(0), qkv, o, cos, sin}, updates, Q, O + 1, h))));
+        xr1.get(0).close();
+        NDArray h2 = tensor(attention[0], manager);
+        NDList xr2 = rmsNorm(h2, postNorm, eps);
+        IValue[] mlp = tuple(Kernels.runNoGrad("train_gate_up", Kernels.ivalues(Kernels.layerInputs(
+                new NDArray[] {xr2.get(0), gateUp}, updates, GATE, UP + 1, h))));
+        xr2.get(0).close();
+        NDArray gu = tensor(mlp[0], manager);
+        NDArray s = swiglu(gu);
+        IValue[] out = tuple(Kernels.runNoGrad("train_down", Kernels.ivalues(Kernels.layerInputs(
+                new NDArray[] {h2, s, down}, updates, DOWN, DOWN + 1, h))));
+        s.close();
+        return new Kernels.LayerTrace(tensor(out[0], manager), new Activations(xr1.get(1), xr2.get(1), h2, gu,
+                tensor(out[1], manager), mlp[1], attention[1]));
+    }
+
+    static NDList backward(NDArray dOut, NDArray h, NDArray inputNorm, NDArray qkv, NDArray o, NDArray postNorm,
+                           NDArray gateUp, NDArray down, NDArray cos, NDArray sin, Activations saved,
+                           LowRank[] updates) {
+        saved.requireHeld();
+        PtNDManager manager = (PtNDManager) dOut.getManager();
+        try {
+            // SwiGLU's product again, only where down's LoRA A needs it
+            NDArray s = updates[DOWN].a() == null ? null : swiglu(saved.gateUp);
+            NDList dd = list(Kernels.runNoGrad("linear_backward", Kernels.ivalues(Kernels.layerInputs(new NDArray[] {
+                dOut, down, s == null ? Kernels.empty(dOut.getDevice(), dOut.getDataType()) : s, saved.downXa},
+                updates, DOWN, DOWN + 1, h))), manager);
+            if (s != null) {
+                s.close();
+            }
+            NDArray dgu = swigluBackward(dd.get(0), saved.gateUp);
+            dd.get(0).close();
+            IValue[] gateUpIn = Kernels.ivalues(Kernels.layerInputs(new NDArray[] {dgu, gateUp}, updates, GATE,
+                    UP + 1, h));
+            NDList dg = list(Kernels.runNoGrad("backward_gate_up", insert(gateUpIn, 2, take(saved, true))), manager);
+            dgu.close();
+            NDArray dh2 = rmsNormBackward(dg.get(0), saved.h2, postNorm, saved.r2, dOut);
+            dg.get(0).close();
+            IValue[] attentionIn = Kernels.ivalues(Kernels.layerInputs(new NDArray[] {dh2, qkv, o, cos, sin}, updates,
+                    Q, O + 1, h));
+            NDList da = list(Kernels.runNoGrad("backward_attention", insert(attentionIn, 5, take(saved, false))),
+                    manager);
+            NDArray dh = rmsNormBackward(da.get(0), h, inputNorm, saved.r1, dh2);
+            da.get(0).close();
+            dh2.close();
+            NDList grads = new NDList(1 + 2 * updates.length);
+            grads.add(dh);
+            grads.addAll(da.subNDList(1));
+            grads.addAll(dg.subNDList(1));
+            grads.addAll(dd.subNDList(1));
+            return grads;
+        } finally {
+            saved.close();
+        }
+    }
+
+    static NDList rmsNorm(NDArray x, NDArray weight, float eps) {
+        if (NativeTrainKernels.serves(x)) {
+            return NativeTrainKernels.rmsNorm(x, weight, eps);
+        }
+        IValue[] yr = tuple(Kernels.runNoGrad("rms_norm_r", Kernels.ivalues(new NDArray[] {x, weight,
+                Scalars.constant(x, eps)})));
+        PtNDManager manager = (PtNDManager) x.getManager();
+        return new NDList(tensor(yr[0], manager), tensor(yr[1], manager));
+    }
+
+    static NDArray rmsNormBackward(NDArray dy, NDArray x, NDArray weight, NDArray r, NDArray residual) {
+        if (NativeTrainKernels.serves(x)) {
+            return NativeTrainKernels.rmsNormBackward(dy, x, weight, r, residual);
+        }
+        return tensor(Kernels.runNoGrad("rms_norm_backward", Kernels.ivalues(new NDArray[] {dy.reshape(x.getShape()),
+                x, weight, r, residual})), (PtNDManager) x.getManager());
+    }
+
+    static NDArray swiglu(NDArray gateUp) {
+        if (NativeTrainKernels.serves(gateUp)) {
+            return NativeTrainKernels.swiglu(gateUp);
+        }
+        return tensor(Kernels.runNoGrad("swiglu_packed", Kernels.ivalues(new NDArray[] {gateUp})),
+                (PtNDManager) gateUp.getManager());
+    }
+
+    static NDArray swigluBackward(NDArray ds, NDArray gateUp) {
+        if (NativeTrainKernels.serves(gateUp)) {
+            return NativeTrainKernels.swigluBackward(ds, gateUp);
+        }
+        return tensor(Kernels.runNoGrad("swiglu_backward", Kernels.ivalues(new NDArray[] {ds, gateUp})),
+                (PtNDManager) gateUp.getManager());
+    }
+
+    /** A segment's list, handed over to the call that consumes it. */
+    private static IValue take(Activations saved, boolean gateUpList) {
+        IValue v = gateUpList ? saved.gateUpList : saved.attentionList;
+        if (gateUpList) {
+            saved.gateUpList = null;
+        } else {
+            saved.attentionList = null;
+        }
+        return v;
+    }
+
+    private static IValue[] insert(IValue[] args, int at, IValue value) {
+        IValue[] out = new IValue[args.length + 1];
+        System.arraycopy(args, 0, out, 0, at);
+        out[at] = value;
+        System.arraycopy(args, at, out, at + 1, args.length - at);
+        return out;
+    }
+
+    private static IValue[] tuple(IValue out) {
+        try (out) {
+            return out.toIValueTuple();
+        }
+    }
+
+    private static NDArray tensor(IValue v, PtNDManager manager) {
+        try (v) {
+            return v.toTensor(manager);
+        }
+    }
+
+    private static NDList list(IValue v, PtNDManager manager) {
+        try (v) {
+            return v.toNDList(manager);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.peftflow.core.nn;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * The GPU check of {@link NativeTrainKernels} (the Java tests cannot reach CUDA): each kernel against the TorchScript
+ * ops it replaces, on random fp16 inputs of the TinyLlama-1.1B and Llama-2-7B training shapes (8 x 512 and 4 x 1024
+ * rows), the largest difference against the largest reference value (bound 1e-2: both sides round to fp16, at
+ * different points), and each side's time per call (median of 7 synchronised batches of 20).
+ * Usage: {@code -Dpeftflow.train.native=libpeftflow_train.so NativeTrainKernelsCheck}; prints CHECK and TIME lines and
+ * exits 1 on a failed check.
+ */
+public final class NativeTrainKernelsCheck {
+    private static final double BOUND = 1e-2;
+
+    private NativeTrainKernelsCheck() {
+    }
+
+    public static void main(String[] args) {
+        if (NativeTrainKernels.library() == null) {
+            throw new IllegalStateException("no native training library configured (-Dpeftflow.train.native)");
+        }
+        boolean ok = true;
+        try (NDManager m = NDManager.newBaseManager(Device.gpu())) {
+            for (long[] shape : new long[][] {{4096, 2048, 5632}, {4096, 4096, 11008}}) {
+                ok &= check(m, shape[0], shape[1], shape[2]);
+            }
+        }
+        System.out.println(ok ? "ALL CHECKS PASS" : "A CHECK FAILED");
+        System.exit(ok ? 0 : 1);
+    }
+
+    private static boolean check(NDManager m, long rows, long hidden, long inter) {
+        String at = rows + " x " + hidden + " (inter " + inter + ")";
+        NDArray x = half(m, new Shape(8, rows / 8, hidden), 1);
+        NDArray w = half(m, new Shape(hidden), 0.1).add(1);
+        NDArray dy = half(m, new Shape(rows, hidden), 0.01);
+        NDArray residual = half(m, new Shape(8, rows / 8, hidden), 0.01);
+        NDArray gu = half(m, new Shape(8, rows / 8, 2 * inter), 2);
+        NDArray ds = half(m, new Shape(rows, inter), 0.01);
+        NDList yr = both(() -> SegmentedLlamaLayer.rmsNorm(x, w, 1e-5f), "RMSNorm " + at);
+        boolean ok = compare("RMSNorm y " + at, yr.get(0), yr.get(2));
+        ok &= compare("RMSNorm 1/rms " + at, yr.get(1), yr.get(3));
+        NDArray r = yr.get(1);
+        NDList dx = both(() -> new NDList(SegmentedLlamaLayer.rmsNormBackward(dy, x, w, r, residual)),
+                "RMSNorm backward " + at);
+        ok &= compare("RMSNorm backward " + at, dx.get(0), dx.get(1));
+        NDList s = both(() -> new NDList(SegmentedLlamaLayer.swiglu(gu)), "SwiGLU " + at);
+        ok &= compare("SwiGLU " + at, s.get(0), s.get(1));
+        NDList dgu = both(() -> new NDList(SegmentedLlamaLayer.swigluBackward(ds, gu)), "SwiGLU backward " + at);
+        ok &= compare("SwiGLU backward " + at, dgu.get(0), dgu.get(1));
+        return ok;
+    }
+
+    private static NDArray half(NDManager m, Shape shape, double scale) {
+        return m.randomNormal(0, (float) scale, shape, DataType.FLOAT32).toType(DataType.FLOAT16, false);
+    }
+
+    /** The TorchScript result, then the native one (each list's arrays in order), with each side's time. */
+    private static NDList both(Supplier<NDList> op, String what) {
+        NativeTrainKernels.enable(false);
+        NDList reference = op.get();
+        double referenceMs = time(op);
+        NativeTrainKernels.enable(true);
+        NDList nativeOut = op.get();
+        double nativeMs = time(op);
+        System.out.printf(Locale.ROOT, "TIME %s: TorchScript %.3f ms, native %.3f ms (%.2fx)%n", what, referenceMs,
+                nativeMs, referenceMs / nativeMs);
+        NDList out = new NDList();
+        out.addAll(reference);
+        out.addAll(nativeOut);
+        return out;
+    }
+
+    private static double time(Supplier<NDList> op) {
+        double[] ms = new double[7];
+        for (int b = 0; b < ms.length; b++) {
+            sync(op.get());
+            long t0 = System.nanoTime();
+            NDList last = null;
+            for (int i = 0; i < 20; i++) {
+                if (last != null) {
+                    last.close();
+                }
+                last = op.get();
+            }
+            sync(last);
+            ms[b] = (System.nanoTime() - t0) / 1e6 / 20;
+        }
+        Arrays.sort(ms);
+        return ms[ms.length / 2];
+    }
+
+    private static void sync(NDList out) {
+        out.get(0).sum().getFloat();
+        out.close();
+    }
+
+    private static boolean compare(String what, NDArray reference, NDArray candidate) {
+        NDArray ref = reference.toType(DataType.FLOAT32, false);
+        float scale = ref.abs().max().getFloat();
+        float diff = ref.sub(candidate.toType(DataType.FLOAT32, false).reshape(ref.getShape())).abs().max()
+                .getFloat();
+        boolean ok = diff <= BOUND * scale && Float.isFinite(diff);
+        System.out.printf(Locale.ROOT, "CHECK %s: max |diff| %.3g of max |reference| %.3g (%s)%n", what, diff, scale,
+                ok ? "PASS" : "FAIL");
+        return ok;
+    }
+}
