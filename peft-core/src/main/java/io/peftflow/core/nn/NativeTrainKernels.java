@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.device.NativeLibraries;
 
@@ -65,8 +68,8 @@ public final class NativeTrainKernels {
     static NDList rmsNorm(NDArray x, NDArray weight, float eps) {
         long cols = x.getShape().tail();
         long rows = x.size() / cols;
-        NDArray y = x.getManager().create(x.getShape(), DataType.FLOAT16);
-        NDArray r = x.getManager().create(rowShape(x.getShape()), DataType.FLOAT32);
+        NDArray y = empty(x, x.getShape(), DataType.FLOAT16);
+        NDArray r = empty(x, rowShape(x.getShape()), DataType.FLOAT32);
         check("RMSNorm", rmsNorm(handles(x, weight, y, r), rows, Math.toIntExact(cols), eps), y, r);
         return new NDList(y, r);
     }
@@ -77,7 +80,7 @@ public final class NativeTrainKernels {
      */
     static NDArray rmsNormBackward(NDArray dy, NDArray x, NDArray weight, NDArray r, NDArray residual) {
         long cols = x.getShape().tail();
-        NDArray dx = x.getManager().create(x.getShape(), DataType.FLOAT16);
+        NDArray dx = empty(x, x.getShape(), DataType.FLOAT16);
         check("RMSNorm backward", rmsNormBackward(handles(dy, x, weight, r, residual, dx), x.size() / cols,
                 Math.toIntExact(cols)), dx);
         return dx;
@@ -87,7 +90,7 @@ public final class NativeTrainKernels {
     static NDArray swiglu(NDArray gateUp) {
         Shape shape = gateUp.getShape();
         long inter = shape.tail() / 2;
-        NDArray s = gateUp.getManager().create(shape.slice(0, shape.dimension() - 1).add(inter), DataType.FLOAT16);
+        NDArray s = empty(gateUp, shape.slice(0, shape.dimension() - 1).add(inter), DataType.FLOAT16);
         check("SwiGLU", swiglu(handles(gateUp, s), gateUp.size() / (2 * inter), Math.toIntExact(inter)), s);
         return s;
     }
@@ -95,10 +98,16 @@ public final class NativeTrainKernels {
     /** The gradient {@code [..., dgate | dup]} of {@link #swiglu} for {@code ds} (rows of {@code inter} values). */
     static NDArray swigluBackward(NDArray ds, NDArray gateUp) {
         long inter = gateUp.getShape().tail() / 2;
-        NDArray dgu = gateUp.getManager().create(gateUp.getShape(), DataType.FLOAT16);
+        NDArray dgu = empty(gateUp, gateUp.getShape(), DataType.FLOAT16);
         check("SwiGLU backward", swigluBackward(handles(ds, gateUp, dgu), gateUp.size() / (2 * inter),
                 Math.toIntExact(inter)), dgu);
         return dgu;
+    }
+
+    /** An uninitialised array on {@code like}'s device, in its manager (each kernel writes every element). */
+    private static NDArray empty(NDArray like, Shape shape, DataType dtype) {
+        return JniUtils.createEmptyNdArray((PtNDManager) like.getManager(), shape, dtype, like.getDevice(),
+                SparseFormat.DENSE);
     }
 
     private static Shape rowShape(Shape x) {
