@@ -3,7 +3,8 @@
 # safetensors, ~13.5 GB) once, then ROUNDS rounds (default 3) of peft-core (loads it to fp16 on the GPU) and HF PEFT
 # bf16+SDPA (from_pretrained to the GPU), alternating who goes first, LoRA r=16 alpha=32 on q,k,v,o at batch
 # BATCH x SEQ (default 4 x 1024); each run reports its load time, host peak RSS, tokens/s and device-memory peak;
-# medians.py computes the medians and ratios from this log. NATIVE=1 adds a third contender each round, peft-core with
+# medians.py computes the medians and ratios from this log (FIRST_ROUND and LOG split the rounds over device calls:
+# bench/rounds.sh, gpu-common.sh). NATIVE=1 adds a third contender each round, peft-core with
 # the training layer's fused CUDA kernels (-Dpeftflow.train.native=$TRAIN_NATIVE, see gpu-run.sh).
 # Usage (after staging, carrying .bench-cp): [ROUNDS=3 BATCH=4 SEQ=1024 LAYERS=32] bench/train-throughput/gpu-7b.sh
 # [steps=10] [warmup=3]; the summary goes to $OUT/train-throughput.log, the raw logs to $OUT/raw-7b.tar.gz.

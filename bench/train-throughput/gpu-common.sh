@@ -2,7 +2,7 @@
 # 2.5.1 cu124 once, sets DJL's environment, and defines `peak` (a run with its device-memory peak), `core` (a
 # peft-core TrainThroughputBench run), `jvm` (a Java main class), `train_lora` (a TrainCommand run) and `rounds`
 # (contenders alternated over rounds). Lines go to $LOG; each run's whole output to $RAW/<label>.log.
-LOG=${OUT:-/tmp}/train-throughput.log
+LOG=${LOG:-${OUT:-/tmp}/train-throughput.log}   # a LOG outside $OUT keeps one log over several device calls
 RAW=/tmp/raw
 mkdir -p "$RAW"
 if [ ! -f /root/libtorch/libtorch.so ]; then
