@@ -146,6 +146,10 @@ class DeploymentConsistencyTest {
         assertTrue(pod.path("tolerations").toString().contains("\"key\":\"nvidia.com/gpu\""), pod.path("tolerations").toString());
         assertFalse(pod.path("nodeSelector").isEmpty());
         assertTrue(container.path("image").asText().endsWith("-gpu"), "the CUDA image");
+        // ... which trains with peft-core's fused CUDA kernels it installs; the manifest leaves their path alone.
+        String kernels = NativeLibraryImage.assertInstalled("trainer-service",
+                "peft-core/src/main/java/io/peftflow/core/nn/NativeTrainKernels.java");
+        assertFalse(container.path("env").toString().contains("\"" + kernels + "\""), "the worker sets " + kernels + " again");
         JsonNode trigger = scaledJob.at("/spec/triggers/0");
         assertEquals("postgresql", trigger.path("type").asText());
         String database = container.path("env").findValues("value").stream().map(JsonNode::asText)

@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,8 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GpuInferenceTest {
     private static final String MODULE = "inference-service";
     private static final String GPU = "nvidia.com~1gpu";
-    private static final Pattern ENV_LINE = Pattern.compile("(?m)^ENV (\\w+)=(\\S+)$");
-    private static final Pattern COPY_FROM = Pattern.compile("(?m)^COPY --from=([\\w-]+) (\\S+) (\\S+)$");
 
     private static Container inference(String overlay) {
         return Container.inOverlay(overlay).stream().filter(c -> c.owner().equals("Deployment/" + MODULE)).findFirst()
@@ -45,28 +42,8 @@ class GpuInferenceTest {
                 c + ": peftflow.inference.device " + c.env().get("PEFTFLOW_INFERENCE_DEVICE"));
 
         // The variable the engine is turned on by, as peft-core reads it, is the one the image sets to the file it installs.
-        Matcher name = Pattern.compile("ENVIRONMENT = \"(\\w+)\"").matcher(
-                Repository.read("peft-core/src/main/java/io/peftflow/core/model/NativeLlamaDecode.java"));
-        assertTrue(name.find());
-        String variable = name.group(1);
-        String dockerfile = Repository.read(MODULE + "/src/main/docker/Dockerfile.gpu");
-        String path = env(dockerfile, variable);
-        assertNotNull(path, "Dockerfile.gpu sets " + variable);
-        Matcher copy = COPY_FROM.matcher(dockerfile);
-        boolean installed = false;
-        while (copy.find()) {
-            if (copy.group(3).equals("${" + variable + "}") || copy.group(3).equals(path)) {
-                installed = true;
-                // ... from the build stage that compiles peft-core's engine into that file.
-                Matcher stage = Pattern.compile("(?ms)^FROM \\S+ AS " + Pattern.quote(copy.group(1)) + "$(.*?)^FROM ")
-                        .matcher(dockerfile);
-                assertTrue(stage.find(), "build stage " + copy.group(1));
-                String dir = copy.group(2).substring(0, copy.group(2).lastIndexOf('/'));
-                assertTrue(stage.group(1).contains("peft-core/src/main/cuda/")
-                        && stage.group(1).contains("build.sh " + dir), "stage " + copy.group(1) + " builds " + copy.group(2));
-            }
-        }
-        assertTrue(installed, "Dockerfile.gpu copies the library to " + path);
+        String variable = NativeLibraryImage.assertInstalled(MODULE,
+                "peft-core/src/main/java/io/peftflow/core/model/NativeLlamaDecode.java");
         // The manifest leaves the image's setting alone (one home for the path).
         assertFalse(c.env().containsKey(variable), c + " sets " + variable + " again");
         assertFalse(c.env().values().stream().anyMatch(v -> v != null && v.contains("-Dpeftflow.decode.native")), c.toString());
@@ -134,16 +111,6 @@ class GpuInferenceTest {
         Matcher m = Pattern.compile("\\b" + name + "=~?\"([^\"]*)\"").matcher(query);
         assertTrue(m.find(), query + " selects no " + name);
         return m.group(1);
-    }
-
-    private static String env(String dockerfile, String variable) {
-        Matcher m = ENV_LINE.matcher(dockerfile);
-        while (m.find()) {
-            if (m.group(1).equals(variable)) {
-                return m.group(2);
-            }
-        }
-        return null;
     }
 
     /** The paths inference-service's JAX-RS resources serve: each class's @Path joined with its methods'. */
