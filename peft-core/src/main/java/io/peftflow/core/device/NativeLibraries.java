@@ -6,7 +6,6 @@ import ai.djl.huggingface.tokenizers.jni.LibUtils;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.util.Utils;
-import io.peftflow.core.PeftCoreException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,29 +78,6 @@ public final class NativeLibraries {
         }
         String jni = System.mapLibraryName("djl_torch");
         copy(loader, "jnilib/" + classifier + "/" + flavor + "/" + jni, dir.resolve(jni));
-    }
-
-    /**
-     * Loads the project's JNI library that {@code property} (a system property) or else {@code environment} names and
-     * returns its absolute path, or null where neither is set; one that is not a file or does not load fails here,
-     * naming the file.
-     */
-    public static String loadConfigured(String property, String environment) {
-        String path = System.getProperty(property, System.getenv(environment));
-        if (path == null || path.isBlank()) {
-            return null;
-        }
-        Path file = Path.of(path).toAbsolutePath();
-        if (!Files.isRegularFile(file)) {
-            throw new PeftCoreException(property + "/" + environment + " names " + file + ", which is not a file");
-        }
-        try {
-            System.load(file.toString());
-        } catch (UnsatisfiedLinkError e) {
-            throw new PeftCoreException(property + "/" + environment + " names " + file + ", which does not load: "
-                    + e.getMessage(), e);
-        }
-        return file.toString();
     }
 
     private static void copy(ClassLoader loader, String resource, Path target) throws IOException {

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import io.peftflow.core.PeftCoreException;
-import io.peftflow.core.device.NativeLibraries;
+import io.peftflow.core.device.ConfiguredLibrary;
 import io.peftflow.core.nn.LowRank;
 import java.util.List;
 
@@ -30,21 +30,7 @@ public final class NativeLlamaDecode implements AutoCloseable {
     private static final String LAYOUT = "layout: ";
 
     private static volatile boolean enabled = true;
-    /** The configured library, loaded; null where none is configured or it failed to load ({@link #FAILURE}). */
-    private static final String LIBRARY;
-    private static final String FAILURE;
-
-    static {
-        String library = null;
-        String failure = null;
-        try {
-            library = NativeLibraries.loadConfigured(PROPERTY, ENVIRONMENT);
-        } catch (PeftCoreException e) {
-            failure = e.getMessage();
-        }
-        LIBRARY = library;
-        FAILURE = failure;
-    }
+    private static final ConfiguredLibrary LIBRARY = ConfiguredLibrary.load(PROPERTY, ENVIRONMENT);
 
     private final int layers;
     private final long hidden;
@@ -56,13 +42,13 @@ public final class NativeLlamaDecode implements AutoCloseable {
         this.engine = create(device, c.numLayers(), c.hiddenSize(), c.numHeads(), c.numKvHeads(), c.headDim(),
                 c.intermediateSize(), (float) c.normEps(), MAX_BATCH, MAX_RANK);
         if (engine == 0) {
-            throw new PeftCoreException("the native decode engine " + LIBRARY + " failed to start: " + lastError());
+            throw new PeftCoreException("the native decode engine " + LIBRARY.path() + " failed to start: " + lastError());
         }
     }
 
     /** The configured library's path, or null where none is. */
     public static String library() {
-        return LIBRARY;
+        return LIBRARY.path();
     }
 
     /** Turns the engine off or on for this process (benchmarks and checks compare both paths in one run). */
@@ -75,10 +61,7 @@ public final class NativeLlamaDecode implements AutoCloseable {
      * library that is missing or does not load fails here, naming the file.
      */
     static NativeLlamaDecode forModel(ModelConfig c, Device device, DataType dtype) {
-        if (FAILURE != null) {
-            throw new PeftCoreException(FAILURE);
-        }
-        if (LIBRARY == null || !device.isGpu() || dtype != DataType.FLOAT16 || !"silu".equals(c.hiddenAct())
+        if (LIBRARY.path() == null || !device.isGpu() || dtype != DataType.FLOAT16 || !"silu".equals(c.hiddenAct())
                 || (c.headDim() != 64 && c.headDim() != 128)) {
             return null;
         }

@@ -9,7 +9,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import io.peftflow.core.PeftCoreException;
-import io.peftflow.core.device.NativeLibraries;
+import io.peftflow.core.device.ConfiguredLibrary;
 
 /**
  * The Llama training layer's fused elementwise kernels from the project's CUDA library
@@ -25,27 +25,14 @@ public final class NativeTrainKernels {
     static final String ENVIRONMENT = "PEFTFLOW_TRAIN_NATIVE";
 
     private static volatile boolean enabled = true;
-    private static final String LIBRARY;
-    private static final String FAILURE;
-
-    static {
-        String library = null;
-        String failure = null;
-        try {
-            library = NativeLibraries.loadConfigured(PROPERTY, ENVIRONMENT);
-        } catch (PeftCoreException e) {
-            failure = e.getMessage();
-        }
-        LIBRARY = library;
-        FAILURE = failure;
-    }
+    private static final ConfiguredLibrary LIBRARY = ConfiguredLibrary.load(PROPERTY, ENVIRONMENT);
 
     private NativeTrainKernels() {
     }
 
     /** The configured library's path, or null where none is. */
     public static String library() {
-        return LIBRARY;
+        return LIBRARY.path();
     }
 
     /** Turns the kernels off or on for this process (benchmarks and checks compare both paths in one run). */
@@ -58,10 +45,7 @@ public final class NativeTrainKernels {
      * or does not load fails here, naming the file.
      */
     static boolean serves(NDArray h) {
-        if (FAILURE != null) {
-            throw new PeftCoreException(FAILURE);
-        }
-        return LIBRARY != null && enabled && h.getDevice().isGpu() && h.getDataType() == DataType.FLOAT16;
+        return LIBRARY.path() != null && enabled && h.getDevice().isGpu() && h.getDataType() == DataType.FLOAT16;
     }
 
     /** {@code [weight * x / rms(x), 1 / rms(x)]} over the last axis: fp16 like {@code x}, and fp32 {@code [..., 1]}. */
@@ -127,7 +111,7 @@ public final class NativeTrainKernels {
             for (NDArray o : outputs) {
                 o.close();
             }
-            throw new PeftCoreException("native " + kernel + " (" + LIBRARY + ") failed: " + error);
+            throw new PeftCoreException("native " + kernel + " (" + LIBRARY.path() + ") failed: " + error);
         }
     }
 

@@ -46,8 +46,7 @@ class LayerBackwardTest {
                     PeftModel peft = lora(model, targets);
                     List<Parameter> params = peft.trainableParameters();
                     try (NDManager s = model.manager().newSubManager()) {
-                        // lengths 5, 3, 4: right padding, as the trainer's batches (prompt tokens unlabelled)
-                        Batch batch = Batch.collate(List.of(seq(5, 1), seq(3, 0), seq(4, 2)), 0, s);
+                        Batch batch = paddedBatch(s);
                         NDArray factor = s.create(1f / 9);
                         Result byLayers = byLayers(peft, params, batch, factor, s);
                         assertNotNull(byLayers, name + " " + targets + ": the hand-written path applies");
@@ -75,7 +74,7 @@ class LayerBackwardTest {
                 PeftModel peft = lora(model, targets);
                 List<Parameter> params = peft.trainableParameters();
                 try (NDManager s = model.manager().newSubManager()) {
-                    Batch batch = Batch.collate(List.of(seq(5, 1), seq(3, 0), seq(4, 2)), 0, s);
+                    Batch batch = paddedBatch(s);
                     NDArray factor = s.create(1f / 9);
                     Result whole = byLayers(peft, params, batch, factor, s);
                     Kernels.segmentLayers(true);
@@ -175,6 +174,11 @@ class LayerBackwardTest {
 
     private static double loss(PeftModel peft, Batch batch) {
         return peft.loss(batch.args(), batch.labels()).sum().getFloat();
+    }
+
+    /** Lengths 5, 3, 4: right padding, as the trainer's batches (prompt tokens unlabelled). */
+    private static Batch paddedBatch(NDManager s) {
+        return Batch.collate(List.of(seq(5, 1), seq(3, 0), seq(4, 2)), 0, s);
     }
 
     private static void assertClose(float[] want, float[] got, double rel, String what) {
