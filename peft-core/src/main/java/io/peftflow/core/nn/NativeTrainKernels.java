@@ -18,11 +18,22 @@ import io.peftflow.core.device.ConfiguredLibrary;
  * layer backward made a training step on an H100 GPU-bound, and these elementwise passes are a large share of its GPU
  * time (docs/BENCHMARKS.md, issue 25). Used by {@link Kernels#llamaLayerTrain} and {@link Kernels#llamaLayerBackward}
  * where the library is configured ({@value #PROPERTY} or {@value #ENVIRONMENT}: its path) and the activations are
- * fp16 on a GPU; every other case runs the layer as one TorchScript call.
+ * fp16 on a GPU and at least {@link #MIN_ELEMENTS} values; every other case runs the layer as one TorchScript call.
  */
 public final class NativeTrainKernels {
     static final String PROPERTY = "peftflow.train.native";
     static final String ENVIRONMENT = "PEFTFLOW_TRAIN_NATIVE";
+
+    /**
+     * The activations' size (rows x hidden) below which a layer stays one TorchScript call. The segments cost the host
+     * ~0.35 ms a layer (the CPU proxy: 7.2 -> 8.6 ms a batch-1 step of the 4-layer tiny model, docs/BENCHMARKS.md), which
+     * a host-bound step pays in full — short sequences such as the transaction data's 16 x ~30 tokens, where a
+     * TinyLlama-shape step was ~32 ms of host work — while the kernels save ~0.17 us of GPU time a row at hidden 2048
+     * (H100: 70.4 -> 55.5 ms over 22 layers of 4,096 rows). At 2,048 rows of 2,048 the layer's GPU time (~1.5 ms)
+     * passes its host time with the segments (~1.5 ms): an estimate from those measurements, not measured at the
+     * boundary.
+     */
+    static final long MIN_ELEMENTS = 2048L * 2048;
 
     private static volatile boolean enabled = true;
     private static final ConfiguredLibrary LIBRARY = ConfiguredLibrary.load(PROPERTY, ENVIRONMENT);
@@ -45,7 +56,8 @@ public final class NativeTrainKernels {
      * or does not load fails here, naming the file.
      */
     static boolean serves(NDArray h) {
-        return LIBRARY.path() != null && enabled && h.getDevice().isGpu() && h.getDataType() == DataType.FLOAT16;
+        return LIBRARY.path() != null && enabled && h.getDevice().isGpu() && h.getDataType() == DataType.FLOAT16
+                && h.size() >= MIN_ELEMENTS;
     }
 
     /** {@code [weight * x / rms(x), 1 / rms(x)]} over the last axis: fp16 like {@code x}, and fp32 {@code [..., 1]}. */

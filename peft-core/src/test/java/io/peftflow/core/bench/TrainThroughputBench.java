@@ -16,6 +16,7 @@ import io.peftflow.core.model.CausalLM;
 import io.peftflow.core.model.LoadOptions;
 import io.peftflow.core.model.ModelConfig;
 import io.peftflow.core.model.Models;
+import io.peftflow.core.nn.Kernels;
 import io.peftflow.core.nn.Parameter;
 import io.peftflow.core.tiny.TinyModel;
 import io.peftflow.core.tokenizer.Tokenizer;
@@ -48,6 +49,8 @@ import java.util.Random;
  * batch 8 x 512 random tokens (all labelled), as the HF PEFT peer in {@code bench/train-throughput/peft_bench.py}.
  * A checkpoint directory instead: loaded with {@link LoadOptions#auto()} (bf16 on disk becomes fp16 on the GPU), the
  * load time and host peak RSS printed, then the same LoRA run ({@code -Dbench.batch}, {@code -Dbench.seq}).
+ * {@code -Dbench.segmented=true} runs the training layers segment by segment ({@link Kernels#segmentLayers}) without
+ * the native kernels: the host cost of the segmentation alone.
  * Usage: {@code TrainThroughputBench tiny|tinyllama|<dir> [steps] [warmup]}; prints RESULT lines.
  */
 public final class TrainThroughputBench {
@@ -56,6 +59,7 @@ public final class TrainThroughputBench {
 
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 ? args[0] : "tiny";
+        Kernels.segmentLayers(Boolean.getBoolean("bench.segmented"));
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         Path tmp = Files.createTempDirectory("bench");
