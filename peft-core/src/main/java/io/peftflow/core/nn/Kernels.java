@@ -315,12 +315,9 @@ public final class Kernels {
             return SegmentedLlamaLayer.backward(dOut, h, inputNorm, qkv, o, postNorm, gateUp, down, cos, sin, segments,
                     updates);
         }
-        IValue[] fixed = ivalues(new NDArray[] {dOut, h, inputNorm, qkv, o, postNorm, gateUp, down,
-                Scalars.constant(h, eps), cos, sin});
-        IValue[] lowRank = ivalues(layerInputs(new NDArray[0], updates, h));
-        IValue[] args = Arrays.copyOf(fixed, fixed.length + 1 + lowRank.length);
-        args[fixed.length] = ((WholeLayerActivations) saved).take();
-        System.arraycopy(lowRank, 0, args, fixed.length + 1, lowRank.length);
+        NDArray[] fixed = {dOut, h, inputNorm, qkv, o, postNorm, gateUp, down, Scalars.constant(h, eps), cos, sin};
+        IValue[] args = insert(ivalues(layerInputs(fixed, updates)), fixed.length,
+                ((WholeLayerActivations) saved).take());
         try (IValue out = runNoGrad("llama_layer_backward", args)) {
             return out.toNDList((PtNDManager) dOut.getManager());
         }
@@ -337,6 +334,15 @@ public final class Kernels {
                 labels, chunkRowsScalar(chunkRows), factor}))) {
             return out.toNDList((PtNDManager) hidden.getManager());
         }
+    }
+
+    /** {@code args} with {@code value} inserted at {@code at}: a saved list among a method's tensor arguments. */
+    static IValue[] insert(IValue[] args, int at, IValue value) {
+        IValue[] out = new IValue[args.length + 1];
+        System.arraycopy(args, 0, out, 0, at);
+        out[at] = value;
+        System.arraycopy(args, at, out, at + 1, args.length - at);
+        return out;
     }
 
     static IValue[] ivalues(NDArray[] arrays) {

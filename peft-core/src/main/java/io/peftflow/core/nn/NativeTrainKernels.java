@@ -26,8 +26,8 @@ public final class NativeTrainKernels {
 
     /**
      * The activations' size (rows x hidden) below which a layer stays one TorchScript call. The segments cost the host
-     * ~0.35 ms a layer (the CPU proxy: 7.2 -> 8.6 ms a batch-1 step of the 4-layer tiny model, docs/BENCHMARKS.md), which
-     * a host-bound step pays in full — short sequences such as the transaction data's 16 x ~30 tokens, where a
+     * ~0.35 ms a layer (the CPU proxy: 7.2 -> 8.6 ms a batch-1 step of the 4-layer tiny model, docs/BENCHMARKS.md),
+     * which a host-bound step pays in full — short sequences such as the transaction data's 16 x ~30 tokens, where a
      * TinyLlama-shape step was ~32 ms of host work — while the kernels save ~0.17 us of GPU time a row at hidden 2048
      * (H100: 70.4 -> 55.5 ms over 22 layers of 4,096 rows). At 2,048 rows of 2,048 the layer's GPU time (~1.5 ms)
      * passes its host time with the segments (~1.5 ms): an estimate from those measurements, not measured at the

@@ -52,15 +52,29 @@ final class SegmentedLlamaLayer {
             }
         }
 
+        /** A segment's list, handed over to the call that consumes it. */
+        private IValue takeGateUp() {
+            IValue v = gateUpList;
+            gateUpList = null;
+            return v;
+        }
+
+        private IValue takeAttention() {
+            IValue v = attentionList;
+            attentionList = null;
+            return v;
+        }
+
         @Override
         public void close() {
             if (h2 == null) {
                 return;
             }
-            for (AutoCloseable c : new AutoCloseable[] {r1, r2, h2, gateUp, downXa, gateUpList, attentionList}) {
-                if (c instanceof NDArray a) {
-                    a.close();
-                } else if (c instanceof IValue v) {
+            for (NDArray a : new NDArray[] {r1, r2, h2, gateUp, downXa}) {
+                a.close();
+            }
+            for (IValue v : new IValue[] {gateUpList, attentionList}) {
+                if (v != null) {
                     v.close();
                 }
             }
@@ -109,14 +123,15 @@ final class SegmentedLlamaLayer {
             dd.get(0).close();
             IValue[] gateUpIn = Kernels.ivalues(Kernels.layerInputs(new NDArray[] {dgu, gateUp}, updates, GATE,
                     UP + 1, h));
-            NDList dg = list(Kernels.runNoGrad("backward_gate_up", insert(gateUpIn, 2, take(saved, true))), manager);
+            NDList dg = list(Kernels.runNoGrad("backward_gate_up", Kernels.insert(gateUpIn, 2, saved.takeGateUp())),
+                    manager);
             dgu.close();
             NDArray dh2 = rmsNormBackward(dg.get(0), saved.h2, postNorm, saved.r2, dOut);
             dg.get(0).close();
             IValue[] attentionIn = Kernels.ivalues(Kernels.layerInputs(new NDArray[] {dh2, qkv, o, cos, sin}, updates,
                     Q, O + 1, h));
-            NDList da = list(Kernels.runNoGrad("backward_attention", insert(attentionIn, 5, take(saved, false))),
-                    manager);
+            NDList da = list(Kernels.runNoGrad("backward_attention",
+                    Kernels.insert(attentionIn, 5, saved.takeAttention())), manager);
             NDArray dh = rmsNormBackward(da.get(0), h, inputNorm, saved.r1, dh2);
             da.get(0).close();
             dh2.close();
@@ -163,25 +178,6 @@ final class SegmentedLlamaLayer {
         }
         return tensor(Kernels.runNoGrad("swiglu_backward", Kernels.ivalues(new NDArray[] {ds, gateUp})),
                 (PtNDManager) gateUp.getManager());
-    }
-
-    /** A segment's list, handed over to the call that consumes it. */
-    private static IValue take(Activations saved, boolean gateUpList) {
-        IValue v = gateUpList ? saved.gateUpList : saved.attentionList;
-        if (gateUpList) {
-            saved.gateUpList = null;
-        } else {
-            saved.attentionList = null;
-        }
-        return v;
-    }
-
-    private static IValue[] insert(IValue[] args, int at, IValue value) {
-        IValue[] out = new IValue[args.length + 1];
-        System.arraycopy(args, 0, out, 0, at);
-        out[at] = value;
-        System.arraycopy(args, at, out, at + 1, args.length - at);
-        return out;
     }
 
     private static IValue[] tuple(IValue out) {

@@ -225,7 +225,7 @@ class Kernels(Module):
     # silu(gate) * up for gu = [..., gate | up]
     inter = gu.size(-1) // 2
     parts = torch.split_with_sizes(gu, [inter, inter], -1)
-    return torch.silu(parts[0]) * parts[1]
+    return self.swiglu(parts[0], parts[1])
   def swiglu_backward(self: __torch__.Kernels, ds: Tensor, gu: Tensor) -> Tensor:
     # the gradient [dgate | dup] of swiglu_packed for ds (its rows flattened or not)
     inter = gu.size(-1) // 2
