@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two inference-service builds (or one build with two settings) alternated on the demo's stack, for a before/after on
 # a shared machine: each round starts one contender in place of the demo's inference-service (same port, same settings
-# as ./peftflow starts it), records how long it took to report ready, warms it up with 10 s of traffic (not with
+# as ./peftflow starts it), records how long it took to report ready, warms it up until its JIT is quiet (lib.sh; not with
 # COLD=1: then the round starts at once, what a fresh replica's first clients meet), then measures classify at 16
 # clients through the gateway and directly; the order flips every round. Every run, the medians per contender and the
 # load average go to a log under results/ (ab-*.txt; first-round-*.txt with COLD=1).
@@ -31,7 +31,7 @@ for r in $(seq 1 "$ROUNDS"); do
     start_inference ${c#*=}
     echo "${c%%=*} round $r ready_ms=$(( ($(date +%s%N) - started) / 1000000 )) load=$(cut -d' ' -f1 /proc/loadavg)" \
       | tee -a "$LOG"
-    [ "$COLD" = 1 ] || warm_up
+    [ "$COLD" = 1 ] || warm_up "$LOG"
     run "${c%%=*} round $r gateway" /v1 "$GATEWAY_URL" "$DURATION" "$LOG"
     run "${c%%=*} round $r direct" "" "$INFERENCE_URL" "$DURATION" "$LOG"
   done
