@@ -4,6 +4,8 @@ import io.peftflow.inference.InferenceConfig;
 import io.peftflow.inference.registry.ModelStack;
 import io.peftflow.inference.runtime.Classifier;
 import io.peftflow.kit.tenant.RequestTenant;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -39,7 +41,8 @@ public class ClassifyResource {
     @APIResponse(responseCode = "400", description = "a bad field, named in the problem (model, input, inputs, top_k)")
     @APIResponse(responseCode = "404", description = "no such model for this tenant")
     @APIResponse(responseCode = "422", description = "the adapter has no label set (trained on generative data)")
-    public Response classify(Requests.Classify body) {
+    @NonBlocking // waits for its pass without a thread (Classifier)
+    public Uni<Response> classify(Requests.Classify body) {
         if (body == null) {
             throw FieldProblems.badRequest("body", "a JSON object {model, input | inputs[]} is required");
         }
@@ -59,8 +62,8 @@ public class ClassifyResource {
         if (topK < 1 || topK > MAX_TOP_K) {
             throw FieldProblems.badRequest("top_k", "must be 1 to " + MAX_TOP_K + ", got " + topK);
         }
-        Classifier.Result result = classifier.classify(tenant.name(), model, inputs, field, topK);
-        return Response.ok(Responses.Classification.of(result))
-                .header(Responses.VERSION_HEADER, result.version().versions()).build();
+        return classifier.classify(tenant.name(), model, inputs, field, topK).map(result ->
+                Response.ok(Responses.Classification.of(result))
+                        .header(Responses.VERSION_HEADER, result.version().versions()).build());
     }
 }

@@ -282,7 +282,8 @@ public class BatchRunner {
         }
         try {
             Classifier.Result result = classifier.classify(batch.tenant(), model,
-                    lines.stream().map(i -> requests.get(i).input()).toList(), "input", group.topK());
+                    lines.stream().map(i -> requests.get(i).input()).toList(), "input", group.topK())
+                    .await().indefinitely(); // bounded by the classifier's own timeout
             for (int k = 0; k < lines.size(); k++) {
                 int i = lines.get(k);
                 Classifier.Item item = result.items().get(k);

@@ -5,8 +5,10 @@ import io.peftflow.inference.InferenceConfig;
 import io.peftflow.inference.api.FieldProblems;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -41,16 +43,46 @@ public class Resolutions {
         }
     }
 
-    private ServedVersion resolve(String tenant, AdapterRef model) {
-        String key = tenant + "/" + model.adapter() + "/" + model;
+    /**
+     * {@link #resolve} from the cache alone: empty where a name of the stack (or one it was trained on top of) would
+     * need the registry, or where the stack cannot be stacked ({@link #resolve} then says why).
+     */
+    public Optional<ServedStack> cached(String tenant, ModelStack model) {
         long now = System.nanoTime();
-        Entry e = cache.get(key);
-        if (e != null && e.expiresAt - now > 0) {
-            return e.version;
+        List<ServedVersion> layers = new ArrayList<>(model.layers().size());
+        for (AdapterRef layer : model.layers()) {
+            ServedVersion v = cached(tenant, layer, now);
+            if (v == null || v.stackedOn().stream().anyMatch(ref -> cached(tenant, ref, now) == null)) {
+                return Optional.empty();
+            }
+            layers.add(v);
+        }
+        try {
+            return Optional.of(ServedStack.expand(layers, ref -> cached(tenant, ref, now)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private ServedVersion resolve(String tenant, AdapterRef model) {
+        long now = System.nanoTime();
+        ServedVersion cached = cached(tenant, model, now);
+        if (cached != null) {
+            return cached;
         }
         ServedVersion v = registry.resolve(tenant, model);
-        cache.put(key, new Entry(v, now + ttlNanos));
+        cache.put(key(tenant, model), new Entry(v, now + ttlNanos));
         return v;
+    }
+
+    /** The cached version of the name while its TTL runs at {@code now}, else null. */
+    private ServedVersion cached(String tenant, AdapterRef model, long now) {
+        Entry e = cache.get(key(tenant, model));
+        return e != null && e.expiresAt - now > 0 ? e.version : null;
+    }
+
+    private static String key(String tenant, AdapterRef model) {
+        return tenant + "/" + model.adapter() + "/" + model;
     }
 
     /** Forgets every resolved name of the adapter (an adapter event arrived). */

@@ -8,17 +8,30 @@ import io.peftflow.inference.registry.ModelStack;
 import io.peftflow.inference.registry.Resolutions;
 import io.peftflow.inference.registry.ServedStack;
 import io.peftflow.kit.problem.Problem;
+import io.peftflow.kit.problem.ProblemException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.stream.IntStream;
 
 /**
  * Classification by label likelihood: each input, rendered as the user turn of the adapter's prompt template, is
  * scored against every label the adapter was trained on; the answer is the most likely label with its probability
- * among the labels, never anything else.
+ * among the labels, never anything else. A request holds no thread while it waits for its pass: where nothing on its
+ * way there blocks (its model name resolved from the cache, the version staged and warm) it is handed to the base on the
+ * caller's thread (an event loop), otherwise that way runs on a worker thread; either way the answer is built on the
+ * request's own Vert.x context, not on the base's thread. Measured: a classify request parked a worker thread on the
+ * pass before (docs/BENCHMARKS.md, issue 23).
  */
 @ApplicationScoped
 public class Classifier {
@@ -33,6 +46,8 @@ public class Classifier {
     public record Result(ServedStack version, List<Item> items) {
     }
 
+    /** As long as a blocking wait for a pass would wait ({@link Futures}). */
+    private static final Duration PASS_TIMEOUT = Duration.ofSeconds(Futures.TIMEOUT_S);
     private final Resolutions resolutions;
     private final Engine engine;
 
@@ -42,8 +57,18 @@ public class Classifier {
     }
 
     /** {@code inputField} names the request field of the inputs ({@code input} or {@code inputs}) in errors. */
-    public Result classify(String tenant, ModelStack model, List<String> inputs, String inputField, int topK) {
-        Engine.Served served = engine.serve(resolutions.resolve(tenant, model));
+    public Uni<Result> classify(String tenant, ModelStack model, List<String> inputs, String inputField, int topK) {
+        Context context = Vertx.currentContext();
+        Executor answer = context == null ? Runnable::run : task -> context.runOnContext(v -> task.run());
+        Optional<Engine.Served> ready = resolutions.cached(tenant, model).flatMap(engine::servedNow);
+        Uni<Engine.Served> served = ready.isPresent() ? Uni.createFrom().item(ready.get())
+                // a registry lookup, a download or a version's warm-up on the way: not on an event loop
+                : Uni.createFrom().item(() -> engine.serve(resolutions.resolve(tenant, model)))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return served.chain(s -> score(s, inputs, inputField, topK, answer));
+    }
+
+    private Uni<Result> score(Engine.Served served, List<String> inputs, String inputField, int topK, Executor answer) {
         LabelSet labels = served.adapter().labels();
         if (!labels.classifies()) {
             throw FieldProblems.of(Problem.UNPROCESSABLE_CONTENT, "model", served.version().modelId()
@@ -61,8 +86,15 @@ public class Classifier {
             }
             prompts.add(ids);
         }
-        double[][] scores = Futures.await(base.classify(served.adapter(), prompts));
-        List<Item> items = new ArrayList<>(inputs.size());
+        return Uni.createFrom().completionStage(base.classify(served.adapter(), prompts))
+                .ifNoItem().after(PASS_TIMEOUT).failWith(() -> new ProblemException(Response.Status.SERVICE_UNAVAILABLE,
+                        "no answer within " + PASS_TIMEOUT.toSeconds() + " s: the model is overloaded"))
+                .emitOn(answer)
+                .map(scores -> result(served, labels, scores, topK));
+    }
+
+    private static Result result(Engine.Served served, LabelSet labels, double[][] scores, int topK) {
+        List<Item> items = new ArrayList<>(scores.length);
         for (int i = 0; i < scores.length; i++) {
             double[] p = LabelScorer.probabilities(scores[i]);
             List<Scored> ranked = IntStream.range(0, p.length).boxed()

@@ -12,8 +12,10 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -136,6 +138,26 @@ public class Engine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The stack as {@link #serve} would give it, where that needs no waiting: every layer staged, its base loaded and
+     * warm, no {@link #warm} of it under way; empty otherwise.
+     */
+    Optional<Served> servedNow(ServedStack stack) {
+        LoadedBase base = bases.get(stack.baseModel());
+        if (base == null || warming.containsKey(stack.key())) {
+            return Optional.empty();
+        }
+        List<ModelFiles.StagedAdapter> layers = new ArrayList<>(stack.layers().size());
+        for (var v : stack.layers()) {
+            ModelFiles.StagedAdapter a = staged.get(v.key());
+            if (a == null) {
+                return Optional.empty();
+            }
+            layers.add(a);
+        }
+        return Optional.of(new Served(new ModelFiles.StagedStack(stack, layers), base));
     }
 
     private Served stage(ServedStack stack) {

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeoutException;
 
 /** Waiting for a base's thread: its failures surface as themselves, a stuck pass as a 503. */
 final class Futures {
-    private static final long TIMEOUT_S = 120;
+    static final long TIMEOUT_S = 120;
 
     private Futures() {
     }
