@@ -1,6 +1,6 @@
-// Fused elementwise kernels of the Llama training layer (io.peftflow.core.nn.NativeTrainKernels): RMSNorm forward and
-// backward and SwiGLU forward and backward, each one pass over its rows where TorchScript runs 4 to 6 kernels, several
-// of them on the strided halves of the fused gate|up projection that aten does not vectorise. Why: on an H100 the
+// Fused elementwise kernels of the Llama training layer (io.peftflow.core.nn.NativeTrainKernels): RMSNorm, SwiGLU and
+// RoPE forward and backward, each one pass over its rows where TorchScript runs 3 to 6 kernels, several of them on the
+// strided halves of the fused gate|up or q|k|v projections that aten does not vectorise. Why: on an H100 the
 // training step is GPU-bound and these kernels were ~40 % of its GPU time (docs/BENCHMARKS.md, issue 25). fp16
 // activations, fp32 arithmetic, one rounding per output; launched on the legacy default stream, the one DJL's
 // libtorch runs on, so they are ordered with the TorchScript calls around them.
@@ -143,13 +143,92 @@ __global__ void swigluBackwardKernel(const __half* ds, const __half* gu, __half*
   }
 }
 
+// RoPE on the q and k heads of the fused projection qkv [rows, (qHeads + 2 kvHeads) D] (q, k, then v heads in each
+// row, rows = B T): qk[row, h] = x cos + rotate_half(x) ssin for the q and k heads, written [rows, qHeads + kvHeads, D];
+// the v heads copied to v [rows, kvHeads, D]. cos and ssin (sin with its first half negated) are [B|1, T, D]; cosBatch
+// is T D, or 0 when one table serves every row of the batch. V of the D / 2 pairs a thread.
+template <int V>
+__global__ void ropeSplitKernel(const __half* qkv, const __half* cos, const __half* ssin, __half* qk, __half* v,
+                                int64_t rows, int t, int64_t cosBatch, int qHeads, int kvHeads, int d) {
+  int half = d / 2;
+  int rotated = qHeads + kvHeads;
+  int all = rotated + kvHeads;
+  int64_t groups = rows * all * (half / V);
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < groups; i += (int64_t)gridDim.x * blockDim.x) {
+    int c = (int)(i % (half / V)) * V;
+    int64_t rest = i / (half / V);
+    int h = (int)(rest % all);
+    int64_t row = rest / all;
+    const __half* x = qkv + row * (int64_t)all * d + (int64_t)h * d;
+    Vec<V> lo = load<V>(x + c), hi = load<V>(x + c + half);
+    if (h >= rotated) {
+      __half* out = v + row * (int64_t)kvHeads * d + (int64_t)(h - rotated) * d;
+      store<V>(out + c, lo);
+      store<V>(out + c + half, hi);
+      continue;
+    }
+    int64_t at = (row / t) * cosBatch + (row % t) * (int64_t)d;
+    Vec<V> cl = load<V>(cos + at + c), ch = load<V>(cos + at + c + half);
+    Vec<V> sl = load<V>(ssin + at + c), sh = load<V>(ssin + at + c + half), ol, oh;
+#pragma unroll
+    for (int j = 0; j < V; j++) {
+      float a = __half2float(lo.v[j]), b = __half2float(hi.v[j]);
+      ol.v[j] = __float2half(a * __half2float(cl.v[j]) + b * __half2float(sl.v[j]));
+      oh.v[j] = __float2half(b * __half2float(ch.v[j]) + a * __half2float(sh.v[j]));
+    }
+    __half* out = qk + row * (int64_t)rotated * d + (int64_t)h * d;
+    store<V>(out + c, ol);
+    store<V>(out + c + half, oh);
+  }
+}
+
+// The gradient of the fused projection from ropeSplitKernel's: dq [rows, qHeads, D] and dk [rows, kvHeads, D] (after
+// RoPE) rotated back, dv [rows, kvHeads, D] copied, into dqkv [rows, (qHeads + 2 kvHeads) D]. With y = x cos +
+// rotate_half(x) ssin: dx[i] = dy[i] cos[i] + dy[i + D/2] ssin[i + D/2], dx[i + D/2] = dy[i + D/2] cos[i + D/2] +
+// dy[i] ssin[i].
+template <int V>
+__global__ void ropeBackwardKernel(const __half* dq, const __half* dk, const __half* dv, const __half* cos,
+                                   const __half* ssin, __half* dqkv, int64_t rows, int t, int64_t cosBatch, int qHeads,
+                                   int kvHeads, int d) {
+  int half = d / 2;
+  int all = qHeads + 2 * kvHeads;
+  int64_t groups = rows * all * (half / V);
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < groups; i += (int64_t)gridDim.x * blockDim.x) {
+    int c = (int)(i % (half / V)) * V;
+    int64_t rest = i / (half / V);
+    int h = (int)(rest % all);
+    int64_t row = rest / all;
+    __half* out = dqkv + row * (int64_t)all * d + (int64_t)h * d;
+    const __half* y = h < qHeads ? dq + row * (int64_t)qHeads * d + (int64_t)h * d
+        : h < qHeads + kvHeads ? dk + row * (int64_t)kvHeads * d + (int64_t)(h - qHeads) * d
+        : dv + row * (int64_t)kvHeads * d + (int64_t)(h - qHeads - kvHeads) * d;
+    Vec<V> lo = load<V>(y + c), hi = load<V>(y + c + half);
+    if (h >= qHeads + kvHeads) {
+      store<V>(out + c, lo);
+      store<V>(out + c + half, hi);
+      continue;
+    }
+    int64_t at = (row / t) * cosBatch + (row % t) * (int64_t)d;
+    Vec<V> cl = load<V>(cos + at + c), ch = load<V>(cos + at + c + half);
+    Vec<V> sl = load<V>(ssin + at + c), sh = load<V>(ssin + at + c + half), ol, oh;
+#pragma unroll
+    for (int j = 0; j < V; j++) {
+      float a = __half2float(lo.v[j]), b = __half2float(hi.v[j]);
+      ol.v[j] = __float2half(a * __half2float(cl.v[j]) + b * __half2float(sh.v[j]));
+      oh.v[j] = __float2half(b * __half2float(ch.v[j]) + a * __half2float(sl.v[j]));
+    }
+    store<V>(out + c, ol);
+    store<V>(out + c + half, oh);
+  }
+}
+
 int blocksFor(int64_t work) {
   int64_t blocks = (work + kThreads - 1) / kThreads;
   return (int)(blocks < 65536 ? (blocks < 1 ? 1 : blocks) : 65536);
 }
 
 struct Pointers {
-  void* p[6] = {};
+  void* p[8] = {};
   int n = 0;
   // 16-byte accesses need every tensor 16-byte aligned and rows of a multiple of 8 values
   bool wide(int64_t width) const {
@@ -169,7 +248,8 @@ bool pointers(JNIEnv* env, jlongArray handles, std::initializer_list<Dtype> dtyp
   if (n != (int)dtypes.size()) {
     return fail("expected " + std::to_string(dtypes.size()) + " tensors, got " + std::to_string(n));
   }
-  jlong h[6];
+  jlong h[8];
+  if (n > 8) return fail("at most 8 tensors");
   env->GetLongArrayRegion(handles, 0, n, h);
   auto d = dtypes.begin();
   auto name = names.begin();
@@ -261,6 +341,58 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_swigluBack
     swigluBackwardKernel<8><<<blocksFor(rows * inter / 8), kThreads, 0, cudaStreamLegacy>>>(ds, gu, dgu, rows, inter);
   } else {
     swigluBackwardKernel<1><<<blocksFor(rows * inter), kThreads, 0, cudaStreamLegacy>>>(ds, gu, dgu, rows, inter);
+  }
+  return launched(env);
+}
+
+// tensors: qkv [rows, (qHeads + 2 kvHeads) D], cos, ssin [B|1, T, D], qk [rows, qHeads + kvHeads, D], v [rows, kvHeads, D].
+JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_ropeSplit(JNIEnv* env, jclass, jlongArray tensors,
+                                                                                jlong rows, jint t, jlong cosBatch,
+                                                                                jint qHeads, jint kvHeads, jint d) {
+  Pointers p;
+  if (!pointers(env, tensors, {Dtype::kHalf, Dtype::kHalf, Dtype::kHalf, Dtype::kHalf, Dtype::kHalf},
+                {"qkv", "cos", "sin", "qk", "v"}, &p)) {
+    return djl_tensors::error(env);
+  }
+  auto qkv = (const __half*)p.p[0];
+  auto cos = (const __half*)p.p[1];
+  auto ssin = (const __half*)p.p[2];
+  auto qk = (__half*)p.p[3];
+  auto v = (__half*)p.p[4];
+  int64_t pairs = rows * (qHeads + 2 * kvHeads) * (d / 2);
+  if (p.wide(d / 2)) {
+    ropeSplitKernel<8><<<blocksFor(pairs / 8), kThreads, 0, cudaStreamLegacy>>>(qkv, cos, ssin, qk, v, rows, t,
+                                                                               cosBatch, qHeads, kvHeads, d);
+  } else {
+    ropeSplitKernel<1><<<blocksFor(pairs), kThreads, 0, cudaStreamLegacy>>>(qkv, cos, ssin, qk, v, rows, t, cosBatch,
+                                                                           qHeads, kvHeads, d);
+  }
+  return launched(env);
+}
+
+// tensors: dq [rows, qHeads, D], dk, dv [rows, kvHeads, D], cos, ssin [B|1, T, D], dqkv [rows, (qHeads + 2 kvHeads) D].
+JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_ropeBackward(JNIEnv* env, jclass,
+                                                                                   jlongArray tensors, jlong rows,
+                                                                                   jint t, jlong cosBatch, jint qHeads,
+                                                                                   jint kvHeads, jint d) {
+  Pointers p;
+  if (!pointers(env, tensors, {Dtype::kHalf, Dtype::kHalf, Dtype::kHalf, Dtype::kHalf, Dtype::kHalf, Dtype::kHalf},
+                {"dq", "dk", "dv", "cos", "sin", "dqkv"}, &p)) {
+    return djl_tensors::error(env);
+  }
+  auto dq = (const __half*)p.p[0];
+  auto dk = (const __half*)p.p[1];
+  auto dv = (const __half*)p.p[2];
+  auto cos = (const __half*)p.p[3];
+  auto ssin = (const __half*)p.p[4];
+  auto dqkv = (__half*)p.p[5];
+  int64_t pairs = rows * (qHeads + 2 * kvHeads) * (d / 2);
+  if (p.wide(d / 2)) {
+    ropeBackwardKernel<8><<<blocksFor(pairs / 8), kThreads, 0, cudaStreamLegacy>>>(dq, dk, dv, cos, ssin, dqkv, rows,
+                                                                                  t, cosBatch, qHeads, kvHeads, d);
+  } else {
+    ropeBackwardKernel<1><<<blocksFor(pairs), kThreads, 0, cudaStreamLegacy>>>(dq, dk, dv, cos, ssin, dqkv, rows, t,
+                                                                              cosBatch, qHeads, kvHeads, d);
   }
   return launched(env);
 }

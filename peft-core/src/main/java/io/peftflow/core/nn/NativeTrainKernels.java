@@ -13,8 +13,8 @@ import io.peftflow.core.device.ConfiguredLibrary;
 
 /**
  * The Llama training layer's fused elementwise kernels from the project's CUDA library
- * ({@code peft-core/src/main/cuda/train_kernels.cu}, {@code libpeftflow_train.so}): RMSNorm forward and backward and
- * SwiGLU forward and backward, each one kernel where TorchScript runs 4 to 6 over the same rows. Why: the hand-written
+ * ({@code peft-core/src/main/cuda/train_kernels.cu}, {@code libpeftflow_train.so}): RMSNorm, SwiGLU and RoPE forward
+ * and backward, each one kernel where TorchScript runs 3 to 6 over the same rows. Why: the hand-written
  * layer backward made a training step on an H100 GPU-bound, and these elementwise passes are a large share of its GPU
  * time (docs/BENCHMARKS.md, issue 25). Used by {@link Kernels#llamaLayerTrain} and {@link Kernels#llamaLayerBackward}
  * where the library is configured ({@value #PROPERTY} or {@value #ENVIRONMENT}: its path) and the activations are
@@ -106,6 +106,43 @@ public final class NativeTrainKernels {
                 SparseFormat.DENSE);
     }
 
+    /**
+     * RoPE on the q and k heads of the fused projection {@code qkv} {@code [B, T, (H + 2 KV) D]}: {@code [qk, v]},
+     * {@code [B, T, H + KV, D]} rotated and {@code [B, T, KV, D]} copied, for {@code qHeads} query heads and the
+     * {@code [B|1, 1, T, D]} tables ({@code sin} with its first half negated).
+     */
+    static NDList ropeSplit(NDArray qkv, NDArray cos, NDArray sin, long qHeads) {
+        Shape s = qkv.getShape();
+        long d = cos.getShape().tail();
+        long kvHeads = (s.tail() / d - qHeads) / 2;
+        NDArray qk = empty(qkv, new Shape(s.get(0), s.get(1), qHeads + kvHeads, d), DataType.FLOAT16);
+        NDArray v = empty(qkv, new Shape(s.get(0), s.get(1), kvHeads, d), DataType.FLOAT16);
+        check("RoPE", ropeSplit(handles(qkv, cos, sin, qk, v), s.get(0) * s.get(1), Math.toIntExact(s.get(1)),
+                cosBatch(cos), Math.toIntExact(qHeads), Math.toIntExact(kvHeads), Math.toIntExact(d)), qk, v);
+        return new NDList(qk, v);
+    }
+
+    /**
+     * The gradient {@code [B, T, (H + 2 KV) D]} of {@link #ropeSplit}'s projection from those of its q and k heads (after
+     * RoPE, {@code [B, T, H, D]} and {@code [B, T, KV, D]}) and v heads.
+     */
+    static NDArray ropeBackward(NDArray dq, NDArray dk, NDArray dv, NDArray cos, NDArray sin) {
+        Shape q = dq.getShape();
+        long kvHeads = dk.getShape().get(2);
+        long d = q.get(3);
+        NDArray dqkv = empty(dq, new Shape(q.get(0), q.get(1), (q.get(2) + 2 * kvHeads) * d), DataType.FLOAT16);
+        check("RoPE backward", ropeBackward(handles(dq, dk, dv, cos, sin, dqkv), q.get(0) * q.get(1),
+                Math.toIntExact(q.get(1)), cosBatch(cos), Math.toIntExact(q.get(2)), Math.toIntExact(kvHeads),
+                Math.toIntExact(d)), dqkv);
+        return dqkv;
+    }
+
+    /** The elements between two batch rows of a {@code [B|1, 1, T, D]} table: 0 where one row serves the batch. */
+    private static long cosBatch(NDArray cos) {
+        Shape c = cos.getShape();
+        return c.get(0) == 1 ? 0 : c.size() / c.get(0);
+    }
+
     private static Shape rowShape(Shape x) {
         return x.slice(0, x.dimension() - 1).add(1);
     }
@@ -134,4 +171,10 @@ public final class NativeTrainKernels {
     private static native String swiglu(long[] tensors, long rows, int inter);
 
     private static native String swigluBackward(long[] tensors, long rows, int inter);
+
+    private static native String ropeSplit(long[] tensors, long rows, int t, long cosBatch, int heads, int kvHeads,
+                                           int d);
+
+    private static native String ropeBackward(long[] tensors, long rows, int t, long cosBatch, int qHeads, int kvHeads,
+                                              int d);
 }

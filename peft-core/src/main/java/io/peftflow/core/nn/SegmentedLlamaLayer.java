@@ -6,14 +6,18 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
 
 /**
- * The training layer of {@link Kernels#llamaLayerTrain} / {@link Kernels#llamaLayerBackward} with its RMSNorms and
+ * The training layer of {@link Kernels#llamaLayerTrain} / {@link Kernels#llamaLayerBackward} with its RMSNorms, RoPE and
  * SwiGLU run by {@link NativeTrainKernels} between the TorchScript segments {@code kernels.py}'s
  * {@code llama_layer_train} and {@code llama_layer_backward} are composed of (the same segments, so the two paths
- * differ only in those kernels): forward {@code train_attention}, {@code train_gate_up}, {@code train_down}; backward
- * {@code linear_backward} (down), {@code backward_gate_up}, {@code backward_attention}.
+ * differ only in those kernels): forward {@code train_qkv}, {@code train_attention}, {@code train_gate_up},
+ * {@code train_down}; backward {@code linear_backward} (down), {@code backward_gate_up}, {@code backward_attention},
+ * {@code backward_qkv}. Where the native kernels do not serve the activations (the CPU, under
+ * {@link Kernels#segmentLayers}), TorchScript's own norms, RoPE and SwiGLU run between the segments: the layout is then
+ * checked on the CPU against the whole-layer call.
  */
 final class SegmentedLlamaLayer {
     private static final int Q = 0;
+    private static final int V = 2;
     private static final int O = 3;
     private static final int GATE = 4;
     private static final int UP = 5;
@@ -24,7 +28,7 @@ final class SegmentedLlamaLayer {
 
     /**
      * What the backward reads: both norms' 1/rms, the residual between the branches, gate|up, down's x A^T and the
-     * two segments' lists (inside libtorch).
+     * q|k|v, attention and gate|up segments' lists (inside libtorch).
      */
     static final class Activations implements Kernels.SavedActivations {
         private NDArray r1;
@@ -32,18 +36,20 @@ final class SegmentedLlamaLayer {
         private NDArray h2;
         private NDArray gateUp;
         private NDArray downXa;
-        private IValue gateUpList;
+        private IValue qkvList;
         private IValue attentionList;
+        private IValue gateUpList;
 
-        private Activations(NDArray r1, NDArray r2, NDArray h2, NDArray gateUp, NDArray downXa, IValue gateUpList,
-                            IValue attentionList) {
+        private Activations(NDArray r1, NDArray r2, NDArray h2, NDArray gateUp, NDArray downXa, IValue qkvList,
+                            IValue attentionList, IValue gateUpList) {
             this.r1 = r1;
             this.r2 = r2;
             this.h2 = h2;
             this.gateUp = gateUp;
             this.downXa = downXa;
-            this.gateUpList = gateUpList;
+            this.qkvList = qkvList;
             this.attentionList = attentionList;
+            this.gateUpList = gateUpList;
         }
 
         private void requireHeld() {
@@ -53,15 +59,21 @@ final class SegmentedLlamaLayer {
         }
 
         /** A segment's list, handed over to the call that consumes it. */
-        private IValue takeGateUp() {
-            IValue v = gateUpList;
-            gateUpList = null;
+        private IValue takeQkv() {
+            IValue v = qkvList;
+            qkvList = null;
             return v;
         }
 
         private IValue takeAttention() {
             IValue v = attentionList;
             attentionList = null;
+            return v;
+        }
+
+        private IValue takeGateUp() {
+            IValue v = gateUpList;
+            gateUpList = null;
             return v;
         }
 
@@ -73,13 +85,13 @@ final class SegmentedLlamaLayer {
             for (NDArray a : new NDArray[] {r1, r2, h2, gateUp, downXa}) {
                 a.close();
             }
-            for (IValue v : new IValue[] {gateUpList, attentionList}) {
+            for (IValue v : new IValue[] {qkvList, attentionList, gateUpList}) {
                 if (v != null) {
                     v.close();
                 }
             }
             r1 = r2 = h2 = gateUp = downXa = null;
-            gateUpList = attentionList = null;
+            qkvList = attentionList = gateUpList = null;
         }
     }
 
@@ -88,9 +100,15 @@ final class SegmentedLlamaLayer {
                                     LowRank[] updates) {
         PtNDManager manager = (PtNDManager) h.getManager();
         NDList xr1 = rmsNorm(h, inputNorm, eps);
-        IValue[] attention = tuple(Kernels.runNoGrad("train_attention", Kernels.ivalues(Kernels.layerInputs(
-                new NDArray[] {h, xr1.get(0), qkv, o, cos, sin}, updates, Q, O + 1, h))));
+        IValue[] projection = tuple(Kernels.runNoGrad("train_qkv", Kernels.ivalues(Kernels.layerInputs(
+                new NDArray[] {xr1.get(0), qkv, o}, updates, Q, V + 1, h))));
         xr1.get(0).close();
+        NDArray qkvOut = tensor(projection[0], manager);
+        NDList heads = ropeSplit(qkvOut, cos, sin, o);
+        qkvOut.close();
+        IValue[] attention = tuple(Kernels.runNoGrad("train_attention", Kernels.ivalues(Kernels.layerInputs(
+                new NDArray[] {h, heads.get(0), heads.get(1), o}, updates, O, O + 1, h))));
+        heads.close();
         NDArray h2 = tensor(attention[0], manager);
         NDList xr2 = rmsNorm(h2, postNorm, eps);
         IValue[] mlp = tuple(Kernels.runNoGrad("train_gate_up", Kernels.ivalues(Kernels.layerInputs(
@@ -102,7 +120,7 @@ final class SegmentedLlamaLayer {
                 new NDArray[] {h2, s, down}, updates, DOWN, DOWN + 1, h))));
         s.close();
         return new Kernels.LayerTrace(tensor(out[0], manager), new Activations(xr1.get(1), xr2.get(1), h2, gu,
-                tensor(out[1], manager), mlp[1], attention[1]));
+                tensor(out[1], manager), projection[1], attention[1], mlp[1]));
     }
 
     static NDList backward(NDArray dOut, NDArray h, NDArray inputNorm, NDArray qkv, NDArray o, NDArray postNorm,
@@ -128,16 +146,23 @@ final class SegmentedLlamaLayer {
             dgu.close();
             NDArray dh2 = rmsNormBackward(dg.get(0), saved.h2, postNorm, saved.r2, dOut);
             dg.get(0).close();
-            IValue[] attentionIn = Kernels.ivalues(Kernels.layerInputs(new NDArray[] {dh2, qkv, o, cos, sin}, updates,
-                    Q, O + 1, h));
+            IValue[] attentionIn = Kernels.ivalues(Kernels.layerInputs(new NDArray[] {dh2, o}, updates, O, O + 1, h));
             NDList da = list(Kernels.runNoGrad("backward_attention",
-                    Kernels.insert(attentionIn, 5, saved.takeAttention())), manager);
-            NDArray dh = rmsNormBackward(da.get(0), h, inputNorm, saved.r1, dh2);
-            da.get(0).close();
+                    Kernels.insert(attentionIn, 2, saved.takeAttention())), manager);
+            NDArray dqkv = ropeBackward(da.get(0), da.get(1), da.get(2), cos, sin);
+            for (int i = 0; i < 3; i++) { // dq, dk, dv; the rest are o's LoRA gradients
+                da.get(i).close();
+            }
+            IValue[] qkvIn = Kernels.ivalues(Kernels.layerInputs(new NDArray[] {dqkv, qkv, o}, updates, Q, V + 1, h));
+            NDList dq = list(Kernels.runNoGrad("backward_qkv", Kernels.insert(qkvIn, 3, saved.takeQkv())), manager);
+            dqkv.close();
+            NDArray dh = rmsNormBackward(dq.get(0), h, inputNorm, saved.r1, dh2);
+            dq.get(0).close();
             dh2.close();
             NDList grads = new NDList(1 + 2 * updates.length);
             grads.add(dh);
-            grads.addAll(da.subNDList(1));
+            grads.addAll(dq.subNDList(1));
+            grads.addAll(da.subNDList(3));
             grads.addAll(dg.subNDList(1));
             grads.addAll(dd.subNDList(1));
             return grads;
@@ -179,6 +204,26 @@ final class SegmentedLlamaLayer {
         return tensor(Kernels.runNoGrad("swiglu_backward", Kernels.ivalues(new NDArray[] {ds, gateUp})),
                 (PtNDManager) gateUp.getManager());
     }
+
+    /** {@code [qk, v]}: RoPE on the projection's q and k heads, {@code [B, T, H + KV, D]}, and its v heads. */
+    static NDList ropeSplit(NDArray qkv, NDArray cos, NDArray sin, NDArray o) {
+        if (NativeTrainKernels.serves(qkv)) {
+            return NativeTrainKernels.ropeSplit(qkv, cos, sin, o.getShape().get(1) / cos.getShape().tail());
+        }
+        IValue[] qkV = tuple(Kernels.runNoGrad("rope_split", Kernels.ivalues(new NDArray[] {qkv, cos, sin, o})));
+        PtNDManager manager = (PtNDManager) qkv.getManager();
+        return new NDList(tensor(qkV[0], manager), tensor(qkV[1], manager));
+    }
+
+    /** The gradient of {@link #ropeSplit}'s projection from its heads' ({@code [B, T, heads, D]}, contiguous). */
+    static NDArray ropeBackward(NDArray dq, NDArray dk, NDArray dv, NDArray cos, NDArray sin) {
+        if (NativeTrainKernels.serves(dq)) {
+            return NativeTrainKernels.ropeBackward(dq, dk, dv, cos, sin);
+        }
+        return tensor(Kernels.runNoGrad("rope_backward", Kernels.ivalues(new NDArray[] {dq, dk, dv, cos, sin})),
+                (PtNDManager) dq.getManager());
+    }
+
 
     private static IValue[] tuple(IValue out) {
         try (out) {

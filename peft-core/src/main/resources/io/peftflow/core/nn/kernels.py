@@ -178,38 +178,48 @@ class Kernels(Module):
   def llama_layer_train(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tuple[Tensor, List[Tensor]]:
     # llama_layer without autograd (causal, no cache, [r, in] / [out, r] LoRA pairs), returning with its output what
     # llama_layer_backward reads: both norms' 1/rms, the residual between the branches, gate|up (SwiGLU's input),
-    # down's x A^T, then train_gate_up's and train_attention's lists. The composition of the segments that Kernels.java
-    # calls one by one where NativeTrainKernels runs the norms and SwiGLU between them.
+    # down's x A^T, then train_gate_up's, train_qkv's and train_attention's lists. The composition of the segments that
+    # Kernels.java calls one by one where NativeTrainKernels runs the norms, RoPE and SwiGLU between them.
     xr1 = self.rms_norm_r(h, ln1, eps)
-    att = self.train_attention(h, xr1[0], wqkv, wo, cos, sin, aq, bq, ak, bk, av, bv, ao, bo)
+    qkv = self.train_qkv(xr1[0], wqkv, wo, aq, bq, ak, bk, av, bv)
+    qkv_v = self.rope_split(qkv[0], cos, sin, wo)
+    att = self.train_attention(h, qkv_v[0], qkv_v[1], wo, ao, bo)
     h2 = att[0]
     xr2 = self.rms_norm_r(h2, ln2, eps)
     mlp = self.train_gate_up(xr2[0], wgu, ag, bg, au, bu)
     gu = mlp[0]
     down = self.train_down(h2, self.swiglu_packed(gu), wd, ad, bd)
-    return down[0], [xr1[1], xr2[1], h2, gu, down[1]] + mlp[1] + att[1]
-  def train_attention(self: __torch__.Kernels, h: Tensor, x: Tensor, wqkv: Tensor, wo: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor) -> Tuple[Tensor, List[Tensor]]:
-    # a training layer's attention branch from its normed input x, h + o(attention(RoPE(q, k), v)) with the LoRA
-    # updates, and what backward_attention reads: q, k, v after RoPE, each LoRA's x A^T, the stacked q/k/v pair, x
-    # where that pair's A gradient reads it, then the attention kernel's output, log-sum-exp and (CUDA) its other
-    # results. The merged heads are recomputed there.
+    return down[0], [xr1[1], xr2[1], h2, gu, down[1]] + mlp[1] + qkv[1] + att[1]
+  def train_qkv(self: __torch__.Kernels, x: Tensor, wqkv: Tensor, wo: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor) -> Tuple[Tensor, List[Tensor]]:
+    # q|k|v [B, T, (H + 2 KV) D] with its LoRA from the normed x, and what backward_qkv reads: x A^T, the stacked
+    # q/k/v pair, x where that pair's A gradient reads it
     qd = wo.size(1)
     kvd = (wqkv.size(0) - qd) // 2
-    d = cos.size(-1)
     ab_qkv = self._stack_lora(x.size(-1), [qd, kvd, kvd], [aq, ak, av], [bq, bk, bv])
     qkv_xa = self._lora_xa(torch.linear(x, wqkv), x, ab_qkv[0], ab_qkv[1])
-    qkv_parts = torch.split_with_sizes(qkv_xa[0], [qd + kvd, kvd], -1)
-    qk = self.rope(qkv_parts[0], cos, sin)
-    v = qkv_parts[1]
-    # a copy: a view would keep the whole q/k/v projection alive until the backward
-    v = v.reshape(v.size(0), v.size(1), -1, d).transpose(1, 2).contiguous()
-    qk_parts = torch.split_with_sizes(qk, [qd // d, kvd // d], 1)
-    q = qk_parts[0]
-    k = qk_parts[1]
-    att = self._attention_train(q, k, v)
+    return qkv_xa[0], [qkv_xa[1], ab_qkv[0], ab_qkv[1], self._if_lora(x, ab_qkv[0])]
+  def rope_split(self: __torch__.Kernels, qkv: Tensor, cos: Tensor, sin: Tensor, wo: Tensor) -> Tuple[Tensor, Tensor]:
+    # RoPE on the projection's q and k heads, [B, T, H + KV, D], and its v heads [B, T, KV, D] (a copy: a view would
+    # keep the whole projection alive until the backward); NativeTrainKernels.ropeSplit's layout
+    qd = wo.size(1)
+    kvd = (qkv.size(-1) - qd) // 2
+    d = cos.size(-1)
+    parts = torch.split_with_sizes(qkv, [qd + kvd, kvd], -1)
+    v = parts[1]
+    return self.rope(parts[0], cos, sin).transpose(1, 2), v.reshape(v.size(0), v.size(1), -1, d).contiguous()
+  def train_attention(self: __torch__.Kernels, h: Tensor, qk: Tensor, v: Tensor, wo: Tensor, ao: Tensor, bo: Tensor) -> Tuple[Tensor, List[Tensor]]:
+    # a training layer's attention branch from rope_split's heads, h + o(attention(q, k, v)) with o's LoRA, and what
+    # backward_attention reads: q, k, v as the kernel saw them, o's x A^T, then the attention kernel's output,
+    # log-sum-exp and (CUDA) its other results. The merged heads are recomputed there.
+    heads = wo.size(1) // qk.size(-1)
+    qk_parts = torch.split_with_sizes(qk, [heads, qk.size(2) - heads], 2)
+    q = qk_parts[0].transpose(1, 2)
+    k = qk_parts[1].transpose(1, 2)
+    vt = v.transpose(1, 2)
+    att = self._attention_train(q, k, vt)
     merged = self._merge_heads(att[0])
     o_xa = self._lora_xa(torch.linear(merged, wo), merged, ao, bo)
-    return h + o_xa[0], [q, k, v, qkv_xa[1], o_xa[1], ab_qkv[0], ab_qkv[1], self._if_lora(x, ab_qkv[0])] + att
+    return h + o_xa[0], [q, k, vt, o_xa[1]] + att
   def train_gate_up(self: __torch__.Kernels, x: Tensor, wgu: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor) -> Tuple[Tensor, List[Tensor]]:
     # gate|up with its LoRA from the normed x, and what backward_gate_up reads: x A^T, the stacked pair, x where the
     # pair's A gradient reads it
@@ -237,15 +247,16 @@ class Kernels(Module):
     # the gradients of llama_layer_train given dout: [dh, then dA, dB of q, k, v, o, gate, up, down] (empty where a
     # target has no LoRA; the base weights are frozen). Input gradients accumulate through addmm; norms, RoPE and
     # SwiGLU are differentiated by hand, attention by the flash kernel's own backward. The composition of the
-    # segments Kernels.java calls one by one where NativeTrainKernels runs the norms and SwiGLU between them.
+    # segments Kernels.java calls one by one where NativeTrainKernels runs the norms, RoPE and SwiGLU between them.
     h2 = saved[2]
     gu = saved[3]
     dd = self.linear_backward(dout, wd, self._swiglu_if_lora(gu, ad), saved[4], ad, bd)
     dg = self.backward_gate_up(self.swiglu_backward(dd[0], gu), wgu, saved[5:9], ag, bg, au, bu)
     dh2 = self.rms_norm_backward(dg[0].reshape(h2.size()), h2, ln2, saved[1], dout)
-    da = self.backward_attention(dh2, wqkv, wo, cos, sin, saved[9:], aq, bq, ak, bk, av, bv, ao, bo)
-    dh = self.rms_norm_backward(da[0].reshape(h.size()), h, ln1, saved[0], dh2)
-    return [dh] + da[1:] + dg[1:] + dd[1:]
+    da = self._backward_attention(dh2, wo, saved[13:], ao, bo)
+    dq = self.backward_qkv(self.rope_backward(da[0], da[1], da[2], cos, sin), wqkv, wo, saved[9:13], aq, bq, ak, bk, av, bv)
+    dh = self.rms_norm_backward(dq[0].reshape(h.size()), h, ln1, saved[0], dh2)
+    return [dh] + dq[1:] + da[3:] + dg[1:] + dd[1:]
   def _swiglu_if_lora(self: __torch__.Kernels, gu: Tensor, a: Tensor) -> Tensor:
     # SwiGLU's product again, only where down's LoRA A needs it
     if a.numel() == 0:
@@ -256,29 +267,36 @@ class Kernels(Module):
     inter = wgu.size(0) // 2
     d = self.linear_backward(dgu, wgu, saved[3], saved[0], saved[1], saved[2])
     return [d[0]] + self._unstack_grads(d[1], d[2], [inter, inter], [ag, au])
-  def backward_attention(self: __torch__.Kernels, dh2: Tensor, wqkv: Tensor, wo: Tensor, cos: Tensor, sin: Tensor, saved: List[Tensor], aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor) -> List[Tensor]:
-    # [dx (rows flattened), dA, dB of q, k, v, o] of train_attention's branch for the gradient dh2 of its output, from
-    # its list (the residual's share of dh is the caller's)
+  def backward_attention(self: __torch__.Kernels, dh2: Tensor, wo: Tensor, saved: List[Tensor], ao: Tensor, bo: Tensor) -> List[Tensor]:
+    # [dq [B, T, H, D], dk, dv [B, T, KV, D] (contiguous: NativeTrainKernels.ropeBackward reads them), dA, dB of o] of
+    # train_attention's branch for the gradient dh2 of its output, from its list
+    d = self._backward_attention(dh2, wo, saved, ao, bo)
+    return [d[0].contiguous(), d[1].contiguous(), d[2].contiguous(), d[3], d[4]]
+  def _backward_attention(self: __torch__.Kernels, dh2: Tensor, wo: Tensor, saved: List[Tensor], ao: Tensor, bo: Tensor) -> List[Tensor]:
     q = saved[0]
     k = saved[1]
     v = saved[2]
-    att = saved[8:]
+    att = saved[4:]
     merged = self._merge_heads(att[0])
-    do = self.linear_backward(dh2, wo, merged, saved[4], ao, bo)
-    b = q.size(0)
-    t = q.size(2)
-    dqkv = self._attention_backward(do[0].reshape(b, t, q.size(1), q.size(3)).transpose(1, 2), q, k, v, att)
-    # RoPE's transpose: x cos + roll(x, D/2) sin' backs up as dy cos + roll(dy, D/2) roll(sin', D/2) (a half-turn is
-    # its own inverse), computed in [B, T, heads, D], the flash kernel's memory layout, where the flattening to the
-    # projection's [B, T, (H + KV) D] is a view
+    do = self.linear_backward(dh2, wo, merged, saved[3], ao, bo)
+    dqkv = self._attention_backward(do[0].reshape(q.size(0), q.size(2), q.size(1), q.size(3)).transpose(1, 2), q, k, v, att)
+    return [dqkv[0].transpose(1, 2), dqkv[1].transpose(1, 2), dqkv[2].transpose(1, 2), do[1], do[2]]
+  def rope_backward(self: __torch__.Kernels, dq: Tensor, dk: Tensor, dv: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
+    # the gradient [B, T, (H + 2 KV) D] of the projection rope_split read, from those of its q, k ([B, T, heads, D],
+    # after RoPE) and v heads. RoPE's transpose: x cos + roll(x, D/2) sin' backs up as dy cos + roll(dy, D/2)
+    # roll(sin', D/2) (a half-turn is its own inverse).
     half = sin.size(-1) // 2
-    dqk = torch.cat([dqkv[0].transpose(1, 2), dqkv[1].transpose(1, 2)], 2)
+    dqk = torch.cat([dq, dk], 2)
     dpre = torch.addcmul(dqk * cos.transpose(1, 2), torch.roll(dqk, [half], [-1]), torch.roll(sin, [half], [-1]).transpose(1, 2))
-    dproj = torch.cat([dpre.reshape(b, t, -1), dqkv[2].transpose(1, 2).reshape(b, t, -1)], -1)
-    dx_in = self.linear_backward(dproj, wqkv, saved[7], saved[3], saved[5], saved[6])
+    b = dq.size(0)
+    t = dq.size(1)
+    return torch.cat([dpre.reshape(b, t, -1), dv.reshape(b, t, -1)], -1)
+  def backward_qkv(self: __torch__.Kernels, dqkv: Tensor, wqkv: Tensor, wo: Tensor, saved: List[Tensor], aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor) -> List[Tensor]:
+    # [dx (rows flattened), dA, dB of q, k, v] for the gradient of train_qkv's output, from its list
     qd = wo.size(1)
     kvd = (wqkv.size(0) - qd) // 2
-    return [dx_in[0]] + self._unstack_grads(dx_in[1], dx_in[2], [qd, kvd, kvd], [aq, ak, av]) + [do[1], do[2]]
+    d = self.linear_backward(dqkv, wqkv, saved[3], saved[0], saved[1], saved[2])
+    return [d[0]] + self._unstack_grads(d[1], d[2], [qd, kvd, kvd], [aq, ak, av])
   def _if_lora(self: __torch__.Kernels, x: Tensor, a: Tensor) -> Tensor:
     # x where a LoRA A's gradient will read it, else nothing kept
     if a.numel() == 0:

@@ -13,8 +13,9 @@ import java.util.function.Supplier;
 /**
  * The GPU check of {@link NativeTrainKernels} (the Java tests cannot reach CUDA): each kernel against the TorchScript
  * ops it replaces, on random fp16 inputs of the TinyLlama-1.1B and Llama-2-7B training shapes (8 x 512 and 4 x 1024
- * rows), the largest difference against the largest reference value (bound 1e-2: both sides round to fp16, at
- * different points), and each side's time per call (median of 7 synchronised batches of 20).
+ * rows; 32 query heads, 4 and 32 key/value heads of 64 and 128), the largest difference against the largest reference
+ * value (bound 1e-2: both sides round to fp16, at different points), and each side's time per call (median of 7
+ * synchronised batches of 20).
  * Usage: {@code -Dpeftflow.train.native=libpeftflow_train.so NativeTrainKernelsCheck}; prints CHECK and TIME lines and
  * exits 1 on a failed check.
  */
@@ -30,21 +31,26 @@ public final class NativeTrainKernelsCheck {
         }
         boolean ok = true;
         try (NDManager m = NDManager.newBaseManager(Device.gpu())) {
-            for (long[] shape : new long[][] {{4096, 2048, 5632}, {4096, 4096, 11008}}) {
-                ok &= check(m, shape[0], shape[1], shape[2]);
+            for (long[] shape : new long[][] {{8, 512, 2048, 5632, 32, 4, 64}, {4, 1024, 4096, 11008, 32, 32, 128}}) {
+                ok &= check(m, shape);
             }
         }
         System.out.println(ok ? "ALL CHECKS PASS" : "A CHECK FAILED");
         System.exit(ok ? 0 : 1);
     }
 
-    private static boolean check(NDManager m, long rows, long hidden, long inter) {
+    private static boolean check(NDManager m, long[] shape) {
+        long batch = shape[0];
+        long t = shape[1];
+        long rows = batch * t;
+        long hidden = shape[2];
+        long inter = shape[3];
         String at = rows + " x " + hidden + " (inter " + inter + ")";
-        NDArray x = half(m, new Shape(8, rows / 8, hidden), 1);
+        NDArray x = half(m, new Shape(batch, t, hidden), 1);
         NDArray w = half(m, new Shape(hidden), 0.1).add(1);
         NDArray dy = half(m, new Shape(rows, hidden), 0.01);
-        NDArray residual = half(m, new Shape(8, rows / 8, hidden), 0.01);
-        NDArray gu = half(m, new Shape(8, rows / 8, 2 * inter), 2);
+        NDArray residual = half(m, new Shape(batch, t, hidden), 0.01);
+        NDArray gu = half(m, new Shape(batch, t, 2 * inter), 2);
         NDArray ds = half(m, new Shape(rows, inter), 0.01);
         NDList yr = both(() -> SegmentedLlamaLayer.rmsNorm(x, w, 1e-5f), "RMSNorm " + at);
         boolean ok = compare("RMSNorm y " + at, yr.get(0), yr.get(2));
@@ -57,6 +63,23 @@ public final class NativeTrainKernelsCheck {
         ok &= compare("SwiGLU " + at, s.get(0), s.get(1));
         NDList dgu = both(() -> new NDList(SegmentedLlamaLayer.swigluBackward(ds, gu)), "SwiGLU backward " + at);
         ok &= compare("SwiGLU backward " + at, dgu.get(0), dgu.get(1));
+        long heads = shape[4];
+        long kvHeads = shape[5];
+        long d = shape[6];
+        String ropeAt = batch + " x " + t + ", " + heads + "/" + kvHeads + " heads of " + d;
+        NDArray qkv = half(m, new Shape(batch, t, (heads + 2 * kvHeads) * d), 1);
+        NDArray cos = half(m, new Shape(1, 1, t, d), 0.5);
+        NDArray sin = half(m, new Shape(1, 1, t, d), 0.5);
+        NDArray o = m.zeros(new Shape(hidden, heads * d), DataType.FLOAT16);
+        NDList rope = both(() -> SegmentedLlamaLayer.ropeSplit(qkv, cos, sin, o), "RoPE " + ropeAt);
+        ok &= compare("RoPE q|k " + ropeAt, rope.get(0), rope.get(2));
+        ok &= compare("RoPE v " + ropeAt, rope.get(1), rope.get(3));
+        NDArray dq = half(m, new Shape(batch, t, heads, d), 0.01);
+        NDArray dk = half(m, new Shape(batch, t, kvHeads, d), 0.01);
+        NDArray dv = half(m, new Shape(batch, t, kvHeads, d), 0.01);
+        NDList dqkv = both(() -> new NDList(SegmentedLlamaLayer.ropeBackward(dq, dk, dv, cos, sin)),
+                "RoPE backward " + ropeAt);
+        ok &= compare("RoPE backward " + ropeAt, dqkv.get(0), dqkv.get(1));
         return ok;
     }
 
