@@ -143,6 +143,30 @@ __global__ void swigluBackwardKernel(const __half* ds, const __half* gu, __half*
   }
 }
 
+// One head's V pairs at column c (of its D / 2) from x to out: x[i] cos[i] + x[i ± D/2] sinLow[i] into the first half,
+// x[i + D/2] cos[i + D/2] + x[i] sinHigh[i] into the second. RoPE is (sinLow, sinHigh) = (ssin, ssin + D/2), ssin
+// being sin with its first half negated; its transpose swaps them. Without cos, the pairs are copied.
+template <int V>
+__device__ void ropePairs(const __half* x, __half* out, const __half* cos, const __half* sinLow, const __half* sinHigh,
+                          int c, int half) {
+  Vec<V> lo = load<V>(x + c), hi = load<V>(x + c + half);
+  if (cos == nullptr) {
+    store<V>(out + c, lo);
+    store<V>(out + c + half, hi);
+    return;
+  }
+  Vec<V> cl = load<V>(cos + c), ch = load<V>(cos + c + half);
+  Vec<V> sl = load<V>(sinLow + c), sh = load<V>(sinHigh + c), ol, oh;
+#pragma unroll
+  for (int j = 0; j < V; j++) {
+    float a = __half2float(lo.v[j]), b = __half2float(hi.v[j]);
+    ol.v[j] = __float2half(a * __half2float(cl.v[j]) + b * __half2float(sl.v[j]));
+    oh.v[j] = __float2half(b * __half2float(ch.v[j]) + a * __half2float(sh.v[j]));
+  }
+  store<V>(out + c, ol);
+  store<V>(out + c + half, oh);
+}
+
 // RoPE on the q and k heads of the fused projection qkv [rows, (qHeads + 2 kvHeads) D] (q, k, then v heads in each
 // row, rows = B T): qk[row, h] = x cos + rotate_half(x) ssin for the q and k heads, written [rows, qHeads + kvHeads, D];
 // the v heads copied to v [rows, kvHeads, D]. cos and ssin (sin with its first half negated) are [B|1, T, D]; cosBatch
@@ -160,25 +184,12 @@ __global__ void ropeSplitKernel(const __half* qkv, const __half* cos, const __ha
     int h = (int)(rest % all);
     int64_t row = rest / all;
     const __half* x = qkv + row * (int64_t)all * d + (int64_t)h * d;
-    Vec<V> lo = load<V>(x + c), hi = load<V>(x + c + half);
-    if (h >= rotated) {
-      __half* out = v + row * (int64_t)kvHeads * d + (int64_t)(h - rotated) * d;
-      store<V>(out + c, lo);
-      store<V>(out + c + half, hi);
-      continue;
-    }
     int64_t at = (row / t) * cosBatch + (row % t) * (int64_t)d;
-    Vec<V> cl = load<V>(cos + at + c), ch = load<V>(cos + at + c + half);
-    Vec<V> sl = load<V>(ssin + at + c), sh = load<V>(ssin + at + c + half), ol, oh;
-#pragma unroll
-    for (int j = 0; j < V; j++) {
-      float a = __half2float(lo.v[j]), b = __half2float(hi.v[j]);
-      ol.v[j] = __float2half(a * __half2float(cl.v[j]) + b * __half2float(sl.v[j]));
-      oh.v[j] = __float2half(b * __half2float(ch.v[j]) + a * __half2float(sh.v[j]));
+    if (h >= rotated) {
+      ropePairs<V>(x, v + row * (int64_t)kvHeads * d + (int64_t)(h - rotated) * d, nullptr, nullptr, nullptr, c, half);
+    } else {
+      ropePairs<V>(x, qk + row * (int64_t)rotated * d + (int64_t)h * d, cos + at, ssin + at, ssin + at + half, c, half);
     }
-    __half* out = qk + row * (int64_t)rotated * d + (int64_t)h * d;
-    store<V>(out + c, ol);
-    store<V>(out + c + half, oh);
   }
 }
 
@@ -199,26 +210,16 @@ __global__ void ropeBackwardKernel(const __half* dq, const __half* dk, const __h
     int h = (int)(rest % all);
     int64_t row = rest / all;
     __half* out = dqkv + row * (int64_t)all * d + (int64_t)h * d;
-    const __half* y = h < qHeads ? dq + row * (int64_t)qHeads * d + (int64_t)h * d
-        : h < qHeads + kvHeads ? dk + row * (int64_t)kvHeads * d + (int64_t)(h - qHeads) * d
-        : dv + row * (int64_t)kvHeads * d + (int64_t)(h - qHeads - kvHeads) * d;
-    Vec<V> lo = load<V>(y + c), hi = load<V>(y + c + half);
-    if (h >= qHeads + kvHeads) {
-      store<V>(out + c, lo);
-      store<V>(out + c + half, hi);
-      continue;
-    }
     int64_t at = (row / t) * cosBatch + (row % t) * (int64_t)d;
-    Vec<V> cl = load<V>(cos + at + c), ch = load<V>(cos + at + c + half);
-    Vec<V> sl = load<V>(ssin + at + c), sh = load<V>(ssin + at + c + half), ol, oh;
-#pragma unroll
-    for (int j = 0; j < V; j++) {
-      float a = __half2float(lo.v[j]), b = __half2float(hi.v[j]);
-      ol.v[j] = __float2half(a * __half2float(cl.v[j]) + b * __half2float(sh.v[j]));
-      oh.v[j] = __float2half(b * __half2float(ch.v[j]) + a * __half2float(sl.v[j]));
+    if (h < qHeads) {
+      ropePairs<V>(dq + row * (int64_t)qHeads * d + (int64_t)h * d, out, cos + at, ssin + at + half, ssin + at, c, half);
+    } else if (h < qHeads + kvHeads) {
+      ropePairs<V>(dk + row * (int64_t)kvHeads * d + (int64_t)(h - qHeads) * d, out, cos + at, ssin + at + half,
+                   ssin + at, c, half);
+    } else {
+      ropePairs<V>(dv + row * (int64_t)kvHeads * d + (int64_t)(h - qHeads - kvHeads) * d, out, nullptr, nullptr, nullptr,
+                   c, half);
     }
-    store<V>(out + c, ol);
-    store<V>(out + c + half, oh);
   }
 }
 
