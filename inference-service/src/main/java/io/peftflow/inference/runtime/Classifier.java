@@ -30,8 +30,8 @@ import java.util.stream.IntStream;
  * among the labels, never anything else. A request holds no thread while it waits for its pass: where nothing on its
  * way there blocks (its model name resolved from the cache, the version staged and warm) it is handed to the base on the
  * caller's thread (an event loop), otherwise that way runs on a worker thread; either way the answer is built on the
- * request's own Vert.x context, not on the base's thread. Measured: a classify request parked a worker thread on the
- * pass before (docs/BENCHMARKS.md, issue 23).
+ * request's own Vert.x context, not on the base's thread. Why: a worker thread parked on each request's pass cost two
+ * context switches a request on cores the passes need (docs/BENCHMARKS.md, classify).
  */
 @ApplicationScoped
 public class Classifier {
