@@ -8,15 +8,12 @@ import io.peftflow.inference.registry.ModelStack;
 import io.peftflow.inference.registry.Resolutions;
 import io.peftflow.inference.registry.ServedStack;
 import io.peftflow.kit.problem.Problem;
-import io.peftflow.kit.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,8 +43,6 @@ public class Classifier {
     public record Result(ServedStack version, List<Item> items) {
     }
 
-    /** As long as a blocking wait for a pass would wait ({@link Futures}). */
-    private static final Duration PASS_TIMEOUT = Duration.ofSeconds(Futures.TIMEOUT_S);
     private final Resolutions resolutions;
     private final Engine engine;
 
@@ -87,8 +82,7 @@ public class Classifier {
             prompts.add(ids);
         }
         return Uni.createFrom().completionStage(base.classify(served.adapter(), prompts))
-                .ifNoItem().after(PASS_TIMEOUT).failWith(() -> new ProblemException(Response.Status.SERVICE_UNAVAILABLE,
-                        "no answer within " + PASS_TIMEOUT.toSeconds() + " s: the model is overloaded"))
+                .ifNoItem().after(Futures.TIMEOUT).failWith(Futures::overloaded)
                 .emitOn(answer)
                 .map(scores -> result(served, labels, scores, topK));
     }

@@ -172,7 +172,7 @@ public final class NativeTrainKernels {
 
     private static native String swigluBackward(long[] tensors, long rows, int inter);
 
-    private static native String ropeSplit(long[] tensors, long rows, int t, long cosBatch, int heads, int kvHeads,
+    private static native String ropeSplit(long[] tensors, long rows, int t, long cosBatch, int qHeads, int kvHeads,
                                            int d);
 
     private static native String ropeBackward(long[] tensors, long rows, int t, long cosBatch, int qHeads, int kvHeads,

@@ -224,7 +224,6 @@ final class SegmentedLlamaLayer {
                 (PtNDManager) dq.getManager());
     }
 
-
     private static IValue[] tuple(IValue out) {
         try (out) {
             return out.toIValueTuple();
