@@ -21,7 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -32,6 +34,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -122,5 +125,42 @@ public abstract class StackRoundTripTest {
         assertEquals(body.length, store.stat(bucket, key).orElseThrow().size());
         store.delete(bucket, key);
         assertEquals(false, store.stat(bucket, key).isPresent());
+    }
+
+    /**
+     * A listing while objects are rewritten names objects only, and answers: s3proxy's filesystem store lists the file
+     * a write goes to and may fail a listing while it is renamed (the batch list's 500 in CI, 2026-12-07). It may also
+     * leave out an object being rewritten, which is why what is paged is listed from objects written once.
+     */
+    @Test
+    void aListingWhileObjectsAreRewrittenNamesTheObjectsOnly() throws Exception {
+        String bucket = s3.buckets().get(0);
+        String prefix = "listing/" + UUID.randomUUID() + "/";
+        Set<String> keys = Set.of(prefix + "a.json", prefix + "b.json");
+        for (String key : keys) {
+            store.put(bucket, key, new byte[1], "application/json");
+        }
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            for (int n = 0; writing.get(); n++) {
+                for (String key : keys) {
+                    store.put(bucket, key, new byte[100 + n % 2000], "application/json");
+                }
+            }
+        });
+        writer.start();
+        try {
+            long end = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < end) {
+                List<String> listed = store.list(bucket, prefix).stream().map(ObjectStore.Listed::key).toList();
+                assertTrue(keys.containsAll(listed), listed.toString());
+            }
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        for (String key : keys) {
+            store.delete(bucket, key);
+        }
     }
 }

@@ -60,8 +60,10 @@ public class BatchService {
         }
         long now = System.currentTimeMillis();
         String id = "batch_" + BatchInputs.newestFirstHex(now);
-        return runner.submit(Batch.created(id, tenant, inputFileId, endpoint, completionWindow, Map.copyOf(meta),
-                now / 1000, WINDOW_SECONDS));
+        Batch batch = Batch.created(id, tenant, inputFileId, endpoint, completionWindow, Map.copyOf(meta), now / 1000,
+                WINDOW_SECONDS);
+        store.index(batch);
+        return runner.submit(batch);
     }
 
     /** The batch; a cancel asked for that the runner has not acted on yet shows as {@code cancelling}. */

@@ -22,7 +22,10 @@ import java.util.Optional;
  * as an object per checkpoint (the passes scored since the last one), so a batch resumes after the last saved state
  * (the result objects from there on are dropped and scored again). Keys, all under the tenant, so another tenant's id names nothing:
  * <ul>
- * <li>{@code state/<tenant>/<batch>.json}: the {@link Batch}; ids sort newest first, so a listing is a page of keys;</li>
+ * <li>{@code state/<tenant>/<batch>.json}: the {@link Batch};</li>
+ * <li>{@code index/<tenant>/<batch>}: written once as the batch is created, what a page lists (ids sort newest
+ * first). Not the state objects: s3proxy's filesystem store leaves an object out of a listing now and then while it
+ * is rewritten (1 listing in 11 while two objects were rewritten in a loop);</li>
  * <li>{@code active/<tenant>/<batch>}: there while the batch is not finished, what {@link BatchRunner} sweeps;</li>
  * <li>{@code cancel/<tenant>/<batch>}: a cancel asked for, a separate object so no write of the runner loses it;</li>
  * <li>{@code results/<tenant>/<batch>/<output|errors>/<first line>.jsonl}: the result lines of one checkpoint.</li>
@@ -58,6 +61,11 @@ public class BatchStore {
         return batch;
     }
 
+    /** Lists the batch among the tenant's (before its state is saved: a page skips an index without a state). */
+    public void index(Batch batch) {
+        store.put(bucket, indexKey(batch.tenant(), batch.id()), new byte[0], JSON);
+    }
+
     public Optional<Batch> find(String tenant, String id) {
         if (!FileId.BatchResult.BATCH_ID.matcher(id).matches()) {
             return Optional.empty();
@@ -71,9 +79,10 @@ public class BatchStore {
      * store does not), so a server-side {@code start-after} page could skip batches.
      */
     public List<Batch> newestFirst(String tenant, String after, int limit) {
-        String from = after == null ? "" : stateKey(tenant, after);
-        return store.list(bucket, "state/" + tenant + "/").stream().map(ObjectStore.Listed::key)
-                .filter(key -> key.compareTo(from) > 0).limit(limit).map(this::read).toList();
+        String prefix = indexKey(tenant, "");
+        String from = after == null ? "" : indexKey(tenant, after);
+        return store.list(bucket, prefix).stream().map(ObjectStore.Listed::key).filter(key -> key.compareTo(from) > 0)
+                .map(key -> find(tenant, key.substring(prefix.length()))).flatMap(Optional::stream).limit(limit).toList();
     }
 
     /** The unfinished batches of every tenant, as {@code tenant/batch}. */
@@ -150,6 +159,10 @@ public class BatchStore {
 
     private static String stateKey(String tenant, String id) {
         return "state/" + tenant + "/" + id + ".json";
+    }
+
+    private static String indexKey(String tenant, String id) {
+        return "index/" + tenant + "/" + id;
     }
 
     private static String cancelKey(String tenant, String id) {

@@ -12,6 +12,7 @@ import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
+import io.minio.errors.InvalidResponseException;
 import io.minio.errors.ServerException;
 import io.minio.messages.Item;
 import jakarta.annotation.PostConstruct;
@@ -27,16 +28,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The S3 buckets of a service. Objects are immutable in peftflow's layouts (a new version gets a new key),
- * so the API is put/get/stat/delete with no in-place update.
+ * The S3 buckets of a service: put/get/stat/list/delete. Objects are immutable in peftflow's layouts (a new version
+ * gets a new key), except a batch's state, which is rewritten whole; reads and listings hold up while that happens.
  */
 @ApplicationScoped
 public class ObjectStore {
@@ -50,6 +53,12 @@ public class ObjectStore {
 
     /** S3's error codes for an absent object (MinIO says NoSuchKey, some servers NoSuchObject). */
     private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchObject");
+
+    /** The file s3proxy's filesystem store writes an object to before renaming it: the key, a dash and a UUID. */
+    static final Pattern IN_FLIGHT = Pattern.compile(".+-\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+
+    /** The status in the message of the client's {@link InvalidResponseException}, which has no accessor for it. */
+    private static final Pattern NON_XML_STATUS = Pattern.compile("Response code: (\\d{3})");
 
     /** A single-part upload's ETag: the content's MD5. */
     private static final Pattern MD5_ETAG = Pattern.compile("[0-9a-fA-F]{32}");
@@ -181,25 +190,31 @@ public class ObjectStore {
     public record Listed(String key, long size, String etag) {
     }
 
-    /** Every object whose key starts with {@code prefix}, at any depth, in key order. */
+    /**
+     * Every object whose key starts with {@code prefix}, at any depth, in key order; repeated while it fails
+     * transiently. s3proxy's filesystem store writes an object to {@code <key>-<random UUID>} beside it and renames it
+     * whole, and lists that file while it is written — an object that does not exist — or answers the listing with a
+     * 500 when the file is renamed under it; such keys are left out ({@link #IN_FLIGHT}: no key layout of peftflow
+     * ends in a UUID) and the 500 is retried.
+     */
     public List<Listed> list(String bucket, String prefix) {
-        return call("list " + uri(bucket, prefix), () -> {
+        return retrying("list " + uri(bucket, prefix), () -> {
             List<Listed> out = new ArrayList<>();
             for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
                     .recursive(true).build())) {
                 Item item = r.get();
-                if (!item.isDir()) {
+                if (!item.isDir() && !IN_FLIGHT.matcher(item.objectName()).matches()) {
                     out.add(new Listed(item.objectName(), item.size(), item.etag()));
                 }
             }
-            out.sort(java.util.Comparator.comparing(Listed::key));
+            out.sort(Comparator.comparing(Listed::key));
             return out;
         });
     }
 
-    /** Removes the object; removing a missing object is not an error (S3 semantics). */
+    /** Removes the object, repeated while it fails transiently; removing a missing object is not an error (S3 semantics). */
     public void delete(String bucket, String key) {
-        call("delete " + uri(bucket, key), () -> {
+        retrying("delete " + uri(bucket, key), () -> {
             client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
             return null;
         });
@@ -245,6 +260,11 @@ public class ObjectStore {
             }
             if (t instanceof ServerException s) {
                 return s.statusCode() >= 500;
+            }
+            if (t instanceof InvalidResponseException r) {
+                // An answer that is not S3's XML (s3proxy's servlet error page): its status only in the message.
+                Matcher code = NON_XML_STATUS.matcher(String.valueOf(r.getMessage()));
+                return code.find() && code.group(1).charAt(0) == '5';
             }
             if (t instanceof InterruptedIOException || t instanceof EOFException
                     || t instanceof IOException && (t.getClass().getName().startsWith("java.net.")
