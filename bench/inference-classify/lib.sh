@@ -47,25 +47,6 @@ start_inference() {
   exit 1
 }
 
-# Clock ticks the JIT compiler threads of the gateway and inference-service have used so far.
-jit_ticks() {
-  python3 - "$STACK/pids/gateway.pid" "$STACK/pids/inference-service.pid" <<'PY'
-import glob, sys
-ticks = 0
-for pidfile in sys.argv[1:]:
-    pid = open(pidfile).read().strip()
-    for stat in glob.glob(f"/proc/{pid}/task/*/stat"):
-        try:
-            s = open(stat).read()
-        except OSError:  # a thread that ended meanwhile
-            continue
-        if s[s.index("(") + 1:s.rindex(")")].startswith(("C1 CompilerThre", "C2 CompilerThre")):
-            f = s[s.rindex(")") + 2:].split()
-            ticks += int(f[11]) + int(f[12])
-print(ticks)
-PY
-}
-
 # log: the JIT and the adapter's first load, not rounds. 10 s windows of the same load through the gateway until the
 # gateway's and inference-service's JIT compiler threads used under half a second of CPU in the last one (at most
 # WARM_UP_WINDOWS, default 12): right after a fresh stack starts, its seven JVMs compile for minutes on two cores (C2
@@ -73,23 +54,25 @@ PY
 # warm-up measured that instead of steady serving. Each window's RESULT and compile time go to the log ("warm-up N",
 # not counted in the medians), so the cold start stays on record.
 warm_up() {
-  local hz before spent w
-  hz=$(getconf CLK_TCK)
+  local w line jit_ms
   for w in $(seq 1 "${WARM_UP_WINDOWS:-12}"); do
-    before=$(jit_ticks)
-    run "warm-up $w gateway" /v1 "$GATEWAY_URL" 10s "$1" >/dev/null
-    spent=$(( ($(jit_ticks) - before) * 1000 / hz ))
-    echo "warm-up $w jit_cpu_ms=$spent" | tee -a "$1"
-    (( spent < 500 )) && return 0
+    line=$(run "warm-up $w gateway" /v1 "$GATEWAY_URL" 10s "$1")
+    echo "$line"
+    jit_ms=$(python3 -c 'import re, sys; print(round(1000 * sum(float(s) for s in re.findall(r" (?:gateway|inference-service)=([\d.]+)", sys.argv[1].split(" jit_s ")[1]))))' "$line")
+    (( jit_ms < 500 )) && return 0
   done
   echo "warm-up: the JIT still compiling after $w windows; measuring anyway" | tee -a "$1"
 }
 
-run() { # label prefix url duration log: one wrk run, its output and a RESULT row into the log
-  local out
+# label prefix url duration log: one wrk run, its output and a RESULT row into the log, with the CPU seconds each of the
+# stack's processes used meanwhile (stack_cpu.py: where a slow round's CPU went, the JIT's share, the machine's total)
+run() {
+  local out before
+  before=$(python3 "$HERE/stack_cpu.py" snapshot "$STACK")
   out=$(PREFIX=$2 wrk -t2 -c16 -d"$4" --latency -s "$HERE/classify.lua" "$3")
   { echo "== $1 (load average $(cut -d' ' -f1-3 /proc/loadavg))"; echo "$out"; } >>"$5"
-  echo "$1 $(grep '^RESULT' <<<"$out") load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$5"
+  echo "$1 $(grep '^RESULT' <<<"$out") load=$(cut -d' ' -f1 /proc/loadavg) \
+$(python3 "$HERE/stack_cpu.py" since "$STACK" <(echo "$before"))" | tee -a "$5"
 }
 
 medians() { # log: per contender (the words before "round") and route, the medians over its rounds

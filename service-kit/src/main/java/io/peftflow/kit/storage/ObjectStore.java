@@ -14,7 +14,9 @@ import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.InvalidResponseException;
 import io.minio.errors.ServerException;
+import io.minio.http.HttpUtils;
 import io.minio.messages.Item;
+import okhttp3.OkHttpClient;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -64,6 +66,7 @@ public class ObjectStore {
     private static final Pattern MD5_ETAG = Pattern.compile("[0-9a-fA-F]{32}");
 
     private final ObjectStoreConfig config;
+    private OkHttpClient http;
     private MinioClient client;
 
     public ObjectStore(ObjectStoreConfig config) {
@@ -72,7 +75,11 @@ public class ObjectStore {
 
     @PostConstruct
     void connect() {
+        // The client MinIO's builder would make (its 5 minute timeouts), kept to reach its connection pool.
+        long timeout = Duration.ofMinutes(5).toMillis();
+        http = HttpUtils.newDefaultHttpClient(timeout, timeout, timeout);
         client = MinioClient.builder()
+                .httpClient(http)
                 .endpoint(config.endpoint())
                 .credentials(config.accessKey(), config.secretKey())
                 .region(config.region())
@@ -138,18 +145,24 @@ public class ObjectStore {
      * A small object read whole, repeated while it fails transiently or comes back torn. Whole: a stream closed before
      * its end leaves the connection to be drained or dropped. Torn: s3proxy's filesystem store serves an object
      * rewritten while it is read as the old length of a mix of both, and leaves the rest in the connection (whose next
-     * request then fails with "Unexpected status line"); the content is checked against its ETag where that is an MD5.
+     * request then fails with "Unexpected status line", whichever it is); the content is checked against its ETag
+     * where that is an MD5, and a torn read closes the pool's idle connections, the one it left among them.
      */
     public byte[] getBytes(String bucket, String key) {
         String what = "get " + uri(bucket, key);
         return retrying(what, () -> {
+            byte[] bytes;
+            String etag;
             try (GetObjectResponse in = object(bucket, key)) {
-                byte[] bytes = in.readAllBytes();
-                if (!contentMatches(bytes, in.headers().get("ETag"))) {
-                    throw new EOFException(what + ": torn read, the content does not match its ETag");
-                }
-                return bytes;
+                bytes = in.readAllBytes();
+                etag = in.headers().get("ETag");
             }
+            if (!contentMatches(bytes, etag)) {
+                // The connection went back to the pool with the rest of the object in it: no request may take it.
+                http.connectionPool().evictAll();
+                throw new EOFException(what + ": torn read, the content does not match its ETag");
+            }
+            return bytes;
         });
     }
 
