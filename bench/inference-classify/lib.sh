@@ -58,7 +58,7 @@ warm_up() {
   for w in $(seq 1 "${WARM_UP_WINDOWS:-12}"); do
     line=$(run "warm-up $w gateway" /v1 "$GATEWAY_URL" 10s "$1")
     echo "$line"
-    jit_ms=$(python3 -c 'import re, sys; print(round(1000 * sum(float(s) for s in re.findall(r" (?:gateway|inference-service)=([\d.]+)", sys.argv[1].split(" jit_s ")[1]))))' "$line")
+    jit_ms=$(python3 -c 'import re, sys; print(round(1000 * sum(float(s) for s in re.findall(r" (?:gateway|inference-service)=([\d.]+)", sys.argv[1].split(" jit_s")[1]))))' "$line")
     (( jit_ms < 500 )) && return 0
   done
   echo "warm-up: the JIT still compiling after $w windows; measuring anyway" | tee -a "$1"
