@@ -71,6 +71,7 @@ public class BatchRunner {
         }
         runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "batch-runner"));
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "batch-sweeper"));
+        sweeper.execute(this::indexUnlisted);
         long every = config.batches().sweepInterval().toMillis();
         sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
     }
@@ -91,6 +92,18 @@ public class BatchRunner {
 
     private long leaseEnd() {
         return System.currentTimeMillis() + config.batches().lease().toMillis();
+    }
+
+    /** Lists the batches stored before pages were listed from an index (2026-12-07); once, at start. */
+    private void indexUnlisted() {
+        try {
+            int indexed = store.indexUnlisted();
+            if (indexed > 0) {
+                LOG.infof("indexed %d batches stored before the index", indexed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("indexing the batches stored before the index failed, trying at the next start: %s", e.getMessage());
+        }
     }
 
     /** Takes over the active batches whose lease lapsed; renews nothing (a running batch renews its own). */

@@ -16,6 +16,8 @@ import java.util.Enumeration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Batches in S3 (inference-service has no database): an object per batch, rewritten at each step, and the result lines
@@ -34,6 +36,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class BatchStore {
     private static final String JSON = "application/json";
+    private static final String STATE = "state/";
+    private static final String INDEX = "index/";
 
     private final ObjectStore store;
     private final ObjectMapper json;
@@ -64,6 +68,21 @@ public class BatchStore {
     /** Lists the batch among the tenant's (before its state is saved: a page skips an index without a state). */
     public void index(Batch batch) {
         store.put(bucket, indexKey(batch.tenant(), batch.id()), new byte[0], JSON);
+    }
+
+    /** Indexes every stored batch that has a state and no index key; returns how many. */
+    public int indexUnlisted() {
+        Set<String> indexed = store.list(bucket, INDEX).stream().map(l -> l.key().substring(INDEX.length()))
+                .collect(Collectors.toSet());
+        int added = 0;
+        for (ObjectStore.Listed state : store.list(bucket, STATE)) {
+            String tenantAndId = state.key().substring(STATE.length(), state.key().length() - ".json".length());
+            if (!indexed.contains(tenantAndId)) {
+                store.put(bucket, INDEX + tenantAndId, new byte[0], JSON);
+                added++;
+            }
+        }
+        return added;
     }
 
     public Optional<Batch> find(String tenant, String id) {
@@ -158,11 +177,11 @@ public class BatchStore {
     }
 
     private static String stateKey(String tenant, String id) {
-        return "state/" + tenant + "/" + id + ".json";
+        return STATE + tenant + "/" + id + ".json";
     }
 
     private static String indexKey(String tenant, String id) {
-        return "index/" + tenant + "/" + id;
+        return INDEX + tenant + "/" + id;
     }
 
     private static String cancelKey(String tenant, String id) {
