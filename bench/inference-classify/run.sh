@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # classify latency of the demo's champion at 16 concurrent clients: through the gateway (the goal: p99 <= 50 ms per
 # single input) and directly against inference-service (the gateway's share), alternating for ROUNDS rounds; every
-# round, the medians and the load average go to a log under results/. Rounds start once the JIT is quiet (lib.sh's
-# warm_up: its windows are logged too).
+# round, the medians and the load average go to a log under results/. Rounds start after five minutes of the same load
+# and once the JIT is quiet (lib.sh's warm_up: its windows are logged too, the first minutes after a start among them).
 #
 # Needs: the demo's services running (./peftflow demo, which leaves them up and writes .stack/demo-key) and wrk
 # (apt-get install wrk).
