@@ -4,7 +4,8 @@
 # as ./peftflow starts it), records how long it took to report ready, warms it up (lib.sh's warm_up: five minutes of
 # load at least, WARM_UP_MIN_WINDOWS shortens it for a quick comparison; not with COLD=1: then the round starts at
 # once, what a fresh replica's first clients meet), then measures classify at 16 clients through the gateway and
-# directly; the order flips every round. Every run, the medians per contender and the load average go to a log under results/ (ab-*.txt; first-round-*.txt with COLD=1).
+# directly; the order flips every round. Every run, the medians per contender and the load average go to a log
+# under results/ (ab-*.txt; first-round-*.txt with COLD=1).
 #
 # Needs: the demo's services running (./peftflow demo), wrk, and each build's inference-service/target/quarkus-app
 # copied to a folder of its own. A contender is NAME="APP [JVM options]", e.g. off="$APP -Dpeftflow.inference.warm-up=0s".
