@@ -37,7 +37,9 @@ import java.util.stream.Collectors;
 public class BatchStore {
     private static final String JSON = "application/json";
     private static final String STATE = "state/";
+    private static final String STATE_SUFFIX = ".json";
     private static final String INDEX = "index/";
+    private static final String ACTIVE = "active/";
 
     private final ObjectStore store;
     private final ObjectMapper json;
@@ -57,10 +59,10 @@ public class BatchStore {
             throw new IllegalStateException("cannot encode batch " + batch.id(), e);
         }
         if (batch.status().terminal()) {
-            store.delete(bucket, "active/" + batch.tenant() + "/" + batch.id());
+            store.delete(bucket, activeKey(batch.tenant(), batch.id()));
             store.delete(bucket, cancelKey(batch.tenant(), batch.id()));
         } else {
-            store.put(bucket, "active/" + batch.tenant() + "/" + batch.id(), new byte[0], JSON);
+            store.put(bucket, activeKey(batch.tenant(), batch.id()), new byte[0], JSON);
         }
         return batch;
     }
@@ -76,7 +78,7 @@ public class BatchStore {
                 .collect(Collectors.toSet());
         int added = 0;
         for (ObjectStore.Listed state : store.list(bucket, STATE)) {
-            String tenantAndId = state.key().substring(STATE.length(), state.key().length() - ".json".length());
+            String tenantAndId = state.key().substring(STATE.length(), state.key().length() - STATE_SUFFIX.length());
             if (!indexed.contains(tenantAndId)) {
                 store.put(bucket, INDEX + tenantAndId, new byte[0], JSON);
                 added++;
@@ -106,7 +108,7 @@ public class BatchStore {
 
     /** The unfinished batches of every tenant, as {@code tenant/batch}. */
     public List<String> active() {
-        return store.list(bucket, "active/").stream().map(listed -> listed.key().substring("active/".length())).toList();
+        return store.list(bucket, ACTIVE).stream().map(listed -> listed.key().substring(ACTIVE.length())).toList();
     }
 
     public void requestCancel(Batch batch) {
@@ -177,7 +179,11 @@ public class BatchStore {
     }
 
     private static String stateKey(String tenant, String id) {
-        return STATE + tenant + "/" + id + ".json";
+        return STATE + tenant + "/" + id + STATE_SUFFIX;
+    }
+
+    private static String activeKey(String tenant, String id) {
+        return ACTIVE + tenant + "/" + id;
     }
 
     private static String indexKey(String tenant, String id) {
