@@ -5,7 +5,9 @@
 # log. BREAKDOWN=1 adds a peft-core run with its step breakdown and host-cost probe. CONTENDERS="core autograd bf16
 # fp16" adds peft-core with autograd's backward instead of the layers' hand-written one (-Dpeftflow.backward=autograd);
 # "native" adds peft-core with the training layer's fused CUDA kernels (-Dpeftflow.train.native=$TRAIN_NATIVE, default
-# peft-core/target/native/libpeftflow_train.so, built by peft-core/src/main/cuda/build.sh: carry that folder).
+# peft-core/target/native/libpeftflow_train.so, built by peft-core/src/main/cuda/build.sh: carry that folder) without
+# CUDA graphs; "graphs" adds peft-core with those kernels and each step replayed as a CUDA graph (the default where the
+# library is configured, training.StepGraphs).
 # Usage (after staging, carrying .bench-cp): [ROUNDS=3] bench/train-throughput/gpu-run.sh [steps=20] [warmup=5];
 # the summary goes to $OUT/train-throughput.log, the raw logs to $OUT/raw-tinyllama.tar.gz.
 set -uo pipefail
@@ -18,7 +20,9 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=c
 run() {  # run CONTENDER ROUND
   case $1 in
     core) peak "peft-core-fp16-r$2" core tinyllama "$STEPS" "$WARMUP" ;;
-    native) peak "peft-core-fp16-native-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.train.native="$TRAIN_NATIVE" ;;
+    native) peak "peft-core-fp16-native-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.train.native="$TRAIN_NATIVE" \
+      -Dpeftflow.train.cudaGraphs=false ;;
+    graphs) peak "peft-core-fp16-graphs-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.train.native="$TRAIN_NATIVE" ;;
     autograd) peak "peft-core-fp16-autograd-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.backward=autograd ;;
     bf16) peak "hf-peft-bf16-sdpa-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa "$STEPS" "$WARMUP" ;;
     fp16) peak "hf-peft-fp16-sdpa-r$2" python3 bench/train-throughput/peft_bench.py fp16-sdpa "$STEPS" "$WARMUP" ;;
@@ -33,6 +37,11 @@ case " ${CONTENDERS:-} " in
   *" native "*)
     python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-native hf-peft-bf16-sdpa hf-peft-fp16-sdpa | tee -a "$LOG"
     python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-native peft-core-fp16 | tee -a "$LOG" ;;
+esac
+case " ${CONTENDERS:-} " in
+  *" graphs "*)
+    python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-graphs hf-peft-bf16-sdpa hf-peft-fp16-sdpa | tee -a "$LOG"
+    python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-graphs peft-core-fp16-native | tee -a "$LOG" ;;
 esac
 case " ${CONTENDERS:-} " in
   *" autograd "*) python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16 peft-core-fp16-autograd | tee -a "$LOG" ;;

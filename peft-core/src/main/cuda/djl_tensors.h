@@ -1,7 +1,8 @@
 // What the project's JNI CUDA libraries share: the error of the last failed call, reaching the libraries DJL loaded
-// (libtorch, its JNI library, cuBLAS) by their file names, and turning DJL tensor handles (pointers to at::Tensor) into
-// device pointers through libtorch's exported at::TensorBase::data_ptr<T>(), which also refuses any other dtype. No
-// libtorch headers: the build machine has none of the version DJL loads.
+// (libtorch, its JNI library, cuBLAS) by their file names, turning DJL tensor handles (pointers to at::Tensor) into
+// device pointers through libtorch's exported at::TensorBase::data_ptr<T>(), which also refuses any other dtype, and
+// libtorch's current CUDA stream for this thread. No libtorch headers: the build machine has none of the version DJL
+// loads, so its C++ functions are called by their mangled names with types of the same layout.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -92,6 +93,43 @@ inline bool pointer(JNIEnv* env, jlong handle, Dtype dtype, const std::string& n
   } catch (...) {
     return fail(name + (dtype == Dtype::kHalf ? " is not an fp16 tensor" : " is not an fp32 tensor"));
   }
+  return true;
+}
+
+// c10::cuda::CUDAStream's layout (a c10::Stream: Device {int8 type, int8 index} and an int64 id). Trivially copyable
+// and 16 bytes, the C++ class is passed and returned in two registers, as this struct is.
+struct TorchStream {
+  int8_t type;
+  int8_t index;
+  int64_t id;
+};
+
+typedef TorchStream (*CurrentStream)(int8_t device);
+typedef cudaStream_t (*StreamHandle)(const TorchStream* self);
+
+struct Streams {
+  CurrentStream current = nullptr;
+  StreamHandle handle = nullptr;
+};
+
+inline Streams streams;
+
+inline bool loadStreams() {
+  if (streams.current != nullptr && streams.handle != nullptr) return true;
+  void* c10 = loadedLibrary("libc10_cuda.so", "");
+  streams.current = (CurrentStream)symbol(c10, "_ZN3c104cuda20getCurrentCUDAStreamEa");
+  streams.handle = (StreamHandle)symbol(c10, "_ZNK3c104cuda10CUDAStream6streamEv");
+  return streams.current != nullptr && streams.handle != nullptr ||
+         fail("libc10_cuda's getCurrentCUDAStream / CUDAStream::stream was not found");
+}
+
+// The stream libtorch runs this thread's work on (the legacy default stream unless the caller set another, as a
+// training step captured into a CUDA graph does): kernels launched there are ordered with the TorchScript calls
+// around them.
+inline bool currentStream(cudaStream_t* out) {
+  if (!loadStreams()) return false;
+  TorchStream s = streams.current(-1);
+  *out = streams.handle(&s);
   return true;
 }
 

@@ -2,8 +2,8 @@
 // RoPE forward and backward, each one pass over its rows where TorchScript runs 3 to 6 kernels, several of them on the
 // strided halves of the fused gate|up or q|k|v projections that aten does not vectorise. Why: on an H100 the
 // training step is GPU-bound and these kernels were ~40 % of its GPU time (docs/BENCHMARKS.md, issue 25). fp16
-// activations, fp32 arithmetic, one rounding per output; launched on the legacy default stream, the one DJL's
-// libtorch runs on, so they are ordered with the TorchScript calls around them.
+// activations, fp32 arithmetic, one rounding per output; launched on libtorch's current stream for the calling thread,
+// so they are ordered with the TorchScript calls around them (and captured with them into a training step's graph).
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
@@ -231,6 +231,7 @@ int blocksFor(int64_t work) {
 struct Pointers {
   void* p[8] = {};
   int n = 0;
+  cudaStream_t stream = nullptr;
   // 16-byte accesses need every tensor 16-byte aligned and rows of a multiple of 8 values
   bool wide(int64_t width) const {
     if (width % 8 != 0) return false;
@@ -241,10 +242,10 @@ struct Pointers {
   }
 };
 
-// The device pointers of handles (dtypes in order); false with the error set.
+// The device pointers of handles (dtypes in order) and the stream to launch on; false with the error set.
 bool pointers(JNIEnv* env, jlongArray handles, std::initializer_list<Dtype> dtypes,
               std::initializer_list<const char*> names, Pointers* out) {
-  if (!djl_tensors::loadTorch()) return false;
+  if (!djl_tensors::loadTorch() || !djl_tensors::currentStream(&out->stream)) return false;
   int n = env->GetArrayLength(handles);
   if (n != (int)dtypes.size()) {
     return fail("expected " + std::to_string(dtypes.size()) + " tensors, got " + std::to_string(n));
@@ -282,9 +283,9 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_rmsNorm(JN
   auto y = (__half*)t.p[2];
   auto r = (float*)t.p[3];
   if (t.wide(cols)) {
-    rmsNormKernel<8><<<(unsigned)rows, kThreads, 0, cudaStreamLegacy>>>(x, w, y, r, cols, eps);
+    rmsNormKernel<8><<<(unsigned)rows, kThreads, 0, t.stream>>>(x, w, y, r, cols, eps);
   } else {
-    rmsNormKernel<1><<<(unsigned)rows, kThreads, 0, cudaStreamLegacy>>>(x, w, y, r, cols, eps);
+    rmsNormKernel<1><<<(unsigned)rows, kThreads, 0, t.stream>>>(x, w, y, r, cols, eps);
   }
   return launched(env);
 }
@@ -305,9 +306,9 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_rmsNormBac
   auto residual = (const __half*)t.p[4];
   auto dx = (__half*)t.p[5];
   if (t.wide(cols)) {
-    rmsNormBackwardKernel<8><<<(unsigned)rows, kThreads, 0, cudaStreamLegacy>>>(dy, x, w, r, residual, dx, cols);
+    rmsNormBackwardKernel<8><<<(unsigned)rows, kThreads, 0, t.stream>>>(dy, x, w, r, residual, dx, cols);
   } else {
-    rmsNormBackwardKernel<1><<<(unsigned)rows, kThreads, 0, cudaStreamLegacy>>>(dy, x, w, r, residual, dx, cols);
+    rmsNormBackwardKernel<1><<<(unsigned)rows, kThreads, 0, t.stream>>>(dy, x, w, r, residual, dx, cols);
   }
   return launched(env);
 }
@@ -320,9 +321,9 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_swiglu(JNI
   auto gu = (const __half*)t.p[0];
   auto s = (__half*)t.p[1];
   if (t.wide(inter)) {
-    swigluKernel<8><<<blocksFor(rows * inter / 8), kThreads, 0, cudaStreamLegacy>>>(gu, s, rows, inter);
+    swigluKernel<8><<<blocksFor(rows * inter / 8), kThreads, 0, t.stream>>>(gu, s, rows, inter);
   } else {
-    swigluKernel<1><<<blocksFor(rows * inter), kThreads, 0, cudaStreamLegacy>>>(gu, s, rows, inter);
+    swigluKernel<1><<<blocksFor(rows * inter), kThreads, 0, t.stream>>>(gu, s, rows, inter);
   }
   return launched(env);
 }
@@ -339,9 +340,9 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_swigluBack
   auto gu = (const __half*)t.p[1];
   auto dgu = (__half*)t.p[2];
   if (t.wide(inter)) {
-    swigluBackwardKernel<8><<<blocksFor(rows * inter / 8), kThreads, 0, cudaStreamLegacy>>>(ds, gu, dgu, rows, inter);
+    swigluBackwardKernel<8><<<blocksFor(rows * inter / 8), kThreads, 0, t.stream>>>(ds, gu, dgu, rows, inter);
   } else {
-    swigluBackwardKernel<1><<<blocksFor(rows * inter), kThreads, 0, cudaStreamLegacy>>>(ds, gu, dgu, rows, inter);
+    swigluBackwardKernel<1><<<blocksFor(rows * inter), kThreads, 0, t.stream>>>(ds, gu, dgu, rows, inter);
   }
   return launched(env);
 }
@@ -362,10 +363,10 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_ropeSplit(
   auto v = (__half*)p.p[4];
   int64_t pairs = rows * (qHeads + 2 * kvHeads) * (d / 2);
   if (p.wide(d / 2)) {
-    ropeSplitKernel<8><<<blocksFor(pairs / 8), kThreads, 0, cudaStreamLegacy>>>(qkv, cos, ssin, qk, v, rows, t,
+    ropeSplitKernel<8><<<blocksFor(pairs / 8), kThreads, 0, p.stream>>>(qkv, cos, ssin, qk, v, rows, t,
                                                                                cosBatch, qHeads, kvHeads, d);
   } else {
-    ropeSplitKernel<1><<<blocksFor(pairs), kThreads, 0, cudaStreamLegacy>>>(qkv, cos, ssin, qk, v, rows, t, cosBatch,
+    ropeSplitKernel<1><<<blocksFor(pairs), kThreads, 0, p.stream>>>(qkv, cos, ssin, qk, v, rows, t, cosBatch,
                                                                            qHeads, kvHeads, d);
   }
   return launched(env);
@@ -389,10 +390,10 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_ropeBackwa
   auto dqkv = (__half*)p.p[5];
   int64_t pairs = rows * (qHeads + 2 * kvHeads) * (d / 2);
   if (p.wide(d / 2)) {
-    ropeBackwardKernel<8><<<blocksFor(pairs / 8), kThreads, 0, cudaStreamLegacy>>>(dq, dk, dv, cos, ssin, dqkv, rows,
+    ropeBackwardKernel<8><<<blocksFor(pairs / 8), kThreads, 0, p.stream>>>(dq, dk, dv, cos, ssin, dqkv, rows,
                                                                                   t, cosBatch, qHeads, kvHeads, d);
   } else {
-    ropeBackwardKernel<1><<<blocksFor(pairs), kThreads, 0, cudaStreamLegacy>>>(dq, dk, dv, cos, ssin, dqkv, rows, t,
+    ropeBackwardKernel<1><<<blocksFor(pairs), kThreads, 0, p.stream>>>(dq, dk, dv, cos, ssin, dqkv, rows, t,
                                                                               cosBatch, qHeads, kvHeads, d);
   }
   return launched(env);

@@ -425,11 +425,12 @@ public final class Kernels {
      * On the device, for one read per step: {@code [summed loss, gradient norm times unscale]} (fp32), the divisor
      * {@link #fusedAdamw} applies to the gradients ({@code 1 / (unscale * clip)}, clip from {@code maxNorm}, none when
      * 0) and {@code found_inf} (1 when the loss or the norm is not finite, else 0); attached to {@code scope}.
+     * {@code unscale} is a 0-d fp32 array on the device ({@link #fill}), read when the work runs.
      */
-    public static NDList stepStats(List<NDArray> grads, NDArray lossSum, double unscale, double maxNorm,
+    public static NDList stepStats(List<NDArray> grads, NDArray lossSum, NDArray unscale, double maxNorm,
                                    NDManager scope) {
         try (IValue out = runNoGrad("step_stats", IValue.listFrom(pt(grads)), IValue.from((PtNDArray) lossSum),
-                IValue.from(unscale), IValue.from(maxNorm))) {
+                IValue.from((PtNDArray) unscale), IValue.from(maxNorm))) {
             return out.toNDList((PtNDManager) scope);
         }
     }
@@ -441,13 +442,15 @@ public final class Kernels {
 
     /**
      * torch's fused AdamW in place over one weight-decay group, one kernel: gradients divided by {@code gradScale},
-     * nothing changed when {@code foundInf} is 1; {@code steps} holds each tensor's bias-correction count (0-d fp32).
+     * nothing changed when {@code foundInf} is 1; {@code steps} holds each tensor's bias-correction count and
+     * {@code lr} the learning rate (0-d fp32 on the parameters' device, read when the work runs).
      */
     public static void fusedAdamw(List<NDArray> params, List<NDArray> grads, List<NDArray> expAvgs,
-                                  List<NDArray> expAvgSqs, List<NDArray> steps, double lr, double beta1, double beta2,
+                                  List<NDArray> expAvgSqs, List<NDArray> steps, NDArray lr, double beta1, double beta2,
                                   double eps, double weightDecay, NDArray gradScale, NDArray foundInf) {
         runNoGrad("fused_adamw_", IValue.listFrom(pt(params)), IValue.listFrom(pt(grads)), IValue.listFrom(pt(expAvgs)),
-                IValue.listFrom(pt(expAvgSqs)), IValue.listFrom(pt(steps)), IValue.from(lr), IValue.from(beta1),
+                IValue.listFrom(pt(expAvgSqs)), IValue.listFrom(pt(steps)), IValue.from((PtNDArray) lr),
+                IValue.from(beta1),
                 IValue.from(beta2), IValue.from(eps), IValue.from(weightDecay), IValue.from((PtNDArray) gradScale),
                 IValue.from((PtNDArray) foundInf)).close();
     }
@@ -472,6 +475,19 @@ public final class Kernels {
                 IValue.listFrom(pt(params)))) {
             return List.of(out.toTensorArray((PtNDManager) scope));
         }
+    }
+
+    /**
+     * Sets every element of {@code x} to {@code value} in place, queued like a kernel (no host-to-device copy, so the
+     * device does not wait for it): how a step's scalars change between steps without a copy or a sync.
+     */
+    public static void fill(NDArray x, double value) {
+        runNoGrad("fill_", IValue.from((PtNDArray) x), IValue.from(value)).close();
+    }
+
+    /** {@code dst[i] = src[i]} in place (same shapes). */
+    public static void copy(List<NDArray> dst, List<NDArray> src) {
+        runNoGrad("copy_", IValue.listFrom(pt(dst)), IValue.listFrom(pt(src))).close();
     }
 
     /** {@code total[i] += more[i]} in place. */

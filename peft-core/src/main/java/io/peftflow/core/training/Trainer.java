@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.evaluation.Evaluator;
@@ -146,7 +147,9 @@ public final class Trainer {
         int consecutiveSkips = 0;
         TrainResult.Status status = TrainResult.Status.COMPLETED;
         model.train(true);
-        try {
+        try (NDManager runScope = pm.newSubManager(); StepGraphs graphs = StepGraphs.forRun(pm, config, padId)) {
+            // what the loss is multiplied by: the loss scale over the update's labelled tokens (or sequences)
+            NDArray factor = runScope.zeros(new Shape(), DataType.FLOAT32);
             while (loop.step < total) {
                 if (cancelled.getAsBoolean()) {
                     status = TrainResult.Status.CANCELLED;
@@ -163,53 +166,21 @@ public final class Trainer {
                     }
                 }
                 long tokens = 0;
+                for (List<Sequence> mb : micro) {
+                    tokens += mb.stream().mapToLong(Sequence::length).sum();
+                }
                 double loss;
                 float norm;
                 double lr = schedule.at(loop.step);
                 boolean finite;
                 try (NDManager stepScope = pm.newSubManager()) {
-                    List<NDArray> grads = null;
-                    NDArray lossSum = null;
-                    for (List<Sequence> mb : micro) {
-                        // The collector only switches autograd on; Kernels.gradients runs the backward (by the
-                        // layers' own passes, only that of LoRA's weight packing).
-                        try (NDManager scope = pm.newSubManager();
-                             GradientCollector ignored = Engine.getInstance().newGradientCollector()) {
-                            Batch batch = Batch.collate(mb, padId, scope);
-                            // The factor changes every step: a step-scoped tensor, alive through backward (see
-                            // nn.Scalars), copied before the forward, as a copy after it would wait for it.
-                            NDArray factor = scope.create(scaler.scale() / Math.max(1, labelled));
-                            PeftModel.LossGradients byLayers = head == null && layerBackward
-                                    ? model.layerGradients(batch.args(), batch.labels(), factor, opt.arrays(),
-                                            stepScope) : null;
-                            NDArray sum;
-                            List<NDArray> g;
-                            if (byLayers != null) {
-                                sum = byLayers.lossSum();
-                                g = byLayers.gradients();
-                            } else {
-                                sum = head != null ? ClassificationHead.crossEntropySum(head.logits(model,
-                                        batch.args()), Sequence.classIndices(mb, scope))
-                                        : model.loss(batch.args(), batch.labels()).sum();
-                                g = Kernels.gradients(sum.mul(factor), opt.arrays(), stepScope);
-                            }
-                            if (grads == null) {
-                                grads = g;
-                            } else {
-                                Kernels.accumulate(grads, g);
-                            }
-                            // summed on the device: the host reads the step's loss once, after the update is queued
-                            NDArray detached = sum.stopGradient();
-                            lossSum = lossSum == null ? detached : lossSum.add(detached);
-                            lossSum.attach(stepScope);
-                            tokens += batch.tokens();
-                        }
-                    }
-                    // Clipping and the skip of a non-finite step are decided on the device, so the update is queued
-                    // right behind the backward; the one read below waits for both.
-                    float unscale = 1f / scaler.scale();
-                    AdamW.StepStats stats = opt.stats(grads, lossSum, unscale, config.maxGradNorm(), stepScope);
-                    opt.step(grads, lr, stats);
+                    // The step's scalars change in place, queued before its work: a replayed graph reads them too.
+                    Kernels.fill(factor, scaler.scale() / Math.max(1, labelled));
+                    opt.schedule(lr, 1f / scaler.scale());
+                    StepGraphs.StepBody body = (batches, scope) -> update(micro, batches, head, factor, opt, scope);
+                    AdamW.StepStats stats = graphs != null ? graphs.step(micro, stepScope, body)
+                            : body.run(micro.stream().map(mb -> Batch.collate(mb, padId, stepScope)).toList(),
+                                    stepScope).stats();
                     float[] read = stats.read();
                     loss = read[0] / Math.max(1, labelled);
                     norm = Double.isFinite(loss) ? read[1] : Float.NaN;
@@ -268,6 +239,53 @@ public final class Trainer {
         double seconds = (System.nanoTime() - started) / 1e9;
         return new TrainResult(status, loop.step, loop.losses, loop.evaluations, loop.bestStep, weightsStep,
                 loop.tokens, seconds, tokensThisRun / Math.max(seconds, 1e-9), loop.skipped);
+    }
+
+    /**
+     * Queues one update from {@code batches} (the micro-batches of a step): each one's loss and gradients, summed, then
+     * the statistics and AdamW; nothing is read. Capturable where every micro-batch ran the layers' own backward.
+     */
+    private StepGraphs.StepBody.Result update(List<List<Sequence>> micro, List<Batch> batches, ClassificationHead head,
+                                             NDArray factor, AdamW opt, NDManager stepScope) {
+        NDManager pm = model.base().manager();
+        List<NDArray> grads = null;
+        NDArray lossSum = null;
+        boolean byLayersOnly = true;
+        for (int i = 0; i < batches.size(); i++) {
+            Batch batch = batches.get(i);
+            // The collector only switches autograd on; Kernels.gradients runs the backward (by the layers' own
+            // passes, only that of LoRA's weight packing).
+            try (NDManager scope = pm.newSubManager();
+                 GradientCollector ignored = Engine.getInstance().newGradientCollector()) {
+                PeftModel.LossGradients byLayers = head == null && layerBackward
+                        ? model.layerGradients(batch.args(), batch.labels(), factor, opt.arrays(), stepScope) : null;
+                NDArray sum;
+                List<NDArray> g;
+                if (byLayers != null) {
+                    sum = byLayers.lossSum();
+                    g = byLayers.gradients();
+                } else {
+                    byLayersOnly = false;
+                    sum = head != null ? ClassificationHead.crossEntropySum(head.logits(model, batch.args()),
+                            Sequence.classIndices(micro.get(i), scope)) : model.loss(batch.args(), batch.labels()).sum();
+                    g = Kernels.gradients(sum.mul(factor), opt.arrays(), stepScope);
+                }
+                if (grads == null) {
+                    grads = g;
+                } else {
+                    Kernels.accumulate(grads, g);
+                }
+                // summed on the device: the host reads the step's loss once, after the update is queued
+                NDArray detached = sum.stopGradient();
+                lossSum = lossSum == null ? detached : lossSum.add(detached);
+                lossSum.attach(stepScope);
+            }
+        }
+        // Clipping and the skip of a non-finite step are decided on the device, so the update is queued right behind
+        // the backward; the host's one read waits for both.
+        AdamW.StepStats stats = opt.stats(grads, lossSum, config.maxGradNorm(), stepScope);
+        opt.step(grads, stats);
+        return new StepGraphs.StepBody.Result(stats, byLayersOnly);
     }
 
     /** Evaluates, keeps the best weights and updates early stopping; true when patience ran out. */

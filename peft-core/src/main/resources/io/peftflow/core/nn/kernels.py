@@ -450,9 +450,10 @@ class Kernels(Module):
     return len(total)
   def grad_norm(self: __torch__.Kernels, grads: List[Tensor]) -> Tensor:
     return torch.stack(torch._foreach_norm(grads, 2)).float().pow(2).sum().sqrt()
-  def step_stats(self: __torch__.Kernels, grads: List[Tensor], loss_sum: Tensor, unscale: float, max_norm: float) -> Tuple[Tensor, Tensor, Tensor]:
+  def step_stats(self: __torch__.Kernels, grads: List[Tensor], loss_sum: Tensor, unscale: Tensor, max_norm: float) -> Tuple[Tensor, Tensor, Tensor]:
     # on the device, so that the host reads once per step, after the update is queued: [summed loss, gradient norm]
-    # (unscaled), the divisor AdamW applies to the gradients (loss scale over the clipping coefficient) and found_inf
+    # (unscaled), the divisor AdamW applies to the gradients (loss scale over the clipping coefficient) and found_inf;
+    # unscale is a 0-d fp32 tensor set before the step, so that a captured step reads each step's value
     norm = self.grad_norm(grads) * unscale
     loss = loss_sum.float().reshape([])
     found_inf = torch.logical_not(torch.logical_and(torch.isfinite(norm), torch.isfinite(loss))).float()
@@ -463,9 +464,16 @@ class Kernels(Module):
   def advance_step_(self: __torch__.Kernels, step: Tensor, found_inf: Tensor) -> int:
     step.add_(torch.rsub(found_inf, 1.0))
     return 1
-  def fused_adamw_(self: __torch__.Kernels, params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor], steps: List[Tensor], lr: float, beta1: float, beta2: float, eps: float, weight_decay: float, grad_scale: Tensor, found_inf: Tensor) -> int:
+  def fused_adamw_(self: __torch__.Kernels, params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor], steps: List[Tensor], lr: Tensor, beta1: float, beta2: float, eps: float, weight_decay: float, grad_scale: Tensor, found_inf: Tensor) -> int:
     # torch's fused AdamW over one weight-decay group: gradients divided by grad_scale, nothing changed where found_inf
-    # is 1; steps: the step count (bias correction) per tensor. The lists must be the caller's: a call on lists built
+    # is 1; steps: the step count (bias correction) per tensor; lr a 0-d fp32 tensor on the parameters' device (read by
+    # the kernel, so a captured step takes each step's rate). The lists must be the caller's: a call on lists built
     # in here was dropped by the interpreter (measured: parameters unchanged).
     torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False, grad_scale=grad_scale, found_inf=found_inf)
     return len(params)
+  def fill_(self: __torch__.Kernels, t: Tensor, value: float) -> int:
+    t.fill_(value)
+    return 1
+  def copy_(self: __torch__.Kernels, dst: List[Tensor], src: List[Tensor]) -> int:
+    torch._foreach_copy_(dst, src)
+    return len(dst)

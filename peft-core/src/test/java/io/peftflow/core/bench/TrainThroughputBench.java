@@ -49,6 +49,8 @@ import java.util.Random;
  * batch 8 x 512 random tokens (all labelled), as the HF PEFT peer in {@code bench/train-throughput/peft_bench.py}.
  * A checkpoint directory instead: loaded with {@link LoadOptions#auto()} (bf16 on disk becomes fp16 on the GPU), the
  * load time and host peak RSS printed, then the same LoRA run ({@code -Dbench.batch}, {@code -Dbench.seq}).
+ * {@code -Dbench.lr} sets the learning rate (default 1e-4), and {@code -Dbench.distinct} / {@code -Dbench.varlen} the
+ * random tokens ({@link #randomTokens}): with them, two runs' {@code LOSSES} lines check one configuration against another.
  * {@code -Dbench.segmented=true} runs the training layers segment by segment ({@link Kernels#segmentLayers}) without
  * the native kernels: the host cost of the segmentation alone.
  * Usage: {@code TrainThroughputBench tiny|tinyllama|<dir> [steps] [warmup]}; prints RESULT lines.
@@ -81,7 +83,8 @@ public final class TrainThroughputBench {
             int batch = Integer.getInteger("bench.batch", big ? 8 : 16);
             EncodedDataset data = big ? randomTokens(batch * (steps + warmup), SEQ, model.config().vocabSize())
                     : transactions(tmp);
-            TrainingConfig cfg = TrainingConfig.builder().learningRate(1e-4).maxSteps(steps + warmup)
+            TrainingConfig cfg = TrainingConfig.builder().learningRate(Double.parseDouble(System.getProperty(
+                            "bench.lr", "1e-4"))).maxSteps(steps + warmup)
                     .batch(batch, 1).build();
             long[] stamps = new long[steps + warmup + 1];
             // the process's CPU time over the timed steps: on a shared CPU, less sensitive to other load than the clock
@@ -103,7 +106,8 @@ public final class TrainThroughputBench {
                 ms[i] = (stamps[warmup + i + 1] - stamps[warmup + i]) / 1e6;
             }
             Arrays.sort(ms);
-            long measuredTokens = big ? (long) steps * batch * SEQ : r.tokens() * steps / (steps + warmup);
+            long measuredTokens = big && !Boolean.getBoolean("bench.varlen") ? (long) steps * batch * SEQ
+                    : r.tokens() * steps / (steps + warmup);
             if (Boolean.getBoolean("bench.breakdown")) {
                 breakdown(peft, data.sequences().subList(0, batch));
             }
@@ -113,6 +117,8 @@ public final class TrainThroughputBench {
                     which, model.device(), peft.trainableParametersReport(), batch, big ? " x " + SEQ : "", steps, warmup,
                     measuredTokens / secs, ms[steps / 2], (cpu[1] - cpu[0]) / 1e6 / steps, r.firstLoss(),
                     r.lastLoss(3), r.skippedSteps(), rssKb("VmHWM") / 1024);
+            // every step's loss, to compare two configurations' curves (CUDA graphs against eager steps)
+            System.out.println("LOSSES " + r.losses());
         }
     }
 
@@ -143,8 +149,9 @@ public final class TrainThroughputBench {
                     loss.getFloat();
                     t3 = System.nanoTime();
                 }
-                AdamW.StepStats stats = opt.stats(grads, scope.create(0f), 1, 1, scope);
-                opt.step(grads, 1e-9, stats);
+                opt.schedule(1e-9, 1);
+                AdamW.StepStats stats = opt.stats(grads, scope.create(0f), 1, scope);
+                opt.step(grads, stats);
                 stats.read();
                 long t4 = System.nanoTime();
                 if (i >= 2) {
@@ -274,12 +281,24 @@ public final class TrainThroughputBench {
         return -1;
     }
 
+    /**
+     * {@code n} sequences of random tokens of {@code length}; {@code -Dbench.distinct=K} repeats K of them (a curve that
+     * falls, as memorising does), {@code -Dbench.varlen=true} draws each one's length from 128, 192, ... length (several
+     * batch shapes: several CUDA graphs sharing one pool).
+     */
     private static EncodedDataset randomTokens(int n, int length, int vocab) {
         Random r = new Random(0);
+        int distinct = Integer.getInteger("bench.distinct", n);
+        boolean varlen = Boolean.getBoolean("bench.varlen");
         List<Sequence> seqs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            long[] ids = new long[length];
-            for (int j = 0; j < length; j++) {
+            if (i >= distinct) {
+                Sequence same = seqs.get(i % distinct);
+                seqs.add(new Sequence(i, same.ids(), same.labels()));
+                continue;
+            }
+            long[] ids = new long[varlen ? 128 + 64 * r.nextInt((length - 128) / 64 + 1) : length];
+            for (int j = 0; j < ids.length; j++) {
                 ids[j] = r.nextInt(vocab);
             }
             seqs.add(new Sequence(i, ids, ids.clone()));

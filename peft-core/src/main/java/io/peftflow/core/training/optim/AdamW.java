@@ -38,6 +38,9 @@ public final class AdamW implements AutoCloseable {
     private final int[][] groups;
     /** The bias-correction step count on the device (0-d fp32), advanced by the fused kernel's call. */
     private final NDArray stepCount;
+    /** The next step's learning rate and gradient unscale (0-d fp32 on the device), set by {@link #schedule}. */
+    private final NDArray lr;
+    private final NDArray unscale;
     private final List<NDArray> m;
     private final List<NDArray> v;
     private final double beta1;
@@ -82,6 +85,8 @@ public final class AdamW implements AutoCloseable {
         }
         arrays = List.copyOf(all);
         stepCount = manager.zeros(new Shape(), DataType.FLOAT32, all.get(0).getDevice());
+        lr = manager.zeros(new Shape(), DataType.FLOAT32, all.get(0).getDevice());
+        unscale = manager.ones(new Shape(), DataType.FLOAT32, all.get(0).getDevice());
         groups = new int[][] {decay.stream().mapToInt(Integer::intValue).toArray(),
                 plain.stream().mapToInt(Integer::intValue).toArray()};
         m = List.copyOf(first);
@@ -114,21 +119,31 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * The step's statistics on the device, for the gradients {@code grads} of a loss scaled by {@code 1 / unscale}
-     * whose summed (unscaled) value is {@code lossSum}: the gradient norm times {@code unscale}, clipping to
-     * {@code maxNorm} (0: none) and whether the step must be skipped; attached to {@code scope}. Nothing is read.
+     * Sets the next step's learning rate and the factor that unscales its gradients (the loss was scaled by
+     * {@code 1 / unscale}) on the device, queued before the step's work; {@link #stats} and {@link #step} read them
+     * when they run, so a step captured into a CUDA graph takes each replay's values.
      */
-    public StepStats stats(List<NDArray> grads, NDArray lossSum, double unscale, double maxNorm, NDManager scope) {
+    public void schedule(double learningRate, double gradientUnscale) {
+        Kernels.fill(lr, learningRate);
+        Kernels.fill(unscale, gradientUnscale);
+    }
+
+    /**
+     * The step's statistics on the device, for the gradients {@code grads} of a loss scaled as {@link #schedule} says
+     * whose summed (unscaled) value is {@code lossSum}: the gradient norm unscaled, clipping to {@code maxNorm} (0:
+     * none) and whether the step must be skipped; attached to {@code scope}. Nothing is read.
+     */
+    public StepStats stats(List<NDArray> grads, NDArray lossSum, double maxNorm, NDManager scope) {
         NDList out = Kernels.stepStats(grads, lossSum, unscale, maxNorm, scope);
         return new StepStats(out.get(0), out.get(1), out.get(2));
     }
 
     /**
-     * Queues one update with learning rate {@code lr} from {@code grads} unscaled and clipped as {@code stats} says;
-     * the device leaves everything unchanged when the stats are not finite. Call {@link #applied} once the host has
-     * read that they were.
+     * Queues one update at {@link #schedule}'s learning rate from {@code grads} unscaled and clipped as {@code stats}
+     * says; the device leaves everything unchanged when the stats are not finite. Call {@link #applied} once the host
+     * has read that they were.
      */
-    public void step(List<NDArray> grads, double lr, StepStats stats) {
+    public void step(List<NDArray> grads, StepStats stats) {
         Kernels.advanceStep(stepCount, stats.foundInf());
         for (int g = 0; g < groups.length; g++) {
             int[] idx = groups[g];

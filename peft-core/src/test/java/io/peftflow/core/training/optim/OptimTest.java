@@ -41,8 +41,9 @@ class OptimTest {
                             .add(bias.array().mul(m.create(g)).sum()), opt.arrays(), m);
                 }
                 // no clipping here (max norm 10): the gradients are used times scale
-                AdamW.StepStats stats = opt.stats(grads, m.create(1.5f), scale, 10, m);
-                opt.step(grads, lr, stats);
+                opt.schedule(lr, scale);
+                AdamW.StepStats stats = opt.stats(grads, m.create(1.5f), 10, m);
+                opt.step(grads, stats);
                 float[] read = stats.read();
                 assertEquals(1.5, read[0], 1e-6, "summed loss");
                 assertEquals(scale * Math.sqrt(2 * (0.01 + 0.09 + 0.04)), read[1], 1e-6, "gradient norm");
@@ -63,19 +64,20 @@ class OptimTest {
             AdamW opt = new AdamW(List.of(weight), 0.9, 0.999, 1e-8, 0.1, m);
             // norm 5 (3, 4, 0) clipped to 1: the update sees the gradient times 1 / (5 + 1e-6)
             List<NDArray> grads = List.of(m.create(new float[] {3f, 4f, 0f}));
-            AdamW.StepStats clipped = opt.stats(grads, m.create(2f), 1, 1, m);
+            opt.schedule(0.1, 1);
+            AdamW.StepStats clipped = opt.stats(grads, m.create(2f), 1, m);
             assertEquals(1 / (1 / (5 + 1e-6)), clipped.gradScale().getFloat(), 1e-5, "divisor = 1 / clip");
             assertEquals(0f, clipped.foundInf().getFloat());
             // an infinite gradient: found_inf, and the queued update changes nothing, nor the step count
             List<NDArray> inf = List.of(m.create(new float[] {Float.POSITIVE_INFINITY, 0f, 0f}));
-            AdamW.StepStats bad = opt.stats(inf, m.create(2f), 1, 1, m);
-            opt.step(inf, 0.1, bad);
+            AdamW.StepStats bad = opt.stats(inf, m.create(2f), 1, m);
+            opt.step(inf, bad);
             assertEquals(1f, bad.foundInf().getFloat());
             assertArrayEquals(w0, weight.array().toFloatArray(), "skipped on the device");
-            AdamW.StepStats nanLoss = opt.stats(grads, m.create(Float.NaN), 1, 1, m);
+            AdamW.StepStats nanLoss = opt.stats(grads, m.create(Float.NaN), 1, m);
             assertEquals(1f, nanLoss.foundInf().getFloat(), "a NaN loss skips too");
             // the first applied step after the skip is bias-corrected as step 1: p -= lr * sign(g) (decay first)
-            opt.step(grads, 0.1, clipped);
+            opt.step(grads, clipped);
             float[] p = weight.array().toFloatArray();
             assertEquals(0.5f * 0.99f - 0.1f, p[0], 1e-5f);
             assertEquals(-1.0f * 0.99f - 0.1f, p[1], 1e-5f);
