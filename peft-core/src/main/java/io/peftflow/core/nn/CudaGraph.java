@@ -14,10 +14,16 @@ import io.peftflow.core.PeftCoreException;
  * the first execution is the first {@link #replay}.
  */
 public final class CudaGraph implements AutoCloseable {
+    private static final ThreadLocal<Boolean> CAPTURING = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private long handle;
 
     private CudaGraph(long handle) {
         this.handle = handle;
+    }
+
+    /** Whether this thread is inside a {@link #capture}'s body (code that costs the host per call is then free). */
+    public static boolean capturing() {
+        return CAPTURING.get();
     }
 
     /** Whether the library is configured ({@link NativeTrainKernels#library()}; it throws where it fails to load). */
@@ -39,12 +45,15 @@ public final class CudaGraph implements AutoCloseable {
         check("entering a side stream", enterSideStream());
         try {
             check("beginning a capture", captureBegin(graph.handle, shareWith == null ? 0 : shareWith.handle));
+            CAPTURING.set(Boolean.TRUE);
             try {
                 body.run();
             } catch (RuntimeException e) {
                 String end = captureEnd(graph.handle);
                 throw new PeftCoreException("the step could not be captured into a CUDA graph: " + e.getMessage()
                         + (end == null ? "" : " (ending the capture: " + end + ")"), null, null, e);
+            } finally {
+                CAPTURING.set(Boolean.FALSE);
             }
             check("ending the capture", captureEnd(graph.handle));
         } catch (RuntimeException e) {

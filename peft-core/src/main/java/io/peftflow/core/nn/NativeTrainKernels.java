@@ -18,7 +18,8 @@ import io.peftflow.core.device.ConfiguredLibrary;
  * layer backward made a training step on an H100 GPU-bound, and these elementwise passes are a large share of its GPU
  * time (docs/BENCHMARKS.md, issue 25). Used by {@link Kernels#llamaLayerTrain} and {@link Kernels#llamaLayerBackward}
  * where the library is configured ({@value #PROPERTY} or {@value #ENVIRONMENT}: its path) and the activations are
- * fp16 on a GPU and at least {@link #MIN_ELEMENTS} values; every other case runs the layer as one TorchScript call.
+ * fp16 on a GPU and at least {@link #MIN_ELEMENTS} values (any size in a captured step); every other case runs the
+ * layer as one TorchScript call.
  */
 public final class NativeTrainKernels {
     static final String PROPERTY = "peftflow.train.native";
@@ -31,7 +32,8 @@ public final class NativeTrainKernels {
      * TinyLlama-shape step was ~32 ms of host work — while the kernels save ~0.17 us of GPU time a row at hidden 2048
      * (H100: 70.4 -> 55.5 ms over 22 layers of 4,096 rows). At 2,048 rows of 2,048 the layer's GPU time (~1.5 ms)
      * passes its host time with the segments (~1.5 ms): an estimate from those measurements, not measured at the
-     * boundary.
+     * boundary. A step captured into a CUDA graph ({@link CudaGraph#capturing}) costs the host nothing per call when
+     * replayed, so it takes the kernels at any size.
      */
     static final long MIN_ELEMENTS = 2048L * 2048;
 
@@ -57,7 +59,7 @@ public final class NativeTrainKernels {
      */
     static boolean serves(NDArray h) {
         return LIBRARY.path() != null && enabled && h.getDevice().isGpu() && h.getDataType() == DataType.FLOAT16
-                && h.size() >= MIN_ELEMENTS;
+                && (h.size() >= MIN_ELEMENTS || CudaGraph.capturing());
     }
 
     /** {@code [weight * x / rms(x), 1 / rms(x)]} over the last axis: fp16 like {@code x}, and fp32 {@code [..., 1]}. */

@@ -3,6 +3,7 @@ package io.peftflow.core.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import io.peftflow.core.PeftCoreException;
 import io.peftflow.core.data.Batch;
 import io.peftflow.core.data.Sequence;
@@ -108,6 +109,9 @@ final class StepGraphs implements AutoCloseable {
         NDManager owner = manager.newSubManager();
         try {
             Batch inputs = Batch.collate(batch, padId, owner);
+            // The eager steps' cached blocks go back to the driver: the graph's pool would otherwise sit beside them,
+            // and the run's peak memory would be both.
+            JniUtils.emptyCudaCache();
             StepBody.Result[] result = new StepBody.Result[1];
             CudaGraph graph;
             try (NDManager scope = manager.newSubManager()) {
