@@ -53,7 +53,7 @@ inline void* symbol(void* lib, const char* name) {
 // The prefix of a refusal that is a layout a kernel does not read (the caller runs the step another way).
 constexpr const char* kLayout = "layout: ";
 
-enum class Dtype { kHalf, kFloat };
+enum class Dtype { kHalf, kFloat, kLong };
 
 typedef void* (*DataPtr)(const void* tensor);
 typedef jboolean (*IsContiguous)(JNIEnv*, jobject, jlong);
@@ -61,22 +61,26 @@ typedef jboolean (*IsContiguous)(JNIEnv*, jobject, jlong);
 struct Torch {
   DataPtr half = nullptr;
   DataPtr single = nullptr;
+  DataPtr int64 = nullptr;
   IsContiguous isContiguous = nullptr;
 };
 
 inline Torch torch;
 
 inline bool loadTorch() {
-  if (torch.half != nullptr && torch.single != nullptr && torch.isContiguous != nullptr) return true;
+  if (torch.half != nullptr && torch.single != nullptr && torch.int64 != nullptr && torch.isContiguous != nullptr) {
+    return true;
+  }
   void* cpu = loadedLibrary("libtorch_cpu.so", "");
   torch.half = (DataPtr)symbol(cpu, "_ZNK2at10TensorBase8data_ptrIN3c104HalfEEEPT_v");
   torch.single = (DataPtr)symbol(cpu, "_ZNK2at10TensorBase8data_ptrIfEEPT_v");
+  torch.int64 = (DataPtr)symbol(cpu, "_ZNK2at10TensorBase8data_ptrIlEEPT_v");
   // DJL's own JNI entry
   void* djl = loadedLibrary("libdjl_torch", "");
   torch.isContiguous = djl == nullptr ? nullptr
       : (IsContiguous)dlsym(djl, "Java_ai_djl_pytorch_jni_PyTorchLibrary_torchIsContiguous");
-  return (torch.half != nullptr && torch.single != nullptr ||
-          fail("libtorch's at::TensorBase::data_ptr<c10::Half> / <float> was not found")) &&
+  return (torch.half != nullptr && torch.single != nullptr && torch.int64 != nullptr ||
+          fail("libtorch's at::TensorBase::data_ptr<c10::Half> / <float> / <long> was not found")) &&
          (torch.isContiguous != nullptr || fail("DJL's torchIsContiguous was not found"));
 }
 
@@ -89,9 +93,12 @@ inline bool pointer(JNIEnv* env, jlong handle, Dtype dtype, const std::string& n
   }
   if (!torch.isContiguous(env, nullptr, handle)) return fail(std::string(kLayout) + name + " is not contiguous");
   try {
-    *out = (dtype == Dtype::kHalf ? torch.half : torch.single)(reinterpret_cast<const void*>(handle));
+    DataPtr of = dtype == Dtype::kHalf ? torch.half : dtype == Dtype::kFloat ? torch.single : torch.int64;
+    *out = of(reinterpret_cast<const void*>(handle));
   } catch (...) {
-    return fail(name + (dtype == Dtype::kHalf ? " is not an fp16 tensor" : " is not an fp32 tensor"));
+    return fail(name + (dtype == Dtype::kHalf    ? " is not an fp16 tensor"
+                        : dtype == Dtype::kFloat ? " is not an fp32 tensor"
+                                                 : " is not an int64 tensor"));
   }
   return true;
 }

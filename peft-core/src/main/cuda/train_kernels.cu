@@ -1,6 +1,7 @@
 // Fused elementwise kernels of the Llama training layer (io.peftflow.core.nn.NativeTrainKernels): RMSNorm, SwiGLU and
 // RoPE forward and backward, each one pass over its rows where TorchScript runs 3 to 6 kernels, several of them on the
-// strided halves of the fused gate|up or q|k|v projections that aten does not vectorise. Why: on an H100 the
+// strided halves of the fused gate|up or q|k|v projections that aten does not vectorise, and the loss's cross-entropy
+// with its gradient over fp16 logits (one kernel for ~10 fp32 passes). Why: on an H100 the
 // training step is GPU-bound and these kernels were ~40 % of its GPU time (docs/BENCHMARKS.md, issue 25). fp16
 // activations, fp32 arithmetic, one rounding per output; launched on libtorch's current stream for the calling thread,
 // so they are ordered with the TorchScript calls around them (and captured with them into a training step's graph).
@@ -223,6 +224,67 @@ __global__ void ropeBackwardKernel(const __half* dq, const __half* dk, const __h
   }
 }
 
+// The running (max, sum of exp(x - max)) pairs of a block combined into the row's log-sum-exp (threads with no values
+// hold max = -inf).
+__device__ __forceinline__ void combine(float& m, float& s, float om, float os) {
+  float n = fmaxf(m, om);
+  if (n == -INFINITY) return;
+  s = s * __expf(m - n) + os * __expf(om - n);
+  m = n;
+}
+
+__device__ __forceinline__ float blockLogSumExp(float m, float s, float* sm, float* ss) {
+  for (int o = 16; o > 0; o >>= 1) combine(m, s, __shfl_xor_sync(0xffffffff, m, o), __shfl_xor_sync(0xffffffff, s, o));
+  int warp = threadIdx.x / 32;
+  if (threadIdx.x % 32 == 0) {
+    sm[warp] = m;
+    ss[warp] = s;
+  }
+  __syncthreads();
+  if (warp == 0) {
+    bool has = threadIdx.x < blockDim.x / 32;
+    m = has ? sm[threadIdx.x] : -INFINITY;
+    s = has ? ss[threadIdx.x] : 0.f;
+    for (int o = 16; o > 0; o >>= 1) {
+      combine(m, s, __shfl_xor_sync(0xffffffff, m, o), __shfl_xor_sync(0xffffffff, s, o));
+    }
+    if (threadIdx.x == 0) sm[0] = m + logf(s);
+  }
+  __syncthreads();
+  return sm[0];
+}
+
+// Cross-entropy of one row of fp16 logits [vocab] against its target (-100: not counted), one block a row: the row's
+// loss (lse - x[target], 0 when not counted) into loss, and the row overwritten in place by its gradient times scale,
+// (softmax - one-hot) * scale, rounded once to fp16 (0 when not counted). Two reads and one write of the fp16 row where
+// the TorchScript chunk ran ~10 fp32 passes (cast, log-sum-exp, subtract, exp, scatter, multiply, cast back).
+template <int V>
+__global__ void crossEntropyGradKernel(__half* logits, const int64_t* target, float* loss, int vocab, float scale) {
+  __shared__ float sm[32], ss[32];
+  __half* x = logits + (int64_t)blockIdx.x * vocab;
+  int64_t t = target[blockIdx.x];
+  // a label outside the vocabulary cannot come from the tokenizer; it is not counted rather than read out of bounds
+  bool keep = t >= 0 && t < vocab;
+  float m = -INFINITY, sum = 0.f;
+  for (int c = threadIdx.x * V; c < vocab; c += blockDim.x * V) {
+    Vec<V> xv = load<V>(x + c);
+#pragma unroll
+    for (int j = 0; j < V; j++) combine(m, sum, __half2float(xv.v[j]), 1.f);
+  }
+  float lse = blockLogSumExp(m, sum, sm, ss);
+  if (threadIdx.x == 0) loss[blockIdx.x] = keep ? lse - __half2float(x[t]) : 0.f;
+  __syncthreads();  // x[t] is read before any thread overwrites it
+  for (int c = threadIdx.x * V; c < vocab; c += blockDim.x * V) {
+    Vec<V> xv = load<V>(x + c), out;
+#pragma unroll
+    for (int j = 0; j < V; j++) {
+      float g = expf(__half2float(xv.v[j]) - lse) - (c + j == t ? 1.f : 0.f);
+      out.v[j] = __float2half_rn(keep ? g * scale : 0.f);
+    }
+    store<V>(x + c, out);
+  }
+}
+
 int blocksFor(int64_t work) {
   int64_t blocks = (work + kThreads - 1) / kThreads;
   return (int)(blocks < 65536 ? (blocks < 1 ? 1 : blocks) : 65536);
@@ -395,6 +457,27 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_ropeBackwa
   } else {
     ropeBackwardKernel<1><<<blocksFor(pairs), kThreads, 0, p.stream>>>(dq, dk, dv, cos, ssin, dqkv, rows, t,
                                                                               cosBatch, qHeads, kvHeads, d);
+  }
+  return launched(env);
+}
+
+// tensors: logits [rows, vocab] (fp16, overwritten by the gradient times scale), target [>= offset + rows] (int64),
+// loss [rows] (fp32); the rows' targets start at target[offset].
+JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_crossEntropyGrad(JNIEnv* env, jclass,
+                                                                                       jlongArray tensors, jlong rows,
+                                                                                       jint vocab, jlong offset,
+                                                                                       jfloat scale) {
+  Pointers p;
+  if (!pointers(env, tensors, {Dtype::kHalf, Dtype::kLong, Dtype::kFloat}, {"logits", "target", "loss"}, &p)) {
+    return djl_tensors::error(env);
+  }
+  auto logits = (__half*)p.p[0];
+  auto target = (const int64_t*)p.p[1] + offset;
+  auto loss = (float*)p.p[2];
+  if (p.wide(vocab)) {
+    crossEntropyGradKernel<8><<<(unsigned)rows, 1024, 0, p.stream>>>(logits, target, loss, vocab, scale);
+  } else {
+    crossEntropyGradKernel<1><<<(unsigned)rows, 1024, 0, p.stream>>>(logits, target, loss, vocab, scale);
   }
   return launched(env);
 }

@@ -18,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -330,9 +331,51 @@ public final class Kernels {
      */
     public static NDList normLmHeadLossBackward(NDArray hidden, NDArray norm, NDArray eps, NDArray weight,
                                                 NDArray labels, long chunkRows, NDArray factor) {
+        if (NativeTrainKernels.serves(hidden)) {
+            return normLmHeadLossBackwardNative(hidden, norm, eps, weight, labels, chunkRows, factor);
+        }
         try (IValue out = runNoGrad("norm_lm_head_loss_backward", ivalues(new NDArray[] {hidden, norm, eps, weight,
                 labels, chunkRowsScalar(chunkRows), factor}))) {
             return out.toNDList((PtNDManager) hidden.getManager());
+        }
+    }
+
+    /**
+     * {@link #normLmHeadLossBackward} with each chunk's cross-entropy and its gradient as one native kernel
+     * ({@link NativeTrainKernels#crossEntropyGrad}) on the fp16 logits, between the chunk's logits and its matmul.
+     */
+    private static NDList normLmHeadLossBackwardNative(NDArray hidden, NDArray norm, NDArray eps, NDArray weight,
+                                                       NDArray labels, long chunkRows, NDArray factor) {
+        try (NDManager scope = hidden.getManager().newSubManager()) {
+            NDList prologue;
+            try (IValue out = runNoGrad("lm_head_prologue", ivalues(new NDArray[] {hidden, norm, eps, labels}))) {
+                prologue = out.toNDList((PtNDManager) scope);
+            }
+            NDArray x = prologue.get(0);
+            NDArray target = prologue.get(2);
+            long rows = x.getShape().get(0);
+            List<NDArray> dx = new ArrayList<>();
+            List<NDArray> losses = new ArrayList<>();
+            for (long start = 0; start < rows; start += chunkRows) {
+                NDArray logits;
+                try (IValue out = runNoGrad("lm_head_logits", IValue.from((PtNDArray) x),
+                        IValue.from((PtNDArray) weight), IValue.from(start),
+                        IValue.from(Math.min(rows, start + chunkRows)))) {
+                    logits = out.toTensor((PtNDManager) scope);
+                }
+                // the gradient times 256 (a power of two: exact), as _lm_head_chunks scales it for fp16
+                losses.add(NativeTrainKernels.crossEntropyGrad(logits, target, start, 256f));
+                try (IValue out = runNoGrad("lm_head_dx", IValue.from((PtNDArray) logits),
+                        IValue.from((PtNDArray) weight))) {
+                    dx.add(out.toTensor((PtNDManager) scope));
+                }
+                logits.close();
+            }
+            try (IValue out = runNoGrad("lm_head_epilogue", IValue.listFrom(pt(dx)), IValue.listFrom(pt(losses)),
+                    IValue.from((PtNDArray) target), IValue.from((PtNDArray) factor), IValue.from((PtNDArray) hidden),
+                    IValue.from((PtNDArray) norm), IValue.from((PtNDArray) prologue.get(1)))) {
+                return out.toNDList((PtNDManager) hidden.getManager());
+            }
         }
     }
 

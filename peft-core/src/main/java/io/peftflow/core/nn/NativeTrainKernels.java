@@ -14,12 +14,13 @@ import io.peftflow.core.device.ConfiguredLibrary;
 /**
  * The Llama training layer's fused elementwise kernels from the project's CUDA library
  * ({@code peft-core/src/main/cuda/train_kernels.cu}, {@code libpeftflow_train.so}): RMSNorm, SwiGLU and RoPE forward
- * and backward, each one kernel where TorchScript runs 3 to 6 over the same rows. Why: the hand-written
- * layer backward made a training step on an H100 GPU-bound, and these elementwise passes are a large share of its GPU
- * time (docs/BENCHMARKS.md, issue 25). Used by {@link Kernels#llamaLayerTrain} and {@link Kernels#llamaLayerBackward}
- * where the library is configured ({@value #PROPERTY} or {@value #ENVIRONMENT}: its path) and the activations are
- * fp16 on a GPU and at least {@link #MIN_ELEMENTS} values (any size in a captured step); every other case runs the
- * layer as one TorchScript call.
+ * and backward, each one kernel where TorchScript runs 3 to 6 over the same rows, and the loss's cross-entropy with
+ * its gradient on the fp16 logits, one kernel where TorchScript ran ~10 fp32 passes. Why: the hand-written layer
+ * backward made a training step on an H100 GPU-bound, and these elementwise passes are a large share of its GPU time
+ * (docs/BENCHMARKS.md, issue 25). Used by {@link Kernels#llamaLayerTrain}, {@link Kernels#llamaLayerBackward} and
+ * {@link Kernels#normLmHeadLossBackward} where the library is configured ({@value #PROPERTY} or {@value #ENVIRONMENT}:
+ * its path) and the activations are fp16 on a GPU and at least {@link #MIN_ELEMENTS} values (any size in a captured
+ * step); every other case runs them as TorchScript calls.
  */
 public final class NativeTrainKernels {
     static final String PROPERTY = "peftflow.train.native";
@@ -102,6 +103,19 @@ public final class NativeTrainKernels {
         return dgu;
     }
 
+    /**
+     * The cross-entropy of each row of the fp16 {@code logits [rows, vocab]} against {@code target[offset + row]}
+     * (-100: not counted), fp32 {@code [rows]} (0 where not counted); the logits are overwritten by the loss's gradient
+     * with respect to them times {@code scale} ((softmax - one-hot) * scale, 0 where not counted), in fp16.
+     */
+    static NDArray crossEntropyGrad(NDArray logits, NDArray target, long offset, float scale) {
+        Shape s = logits.getShape();
+        NDArray loss = empty(logits, new Shape(s.get(0)), DataType.FLOAT32);
+        check("cross-entropy", crossEntropyGrad(handles(logits, target, loss), s.get(0), Math.toIntExact(s.get(1)),
+                offset, scale), loss);
+        return loss;
+    }
+
     /** An uninitialised array on {@code like}'s device, in its manager (each kernel writes every element). */
     private static NDArray empty(NDArray like, Shape shape, DataType dtype) {
         return JniUtils.createEmptyNdArray((PtNDManager) like.getManager(), shape, dtype, like.getDevice(),
@@ -179,4 +193,6 @@ public final class NativeTrainKernels {
 
     private static native String ropeBackward(long[] tensors, long rows, int t, long cosBatch, int qHeads, int kvHeads,
                                               int d);
+
+    private static native String crossEntropyGrad(long[] tensors, long rows, int vocab, long offset, float scale);
 }

@@ -62,14 +62,18 @@ class Kernels(Module):
     if a.dim() == 3:
       # one pair per row (mixed adapters): [B, T, in] x [B, in, r] x [B, r, out]
       return torch.baddbmm(out, torch.bmm(x, a), bs)
-    return self._lora_xa(out, x, a, bs)[0]
-  def _lora_xa(self: __torch__.Kernels, out: Tensor, x: Tensor, a: Tensor, bs: Tensor) -> Tuple[Tensor, Tensor]:
+    return self._lora_xa(out, x, a, bs, False)[0]
+  def _lora_xa(self: __torch__.Kernels, out: Tensor, x: Tensor, a: Tensor, bs: Tensor, in_place: bool) -> Tuple[Tensor, Tensor]:
     # out + (x A^T) B^T for [r, in] / [out, r] pairs (an empty A: none), and x A^T, which the hand-written backward
-    # reads for B's gradient
+    # reads for B's gradient. in_place: added into out, for the no-grad training segments whose out is a fresh matmul
+    # output (an out-of-place addmm copies out whole first: two such copies a layer, ~1 ms of a TinyLlama H100 step)
     if a.numel() == 0:
       return out, a
     xa = torch.matmul(x, a.t())
     n = out.size(-1)
+    if in_place:
+      out.reshape(-1, n).addmm_(xa.reshape(-1, xa.size(-1)), bs.t())
+      return out, xa
     return torch.addmm(out.reshape(-1, n), xa.reshape(-1, xa.size(-1)), bs.t()).reshape(out.size()), xa
   def llama_layer(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tensor:
     # a whole Llama decoder layer (causal, no cache) in one call: fused q/k/v and gate/up matmuls, LoRA per target (a:
@@ -196,7 +200,7 @@ class Kernels(Module):
     qd = wo.size(1)
     kvd = (wqkv.size(0) - qd) // 2
     ab_qkv = self._stack_lora(x.size(-1), [qd, kvd, kvd], [aq, ak, av], [bq, bk, bv])
-    qkv_xa = self._lora_xa(torch.linear(x, wqkv), x, ab_qkv[0], ab_qkv[1])
+    qkv_xa = self._lora_xa(torch.linear(x, wqkv), x, ab_qkv[0], ab_qkv[1], True)
     return qkv_xa[0], [qkv_xa[1], ab_qkv[0], ab_qkv[1], self._if_lora(x, ab_qkv[0])]
   def rope_split(self: __torch__.Kernels, qkv: Tensor, cos: Tensor, sin: Tensor, wo: Tensor) -> Tuple[Tensor, Tensor]:
     # RoPE on the projection's q and k heads, [B, T, H + KV, D], and its v heads [B, T, KV, D] (a copy: a view would
@@ -218,18 +222,18 @@ class Kernels(Module):
     vt = v.transpose(1, 2)
     att = self._attention_train(q, k, vt)
     merged = self._merge_heads(att[0])
-    o_xa = self._lora_xa(torch.linear(merged, wo), merged, ao, bo)
+    o_xa = self._lora_xa(torch.linear(merged, wo), merged, ao, bo, True)
     return h + o_xa[0], [q, k, vt, o_xa[1]] + att
   def train_gate_up(self: __torch__.Kernels, x: Tensor, wgu: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor) -> Tuple[Tensor, List[Tensor]]:
     # gate|up with its LoRA from the normed x, and what backward_gate_up reads: x A^T, the stacked pair, x where the
     # pair's A gradient reads it
     inter = wgu.size(0) // 2
     ab_gu = self._stack_lora(x.size(-1), [inter, inter], [ag, au], [bg, bu])
-    gu_xa = self._lora_xa(torch.linear(x, wgu), x, ab_gu[0], ab_gu[1])
+    gu_xa = self._lora_xa(torch.linear(x, wgu), x, ab_gu[0], ab_gu[1], True)
     return gu_xa[0], [gu_xa[1], ab_gu[0], ab_gu[1], self._if_lora(x, ab_gu[0])]
   def train_down(self: __torch__.Kernels, h2: Tensor, s: Tensor, wd: Tensor, ad: Tensor, bd: Tensor) -> Tuple[Tensor, Tensor]:
     # the layer's output h2 + down(s) with its LoRA, and down's x A^T
-    d_xa = self._lora_xa(torch.linear(s, wd), s, ad, bd)
+    d_xa = self._lora_xa(torch.linear(s, wd), s, ad, bd, True)
     return h2 + d_xa[0], d_xa[1]
   def swiglu_packed(self: __torch__.Kernels, gu: Tensor) -> Tensor:
     # silu(gate) * up for gu = [..., gate | up]
@@ -309,7 +313,9 @@ class Kernels(Module):
     if a.numel() == 0:
       return [dx, a, bs]
     dxa = torch.mm(dy2, bs)
-    return [torch.addmm(dx, dxa, a), torch.mm(dxa.t(), x.reshape(-1, x.size(-1))), torch.mm(dy2.t(), xa.reshape(-1, xa.size(-1)))]
+    # in place: dx is this call's own matmul output (an out-of-place addmm would copy it first)
+    dx.addmm_(dxa, a)
+    return [dx, torch.mm(dxa.t(), x.reshape(-1, x.size(-1))), torch.mm(dy2.t(), xa.reshape(-1, xa.size(-1)))]
   def _unstack_grads(self: __torch__.Kernels, da: Tensor, db: Tensor, sizes: List[int], a: List[Tensor]) -> List[Tensor]:
     # each target's dA (rows of the stacked A's gradient) and dB (its diagonal block), empty for a target without
     out: List[Tensor] = []
@@ -427,6 +433,20 @@ class Kernels(Module):
     lg = self._lm_head_chunks(x.reshape(-1, x.size(-1)), w, target, int(chunk_rows.item()), True)
     dx = (lg[1] * factor).to(h.dtype).reshape(h.size())
     return [lg[0], torch.ne(target, -100).sum(), self.rms_norm_backward(dx, h, norm, xr[1], h.new_zeros([]))]
+  def lm_head_prologue(self: __torch__.Kernels, h: Tensor, norm: Tensor, eps: Tensor, labels: Tensor) -> List[Tensor]:
+    # norm_lm_head_loss_backward with the native cross-entropy (NativeTrainKernels.crossEntropyGrad) between
+    # lm_head_logits and lm_head_dx, chunk by chunk: the final RMSNorm's rows [N, H], its 1 / rms and the targets [N]
+    xr = self.rms_norm_r(h, norm, eps)
+    target = torch.constant_pad_nd(labels[:, 1:], [0, 1], -100).reshape(-1)
+    return [xr[0].reshape(-1, xr[0].size(-1)), xr[1], target]
+  def lm_head_logits(self: __torch__.Kernels, x: Tensor, w: Tensor, start: int, end: int) -> Tensor:
+    return torch.linear(x[start:end], w)
+  def lm_head_dx(self: __torch__.Kernels, g: Tensor, w: Tensor) -> Tensor:
+    return torch.mm(g, w)
+  def lm_head_epilogue(self: __torch__.Kernels, dx: List[Tensor], losses: List[Tensor], target: Tensor, factor: Tensor, h: Tensor, norm: Tensor, r: Tensor) -> List[Tensor]:
+    # as norm_lm_head_loss_backward: the chunks' gradients were scaled by 256 before their half-precision matmul
+    d = (torch.cat(dx, 0).float() / 256.0 * factor).to(h.dtype).reshape(h.size())
+    return [torch.cat(losses, 0).sum(), torch.ne(target, -100).sum(), self.rms_norm_backward(d, h, norm, r, h.new_zeros([]))]
   def gradients(self: __torch__.Kernels, outputs: List[Tensor], grad_outputs: List[Tensor], params: List[Tensor]) -> List[Tensor]:
     # returned, not accumulated into .grad: no per-parameter accumulate or zeroing kernels; grad_outputs empty for
     # scalar outputs

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * The GPU check of {@link NativeTrainKernels} (the Java tests cannot reach CUDA): each kernel against the TorchScript
- * ops it replaces, on random fp16 inputs of the TinyLlama-1.1B and Llama-2-7B training shapes (8 x 512 and 4 x 1024
+ * ops it replaces (the cross-entropy through {@link Kernels#normLmHeadLossBackward}, which uses it), on random fp16 inputs of the TinyLlama-1.1B and Llama-2-7B training shapes (8 x 512 and 4 x 1024
  * rows; 32 query heads, 4 and 32 key/value heads of 64 and 128), the largest difference against the largest reference
  * value (bound 1e-2: both sides round to fp16, at different points), and each side's time per call (median of 7
  * synchronised batches of 20).
@@ -80,6 +80,22 @@ public final class NativeTrainKernelsCheck {
         NDList dqkv = both(() -> new NDList(SegmentedLlamaLayer.ropeBackward(dq, dk, dv, cos, sin)),
                 "RoPE backward " + ropeAt);
         ok &= compare("RoPE backward " + ropeAt, dqkv.get(0), dqkv.get(1));
+        // the final norm, lm_head and cross-entropy with its gradient (Llama's vocabulary of 32,000; every 7th label
+        // not counted)
+        long vocab = 32000;
+        NDArray head = half(m, new Shape(vocab, hidden), 0.02);
+        NDArray labels = m.randomInteger(0, vocab, new Shape(batch, t), DataType.INT64);
+        labels = labels.mul(m.arange(0, rows, 1, DataType.INT64).reshape(batch, t).mod(7).neq(0))
+                .add(m.arange(0, rows, 1, DataType.INT64).reshape(batch, t).mod(7).eq(0).toType(DataType.INT64, false)
+                        .mul(-100));
+        NDArray eps = m.create(1e-5f);
+        NDArray factor = m.create(1f / rows);
+        NDArray lmLabels = labels;
+        NDList loss = both(() -> Kernels.normLmHeadLossBackward(x, w, eps, head, lmLabels,
+                Kernels.lmHeadChunkRows(vocab), factor), "lm_head cross-entropy " + at);
+        ok &= compare("lm_head loss " + at, loss.get(0), loss.get(3));
+        ok &= compare("lm_head labelled count " + at, loss.get(1), loss.get(4));
+        ok &= compare("lm_head input gradient " + at, loss.get(2), loss.get(5));
         return ok;
     }
 
