@@ -42,8 +42,8 @@ public final class CudaGraph implements AutoCloseable {
         long[] created = new long[1];
         check("creating a CUDA graph", create(created));
         CudaGraph graph = new CudaGraph(created[0]);
-        check("entering a side stream", enterSideStream());
         try {
+            check("entering a side stream", enterSideStream());
             check("beginning a capture", captureBegin(graph.handle, shareWith == null ? 0 : shareWith.handle));
             CAPTURING.set(Boolean.TRUE);
             try {
@@ -57,7 +57,7 @@ public final class CudaGraph implements AutoCloseable {
             }
             check("ending the capture", captureEnd(graph.handle));
         } catch (RuntimeException e) {
-            leaveSideStream();
+            leaveSideStream(); // its own failure would hide the cause
             graph.close();
             throw e;
         }

@@ -67,20 +67,23 @@ final class StepGraphs implements AutoCloseable {
         this.padId = padId;
     }
 
-    /** Graphs for a run on {@code parent}'s device, or null where they do not apply (CPU, off, no library). */
+    /**
+     * Graphs for a run on {@code parent}'s device, or null where they do not apply (CPU, off, no library, more than one
+     * micro-batch a step).
+     */
     static StepGraphs forRun(NDManager parent, TrainingConfig config, long padId) {
         boolean wanted = !"false".equals(System.getProperty(PROPERTY)) && parent.getDevice().isGpu()
                 && config.gradientAccumulation() == 1 && CudaGraph.available();
         return wanted ? new StepGraphs(parent, padId) : null;
     }
 
-    /** Runs one step of {@code micro}: replayed, captured or eager; the statistics the host reads. */
-    AdamW.StepStats step(List<List<Sequence>> micro, NDManager scope, StepBody body) {
-        Shape shape = micro.size() == 1 ? shape(micro.get(0)) : null;
-        Captured c = shape == null ? null : graphs.get(shape);
+    /** Runs one step on {@code batch}: replayed, captured or eager; the statistics the host reads. */
+    AdamW.StepStats step(List<Sequence> batch, NDManager scope, StepBody body) {
+        Shape shape = shape(batch);
+        Captured c = graphs.get(shape);
         if (c != null) {
             try (NDManager staging = manager.newSubManager()) {
-                Batch b = Batch.collate(micro.get(0), padId, staging);
+                Batch b = Batch.collate(batch, padId, staging);
                 Kernels.copy(List.of(c.inputs().ids(), c.inputs().mask(), c.inputs().labels()),
                         List.of(b.ids(), b.mask(), b.labels()));
             }
@@ -88,19 +91,17 @@ final class StepGraphs implements AutoCloseable {
             replays++;
             return c.stats();
         }
-        if (shape != null && capturable && graphs.size() < MAX_GRAPHS && eagerSteps.getOrDefault(shape, 0) > 0) {
+        if (capturable && graphs.size() < MAX_GRAPHS && eagerSteps.getOrDefault(shape, 0) > 0) {
             try {
-                return capture(shape, micro.get(0), body).stats();
+                return capture(shape, batch, body).stats();
             } catch (PeftCoreException e) {
                 capturable = false;
                 LOG.warn("training steps run without CUDA graphs from here on: {}", e.getMessage());
             }
         }
-        StepBody.Result r = body.run(micro.stream().map(mb -> Batch.collate(mb, padId, scope)).toList(), scope);
+        StepBody.Result r = body.run(List.of(Batch.collate(batch, padId, scope)), scope);
         capturable &= r.capturable();
-        if (shape != null) {
-            eagerSteps.merge(shape, 1, Integer::sum);
-        }
+        eagerSteps.merge(shape, 1, Integer::sum);
         return r.stats();
     }
 
@@ -127,12 +128,17 @@ final class StepGraphs implements AutoCloseable {
                     a.attach(owner);
                 }
             }
+            try {
+                graph.replay();
+            } catch (RuntimeException e) {
+                graph.close();
+                throw e;
+            }
             Captured c = new Captured(graph, inputs, result[0].stats(), owner);
             graphs.put(shape, c);
             if (pool == null) {
                 pool = graph;
             }
-            graph.replay();
             return c;
         } catch (RuntimeException e) {
             owner.close();

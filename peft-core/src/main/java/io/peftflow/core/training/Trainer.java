@@ -178,7 +178,7 @@ public final class Trainer {
                     Kernels.fill(factor, scaler.scale() / Math.max(1, labelled));
                     opt.schedule(lr, 1f / scaler.scale());
                     StepGraphs.StepBody body = (batches, scope) -> update(micro, batches, head, factor, opt, scope);
-                    AdamW.StepStats stats = graphs != null ? graphs.step(micro, stepScope, body)
+                    AdamW.StepStats stats = graphs != null ? graphs.step(micro.get(0), stepScope, body)
                             : body.run(micro.stream().map(mb -> Batch.collate(mb, padId, stepScope)).toList(),
                                     stepScope).stats();
                     float[] read = stats.read();
