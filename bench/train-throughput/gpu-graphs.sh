@@ -5,7 +5,8 @@
 #    batch lengths: several graphs on one memory pool), lr 1e-3 cosine — eager, graphs, eager again — every step's loss
 #    compared: graphs against eager next to eager against itself (FlashAttention's backward is not bitwise
 #    deterministic);
-# 3. throughput: CONTENDERS (default "graphs native bf16") over ROUNDS rounds, gpu-run.sh.
+# 3. throughput, where the parity run captured its steps: CONTENDERS (default "graphs native bf16") over ROUNDS rounds,
+#    gpu-run.sh.
 # Usage: TRAIN_NATIVE=... bench/train-throughput/gpu-graphs.sh [steps=20] [warmup=5]; logs under $OUT.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,4 +35,8 @@ else:
     print(f"PARITY steps {len(a)}: loss {a[0]:.6f} -> {a[-1]:.6f} eager, {g[0]:.6f} -> {g[-1]:.6f} graphs; "
           f"max |graphs - eager| {dg:.3g}, max |eager - eager| {de:.3g}")
 EOF
-CONTENDERS=${CONTENDERS:-graphs native bf16} bash bench/train-throughput/gpu-run.sh "${1:-20}" "${2:-5}"
+if grep -q "[1-9][0-9]* shapes captured as CUDA graphs" "$RAW/parity-graphs.log"; then
+  CONTENDERS=${CONTENDERS:-graphs native bf16} bash bench/train-throughput/gpu-run.sh "${1:-20}" "${2:-5}"
+else
+  echo "no step was captured: the throughput rounds are not run" | tee -a "$LOG"
+fi
