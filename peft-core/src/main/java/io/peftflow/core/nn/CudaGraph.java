@@ -40,7 +40,12 @@ public final class CudaGraph implements AutoCloseable {
      */
     public static CudaGraph capture(CudaGraph shareWith, Runnable body) {
         long[] created = new long[1];
-        check("creating a CUDA graph", create(created));
+        try {
+            check("creating a CUDA graph", create(created));
+        } catch (UnsatisfiedLinkError e) {
+            throw new PeftCoreException("the training library " + NativeTrainKernels.library()
+                    + " has no CUDA graphs (built before train_graphs.cu): rebuild it with src/main/cuda/build.sh", e);
+        }
         CudaGraph graph = new CudaGraph(created[0]);
         try {
             check("entering a side stream", enterSideStream());
