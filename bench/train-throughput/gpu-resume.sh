@@ -5,10 +5,12 @@
 # the same seed is the reference. HF PEFT then loads the resumed run's adapter and recomputes its metrics on the same
 # tokens (peft_resume_check.py). Staged like gpu-run.sh (/root/cp, /root/jre, /root/gpu), carrying .gpu-extra: the DJL
 # tokenizers jar and the embedded tiny model's tokenizer files in .gpu-extra/tiny (TinyModel.write; see BENCHMARKS).
-# Usage: bench/train-throughput/gpu-resume.sh [steps=400]; the log goes to $OUT/resume.log.
+# Usage: bench/train-throughput/gpu-resume.sh [steps=1200]; the log goes to $OUT/resume.log. The run must outlast the
+# watcher below: with the step replayed as CUDA graphs (PEFTFLOW_TRAIN_NATIVE set) 400 steps took ~5 s and ended before
+# the kill (2026-12-07), so the default is 1,200.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-STEPS=${1:-400}
+STEPS=${1:-1200}
 source bench/train-throughput/gpu-common.sh
 LOG=${OUT:-/tmp}/resume.log
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee -a "$LOG"
@@ -25,9 +27,12 @@ echo "reference run: $SECONDS s" | tee -a "$LOG"
 grep -E "^(step|eval|lora|model|majority|base|tuned)" "$RAW/reference.log" | tee -a "$LOG"
 train /tmp/run > "$RAW/killed.log" 2>&1 &
 pid=$!
-until grep -q "^step 250/" "$RAW/killed.log" 2>/dev/null || ! kill -0 $pid 2>/dev/null; do sleep 0.2; done
-kill -9 $pid
+until grep -q "^step 250/" "$RAW/killed.log" 2>/dev/null || ! kill -0 $pid 2>/dev/null; do sleep 0.05; done
+kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
+if grep -q "^step $STEPS/" "$RAW/killed.log"; then
+  echo "NOT KILLED: the run reached its last step before the kill; the resume below checks nothing" | tee -a "$LOG"
+fi
 echo "killed with -9 after: $(grep '^step' "$RAW/killed.log" | tail -1); checkpoint: $(ls /tmp/run/checkpoint | tr '\n' ' ')" | tee -a "$LOG"
 train /tmp/run --resume /tmp/run/checkpoint > "$RAW/resumed.log" 2>&1
 grep -E "^(step|eval|lora|model|majority|base|tuned)" "$RAW/resumed.log" | tee -a "$LOG"
