@@ -77,27 +77,31 @@ __global__ void rmsNormKernel(const __half* x, const __half* w, __half* y, float
   }
 }
 
-// dx = residual + g r - x (r^3 / cols) sum(g x), g = dy w: the gradient of rmsNormKernel's y plus the residual branch's.
+// dx = residual + g r - x (r^3 / cols) sum(g x), g = dy w s: the gradient of rmsNormKernel's y for dy times s (the fp32
+// scalar *dyScale, 1 where null) plus the residual branch's (none where residual is null).
 template <int V>
-__global__ void rmsNormBackwardKernel(const __half* dy, const __half* x, const __half* w, const float* r,
-                                      const __half* residual, __half* dx, int cols) {
+__global__ void rmsNormBackwardKernel(const __half* dy, const float* dyScale, const __half* x, const __half* w,
+                                      const float* r, const __half* residual, __half* dx, int cols) {
   __shared__ float shared[32];
   int64_t base = (int64_t)blockIdx.x * cols;
+  float scale = dyScale != nullptr ? *dyScale : 1.f;
   float dot = 0.f;
   for (int c = threadIdx.x * V; c < cols; c += blockDim.x * V) {
     Vec<V> dv = load<V>(dy + base + c), xv = load<V>(x + base + c), wv = load<V>(w + c);
 #pragma unroll
-    for (int j = 0; j < V; j++) dot += __half2float(dv.v[j]) * __half2float(wv.v[j]) * __half2float(xv.v[j]);
+    for (int j = 0; j < V; j++) dot += __half2float(dv.v[j]) * scale * __half2float(wv.v[j]) * __half2float(xv.v[j]);
   }
   float inv = r[blockIdx.x];
   float k = blockSum(dot, shared) * inv * inv * inv / cols;
   for (int c = threadIdx.x * V; c < cols; c += blockDim.x * V) {
     Vec<V> dv = load<V>(dy + base + c), xv = load<V>(x + base + c), wv = load<V>(w + c);
-    Vec<V> rv = load<V>(residual + base + c), out;
+    Vec<V> rv, out;
+    if (residual != nullptr) rv = load<V>(residual + base + c);
 #pragma unroll
     for (int j = 0; j < V; j++) {
-      float g = __half2float(dv.v[j]) * __half2float(wv.v[j]);
-      out.v[j] = __float2half(__half2float(rv.v[j]) + g * inv - __half2float(xv.v[j]) * k);
+      float g = __half2float(dv.v[j]) * scale * __half2float(wv.v[j]);
+      float res = residual != nullptr ? __half2float(rv.v[j]) : 0.f;
+      out.v[j] = __float2half(res + g * inv - __half2float(xv.v[j]) * k);
     }
     store<V>(dx + base + c, out);
   }
@@ -352,13 +356,14 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_rmsNorm(JN
   return launched(env);
 }
 
-// tensors: dy, x, w (fp16), r (fp32), residual, dx (fp16).
+// tensors: dy, x, w (fp16), r (fp32), residual (0: none), dx (fp16), dy's scale (0-d fp32; 0: none).
 JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_rmsNormBackward(JNIEnv* env, jclass,
                                                                                       jlongArray tensors, jlong rows,
                                                                                       jint cols) {
   Pointers t;
-  if (!pointers(env, tensors, {Dtype::kHalf, Dtype::kHalf, Dtype::kHalf, Dtype::kFloat, Dtype::kHalf, Dtype::kHalf},
-                {"dy", "x", "weight", "r", "residual", "dx"}, &t)) {
+  if (!pointers(env, tensors,
+                {Dtype::kHalf, Dtype::kHalf, Dtype::kHalf, Dtype::kFloat, Dtype::kHalf, Dtype::kHalf, Dtype::kFloat},
+                {"dy", "x", "weight", "r", "residual", "dx", "dy scale"}, &t)) {
     return djl_tensors::error(env);
   }
   auto dy = (const __half*)t.p[0];
@@ -367,10 +372,11 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_rmsNormBac
   auto r = (const float*)t.p[3];
   auto residual = (const __half*)t.p[4];
   auto dx = (__half*)t.p[5];
+  auto scale = (const float*)t.p[6];
   if (t.wide(cols)) {
-    rmsNormBackwardKernel<8><<<(unsigned)rows, kThreads, 0, t.stream>>>(dy, x, w, r, residual, dx, cols);
+    rmsNormBackwardKernel<8><<<(unsigned)rows, kThreads, 0, t.stream>>>(dy, scale, x, w, r, residual, dx, cols);
   } else {
-    rmsNormBackwardKernel<1><<<(unsigned)rows, kThreads, 0, t.stream>>>(dy, x, w, r, residual, dx, cols);
+    rmsNormBackwardKernel<1><<<(unsigned)rows, kThreads, 0, t.stream>>>(dy, scale, x, w, r, residual, dx, cols);
   }
   return launched(env);
 }

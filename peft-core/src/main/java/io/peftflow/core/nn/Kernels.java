@@ -342,7 +342,8 @@ public final class Kernels {
 
     /**
      * {@link #normLmHeadLossBackward} with each chunk's cross-entropy and its gradient as one native kernel
-     * ({@link NativeTrainKernels#crossEntropyGrad}) on the fp16 logits, between the chunk's logits and its matmul.
+     * ({@link NativeTrainKernels#crossEntropyGrad}) on the fp16 logits, between the chunk's logits and its matmul, and
+     * the final norm's backward as the native RMSNorm backward, which applies the loss factor in fp32.
      */
     private static NDList normLmHeadLossBackwardNative(NDArray hidden, NDArray norm, NDArray eps, NDArray weight,
                                                        NDArray labels, long chunkRows, NDArray factor) {
@@ -371,11 +372,16 @@ public final class Kernels {
                 }
                 logits.close();
             }
+            NDList epilogue;
             try (IValue out = runNoGrad("lm_head_epilogue", IValue.listFrom(pt(dx)), IValue.listFrom(pt(losses)),
-                    IValue.from((PtNDArray) target), IValue.from((PtNDArray) factor), IValue.from((PtNDArray) hidden),
-                    IValue.from((PtNDArray) norm), IValue.from((PtNDArray) prologue.get(1)))) {
-                return out.toNDList((PtNDManager) hidden.getManager());
+                    IValue.from((PtNDArray) target), IValue.from((PtNDArray) factor), IValue.from((PtNDArray) hidden))) {
+                epilogue = out.toNDList((PtNDManager) scope);
             }
+            NDArray dh = NativeTrainKernels.rmsNormBackward(epilogue.get(2), epilogue.get(3), hidden, norm,
+                    prologue.get(1), null);
+            NDList result = new NDList(epilogue.get(0), epilogue.get(1), dh);
+            result.attach(hidden.getManager());
+            return result;
         }
     }
 

@@ -78,10 +78,19 @@ public final class NativeTrainKernels {
      * like {@code x} ({@code dy} may be its rows flattened).
      */
     static NDArray rmsNormBackward(NDArray dy, NDArray x, NDArray weight, NDArray r, NDArray residual) {
+        return rmsNormBackward(dy, null, x, weight, r, residual);
+    }
+
+    /**
+     * {@link #rmsNormBackward} for the output gradient {@code dy} times {@code dyScale} (a 0-d fp32 array read on the
+     * device, taken in fp32 before any rounding; null: 1), without a residual where {@code residual} is null.
+     */
+    static NDArray rmsNormBackward(NDArray dy, NDArray dyScale, NDArray x, NDArray weight, NDArray r,
+                                   NDArray residual) {
         long cols = x.getShape().tail();
         NDArray dx = empty(x, x.getShape(), DataType.FLOAT16);
-        check("RMSNorm backward", rmsNormBackward(handles(dy, x, weight, r, residual, dx), x.size() / cols,
-                Math.toIntExact(cols)), dx);
+        check("RMSNorm backward", rmsNormBackward(handles(dy, x, weight, r, residual, dx, dyScale),
+                x.size() / cols, Math.toIntExact(cols)), dx);
         return dx;
     }
 
@@ -166,7 +175,7 @@ public final class NativeTrainKernels {
     private static long[] handles(NDArray... arrays) {
         long[] out = new long[arrays.length];
         for (int i = 0; i < arrays.length; i++) {
-            out[i] = ((PtNDArray) arrays[i]).getHandle();
+            out[i] = arrays[i] == null ? 0 : ((PtNDArray) arrays[i]).getHandle();
         }
         return out;
     }
