@@ -195,12 +195,13 @@ class Kernels(Module):
     down = self.train_down(h2, self.swiglu_packed(gu), wd, ad, bd)
     return down[0], [xr1[1], xr2[1], h2, gu, down[1]] + mlp[1] + qkv[1] + att[1]
   def train_qkv(self: __torch__.Kernels, x: Tensor, wqkv: Tensor, wo: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor) -> Tuple[Tensor, List[Tensor]]:
-    # q|k|v [B, T, (H + 2 KV) D] with its LoRA from the normed x, and what backward_qkv reads: x A^T, the q/k/v A's
-    # stacked, x where their gradient reads it
+    # q|k|v [B, T, (H + 2 KV) D] with its LoRA from the normed x, and what backward_qkv reads: x A^T, the stacked
+    # q/k/v pair, x where that pair's A gradient reads it
     qd = wo.size(1)
     kvd = (wqkv.size(0) - qd) // 2
-    p = self._per_target_lora_(torch.linear(x, wqkv), x, [qd, kvd, kvd], [aq, ak, av], [bq, bk, bv])
-    return p[0], [p[1], p[2], self._if_lora(x, p[2])]
+    ab_qkv = self._stack_lora(x.size(-1), [qd, kvd, kvd], [aq, ak, av], [bq, bk, bv])
+    qkv_xa = self._lora_xa(torch.linear(x, wqkv), x, ab_qkv[0], ab_qkv[1], True)
+    return qkv_xa[0], [qkv_xa[1], ab_qkv[0], ab_qkv[1], self._if_lora(x, ab_qkv[0])]
   def rope_split(self: __torch__.Kernels, qkv: Tensor, cos: Tensor, sin: Tensor, wo: Tensor) -> Tuple[Tensor, Tensor]:
     # RoPE on the projection's q and k heads, [B, T, H + KV, D], and its v heads [B, T, KV, D] (a copy: a view would
     # keep the whole projection alive until the backward); NativeTrainKernels.ropeSplit's layout
@@ -224,11 +225,12 @@ class Kernels(Module):
     o_xa = self._lora_xa(torch.linear(merged, wo), merged, ao, bo, True)
     return h + o_xa[0], [q, k, vt, o_xa[1]] + att
   def train_gate_up(self: __torch__.Kernels, x: Tensor, wgu: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor) -> Tuple[Tensor, List[Tensor]]:
-    # gate|up with its LoRA from the normed x, and what backward_gate_up reads: x A^T, the gate/up A's stacked, x where
-    # their gradient reads it
+    # gate|up with its LoRA from the normed x, and what backward_gate_up reads: x A^T, the stacked pair, x where the
+    # pair's A gradient reads it
     inter = wgu.size(0) // 2
-    p = self._per_target_lora_(torch.linear(x, wgu), x, [inter, inter], [ag, au], [bg, bu])
-    return p[0], [p[1], p[2], self._if_lora(x, p[2])]
+    ab_gu = self._stack_lora(x.size(-1), [inter, inter], [ag, au], [bg, bu])
+    gu_xa = self._lora_xa(torch.linear(x, wgu), x, ab_gu[0], ab_gu[1], True)
+    return gu_xa[0], [gu_xa[1], ab_gu[0], ab_gu[1], self._if_lora(x, ab_gu[0])]
   def train_down(self: __torch__.Kernels, h2: Tensor, s: Tensor, wd: Tensor, ad: Tensor, bd: Tensor) -> Tuple[Tensor, Tensor]:
     # the layer's output h2 + down(s) with its LoRA, and down's x A^T
     d_xa = self._lora_xa(torch.linear(s, wd), s, ad, bd, True)
@@ -253,10 +255,10 @@ class Kernels(Module):
     h2 = saved[2]
     gu = saved[3]
     dd = self.linear_backward(dout, wd, self._swiglu_if_lora(gu, ad), saved[4], ad, bd)
-    dg = self.backward_gate_up(self.swiglu_backward(dd[0], gu), wgu, saved[5:8], ag, bg, au, bu)
+    dg = self.backward_gate_up(self.swiglu_backward(dd[0], gu), wgu, saved[5:9], ag, bg, au, bu)
     dh2 = self.rms_norm_backward(dg[0].reshape(h2.size()), h2, ln2, saved[1], dout)
-    da = self._backward_attention(dh2, wo, saved[11:], ao, bo)
-    dq = self.backward_qkv(self.rope_backward(da[0], da[1], da[2], cos, sin), wqkv, wo, saved[8:11], aq, bq, ak, bk, av, bv)
+    da = self._backward_attention(dh2, wo, saved[13:], ao, bo)
+    dq = self.backward_qkv(self.rope_backward(da[0], da[1], da[2], cos, sin), wqkv, wo, saved[9:13], aq, bq, ak, bk, av, bv)
     dh = self.rms_norm_backward(dq[0].reshape(h.size()), h, ln1, saved[0], dh2)
     return [dh] + dq[1:] + da[3:] + dg[1:] + dd[1:]
   def _swiglu_if_lora(self: __torch__.Kernels, gu: Tensor, a: Tensor) -> Tensor:
@@ -267,7 +269,8 @@ class Kernels(Module):
   def backward_gate_up(self: __torch__.Kernels, dgu: Tensor, wgu: Tensor, saved: List[Tensor], ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor) -> List[Tensor]:
     # [dx (rows flattened), dA, dB of gate, of up] for the gradient of train_gate_up's output, from its list
     inter = wgu.size(0) // 2
-    return self._per_target_lora_backward(dgu, wgu, saved[2], saved[0], saved[1], [inter, inter], [ag, au], [bg, bu])
+    d = self.linear_backward(dgu, wgu, saved[3], saved[0], saved[1], saved[2])
+    return [d[0]] + self._unstack_grads(d[1], d[2], [inter, inter], [ag, au])
   def backward_attention(self: __torch__.Kernels, dh2: Tensor, wo: Tensor, saved: List[Tensor], ao: Tensor, bo: Tensor) -> List[Tensor]:
     # [dq [B, T, H, D], dk, dv [B, T, KV, D] (contiguous: NativeTrainKernels.ropeBackward reads them), dA, dB of o] of
     # train_attention's branch for the gradient dh2 of its output, from its list
@@ -296,7 +299,8 @@ class Kernels(Module):
     # [dx (rows flattened), dA, dB of q, k, v] for the gradient of train_qkv's output, from its list
     qd = wo.size(1)
     kvd = (wqkv.size(0) - qd) // 2
-    return self._per_target_lora_backward(dqkv, wqkv, saved[2], saved[0], saved[1], [qd, kvd, kvd], [aq, ak, av], [bq, bk, bv])
+    d = self.linear_backward(dqkv, wqkv, saved[3], saved[0], saved[1], saved[2])
+    return [d[0]] + self._unstack_grads(d[1], d[2], [qd, kvd, kvd], [aq, ak, av])
   def _if_lora(self: __torch__.Kernels, x: Tensor, a: Tensor) -> Tensor:
     # x where a LoRA A's gradient will read it, else nothing kept
     if a.numel() == 0:
@@ -312,60 +316,11 @@ class Kernels(Module):
     # in place: dx is this call's own matmul output (an out-of-place addmm would copy it first)
     dx.addmm_(dxa, a)
     return [dx, torch.mm(dxa.t(), x.reshape(-1, x.size(-1))), torch.mm(dy2.t(), xa.reshape(-1, xa.size(-1)))]
-  def _per_target_lora_(self: __torch__.Kernels, out: Tensor, x: Tensor, sizes: List[int], a: List[Tensor], b: List[Tensor]) -> Tuple[Tensor, Tensor, Tensor]:
-    # a fused projection's LoRA in the no-grad training segments: out (a fresh matmul output whose column blocks of
-    # sizes are the targets' outputs) plus each target's (x A_i^T) B_i^T, added in place into its block; x A^T for the
-    # targets' A's stacked (one matmul), and that stack. One small matmul a target where a block-diagonal B fed one: it
-    # cost a zeroed matrix and a copy a target every step (5 kernels, ~20 us a layer on an H100)
-    rows: List[Tensor] = []
-    for i in range(len(a)):
-      rows.append(self._rows(a[i], x.size(-1)))
-    stacked = torch.cat(rows, 0)
-    if stacked.numel() == 0:
-      return out, stacked, stacked
-    xa = torch.matmul(x, stacked.t())
-    o2 = out.reshape(-1, out.size(-1))
-    xa2 = xa.reshape(-1, xa.size(-1))
+  def _unstack_grads(self: __torch__.Kernels, da: Tensor, db: Tensor, sizes: List[int], a: List[Tensor]) -> List[Tensor]:
+    # each target's dA (rows of the stacked A's gradient) and dB (its diagonal block), empty for a target without
+    out: List[Tensor] = []
     row = 0
     col = 0
-    for i in range(len(a)):
-      if a[i].numel() != 0:
-        r = a[i].size(0)
-        o2[:, row:row + sizes[i]].addmm_(xa2[:, col:col + r], b[i].t())
-        col += r
-      row += sizes[i]
-    return out, xa, stacked
-  def _per_target_lora_backward(self: __torch__.Kernels, dy: Tensor, w: Tensor, x: Tensor, xa: Tensor, stacked: Tensor, sizes: List[int], a: List[Tensor], b: List[Tensor]) -> List[Tensor]:
-    # [dx (rows flattened), then dA, dB of each target (empty without one)] for the gradient dy of
-    # _per_target_lora_'s output, W frozen, dy_i a target's column block: with dxa the blocks' dy_i B_i side by side,
-    # dx = dy W + dxa A (the stack), dA = dxa^T x (the stack's rows), dB_i = dy_i^T (x A_i^T)
-    dy2 = dy.reshape(-1, dy.size(-1))
-    dx = torch.mm(dy2, w)
-    out: List[Tensor] = [dx]
-    if stacked.numel() == 0:
-      for i in range(len(a)):
-        out.append(a[i])
-        out.append(a[i])
-      return out
-    xa2 = xa.reshape(-1, xa.size(-1))
-    dxa: List[Tensor] = []
-    db: List[Tensor] = []
-    row = 0
-    col = 0
-    for i in range(len(a)):
-      if a[i].numel() != 0:
-        r = a[i].size(0)
-        dyi = dy2[:, row:row + sizes[i]]
-        dxa.append(torch.mm(dyi, b[i]))
-        db.append(torch.mm(dyi.t(), xa2[:, col:col + r]))
-        col += r
-      row += sizes[i]
-    d = torch.cat(dxa, 1)
-    # in place: dx is this call's own matmul output
-    dx.addmm_(d, stacked)
-    da = torch.mm(d.t(), x.reshape(-1, x.size(-1)))
-    col = 0
-    k = 0
     for i in range(len(a)):
       if a[i].numel() == 0:
         out.append(a[i])
@@ -373,9 +328,9 @@ class Kernels(Module):
       else:
         r = a[i].size(0)
         out.append(da[col:col + r])
-        out.append(db[k])
+        out.append(db[row:row + sizes[i], col:col + r])
         col += r
-        k += 1
+      row += sizes[i]
     return out
   def rms_norm_backward(self: __torch__.Kernels, dy: Tensor, x: Tensor, weight: Tensor, r: Tensor, residual: Tensor) -> Tensor:
     # residual + d rms_norm(x)/dx: with g = dy w and r = 1/rms(x) (fp32, rms_norm_r's), g r - x (r^3 / n) sum(g x),
