@@ -3,12 +3,11 @@
 // at::cuda::CUDAGraph does the capture, because only it routes the step's allocations into a private memory pool
 // that stays reserved for replays; it is called through its exported mangled names (see djl_tensors.h), as are the
 // c10 stream functions: a capture must run on a stream other than the legacy default one, so the calling thread's
-// current stream is switched to one of libtorch's pool streams for the whole training run.
+// current stream is switched to one of libtorch's pool streams while it captures (replays run on the current stream).
 #include <cuda_runtime.h>
 
 #include <cstdint>
 #include <cstdlib>
-#include <new>
 #include <string>
 #include <utility>
 

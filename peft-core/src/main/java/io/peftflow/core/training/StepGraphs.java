@@ -49,8 +49,11 @@ final class StepGraphs implements AutoCloseable {
         Result run(List<Batch> batches, NDManager scope);
     }
 
-    /** A captured shape: its graph, the arrays its replays read the batch from, and the statistics they write. */
-    private record Captured(CudaGraph graph, Batch inputs, AdamW.StepStats stats, NDManager owner) {
+    /**
+     * A captured shape: its graph, the arrays its replays read the batch from, and the statistics they write (all in a
+     * sub-manager of {@link #manager}, closed with it).
+     */
+    private record Captured(CudaGraph graph, Batch inputs, AdamW.StepStats stats) {
     }
 
     private final NDManager manager;
@@ -79,7 +82,7 @@ final class StepGraphs implements AutoCloseable {
 
     /** Runs one step on {@code batch}: replayed, captured or eager; the statistics the host reads. */
     AdamW.StepStats step(List<Sequence> batch, NDManager scope, StepBody body) {
-        Shape shape = shape(batch);
+        Shape shape = Batch.shape(batch);
         Captured c = graphs.get(shape);
         if (c != null) {
             try (NDManager staging = manager.newSubManager()) {
@@ -134,7 +137,7 @@ final class StepGraphs implements AutoCloseable {
                 graph.close();
                 throw e;
             }
-            Captured c = new Captured(graph, inputs, result[0].stats(), owner);
+            Captured c = new Captured(graph, inputs, result[0].stats());
             graphs.put(shape, c);
             if (pool == null) {
                 pool = graph;
@@ -144,10 +147,6 @@ final class StepGraphs implements AutoCloseable {
             owner.close();
             throw e;
         }
-    }
-
-    private static Shape shape(List<Sequence> batch) {
-        return new Shape(batch.size(), batch.stream().mapToInt(Sequence::length).max().orElse(0));
     }
 
     /** Frees every graph, its pool and its arrays. */

@@ -167,7 +167,7 @@ public final class Trainer {
                 }
                 long tokens = 0;
                 for (List<Sequence> mb : micro) {
-                    tokens += mb.stream().mapToLong(Sequence::length).sum();
+                    tokens += Batch.tokens(mb);
                 }
                 double loss;
                 float norm;

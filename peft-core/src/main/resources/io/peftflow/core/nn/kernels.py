@@ -382,10 +382,13 @@ class Kernels(Module):
     return torch.silu(gate) * up
   def cast_like(self: __torch__.Kernels, x: Tensor, like: Tensor) -> Tensor:
     return x.to(like.dtype)
+  def _shifted_targets(self: __torch__.Kernels, labels: Tensor) -> Tensor:
+    # each position's target, flat: labels shifted left with -100 appended, as transformers' ForCausalLMLoss
+    return torch.constant_pad_nd(labels[:, 1:], [0, 1], -100).reshape(-1)
   def causal_lm_loss(self: __torch__.Kernels, logits: Tensor, labels: Tensor) -> Tuple[Tensor, Tensor]:
-    # labels shifted left with -100 appended, as transformers' ForCausalLMLoss: the logits need no sliced copy
+    # the targets shifted, not the logits sliced: no copy of them
     v = logits.size(-1)
-    target = torch.constant_pad_nd(labels[:, 1:], [0, 1], -100).reshape(-1)
+    target = self._shifted_targets(labels)
     total = torch.cross_entropy_loss(logits.reshape(-1, v).float(), target, None, 2, -100, 0.0)
     return total, torch.ne(target, -100).sum()
   def lm_head_loss(self: __torch__.Kernels, h: Tensor, w: Tensor, labels: Tensor, chunk_rows: Tensor) -> Tuple[Tensor, Tensor]:
@@ -393,7 +396,7 @@ class Kernels(Module):
     # Under autograd the gradient with respect to h is computed here, chunk by chunk, and reaches h through a term that
     # adds zero to the value (autograd then saves one [N, H] fp32 tensor instead of the logits and their softmax).
     x = h.reshape(-1, h.size(-1))
-    target = torch.constant_pad_nd(labels[:, 1:], [0, 1], -100).reshape(-1)
+    target = self._shifted_targets(labels)
     need_grad = x.requires_grad
     lg = self._lm_head_chunks(x.detach(), w, target, int(chunk_rows.item()), need_grad)
     total = lg[0]
@@ -429,7 +432,7 @@ class Kernels(Module):
     # count, the gradient of factor * loss w.r.t. h] (the factor: loss scale over the update's labelled tokens)
     xr = self.rms_norm_r(h, norm, eps)
     x = xr[0]
-    target = torch.constant_pad_nd(labels[:, 1:], [0, 1], -100).reshape(-1)
+    target = self._shifted_targets(labels)
     lg = self._lm_head_chunks(x.reshape(-1, x.size(-1)), w, target, int(chunk_rows.item()), True)
     dx = (lg[1] * factor).to(h.dtype).reshape(h.size())
     return [lg[0], torch.ne(target, -100).sum(), self.rms_norm_backward(dx, h, norm, xr[1], h.new_zeros([]))]
@@ -437,7 +440,7 @@ class Kernels(Module):
     # norm_lm_head_loss_backward with the native cross-entropy (NativeTrainKernels.crossEntropyGrad) between
     # lm_head_logits and lm_head_dx, chunk by chunk: the final RMSNorm's rows [N, H], its 1 / rms and the targets [N]
     xr = self.rms_norm_r(h, norm, eps)
-    target = torch.constant_pad_nd(labels[:, 1:], [0, 1], -100).reshape(-1)
+    target = self._shifted_targets(labels)
     return [xr[0].reshape(-1, xr[0].size(-1)), xr[1], target]
   def lm_head_logits(self: __torch__.Kernels, x: Tensor, w: Tensor, start: int, end: int) -> Tensor:
     return torch.linear(x[start:end], w)
