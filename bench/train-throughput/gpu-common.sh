@@ -26,10 +26,11 @@ peak() {  # peak LABEL CMD...: runs CMD while sampling device memory every 50 ms
   grep RESULT "$RAW/$label.log" | sed "s/^/[$label] /" | tee -a "$LOG"
   echo "PEAK $label $(sort -n /tmp/mem.txt | tail -1) MiB used at peak, $base MiB before" | tee -a "$LOG"
 }
-core() {  # core MODEL STEPS WARMUP [-Dprop=value...]: MODEL is tinyllama or a checkpoint directory
+core() {  # core MODEL STEPS WARMUP [-Dprop=value...]: MODEL is tinyllama or a checkpoint directory; CORE_CP: another
+  # classpath (an earlier commit's peft-core.jar ahead of $CP)
   local model=$1 steps=$2 warmup=$3
   shift 3
-  /root/jre/bin/java -Xmx4g -Dai.djl.offline=true "$@" -cp "$CP/*" io.peftflow.core.bench.TrainThroughputBench \
+  /root/jre/bin/java -Xmx4g -Dai.djl.offline=true "$@" -cp "${CORE_CP:-$CP/*}" io.peftflow.core.bench.TrainThroughputBench \
     "$model" "$steps" "$warmup"
 }
 jvm() {  # jvm EXTRA_JARS_DIR|"" [-Dprop=value...] CLASS [ARGS...]: on the staged JRE, classpath $CP plus EXTRA's jars

@@ -7,7 +7,9 @@
 # "native" adds peft-core with the training layer's fused CUDA kernels (-Dpeftflow.train.native=$TRAIN_NATIVE, default
 # peft-core/target/native/libpeftflow_train.so, built by peft-core/src/main/cuda/build.sh: carry that folder) without
 # CUDA graphs; "graphs" adds peft-core with those kernels and each step replayed as a CUDA graph (the default where the
-# library is configured, training.StepGraphs).
+# library is configured, training.StepGraphs); "base" adds "graphs" at an earlier commit: its peft-core.jar ahead of the
+# same classpath and its training library, BASE (default /root/base) holding both (bench/inference-decode/
+# baseline-jars.sh COMMIT, then build.sh at that commit into BASE/native), staged like /root/cp.
 # Usage (after staging, carrying .bench-cp): [ROUNDS=3] bench/train-throughput/gpu-run.sh [steps=20] [warmup=5];
 # the summary goes to $OUT/train-throughput.log, the raw logs to $OUT/raw-tinyllama.tar.gz.
 set -uo pipefail
@@ -23,6 +25,8 @@ run() {  # run CONTENDER ROUND
     native) peak "peft-core-fp16-native-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.train.native="$TRAIN_NATIVE" \
       -Dpeftflow.train.cudaGraphs=false ;;
     graphs) peak "peft-core-fp16-graphs-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.train.native="$TRAIN_NATIVE" ;;
+    base) CORE_CP="${BASE:-/root/base}/*:$CP/*" peak "peft-core-fp16-base-r$2" core tinyllama "$STEPS" "$WARMUP" \
+      -Dpeftflow.train.native="${BASE:-/root/base}/native/libpeftflow_train.so" ;;
     autograd) peak "peft-core-fp16-autograd-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.backward=autograd ;;
     bf16) peak "hf-peft-bf16-sdpa-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa "$STEPS" "$WARMUP" ;;
     fp16) peak "hf-peft-fp16-sdpa-r$2" python3 bench/train-throughput/peft_bench.py fp16-sdpa "$STEPS" "$WARMUP" ;;
@@ -42,6 +46,11 @@ case " ${CONTENDERS:-} " in
   *" graphs "*)
     python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-graphs hf-peft-bf16-sdpa hf-peft-fp16-sdpa | tee -a "$LOG"
     python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-graphs peft-core-fp16-native | tee -a "$LOG" ;;
+esac
+case " ${CONTENDERS:-} " in
+  *" base "*)
+    python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-base hf-peft-bf16-sdpa hf-peft-fp16-sdpa | tee -a "$LOG"
+    python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-graphs peft-core-fp16-base | tee -a "$LOG" ;;
 esac
 case " ${CONTENDERS:-} " in
   *" autograd "*) python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16 peft-core-fp16-autograd | tee -a "$LOG" ;;

@@ -289,6 +289,62 @@ __global__ void crossEntropyGradKernel(__half* logits, const int64_t* target, fl
   }
 }
 
+// The LoRA pairs of Linears whose outputs are one fused projection (q|k|v, gate|up), up to kMaxTargets: A_i [r_i, in]
+// stacked as rows of a [R, in], and B_i [n_i, r_i] on the diagonal of b [N, R] (zeros elsewhere; a target without a
+// pair has r_i = 0: its n_i rows of b are zeros). One launch where TorchScript's cat and block_diag ran five kernels.
+constexpr int kMaxTargets = 3;
+
+struct LoraTargets {
+  const __half* a[kMaxTargets];
+  const __half* b[kMaxTargets];
+  int r[kMaxTargets];
+  int64_t n[kMaxTargets];
+  int count;
+};
+
+__global__ void stackLoraKernel(LoraTargets t, __half* a, __half* b, int in, int ranks, int64_t outs) {
+  int64_t aSize = (int64_t)ranks * in;
+  int64_t total = aSize + outs * ranks;
+  for (int64_t e = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (int64_t)gridDim.x * blockDim.x) {
+    if (e < aSize) {
+      int row = (int)(e / in);
+      int col = (int)(e % in);
+      int i = 0;
+      while (row >= t.r[i]) row -= t.r[i++];
+      a[e] = t.a[i][(int64_t)row * in + col];
+    } else {
+      int64_t row = (e - aSize) / ranks;
+      int col = (int)((e - aSize) % ranks);
+      int i = 0, first = 0;
+      while (row >= t.n[i]) {
+        row -= t.n[i];
+        first += t.r[i++];
+      }
+      b[e - aSize] = col >= first && col < first + t.r[i] ? t.b[i][row * t.r[i] + col - first] : __float2half(0.f);
+    }
+  }
+}
+
+// A step's statistics from the gradients' norms (fp32 [n]) and the summed loss, one block: stats = [loss, norm] with
+// norm = sqrt(sum norms^2) * unscale, found_inf = 1 when either is not finite, grad_scale = 1 / (clip * unscale) with
+// clip = max_norm / (norm + 1e-6) where norm > max_norm > 0, else 1. One launch where TorchScript ran 26 one-element
+// kernels (kernels.py step_stats, whose arithmetic this follows).
+__global__ void stepStatsKernel(const float* norms, int n, const float* lossSum, const float* unscale, float maxNorm,
+                                float* stats, float* gradScale, float* foundInf) {
+  __shared__ float shared[32];
+  float ss = 0.f;
+  for (int i = threadIdx.x; i < n; i += blockDim.x) ss += norms[i] * norms[i];
+  float norm = sqrtf(blockSum(ss, shared)) * *unscale;
+  if (threadIdx.x == 0) {
+    float loss = *lossSum;
+    float clip = maxNorm > 0.f && norm > maxNorm ? (1.f / (norm + 1e-6f)) * maxNorm : 1.f;
+    stats[0] = loss;
+    stats[1] = norm;
+    *foundInf = isfinite(norm) && isfinite(loss) ? 0.f : 1.f;
+    *gradScale = 1.f / (clip * *unscale);
+  }
+}
+
 int blocksFor(int64_t work) {
   int64_t blocks = (work + kThreads - 1) / kThreads;
   return (int)(blocks < 65536 ? (blocks < 1 ? 1 : blocks) : 65536);
@@ -309,23 +365,24 @@ struct Pointers {
 };
 
 // The device pointers of handles (dtypes in order) and the stream to launch on; false with the error set.
-bool pointers(JNIEnv* env, jlongArray handles, std::initializer_list<Dtype> dtypes,
-              std::initializer_list<const char*> names, Pointers* out) {
+bool pointers(JNIEnv* env, jlongArray handles, int count, const Dtype* dtypes, const char* const* names,
+              Pointers* out) {
   if (!djl_tensors::loadTorch() || !djl_tensors::currentStream(&out->stream)) return false;
   int n = env->GetArrayLength(handles);
-  if (n != (int)dtypes.size()) {
-    return fail("expected " + std::to_string(dtypes.size()) + " tensors, got " + std::to_string(n));
-  }
+  if (n != count) return fail("expected " + std::to_string(count) + " tensors, got " + std::to_string(n));
   jlong h[8];
   if (n > 8) return fail("at most 8 tensors");
   env->GetLongArrayRegion(handles, 0, n, h);
-  auto d = dtypes.begin();
-  auto name = names.begin();
-  for (int i = 0; i < n; i++, ++d, ++name) {
-    if (!djl_tensors::pointer(env, h[i], *d, *name, &out->p[i])) return false;
+  for (int i = 0; i < n; i++) {
+    if (!djl_tensors::pointer(env, h[i], dtypes[i], names[i], &out->p[i])) return false;
   }
   out->n = n;
   return true;
+}
+
+bool pointers(JNIEnv* env, jlongArray handles, std::initializer_list<Dtype> dtypes,
+              std::initializer_list<const char*> names, Pointers* out) {
+  return pointers(env, handles, (int)dtypes.size(), dtypes.begin(), names.begin(), out);
 }
 
 jstring launched(JNIEnv* env) {
@@ -485,6 +542,64 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_crossEntro
   } else {
     crossEntropyGradKernel<1><<<(unsigned)rows, 1024, 0, p.stream>>>(logits, target, loss, vocab, scale);
   }
+  return launched(env);
+}
+
+// tensors: A_i [r_i, in], B_i [n_i, r_i] for each of the targets (0, 0 for a target without a pair), then a [R, in],
+// b [N, R]; ranks / outs: each target's r_i (0: none) and n_i.
+JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_stackLora(JNIEnv* env, jclass, jlongArray tensors,
+                                                                                jintArray ranks, jlongArray outs,
+                                                                                jint in) {
+  int count = env->GetArrayLength(ranks);
+  if (count < 1 || count > kMaxTargets || env->GetArrayLength(outs) != count) {
+    djl_tensors::fail("1 to " + std::to_string(kMaxTargets) + " targets, with as many output sizes");
+    return djl_tensors::error(env);
+  }
+  const Dtype half[8] = {Dtype::kHalf, Dtype::kHalf, Dtype::kHalf, Dtype::kHalf,
+                         Dtype::kHalf, Dtype::kHalf, Dtype::kHalf, Dtype::kHalf};
+  const char* names[3][8] = {{"a0", "b0", "a", "b"}, {"a0", "b0", "a1", "b1", "a", "b"},
+                             {"a0", "b0", "a1", "b1", "a2", "b2", "a", "b"}};
+  Pointers p;
+  bool ok = pointers(env, tensors, 2 * count + 2, half, names[count - 1], &p);
+  if (!ok) return djl_tensors::error(env);
+  LoraTargets t{};
+  jint r[kMaxTargets];
+  jlong n[kMaxTargets];
+  env->GetIntArrayRegion(ranks, 0, count, r);
+  env->GetLongArrayRegion(outs, 0, count, n);
+  int total = 0;
+  int64_t rows = 0;
+  for (int i = 0; i < count; i++) {
+    t.a[i] = (const __half*)p.p[2 * i];
+    t.b[i] = (const __half*)p.p[2 * i + 1];
+    t.r[i] = r[i];
+    t.n[i] = n[i];
+    total += r[i];
+    rows += n[i];
+  }
+  // the loops' sentinels: a row past the last target's stops there
+  for (int i = count; i < kMaxTargets; i++) {
+    t.r[i] = 1 << 30;
+    t.n[i] = int64_t(1) << 62;
+  }
+  t.count = count;
+  auto a = (__half*)p.p[2 * count];
+  auto b = (__half*)p.p[2 * count + 1];
+  stackLoraKernel<<<blocksFor(((int64_t)total * in + rows * total) / 4), kThreads, 0, p.stream>>>(t, a, b, in, total,
+                                                                                                 rows);
+  return launched(env);
+}
+
+// tensors: norms [n], loss sum (0-d), unscale (0-d), stats [2], grad scale (0-d), found_inf (0-d), all fp32.
+JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_stepStats(JNIEnv* env, jclass, jlongArray tensors,
+                                                                                jint n, jfloat maxNorm) {
+  Pointers p;
+  if (!pointers(env, tensors, {Dtype::kFloat, Dtype::kFloat, Dtype::kFloat, Dtype::kFloat, Dtype::kFloat,
+                               Dtype::kFloat}, {"norms", "loss sum", "unscale", "stats", "grad scale", "found_inf"}, &p)) {
+    return djl_tensors::error(env);
+  }
+  stepStatsKernel<<<1, kThreads, 0, p.stream>>>((const float*)p.p[0], n, (const float*)p.p[1], (const float*)p.p[2],
+                                                maxNorm, (float*)p.p[3], (float*)p.p[4], (float*)p.p[5]);
   return launched(env);
 }
 

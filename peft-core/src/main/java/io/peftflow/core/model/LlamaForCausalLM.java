@@ -93,7 +93,7 @@ public final class LlamaForCausalLM extends CausalLM {
                 h = trace.output();
             }
             NDList head = Kernels.normLmHeadLossBackward(h, base.norm.weight().array(),
-                    Scalars.constant(h, (float) config.normEps()), lmHead.weight().array(), labels, Kernels
+                    (float) config.normEps(), lmHead.weight().array(), labels, Kernels
                             .lmHeadChunkRows(config.vocabSize()), lossFactor);
             h.close();
             NDArray dh = head.get(2);

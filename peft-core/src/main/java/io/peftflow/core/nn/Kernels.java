@@ -329,33 +329,36 @@ public final class Kernels {
      * number of counted labels and the gradient of {@code factor * loss} with respect to {@code hidden} (in its dtype),
      * attached to {@code hidden}'s manager.
      */
-    public static NDList normLmHeadLossBackward(NDArray hidden, NDArray norm, NDArray eps, NDArray weight,
+    public static NDList normLmHeadLossBackward(NDArray hidden, NDArray norm, float eps, NDArray weight,
                                                 NDArray labels, long chunkRows, NDArray factor) {
         if (NativeTrainKernels.serves(hidden)) {
             return normLmHeadLossBackwardNative(hidden, norm, eps, weight, labels, chunkRows, factor);
         }
-        try (IValue out = runNoGrad("norm_lm_head_loss_backward", ivalues(new NDArray[] {hidden, norm, eps, weight,
-                labels, chunkRowsScalar(chunkRows), factor}))) {
+        try (IValue out = runNoGrad("norm_lm_head_loss_backward", ivalues(new NDArray[] {hidden, norm,
+                Scalars.constant(hidden, eps), weight, labels, chunkRowsScalar(chunkRows), factor}))) {
             return out.toNDList((PtNDManager) hidden.getManager());
         }
     }
 
     /**
      * {@link #normLmHeadLossBackward} with each chunk's cross-entropy and its gradient as one native kernel
-     * ({@link NativeTrainKernels#crossEntropyGrad}) on the fp16 logits, between the chunk's logits and its matmul, and
-     * the final norm's backward as the native RMSNorm backward, which applies the loss factor in fp32.
+     * ({@link NativeTrainKernels#crossEntropyGrad}) on the fp16 logits, between the chunk's logits and its matmul
+     * (which writes its rows of the norm's output gradient in place), and the final norm forward and backward as the
+     * native RMSNorm kernels, the backward applying the loss factor in fp32.
      */
-    private static NDList normLmHeadLossBackwardNative(NDArray hidden, NDArray norm, NDArray eps, NDArray weight,
+    private static NDList normLmHeadLossBackwardNative(NDArray hidden, NDArray norm, float eps, NDArray weight,
                                                        NDArray labels, long chunkRows, NDArray factor) {
         try (NDManager scope = hidden.getManager().newSubManager()) {
+            NDList normed = NativeTrainKernels.rmsNorm(hidden, norm, eps);
+            normed.attach(scope);
+            NDArray x = normed.get(0).reshape(-1, hidden.getShape().tail());
             NDList prologue;
-            try (IValue out = runNoGrad("lm_head_prologue", ivalues(new NDArray[] {hidden, norm, eps, labels}))) {
+            try (IValue out = runNoGrad("lm_head_targets", IValue.from((PtNDArray) labels), IValue.from((PtNDArray) x))) {
                 prologue = out.toNDList((PtNDManager) scope);
             }
-            NDArray x = prologue.get(0);
-            NDArray target = prologue.get(2);
+            NDArray target = prologue.get(0);
+            NDArray dx = prologue.get(1);
             long rows = x.getShape().get(0);
-            List<NDArray> dx = new ArrayList<>();
             List<NDArray> losses = new ArrayList<>();
             for (long start = 0; start < rows; start += chunkRows) {
                 NDArray logits;
@@ -366,19 +369,16 @@ public final class Kernels {
                 }
                 // the gradient times 256 (a power of two: exact), as _lm_head_chunks scales it for fp16
                 losses.add(NativeTrainKernels.crossEntropyGrad(logits, target, start, 256f));
-                try (IValue out = runNoGrad("lm_head_dx", IValue.from((PtNDArray) logits),
-                        IValue.from((PtNDArray) weight))) {
-                    dx.add(out.toTensor((PtNDManager) scope));
-                }
+                runNoGrad("lm_head_dx", IValue.from((PtNDArray) logits), IValue.from((PtNDArray) weight),
+                        IValue.from((PtNDArray) dx), IValue.from(start)).close();
                 logits.close();
             }
             NDList epilogue;
-            try (IValue out = runNoGrad("lm_head_epilogue", IValue.listFrom(pt(dx)), IValue.listFrom(pt(losses)),
-                    IValue.from((PtNDArray) target), IValue.from((PtNDArray) factor), IValue.from((PtNDArray) hidden))) {
+            try (IValue out = runNoGrad("lm_head_epilogue", IValue.listFrom(pt(losses)),
+                    IValue.from((PtNDArray) target), IValue.from((PtNDArray) factor))) {
                 epilogue = out.toNDList((PtNDManager) scope);
             }
-            NDArray dh = NativeTrainKernels.rmsNormBackward(epilogue.get(2), epilogue.get(3), hidden, norm,
-                    prologue.get(1), null);
+            NDArray dh = NativeTrainKernels.rmsNormBackward(dx, epilogue.get(2), hidden, norm, normed.get(1), null);
             NDList result = new NDList(epilogue.get(0), epilogue.get(1), dh);
             result.attach(hidden.getManager());
             return result;
@@ -478,6 +478,13 @@ public final class Kernels {
      */
     public static NDList stepStats(List<NDArray> grads, NDArray lossSum, NDArray unscale, double maxNorm,
                                    NDManager scope) {
+        if (NativeTrainKernels.servesStep(lossSum) && lossSum.getDataType() == DataType.FLOAT32) {
+            try (NDManager norms = scope.newSubManager(); IValue out = runNoGrad("grad_norms",
+                    IValue.listFrom(pt(grads)))) {
+                return NativeTrainKernels.stepStats(out.toTensor((PtNDManager) norms), lossSum, unscale, maxNorm,
+                        scope);
+            }
+        }
         try (IValue out = runNoGrad("step_stats", IValue.listFrom(pt(grads)), IValue.from((PtNDArray) lossSum),
                 IValue.from((PtNDArray) unscale), IValue.from(maxNorm))) {
             return out.toNDList((PtNDManager) scope);

@@ -2,6 +2,7 @@ package io.peftflow.core.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -14,8 +15,9 @@ import io.peftflow.core.device.ConfiguredLibrary;
 /**
  * The Llama training layer's fused elementwise kernels from the project's CUDA library
  * ({@code peft-core/src/main/cuda/train_kernels.cu}, {@code libpeftflow_train.so}): RMSNorm, SwiGLU and RoPE forward
- * and backward, each one kernel where TorchScript runs 3 to 6 over the same rows, and the loss's cross-entropy with
- * its gradient on the fp16 logits, one kernel where TorchScript ran ~10 fp32 passes. Why: the hand-written layer
+ * and backward, each one kernel where TorchScript runs 3 to 6 over the same rows, the loss's cross-entropy with
+ * its gradient on the fp16 logits, one kernel where TorchScript ran ~10 fp32 passes, a fused projection's LoRA pairs
+ * stacked (one kernel for five) and a step's statistics (one kernel for 26 one-element ones). Why: the hand-written layer
  * backward made a training step on an H100 GPU-bound, and these elementwise passes are a large share of its GPU time
  * (docs/BENCHMARKS.md, issue 25). Used by {@link Kernels#llamaLayerTrain}, {@link Kernels#llamaLayerBackward} and
  * {@link Kernels#normLmHeadLossBackward} where the library is configured ({@value #PROPERTY} or {@value #ENVIRONMENT}:
@@ -61,6 +63,14 @@ public final class NativeTrainKernels {
     static boolean serves(NDArray h) {
         return LIBRARY.path() != null && enabled && h.getDevice().isGpu() && h.getDataType() == DataType.FLOAT16
                 && (h.size() >= MIN_ELEMENTS || CudaGraph.capturing());
+    }
+
+    /**
+     * Whether the step-level kernels ({@link #stepStats}) serve arrays on {@code device}'s kind: the library is
+     * configured and on, and the work is on a GPU (any size: they replace one-element kernels).
+     */
+    static boolean servesStep(NDArray onDevice) {
+        return LIBRARY.path() != null && enabled && onDevice.getDevice().isGpu();
     }
 
     /** {@code [weight * x / rms(x), 1 / rms(x)]} over the last axis: fp16 like {@code x}, and fp32 {@code [..., 1]}. */
@@ -123,6 +133,53 @@ public final class NativeTrainKernels {
         check("cross-entropy", crossEntropyGrad(handles(logits, target, loss), s.get(0), Math.toIntExact(s.get(1)),
                 offset, scale), loss);
         return loss;
+    }
+
+    /**
+     * The LoRA pairs of Linears whose outputs form one fused projection, as kernels.py's {@code _stack_lora} lays them
+     * out: {@code [A stacked [R, width], B's block-diagonal [N, R]]} for each target's fp16 {@code a[i] [r_i, width]}
+     * and scaled {@code b[i] [outs[i], r_i]} (both null for a target without a pair, whose rows of the block-diagonal
+     * are zeros); null where no target has a pair.
+     */
+    static NDList stackLora(NDArray[] a, NDArray[] b, long[] outs, long width) {
+        int[] ranks = new int[a.length];
+        NDArray[] tensors = new NDArray[2 * a.length + 2];
+        NDArray like = null;
+        int total = 0;
+        long rows = 0;
+        for (int i = 0; i < a.length; i++) {
+            ranks[i] = a[i] == null ? 0 : Math.toIntExact(a[i].getShape().get(0));
+            tensors[2 * i] = a[i];
+            tensors[2 * i + 1] = b[i];
+            like = like == null ? a[i] : like;
+            total += ranks[i];
+            rows += outs[i];
+        }
+        if (like == null) {
+            return null;
+        }
+        NDArray stacked = empty(like, new Shape(total, width), DataType.FLOAT16);
+        NDArray diagonal = empty(like, new Shape(rows, total), DataType.FLOAT16);
+        tensors[2 * a.length] = stacked;
+        tensors[2 * a.length + 1] = diagonal;
+        check("LoRA stack", stackLora(handles(tensors), ranks, outs, Math.toIntExact(width)), stacked, diagonal);
+        return new NDList(stacked, diagonal);
+    }
+
+    /**
+     * kernels.py's {@code step_stats} from the gradients' norms (fp32 {@code [n]}) and the summed loss (fp32, 0-d):
+     * {@code [[summed loss, gradient norm times unscale], the gradients' divisor, found_inf]}, fp32, in
+     * {@code scope}.
+     */
+    static NDList stepStats(NDArray norms, NDArray lossSum, NDArray unscale, double maxNorm, NDManager scope) {
+        NDArray stats = empty(norms, new Shape(2), DataType.FLOAT32);
+        NDArray gradScale = empty(norms, new Shape(), DataType.FLOAT32);
+        NDArray foundInf = empty(norms, new Shape(), DataType.FLOAT32);
+        NDList out = new NDList(stats, gradScale, foundInf);
+        out.attach(scope);
+        check("step statistics", stepStats(handles(norms, lossSum, unscale, stats, gradScale, foundInf),
+                Math.toIntExact(norms.size()), (float) maxNorm), stats, gradScale, foundInf);
+        return out;
     }
 
     /** An uninitialised array on {@code like}'s device, in its manager (each kernel writes every element). */
@@ -204,4 +261,8 @@ public final class NativeTrainKernels {
                                               int d);
 
     private static native String crossEntropyGrad(long[] tensors, long rows, int vocab, long offset, float scale);
+
+    private static native String stackLora(long[] tensors, int[] ranks, long[] outs, int width);
+
+    private static native String stepStats(long[] tensors, int n, float maxNorm);
 }

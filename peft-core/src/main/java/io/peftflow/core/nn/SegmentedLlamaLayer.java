@@ -100,8 +100,10 @@ final class SegmentedLlamaLayer {
                                     LowRank[] updates) {
         PtNDManager manager = (PtNDManager) h.getManager();
         NDList xr1 = rmsNorm(h, inputNorm, eps);
-        IValue[] projection = tuple(Kernels.runNoGrad("train_qkv", Kernels.ivalues(Kernels.layerInputs(
-                new NDArray[] {xr1.get(0), qkv, o}, updates, Q, V + 1, h))));
+        long qd = o.getShape().get(1);
+        long kvd = (qkv.getShape().get(0) - qd) / 2;
+        IValue[] projection = projection("train_qkv", new NDArray[] {xr1.get(0), qkv, o}, updates, Q,
+                new long[] {qd, kvd, kvd}, h);
         xr1.get(0).close();
         NDArray qkvOut = tensor(projection[0], manager);
         NDList heads = ropeSplit(qkvOut, cos, sin, o);
@@ -111,8 +113,9 @@ final class SegmentedLlamaLayer {
         heads.close();
         NDArray h2 = tensor(attention[0], manager);
         NDList xr2 = rmsNorm(h2, postNorm, eps);
-        IValue[] mlp = tuple(Kernels.runNoGrad("train_gate_up", Kernels.ivalues(Kernels.layerInputs(
-                new NDArray[] {xr2.get(0), gateUp}, updates, GATE, UP + 1, h))));
+        long inter = gateUp.getShape().get(0) / 2;
+        IValue[] mlp = projection("train_gate_up", new NDArray[] {xr2.get(0), gateUp}, updates, GATE,
+                new long[] {inter, inter}, h);
         xr2.get(0).close();
         NDArray gu = tensor(mlp[0], manager);
         NDArray s = swiglu(gu);
@@ -121,6 +124,32 @@ final class SegmentedLlamaLayer {
         s.close();
         return new Kernels.LayerTrace(tensor(out[0], manager), new Activations(xr1.get(1), xr2.get(1), h2, gu,
                 tensor(out[1], manager), projection[1], attention[1], mlp[1]));
+    }
+
+    /**
+     * A fused projection's segment ({@code train_qkv}: x, W and o; {@code train_gate_up}: x and W) for the targets
+     * {@code from} on, whose outputs are {@code outs} wide; where the native kernels serve, their LoRA pairs are
+     * stacked by one kernel and the segment runs as {@code train_projection} (the same list).
+     */
+    private static IValue[] projection(String segment, NDArray[] fixed, LowRank[] updates, int from, long[] outs,
+                                       NDArray h) {
+        if (NativeTrainKernels.serves(h)) {
+            NDArray[] a = new NDArray[outs.length];
+            NDArray[] b = new NDArray[outs.length];
+            for (int i = 0; i < outs.length; i++) {
+                a[i] = updates[from + i].a();
+                b[i] = a[i] == null ? null : updates[from + i].scaledB();
+            }
+            NDList stacked = NativeTrainKernels.stackLora(a, b, outs, fixed[1].getShape().get(1));
+            if (stacked != null) {
+                try (stacked) {
+                    return tuple(Kernels.runNoGrad("train_projection", Kernels.ivalues(new NDArray[] {fixed[0],
+                            fixed[1], stacked.get(0), stacked.get(1)})));
+                }
+            }
+        }
+        return tuple(Kernels.runNoGrad(segment, Kernels.ivalues(Kernels.layerInputs(fixed, updates, from,
+                from + outs.length, h))));
     }
 
     static NDList backward(NDArray dOut, NDArray h, NDArray inputNorm, NDArray qkv, NDArray o, NDArray postNorm,

@@ -200,8 +200,12 @@ class Kernels(Module):
     qd = wo.size(1)
     kvd = (wqkv.size(0) - qd) // 2
     ab_qkv = self._stack_lora(x.size(-1), [qd, kvd, kvd], [aq, ak, av], [bq, bk, bv])
-    qkv_xa = self._lora_xa(torch.linear(x, wqkv), x, ab_qkv[0], ab_qkv[1], True)
-    return qkv_xa[0], [qkv_xa[1], ab_qkv[0], ab_qkv[1], self._if_lora(x, ab_qkv[0])]
+    return self.train_projection(x, wqkv, ab_qkv[0], ab_qkv[1])
+  def train_projection(self: __torch__.Kernels, x: Tensor, w: Tensor, a: Tensor, bs: Tensor) -> Tuple[Tensor, List[Tensor]]:
+    # a fused projection with its targets' LoRA pairs stacked (_stack_lora's layout, or NativeTrainKernels.stackLora's),
+    # and what linear_backward reads after dy and W: x A^T, the stacked pair, x where the pair's A gradient reads it
+    xa = self._lora_xa(torch.linear(x, w), x, a, bs, True)
+    return xa[0], [xa[1], a, bs, self._if_lora(x, a)]
   def rope_split(self: __torch__.Kernels, qkv: Tensor, cos: Tensor, sin: Tensor, wo: Tensor) -> Tuple[Tensor, Tensor]:
     # RoPE on the projection's q and k heads, [B, T, H + KV, D], and its v heads [B, T, KV, D] (a copy: a view would
     # keep the whole projection alive until the backward); NativeTrainKernels.ropeSplit's layout
@@ -229,8 +233,7 @@ class Kernels(Module):
     # pair's A gradient reads it
     inter = wgu.size(0) // 2
     ab_gu = self._stack_lora(x.size(-1), [inter, inter], [ag, au], [bg, bu])
-    gu_xa = self._lora_xa(torch.linear(x, wgu), x, ab_gu[0], ab_gu[1], True)
-    return gu_xa[0], [gu_xa[1], ab_gu[0], ab_gu[1], self._if_lora(x, ab_gu[0])]
+    return self.train_projection(x, wgu, ab_gu[0], ab_gu[1])
   def train_down(self: __torch__.Kernels, h2: Tensor, s: Tensor, wd: Tensor, ad: Tensor, bd: Tensor) -> Tuple[Tensor, Tensor]:
     # the layer's output h2 + down(s) with its LoRA, and down's x A^T
     d_xa = self._lora_xa(torch.linear(s, wd), s, ad, bd, True)
@@ -436,21 +439,22 @@ class Kernels(Module):
     lg = self._lm_head_chunks(x.reshape(-1, x.size(-1)), w, target, int(chunk_rows.item()), True)
     dx = (lg[1] * factor).to(h.dtype).reshape(h.size())
     return [lg[0], torch.ne(target, -100).sum(), self.rms_norm_backward(dx, h, norm, xr[1], h.new_zeros([]))]
-  def lm_head_prologue(self: __torch__.Kernels, h: Tensor, norm: Tensor, eps: Tensor, labels: Tensor) -> List[Tensor]:
-    # norm_lm_head_loss_backward with the native cross-entropy (NativeTrainKernels.crossEntropyGrad) between
-    # lm_head_logits and lm_head_dx, chunk by chunk: the final RMSNorm's rows [N, H], its 1 / rms and the targets [N]
-    xr = self.rms_norm_r(h, norm, eps)
-    target = self._shifted_targets(labels)
-    return [xr[0].reshape(-1, xr[0].size(-1)), xr[1], target]
+  def lm_head_targets(self: __torch__.Kernels, labels: Tensor, x: Tensor) -> List[Tensor]:
+    # norm_lm_head_loss_backward with the native final norm and cross-entropy (NativeTrainKernels.rmsNorm,
+    # crossEntropyGrad) between lm_head_logits and lm_head_dx, chunk by chunk: the targets [N] and the final norm's
+    # output gradient [N, H] for lm_head_dx to fill
+    return [self._shifted_targets(labels), torch.empty_like(x)]
   def lm_head_logits(self: __torch__.Kernels, x: Tensor, w: Tensor, start: int, end: int) -> Tensor:
     return torch.linear(x[start:end], w)
-  def lm_head_dx(self: __torch__.Kernels, g: Tensor, w: Tensor) -> Tensor:
-    return torch.mm(g, w)
-  def lm_head_epilogue(self: __torch__.Kernels, dx: List[Tensor], losses: List[Tensor], target: Tensor, factor: Tensor, h: Tensor) -> List[Tensor]:
-    # [summed loss, labelled count, the final norm's output gradient before its scale, that scale]: the chunks'
-    # gradients were scaled by 256 before their half-precision matmul, so the scale is factor / 256 (exact: a power of
-    # two), which the native RMSNorm backward applies in fp32
-    return [torch.cat(losses, 0).sum(), torch.ne(target, -100).sum(), torch.cat(dx, 0).reshape(h.size()), factor / 256.0]
+  def lm_head_dx(self: __torch__.Kernels, g: Tensor, w: Tensor, dx: Tensor, start: int) -> int:
+    # a chunk's rows of dx, written in place (a cat of the chunks copied all of dx again)
+    torch.mm(g, w, out=dx.narrow(0, start, g.size(0)))
+    return 1
+  def lm_head_epilogue(self: __torch__.Kernels, losses: List[Tensor], target: Tensor, factor: Tensor) -> List[Tensor]:
+    # [summed loss, labelled count, the scale of the final norm's output gradient]: the chunks' gradients were scaled
+    # by 256 before their half-precision matmul, so the scale is factor / 256 (exact: a power of two), which the native
+    # RMSNorm backward applies in fp32
+    return [torch.cat(losses, 0).sum(), torch.ne(target, -100).sum(), factor / 256.0]
   def gradients(self: __torch__.Kernels, outputs: List[Tensor], grad_outputs: List[Tensor], params: List[Tensor]) -> List[Tensor]:
     # returned, not accumulated into .grad: no per-parameter accumulate or zeroing kernels; grad_outputs empty for
     # scalar outputs
@@ -473,7 +477,10 @@ class Kernels(Module):
     torch._foreach_add_(total, more)
     return len(total)
   def grad_norm(self: __torch__.Kernels, grads: List[Tensor]) -> Tensor:
-    return torch.stack(torch._foreach_norm(grads, 2)).float().pow(2).sum().sqrt()
+    return self.grad_norms(grads).pow(2).sum().sqrt()
+  def grad_norms(self: __torch__.Kernels, grads: List[Tensor]) -> Tensor:
+    # each gradient's 2-norm, fp32 [n]
+    return torch.stack(torch._foreach_norm(grads, 2)).float()
   def step_stats(self: __torch__.Kernels, grads: List[Tensor], loss_sum: Tensor, unscale: Tensor, max_norm: float) -> Tuple[Tensor, Tensor, Tensor]:
     # on the device, so that the host reads once per step, after the update is queued: [summed loss, gradient norm]
     # (unscaled), the divisor AdamW applies to the gradients (loss scale over the clipping coefficient) and found_inf;

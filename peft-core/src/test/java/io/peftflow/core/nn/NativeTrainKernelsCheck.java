@@ -6,13 +6,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
  * The GPU check of {@link NativeTrainKernels} (the Java tests cannot reach CUDA): each kernel against the TorchScript
- * ops it replaces (the cross-entropy through {@link Kernels#normLmHeadLossBackward}, which uses it), on random fp16 inputs of the TinyLlama-1.1B and Llama-2-7B training shapes (8 x 512 and 4 x 1024
+ * ops it replaces (the cross-entropy and the final norm through {@link Kernels#normLmHeadLossBackward}, which uses
+ * them; the step statistics through {@link Kernels#stepStats}), on random fp16 inputs of the TinyLlama-1.1B and
+ * Llama-2-7B training shapes (8 x 512 and 4 x 1024
  * rows; 32 query heads, 4 and 32 key/value heads of 64 and 128), the largest difference against the largest reference
  * value (bound 1e-2: both sides round to fp16, at different points), and each side's time per call (median of 7
  * synchronised batches of 20).
@@ -80,6 +84,30 @@ public final class NativeTrainKernelsCheck {
         NDList dqkv = both(() -> new NDList(SegmentedLlamaLayer.ropeBackward(dq, dk, dv, cos, sin)),
                 "RoPE backward " + ropeAt);
         ok &= compare("RoPE backward " + ropeAt, dqkv.get(0), dqkv.get(1));
+        // a layer's q/k/v LoRA pairs (r 16) stacked for the fused projection, with all three and with k left out
+        long qd = heads * d;
+        long kvd = kvHeads * d;
+        NDArray wqkv = m.zeros(new Shape(qd + 2 * kvd, hidden), DataType.FLOAT16);
+        LowRank[] pairs = {new LowRank(half(m, new Shape(16, hidden), 0.1), half(m, new Shape(qd, 16), 0.1)),
+            new LowRank(half(m, new Shape(16, hidden), 0.1), half(m, new Shape(kvd, 16), 0.1)),
+            new LowRank(half(m, new Shape(16, hidden), 0.1), half(m, new Shape(kvd, 16), 0.1))};
+        for (LowRank[] targets : new LowRank[][] {pairs, {pairs[0], LowRank.NONE, pairs[2]}}) {
+            String stackAt = (targets[1] == LowRank.NONE ? "q, v of " : "q, k, v of ") + ropeAt;
+            NDList stacked = both(() -> stackLora(wqkv, qd, targets, m), "LoRA stack " + stackAt);
+            ok &= compare("LoRA stack A " + stackAt, stacked.get(0), stacked.get(2));
+            ok &= compare("LoRA stack B " + stackAt, stacked.get(1), stacked.get(3));
+        }
+        // a step's statistics from 154 gradients (TinyLlama's q, k, v, o pairs), clipped to norm 1
+        List<NDArray> grads = new ArrayList<>();
+        for (int i = 0; i < 154; i++) {
+            grads.add(half(m, new Shape(i % 2 == 0 ? 16 : hidden, i % 2 == 0 ? hidden : 16), 0.01));
+        }
+        NDArray lossSum = m.create(1234.5f);
+        NDArray unscale = m.create(1f / 1024);
+        NDList stats = both(() -> Kernels.stepStats(grads, lossSum, unscale, 1.0, m), "step statistics");
+        ok &= compare("step loss and norm", stats.get(0), stats.get(3));
+        ok &= compare("step gradient divisor", stats.get(1), stats.get(4));
+        ok &= compare("step found_inf", stats.get(2), stats.get(5));
         // the final norm, lm_head and cross-entropy with its gradient (Llama's vocabulary of 32,000; every 7th label
         // not counted)
         long vocab = 32000;
@@ -88,15 +116,30 @@ public final class NativeTrainKernelsCheck {
         labels = labels.mul(m.arange(0, rows, 1, DataType.INT64).reshape(batch, t).mod(7).neq(0))
                 .add(m.arange(0, rows, 1, DataType.INT64).reshape(batch, t).mod(7).eq(0).toType(DataType.INT64, false)
                         .mul(-100));
-        NDArray eps = m.create(1e-5f);
         NDArray factor = m.create(1f / rows);
         NDArray lmLabels = labels;
-        NDList loss = both(() -> Kernels.normLmHeadLossBackward(x, w, eps, head, lmLabels,
+        NDList loss = both(() -> Kernels.normLmHeadLossBackward(x, w, 1e-5f, head, lmLabels,
                 Kernels.lmHeadChunkRows(vocab), factor), "lm_head cross-entropy " + at);
         ok &= compare("lm_head loss " + at, loss.get(0), loss.get(3));
         ok &= compare("lm_head labelled count " + at, loss.get(1), loss.get(4));
         ok &= compare("lm_head input gradient " + at, loss.get(2), loss.get(5));
         return ok;
+    }
+
+    /** The pairs stacked natively where the kernels are on, else by kernels.py's {@code _stack_lora}. */
+    private static NDList stackLora(NDArray wqkv, long qd, LowRank[] targets, NDManager m) {
+        if (NativeTrainKernels.servesStep(wqkv)) {
+            NDArray[] a = new NDArray[3];
+            NDArray[] b = new NDArray[3];
+            for (int i = 0; i < 3; i++) {
+                a[i] = targets[i].a();
+                b[i] = targets[i].scaledB();
+            }
+            long kvd = (wqkv.getShape().get(0) - qd) / 2;
+            return NativeTrainKernels.stackLora(a, b, new long[] {qd, kvd, kvd}, wqkv.getShape().get(1));
+        }
+        LowRank s = Kernels.stackQkvLora(wqkv, qd, targets[0], targets[1], targets[2], m);
+        return new NDList(s.a(), s.scaledB());
     }
 
     private static NDArray half(NDManager m, Shape shape, double scale) {
