@@ -62,19 +62,22 @@ class Kernels(Module):
     if a.dim() == 3:
       # one pair per row (mixed adapters): [B, T, in] x [B, in, r] x [B, r, out]
       return torch.baddbmm(out, torch.bmm(x, a), bs)
-    return self._lora_xa(out, x, a, bs, False)[0]
-  def _lora_xa(self: __torch__.Kernels, out: Tensor, x: Tensor, a: Tensor, bs: Tensor, in_place: bool) -> Tuple[Tensor, Tensor]:
-    # out + (x A^T) B^T for [r, in] / [out, r] pairs (an empty A: none), and x A^T, which the hand-written backward
-    # reads for B's gradient. in_place: added into out, for the no-grad training segments whose out is a fresh matmul
-    # output (an out-of-place addmm copies out whole first: two such copies a layer, ~1 ms of a TinyLlama H100 step)
     if a.numel() == 0:
-      return out, a
+      return out
+    # out + (x A^T) B^T for [r, in] / [out, r] pairs (an empty A: none)
     xa = torch.matmul(x, a.t())
-    n = out.size(-1)
-    if in_place:
-      out.reshape(-1, n).addmm_(xa.reshape(-1, xa.size(-1)), bs.t())
-      return out, xa
-    return torch.addmm(out.reshape(-1, n), xa.reshape(-1, xa.size(-1)), bs.t()).reshape(out.size()), xa
+    return torch.addmm(out.reshape(-1, out.size(-1)), xa.reshape(-1, xa.size(-1)), bs.t()).reshape(out.size())
+  def _linear_lora(self: __torch__.Kernels, x: Tensor, w: Tensor, a: Tensor, bs: Tensor) -> Tuple[Tensor, Tensor]:
+    # x W^T + (x A^T) B^T in the no-grad training segments, and x A^T, which the hand-written backward reads for B's
+    # gradient (an empty A: no LoRA). The low-rank product is written first and the frozen matmul accumulates into it
+    # (beta 1: its epilogue reads it), where adding the product to the matmul's output read and wrote that output once
+    # more
+    if a.numel() == 0:
+      return torch.linear(x, w), a
+    xa = torch.matmul(x, a.t())
+    out = torch.mm(xa.reshape(-1, xa.size(-1)), bs.t())
+    out.addmm_(x.reshape(-1, x.size(-1)), w.t())
+    return out.reshape(x.size()[:-1] + [w.size(0)]), xa
   def llama_layer(self: __torch__.Kernels, h: Tensor, ln1: Tensor, wqkv: Tensor, wo: Tensor, ln2: Tensor, wgu: Tensor, wd: Tensor, eps: Tensor, cos: Tensor, sin: Tensor, aq: Tensor, bq: Tensor, ak: Tensor, bk: Tensor, av: Tensor, bv: Tensor, ao: Tensor, bo: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor, ad: Tensor, bd: Tensor) -> Tensor:
     # a whole Llama decoder layer (causal, no cache) in one call: fused q/k/v and gate/up matmuls, LoRA per target (a:
     # [r, in], b: scaling * B [out, r], or one pair per row, [B, in, r] and [B, r, out]; empty when the target has none)
@@ -204,7 +207,7 @@ class Kernels(Module):
   def train_projection(self: __torch__.Kernels, x: Tensor, w: Tensor, a: Tensor, bs: Tensor) -> Tuple[Tensor, List[Tensor]]:
     # a fused projection with its targets' LoRA pairs stacked (_stack_lora's layout, or NativeTrainKernels.stackLora's),
     # and what linear_backward reads after dy and W: x A^T, the stacked pair, x where the pair's A gradient reads it
-    xa = self._lora_xa(torch.linear(x, w), x, a, bs, True)
+    xa = self._linear_lora(x, w, a, bs)
     return xa[0], [xa[1], a, bs, self._if_lora(x, a)]
   def rope_split(self: __torch__.Kernels, qkv: Tensor, cos: Tensor, sin: Tensor, wo: Tensor) -> Tuple[Tensor, Tensor]:
     # RoPE on the projection's q and k heads, [B, T, H + KV, D], and its v heads [B, T, KV, D] (a copy: a view would
@@ -226,7 +229,7 @@ class Kernels(Module):
     vt = v.transpose(1, 2)
     att = self._attention_train(q, k, vt)
     merged = self._merge_heads(att[0])
-    o_xa = self._lora_xa(torch.linear(merged, wo), merged, ao, bo, True)
+    o_xa = self._linear_lora(merged, wo, ao, bo)
     return h + o_xa[0], [q, k, vt, o_xa[1]] + att
   def train_gate_up(self: __torch__.Kernels, x: Tensor, wgu: Tensor, ag: Tensor, bg: Tensor, au: Tensor, bu: Tensor) -> Tuple[Tensor, List[Tensor]]:
     # gate|up with its LoRA from the normed x, and what backward_gate_up reads: x A^T, the stacked pair, x where the
@@ -236,7 +239,7 @@ class Kernels(Module):
     return self.train_projection(x, wgu, ab_gu[0], ab_gu[1])
   def train_down(self: __torch__.Kernels, h2: Tensor, s: Tensor, wd: Tensor, ad: Tensor, bd: Tensor) -> Tuple[Tensor, Tensor]:
     # the layer's output h2 + down(s) with its LoRA, and down's x A^T
-    d_xa = self._lora_xa(torch.linear(s, wd), s, ad, bd, True)
+    d_xa = self._linear_lora(s, wd, ad, bd)
     return h2 + d_xa[0], d_xa[1]
   def swiglu_packed(self: __torch__.Kernels, gu: Tensor) -> Tensor:
     # silu(gate) * up for gu = [..., gate | up]
@@ -312,12 +315,12 @@ class Kernels(Module):
   def linear_backward(self: __torch__.Kernels, dy: Tensor, w: Tensor, x: Tensor, xa: Tensor, a: Tensor, bs: Tensor) -> List[Tensor]:
     # y = x W^T + (x A^T) B^T, W frozen: [dx = dy W + (dy B) A, dA = (dy B)^T x, dB = dy^T (x A^T)], rows flattened
     dy2 = dy.reshape(-1, dy.size(-1))
-    dx = torch.mm(dy2, w)
     if a.numel() == 0:
-      return [dx, a, bs]
+      return [torch.mm(dy2, w), a, bs]
     dxa = torch.mm(dy2, bs)
-    # in place: dx is this call's own matmul output (an out-of-place addmm would copy it first)
-    dx.addmm_(dxa, a)
+    # the low-rank part first, the frozen matmul accumulating into it (as _linear_lora)
+    dx = torch.mm(dxa, a)
+    dx.addmm_(dy2, w)
     return [dx, torch.mm(dxa.t(), x.reshape(-1, x.size(-1))), torch.mm(dy2.t(), xa.reshape(-1, xa.size(-1)))]
   def _unstack_grads(self: __torch__.Kernels, da: Tensor, db: Tensor, sizes: List[int], a: List[Tensor]) -> List[Tensor]:
     # each target's dA (rows of the stacked A's gradient) and dB (its diagonal block), empty for a target without
