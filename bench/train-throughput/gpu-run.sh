@@ -9,7 +9,8 @@
 # CUDA graphs; "graphs" adds peft-core with those kernels and each step replayed as a CUDA graph (the default where the
 # library is configured, training.StepGraphs); "base" adds "graphs" at an earlier commit: its peft-core.jar ahead of the
 # same classpath and its training library, BASE (default /root/base) holding both (bench/inference-decode/
-# baseline-jars.sh COMMIT, then build.sh at that commit into BASE/native), staged like /root/cp.
+# baseline-jars.sh COMMIT, then build.sh at that commit into BASE/native), staged like /root/cp; "chunk25" adds
+# "graphs" with the native loss in chunks of 2^25 logits (-Dpeftflow.train.lossChunkLogits; the default is 2^27).
 # Usage (after staging, carrying .bench-cp): [ROUNDS=3] bench/train-throughput/gpu-run.sh [steps=20] [warmup=5];
 # the summary goes to $OUT/train-throughput.log, the raw logs to $OUT/raw-tinyllama.tar.gz.
 set -uo pipefail
@@ -25,6 +26,8 @@ run() {  # run CONTENDER ROUND
     native) peak "peft-core-fp16-native-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.train.native="$TRAIN_NATIVE" \
       -Dpeftflow.train.cudaGraphs=false ;;
     graphs) peak "peft-core-fp16-graphs-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.train.native="$TRAIN_NATIVE" ;;
+    chunk25) peak "peft-core-fp16-chunk25-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.train.native="$TRAIN_NATIVE" \
+      -Dpeftflow.train.lossChunkLogits=33554432 ;;
     base) CORE_CP="${BASE:-/root/base}/*:$CP/*" peak "peft-core-fp16-base-r$2" core tinyllama "$STEPS" "$WARMUP" \
       -Dpeftflow.train.native="${BASE:-/root/base}/native/libpeftflow_train.so" ;;
     autograd) peak "peft-core-fp16-autograd-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.backward=autograd ;;
@@ -46,6 +49,10 @@ case " ${CONTENDERS:-} " in
   *" graphs "*)
     python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-graphs hf-peft-bf16-sdpa hf-peft-fp16-sdpa | tee -a "$LOG"
     python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-graphs peft-core-fp16-native | tee -a "$LOG" ;;
+esac
+case " ${CONTENDERS:-} " in
+  *" chunk25 "*)
+    python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-graphs peft-core-fp16-chunk25 | tee -a "$LOG" ;;
 esac
 case " ${CONTENDERS:-} " in
   *" base "*)

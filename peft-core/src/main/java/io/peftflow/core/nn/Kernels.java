@@ -327,12 +327,14 @@ public final class Kernels {
     /**
      * The final RMSNorm and {@link #lmHeadLoss} without autograd, for the hand-written backward: the summed loss, the
      * number of counted labels and the gradient of {@code factor * loss} with respect to {@code hidden} (in its dtype),
-     * attached to {@code hidden}'s manager.
+     * attached to {@code hidden}'s manager; {@code chunkRows} rows of logits at a time, or where the native kernels run
+     * it, {@link NativeTrainKernels#lossChunkRows}' (fp16 logits).
      */
     public static NDList normLmHeadLossBackward(NDArray hidden, NDArray norm, float eps, NDArray weight,
                                                 NDArray labels, long chunkRows, NDArray factor) {
         if (NativeTrainKernels.serves(hidden)) {
-            return normLmHeadLossBackwardNative(hidden, norm, eps, weight, labels, chunkRows, factor);
+            return normLmHeadLossBackwardNative(hidden, norm, eps, weight, labels,
+                    NativeTrainKernels.lossChunkRows(weight.getShape().get(0)), factor);
         }
         try (IValue out = runNoGrad("norm_lm_head_loss_backward", ivalues(new NDArray[] {hidden, norm,
                 Scalars.constant(hidden, eps), weight, labels, chunkRowsScalar(chunkRows), factor}))) {

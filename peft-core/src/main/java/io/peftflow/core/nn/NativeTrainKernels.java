@@ -40,6 +40,15 @@ public final class NativeTrainKernels {
      */
     static final long MIN_ELEMENTS = 2048L * 2048;
 
+    /**
+     * Logits in one chunk of the native loss ({@link Kernels#normLmHeadLossBackward}), fp16: 2^27 (256 MiB) holds a
+     * whole 4,096-row batch at a 32,000 vocabulary, where 2^25 split it into four matmuls of 1,048 rows that cuBLAS ran
+     * on 120 of an H100's 132 SMs (issue 25). {@value #LOSS_CHUNK_PROPERTY} sets it, within 2^20 to 2^30.
+     */
+    static final String LOSS_CHUNK_PROPERTY = "peftflow.train.lossChunkLogits";
+    private static final long LOSS_CHUNK_LOGITS = Math.min(1L << 30, Math.max(1L << 20,
+            Long.getLong(LOSS_CHUNK_PROPERTY, 1L << 27)));
+
     private static volatile boolean enabled = true;
     private static final ConfiguredLibrary LIBRARY = ConfiguredLibrary.load(PROPERTY, ENVIRONMENT);
 
@@ -71,6 +80,11 @@ public final class NativeTrainKernels {
      */
     static boolean servesStep(NDArray onDevice) {
         return LIBRARY.path() != null && enabled && onDevice.getDevice().isGpu();
+    }
+
+    /** Rows of one chunk of the native loss for a vocabulary of {@code vocab} ({@link #LOSS_CHUNK_PROPERTY}). */
+    static long lossChunkRows(long vocab) {
+        return Math.max(16, LOSS_CHUNK_LOGITS / vocab);
     }
 
     /** {@code [weight * x / rms(x), 1 / rms(x)]} over the last axis: fp16 like {@code x}, and fp32 {@code [..., 1]}. */
