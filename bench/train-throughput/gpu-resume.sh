@@ -28,13 +28,19 @@ grep -E "^(step|eval|lora|model|majority|base|tuned)" "$RAW/reference.log" | tee
 train /tmp/run > "$RAW/killed.log" 2>&1 &
 pid=$!
 until grep -q "^step 250/" "$RAW/killed.log" 2>/dev/null || ! kill -0 $pid 2>/dev/null; do sleep 0.05; done
+# $pid is the subshell running `train`: the JVM is its child and outlives a kill of the subshell alone (the 2026-12-05
+# and 2026-12-07 runs: the "killed" JVM trained on to its last step beside the resumed one), so the child goes first
+pkill -9 -P $pid 2>/dev/null
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
-if grep -q "^step $STEPS/" "$RAW/killed.log"; then
-  echo "NOT KILLED: the run reached its last step before the kill; the resume below checks nothing" | tee -a "$LOG"
+sleep 1
+if pgrep -f "TrainCommand.* --out /tmp/run( |$)" > /dev/null || grep -q "^step $STEPS/" "$RAW/killed.log"; then
+  echo "NOT KILLED: the run is still alive or reached its last step; the resume would check nothing" | tee -a "$LOG"
+  exit 1
 fi
 echo "killed with -9 after: $(grep '^step' "$RAW/killed.log" | tail -1); checkpoint: $(ls /tmp/run/checkpoint | tr '\n' ' ')" | tee -a "$LOG"
 train /tmp/run --resume /tmp/run/checkpoint > "$RAW/resumed.log" 2>&1
+echo "the resumed run's first step: $(grep -m1 '^step' "$RAW/resumed.log")" | tee -a "$LOG"
 grep -E "^(step|eval|lora|model|majority|base|tuned)" "$RAW/resumed.log" | tee -a "$LOG"
 python3 - /tmp/reference/manifest.json /tmp/run/manifest.json <<'PY' | tee -a "$LOG"
 import json, sys

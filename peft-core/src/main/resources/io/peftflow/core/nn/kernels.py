@@ -70,8 +70,8 @@ class Kernels(Module):
   def _linear_lora(self: __torch__.Kernels, x: Tensor, w: Tensor, a: Tensor, bs: Tensor) -> Tuple[Tensor, Tensor]:
     # x W^T + (x A^T) B^T in the no-grad training segments, and x A^T, which the hand-written backward reads for B's
     # gradient (an empty A: no LoRA). The low-rank product is written first and the frozen matmul accumulates into it
-    # (beta 1: its epilogue reads it), where adding the product to the matmul's output read and wrote that output once
-    # more
+    # (beta 1): on an H100 this measured even with adding the product to the matmul's output afterwards (the matmul's
+    # read of its output costs what the extra pass over it did; docs/BENCHMARKS.md, 2026-12-07 16:47)
     if a.numel() == 0:
       return torch.linear(x, w), a
     xa = torch.matmul(x, a.t())
