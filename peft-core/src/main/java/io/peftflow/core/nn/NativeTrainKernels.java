@@ -75,7 +75,7 @@ public final class NativeTrainKernels {
     }
 
     /**
-     * Whether the step-level kernels ({@link #stepStats}) serve arrays on {@code device}'s kind: the library is
+     * Whether the step-level kernels ({@link #stepStats}) serve arrays like {@code onDevice}: the library is
      * configured and on, and the work is on a GPU (any size: they replace one-element kernels).
      */
     static boolean servesStep(NDArray onDevice) {
