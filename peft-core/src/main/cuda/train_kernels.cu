@@ -299,7 +299,6 @@ struct LoraTargets {
   const __half* b[kMaxTargets];
   int r[kMaxTargets];
   int64_t n[kMaxTargets];
-  int count;
 };
 
 __global__ void stackLoraKernel(LoraTargets t, __half* a, __half* b, int in, int ranks, int64_t outs) {
@@ -582,7 +581,6 @@ JNIEXPORT jstring JNICALL Java_io_peftflow_core_nn_NativeTrainKernels_stackLora(
     t.r[i] = 1 << 30;
     t.n[i] = int64_t(1) << 62;
   }
-  t.count = count;
   auto a = (__half*)p.p[2 * count];
   auto b = (__half*)p.p[2 * count + 1];
   stackLoraKernel<<<blocksFor(((int64_t)total * in + rows * total) / 4), kThreads, 0, p.stream>>>(t, a, b, in, total,
