@@ -5,12 +5,15 @@
 # the same seed is the reference. HF PEFT then loads the resumed run's adapter and recomputes its metrics on the same
 # tokens (peft_resume_check.py). Staged like gpu-run.sh (/root/cp, /root/jre, /root/gpu), carrying .gpu-extra: the DJL
 # tokenizers jar and the embedded tiny model's tokenizer files in .gpu-extra/tiny (TinyModel.write; see BENCHMARKS).
-# Usage: bench/train-throughput/gpu-resume.sh [steps=1200]; the log goes to $OUT/resume.log. The run must outlast the
-# watcher below: with the step replayed as CUDA graphs (PEFTFLOW_TRAIN_NATIVE set) 400 steps took ~5 s and ended before
-# the kill (2026-12-07), so the default is 1,200.
+# Usage: [GRAPHS=false] bench/train-throughput/gpu-resume.sh [steps=1200]; the log goes to $OUT/resume.log. The run
+# must outlast the watcher below: with the step replayed as CUDA graphs (PEFTFLOW_TRAIN_NATIVE set) 400 steps took ~5 s
+# and ended before the kill (2026-12-07), so the default is 1,200. GRAPHS=false runs every step eagerly
+# (-Dpeftflow.train.cudaGraphs=false): a resumed run's first step of each batch shape is eager where the uninterrupted
+# run replayed a graph, so this tells a restore that misses state from eager and replayed steps rounding differently.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 STEPS=${1:-1200}
+[ "${GRAPHS:-true}" = false ] && export JAVA_TOOL_OPTIONS="-Dpeftflow.train.cudaGraphs=false ${JAVA_TOOL_OPTIONS:-}"
 source bench/train-throughput/gpu-common.sh
 LOG=${OUT:-/tmp}/resume.log
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee -a "$LOG"
@@ -50,6 +53,16 @@ for k in ("eval_loss", "token_accuracy", "exact_match", "exact_match_macro"):
 print("RESULT last_loss: uninterrupted", a["result"]["last_loss"], "resumed", b["result"]["last_loss"],
       "; adapter sha256 equal:", a["adapter"]["sha256"] == b["adapter"]["sha256"])
 PY
+python3 - /tmp/reference/checkpoint/trainer_state.json /tmp/run/checkpoint/trainer_state.json <<'PY' | tee -a "$LOG"
+import json, sys
+a, b = (json.load(open(f))["losses"] for f in sys.argv[1:3])
+differ = [i + 1 for i, (x, y) in enumerate(zip(a, b)) if x != y]
+print(f"RESULT step losses: {len(a)} uninterrupted, {len(b)} resumed; first step that differs:",
+      differ[0] if differ else "none", f"({len(differ)} differ; largest relative difference",
+      f"{max((abs(a[i - 1] - b[i - 1]) / abs(a[i - 1]) for i in differ), default=0):.2e})")
+PY
+grep -h "StepGraphs" "$RAW/reference.log" "$RAW/resumed.log" | sed 's/.*StepGraphs - //' | tee -a "$LOG"
 jvm "$PWD/.gpu-extra" io.peftflow.core.bench.EvalSetDump /root/tl /tmp/run/data/validation.jsonl /tmp/eval-set.jsonl 2>&1 | grep RESULT | tee -a "$LOG"
 python3 -P bench/train-throughput/peft_resume_check.py /root/tl /tmp/run /tmp/eval-set.jsonl 2>&1 | grep -E "RESULT|peft-core|Error|error" | tee -a "$LOG"
-tar -czf "${OUT:-/tmp}/raw-resume.tar.gz" -C "$RAW" . /tmp/run/manifest.json /tmp/reference/manifest.json 2>/dev/null
+tar -czf "${OUT:-/tmp}/raw-resume.tar.gz" -C "$RAW" . /tmp/run/manifest.json /tmp/reference/manifest.json /tmp/run/checkpoint/trainer_state.json \
+  /tmp/reference/checkpoint/trainer_state.json 2>/dev/null

@@ -1,6 +1,7 @@
 package io.peftflow.core.training;
 
 import io.peftflow.core.model.CausalLM;
+import io.peftflow.core.model.HalfOnCpu;
 import io.peftflow.core.model.LoadOptions;
 import io.peftflow.core.model.Models;
 import io.peftflow.core.tiny.TinyModel;
@@ -21,8 +22,13 @@ final class TinySetup implements AutoCloseable {
     final SequenceEncoder encoder;
 
     TinySetup(Path tmp) {
+        this(tmp, false);
+    }
+
+    /** {@code half}: the base in float16 (the CUDA path's dtypes: fp16 activations, dynamic loss scaling). */
+    TinySetup(Path tmp, boolean half) {
         dir = TinyModel.write(tmp.resolve("tiny"));
-        model = Models.load(dir, LoadOptions.cpu());
+        model = half ? HalfOnCpu.load(dir) : Models.load(dir, LoadOptions.cpu());
         tokenizer = Tokenizer.load(dir);
         encoder = new SequenceEncoder(tokenizer, null, tokenizer.maxLength(), OverLongPolicy.FAIL, false);
     }
