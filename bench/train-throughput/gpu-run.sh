@@ -10,7 +10,9 @@
 # library is configured, training.StepGraphs); "base" adds "graphs" at an earlier commit: its peft-core.jar ahead of the
 # same classpath and its training library, BASE (default /root/base) holding both (bench/inference-decode/
 # baseline-jars.sh COMMIT, then build.sh at that commit into BASE/native), staged like /root/cp; "chunk25" adds
-# "graphs" with the native loss in chunks of 2^25 logits (-Dpeftflow.train.lossChunkLogits; the default is 2^27).
+# "graphs" with the native loss in chunks of 2^25 logits (-Dpeftflow.train.lossChunkLogits; the default is 2^27);
+# "bf16c" and "fp16c" add HF PEFT through torch.compile (peft_bench.py's -compile modes: the peer's compiled
+# configuration, whose first warm-up step compiles). Every summary compares with each PEFT configuration that ran.
 # Usage (after staging, carrying .bench-cp): [ROUNDS=3] bench/train-throughput/gpu-run.sh [steps=20] [warmup=5];
 # the summary goes to $OUT/train-throughput.log, the raw logs to $OUT/raw-tinyllama.tar.gz.
 set -uo pipefail
@@ -33,21 +35,26 @@ run() {  # run CONTENDER ROUND
     autograd) peak "peft-core-fp16-autograd-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.backward=autograd ;;
     bf16) peak "hf-peft-bf16-sdpa-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa "$STEPS" "$WARMUP" ;;
     fp16) peak "hf-peft-fp16-sdpa-r$2" python3 bench/train-throughput/peft_bench.py fp16-sdpa "$STEPS" "$WARMUP" ;;
+    bf16c) peak "hf-peft-bf16-sdpa-compile-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa-compile "$STEPS" \
+      "$WARMUP" ;;
+    fp16c) peak "hf-peft-fp16-sdpa-compile-r$2" python3 bench/train-throughput/peft_bench.py fp16-sdpa-compile "$STEPS" \
+      "$WARMUP" ;;
   esac
 }
 rounds ${CONTENDERS:-core bf16 fp16}
+PEERS="hf-peft-bf16-sdpa hf-peft-fp16-sdpa hf-peft-bf16-sdpa-compile hf-peft-fp16-sdpa-compile"  # those that ran count
 if [ "${BREAKDOWN:-0}" = 1 ]; then
   peak peft-core-fp16-breakdown core tinyllama 10 3 -Dbench.breakdown=true
 fi
-python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16 hf-peft-bf16-sdpa hf-peft-fp16-sdpa | tee -a "$LOG"
+python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16 $PEERS | tee -a "$LOG"
 case " ${CONTENDERS:-} " in
   *" native "*)
-    python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-native hf-peft-bf16-sdpa hf-peft-fp16-sdpa | tee -a "$LOG"
+    python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-native $PEERS | tee -a "$LOG"
     python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-native peft-core-fp16 | tee -a "$LOG" ;;
 esac
 case " ${CONTENDERS:-} " in
   *" graphs "*)
-    python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-graphs hf-peft-bf16-sdpa hf-peft-fp16-sdpa | tee -a "$LOG"
+    python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-graphs $PEERS | tee -a "$LOG"
     python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-graphs peft-core-fp16-native | tee -a "$LOG" ;;
 esac
 case " ${CONTENDERS:-} " in
@@ -56,7 +63,7 @@ case " ${CONTENDERS:-} " in
 esac
 case " ${CONTENDERS:-} " in
   *" base "*)
-    python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-base hf-peft-bf16-sdpa hf-peft-fp16-sdpa | tee -a "$LOG"
+    python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-base $PEERS | tee -a "$LOG"
     python3 bench/train-throughput/medians.py "$LOG" peft-core-fp16-graphs peft-core-fp16-base | tee -a "$LOG" ;;
 esac
 case " ${CONTENDERS:-} " in

@@ -1,10 +1,13 @@
 """HF PEFT peer of peft-core's TrainThroughputBench: TinyLlama-1.1B shape, random weights, LoRA r=16 alpha=32 on
-q,k,v,o, batch 8 x 512 random tokens (all labelled), AdamW (torch, fused=False like the HF Trainer default),
-adapters in fp32 (PEFT's autocast_adapter_dtype), autocast + GradScaler for fp16.
+q,k,v,o, batch 8 x 512 random tokens (all labelled), torch's fused AdamW (HF Trainer 5's default optimizer,
+adamw_torch_fused; runs before 2026-12-07 20:30 UTC used torch's foreach default), adapters in fp32 (PEFT's
+autocast_adapter_dtype), autocast + GradScaler for fp16. A mode ending in -compile runs the model through
+torch.compile (Inductor's default mode, what HF Trainer's torch_compile=True does); its compilation falls in the
+warm-up steps.
 With a checkpoint directory: that model instead, loaded by from_pretrained straight to the GPU in the mode's dtype
 (load time and host peak RSS printed), at the given batch and sequence length.
-Usage: python peft_bench.py bf16-sdpa|fp16-sdpa|fp16-eager|fp32-eager [steps] [warmup] [model_dir batch seq];
-prints RESULT lines."""
+Usage: python peft_bench.py bf16-sdpa|fp16-sdpa|bf16-sdpa-compile|fp16-sdpa-compile|fp16-eager|fp32-eager [steps]
+[warmup] [model_dir batch seq]; prints RESULT lines."""
 import resource, sys, time, statistics
 import torch
 import transformers, peft
@@ -15,7 +18,8 @@ mode = sys.argv[1]
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else 20
 warmup = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[mode.split("-")[0]]
-attn = "sdpa" if mode.endswith("sdpa") else "eager"
+attn = mode.split("-")[1]
+compiled = mode.endswith("-compile")
 model_dir = sys.argv[4] if len(sys.argv) > 4 else None
 batch = int(sys.argv[5]) if len(sys.argv) > 5 else 8
 seq = int(sys.argv[6]) if len(sys.argv) > 6 else 512
@@ -36,7 +40,9 @@ else:
 model = get_peft_model(model, LoraConfig(r=16, lora_alpha=32, target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
                                          lora_dropout=0.0, task_type="CAUSAL_LM"))
 params = [p for p in model.parameters() if p.requires_grad]
-opt = torch.optim.AdamW(params, lr=1e-4)
+if compiled:
+    model = torch.compile(model)
+opt = torch.optim.AdamW(params, lr=1e-4, fused=True)
 scaler = torch.amp.GradScaler("cuda", enabled=dtype == torch.float16)
 ids = torch.randint(0, model.config.vocab_size, (steps + warmup, batch, seq), device="cuda")
 torch.cuda.reset_peak_memory_stats()
