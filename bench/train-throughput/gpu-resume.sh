@@ -64,5 +64,5 @@ PY
 grep -h "StepGraphs" "$RAW/reference.log" "$RAW/resumed.log" | sed 's/.*StepGraphs - //' | tee -a "$LOG"
 jvm "$PWD/.gpu-extra" io.peftflow.core.bench.EvalSetDump /root/tl /tmp/run/data/validation.jsonl /tmp/eval-set.jsonl 2>&1 | grep RESULT | tee -a "$LOG"
 python3 -P bench/train-throughput/peft_resume_check.py /root/tl /tmp/run /tmp/eval-set.jsonl 2>&1 | grep -E "RESULT|peft-core|Error|error" | tee -a "$LOG"
-tar -czf "${OUT:-/tmp}/raw-resume.tar.gz" -C "$RAW" . /tmp/run/manifest.json /tmp/reference/manifest.json /tmp/run/checkpoint/trainer_state.json \
-  /tmp/reference/checkpoint/trainer_state.json 2>/dev/null
+tar -czf "${OUT:-/tmp}/raw-resume.tar.gz" -C "$RAW" . /tmp/run/manifest.json /tmp/reference/manifest.json \
+  /tmp/run/checkpoint/trainer_state.json /tmp/reference/checkpoint/trainer_state.json 2>/dev/null
