@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A run cancelled and resumed from its checkpoint has the loss curve and weights of an uninterrupted run, bit for bit. */
+/** A run cancelled and resumed from its checkpoint has the losses and weights of an uninterrupted run, bit for bit. */
 class ResumeTest {
     static final int STEPS = 10;
 
