@@ -3,7 +3,6 @@ package io.peftflow.core.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,7 +11,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.peftflow.core.Fixtures;
-import io.peftflow.core.checkpoint.Checkpoint;
 import io.peftflow.core.nn.Kernels;
 import io.peftflow.core.nn.Parameter;
 import io.peftflow.core.tuners.PeftModel;
@@ -30,8 +28,7 @@ import org.junit.jupiter.api.Test;
 class Fp16LoraTest {
     @Test
     void packedPassMatchesPerTargetPassOnHalfBase() {
-        try (Checkpoint ckpt = Checkpoint.open(Fixtures.dir("llama_gqa_tied"));
-             CausalLM model = Models.load(ckpt, Device.cpu(), DataType.FLOAT16)) {
+        try (CausalLM model = HalfOnCpu.load(Fixtures.dir("llama_gqa_tied"))) {
             PeftModel peft = new PeftModel(model);
             peft.add("default", new LoraConfig(4, 8, TargetModules.of("q_proj", "v_proj", "o_proj", "down_proj")), 5);
             List<Parameter> params = peft.trainableParameters();

@@ -11,7 +11,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.peftflow.core.Fixtures;
 import io.peftflow.core.PeftCoreException;
-import io.peftflow.core.checkpoint.Checkpoint;
 import io.peftflow.core.device.Devices;
 import io.peftflow.core.safetensors.SafetensorsFile;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,8 +32,7 @@ class Fp16PathTest {
         try (SafetensorsFile f = SafetensorsFile.open(Fixtures.dir(name).resolve("expected.safetensors"))) {
             want = f.readFloats("logits");
         }
-        try (Checkpoint ckpt = Checkpoint.open(Fixtures.dir(name));
-             CausalLM model = Models.load(ckpt, Device.cpu(), DataType.FLOAT16);
+        try (CausalLM model = HalfOnCpu.load(Fixtures.dir(name));
              NDManager step = model.manager().newSubManager()) {
             NDArray logits = model.forward(step.create(ids, new Shape(1, ids.length)));
             assertEquals(DataType.FLOAT16, logits.getDataType());
