@@ -12,7 +12,8 @@
 # baseline-jars.sh COMMIT, then build.sh at that commit into BASE/native), staged like /root/cp; "chunk25" adds
 # "graphs" with the native loss in chunks of 2^25 logits (-Dpeftflow.train.lossChunkLogits; the default is 2^27);
 # "bf16c" and "fp16c" add HF PEFT through torch.compile (peft_bench.py's -compile modes: the peer's compiled
-# configuration, whose first warm-up step compiles). Every summary compares with each PEFT configuration that ran.
+# configuration, whose first warm-up step compiles), "bf16ro" and "fp16ro" through torch.compile's reduce-overhead
+# mode (Inductor with CUDA graphs). Every summary compares with each PEFT configuration that ran.
 # Usage (after staging, carrying .bench-cp): [ROUNDS=3] bench/train-throughput/gpu-run.sh [steps=20] [warmup=5];
 # the summary goes to $OUT/train-throughput.log, the raw logs to $OUT/raw-tinyllama.tar.gz.
 set -uo pipefail
@@ -39,10 +40,15 @@ run() {  # run CONTENDER ROUND
       "$WARMUP" ;;
     fp16c) peak "hf-peft-fp16-sdpa-compile-r$2" python3 bench/train-throughput/peft_bench.py fp16-sdpa-compile "$STEPS" \
       "$WARMUP" ;;
+    bf16ro) peak "hf-peft-bf16-sdpa-reduce-overhead-r$2" python3 bench/train-throughput/peft_bench.py \
+      bf16-sdpa-reduce-overhead "$STEPS" "$WARMUP" ;;
+    fp16ro) peak "hf-peft-fp16-sdpa-reduce-overhead-r$2" python3 bench/train-throughput/peft_bench.py \
+      fp16-sdpa-reduce-overhead "$STEPS" "$WARMUP" ;;
   esac
 }
 rounds ${CONTENDERS:-core bf16 fp16}
-PEERS="hf-peft-bf16-sdpa hf-peft-fp16-sdpa hf-peft-bf16-sdpa-compile hf-peft-fp16-sdpa-compile"  # those that ran count
+PEERS="hf-peft-bf16-sdpa hf-peft-fp16-sdpa hf-peft-bf16-sdpa-compile hf-peft-fp16-sdpa-compile
+  hf-peft-bf16-sdpa-reduce-overhead hf-peft-fp16-sdpa-reduce-overhead"  # those that ran count
 if [ "${BREAKDOWN:-0}" = 1 ]; then
   peak peft-core-fp16-breakdown core tinyllama 10 3 -Dbench.breakdown=true
 fi

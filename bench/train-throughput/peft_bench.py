@@ -2,11 +2,12 @@
 q,k,v,o, batch 8 x 512 random tokens (all labelled), torch's fused AdamW (HF Trainer 5's default optimizer,
 adamw_torch_fused; runs before 2026-12-07 20:30 UTC used torch's foreach default), adapters in fp32 (PEFT's
 autocast_adapter_dtype), autocast + GradScaler for fp16. A mode ending in -compile runs the model through
-torch.compile (Inductor's default mode, what HF Trainer's torch_compile=True does); its compilation falls in the
-warm-up steps.
+torch.compile (Inductor's default mode, what HF Trainer's torch_compile=True does), one ending in -reduce-overhead
+through torch.compile's reduce-overhead mode (Inductor with CUDA graphs, HF Trainer's torch_compile_mode=
+"reduce-overhead"); compilation and graph capture fall in the warm-up steps, whose time the RESULT line gives.
 With a checkpoint directory: that model instead, loaded by from_pretrained straight to the GPU in the mode's dtype
 (load time and host peak RSS printed), at the given batch and sequence length.
-Usage: python peft_bench.py bf16-sdpa|fp16-sdpa|bf16-sdpa-compile|fp16-sdpa-compile|fp16-eager|fp32-eager [steps]
+Usage: python peft_bench.py bf16-sdpa|fp16-sdpa[-compile|-reduce-overhead]|fp16-eager|fp32-eager [steps]
 [warmup] [model_dir batch seq]; prints RESULT lines."""
 import resource, sys, time, statistics
 import torch
@@ -19,7 +20,7 @@ steps = int(sys.argv[2]) if len(sys.argv) > 2 else 20
 warmup = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[mode.split("-")[0]]
 attn = mode.split("-")[1]
-compiled = mode.endswith("-compile")
+compile_mode = {"": None, "compile": "default", "reduce-overhead": "reduce-overhead"}["-".join(mode.split("-")[2:])]
 model_dir = sys.argv[4] if len(sys.argv) > 4 else None
 batch = int(sys.argv[5]) if len(sys.argv) > 5 else 8
 seq = int(sys.argv[6]) if len(sys.argv) > 6 else 512
@@ -40,8 +41,8 @@ else:
 model = get_peft_model(model, LoraConfig(r=16, lora_alpha=32, target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
                                          lora_dropout=0.0, task_type="CAUSAL_LM"))
 params = [p for p in model.parameters() if p.requires_grad]
-if compiled:
-    model = torch.compile(model)
+if compile_mode:
+    model = torch.compile(model, mode=compile_mode)
 opt = torch.optim.AdamW(params, lr=1e-4, fused=True)
 scaler = torch.amp.GradScaler("cuda", enabled=dtype == torch.float16)
 ids = torch.randint(0, model.config.vocab_size, (steps + warmup, batch, seq), device="cuda")
@@ -65,7 +66,7 @@ m = times[warmup:]
 trainable = sum(p.numel() for p in params)
 print(f"RESULT hf-peft {mode}: peft {peft.__version__} transformers {transformers.__version__} torch {torch.__version__};"
       f" trainable {trainable:,}; batch {batch} x {seq}; {steps} steps after {warmup} warmup:"
-      f" {steps * batch * seq / sum(m):.0f} tokens/s,"
+      f" {steps * batch * seq / sum(m):.0f} tokens/s, warm-up {sum(times[:warmup]):.1f} s,"
       f" median {statistics.median(m) * 1e3:.1f} ms/step, peak allocated {torch.cuda.max_memory_allocated() / 2**30:.2f}"
       f" GiB, peak reserved {torch.cuda.max_memory_reserved() / 2**30:.2f} GiB, loss {losses[0]:.3f} -> {losses[-1]:.3f},"
       f" host peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB",
