@@ -5,7 +5,9 @@
 # BATCH x SEQ (default 4 x 1024); each run reports its load time, host peak RSS, tokens/s and device-memory peak;
 # medians.py computes the medians and ratios from this log (FIRST_ROUND and LOG split the rounds over device calls:
 # bench/rounds.sh, gpu-common.sh). NATIVE=1 adds a third contender each round, peft-core with
-# the training layer's fused CUDA kernels (-Dpeftflow.train.native=$TRAIN_NATIVE, see gpu-run.sh).
+# the training layer's fused CUDA kernels (-Dpeftflow.train.native=$TRAIN_NATIVE, see gpu-run.sh). CONTENDERS="native
+# hfc" runs peft-core with those kernels against HF PEFT bf16+SDPA through torch.compile (peft_bench.py's
+# bf16-sdpa-compile; its first warm-up step compiles) instead.
 # Usage (after staging, carrying .bench-cp): [ROUNDS=3 BATCH=4 SEQ=1024 LAYERS=32] bench/train-throughput/gpu-7b.sh
 # [steps=10] [warmup=3]; the summary goes to $OUT/train-throughput.log, the raw logs to $OUT/raw-7b.tar.gz.
 set -uo pipefail
@@ -28,9 +30,15 @@ run() {  # run CONTENDER ROUND
       -Dbench.seq="$SEQ" -Dpeftflow.train.native="$TRAIN_NATIVE" ;;
     hf) peak "hf-peft-7b-bf16-sdpa-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa "$STEPS" "$WARMUP" \
       "$DIR" "$BATCH" "$SEQ" ;;
+    hfc) peak "hf-peft-7b-bf16-sdpa-compile-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa-compile \
+      "$STEPS" "$WARMUP" "$DIR" "$BATCH" "$SEQ" ;;
   esac
 }
-if [ "${NATIVE:-0}" = 1 ]; then
+if [ -n "${CONTENDERS:-}" ]; then
+  rounds $CONTENDERS
+  python3 bench/train-throughput/medians.py "$LOG" peft-core-7b-fp16-native hf-peft-7b-bf16-sdpa-compile \
+    hf-peft-7b-bf16-sdpa | tee -a "$LOG"
+elif [ "${NATIVE:-0}" = 1 ]; then
   rounds native core hf
   python3 bench/train-throughput/medians.py "$LOG" peft-core-7b-fp16-native hf-peft-7b-bf16-sdpa peft-core-7b-fp16 \
     | tee -a "$LOG"

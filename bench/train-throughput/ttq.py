@@ -13,6 +13,7 @@ evaluation is used.
                                                       --seed does) and the sampler's order
       CONFIG group-by-length: batches of similar length padded to their longest (bf16 + SDPA, fused AdamW)
              flatten: padding-free, DataCollatorWithFlattening (bf16, SDPA's packed-sequence mask or flash_attention_2)
+             either with -compile: the model through torch.compile (TrainingArguments' torch_compile=True)
   hf-eval LOG SNAPSHOTS BASE EVAL_TOKENS     "EVAL step S train_s T loss L" per snapshot, T from `hf`'s LOG, L to 5
                                              significant digits (0.000013 had 2 where the target is decided)
   core-eval LOG SNAPSHOTS BASE EVAL_TOKENS   the same for a peft-core TrainCommand run (--snapshot-every) whose log
@@ -39,6 +40,8 @@ def hf(config, base, train_file, snapshots, max_steps=-1, seed=42):
     # Trainer seeds only when it is built, after get_peft_model has drawn LoRA's A: without this the init came from
     # torch's default generator whatever the seed
     set_seed(seed)
+    name, compiled = config, config.endswith("-compile")
+    config = config.removesuffix("-compile")
     train = [{"input_ids": r["ids"], "labels": r["labels"]} for r in map(json.loads, open(train_file))]
     attn = "flash_attention_2" if config == "flatten" and _has("flash_attn") else "sdpa"
     model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.bfloat16, attn_implementation=attn,
@@ -68,7 +71,8 @@ def hf(config, base, train_file, snapshots, max_steps=-1, seed=42):
                              max_steps=max_steps, learning_rate=1e-3, weight_decay=0.0, lr_scheduler_type="cosine",
                              warmup_steps=10, max_grad_norm=1.0, optim="adamw_torch_fused", bf16=True, seed=seed,
                              logging_steps=EVERY, save_strategy="no", report_to=[], disable_tqdm=True,
-                             dataloader_pin_memory=True, remove_unused_columns=False, **_length_grouping(config))
+                             dataloader_pin_memory=True, remove_unused_columns=False, torch_compile=compiled,
+                             **_length_grouping(config))
     collator = DataCollatorWithFlattening(return_position_ids=True) if config == "flatten" else _padded
     trainer = Trainer(model=model, args=args, train_dataset=train, data_collator=collator, callbacks=[Clock()])
     if config == "flatten":  # the packed batch must give the padded batch's loss, else the mask leaks across rows
@@ -80,7 +84,7 @@ def hf(config, base, train_file, snapshots, max_steps=-1, seed=42):
     t = time.perf_counter()
     out = trainer.train()
     tokens = sum(len(r["input_ids"]) for r in train) * (1 if max_steps < 0 else max_steps * 16 / len(train))
-    print(f"RESULT hf-peft {config} ({attn}): transformers {transformers.__version__} peft {peft.__version__}"
+    print(f"RESULT hf-peft {name} ({attn}): transformers {transformers.__version__} peft {peft.__version__}"
           f" torch {torch.__version__}; seed {seed}; {out.global_step} steps in {time.perf_counter() - t:.1f} s with"
           f" snapshots; ~{tokens:.0f} tokens", flush=True)
 
