@@ -34,17 +34,16 @@ run() {  # run CONTENDER ROUND
     base) CORE_CP="${BASE:-/root/base}/*:$CP/*" peak "peft-core-fp16-base-r$2" core tinyllama "$STEPS" "$WARMUP" \
       -Dpeftflow.train.native="${BASE:-/root/base}/native/libpeftflow_train.so" ;;
     autograd) peak "peft-core-fp16-autograd-r$2" core tinyllama "$STEPS" "$WARMUP" -Dpeftflow.backward=autograd ;;
-    bf16) peak "hf-peft-bf16-sdpa-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa "$STEPS" "$WARMUP" ;;
-    fp16) peak "hf-peft-fp16-sdpa-r$2" python3 bench/train-throughput/peft_bench.py fp16-sdpa "$STEPS" "$WARMUP" ;;
-    bf16c) peak "hf-peft-bf16-sdpa-compile-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa-compile "$STEPS" \
-      "$WARMUP" ;;
-    fp16c) peak "hf-peft-fp16-sdpa-compile-r$2" python3 bench/train-throughput/peft_bench.py fp16-sdpa-compile "$STEPS" \
-      "$WARMUP" ;;
-    bf16ro) peak "hf-peft-bf16-sdpa-reduce-overhead-r$2" python3 bench/train-throughput/peft_bench.py \
-      bf16-sdpa-reduce-overhead "$STEPS" "$WARMUP" ;;
-    fp16ro) peak "hf-peft-fp16-sdpa-reduce-overhead-r$2" python3 bench/train-throughput/peft_bench.py \
-      fp16-sdpa-reduce-overhead "$STEPS" "$WARMUP" ;;
+    bf16) peer bf16-sdpa "$2" ;;
+    fp16) peer fp16-sdpa "$2" ;;
+    bf16c) peer bf16-sdpa-compile "$2" ;;
+    fp16c) peer fp16-sdpa-compile "$2" ;;
+    bf16ro) peer bf16-sdpa-reduce-overhead "$2" ;;
+    fp16ro) peer fp16-sdpa-reduce-overhead "$2" ;;
   esac
+}
+peer() {  # peer MODE ROUND: HF PEFT in peft_bench.py's MODE, labelled hf-peft-MODE
+  peak "hf-peft-$1-r$2" python3 bench/train-throughput/peft_bench.py "$1" "$STEPS" "$WARMUP"
 }
 rounds ${CONTENDERS:-core bf16 fp16}
 PEERS="hf-peft-bf16-sdpa hf-peft-fp16-sdpa hf-peft-bf16-sdpa-compile hf-peft-fp16-sdpa-compile
