@@ -9,9 +9,10 @@
 # Usage: ROUND=1 ORDER="hf core" HF_CONFIG="group-by-length flatten" bench/train-throughput/gpu-ttq.sh, then rounds 2
 # and 3 with HF's faster configuration of round 1 alone (HF_CONFIG=...) and the order alternated. A configuration
 # ending in -compile (flatten-compile, group-by-length-compile) trains through torch.compile; its compilation falls in
-# its first steps and so in its time to the target, as peft-core's graph captures fall in its own. A round 1 too long
-# for one call may be split (ORDER=hf, then ORDER=core, same ROUND): the log accumulates in /root/ttq/ttq.log (one
-# machine session) and is copied, with this round's raw logs, to $OUT.
+# its first steps and so in its time to the target, as peft-core's graph captures fall in its own (flatten-compile on
+# an H100 with a cold Inductor cache: three compilations, ~295 s; give it a call of its own, ORDER=hf
+# HF_CONFIG=flatten-compile). A round 1 too long for one call may be split (ORDER=hf, then ORDER=core, same ROUND): the
+# log accumulates in /root/ttq/ttq.log (one machine session) and is copied, with this round's raw logs, to $OUT.
 # Round 1 must run HF first: the faster HF configuration's loss after one epoch is the target.
 # DRY=1 checks the pipeline: STEPS (default 60) steps per contender, its own log (/root/ttq/dry.log, fresh each call);
 # its peft-core run also serves as the warm-up.
