@@ -7,7 +7,8 @@
 # bench/rounds.sh, gpu-common.sh). NATIVE=1 adds a third contender each round, peft-core with
 # the training layer's fused CUDA kernels (-Dpeftflow.train.native=$TRAIN_NATIVE, see gpu-run.sh). CONTENDERS="native
 # hfc" runs peft-core with those kernels against HF PEFT bf16+SDPA through torch.compile (peft_bench.py's
-# bf16-sdpa-compile; its first warm-up step compiles) instead.
+# bf16-sdpa-compile; its first warm-up step compiles) instead; any list of core, native, hf and hfc runs, and
+# medians.py gives the first one's ratios against each of the others.
 # Usage (after staging, carrying .bench-cp): [ROUNDS=3 BATCH=4 SEQ=1024 LAYERS=32] bench/train-throughput/gpu-7b.sh
 # [steps=10] [warmup=3]; the summary goes to $OUT/train-throughput.log, the raw logs to $OUT/raw-7b.tar.gz.
 set -uo pipefail
@@ -17,6 +18,19 @@ WARMUP=${2:-3}
 BATCH=${BATCH:-4}
 SEQ=${SEQ:-1024}
 DIR=/root/llama7b-${LAYERS:-32}
+label() {  # label CONTENDER: its runs' label in the log
+  case $1 in
+    core) echo peft-core-7b-fp16 ;;
+    native) echo peft-core-7b-fp16-native ;;
+    hf) echo hf-peft-7b-bf16-sdpa ;;
+    hfc) echo hf-peft-7b-bf16-sdpa-compile ;;
+    *) echo "CONTENDERS: core, native, hf or hfc, got '$1'" >&2; exit 2 ;;
+  esac
+}
+if [ -z "${CONTENDERS:-}" ]; then
+  CONTENDERS=$([ "${NATIVE:-0}" = 1 ] && echo "native core hf" || echo "core hf")
+fi
+LABELS=$(for c in $CONTENDERS; do label "$c" || exit 2; done) || exit 2
 source bench/train-throughput/gpu-common.sh
 warm_up
 if [ ! -f "$DIR/config.json" ]; then
@@ -25,25 +39,15 @@ fi
 free -g | head -2 | tee -a "$LOG"
 run() {  # run CONTENDER ROUND
   case $1 in
-    core) peak "peft-core-7b-fp16-r$2" core "$DIR" "$STEPS" "$WARMUP" -Dbench.batch="$BATCH" -Dbench.seq="$SEQ" ;;
-    native) peak "peft-core-7b-fp16-native-r$2" core "$DIR" "$STEPS" "$WARMUP" -Dbench.batch="$BATCH" \
-      -Dbench.seq="$SEQ" -Dpeftflow.train.native="$TRAIN_NATIVE" ;;
-    hf) peak "hf-peft-7b-bf16-sdpa-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa "$STEPS" "$WARMUP" \
+    core) peak "$(label core)-r$2" core "$DIR" "$STEPS" "$WARMUP" -Dbench.batch="$BATCH" -Dbench.seq="$SEQ" ;;
+    native) peak "$(label native)-r$2" core "$DIR" "$STEPS" "$WARMUP" -Dbench.batch="$BATCH" -Dbench.seq="$SEQ" \
+      -Dpeftflow.train.native="$TRAIN_NATIVE" ;;
+    hf) peak "$(label hf)-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa "$STEPS" "$WARMUP" "$DIR" \
+      "$BATCH" "$SEQ" ;;
+    hfc) peak "$(label hfc)-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa-compile "$STEPS" "$WARMUP" \
       "$DIR" "$BATCH" "$SEQ" ;;
-    hfc) peak "hf-peft-7b-bf16-sdpa-compile-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa-compile \
-      "$STEPS" "$WARMUP" "$DIR" "$BATCH" "$SEQ" ;;
   esac
 }
-if [ -n "${CONTENDERS:-}" ]; then
-  rounds $CONTENDERS
-  python3 bench/train-throughput/medians.py "$LOG" peft-core-7b-fp16-native hf-peft-7b-bf16-sdpa-compile \
-    hf-peft-7b-bf16-sdpa | tee -a "$LOG"
-elif [ "${NATIVE:-0}" = 1 ]; then
-  rounds native core hf
-  python3 bench/train-throughput/medians.py "$LOG" peft-core-7b-fp16-native hf-peft-7b-bf16-sdpa peft-core-7b-fp16 \
-    | tee -a "$LOG"
-else
-  rounds core hf
-  python3 bench/train-throughput/medians.py "$LOG" peft-core-7b-fp16 hf-peft-7b-bf16-sdpa | tee -a "$LOG"
-fi
+rounds $CONTENDERS
+python3 bench/train-throughput/medians.py "$LOG" $LABELS | tee -a "$LOG"
 tar -czf "${OUT:-/tmp}/raw-7b.tar.gz" -C "$RAW" .
