@@ -42,10 +42,10 @@ run() {  # run CONTENDER ROUND
     core) peak "$(label core)-r$2" core "$DIR" "$STEPS" "$WARMUP" -Dbench.batch="$BATCH" -Dbench.seq="$SEQ" ;;
     native) peak "$(label native)-r$2" core "$DIR" "$STEPS" "$WARMUP" -Dbench.batch="$BATCH" -Dbench.seq="$SEQ" \
       -Dpeftflow.train.native="$TRAIN_NATIVE" ;;
-    hf) peak "$(label hf)-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa "$STEPS" "$WARMUP" "$DIR" \
-      "$BATCH" "$SEQ" ;;
-    hfc) peak "$(label hfc)-r$2" python3 bench/train-throughput/peft_bench.py bf16-sdpa-compile "$STEPS" "$WARMUP" \
-      "$DIR" "$BATCH" "$SEQ" ;;
+    hf|hfc) local label
+      label=$(label "$1")   # hf-peft-7b-MODE: peft_bench.py's mode follows the prefix
+      peak "$label-r$2" python3 bench/train-throughput/peft_bench.py "${label#hf-peft-7b-}" "$STEPS" "$WARMUP" "$DIR" \
+        "$BATCH" "$SEQ" ;;
   esac
 }
 rounds $CONTENDERS
